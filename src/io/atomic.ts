@@ -1,0 +1,59 @@
+import { basename, dirname, join } from "node:path";
+
+/** Options of {@link writeFileAtomic}. */
+export interface AtomicWriteOptions {
+  /** Create missing parent directories (default true). */
+  mkdir?: boolean;
+}
+
+/**
+ * Write bytes to `path` atomically: the data go to a temporary file in the same directory,
+ * are flushed to disk, and the file is renamed over `path`. A killed process leaves either the
+ * old file or the new one, never a partial file (at most a `*.tmp-*` file that readers ignore).
+ */
+export async function writeFileAtomic(
+  path: string,
+  data: Uint8Array | string,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
+  const dir = dirname(path);
+  if (options.mkdir ?? true) await Deno.mkdir(dir, { recursive: true });
+  const tmp = tempPathFor(path);
+  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+  try {
+    const file = await Deno.open(tmp, { write: true, createNew: true });
+    try {
+      let written = 0;
+      while (written < bytes.length) written += await file.write(bytes.subarray(written));
+      await file.sync();
+    } finally {
+      file.close();
+    }
+    await Deno.rename(tmp, path);
+  } catch (error) {
+    await Deno.remove(tmp).catch(() => {});
+    throw error;
+  }
+}
+
+/** A unique temporary path next to `path` (same directory, so rename is atomic). */
+export function tempPathFor(path: string): string {
+  const suffix = `${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
+  return join(dirname(path), `.${basename(path)}.tmp-${suffix}`);
+}
+
+/** Remove stale `*.tmp-*` files left in `dir` by killed runs; returns how many were removed. */
+export async function removeStaleTemps(dir: string): Promise<number> {
+  let removed = 0;
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      if (entry.isFile && /\.tmp-\d+-[0-9a-f]{8}$/.test(entry.name)) {
+        await Deno.remove(join(dir, entry.name)).catch(() => {});
+        removed++;
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return removed;
+}
