@@ -1,0 +1,133 @@
+import { join, relative } from "node:path";
+import { InputError } from "../io/errors.ts";
+import { sha256Hex } from "../io/hash.ts";
+import { listFiles } from "../pipeline/fingerprint.ts";
+import { createProgress } from "../pipeline/progress.ts";
+import type { Profile } from "../pipeline/profile.ts";
+import { imageSize } from "./image_size.ts";
+import { type ConceptIndex, readIconsManifest } from "./readers/mod.ts";
+
+/** One image of the data set. */
+export interface ImageRecord {
+  /** Stable id: path below the images root without extension, e.g. `abacus/fluent-emoji`. */
+  imageId: string;
+  /** THINGS concept. */
+  uniqueID: string;
+  /** Path relative to the profile's images root. */
+  path: string;
+  /** Design family (embedded) or `things` / `thingsplus`. */
+  family: string;
+  /** Source set (embedded) or the photo collection. */
+  source: string;
+  /** Drawing style. */
+  style: string;
+  /** License of the image. */
+  license: string;
+  /** Attribution the license requires. */
+  attribution: string;
+  /** Pixel width. */
+  width: number;
+  /** Pixel height. */
+  height: number;
+  /** sha256 of the file. */
+  sha256: string;
+}
+
+/** Options of {@link collectImages}. */
+export interface CollectImagesOptions {
+  /** Skip unreadable images instead of failing (they are returned in `skipped`). */
+  skipBadImages?: boolean;
+  /** Keep only images of these concepts (e.g. a `--limit-concepts` slice). */
+  concepts?: Set<string>;
+}
+
+/** Images of a profile, in manifest / path order, plus any skipped files with the reason. */
+export async function collectImages(
+  profile: Profile,
+  concepts: ConceptIndex,
+  options: CollectImagesOptions = {},
+): Promise<{ images: ImageRecord[]; skipped: { path: string; reason: string }[] }> {
+  const entries = profile.imageManifest
+    ? (await readIconsManifest(profile.imageManifest, { conceptIds: concepts })).map((row) => ({
+      uniqueID: row.uniqueID,
+      path: row.path,
+      family: row.family,
+      source: row.source,
+      style: row.style,
+      license: row.license,
+      attribution: row.attribution,
+    }))
+    : await listThingsImages(profile.imagesRoot, concepts);
+  const wanted = options.concepts
+    ? entries.filter((e) => options.concepts!.has(e.uniqueID))
+    : entries;
+  const images: ImageRecord[] = [];
+  const skipped: { path: string; reason: string }[] = [];
+  const progress = createProgress("data: reading images", wanted.length, { unit: "images" });
+  for (const entry of wanted) {
+    const file = join(profile.imagesRoot, entry.path);
+    try {
+      let bytes: Uint8Array;
+      try {
+        bytes = await Deno.readFile(file);
+      } catch (error) {
+        if (error instanceof Deno.errors.NotFound) {
+          throw new InputError({
+            file,
+            expected: "an image file (listed in the manifest)",
+            found: "no file",
+          });
+        }
+        throw error;
+      }
+      const size = imageSize(bytes, { file });
+      images.push({
+        ...entry,
+        imageId: entry.path.replace(/^images\//, "").replace(/\.[^./]+$/, ""),
+        width: size.width,
+        height: size.height,
+        sha256: sha256Hex(bytes),
+      });
+    } catch (error) {
+      if (!(options.skipBadImages && error instanceof InputError)) throw error;
+      skipped.push({ path: entry.path, reason: error.message });
+    }
+    progress.tick();
+  }
+  progress.done();
+  return { images, skipped };
+}
+
+/**
+ * THINGS profile: images under `<root>/object_images/<uniqueID>/*.jpg` (THINGS) and
+ * `<root>/THINGSplus-CC0/<uniqueID>.jpg`-style layouts; the concept is the folder name (or the
+ * file stem for the flat CC0 set) and must be a known uniqueID.
+ */
+async function listThingsImages(root: string, concepts: ConceptIndex) {
+  const files = await listFiles(root, [".jpg", ".jpeg", ".png"]);
+  if (files.length === 0) {
+    throw new InputError({
+      file: root,
+      expected: "THINGS images (run `deno task setup --profile things --images all`)",
+      found: "no image files",
+    });
+  }
+  return files.map((file) => {
+    const path = relative(root, file);
+    const parts = path.split("/");
+    const folder = parts.length >= 2 ? parts[parts.length - 2] : "";
+    const stem = parts[parts.length - 1].replace(/\.[^.]+$/, "");
+    const uniqueID = concepts.has(folder) ? folder : stem;
+    concepts.indexOf(uniqueID, { file });
+    const cc0 = parts[0].toLowerCase().includes("plus") || parts[0].toLowerCase().includes("cc0");
+    return {
+      uniqueID,
+      path,
+      family: cc0 ? "thingsplus-cc0" : "things",
+      source: cc0 ? "THINGSplus CC0" : "THINGS",
+      style: "photograph",
+      license: cc0 ? "CC0-1.0" : "THINGS terms of use (research only, no redistribution)",
+      attribution: cc0 ? "THINGSplus (Stoinski et al. 2023), CC0" : "THINGS (Hebart et al. 2019)",
+    };
+  });
+}

@@ -1,0 +1,197 @@
+/** The `data` stage: concepts, images and image splits as Arrow tables. */
+import { join } from "node:path";
+import * as aq from "arquero";
+import {
+  boolColumn,
+  float64Column,
+  int32Column,
+  makeTable,
+  stringColumn,
+  stringListColumn,
+  writeTable,
+} from "../io/arrow.ts";
+import { sha256Hex } from "../io/hash.ts";
+import { listFiles } from "../pipeline/fingerprint.ts";
+import type { Stage, StageContext } from "../pipeline/stage.ts";
+import { collectImages, type ImageRecord } from "./images.ts";
+import {
+  type ConceptIndex,
+  readConceptIndex,
+  readObjectProperties,
+  readSizeRatings,
+  readThingsConcepts,
+  readThingsplusCategories,
+} from "./readers/mod.ts";
+import { assignSplits } from "./splits.ts";
+
+/** Options of the data stage. */
+export interface DataOptions extends Record<string, unknown> {
+  /** Keep only the first N concepts (canonical order) that have images; 0 = all. */
+  limitConcepts: number;
+  /** Skip unreadable images (listed in the table metadata) instead of failing. */
+  skipBadImages: boolean;
+}
+
+/** Input files of the THINGS human/metadata side, relative to the profile's things folder. */
+export const THINGS_FILES = {
+  conceptIds: "concepts/unique_id.txt",
+  thingsConcepts: "concepts/things_concepts.tsv",
+  categories: "thingsplus/Categories_final_20200131.tsv",
+  properties: "thingsplus/objectProperties_animacy.csv",
+  size: "thingsplus/size_fixed.csv",
+  spose: "spose49/spose_embedding_49d_sorted.txt",
+} as const;
+
+/** Path of one THINGS file of the profile. */
+export function thingsFile(ctx: StageContext, key: keyof typeof THINGS_FILES): string {
+  return join(ctx.profile.thingsDir, THINGS_FILES[key]);
+}
+
+/** The canonical concept index of the profile. */
+export function loadConcepts(ctx: StageContext): Promise<ConceptIndex> {
+  return readConceptIndex(thingsFile(ctx, "conceptIds"));
+}
+
+/** The data stage. */
+export const dataStage: Stage<DataOptions> = {
+  name: "data",
+  async inputs(ctx) {
+    const files = [
+      thingsFile(ctx, "conceptIds"),
+      thingsFile(ctx, "thingsConcepts"),
+      thingsFile(ctx, "categories"),
+      thingsFile(ctx, "properties"),
+      thingsFile(ctx, "size"),
+    ];
+    if (ctx.profile.imageManifest) files.push(ctx.profile.imageManifest);
+    files.push(...(await listFiles(ctx.profile.imagesRoot, [".png", ".jpg", ".jpeg"])));
+    return files;
+  },
+  outputs(ctx) {
+    return ["concepts.arrow", "images.arrow", "splits.arrow"].map((f) => join(ctx.tables, f));
+  },
+  async run(ctx, options) {
+    const concepts = await loadConcepts(ctx);
+    const inputs = await ctx.hasher.hashAll(await this.inputs(ctx, options));
+    const meta = {
+      task: "data",
+      version: ctx.version,
+      seed: ctx.seed,
+      profile: ctx.profile.name,
+      inputs: keepTabular(inputs),
+      options,
+    };
+    let selection: Set<string> | undefined;
+    if (options.limitConcepts > 0) {
+      const all = await collectImages(ctx.profile, concepts, {
+        skipBadImages: options.skipBadImages,
+      });
+      const withImages = new Set(all.images.map((i) => i.uniqueID));
+      selection = new Set(
+        concepts.ids.filter((id) => withImages.has(id)).slice(0, options.limitConcepts),
+      );
+    }
+    const { images, skipped } = await collectImages(ctx.profile, concepts, {
+      skipBadImages: options.skipBadImages,
+      concepts: selection,
+    });
+    const notes = { skipped_images: skipped, image_set_sha256: imageSetHash(images) };
+    const conceptTable = await buildConceptTable(ctx, concepts, images);
+    await writeTable(join(ctx.tables, "concepts.arrow"), conceptTable, meta);
+    await writeTable(join(ctx.tables, "images.arrow"), buildImageTable(images), { ...meta, notes });
+    const splits = assignSplits(images, ctx.profile.split, { seed: ctx.seed });
+    const splitTable = makeTable({
+      image_id: stringColumn(images.map((i) => i.imageId)),
+      uniqueID: stringColumn(images.map((i) => i.uniqueID)),
+      split: stringColumn(splits),
+    });
+    const counts = aq.from({ split: splits }).groupby("split").count().objects() as {
+      split: string;
+      count: number;
+    }[];
+    const splitCounts = Object.fromEntries(counts.map((c) => [c.split, c.count]));
+    await writeTable(join(ctx.tables, "splits.arrow"), splitTable, {
+      ...meta,
+      notes: { policy: ctx.profile.split, counts: splitCounts },
+    });
+    const nConcepts = new Set(images.map((i) => i.uniqueID)).size;
+    const splitText = ["train", "val", "test", "stress"].filter((s) => splitCounts[s])
+      .map((s) => `${s} ${splitCounts[s]}`).join(", ");
+    return `${concepts.size} concepts, ${images.length} images of ${nConcepts} concepts (${splitText})` +
+      (skipped.length ? `, ${skipped.length} bad images skipped` : "");
+  },
+};
+
+function keepTabular(inputs: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(inputs).filter(([k]) => !/\.(png|jpe?g)$/i.test(k)));
+}
+
+/** One hash over the image set (ids and file hashes): the key trunk caches use later. */
+function imageSetHash(images: ImageRecord[]): string {
+  return sha256Hex(images.map((i) => `${i.imageId}\t${i.sha256}`).join("\n"));
+}
+
+/** The 1,854-row concepts table (canonical order). */
+async function buildConceptTable(ctx: StageContext, concepts: ConceptIndex, images: ImageRecord[]) {
+  const things = await readThingsConcepts(thingsFile(ctx, "thingsConcepts"), {
+    conceptIds: concepts,
+  });
+  const categories = await readThingsplusCategories(thingsFile(ctx, "categories"), {
+    conceptIds: concepts,
+  });
+  const properties = await readObjectProperties(thingsFile(ctx, "properties"), {
+    conceptIds: concepts,
+  });
+  const size = await readSizeRatings(thingsFile(ctx, "size"), { conceptIds: concepts });
+  const n = concepts.size;
+  const nImages = new Int32Array(n);
+  for (const image of images) nImages[concepts.indexOf(image.uniqueID)]++;
+  const k = categories.names.length;
+  const categoryLists = Array.from({ length: n }, (_, i) => {
+    const list: string[] = [];
+    for (let c = 0; c < k; c++) if (categories.member[i * k + c]) list.push(categories.names[c]);
+    return list;
+  });
+  const columns: Record<string, ReturnType<typeof int32Column>> = {
+    index: int32Column(Int32Array.from({ length: n }, (_, i) => i)),
+    uniqueID: stringColumn(concepts.ids),
+    word: stringColumn(things.map((t) => t.word)),
+    wordnet_id: stringColumn(things.map((t) => t.wordnetId)),
+    wordnet_synset: stringColumn(things.map((t) => t.wordnetSynset)),
+    categories: stringListColumn(categoryLists),
+    bottom_up_categories: stringListColumn(things.map((t) => t.bottomUpCategories)),
+  };
+  const p = properties.names.length;
+  properties.names.forEach((name, c) => {
+    columns[`property_${name.replace(/\W+/g, "_")}`] = float64Column(
+      Float64Array.from({ length: n }, (_, i) => properties.mean[i * p + c]),
+    );
+  });
+  columns.size_mean = float64Column(size.meanSize);
+  columns.size_median = float64Column(size.medianSize);
+  columns.concreteness = float64Column(things.map((t) => t.concreteness));
+  columns.percent_known = float64Column(things.map((t) => t.percentKnown));
+  columns.freq_coca = float64Column(things.map((t) => t.frequencies.coca));
+  columns.freq_bnc = float64Column(things.map((t) => t.frequencies.bnc));
+  columns.freq_subtlex = float64Column(things.map((t) => t.frequencies.subtlex));
+  columns.has_images = boolColumn(Array.from(nImages, (c) => c > 0));
+  columns.n_images = int32Column(nImages);
+  return makeTable(columns);
+}
+
+/** The images table. */
+function buildImageTable(images: ImageRecord[]) {
+  return makeTable({
+    image_id: stringColumn(images.map((i) => i.imageId)),
+    uniqueID: stringColumn(images.map((i) => i.uniqueID)),
+    path: stringColumn(images.map((i) => i.path)),
+    family: stringColumn(images.map((i) => i.family)),
+    source: stringColumn(images.map((i) => i.source)),
+    style: stringColumn(images.map((i) => i.style)),
+    license: stringColumn(images.map((i) => i.license)),
+    attribution: stringColumn(images.map((i) => i.attribution)),
+    width: int32Column(images.map((i) => i.width)),
+    height: int32Column(images.map((i) => i.height)),
+    sha256: stringColumn(images.map((i) => i.sha256)),
+  });
+}

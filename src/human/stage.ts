@@ -1,0 +1,185 @@
+/** The `human` stage: human similarity matrix, pair splits, training triplets and controls. */
+import { join } from "node:path";
+import {
+  boolColumn,
+  float64Column,
+  int32Column,
+  makeTable,
+  readTable,
+  stringColumn,
+  type TableMetadata,
+  vectorColumn,
+  writeTable,
+} from "../io/arrow.ts";
+import { loadConcepts, thingsFile } from "../data/stage.ts";
+import { readSposeEmbedding } from "../data/readers/mod.ts";
+import type { Stage } from "../pipeline/stage.ts";
+import { createProgress } from "../pipeline/progress.ts";
+import { makeHumanPairs } from "./pairs.ts";
+import { shuffleMatrixLabels, shuffleTripletPartners } from "./shuffle.ts";
+import { humanSimilarityFromEmbedding } from "./similarity.ts";
+import { deriveTrainingTriplets } from "./triplets.ts";
+
+/** Options of the human stage. */
+export interface HumanOptions extends Record<string, unknown> {
+  /** Share of validation pairs. */
+  valFraction: number;
+  /** Share of test pairs. */
+  testFraction: number;
+  /** Training triplets sampled per anchor concept. */
+  tripletsPerAnchor: number;
+}
+
+/** Default options of the human stage. */
+export const HUMAN_DEFAULTS: HumanOptions = {
+  valFraction: 0.1,
+  testFraction: 0.1,
+  tripletsPerAnchor: 20,
+};
+
+/** Output tables of the human stage. */
+export const HUMAN_TABLES = [
+  "human_similarity.arrow",
+  "human_similarity_shuffled.arrow",
+  "human_pairs.arrow",
+  "triplets.arrow",
+  "triplets_shuffled.arrow",
+] as const;
+
+/** The human stage. */
+export const humanStage: Stage<HumanOptions> = {
+  name: "human",
+  inputs(ctx) {
+    return Promise.resolve([
+      thingsFile(ctx, "conceptIds"),
+      thingsFile(ctx, "spose"),
+      join(ctx.tables, "concepts.arrow"),
+    ]);
+  },
+  outputs(ctx) {
+    return HUMAN_TABLES.map((f) => join(ctx.tables, f));
+  },
+  async run(ctx, options) {
+    const concepts = await loadConcepts(ctx);
+    const spose = await readSposeEmbedding(thingsFile(ctx, "spose"), { rows: concepts.size });
+    const conceptTable = await readTable(join(ctx.tables, "concepts.arrow"), {
+      require: ["uniqueID", "has_images"],
+    });
+    const ids = conceptTable.getChild("uniqueID")!.toArray() as string[];
+    if (ids.length !== concepts.size || ids.some((id, i) => id !== concepts.ids[i])) {
+      throw new Error(
+        "concepts.arrow does not follow the canonical concept order: rerun `deno task data`",
+      );
+    }
+    const hasImages = conceptTable.getChild("has_images")!.toArray() as boolean[];
+    const withImages = [...hasImages.keys()].filter((i) => hasImages[i]);
+    const n = concepts.size;
+    const meta: TableMetadata = {
+      task: "human",
+      version: ctx.version,
+      seed: ctx.seed,
+      profile: ctx.profile.name,
+      inputs: await ctx.hasher.hashAll(await this.inputs(ctx, options)),
+      options,
+    };
+
+    const progress = createProgress("human: similarity matrix", n, { unit: "rows" });
+    const similarity = await humanSimilarityFromEmbedding(spose, {
+      onProgress: (done: number) => progress.tick(done),
+    });
+    progress.done();
+    const matrix = { data: similarity, n };
+    const matrixTable = (data: Float64Array, source?: Int32Array) =>
+      makeTable({
+        index: int32Column(Int32Array.from({ length: n }, (_, i) => i)),
+        uniqueID: stringColumn(concepts.ids),
+        has_images: boolColumn(hasImages),
+        ...(source
+          ? {
+            source_index: int32Column(source),
+            source_uniqueID: stringColumn(Array.from(source, (s) => concepts.ids[s])),
+          }
+          : {}),
+        similarity: vectorColumn(data, n),
+      });
+    await writeTable(join(ctx.tables, "human_similarity.arrow"), matrixTable(similarity), {
+      ...meta,
+      notes: { formula: "Hebart 2020 triplet softmax over SPoSE-49 dot products, diagonal 1" },
+    });
+    const shuffled = shuffleMatrixLabels(matrix, withImages, { seed: ctx.seed });
+    await writeTable(
+      join(ctx.tables, "human_similarity_shuffled.arrow"),
+      matrixTable(shuffled.data, shuffled.source),
+      { ...meta, notes: { control: "concept labels permuted among the concepts with images" } },
+    );
+
+    const pairs = makeHumanPairs(matrix, withImages, {
+      seed: ctx.seed,
+      valFraction: options.valFraction,
+      testFraction: options.testFraction,
+    });
+    const id = (i: number) => concepts.ids[i];
+    await writeTable(
+      join(ctx.tables, "human_pairs.arrow"),
+      makeTable({
+        a: int32Column(pairs.a),
+        b: int32Column(pairs.b),
+        a_uniqueID: stringColumn(Array.from(pairs.a, id)),
+        b_uniqueID: stringColumn(Array.from(pairs.b, id)),
+        similarity: float64Column(pairs.similarity),
+        split: stringColumn(pairs.split),
+        split_concept_disjoint: stringColumn(pairs.splitDisjoint),
+      }),
+      {
+        ...meta,
+        notes: {
+          counts: countBy(pairs.split),
+          counts_concept_disjoint: countBy(pairs.splitDisjoint),
+        },
+      },
+    );
+
+    const triplets = deriveTrainingTriplets(pairs, {
+      seed: ctx.seed,
+      perAnchor: options.tripletsPerAnchor,
+    });
+    const tripletTable = (
+      t: { anchor: Int32Array; positive: Int32Array; negative: Int32Array },
+    ) => {
+      const at = (c: Int32Array, r: Int32Array, i: number) => similarity[c[i] * n + r[i]];
+      return makeTable({
+        anchor: int32Column(t.anchor),
+        positive: int32Column(t.positive),
+        negative: int32Column(t.negative),
+        anchor_uniqueID: stringColumn(Array.from(t.anchor, id)),
+        positive_uniqueID: stringColumn(Array.from(t.positive, id)),
+        negative_uniqueID: stringColumn(Array.from(t.negative, id)),
+        sim_positive: float64Column(
+          Float64Array.from(t.anchor, (_, i) => at(t.anchor, t.positive, i)),
+        ),
+        sim_negative: float64Column(
+          Float64Array.from(t.anchor, (_, i) => at(t.anchor, t.negative, i)),
+        ),
+      });
+    };
+    await writeTable(join(ctx.tables, "triplets.arrow"), tripletTable(triplets), {
+      ...meta,
+      notes: { derived_from: "train pairs of human_pairs.arrow", n: triplets.anchor.length },
+    });
+    const control = shuffleTripletPartners(triplets, { seed: ctx.seed });
+    await writeTable(join(ctx.tables, "triplets_shuffled.arrow"), tripletTable(control), {
+      ...meta,
+      notes: {
+        control: "same anchors per row; positive and negative columns permuted across rows",
+      },
+    });
+    return `${n}×${n} similarity, ${pairs.a.length} pairs among ${withImages.length} concepts ` +
+      `(train ${countBy(pairs.split).train ?? 0}), ${triplets.anchor.length} training triplets`;
+  },
+};
+
+function countBy(values: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of values) out[v] = (out[v] ?? 0) + 1;
+  return out;
+}

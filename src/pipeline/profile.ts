@@ -1,0 +1,76 @@
+import { join } from "node:path";
+import { UsageError } from "./cli.ts";
+import { REPO_ROOT } from "./paths.ts";
+
+/** How images are split into train/val/test (and the `stress` styles of the embedded set). */
+export type SplitPolicy =
+  | {
+    kind: "held-out-style";
+    /** Families whose images form the test split (the held-out style). */
+    testFamilies: string[];
+    /** Families trained on (validation images are drawn from these, per concept). */
+    trainFamilies: string[];
+    /** Share of each concept's training-family images moved to validation. */
+    valFraction: number;
+    /** Minimum training-family images a concept needs before one goes to validation. */
+    minImagesForVal: number;
+  }
+  | {
+    kind: "stratified";
+    /** Share of each concept's images in validation. */
+    valFraction: number;
+    /** Share of each concept's images in test. */
+    testFraction: number;
+  };
+
+/** A data profile: where the human data and images live, and how images are split. */
+export interface Profile {
+  /** `embedded` (ships in data/) or `things` (real THINGS data fetched by `setup`). */
+  name: "embedded" | "things";
+  /** Folder with the THINGS human files (concepts/, spose49/, triplets/, thingsplus/, rdm/). */
+  thingsDir: string;
+  /** Folder the image paths in images.arrow are relative to. */
+  imagesRoot: string;
+  /** Image manifest (CSV with per-image family, license, attribution); absent for THINGS. */
+  imageManifest?: string;
+  /** Human triplet file used as the test set for odd-one-out accuracy. */
+  testTriplets: string;
+  /** Split policy. */
+  split: SplitPolicy;
+}
+
+/** Resolve a profile by name (folders relative to `root`, the repository root by default). */
+export function resolveProfile(
+  name: string,
+  options: { root?: string; dataDir?: string } = {},
+): Profile {
+  const root = options.root ?? REPO_ROOT;
+  if (name === "embedded") {
+    const thingsDir = join(root, "data/embedded/things");
+    return {
+      name,
+      thingsDir,
+      imagesRoot: join(root, "data/embedded/things-icons"),
+      imageManifest: join(root, "data/embedded/things-icons/manifest.csv"),
+      testTriplets: join(thingsDir, "triplets/thingsdata_test_10_ID.txt"),
+      split: {
+        kind: "held-out-style",
+        testFamilies: ["microsoft"],
+        trainFamilies: ["google", "twitter", "openmoji", "emojione", "mozilla", "streamline"],
+        valFraction: 0.2,
+        minImagesForVal: 3,
+      },
+    };
+  }
+  if (name === "things") {
+    const thingsDir = options.dataDir ?? join(root, "data/things");
+    return {
+      name,
+      thingsDir,
+      imagesRoot: join(thingsDir, "images"),
+      testTriplets: join(thingsDir, "triplets/thingsdata_test_10_ID.txt"),
+      split: { kind: "stratified", valFraction: 0.1, testFraction: 0.1 },
+    };
+  }
+  throw new UsageError(`unknown profile "${name}" (expected embedded or things)`);
+}

@@ -1,0 +1,142 @@
+/**
+ * Pipeline stages with a cache: a stage records the hashes of its inputs, options and the
+ * pipeline code; when they are unchanged and its outputs are intact, it is skipped.
+ */
+import { join, relative } from "node:path";
+import { removeStaleTemps, writeFileAtomic } from "../io/atomic.ts";
+import { sha256Hex, stableStringify } from "../io/hash.ts";
+import { codeHash, FileHasher } from "./fingerprint.ts";
+import { outputPaths, pipelineVersion, REPO_ROOT } from "./paths.ts";
+import type { Profile } from "./profile.ts";
+
+/** What every stage gets: where to write, the profile, the seed, and shared services. */
+export interface StageContext {
+  /** Output root (absolute). */
+  out: string;
+  /** Tables folder (absolute). */
+  tables: string;
+  /** Data profile. */
+  profile: Profile;
+  /** Random seed. */
+  seed: number;
+  /** Pipeline version (for table metadata). */
+  version: string;
+  /** File hasher with a persistent memo. */
+  hasher: FileHasher;
+  /** Log a line (stderr). */
+  log: (message: string) => void;
+}
+
+/** A pipeline stage. */
+export interface Stage<O extends Record<string, unknown> = Record<string, unknown>> {
+  /** Name, as in `deno task <name>`. */
+  name: string;
+  /** Input files the result depends on (absolute paths). */
+  inputs(ctx: StageContext, options: O): Promise<string[]>;
+  /** Output files (absolute paths) the stage writes. */
+  outputs(ctx: StageContext, options: O): string[];
+  /** Do the work; returns a one-line summary. */
+  run(ctx: StageContext, options: O): Promise<string>;
+}
+
+/** Result of {@link runStage}. */
+export interface StageResult {
+  /** Whether the stage ran or was skipped. */
+  status: "ran" | "skipped";
+  /** Summary line. */
+  summary: string;
+  /** Seconds taken. */
+  seconds: number;
+}
+
+interface CacheRecord {
+  key: string;
+  outputs: Record<string, string>;
+  summary: string;
+}
+
+/** Build a stage context for an output root, profile and seed. */
+export async function createContext(
+  profile: Profile,
+  options: { out: string; seed: number; quiet?: boolean },
+): Promise<StageContext> {
+  const paths = outputPaths(options.out);
+  await Deno.mkdir(paths.cache, { recursive: true });
+  const hasher = await new FileHasher(join(paths.cache, "file-hashes.json")).load();
+  return {
+    out: paths.root,
+    tables: paths.tables,
+    profile,
+    seed: options.seed,
+    version: await pipelineVersion(),
+    hasher,
+    log: options.quiet ? () => {} : (message) => console.error(message),
+  };
+}
+
+/**
+ * Run a stage unless its cache record matches (same inputs, options, seed, profile and code, and
+ * outputs unchanged since it wrote them). `force` reruns regardless.
+ */
+export async function runStage<O extends Record<string, unknown>>(
+  stage: Stage<O>,
+  ctx: StageContext,
+  options: O & { force?: boolean },
+): Promise<StageResult> {
+  const start = performance.now();
+  const { force, ...stageOptions } = options;
+  const inputs = await ctx.hasher.hashAll(await stage.inputs(ctx, stageOptions as unknown as O));
+  const key = sha256Hex(stableStringify({
+    stage: stage.name,
+    version: ctx.version,
+    code: await codeHash(),
+    profile: ctx.profile.name,
+    seed: ctx.seed,
+    options: stageOptions,
+    inputs,
+  }));
+  const recordPath = join(ctx.out, ".cache", "stages", `${stage.name}.json`);
+  const outputs = stage.outputs(ctx, stageOptions as unknown as O);
+  if (!force) {
+    const record = await readRecord(recordPath);
+    if (record && record.key === key && (await outputsIntact(ctx, outputs, record))) {
+      await ctx.hasher.save();
+      const seconds = (performance.now() - start) / 1000;
+      ctx.log(`${stage.name}: up to date, skipped (${record.summary})`);
+      return { status: "skipped", summary: record.summary, seconds };
+    }
+  }
+  for (const dir of new Set(outputs.map((p) => join(p, "..")))) await removeStaleTemps(dir);
+  ctx.log(`${stage.name}: running`);
+  const summary = await stage.run(ctx, stageOptions as unknown as O);
+  const record: CacheRecord = { key, outputs: await ctx.hasher.hashAll(outputs), summary };
+  await writeFileAtomic(recordPath, JSON.stringify(record, null, 2));
+  await ctx.hasher.save();
+  const seconds = (performance.now() - start) / 1000;
+  ctx.log(`${stage.name}: done in ${seconds.toFixed(1)}s (${summary})`);
+  return { status: "ran", summary, seconds };
+}
+
+async function readRecord(path: string): Promise<CacheRecord | undefined> {
+  try {
+    return JSON.parse(await Deno.readTextFile(path)) as CacheRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+async function outputsIntact(
+  ctx: StageContext,
+  outputs: string[],
+  record: CacheRecord,
+): Promise<boolean> {
+  for (const path of outputs) {
+    const rel = relative(REPO_ROOT, path);
+    try {
+      if ((await ctx.hasher.hash(path)) !== record.outputs[rel]) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
