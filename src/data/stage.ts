@@ -105,7 +105,7 @@ export const dataStage: Stage<DataOptions> = {
       uniqueID: stringColumn(images.map((i) => i.uniqueID)),
       split: stringColumn(splits),
     });
-    const counts = aq.from({ split: splits }).groupby("split").count().objects() as {
+    const counts = aq.table({ split: splits }).groupby("split").count().objects() as {
       split: string;
       count: number;
     }[];

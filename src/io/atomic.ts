@@ -23,8 +23,12 @@ export async function writeFileAtomic(
   try {
     const file = await Deno.open(tmp, { write: true, createNew: true });
     try {
+      const delayMs = writeDelayMs();
       let written = 0;
-      while (written < bytes.length) written += await file.write(bytes.subarray(written));
+      while (written < bytes.length) {
+        written += await file.write(bytes.subarray(written, written + CHUNK));
+        if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+      }
       await file.sync();
     } finally {
       file.close();
@@ -34,6 +38,17 @@ export async function writeFileAtomic(
     await Deno.remove(tmp).catch(() => {});
     throw error;
   }
+}
+
+const CHUNK = 1 << 20;
+
+/**
+ * Fault injection for the crash-safety tests: `HUMAN_THINGS_WRITE_DELAY_MS` pauses after every
+ * 1 MiB written, so a test can kill the process mid-write. Zero (no pause) unless set.
+ */
+function writeDelayMs(): number {
+  const value = Number(Deno.env.get("HUMAN_THINGS_WRITE_DELAY_MS") ?? 0);
+  return Number.isFinite(value) && value > 0 ? value : 0;
 }
 
 /** A unique temporary path next to `path` (same directory, so rename is atomic). */

@@ -158,7 +158,7 @@ export async function runTask(
       );
       Deno.exit(2);
     }
-    if (error instanceof InputError) {
+    if (error instanceof InputError || error instanceof Deno.errors.NotFound) {
       console.error(`${spec.name}: ${error.message}`);
       Deno.exit(2);
     }

@@ -1,0 +1,145 @@
+/**
+ * File-level evaluations behind `deno task eval`: odd-one-out accuracy of an embedding on a
+ * triplet file, the noise ceiling of repeated triplets, and RSA between two files.
+ *
+ * @module
+ */
+import { type ConceptMatrix, readConceptMatrix } from "../data/embedding_file.ts";
+import { type ConceptIndex, readTriplets, type TripletFormat } from "../data/readers/mod.ts";
+import {
+  type CompareKind,
+  compareSimilarityMatrices,
+  type Matrix,
+  noiseCeiling,
+  oddOneOutAccuracy,
+  type SimilarityKind,
+  similarityMatrix,
+} from "../metrics/mod.ts";
+
+/** Odd-one-out result as printed by `deno task eval oddoneout`. */
+export interface OddOneOutReport {
+  accuracy: number;
+  n: number;
+  correct: number;
+  /** Triplets left out because a concept has no vector in the embedding file. */
+  n_excluded: number;
+  chance: number;
+  format: TripletFormat;
+  dims: number;
+  embedding: string;
+  triplets: string;
+  note?: string;
+}
+
+/**
+ * Odd-one-out accuracy of an embedding file on a triplet file: the pair with the largest dot
+ * product is predicted to be kept together; ties count as wrong. Triplets touching concepts the
+ * embedding lacks are excluded and counted in `n_excluded`.
+ */
+export async function evaluateOddOneOut(
+  files: { embedding: string; triplets: string },
+  options: { concepts: ConceptIndex; format?: "auto" | TripletFormat },
+): Promise<OddOneOutReport> {
+  const emb = await readConceptMatrix(files.embedding, options.concepts);
+  if (emb.kind !== "embedding") {
+    throw new Error(`${files.embedding}: odd-one-out needs an embedding, not a similarity matrix`);
+  }
+  const all = await readTriplets(files.triplets, {
+    nConcepts: options.concepts.size,
+    format: options.format ?? "auto",
+  });
+  const keep: number[] = [];
+  for (let t = 0; t < all.n; t++) {
+    if (emb.present[all.a[t]] && emb.present[all.b[t]] && emb.present[all.odd[t]]) keep.push(t);
+  }
+  const triplets = keep.length === all.n ? all : {
+    a: Int32Array.from(keep, (t) => all.a[t]),
+    b: Int32Array.from(keep, (t) => all.b[t]),
+    odd: Int32Array.from(keep, (t) => all.odd[t]),
+    n: keep.length,
+  };
+  const result = oddOneOutAccuracy(emb.matrix, triplets);
+  return {
+    accuracy: result.accuracy,
+    n: result.n,
+    correct: result.correct,
+    n_excluded: all.n - keep.length,
+    chance: 1 / 3,
+    format: all.format,
+    dims: emb.matrix.cols,
+    embedding: files.embedding,
+    triplets: files.triplets,
+    ...(emb.note ? { note: emb.note } : {}),
+  };
+}
+
+/** Noise ceiling of a file of repeated triplets (grouped as sets). */
+export async function evaluateCeiling(
+  path: string,
+  options: { concepts: ConceptIndex; format?: "auto" | TripletFormat },
+): Promise<
+  { noise_ceiling: number; n_triplets: number; n_responses: number; format: TripletFormat }
+> {
+  const triplets = await readTriplets(path, {
+    nConcepts: options.concepts.size,
+    format: options.format ?? "auto",
+  });
+  const result = noiseCeiling(triplets);
+  return {
+    noise_ceiling: result.noiseCeiling,
+    n_triplets: result.nTriplets,
+    n_responses: result.nResponses,
+    format: triplets.format,
+  };
+}
+
+/** RSA options. */
+export interface RsaFileOptions {
+  concepts: ConceptIndex;
+  similarity?: SimilarityKind;
+  compare?: CompareKind;
+}
+
+/**
+ * RSA between two files over the concepts both have: each embedding becomes a similarity matrix
+ * (`dot`, `cosine` or `correlation`; similarity-matrix files are used as they are), and the
+ * upper triangles are correlated (Spearman with average ranks, or Pearson).
+ */
+export async function evaluateRsa(
+  files: { a: string; b: string },
+  options: RsaFileOptions,
+): Promise<
+  { rho: number; n_pairs: number; n_concepts: number; similarity: string; compare: string }
+> {
+  const a = await readConceptMatrix(files.a, options.concepts);
+  const b = await readConceptMatrix(files.b, options.concepts);
+  const common: number[] = [];
+  for (let i = 0; i < options.concepts.size; i++) if (a.present[i] && b.present[i]) common.push(i);
+  const similarity = options.similarity ?? "cosine";
+  const compare = options.compare ?? "spearman";
+  const result = compareSimilarityMatrices(
+    toSimilarity(a, common, similarity),
+    toSimilarity(b, common, similarity),
+    { compare },
+  );
+  return {
+    rho: result.rho,
+    n_pairs: result.nPairs,
+    n_concepts: common.length,
+    similarity,
+    compare,
+  };
+}
+
+function toSimilarity(m: ConceptMatrix, rows: number[], kind: SimilarityKind): Matrix {
+  const { data, cols } = m.matrix;
+  if (m.kind === "similarity") {
+    const k = rows.length;
+    const out = new Float64Array(k * k);
+    rows.forEach((r, x) => rows.forEach((c, y) => (out[x * k + y] = data[r * cols + c])));
+    return { data: out, rows: k, cols: k };
+  }
+  const sub = new Float64Array(rows.length * cols);
+  rows.forEach((r, x) => sub.set(data.subarray(r * cols, (r + 1) * cols), x * cols));
+  return similarityMatrix({ data: sub, rows: rows.length, cols }, { kind });
+}

@@ -1,0 +1,108 @@
+/**
+ * `deno task eval <oddoneout|ceiling|rsa>`: evaluate any embedding file (.txt, .npy, .arrow);
+ * prints one JSON object to stdout.
+ */
+import { readConceptIndex } from "../src/data/readers/mod.ts";
+import { evaluateCeiling, evaluateOddOneOut, evaluateRsa } from "../src/eval/mod.ts";
+import type { CompareKind, SimilarityKind } from "../src/metrics/mod.ts";
+import { runTask, type TaskSpec, UsageError } from "../src/pipeline/cli.ts";
+import { resolveProfile } from "../src/pipeline/profile.ts";
+import { join } from "node:path";
+
+/** Command line of `eval`. */
+export const spec: TaskSpec = {
+  name: "eval",
+  usage: "<oddoneout|ceiling|rsa> [options]",
+  summary: "Evaluate an embedding file; prints one JSON object.\n" +
+    "  oddoneout --embedding F --triplets F   odd-one-out accuracy (ties count as wrong)\n" +
+    "  ceiling --triplets F                   noise ceiling of repeated triplets\n" +
+    "  rsa --a F --b F                        RSA over the upper triangle",
+  flags: {
+    profile: {
+      type: "string",
+      default: "embedded",
+      choices: ["embedded", "things"],
+      description: "profile whose concept list indexes the files",
+    },
+    "data-dir": { type: "string", description: "THINGS profile data folder" },
+    concepts: {
+      type: "string",
+      description: "concept list (unique_id.txt) instead of the profile's",
+    },
+    embedding: { type: "string", description: "embedding file (.txt, .npy, .arrow)" },
+    triplets: {
+      type: "string",
+      description: "triplet file (0-based i j k [subject] or 1-based noise-ceiling)",
+    },
+    format: {
+      type: "string",
+      default: "auto",
+      choices: ["auto", "zero-based", "noise-ceiling"],
+      description: "triplet file format",
+    },
+    a: { type: "string", description: "first file for rsa" },
+    b: { type: "string", description: "second file for rsa" },
+    similarity: {
+      type: "string",
+      default: "cosine",
+      choices: ["dot", "cosine", "correlation"],
+      description: "similarity of embedding rows for rsa",
+    },
+    compare: {
+      type: "string",
+      default: "spearman",
+      choices: ["spearman", "pearson"],
+      description: "correlation of the upper triangles for rsa",
+    },
+  },
+  epilog:
+    "Example:\n  deno task eval oddoneout --embedding data/embedded/things/spose49/spose_embedding_49d_sorted.txt " +
+    "--triplets data/embedded/things/triplets/thingsdata_test_10_ID.txt",
+};
+
+function need(values: Record<string, unknown>, name: string, command: string): string {
+  const v = values[name];
+  if (typeof v !== "string" || !v) throw new UsageError(`eval ${command} needs --${name} FILE`);
+  return v;
+}
+
+if (import.meta.main) {
+  await runTask(spec, async ({ values, positionals }) => {
+    const command = positionals[0];
+    const profile = resolveProfile(String(values.profile), {
+      dataDir: values["data-dir"] as string | undefined,
+    });
+    const concepts = await readConceptIndex(
+      (values.concepts as string) ?? join(profile.thingsDir, "concepts/unique_id.txt"),
+    );
+    const format = values.format as "auto" | "zero-based" | "noise-ceiling";
+    let result: unknown;
+    if (command === "oddoneout") {
+      result = await evaluateOddOneOut(
+        {
+          embedding: need(values, "embedding", command),
+          triplets: need(values, "triplets", command),
+        },
+        { concepts, format },
+      );
+    } else if (command === "ceiling") {
+      result = await evaluateCeiling(need(values, "triplets", command), { concepts, format });
+    } else if (command === "rsa") {
+      result = await evaluateRsa(
+        { a: need(values, "a", command), b: need(values, "b", command) },
+        {
+          concepts,
+          similarity: values.similarity as SimilarityKind,
+          compare: values.compare as CompareKind,
+        },
+      );
+    } else {
+      throw new UsageError(
+        `unknown eval command ${
+          JSON.stringify(command ?? "")
+        } (expected oddoneout, ceiling or rsa)`,
+      );
+    }
+    console.log(JSON.stringify(result));
+  });
+}

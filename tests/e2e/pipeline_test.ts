@@ -1,0 +1,131 @@
+/**
+ * End-to-end: the whole pipeline (`deno task all`) on a 40-concept slice of the embedded default,
+ * the stage cache, determinism, and crash safety of table writes (SIGKILL mid-write).
+ */
+import { strict as assert } from "node:assert";
+import { join } from "node:path";
+import { readTable, tableMetadata } from "../../src/io/arrow.ts";
+import { ROOT, runTaskCli } from "../_helpers/tasks.ts";
+
+const TABLES = [
+  "concepts.arrow",
+  "images.arrow",
+  "splits.arrow",
+  "human_similarity.arrow",
+  "human_similarity_shuffled.arrow",
+  "human_pairs.arrow",
+  "triplets.arrow",
+  "triplets_shuffled.arrow",
+];
+
+async function tableBytes(dir: string): Promise<Record<string, Uint8Array>> {
+  const out: Record<string, Uint8Array> = {};
+  for (const t of TABLES) out[t] = await Deno.readFile(join(dir, "tables", t));
+  return out;
+}
+
+Deno.test("e2e: deno task all --limit-concepts 40 writes every table, skips on rerun, is deterministic", async () => {
+  const out = await Deno.makeTempDir({ prefix: "ht-e2e-" });
+  const first = await runTaskCli("all", ["--limit-concepts", "40", "--out", out]);
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stderr, /2 ran, 0 skipped/);
+
+  const concepts = await readTable(join(out, "tables/concepts.arrow"));
+  assert.equal(concepts.numRows, 1854);
+  const has = concepts.getChild("has_images")!.toArray() as boolean[];
+  assert.equal(has.filter(Boolean).length, 40);
+  assert.equal(concepts.getChild("uniqueID")!.get(0), "aardvark");
+  const images = await readTable(join(out, "tables/images.arrow"));
+  const ids = new Set(images.getChild("uniqueID")!.toArray() as string[]);
+  assert.equal(ids.size, 40);
+  const splits = await readTable(join(out, "tables/splits.arrow"));
+  assert.equal(splits.numRows, images.numRows);
+  const splitValues = new Set(splits.getChild("split")!.toArray() as string[]);
+  for (const s of ["train", "val", "test"]) assert.ok(splitValues.has(s), `split ${s} present`);
+  const sim = await readTable(join(out, "tables/human_similarity.arrow"));
+  assert.equal(sim.numRows, 1854);
+  const pairs = await readTable(join(out, "tables/human_pairs.arrow"));
+  assert.equal(pairs.numRows, (40 * 39) / 2);
+  const triplets = await readTable(join(out, "tables/triplets.arrow"));
+  assert.ok(triplets.numRows > 0);
+  for (const c of ["anchor_uniqueID", "positive_uniqueID", "negative_uniqueID"]) {
+    for (const id of triplets.getChild(c)!.toArray() as string[]) {
+      assert.ok(ids.has(id), `${c} ${id} has images`);
+    }
+  }
+  const meta = tableMetadata(triplets);
+  assert.equal(meta.task, "human");
+  assert.equal(meta.seed, 7);
+  assert.equal(meta.profile, "embedded");
+  assert.ok(
+    Object.keys(meta.inputs ?? {}).some((k) => k.endsWith("spose_embedding_49d_sorted.txt")),
+  );
+
+  const before = await tableBytes(out);
+  const second = await runTaskCli("all", ["--limit-concepts", "40", "--out", out]);
+  assert.equal(second.code, 0, second.stderr);
+  assert.match(second.stderr, /0 ran, 2 skipped/);
+
+  const forced = await runTaskCli("all", ["--limit-concepts", "40", "--out", out, "--force"]);
+  assert.equal(forced.code, 0, forced.stderr);
+  assert.match(forced.stderr, /2 ran, 0 skipped/);
+  const after = await tableBytes(out);
+  for (const t of TABLES) assert.deepEqual(after[t], before[t], `${t} identical for the same seed`);
+
+  const otherSeed = await Deno.makeTempDir({ prefix: "ht-e2e-seed-" });
+  const third = await runTaskCli("all", [
+    "--limit-concepts",
+    "40",
+    "--out",
+    otherSeed,
+    "--seed",
+    "8",
+  ]);
+  assert.equal(third.code, 0, third.stderr);
+  const other = await tableBytes(otherSeed);
+  assert.notDeepEqual(other["splits.arrow"], before["splits.arrow"]);
+  assert.notDeepEqual(other["triplets.arrow"], before["triplets.arrow"]);
+
+  // a changed option reruns the stage
+  const changed = await runTaskCli("all", ["--limit-concepts", "30", "--out", out]);
+  assert.match(changed.stderr, /2 ran, 0 skipped/);
+  await Deno.remove(out, { recursive: true });
+  await Deno.remove(otherSeed, { recursive: true });
+});
+
+Deno.test("e2e: SIGKILL during `human` leaves no partial table; a rerun completes", async () => {
+  const out = await Deno.makeTempDir({ prefix: "ht-kill-" });
+  const data = await runTaskCli("data", ["--limit-concepts", "20", "--out", out]);
+  assert.equal(data.code, 0, data.stderr);
+  const tables = join(out, "tables");
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "tasks/human.ts", "--out", out],
+    cwd: ROOT,
+    env: { HUMAN_THINGS_WRITE_DELAY_MS: "40" },
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  let sawTemp = false;
+  for (let i = 0; i < 3000 && !sawTemp; i++) {
+    await new Promise((r) => setTimeout(r, 10));
+    sawTemp = [...Deno.readDirSync(tables)].some((e) => e.name.includes(".tmp-"));
+  }
+  child.kill("SIGKILL");
+  const status = await child.status;
+  assert.ok(sawTemp, "the test caught a table mid-write");
+  assert.equal(status.success, false);
+  // every table present is complete and readable; the human tables were not yet in place
+  for (const entry of Deno.readDirSync(tables)) {
+    if (entry.name.endsWith(".arrow") && !entry.name.startsWith(".")) {
+      await readTable(join(tables, entry.name));
+    }
+  }
+  assert.ok(!Deno.readDirSync(tables).some((e) => e.name === "human_similarity.arrow"));
+  const rerun = await runTaskCli("human", ["--out", out]);
+  assert.equal(rerun.code, 0, rerun.stderr);
+  const names = [...Deno.readDirSync(tables)].map((e) => e.name);
+  assert.ok(!names.some((n) => n.includes(".tmp-")), `stale temp files removed: ${names}`);
+  const sim = await readTable(join(tables, "human_similarity.arrow"));
+  assert.equal(sim.numRows, 1854);
+  await Deno.remove(out, { recursive: true });
+});

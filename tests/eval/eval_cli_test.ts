@@ -1,0 +1,71 @@
+import { strict as assert } from "node:assert";
+import { join } from "node:path";
+import { runTaskCli } from "../_helpers/tasks.ts";
+import { writeNpy } from "../../src/io/npy.ts";
+import { readSposeEmbedding } from "../../src/data/readers/mod.ts";
+
+const D = "data/embedded/things";
+const SPOSE = `${D}/spose49/spose_embedding_49d_sorted.txt`;
+
+Deno.test("eval oddoneout: SPoSE-49 on the THINGS-data test triplets gives the published 64.0%", async () => {
+  const r = await runTaskCli("eval", [
+    "oddoneout",
+    "--embedding",
+    SPOSE,
+    "--triplets",
+    `${D}/triplets/thingsdata_test_10_ID.txt`,
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.n, 127304);
+  assert.equal(out.format, "zero-based");
+  assert.ok(Math.abs(out.accuracy - 0.640) <= 0.001, `accuracy ${out.accuracy}`);
+});
+
+Deno.test("eval ceiling: the noise-ceiling file gives the published 67.2%", async () => {
+  const r = await runTaskCli("eval", [
+    "ceiling",
+    "--triplets",
+    `${D}/triplets/triplets_noiseceiling.csv`,
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.n_triplets, 1000);
+  assert.equal(out.n_responses, 20000);
+  assert.ok(Math.abs(out.noise_ceiling - 0.672) <= 0.001, `ceiling ${out.noise_ceiling}`);
+});
+
+Deno.test("eval: .npy and .txt embeddings agree; rsa of a file with itself is 1; bad input is a clear error", async () => {
+  const dir = await Deno.makeTempDir();
+  const spose = await readSposeEmbedding(SPOSE);
+  const npy = join(dir, "spose.npy");
+  await writeNpy(npy, { data: spose.data, shape: [spose.rows, spose.cols] });
+  const trip = `${D}/triplets/2171trials_humans.txt`;
+  const a = JSON.parse(
+    (await runTaskCli("eval", ["oddoneout", "--embedding", SPOSE, "--triplets", trip])).stdout,
+  );
+  const b = JSON.parse(
+    (await runTaskCli("eval", ["oddoneout", "--embedding", npy, "--triplets", trip])).stdout,
+  );
+  assert.equal(a.accuracy, b.accuracy);
+  const rsa = await runTaskCli("eval", ["rsa", "--a", SPOSE, "--b", npy, "--compare", "pearson"]);
+  assert.equal(rsa.code, 0, rsa.stderr);
+  assert.ok(Math.abs(JSON.parse(rsa.stdout).rho - 1) < 1e-12);
+  assert.equal(JSON.parse(rsa.stdout).n_pairs, (1854 * 1853) / 2);
+  const bad = await runTaskCli("eval", [
+    "oddoneout",
+    "--embedding",
+    join(dir, "missing.npy"),
+    "--triplets",
+    trip,
+  ]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /missing\.npy/);
+  const usage = await runTaskCli("eval", ["frobnicate"]);
+  assert.equal(usage.code, 2);
+  assert.match(usage.stderr, /unknown eval command/);
+  const help = await runTaskCli("eval", ["--help"]);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /oddoneout/);
+  await Deno.remove(dir, { recursive: true });
+});
