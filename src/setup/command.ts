@@ -1,0 +1,130 @@
+/** Command line of `deno task setup`: flags, help text and the main function for `runTask`. */
+import { COMMON_FLAGS, type ParsedArgs, type TaskSpec, UsageError } from "../pipeline/cli.ts";
+import { DownloadError } from "./download.ts";
+import { runSetup, type SetupOptions } from "./setup.ts";
+import {
+  type ImageChoice,
+  LEGACY_THINGS_IMAGE_PARTS,
+  type SourceBases,
+  THINGS_IMAGES_ARCHIVES,
+  THINGSPLUS_CC0_ARCHIVE,
+} from "./sources.ts";
+
+/** Environment variables that point setup at other hosts (mirrors, tests). */
+export const BASE_ENV: Record<keyof SourceBases, string> = {
+  githubRaw: "HUMAN_THINGS_GITHUB_RAW",
+  github: "HUMAN_THINGS_GITHUB",
+  osfApi: "HUMAN_THINGS_OSF_API",
+  osfDownload: "HUMAN_THINGS_OSF_DOWNLOAD",
+};
+
+/** The `setup` task's command line. */
+export const SETUP_SPEC: TaskSpec = {
+  name: "setup",
+  summary: "Obtain the raw data of a profile: download, verify (sha256) and extract the THINGS " +
+    "files. The embedded profile needs nothing.",
+  usage: "[--profile things] [options]",
+  flags: {
+    profile: COMMON_FLAGS.profile,
+    dest: {
+      type: "string",
+      default: "data/things",
+      description: "destination folder of the THINGS profile",
+    },
+    images: {
+      type: "string",
+      default: "none",
+      choices: ["none", "cc0", "all"],
+      description:
+        `image archives: none, the THINGSplus CC0 set (${THINGSPLUS_CC0_ARCHIVE.name}), ` +
+        `or all (also ${THINGS_IMAGES_ARCHIVES.map((a) => a.name).join(", ")})`,
+    },
+    from: {
+      type: "string",
+      description: "take already-downloaded files from this folder instead of the network",
+    },
+    password: {
+      type: "string",
+      description: "password of the THINGS image archives (default: the published one)",
+    },
+    "osf-id": {
+      type: "string",
+      description: "comma-separated OSF file ids to fetch instead of the default THINGS image " +
+        "archive (with --images all)",
+    },
+    force: {
+      type: "boolean",
+      default: false,
+      description: "re-read OSF metadata and re-extract archives even when recorded as done",
+    },
+  },
+  epilog: [
+    "Steps: each file is kept when present with the right sha256, otherwise downloaded (resuming",
+    "a partial `.part` file) or taken from --from DIR, verified and recorded in <dest>/SHA256SUMS;",
+    "image archives go to <dest>/downloads/ and are extracted into <dest>/images/.",
+    "",
+    "Examples:",
+    "  deno task setup --profile things                 # tabular human data only (~7 MB)",
+    "  deno task setup --profile things --images cc0    # + THINGSplus CC0 images (~1.2 GB)",
+    "  deno task setup --profile things --images all    # + THINGS images (~5 GB, academic use)",
+    "  deno task setup --profile things --from ~/Downloads/things",
+    `  deno task setup --profile things --images all --osf-id ${
+      LEGACY_THINGS_IMAGE_PARTS.map((p) => p.id).join(",")
+    }`,
+    "      (the older five-part object_images_*.zip archives of OSF jum2f)",
+    "",
+    `Other hosts (mirrors): ${Object.values(BASE_ENV).join(", ")}.`,
+  ].join("\n"),
+};
+
+/** Turn parsed flags (and the environment) into {@link SetupOptions}. */
+export function setupOptionsFromArgs(
+  parsed: ParsedArgs,
+  env: Record<string, string | undefined> = Deno.env.toObject(),
+): SetupOptions {
+  if (parsed.positionals.length > 0) {
+    throw new UsageError(`unexpected argument "${parsed.positionals[0]}"`);
+  }
+  const v = parsed.values;
+  const profile = String(v.profile ?? "embedded") as SetupOptions["profile"];
+  const osfIds = typeof v["osf-id"] === "string"
+    ? v["osf-id"].split(",").map((s) => s.trim()).filter(Boolean)
+    : undefined;
+  if (osfIds !== undefined) {
+    const bad = osfIds.find((id) => !/^[A-Za-z0-9]{5,24}$/.test(id));
+    if (bad) throw new UsageError(`--osf-id: "${bad}" is not an OSF file id`);
+    if (v.images !== "all") throw new UsageError("--osf-id needs --images all");
+  }
+  const bases: Partial<SourceBases> = {};
+  for (const [key, name] of Object.entries(BASE_ENV) as [keyof SourceBases, string][]) {
+    const value = env[name];
+    if (value) bases[key] = value.replace(/\/+$/, "");
+  }
+  return {
+    profile,
+    ...(typeof v.dest === "string" ? { dest: v.dest } : {}),
+    images: String(v.images ?? "none") as ImageChoice,
+    ...(typeof v.from === "string" ? { from: v.from } : {}),
+    ...(typeof v.password === "string" ? { password: v.password } : {}),
+    ...(osfIds ? { osfIds } : {}),
+    force: v.force === true,
+    bases,
+  };
+}
+
+/**
+ * Main function of `deno task setup` for `runTask`: a failed download is reported as one line
+ * naming the URL (exit code 1), without a stack trace.
+ */
+export async function setupMain(parsed: ParsedArgs): Promise<void> {
+  const options = setupOptionsFromArgs(parsed);
+  try {
+    await runSetup(options);
+  } catch (error) {
+    if (error instanceof DownloadError) {
+      console.error(`setup: ${error.message}`);
+      Deno.exit(1);
+    }
+    throw error;
+  }
+}
