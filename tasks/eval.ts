@@ -25,6 +25,12 @@ export const spec: TaskSpec = {
       description: "profile whose concept list indexes the files",
     },
     "data-dir": { type: "string", description: "THINGS profile data folder" },
+    seed: {
+      type: "string",
+      default: "7",
+      description:
+        "random seed (eval is deterministic; accepted so every task takes the same flags)",
+    },
     concepts: {
       type: "string",
       description: "concept list (unique_id.txt) instead of the profile's",

@@ -8,7 +8,6 @@ import {
   FixedSizeList,
   Float32,
   Float64,
-  Int32,
   List,
   makeData,
   makeVector,

@@ -26,6 +26,11 @@ export const SETUP_SPEC: TaskSpec = {
   usage: "[--profile things] [options]",
   flags: {
     profile: COMMON_FLAGS.profile,
+    seed: {
+      ...COMMON_FLAGS.seed,
+      description:
+        "random seed (setup is not random; accepted so every stage takes the same flags)",
+    },
     dest: {
       type: "string",
       default: "data/things",

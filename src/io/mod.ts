@@ -1,0 +1,14 @@
+/**
+ * Bytes ↔ data: Arrow tables with provenance, NumPy `.npy`/`.npz`, MATLAB v5 `.mat`, ZIP
+ * archives, input errors that name file and place, atomic writes and hashing.
+ *
+ * @module
+ */
+export * from "./errors.ts";
+export * from "./atomic.ts";
+export * from "./hash.ts";
+export * from "./arrow.ts";
+export * from "./npy.ts";
+export * from "./npz.ts";
+export * from "./zip.ts";
+export * from "./mat.ts";

@@ -1,0 +1,6 @@
+/**
+ * Statistics: seeded random numbers (bootstrap and permutation tests come with the benchmark).
+ *
+ * @module
+ */
+export * from "./random.ts";
