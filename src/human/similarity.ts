@@ -14,6 +14,7 @@
  * entry is computed by the same code in the same order whichever thread takes it, so the
  * result is bit-identical for any worker count.
  */
+import { gramInto } from "../metrics/similarity.ts";
 import { assertMatrix, type Matrix } from "../metrics/types.ts";
 import {
   assembleModule,
@@ -220,31 +221,6 @@ function wasmSegmentSum(memory: WebAssembly.Memory): SegmentSum {
   return instance.exports.segSum as SegmentSum;
 }
 
-/** Gram matrix W·Wᵀ into `table` (i ≤ j, mirrored); returns its min and max. */
-function gramInto(embedding: Matrix, table: Float64Array): { min: number; max: number } {
-  const { data: w, rows: n, cols: d } = embedding;
-  let max = -Infinity, min = Infinity;
-  for (let i = 0; i < n; i++) {
-    const oi = i * d;
-    for (let j = i; j < n; j++) {
-      const oj = j * d;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, k = 0;
-      for (; k + 3 < d; k += 4) {
-        s0 += w[oi + k] * w[oj + k];
-        s1 += w[oi + k + 1] * w[oj + k + 1];
-        s2 += w[oi + k + 2] * w[oj + k + 2];
-        s3 += w[oi + k + 3] * w[oj + k + 3];
-      }
-      for (; k < d; k++) s0 += w[oi + k] * w[oj + k];
-      const s = (s0 + s1) + (s2 + s3);
-      table[i * n + j] = s;
-      table[j * n + i] = s;
-      if (s > max) max = s;
-      if (s < min) min = s;
-    }
-  }
-  return { min, max };
-}
 
 /** Build the task: choose the kernel, allocate shared (or plain) buffers, fill the table. */
 function prepare(
@@ -270,7 +246,7 @@ function prepare(
     table = alloc();
     out = alloc();
   }
-  const { min, max } = gramInto(embedding, table);
+  const { min, max } = gramInto(embedding.data, table, { n: embedding.rows, d: embedding.cols });
   if (!Number.isFinite(max) || !Number.isFinite(min)) {
     throw new RangeError("humanSimilarityFromEmbedding: the embedding has non-finite values");
   }

@@ -14,9 +14,17 @@ export interface SimilarityOptions {
   kind?: SimilarityKind;
 }
 
-/** Gram matrix X·Xᵀ of the rows of `x` (row-major n×d), symmetric, computed for i ≤ j. */
-function gram(x: Float64Array, n: number, d: number): Float64Array {
-  const out = new Float64Array(n * n);
+/**
+ * Gram matrix X·Xᵀ of the rows of `x` (row-major n×d) into `out` (n×n, symmetric, computed for
+ * i ≤ j and mirrored); returns the smallest and largest entry.
+ */
+export function gramInto(
+  x: Float64Array,
+  out: Float64Array,
+  options: { n: number; d: number },
+): { min: number; max: number } {
+  const { n, d } = options;
+  let max = -Infinity, min = Infinity;
   for (let i = 0; i < n; i++) {
     const oi = i * d;
     for (let j = i; j < n; j++) {
@@ -32,8 +40,16 @@ function gram(x: Float64Array, n: number, d: number): Float64Array {
       const s = (s0 + s1) + (s2 + s3);
       out[i * n + j] = s;
       out[j * n + i] = s;
+      if (s > max) max = s;
+      if (s < min) min = s;
     }
   }
+  return { min, max };
+}
+
+function gram(x: Float64Array, n: number, d: number): Float64Array {
+  const out = new Float64Array(n * n);
+  gramInto(x, out, { n, d });
   return out;
 }
 

@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { assignSplits, type SplitImage } from "../../src/data/splits.ts";
 import { imageSize } from "../../src/data/image_size.ts";
 import { InputError } from "../../src/io/errors.ts";
+import { tinyJpegHeader } from "../_helpers/fs.ts";
 
 const policy = {
   kind: "held-out-style" as const,
@@ -67,38 +68,7 @@ Deno.test("image size: PNG and JPEG headers, clear error for other bytes", async
     new URL("../../data/embedded/things-icons/images/abacus/game-icons.png", import.meta.url),
   );
   assert.deepEqual(imageSize(png, { file: "a.png" }), { width: 96, height: 96, format: "png" });
-  // minimal JPEG: SOI, APP0 (len 4), SOF0 with 300×200
-  const jpeg = Uint8Array.from([
-    0xff,
-    0xd8,
-    0xff,
-    0xe0,
-    0,
-    4,
-    0,
-    0,
-    0xff,
-    0xc0,
-    0,
-    17,
-    8,
-    0,
-    200,
-    1,
-    44,
-    3,
-    0,
-    0,
-    0,
-    0,
-    0,
-    0,
-    0,
-    0,
-    0,
-    0,
-    0,
-  ]);
+  const jpeg = tinyJpegHeader(300, 200);
   assert.deepEqual(imageSize(jpeg, { file: "a.jpg" }), { width: 300, height: 200, format: "jpeg" });
   assert.throws(
     () => imageSize(new TextEncoder().encode("hello, not an image at all!"), { file: "bad.png" }),

@@ -5,40 +5,10 @@
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
 import { readTable, tableMetadata } from "../../src/io/arrow.ts";
+import { tinyJpegHeader } from "../_helpers/fs.ts";
 import { ROOT, runTaskCli } from "../_helpers/tasks.ts";
 
-// smallest JPEG header the size reader accepts: SOI, APP0, SOF0 (64×48)
-const JPEG = Uint8Array.from([
-  0xff,
-  0xd8,
-  0xff,
-  0xe0,
-  0,
-  4,
-  0,
-  0,
-  0xff,
-  0xc0,
-  0,
-  17,
-  8,
-  0,
-  48,
-  0,
-  64,
-  3,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-]);
+const JPEG = tinyJpegHeader(64, 48);
 
 async function makeThingsDir(): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "ht-things-" });

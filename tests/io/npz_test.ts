@@ -1,3 +1,4 @@
+import { exists } from "../_helpers/fs.ts";
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,15 +15,6 @@ async function errorOf(promise: Promise<unknown>): Promise<InputError> {
   const error = await promise.then(() => assert.fail("expected an InputError"), (e: unknown) => e);
   assert.ok(error instanceof InputError, String(error));
   return error;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 Deno.test("readNpz reads np.savez and np.savez_compressed archives", async () => {

@@ -2,24 +2,8 @@ import { strict as assert } from "node:assert";
 import { compareSimilarityMatrices, rsa } from "../../src/metrics/rsa.ts";
 import { dotSimilarity } from "../../src/metrics/similarity.ts";
 import type { Matrix } from "../../src/metrics/types.ts";
-import { createRng, type Rng } from "../../src/stats/random.ts";
 import { runPython } from "../_helpers/python.ts";
-
-/** Fresh seed each run (or HT_TEST_SEED); the seed is named in any failure. */
-async function withSeed(name: string, fn: (rng: Rng) => Promise<void> | void): Promise<void> {
-  const env = Deno.env.get("HT_TEST_SEED");
-  const seed = env ? Number(env) : crypto.getRandomValues(new Uint32Array(1))[0];
-  try {
-    await fn(createRng(seed, { label: name }));
-  } catch (error) {
-    throw new Error(
-      `${name}: failed with seed ${seed} (rerun with HT_TEST_SEED=${seed}): ${error}`,
-      {
-        cause: error,
-      },
-    );
-  }
-}
+import { withSeed } from "../_helpers/seed.ts";
 
 function mat(rows: number[][]): Matrix {
   return { data: Float64Array.from(rows.flat()), rows: rows.length, cols: rows[0].length };

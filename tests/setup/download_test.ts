@@ -1,3 +1,4 @@
+import { exists } from "../_helpers/fs.ts";
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,15 +9,6 @@ import { dirResolver, startServer } from "./_server.ts";
 const FIXTURES = fileURLToPath(new URL("../fixtures/setup/", import.meta.url));
 const BLOB = await Deno.readFile(join(FIXTURES, "blob.bin"));
 const BLOB_SHA = sha256Hex(BLOB);
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 Deno.test("download: normal download with sha256 check and progress", async () => {
   const server = await startServer(dirResolver(FIXTURES));

@@ -1,3 +1,4 @@
+import { exists } from "../_helpers/fs.ts";
 import { strict as assert } from "node:assert";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -81,15 +82,6 @@ function baseOptions(server: TestServer, dest: string, lines: string[]): SetupOp
     showProgress: false,
     log: (line) => lines.push(line),
   };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 Deno.test("setup: the embedded profile needs no download", async () => {

@@ -3,17 +3,8 @@
  * (1854 × 49, one concept per line in canonical order, trailing spaces allowed).
  */
 import { InputError } from "../../io/errors.ts";
+import type { Matrix } from "../../metrics/types.ts";
 import { badCell, readText, splitLines, splitWhitespace, strictNumber } from "./text.ts";
-
-/** A dense row-major matrix. */
-export interface DenseMatrix {
-  /** Values, row-major: element (r, c) is `data[r * cols + c]`. */
-  data: Float64Array;
-  /** Number of rows. */
-  rows: number;
-  /** Number of columns. */
-  cols: number;
-}
 
 /** Options of {@link readSposeEmbedding}. */
 export interface SposeOptions {
@@ -32,7 +23,7 @@ export function parseSposeEmbedding(
   text: string,
   file: string,
   options: SposeOptions = {},
-): DenseMatrix {
+): Matrix {
   const lines = splitLines(text, file);
   if (lines.length === 0) {
     throw new InputError({ file, line: 1, expected: "a matrix row", found: "an empty file" });
@@ -80,6 +71,6 @@ export function parseSposeEmbedding(
 export async function readSposeEmbedding(
   path: string,
   options: SposeOptions = {},
-): Promise<DenseMatrix> {
+): Promise<Matrix> {
   return parseSposeEmbedding(await readText(path), path, options);
 }

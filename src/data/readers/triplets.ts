@@ -13,23 +13,17 @@
  * `noise-ceiling`, 3 or 4 columns is `zero-based`, anything else is an error.
  */
 import { describeValue, InputError } from "../../io/errors.ts";
+import type { Triplets as MetricTriplets } from "../../metrics/types.ts";
 import { badCell, readText, splitLines, splitWhitespace, strictNumber } from "./text.ts";
 
 /** How a triplet file encodes its rows. */
 export type TripletFormat = "zero-based" | "noise-ceiling";
 
-/** Triplets as parallel arrays of 0-based concept rows. */
-export interface Triplets {
-  /** First concept of the pair kept together. */
-  a: Int32Array;
-  /** Second concept of the pair kept together. */
-  b: Int32Array;
-  /** The odd one out. */
-  odd: Int32Array;
-  /** Participant id per triplet, when the source has one. */
-  subject?: Int32Array;
-  /** Number of triplets. */
-  n: number;
+/**
+ * Triplets read from a file: the metrics' struct of arrays (0-based concept rows; `(a, b)` kept
+ * together, `odd` the odd one out, optional `subject`) plus the file format they came from.
+ */
+export interface Triplets extends MetricTriplets {
   /** Format of the source. */
   format: TripletFormat;
 }
