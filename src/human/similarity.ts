@@ -221,7 +221,6 @@ function wasmSegmentSum(memory: WebAssembly.Memory): SegmentSum {
   return instance.exports.segSum as SegmentSum;
 }
 
-
 /** Build the task: choose the kernel, allocate shared (or plain) buffers, fill the table. */
 function prepare(
   embedding: Matrix,
