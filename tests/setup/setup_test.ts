@@ -393,7 +393,16 @@ Deno.test("setup task: --help, embedded profile, and a THINGS run through the CL
       HUMAN_THINGS_GITHUB: `${server.base}/gh`,
       HUMAN_THINGS_OSF_API: `${server.base}/osf/v2`,
     };
-    const things = await run(["--profile", "things", "--dest", dest, "--images", "cc0"], env);
+    const things = await run([
+      "--profile",
+      "things",
+      "--dest",
+      dest,
+      "--images",
+      "cc0",
+      "--model",
+      "none",
+    ], env);
     assert.equal(things.code, 0, things.stderr);
     assert.match(things.stdout, /setup: done/);
     assert.equal(
@@ -403,7 +412,14 @@ Deno.test("setup task: --help, embedded profile, and a THINGS run through the CL
     // A server without the files: one line naming the URL, exit code 1.
     const empty = await startServer(() => Promise.resolve(undefined));
     try {
-      const failed = await run(["--profile", "things", "--dest", join(dest, "other")], {
+      const failed = await run([
+        "--profile",
+        "things",
+        "--dest",
+        join(dest, "other"),
+        "--model",
+        "none",
+      ], {
         HUMAN_THINGS_GITHUB_RAW: `${empty.base}/raw`,
         HUMAN_THINGS_GITHUB: `${empty.base}/gh`,
       });
