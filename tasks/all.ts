@@ -5,14 +5,21 @@ import { intFlag, runTask, type TaskSpec } from "../src/pipeline/cli.ts";
 import { formatSeconds } from "../src/pipeline/progress.ts";
 import { runStage, type StageResult } from "../src/pipeline/stage.ts";
 import { contextFromFlags, STAGE_FLAGS } from "../src/pipeline/stage_cli.ts";
+import { MODEL_FLAGS, seedsFlag, trainingBackend } from "../src/train/cli.ts";
+import { MODEL_NAMES } from "../src/train/config.ts";
+import { embedStage } from "../src/train/embed_stage.ts";
+import { defaultBackbone, trainStage } from "../src/train/stage.ts";
 
 /** Command line of the whole pipeline. */
 export const spec: TaskSpec = {
   name: "all",
-  summary: "Run the pipeline: data → human (later: train, embed, align, bench, figures, site). " +
-    "Stages whose inputs, options and code are unchanged are skipped; --force reruns them.",
+  summary:
+    "Run the pipeline: data → human → train (baseline + 6 variants) → embed (later: align, " +
+    "bench, figures, site). Stages whose inputs, options and code are unchanged are skipped; " +
+    "--force reruns them.",
   flags: {
     ...STAGE_FLAGS,
+    ...MODEL_FLAGS,
     "limit-concepts": {
       type: "string",
       default: "0",
@@ -27,20 +34,41 @@ if (import.meta.main) {
     const start = performance.now();
     const ctx = await contextFromFlags(parsed);
     const force = Boolean(parsed.values.force);
+    const skipBadImages = Boolean(parsed.values["skip-bad-images"]);
     const results: [string, StageResult][] = [];
-    results.push([
-      "data",
-      await runStage(dataStage, ctx, {
-        limitConcepts: intFlag(parsed, "limit-concepts") ?? 0,
-        skipBadImages: Boolean(parsed.values["skip-bad-images"]),
-        force,
-      }),
-    ]);
-    results.push(["human", await runStage(humanStage, ctx, { ...HUMAN_DEFAULTS, force })]);
+    const run = async <O extends Record<string, unknown>>(
+      stage: Parameters<typeof runStage<O>>[0],
+      options: O,
+    ) => {
+      results.push([stage.name, await runStage(stage, ctx, { ...options, force })]);
+    };
+    await run(dataStage, { limitConcepts: intFlag(parsed, "limit-concepts") ?? 0, skipBadImages });
+    await run(humanStage, { ...HUMAN_DEFAULTS });
+    const backend = await trainingBackend(parsed);
+    const backbone = (parsed.values.backbone as string | undefined) ??
+      defaultBackbone(ctx.profile.name);
+    const seeds = seedsFlag(parsed, ctx.seed);
+    for (const trainSeed of seeds) {
+      for (const model of MODEL_NAMES) {
+        await run(trainStage(model), {
+          backbone,
+          trainSeed,
+          backend,
+          resume: Boolean(parsed.values.resume),
+          skipBadImages,
+        });
+      }
+    }
+    await run(embedStage, { backbone, seeds, models: [...MODEL_NAMES], backend, skipBadImages });
     const skipped = results.filter(([, r]) => r.status === "skipped").length;
     console.error(
       `all: ${results.length} stages (${results.length - skipped} ran, ${skipped} skipped) in ` +
         `${formatSeconds((performance.now() - start) / 1000)}; tables in ${ctx.tables}`,
+    );
+    console.error(
+      results.map(([name, r]) =>
+        `  ${name.padEnd(34)} ${r.status.padEnd(7)} ${r.seconds.toFixed(1)}s`
+      ).join("\n"),
     );
   });
 }

@@ -1,0 +1,458 @@
+/**
+ * Choosing and activating the TF.js backend.
+ *
+ * Everything else imports its ops from `@tensorflow/tfjs` (one tfjs-core instance); this module
+ * only loads backend packages, which register themselves in that instance, and selects one:
+ *
+ * - `tensorflow-gpu`: `@tensorflow/tfjs-node-gpu` (libtensorflow with CUDA 11.2 + cuDNN 8.1, Linux
+ *   x64). It is not a dependency of this project; it is imported by a computed specifier so that
+ *   `deno check` does not need it.
+ * - `tensorflow`: `@tensorflow/tfjs-node`, the native TensorFlow C library on the CPU (needs
+ *   `deno task setup:tf` once).
+ * - `wasm`: `@tensorflow/tfjs-backend-wasm` (SIMD, one thread under Deno); fast inference but it
+ *   cannot train convolutions, so training falls back to `cpu`.
+ * - `cpu`: the pure-JS backend; trains everything, very slowly.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import util from "node:util";
+
+/** What a caller asks for (`--backend`). */
+export type BackendRequest = "auto" | "tensorflow" | "gpu" | "wasm" | "cpu";
+
+/** The backend that was activated. */
+export type BackendName = "tensorflow" | "tensorflow-gpu" | "wasm" | "cpu";
+
+/** Every accepted {@link BackendRequest}, for command-line choices. */
+export const BACKEND_REQUESTS: readonly BackendRequest[] = [
+  "auto",
+  "tensorflow",
+  "gpu",
+  "wasm",
+  "cpu",
+];
+
+/** Package of the native CPU backend (in deno.json). */
+export const NATIVE_PACKAGE = "@tensorflow/tfjs-node";
+/** Package of the native CUDA backend (not in deno.json; install it yourself). */
+export const GPU_PACKAGE = "@tensorflow/tfjs-node-gpu";
+/** Package of the WebAssembly backend (in deno.json). */
+export const WASM_PACKAGE = "@tensorflow/tfjs-backend-wasm";
+
+/** Result of {@link initBackend}. */
+export interface BackendSelection {
+  /** The active backend. */
+  name: BackendName;
+  /** Why it was chosen (and why better ones were not), in one line. */
+  reason: string;
+  /** Whether the active backend can train the models (conv gradients included). */
+  canTrain: boolean;
+  /** Backend to switch to for training ({@link switchBackend}): `cpu` when `name` is `wasm`. */
+  trainBackend: BackendName;
+}
+
+/** Whether a CUDA driver is present, as detected by {@link detectCuda}. */
+export interface CudaStatus {
+  /** A driver was found (`libcuda.so.1` or a working `nvidia-smi`). */
+  usable: boolean;
+  /** What was found or missing, for messages. */
+  detail: string;
+}
+
+/**
+ * How backends are detected and loaded. {@link initBackend} uses {@link DEFAULT_PROBES}; tests
+ * replace some of them. Each `load*` resolves once the backend is registered in tfjs-core and
+ * throws an `Error` whose message says why it is unavailable.
+ */
+export interface BackendProbes {
+  /** Detect a CUDA driver. */
+  detectCuda(): Promise<CudaStatus>;
+  /** Load `@tensorflow/tfjs-node-gpu`. */
+  loadGpu(): Promise<void>;
+  /** Load `@tensorflow/tfjs-node`. */
+  loadNative(): Promise<void>;
+  /** Load `@tensorflow/tfjs-backend-wasm`. */
+  loadWasm(): Promise<void>;
+}
+
+/** Options of {@link initBackend}. */
+export interface InitBackendOptions {
+  /** Backend to use; `auto` (default) takes the fastest one that works here. */
+  backend?: BackendRequest;
+  /** Where the one-line choice is printed (default `console.error`); `false` for silence. */
+  log?: ((line: string) => void) | false;
+  /** Replace detection or loading steps (tests). */
+  probes?: Partial<BackendProbes>;
+}
+
+/** Thrown when an explicitly requested backend cannot be used; the message says how to fix it. */
+export class BackendUnavailableError extends Error {
+  /** The request that failed. */
+  readonly request: BackendRequest;
+
+  /** Build from the request and a message. */
+  constructor(request: BackendRequest, message: string) {
+    super(message);
+    this.name = "BackendUnavailableError";
+    this.request = request;
+  }
+}
+
+/** Metadata of the active backend, for result tables ({@link backendInfo}). */
+export interface BackendInfo {
+  /** Active backend (`tf.getBackend()` when {@link initBackend} was not used). */
+  name: string;
+  /** `@tensorflow/tfjs-core` version. */
+  tfjs: string;
+  /** TensorFlow C library version, for the native backends. */
+  tensorflow?: string;
+  /** Compute threads: TF intra-op threads, wasm threads, or 1 for cpu. */
+  threads: number;
+}
+
+const FIX_NATIVE = "run `deno task setup:tf` (builds the tfjs-node addon against libtensorflow)";
+const FIX_GPU = `install ${GPU_PACKAGE}@4.22.0 (needs CUDA 11.2 + cuDNN 8.1 on Linux x64; ` +
+  "see README, Backends and GPU)";
+
+let active: BackendName | undefined;
+let wasmModule: { getThreadsCount?: () => number } | undefined;
+let nativeFrom: "tensorflow" | "tensorflow-gpu" | undefined;
+const loading = new Map<string, Promise<void>>();
+
+/** First line of an error's message, trimmed to `max` characters. */
+function firstLine(error: unknown, max = 240): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const line = text.split("\n").map((s) => s.trim()).find((s) => s !== "") ?? text;
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/** Run `load` once per key; a failed load is retried on the next call. */
+function once(key: string, load: () => Promise<void>): Promise<void> {
+  let p = loading.get(key);
+  if (!p) {
+    p = load().catch((error) => {
+      loading.delete(key);
+      throw error;
+    });
+    loading.set(key, p);
+  }
+  return p;
+}
+
+/**
+ * Prepare the process for a tfjs-node import: Deno's `node:util` lacks the long-deprecated
+ * `isNullOrUndefined` that tfjs-node calls, and libtensorflow's INFO lines (oneDNN, CPU features)
+ * are silenced unless `TF_CPP_MIN_LOG_LEVEL` is set.
+ */
+function prepareNativeImport(): void {
+  const u = util as unknown as { isNullOrUndefined?: (v: unknown) => boolean };
+  u.isNullOrUndefined ??= (v: unknown) => v == null;
+  try {
+    if (Deno.env.get("TF_CPP_MIN_LOG_LEVEL") === undefined) {
+      Deno.env.set("TF_CPP_MIN_LOG_LEVEL", "1");
+    }
+  } catch { /* no --allow-env: keep TF's logging */ }
+}
+
+/** Import a package by a computed specifier (kept out of `deno check`'s module graph). */
+async function importComputed(specifier: string): Promise<unknown> {
+  return await import(specifier);
+}
+
+/** Whether the `tensorflow` backend is registered in our tfjs-core instance. */
+function hasTensorflowFactory(): boolean {
+  return tf.findBackendFactory("tensorflow") != null;
+}
+
+/** Import a tfjs-node flavour and check that it registered in this tfjs-core. */
+async function loadNodePackage(pkg: string, as: "tensorflow" | "tensorflow-gpu"): Promise<void> {
+  import.meta.resolve(pkg); // throws "not a dependency" when the package is not installed
+  if (nativeFrom && nativeFrom !== as) {
+    throw new Error(
+      `${pkg} cannot be loaded: the ${nativeFrom} backend is already loaded in this process ` +
+        "(both register as 'tensorflow')",
+    );
+  }
+  if (nativeFrom === as) return;
+  prepareNativeImport();
+  await importComputed(pkg);
+  if (!hasTensorflowFactory()) {
+    throw new Error(
+      `${pkg} loaded but registered its backend in another copy of @tensorflow/tfjs-core ` +
+        "(its @tensorflow/tfjs must resolve to the project's 4.22.0)",
+    );
+  }
+  nativeFrom = as;
+}
+
+/** Folders where a CUDA driver (`libcuda.so.1`) usually lives. */
+const LIBCUDA_DIRS = [
+  "/usr/lib/x86_64-linux-gnu",
+  "/usr/lib64",
+  "/usr/lib",
+  "/usr/local/cuda/lib64",
+  "/usr/local/cuda/compat",
+  "/usr/lib/wsl/lib",
+];
+
+/**
+ * Detect a CUDA driver: `libcuda.so.1` in the usual library folders or `LD_LIBRARY_PATH`, or an
+ * `nvidia-smi` that lists a GPU. A driver is necessary, not sufficient: tfjs-node-gpu also needs
+ * the CUDA 11.2 runtime and cuDNN 8.1, which only loading it can tell.
+ */
+export async function detectCuda(): Promise<CudaStatus> {
+  if (Deno.build.os !== "linux" && Deno.build.os !== "windows") {
+    return { usable: false, detail: `no CUDA on ${Deno.build.os}` };
+  }
+  let ldPath: string[] = [];
+  try {
+    ldPath = (Deno.env.get("LD_LIBRARY_PATH") ?? "").split(":").filter((s) => s !== "");
+  } catch { /* no --allow-env */ }
+  let lib: string | undefined;
+  for (const dir of [...ldPath, ...LIBCUDA_DIRS]) {
+    try {
+      Deno.statSync(`${dir}/libcuda.so.1`);
+      lib = `${dir}/libcuda.so.1`;
+      break;
+    } catch { /* not here */ }
+  }
+  let smi: string | undefined;
+  try {
+    const out = await new Deno.Command("nvidia-smi", {
+      args: ["-L"],
+      stdout: "piped",
+      stderr: "null",
+    })
+      .output();
+    const text = new TextDecoder().decode(out.stdout).trim();
+    if (out.success && text !== "") smi = text.split("\n")[0];
+  } catch { /* not installed or not allowed */ }
+  if (smi) return { usable: true, detail: `nvidia-smi: ${smi}${lib ? `; ${lib}` : ""}` };
+  if (lib) return { usable: true, detail: `CUDA driver ${lib}` };
+  return { usable: false, detail: "no CUDA driver (no libcuda.so.1, no working nvidia-smi)" };
+}
+
+/** The default detection and loading steps (see {@link BackendProbes}). */
+export const DEFAULT_PROBES: BackendProbes = {
+  detectCuda,
+  loadGpu: () => once("gpu", () => loadNodePackage(GPU_PACKAGE, "tensorflow-gpu")),
+  loadNative: () => once("native", () => loadNodePackage(NATIVE_PACKAGE, "tensorflow")),
+  loadWasm: () =>
+    once("wasm", async () => {
+      wasmModule = await importComputed(WASM_PACKAGE) as typeof wasmModule;
+      if (tf.findBackendFactory("wasm") == null) {
+        throw new Error(`${WASM_PACKAGE} did not register in this @tensorflow/tfjs-core`);
+      }
+    }),
+};
+
+/** The tfjs-core backend name of a {@link BackendName}. */
+function tfName(name: BackendName): string {
+  return name === "tensorflow-gpu" ? "tensorflow" : name;
+}
+
+/** Whether a backend can train this project's models. */
+function trains(name: BackendName): boolean {
+  return name !== "wasm";
+}
+
+/** Turn a loaded backend into a selection. */
+function selection(name: BackendName, reason: string): BackendSelection {
+  return { name, reason, canTrain: trains(name), trainBackend: trains(name) ? name : "cpu" };
+}
+
+/** `tf.setBackend` + `tf.ready`; throws when the backend does not initialise. */
+async function activate(name: BackendName): Promise<void> {
+  let ok = false;
+  let cause = "";
+  try {
+    ok = await tf.setBackend(tfName(name));
+    if (ok) await tf.ready();
+  } catch (error) {
+    ok = false;
+    cause = `: ${firstLine(error)}`;
+  }
+  if (!ok) throw new Error(`backend '${tfName(name)}' failed to initialise${cause}`);
+  if (name === "cpu") {
+    // The cpu backend's first write prints "install our node backend" under Node-like runtimes;
+    // the choice was deliberate and explained on the log line.
+    (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
+  }
+  active = name;
+}
+
+/** TF version of the active native backend, if any. */
+function tensorflowVersion(): string | undefined {
+  try {
+    const b = tf.backend() as unknown as { binding?: { TF_Version?: string } };
+    return b.binding?.TF_Version;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Try the GPU backend; returns the selection or the reason it was skipped. */
+async function tryGpu(probes: BackendProbes): Promise<BackendSelection | string> {
+  const cuda = await probes.detectCuda();
+  if (!cuda.usable) return cuda.detail;
+  try {
+    await probes.loadGpu();
+    await activate("tensorflow-gpu");
+  } catch (error) {
+    const why = /not a dependency|not in import map|Cannot find (module|package)|MODULE_NOT_FOUND/i
+        .test(String(error))
+      ? "not installed"
+      : firstLine(error);
+    return `${cuda.detail}, but ${GPU_PACKAGE} is unavailable (${why}): ${FIX_GPU}`;
+  }
+  const v = tensorflowVersion();
+  return selection(
+    "tensorflow-gpu",
+    `CUDA found (${cuda.detail}); ${GPU_PACKAGE}${v ? ` with TensorFlow ${v}` : ""}`,
+  );
+}
+
+/** Try the native CPU backend. */
+async function tryNative(probes: BackendProbes): Promise<BackendSelection | string> {
+  try {
+    await probes.loadNative();
+    await activate("tensorflow");
+  } catch (error) {
+    return `${NATIVE_PACKAGE} unavailable (${firstLine(error)}): ${FIX_NATIVE}`;
+  }
+  const v = tensorflowVersion();
+  return selection("tensorflow", `native TensorFlow${v ? ` ${v}` : ""} via ${NATIVE_PACKAGE}`);
+}
+
+/** Try the wasm backend. */
+async function tryWasm(probes: BackendProbes): Promise<BackendSelection | string> {
+  try {
+    await probes.loadWasm();
+    await activate("wasm");
+  } catch (error) {
+    return `${WASM_PACKAGE} unavailable (${firstLine(error)})`;
+  }
+  return selection(
+    "wasm",
+    "WebAssembly (SIMD) for inference; training uses the pure-JS cpu backend",
+  );
+}
+
+/** Activate the pure-JS cpu backend (always registered by `@tensorflow/tfjs`). */
+async function tryCpu(): Promise<BackendSelection | string> {
+  try {
+    await activate("cpu");
+  } catch (error) {
+    return firstLine(error);
+  }
+  return selection("cpu", "pure-JS cpu backend (slow; trains everything)");
+}
+
+/** `auto`: GPU, then native, then wasm (+cpu for training), then cpu. */
+async function chooseAuto(probes: BackendProbes): Promise<BackendSelection> {
+  const skipped: string[] = [];
+  for (const attempt of [tryGpu, tryNative, tryWasm]) {
+    const result = await attempt(probes);
+    if (typeof result !== "string") {
+      return skipped.length === 0
+        ? result
+        : { ...result, reason: `${result.reason}; skipped: ${skipped.join("; ")}` };
+    }
+    skipped.push(attempt === tryGpu ? `GPU: ${result}` : result);
+  }
+  const cpu = await tryCpu();
+  if (typeof cpu === "string") {
+    throw new BackendUnavailableError(
+      "auto",
+      `no TF.js backend works: ${[...skipped, cpu].join("; ")}`,
+    );
+  }
+  return { ...cpu, reason: `${cpu.reason}; skipped: ${skipped.join("; ")}` };
+}
+
+/** An explicit request: that backend or a {@link BackendUnavailableError}. */
+async function chooseExplicit(
+  request: Exclude<BackendRequest, "auto">,
+  probes: BackendProbes,
+): Promise<BackendSelection> {
+  if (request === "gpu") {
+    const cuda = await probes.detectCuda();
+    if (!cuda.usable) {
+      throw new BackendUnavailableError(
+        "gpu",
+        `--backend gpu: ${cuda.detail}; the GPU backend (${GPU_PACKAGE}) needs an NVIDIA GPU with ` +
+          "CUDA 11.2 + cuDNN 8.1 on Linux x64. Use --backend tensorflow (native CPU) instead.",
+      );
+    }
+  }
+  const attempt = { gpu: tryGpu, tensorflow: tryNative, wasm: tryWasm, cpu: () => tryCpu() }[
+    request
+  ];
+  const result = await attempt(probes);
+  if (typeof result === "string") {
+    throw new BackendUnavailableError(request, `--backend ${request}: ${result}`);
+  }
+  return { ...result, reason: `requested; ${result.reason}` };
+}
+
+/**
+ * Load and activate a TF.js backend (`tf.setBackend` + `tf.ready`) and print the choice and its
+ * reason as one line on stderr.
+ *
+ * `auto` takes `tensorflow-gpu` when a CUDA driver is present and `@tensorflow/tfjs-node-gpu`
+ * loads, else `tensorflow` (tfjs-node), else `wasm` for inference with `cpu` for training
+ * (`trainBackend`), else `cpu`. An explicit request fails with {@link BackendUnavailableError}
+ * when that backend cannot be used.
+ */
+export async function initBackend(options: InitBackendOptions = {}): Promise<BackendSelection> {
+  const request = options.backend ?? "auto";
+  if (!BACKEND_REQUESTS.includes(request)) {
+    throw new BackendUnavailableError(
+      request,
+      `unknown backend "${request}" (one of ${BACKEND_REQUESTS.join(", ")})`,
+    );
+  }
+  const probes: BackendProbes = { ...DEFAULT_PROBES, ...options.probes };
+  const chosen = request === "auto"
+    ? await chooseAuto(probes)
+    : await chooseExplicit(request, probes);
+  const log = options.log === undefined ? (line: string) => console.error(line) : options.log;
+  if (log) log(`backend: ${chosen.name} (${chosen.reason})`);
+  return chosen;
+}
+
+/**
+ * Switch to an already loaded backend, e.g. `switchBackend(selection.trainBackend)` before
+ * training when {@link initBackend} chose `wasm`. Tensors of the previous backend stay readable
+ * but should be recreated for speed.
+ */
+export async function switchBackend(name: BackendName): Promise<void> {
+  if ((name === "tensorflow" || name === "tensorflow-gpu") && nativeFrom !== name) {
+    throw new BackendUnavailableError(
+      name === "tensorflow" ? "tensorflow" : "gpu",
+      `backend ${name} is not loaded; call initBackend first`,
+    );
+  }
+  await activate(name);
+}
+
+/** Name, versions and thread count of the active backend, for table metadata. */
+export function backendInfo(): BackendInfo {
+  const current = tf.getBackend();
+  const name = active && tfName(active) === current ? active : current;
+  let threads = 1;
+  if (current === "tensorflow") {
+    let env: string | undefined;
+    try {
+      env = Deno.env.get("TF_NUM_INTRAOP_THREADS");
+    } catch { /* no --allow-env */ }
+    threads = Number(env) > 0 ? Number(env) : navigator.hardwareConcurrency;
+  } else if (current === "wasm") {
+    threads = wasmModule?.getThreadsCount?.() ?? 1;
+  }
+  const info: BackendInfo = { name, tfjs: tf.version_core, threads };
+  const v = current === "tensorflow" ? tensorflowVersion() : undefined;
+  if (v) info.tensorflow = v;
+  return info;
+}

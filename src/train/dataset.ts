@@ -1,0 +1,126 @@
+/**
+ * Training data from the pipeline's tables: image rows with their concept, class and split;
+ * training triplets; and the human similarity matrix with its train-pair mask.
+ */
+import { join } from "node:path";
+import { readTable, vectorColumnToFlat } from "../io/arrow.ts";
+
+/** Images, classes and splits for training and embedding. */
+export interface TrainData {
+  /** uniqueIDs in canonical order (all 1,854). */
+  conceptIds: string[];
+  /** Concept index of every image row. */
+  imageConcept: Int32Array;
+  /** Image ids, in images.arrow order. */
+  imageIds: string[];
+  /** Paths relative to the images root. */
+  imagePaths: string[];
+  /** Split of every image row. */
+  imageSplit: string[];
+  /** Class index (0…C−1) of every image row, −1 when its concept has no training image. */
+  imageClass: Int32Array;
+  /** Concept index of every class (classes = concepts with ≥ 1 training image, canonical order). */
+  classConcept: Int32Array;
+  /** Class of every concept, −1 when none. */
+  conceptClass: Int32Array;
+  /** Image rows of each split. */
+  rows: { train: Int32Array; val: Int32Array; test: Int32Array; stress: Int32Array };
+}
+
+/** Read images.arrow, splits.arrow and concepts.arrow into {@link TrainData}. */
+export async function loadTrainData(tables: string): Promise<TrainData> {
+  const images = await readTable(join(tables, "images.arrow"), {
+    require: ["image_id", "uniqueID", "path"],
+  });
+  const splits = await readTable(join(tables, "splits.arrow"), { require: ["image_id", "split"] });
+  const concepts = await readTable(join(tables, "concepts.arrow"), { require: ["uniqueID"] });
+  const conceptIds = concepts.getChild("uniqueID")!.toArray() as string[];
+  const conceptIndex = new Map(conceptIds.map((id, i) => [id, i]));
+  const imageIds = images.getChild("image_id")!.toArray() as string[];
+  const splitIds = splits.getChild("image_id")!.toArray() as string[];
+  if (splitIds.length !== imageIds.length || splitIds.some((id, i) => id !== imageIds[i])) {
+    throw new Error(
+      `${
+        join(tables, "splits.arrow")
+      } does not match images.arrow row by row: rerun \`deno task data\``,
+    );
+  }
+  const imageSplit = splits.getChild("split")!.toArray() as string[];
+  const imageConcept = Int32Array.from(images.getChild("uniqueID")!.toArray() as string[], (id) => {
+    const c = conceptIndex.get(id);
+    if (c === undefined) throw new Error(`images.arrow: unknown concept ${id}`);
+    return c;
+  });
+  const conceptClass = new Int32Array(conceptIds.length).fill(-1);
+  imageConcept.forEach((c, r) => {
+    if (imageSplit[r] === "train") conceptClass[c] = 0;
+  });
+  const classConcept: number[] = [];
+  conceptClass.forEach((v, c) => {
+    if (v === 0) {
+      conceptClass[c] = classConcept.length;
+      classConcept.push(c);
+    }
+  });
+  const rowsOf = (split: string) =>
+    Int32Array.from(imageSplit.flatMap((s, r) => (s === split ? [r] : [])));
+  return {
+    conceptIds,
+    imageConcept,
+    imageIds,
+    imagePaths: images.getChild("path")!.toArray() as string[],
+    imageSplit,
+    imageClass: Int32Array.from(imageConcept, (c) => conceptClass[c]),
+    classConcept: Int32Array.from(classConcept),
+    conceptClass,
+    rows: {
+      train: rowsOf("train"),
+      val: rowsOf("val"),
+      test: rowsOf("test"),
+      stress: rowsOf("stress"),
+    },
+  };
+}
+
+/** Training triplets in concept indices. */
+export interface ConceptTriplets {
+  anchor: Int32Array;
+  positive: Int32Array;
+  negative: Int32Array;
+}
+
+/** Read `triplets.arrow` or `triplets_shuffled.arrow`. */
+export async function loadTriplets(tables: string, name: string): Promise<ConceptTriplets> {
+  const t = await readTable(join(tables, `${name}.arrow`), {
+    require: ["anchor", "positive", "negative"],
+  });
+  const col = (c: string) => Int32Array.from(t.getChild(c)!.toArray() as Int32Array);
+  return { anchor: col("anchor"), positive: col("positive"), negative: col("negative") };
+}
+
+/** The human similarity matrix (n×n) and a mask of the pairs in the train split. */
+export interface HumanMatrix {
+  /** n×n similarities (row-major). */
+  data: Float64Array;
+  /** Number of concepts. */
+  n: number;
+  /** 1 where (i, j) is a train pair of human_pairs.arrow (symmetric). */
+  trainMask: Uint8Array;
+}
+
+/** Read a human similarity table and the train-pair mask from human_pairs.arrow. */
+export async function loadHumanMatrix(tables: string, name: string): Promise<HumanMatrix> {
+  const table = await readTable(join(tables, `${name}.arrow`), { require: ["similarity"] });
+  const { data, rows: n } = vectorColumnToFlat(table, "similarity");
+  const pairs = await readTable(join(tables, "human_pairs.arrow"), {
+    require: ["a", "b", "split"],
+  });
+  const a = pairs.getChild("a")!.toArray() as Int32Array;
+  const b = pairs.getChild("b")!.toArray() as Int32Array;
+  const split = pairs.getChild("split")!.toArray() as string[];
+  const trainMask = new Uint8Array(n * n);
+  for (let p = 0; p < a.length; p++) {
+    if (split[p] === "train") trainMask[a[p] * n + b[p]] = trainMask[b[p] * n + a[p]] = 1;
+  }
+  return { data, n, trainMask };
+}

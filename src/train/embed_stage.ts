@@ -1,0 +1,219 @@
+/**
+ * The `embed` stage: penultimate (pooled) embeddings of every image for every model, with an
+ * L2-normalised copy, concept prototypes (train-image means), and the `models.arrow` summary.
+ * The ImageNet-only backbone is embedded too, as model `imagenet`.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { join } from "node:path";
+import {
+  boolColumn,
+  float64Column,
+  int32Column,
+  makeTable,
+  readTable,
+  stringColumn,
+  tableMetadata,
+  vectorColumn,
+  writeTable,
+} from "../io/arrow.ts";
+import type { Stage, StageContext } from "../pipeline/stage.ts";
+import { loadTrainConfig, MODEL_NAMES } from "./config.ts";
+import { loadTrainData, type TrainData } from "./dataset.ts";
+import { buildNetwork } from "./network.ts";
+import {
+  checkpointDir,
+  loadTrainedWeights,
+  seedSuffix,
+  sharedTrunk,
+  splitTop1,
+  trainingTablePath,
+} from "./stage.ts";
+import { topFeatures } from "./trainer.ts";
+
+/** Options of the embed stage. */
+export interface EmbedOptions extends Record<string, unknown> {
+  backbone: string;
+  /** Training seeds to embed (the first is the pipeline's primary seed). */
+  seeds: number[];
+  /** Models to embed (default: every trained model). */
+  models: string[];
+  backend: string;
+  skipBadImages: boolean;
+}
+
+/** Path of a model's embedding table. */
+export function embeddingPath(ctx: StageContext, model: string, seed: number): string {
+  return join(ctx.tables, "embeddings", `${model}${seedSuffix(ctx, seed)}.arrow`);
+}
+
+/** Path of a model's concept-prototype table. */
+export function prototypePath(ctx: StageContext, model: string, seed: number): string {
+  return join(ctx.tables, "embeddings", `${model}${seedSuffix(ctx, seed)}.prototypes.arrow`);
+}
+
+function l2(rows: Float32Array, dim: number): Float32Array {
+  const out = new Float32Array(rows.length);
+  for (let i = 0; i < rows.length / dim; i++) {
+    let s = 0;
+    for (let d = 0; d < dim; d++) s += rows[i * dim + d] ** 2;
+    const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
+    for (let d = 0; d < dim; d++) out[i * dim + d] = rows[i * dim + d] * inv;
+  }
+  return out;
+}
+
+function prototypes(features: Float32Array, dim: number, data: TrainData) {
+  const n = data.conceptIds.length;
+  const sums = new Float64Array(n * dim);
+  const counts = new Int32Array(n);
+  for (const r of data.rows.train) {
+    const c = data.imageConcept[r];
+    counts[c]++;
+    for (let d = 0; d < dim; d++) sums[c * dim + d] += features[r * dim + d];
+  }
+  const concepts = [...counts.keys()].filter((c) => counts[c] > 0);
+  const vec = new Float32Array(concepts.length * dim);
+  concepts.forEach((c, k) => {
+    for (let d = 0; d < dim; d++) vec[k * dim + d] = sums[c * dim + d] / counts[c];
+  });
+  return { concepts, counts: concepts.map((c) => counts[c]), vec };
+}
+
+/** The embed stage. */
+export const embedStage: Stage<EmbedOptions> = {
+  name: "embed",
+  inputs(ctx, options) {
+    const files = ["images.arrow", "splits.arrow", "concepts.arrow"].map((t) =>
+      join(ctx.tables, t)
+    );
+    for (const seed of options.seeds) {
+      for (const model of options.models) {
+        files.push(
+          join(checkpointDir(ctx, model, seed), "final.ckpt"),
+          trainingTablePath(ctx, model, seed),
+        );
+      }
+    }
+    return Promise.resolve(files);
+  },
+  outputs(ctx, options) {
+    const out = [join(ctx.tables, "models.arrow")];
+    for (const seed of options.seeds) {
+      for (const model of ["imagenet", ...options.models]) {
+        if (model === "imagenet" && seed !== options.seeds[0]) continue;
+        out.push(embeddingPath(ctx, model, seed), prototypePath(ctx, model, seed));
+      }
+    }
+    return out;
+  },
+  async run(ctx, options) {
+    const data = await loadTrainData(ctx.tables);
+    const trunk = await sharedTrunk(ctx, data, options);
+    const all = Int32Array.from({ length: data.imageIds.length }, (_, i) => i);
+    const summaries: Record<string, unknown>[] = [];
+    const inputs = await ctx.hasher.hashAll(await this.inputs(ctx, options));
+    for (const seed of options.seeds) {
+      for (const model of ["imagenet", ...options.models]) {
+        if (model === "imagenet" && seed !== options.seeds[0]) continue;
+        const net = await buildNetwork(options.backbone, {
+          nClasses: Math.max(1, data.classConcept.length),
+          seed,
+        });
+        let notes: Record<string, unknown> = {};
+        if (model !== "imagenet") {
+          await loadTrainedWeights(ctx, net, { model, seed });
+          const training = await readTable(trainingTablePath(ctx, model, seed));
+          notes = (tableMetadata(training).notes ?? {}) as Record<string, unknown>;
+        }
+        const features = topFeatures(net, trunk, all);
+        const dim = features.length / all.length;
+        const normed = l2(features, dim);
+        const meta = {
+          task: "embed",
+          version: ctx.version,
+          seed,
+          profile: ctx.profile.name,
+          inputs,
+          options: { model, backbone: options.backbone, backend: options.backend },
+        };
+        await writeTable(
+          embeddingPath(ctx, model, seed),
+          makeTable({
+            image_id: stringColumn(data.imageIds),
+            uniqueID: stringColumn(Array.from(data.imageConcept, (c) => data.conceptIds[c])),
+            split: stringColumn(data.imageSplit),
+            vector: vectorColumn(features, dim),
+            vector_l2: vectorColumn(normed, dim),
+          }),
+          meta,
+        );
+        const p = prototypes(features, dim, data);
+        await writeTable(
+          prototypePath(ctx, model, seed),
+          makeTable({
+            uniqueID: stringColumn(p.concepts.map((c) => data.conceptIds[c])),
+            index: int32Column(p.concepts),
+            n_images: int32Column(p.counts),
+            vector: vectorColumn(p.vec, dim),
+            vector_l2: vectorColumn(l2(p.vec, dim), dim),
+          }),
+          {
+            ...meta,
+            notes: { prototypes: "mean of the train-split image embeddings of each concept" },
+          },
+        );
+        const s = (notes.summary ?? {}) as Record<string, number>;
+        const config = model === "imagenet" ? undefined : await loadTrainConfig(model);
+        summaries.push({
+          model,
+          seed,
+          init: config?.init ?? "imagenet",
+          trained: model !== "imagenet",
+          control_of: config?.controlOf ?? null,
+          test_top1: model === "imagenet"
+            ? null
+            : splitTop1(net, topFeatures(net, trunk, data.rows.test), data, data.rows.test),
+          val_top1: s.val_top1 ?? null,
+          stress_top1: s.stress_top1 ?? null,
+          chance: 1 / data.classConcept.length,
+          n_classes: data.classConcept.length,
+          train_seconds: s.train_seconds ?? null,
+          backend: options.backend,
+          config: config ? JSON.stringify(config) : null,
+        });
+        tf.dispose([net.top, net.head].flatMap((m) => m.weights.map((w) => w.read())));
+      }
+    }
+    const col = (k: string) => summaries.map((r) => r[k] as never);
+    await writeTable(
+      join(ctx.tables, "models.arrow"),
+      makeTable({
+        model: stringColumn(col("model")),
+        seed: int32Column(col("seed")),
+        init: stringColumn(col("init")),
+        trained: boolColumn(col("trained")),
+        control_of: stringColumn(col("control_of")),
+        test_top1: float64Column(col("test_top1")),
+        val_top1: float64Column(col("val_top1")),
+        stress_top1: float64Column(col("stress_top1")),
+        chance: float64Column(col("chance")),
+        n_classes: int32Column(col("n_classes")),
+        train_seconds: float64Column(col("train_seconds")),
+        backend: stringColumn(col("backend")),
+        config: stringColumn(col("config")),
+      }),
+      {
+        task: "embed",
+        version: ctx.version,
+        seed: options.seeds[0],
+        profile: ctx.profile.name,
+        inputs,
+        options,
+      },
+    );
+    return `${summaries.length} models embedded (${data.imageIds.length} images each)`;
+  },
+};
+
+/** Every model trained by the pipeline. */
+export const TRAINED_MODELS: readonly string[] = MODEL_NAMES;

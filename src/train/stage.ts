@@ -1,0 +1,283 @@
+/**
+ * The `train` stages: one per model of seed 000 (baseline first, then the six variants), each
+ * training from the shared trunk cache and writing a checkpoint folder and a training-log table.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { join } from "node:path";
+import {
+  float64Column,
+  int32Column,
+  makeTable,
+  readTable,
+  stringColumn,
+  writeTable,
+} from "../io/arrow.ts";
+import { writeFileAtomic } from "../io/atomic.ts";
+import { sha256Hex, stableStringify } from "../io/hash.ts";
+import { backboneSpec, modelJsonPath } from "../models/backbones.ts";
+import type { Stage, StageContext } from "../pipeline/stage.ts";
+import { loadCheckpoint } from "./checkpoint.ts";
+import { CONFIG_DIR, loadTrainConfig, type TrainConfig } from "./config.ts";
+import { loadHumanMatrix, loadTrainData, loadTriplets, type TrainData } from "./dataset.ts";
+import { buildNetwork, loadSplitBackbone } from "./network.ts";
+import { type Network, setNetworkWeights, topFeatures, trainModel } from "./trainer.ts";
+import { trunkActivations, type TrunkCacheResult } from "./trunk_cache.ts";
+
+/** Options of a train stage. */
+export interface TrainStageOptions extends Record<string, unknown> {
+  /** Backbone (profile default: mobilenet_v2_035 embedded, resnet50 THINGS). */
+  backbone: string;
+  /** Training seed (data splits keep the pipeline seed). */
+  trainSeed: number;
+  /** Backend actually in use (recorded; part of the cache key). */
+  backend: string;
+  /** Continue from the model's last checkpoint when it belongs to the same run. */
+  resume: boolean;
+  /** Skip images that fail to decode (listed in the output metadata). */
+  skipBadImages: boolean;
+  /** Stop after this many steps (crash/resume tests); the stage then fails as unfinished. */
+  maxSteps?: number;
+}
+
+/** Default backbone of a profile. */
+export function defaultBackbone(profile: string): string {
+  return profile === "things" ? "resnet50" : "mobilenet_v2_035";
+}
+
+/** Where a model's checkpoints live. */
+export function checkpointDir(ctx: StageContext, model: string, seed: number): string {
+  return join(ctx.out, "checkpoints", model, `seed-${seed}`);
+}
+
+/** File name suffix of a seed: "" for the pipeline seed, `.seed<k>` for extra seeds. */
+export function seedSuffix(ctx: StageContext, seed: number): string {
+  return seed === ctx.seed ? "" : `.seed${seed}`;
+}
+
+/** The training-log table of a model and seed. */
+export function trainingTablePath(ctx: StageContext, model: string, seed: number): string {
+  return join(ctx.tables, "training", `${model}${seedSuffix(ctx, seed)}.arrow`);
+}
+
+const TABLE_INPUTS = ["images.arrow", "splits.arrow", "concepts.arrow"];
+
+/** Tables a config reads besides the image tables. */
+function configTables(config: TrainConfig): string[] {
+  const out: string[] = [];
+  if (config.loss.triplet > 0 && config.triplets) out.push(`${config.triplets.table}.arrow`);
+  if (config.loss.matrix > 0 && config.matrix) {
+    out.push(`${config.matrix.table}.arrow`, "human_pairs.arrow");
+  }
+  return out;
+}
+
+interface SharedTrunk {
+  key: string;
+  result: TrunkCacheResult;
+}
+const trunkMemo = new Map<string, SharedTrunk>();
+
+/** Trunk activations for the images of the data stage (memoised within a process). */
+export async function sharedTrunk(
+  ctx: StageContext,
+  data: TrainData,
+  options: { backbone: string; skipBadImages: boolean },
+): Promise<TrunkCacheResult> {
+  const images = await readTable(join(ctx.tables, "images.arrow"), { require: ["sha256"] });
+  const hashes = images.getChild("sha256")!.toArray() as string[];
+  const memoKey = `${ctx.out}|${options.backbone}|${sha256Hex(hashes.join(""))}`;
+  const hit = trunkMemo.get(memoKey);
+  if (hit) return hit.result;
+  const { backbone, trunk } = await loadSplitBackbone(options.backbone);
+  const result = await trunkActivations(backbone, trunk, {
+    cacheDir: join(ctx.out, "cache", "trunk"),
+    imageIds: data.imageIds,
+    imageHashes: hashes,
+    imagePaths: data.imagePaths.map((p) => join(ctx.profile.imagesRoot, p)),
+    skipBadImages: options.skipBadImages,
+    log: ctx.log,
+  });
+  trunk.dispose();
+  trunkMemo.set(memoKey, { key: result.key, result });
+  return result;
+}
+
+/** Load the final weights of a trained model into a network. */
+export async function loadTrainedWeights(
+  ctx: StageContext,
+  net: Network,
+  options: { model: string; seed: number },
+): Promise<void> {
+  const path = join(checkpointDir(ctx, options.model, options.seed), "final.ckpt");
+  const ckpt = await loadCheckpoint(path);
+  if (!ckpt) {
+    throw new Error(
+      `${path}: no trained weights (run \`deno task train --model ${options.model}\`)`,
+    );
+  }
+  setNetworkWeights(net, ckpt.tensors);
+}
+
+/** Top-1 of the head over image rows (rows whose concept has no class count as wrong). */
+export function splitTop1(
+  net: Network,
+  features: Float32Array,
+  data: TrainData,
+  rows: Int32Array,
+): number {
+  if (rows.length === 0) return NaN;
+  const dim = features.length / rows.length;
+  const predicted = tf.tidy(() =>
+    tf.argMax(net.head.apply(tf.tensor2d(features, [rows.length, dim])) as tf.Tensor, 1)
+      .dataSync() as Int32Array
+  );
+  let correct = 0;
+  rows.forEach((r, i) => {
+    if (data.imageClass[r] >= 0 && predicted[i] === data.imageClass[r]) correct++;
+  });
+  return correct / rows.length;
+}
+
+/** The train stage of one model. */
+export function trainStage(model: string): Stage<TrainStageOptions> {
+  return {
+    name: `train:${model}`,
+    async inputs(ctx, options) {
+      const config = await loadTrainConfig(model);
+      const files = [...TABLE_INPUTS, ...configTables(config)].map((t) => join(ctx.tables, t));
+      files.push(join(CONFIG_DIR, `${model}.json`), modelJsonPath(options.backbone));
+      if (config.init === "baseline") {
+        files.push(join(checkpointDir(ctx, "baseline", options.trainSeed), "final.ckpt"));
+      }
+      return files;
+    },
+    outputs(ctx, options) {
+      return [
+        join(checkpointDir(ctx, model, options.trainSeed), "final.ckpt"),
+        trainingTablePath(ctx, model, options.trainSeed),
+      ];
+    },
+    async run(ctx, options) {
+      const config = await loadTrainConfig(model);
+      const seed = options.trainSeed;
+      const data = await loadTrainData(ctx.tables);
+      const trunk = await sharedTrunk(ctx, data, options);
+      const bad = new Set(trunk.bad.map((b) => b.row));
+      if (bad.size) {
+        for (const split of ["train", "val", "test", "stress"] as const) {
+          data.rows[split] = data.rows[split].filter((r) => !bad.has(r));
+        }
+      }
+      const net = await buildNetwork(options.backbone, {
+        nClasses: data.classConcept.length,
+        seed,
+      });
+      if (config.init === "baseline") {
+        await loadTrainedWeights(ctx, net, { model: "baseline", seed });
+      }
+      const triplets = config.loss.triplet > 0 && config.triplets
+        ? await loadTriplets(ctx.tables, config.triplets.table)
+        : undefined;
+      const human = config.loss.matrix > 0 && config.matrix
+        ? await loadHumanMatrix(ctx.tables, config.matrix.table)
+        : undefined;
+      const dir = checkpointDir(ctx, model, seed);
+      await Deno.mkdir(dir, { recursive: true });
+      const runKey = sha256Hex(stableStringify({
+        config,
+        seed,
+        backbone: options.backbone,
+        backend: options.backend,
+        trunk: trunk.key,
+        inputs: await ctx.hasher.hashAll(await this.inputs(ctx, options)),
+      }));
+      const runFile = join(dir, "run.json");
+      let resume = options.resume;
+      if (resume) {
+        const previous = await Deno.readTextFile(runFile).then(JSON.parse).catch(() => undefined);
+        if (previous && previous.runKey !== runKey) {
+          throw new Error(
+            `${dir}: the checkpoints belong to a different run (config, data, backend or seed changed); rerun without --resume`,
+          );
+        }
+        resume = previous !== undefined;
+      }
+      if (!resume) {
+        for (const f of ["last.ckpt", "best.ckpt", "final.ckpt", "timings.json"]) {
+          await Deno.remove(join(dir, f)).catch(() => {});
+        }
+      }
+      await writeFileAtomic(
+        runFile,
+        JSON.stringify({ runKey, model, seed, backend: options.backend }, null, 2),
+      );
+      const start = performance.now();
+      const result = await trainModel({
+        config,
+        seed,
+        data,
+        trunk,
+        net,
+        triplets,
+        human,
+        checkpointDir: dir,
+        resume,
+        maxSteps: options.maxSteps,
+        log: ctx.log,
+      });
+      if (!result.finished) {
+        throw new Error(
+          `${model}: stopped after ${result.steps} steps (--max-steps); rerun with --resume to continue`,
+        );
+      }
+      const seconds = (performance.now() - start) / 1000;
+      const top1 = (rows: Int32Array) => splitTop1(net, topFeatures(net, trunk, rows), data, rows);
+      const summary = {
+        val_top1: top1(data.rows.val),
+        test_top1: top1(data.rows.test),
+        stress_top1: top1(data.rows.stress),
+        chance: 1 / data.classConcept.length,
+        n_classes: data.classConcept.length,
+        n_test: data.rows.test.length,
+        train_seconds: seconds,
+        trunk_seconds: trunk.seconds,
+        trunk_cache_hit: trunk.hit,
+      };
+      const log = result.log;
+      await writeTable(
+        trainingTablePath(ctx, model, seed),
+        makeTable({
+          model: stringColumn(log.map(() => model)),
+          seed: int32Column(log.map(() => seed)),
+          stage: stringColumn(log.map((r) => r.stage)),
+          epoch: int32Column(log.map((r) => r.epoch)),
+          step: int32Column(log.map((r) => r.step)),
+          loss_total: float64Column(log.map((r) => r.loss_total)),
+          loss_ce: float64Column(log.map((r) => r.loss_ce)),
+          loss_triplet: float64Column(log.map((r) => r.loss_triplet)),
+          loss_matrix: float64Column(log.map((r) => r.loss_matrix)),
+          train_top1: float64Column(log.map((r) => r.train_top1)),
+          val_top1: float64Column(log.map((r) => r.val_top1)),
+          seconds: float64Column(log.map((r) => r.seconds)),
+          backend: stringColumn(log.map(() => options.backend)),
+        }),
+        {
+          task: `train:${model}`,
+          version: ctx.version,
+          seed,
+          profile: ctx.profile.name,
+          inputs: await ctx.hasher.hashAll(await this.inputs(ctx, options)),
+          options: { ...options, config, backbone_spec: backboneSpec(options.backbone).title },
+          notes: { summary, bad_images: trunk.bad },
+        },
+      );
+      tf.dispose([net.top, net.head].flatMap((m) => m.weights.map((w) => w.read())));
+      return `${model} seed ${seed}: ${log.length} epochs, val top-1 ${
+        summary.val_top1.toFixed(3)
+      }, ` +
+        `test top-1 ${summary.test_top1.toFixed(3)} (chance ${summary.chance.toFixed(4)}), ${
+          seconds.toFixed(0)
+        }s`;
+    },
+  };
+}

@@ -1,0 +1,396 @@
+/**
+ * The training loop: stages of epochs over cached trunk activations, losses by term, validation
+ * top-1 and early stopping per stage, a checkpoint after every epoch, and exact resumption.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { join } from "node:path";
+import { writeFileAtomic } from "../io/atomic.ts";
+import { createProgress } from "../pipeline/progress.ts";
+import { Adam } from "./adam.ts";
+import {
+  type Checkpoint,
+  loadCheckpoint,
+  saveCheckpoint,
+  type StoredTensor,
+} from "./checkpoint.ts";
+import type { TrainConfig } from "./config.ts";
+import type { ConceptTriplets, HumanMatrix, TrainData } from "./dataset.ts";
+import { batchLoss, type LossContext } from "./batch_loss.ts";
+import { epochBatches, tripletsByAnchor } from "./sampler.ts";
+
+/** The trainable network: the backbone's top (boundary → features) and a linear head. */
+export interface Network {
+  /** Boundary activations → pooled features (the embedding). */
+  top: tf.LayersModel;
+  /** Features → class logits. */
+  head: tf.LayersModel;
+}
+
+/** Trunk activations of every image row (row-major, `shape` per image). */
+export interface TrunkActivations {
+  data: Float32Array;
+  shape: number[];
+}
+
+/** One row of the training log. */
+export interface LogRow {
+  stage: string;
+  epoch: number;
+  step: number;
+  loss_total: number;
+  loss_ce: number;
+  loss_triplet: number;
+  loss_matrix: number;
+  train_top1: number;
+  val_top1: number;
+  /** Wall-clock seconds of the epoch (kept out of checkpoints, which stay bit-reproducible). */
+  seconds: number;
+}
+
+interface TrainState {
+  stage: number;
+  epochInStage: number;
+  globalEpoch: number;
+  step: number;
+  bestVal: number;
+  bestEpoch: number;
+  badEpochs: number;
+  log: Omit<LogRow, "seconds">[];
+  done: boolean;
+}
+
+/** What {@link trainModel} needs. */
+export interface TrainRun {
+  config: TrainConfig;
+  seed: number;
+  data: TrainData;
+  trunk: TrunkActivations;
+  net: Network;
+  /** Triplets of the config's triplet table. */
+  triplets?: ConceptTriplets;
+  /** Human matrix of the config's matrix table (with its train-pair mask). */
+  human?: HumanMatrix;
+  /** Folder for `last.ckpt`, `best.ckpt`, `final.ckpt`. */
+  checkpointDir: string;
+  /** Continue from `last.ckpt` when present. */
+  resume: boolean;
+  /** Stop after this many optimizer steps (tests); the run is left resumable. */
+  maxSteps?: number;
+  /** Log a line (stderr). */
+  log?: (message: string) => void;
+}
+
+/** Result of a training run. */
+export interface TrainResult {
+  log: LogRow[];
+  /** True when the run finished (not stopped by `maxSteps`). */
+  finished: boolean;
+  /** Steps taken in this call. */
+  steps: number;
+}
+
+/** Weights of the network as named tensors (top then head, in `getWeights()` order). */
+export function networkWeights(net: Network): Record<string, StoredTensor> {
+  const out: Record<string, StoredTensor> = {};
+  for (const [part, model] of [["top", net.top], ["head", net.head]] as const) {
+    model.getWeights().forEach((
+      w,
+      i,
+    ) => (out[`${part}/${i}`] = { data: w.dataSync().slice() as Float32Array, shape: w.shape }));
+  }
+  return out;
+}
+
+/** Restore weights saved by {@link networkWeights}. */
+export function setNetworkWeights(net: Network, tensors: Record<string, StoredTensor>): void {
+  for (const [part, model] of [["top", net.top], ["head", net.head]] as const) {
+    const current = model.getWeights();
+    const values = current.map((w, i) => {
+      const s = tensors[`${part}/${i}`];
+      if (!s || s.data.length !== w.size) {
+        throw new Error(`checkpoint does not match the network (${part}/${i})`);
+      }
+      return tf.tensor(s.data, s.shape, w.dtype);
+    });
+    model.setWeights(values);
+    tf.dispose(values);
+  }
+}
+
+async function readTimings(path: string): Promise<number[]> {
+  try {
+    return JSON.parse(await Deno.readTextFile(path));
+  } catch {
+    return [];
+  }
+}
+
+function withTimes(rows: Omit<LogRow, "seconds">[], timings: number[]): LogRow[] {
+  return rows.map((r, i) => ({ ...r, seconds: timings[i] ?? NaN }));
+}
+
+/** Gather rows of a row-major array into a new array. */
+function gatherRows(data: Float32Array, rowSize: number, rows: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(rows.length * rowSize);
+  for (let i = 0; i < rows.length; i++) {
+    out.set(data.subarray(rows[i] * rowSize, (rows[i] + 1) * rowSize), i * rowSize);
+  }
+  return out;
+}
+
+/** Pooled features (top output) of image rows, in chunks. */
+export function topFeatures(
+  net: Network,
+  trunk: TrunkActivations,
+  rows: ArrayLike<number>,
+  options: { chunk?: number } = {},
+): Float32Array {
+  const chunk = options.chunk ?? 128;
+  const rowSize = trunk.shape.reduce((a, b) => a * b, 1);
+  const dim = (net.top.outputs[0].shape as number[]).at(-1)!;
+  const out = new Float32Array(rows.length * dim);
+  for (let i = 0; i < rows.length; i += chunk) {
+    const part = Array.from({ length: Math.min(chunk, rows.length - i) }, (_, k) => rows[i + k]);
+    const feats = tf.tidy(() => {
+      const x = tf.tensor(gatherRows(trunk.data, rowSize, part), [part.length, ...trunk.shape]);
+      return net.top.apply(x, { training: false }) as tf.Tensor;
+    });
+    out.set(feats.dataSync(), i * dim);
+    feats.dispose();
+  }
+  return out;
+}
+
+/** Top-1 accuracy of the head on precomputed features (rows without a class count as wrong). */
+function top1(net: Network, features: Float32Array, classes: Int32Array): number {
+  if (classes.length === 0) return NaN;
+  const dim = features.length / classes.length;
+  const predicted = tf.tidy(() => {
+    const logits = net.head.apply(tf.tensor2d(features, [classes.length, dim])) as tf.Tensor;
+    return tf.argMax(logits, 1).dataSync() as Int32Array;
+  });
+  let correct = 0;
+  classes.forEach((c, i) => {
+    if (c >= 0 && predicted[i] === c) correct++;
+  });
+  return correct / classes.length;
+}
+
+/** Train a model per its config (see the module doc). */
+export async function trainModel(run: TrainRun): Promise<TrainResult> {
+  const { config, data, net, seed } = run;
+  const log = run.log ?? (() => {});
+  const lastPath = join(run.checkpointDir, "last.ckpt");
+  const bestPath = join(run.checkpointDir, "best.ckpt");
+  const timingsPath = join(run.checkpointDir, "timings.json");
+  let state: TrainState = {
+    stage: 0,
+    epochInStage: 0,
+    globalEpoch: 0,
+    step: 0,
+    bestVal: -1,
+    bestEpoch: -1,
+    badEpochs: 0,
+    log: [],
+    done: false,
+  };
+  // fixed prototypes come from the initial weights (before any restore), so a resumed run uses
+  // exactly the prototypes of an uninterrupted one
+  const prototypes = config.loss.triplet > 0 && config.triplets?.prototypes === "fixed"
+    ? classPrototypes(net, run.trunk, data)
+    : undefined;
+  let restored: Checkpoint<TrainState> | undefined;
+  if (run.resume) {
+    restored = await loadCheckpoint<TrainState>(lastPath);
+    if (restored) {
+      state = restored.state;
+      setNetworkWeights(net, restored.tensors);
+      log(
+        `${config.name}: resuming at stage ${config.stages[state.stage]?.name ?? "(done)"}, epoch ${
+          state.globalEpoch + 1
+        }, step ${state.step}`,
+      );
+    }
+  }
+  const timings: number[] = restored
+    ? (await readTimings(timingsPath)).slice(0, state.globalEpoch)
+    : [];
+  if (state.done) {
+    prototypes?.dispose();
+    return { log: withTimes(state.log, await readTimings(timingsPath)), finished: true, steps: 0 };
+  }
+  const rowSize = run.trunk.shape.reduce((a, b) => a * b, 1);
+  const valClasses = Int32Array.from(data.rows.val, (r) => data.imageClass[r]);
+  const trainClasses = Int32Array.from(data.rows.train, (r) => data.imageClass[r]);
+  const byAnchor = run.triplets ? tripletsByAnchor(run.triplets, data) : undefined;
+  const lossContext: LossContext = {
+    config,
+    data,
+    seed,
+    triplets: run.triplets,
+    byAnchor,
+    human: run.human,
+    prototypes,
+  };
+  let steps = 0;
+  for (; state.stage < config.stages.length; state.stage++, state.epochInStage = 0) {
+    const stage = config.stages[state.stage];
+    const headOnly = stage.trainable === "head";
+    const vars = [
+      ...(headOnly ? [] : net.top.trainableWeights.map((w) => w.read() as tf.Variable)),
+      ...net.head.trainableWeights.map((w) => w.read() as tf.Variable),
+    ];
+    const adam = new Adam(vars, { learningRate: stage.learningRate });
+    if (state.epochInStage > 0 && restored) adam.restore(restored.tensors);
+    if (state.epochInStage === 0) {
+      state.bestVal = -1;
+      state.bestEpoch = -1;
+      state.badEpochs = 0;
+    }
+    // frozen top: features once per stage, the head trains on them
+    const frozenFeatures = headOnly
+      ? topFeatures(net, run.trunk, Int32Array.from({ length: data.imageIds.length }, (_, i) => i))
+      : undefined;
+    const featureDim = (net.top.outputs[0].shape as number[]).at(-1)!;
+    for (; state.epochInStage < stage.epochs; state.epochInStage++) {
+      const start = performance.now();
+      const batches = epochBatches(data, config.sampler, {
+        seed,
+        epoch: state.globalEpoch,
+        triplets: run.triplets,
+      });
+      const progress = createProgress(
+        `train ${config.name} · ${stage.name} epoch ${state.epochInStage + 1}/${stage.epochs}`,
+        batches.length,
+        { unit: "batches" },
+      );
+      const sums = { total: 0, ce: 0, triplet: 0, matrix: 0 };
+      for (const batch of batches) {
+        if (run.maxSteps !== undefined && steps >= run.maxSteps) {
+          adam.dispose();
+          prototypes?.dispose();
+          return { log: withTimes(state.log, timings), finished: false, steps };
+        }
+        const input = frozenFeatures
+          ? {
+            features: tf.tensor2d(gatherRows(frozenFeatures, featureDim, batch.rows), [
+              batch.rows.length,
+              featureDim,
+            ]),
+          }
+          : {
+            trunk: tf.tensor(gatherRows(run.trunk.data, rowSize, batch.rows), [
+              batch.rows.length,
+              ...run.trunk.shape,
+            ]),
+          };
+        const { value, grads, terms } = batchLoss(
+          net,
+          { ...input, batch, step: state.step, vars },
+          lossContext,
+        );
+        adam.apply(vars.map((v) => grads[v.name] ?? null));
+        sums.total += value;
+        sums.ce += terms.ce;
+        sums.triplet += terms.triplet;
+        sums.matrix += terms.matrix;
+        tf.dispose([...Object.values(grads), ...Object.values(input)]);
+        state.step++;
+        steps++;
+        progress.tick();
+      }
+      progress.done();
+      const valFeatures = frozenFeatures
+        ? gatherRows(frozenFeatures, featureDim, data.rows.val)
+        : topFeatures(net, run.trunk, data.rows.val);
+      const trainFeatures = frozenFeatures
+        ? gatherRows(frozenFeatures, featureDim, data.rows.train)
+        : topFeatures(net, run.trunk, data.rows.train);
+      const val = top1(net, valFeatures, valClasses);
+      const row: LogRow = {
+        stage: stage.name,
+        epoch: state.globalEpoch + 1,
+        step: state.step,
+        loss_total: sums.total / batches.length,
+        loss_ce: sums.ce / batches.length,
+        loss_triplet: sums.triplet / batches.length,
+        loss_matrix: sums.matrix / batches.length,
+        train_top1: top1(net, trainFeatures, trainClasses),
+        val_top1: val,
+        seconds: (performance.now() - start) / 1000,
+      };
+      const { seconds, ...kept } = row;
+      state.log.push(kept);
+      timings[state.globalEpoch] = seconds;
+      await writeFileAtomic(timingsPath, JSON.stringify(timings));
+      log(
+        `${config.name} ${stage.name} epoch ${row.epoch}: loss ${
+          row.loss_total.toFixed(4)
+        } · train top-1 ${row.train_top1.toFixed(3)} · val top-1 ${val.toFixed(3)} · ${
+          row.seconds.toFixed(1)
+        }s`,
+      );
+      state.globalEpoch++;
+      if (val > state.bestVal) {
+        state.bestVal = val;
+        state.bestEpoch = state.globalEpoch;
+        state.badEpochs = 0;
+        await saveCheckpoint(bestPath, { state: { ...state }, tensors: networkWeights(net) });
+      } else state.badEpochs++;
+      const stop = state.badEpochs >= config.earlyStopping.patience;
+      if (stop || state.epochInStage + 1 === stage.epochs) {
+        // end of stage: continue from its best epoch
+        const best = await loadCheckpoint<TrainState>(bestPath);
+        if (best) setNetworkWeights(net, best.tensors);
+        state.epochInStage = stage.epochs;
+        await saveCheckpoint(lastPath, {
+          state: { ...state, stage: state.stage + 1, epochInStage: 0 },
+          tensors: networkWeights(net),
+        });
+        if (stop) {
+          log(
+            `${config.name} ${stage.name}: early stop, best val top-1 ${
+              state.bestVal.toFixed(3)
+            } at epoch ${state.bestEpoch}`,
+          );
+        }
+        break;
+      }
+      await saveCheckpoint(lastPath, {
+        state: { ...state, epochInStage: state.epochInStage + 1 },
+        tensors: { ...networkWeights(net), ...adam.state() },
+      });
+    }
+    adam.dispose();
+  }
+  prototypes?.dispose();
+  state.done = true;
+  await saveCheckpoint(lastPath, { state, tensors: networkWeights(net) });
+  await saveCheckpoint(join(run.checkpointDir, "final.ckpt"), {
+    state,
+    tensors: networkWeights(net),
+  });
+  return { log: withTimes(state.log, timings), finished: true, steps };
+}
+
+/** Mean pooled feature of each class's training images (fixed prototypes), as a [C, D] tensor. */
+export function classPrototypes(
+  net: Network,
+  trunk: TrunkActivations,
+  data: TrainData,
+): tf.Tensor2D {
+  const features = topFeatures(net, trunk, data.rows.train);
+  const dim = features.length / data.rows.train.length;
+  const C = data.classConcept.length;
+  const sums = new Float32Array(C * dim);
+  const counts = new Float32Array(C);
+  data.rows.train.forEach((r, i) => {
+    const c = data.imageClass[r];
+    counts[c]++;
+    for (let d = 0; d < dim; d++) sums[c * dim + d] += features[i * dim + d];
+  });
+  for (let c = 0; c < C; c++) {
+    for (let d = 0; d < dim; d++) sums[c * dim + d] /= Math.max(1, counts[c]);
+  }
+  return tf.tensor2d(sums, [C, dim]);
+}

@@ -1,0 +1,39 @@
+/** `deno task embed`: embeddings of every image for every trained model (and the ImageNet backbone). */
+import { runTask, type TaskSpec } from "../src/pipeline/cli.ts";
+import { runStage } from "../src/pipeline/stage.ts";
+import { contextFromFlags, STAGE_FLAGS } from "../src/pipeline/stage_cli.ts";
+import { MODEL_FLAGS, seedsFlag, trainingBackend } from "../src/train/cli.ts";
+import { MODEL_NAMES } from "../src/train/config.ts";
+import { embedStage } from "../src/train/embed_stage.ts";
+import { defaultBackbone } from "../src/train/stage.ts";
+
+/** Command line of the embed stage. */
+export const spec: TaskSpec = {
+  name: "embed",
+  summary: "Penultimate embeddings (and L2-normalised copies) of every image for every model, " +
+    "concept prototypes, and models.arrow → outputs/tables/embeddings/",
+  flags: {
+    ...STAGE_FLAGS,
+    ...MODEL_FLAGS,
+    "skip-bad-images": {
+      type: "boolean",
+      default: false,
+      description: "skip images that fail to decode",
+    },
+  },
+};
+
+if (import.meta.main) {
+  await runTask(spec, async (parsed) => {
+    const ctx = await contextFromFlags(parsed);
+    const backend = await trainingBackend(parsed);
+    await runStage(embedStage, ctx, {
+      backbone: (parsed.values.backbone as string | undefined) ?? defaultBackbone(ctx.profile.name),
+      seeds: seedsFlag(parsed, ctx.seed),
+      models: [...MODEL_NAMES],
+      backend,
+      skipBadImages: Boolean(parsed.values["skip-bad-images"]),
+      force: Boolean(parsed.values.force),
+    });
+  });
+}

@@ -1,0 +1,62 @@
+/**
+ * Kill `deno task train` with SIGKILL mid-run, rerun with --resume: it continues from the last
+ * checkpoint and ends with the same final weights (bitwise, same backend) as an uninterrupted run.
+ */
+import { strict as assert } from "node:assert";
+import { join } from "node:path";
+import { loadCheckpoint } from "../../src/train/checkpoint.ts";
+import { ROOT, runTaskCli } from "../_helpers/tasks.ts";
+
+Deno.test("train: SIGKILL mid-run, then --resume gives bit-identical final weights", async () => {
+  const out = await Deno.makeTempDir({ prefix: "ht-resume-" });
+  for (const [task, args] of [["data", ["--limit-concepts", "12"]], ["human", []]] as const) {
+    const r = await runTaskCli(task, [...args, "--out", out]);
+    assert.equal(r.code, 0, r.stderr);
+  }
+  const ckptDir = join(out, "checkpoints/baseline/seed-7");
+  const reference = await runTaskCli("train", ["--model", "baseline", "--out", out]);
+  assert.equal(reference.code, 0, reference.stderr);
+  const expected = (await loadCheckpoint(join(ckptDir, "final.ckpt")))!;
+  const epochs = JSON.parse(await Deno.readTextFile(join(ckptDir, "timings.json"))).length;
+  assert.ok(epochs >= 4, `reference trained ${epochs} epochs`);
+
+  // a fresh run (--force, old checkpoints gone), killed once a few epochs are checkpointed
+  await Deno.remove(ckptDir, { recursive: true });
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "tasks/train.ts", "--model", "baseline", "--out", out, "--force"],
+    cwd: ROOT,
+    env: { HUMAN_THINGS_WRITE_DELAY_MS: "150" },
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  let seen = 0;
+  for (let i = 0; i < 6000 && seen < 3; i++) {
+    await new Promise((r) => setTimeout(r, 10));
+    try {
+      seen = JSON.parse(await Deno.readTextFile(join(ckptDir, "timings.json"))).length;
+    } catch {
+      seen = 0; // not written yet (the fresh run removed the old checkpoints)
+    }
+  }
+  child.kill("SIGKILL");
+  assert.equal((await child.status).success, false);
+  assert.ok(seen >= 3 && seen < epochs, `killed after ${seen} of ${epochs} epochs`);
+  await assert.rejects(Deno.stat(join(ckptDir, "final.ckpt")), "no final weights after the kill");
+
+  const resumed = await runTaskCli("train", [
+    "--model",
+    "baseline",
+    "--out",
+    out,
+    "--force",
+    "--resume",
+  ]);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stderr, /resuming at stage/);
+  const got = (await loadCheckpoint(join(ckptDir, "final.ckpt")))!;
+  assert.deepEqual(Object.keys(got.tensors), Object.keys(expected.tensors));
+  for (const [name, t] of Object.entries(expected.tensors)) {
+    assert.deepEqual(got.tensors[name].data, t.data, `${name} bit-identical`);
+  }
+  await Deno.remove(out, { recursive: true });
+});
