@@ -5,7 +5,7 @@ import { intFlag, runTask, type TaskSpec } from "../src/pipeline/cli.ts";
 import { formatSeconds } from "../src/pipeline/progress.ts";
 import { runStage, type StageResult } from "../src/pipeline/stage.ts";
 import { contextFromFlags, STAGE_FLAGS } from "../src/pipeline/stage_cli.ts";
-import { MODEL_FLAGS, seedsFlag, trainingBackend } from "../src/train/cli.ts";
+import { ensureNativeBackend, MODEL_FLAGS, seedsFlag, trainingBackend } from "../src/train/cli.ts";
 import { MODEL_NAMES } from "../src/train/config.ts";
 import { embedStage } from "../src/train/embed_stage.ts";
 import { defaultBackbone, trainStage } from "../src/train/stage.ts";
@@ -44,6 +44,7 @@ if (import.meta.main) {
     };
     await run(dataStage, { limitConcepts: intFlag(parsed, "limit-concepts") ?? 0, skipBadImages });
     await run(humanStage, { ...HUMAN_DEFAULTS });
+    await ensureNativeBackend(parsed, ctx.log);
     const backend = await trainingBackend(parsed);
     const backbone = (parsed.values.backbone as string | undefined) ??
       defaultBackbone(ctx.profile.name);

@@ -2,7 +2,7 @@
 import { runTask, type TaskSpec } from "../src/pipeline/cli.ts";
 import { runStage } from "../src/pipeline/stage.ts";
 import { contextFromFlags, STAGE_FLAGS } from "../src/pipeline/stage_cli.ts";
-import { MODEL_FLAGS, seedsFlag, trainingBackend } from "../src/train/cli.ts";
+import { ensureNativeBackend, MODEL_FLAGS, seedsFlag, trainingBackend } from "../src/train/cli.ts";
 import { MODEL_NAMES } from "../src/train/config.ts";
 import { embedStage } from "../src/train/embed_stage.ts";
 import { defaultBackbone } from "../src/train/stage.ts";
@@ -26,6 +26,7 @@ export const spec: TaskSpec = {
 if (import.meta.main) {
   await runTask(spec, async (parsed) => {
     const ctx = await contextFromFlags(parsed);
+    await ensureNativeBackend(parsed, ctx.log);
     const backend = await trainingBackend(parsed);
     await runStage(embedStage, ctx, {
       backbone: (parsed.values.backbone as string | undefined) ?? defaultBackbone(ctx.profile.name),

@@ -2,7 +2,7 @@
 import { intFlag, runTask, type TaskSpec, UsageError } from "../src/pipeline/cli.ts";
 import { runStage } from "../src/pipeline/stage.ts";
 import { contextFromFlags, STAGE_FLAGS } from "../src/pipeline/stage_cli.ts";
-import { MODEL_FLAGS, seedsFlag, trainingBackend } from "../src/train/cli.ts";
+import { ensureNativeBackend, MODEL_FLAGS, seedsFlag, trainingBackend } from "../src/train/cli.ts";
 import { MODEL_NAMES } from "../src/train/config.ts";
 import { defaultBackbone, trainStage } from "../src/train/stage.ts";
 
@@ -40,6 +40,7 @@ if (import.meta.main) {
         `unknown model "${model}" (expected all or one of ${MODEL_NAMES.join(", ")})`,
       );
     }
+    await ensureNativeBackend(parsed, ctx.log);
     const backend = await trainingBackend(parsed);
     const backbone = (parsed.values.backbone as string | undefined) ??
       defaultBackbone(ctx.profile.name);

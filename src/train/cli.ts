@@ -1,5 +1,7 @@
 /** Shared command-line pieces of the train, embed and all tasks. */
 import { type BackendRequest, initBackend, switchBackend } from "../models/backend.ts";
+import { locateTfjsNode, setupTf } from "../models/tf_install.ts";
+import { REPO_ROOT } from "../pipeline/paths.ts";
 import { type FlagSpec, type ParsedArgs, UsageError } from "../pipeline/cli.ts";
 
 /** Flags for training and embedding. */
@@ -52,4 +54,31 @@ export async function trainingBackend(parsed: ParsedArgs): Promise<string> {
     return selection.trainBackend;
   }
   return selection.name;
+}
+
+/**
+ * Build the native TensorFlow backend once when it is missing (what `deno task setup:tf` does),
+ * so a fresh clone's `deno task all` trains on TensorFlow rather than the ~100× slower pure-JS
+ * backend. Skipped for explicit non-native backends; a failure is reported and the run goes on
+ * with the fallback backend.
+ */
+export async function ensureNativeBackend(
+  parsed: ParsedArgs,
+  log: (line: string) => void,
+): Promise<void> {
+  const request = String(parsed.values.backend ?? "auto");
+  if (request !== "auto" && request !== "tensorflow") return;
+  try {
+    const pkg = await locateTfjsNode(REPO_ROOT, { log: () => {} });
+    if (await Deno.stat(pkg.bindingPath).then(() => true, () => false)) return;
+    log(
+      "backend: the native TensorFlow addon is not built yet; building it once (deno task setup:tf)",
+    );
+    await setupTf({ log: (line) => log(`  ${line}`) });
+  } catch (error) {
+    log(
+      `backend: could not build the native TensorFlow backend (${(error as Error).message}); ` +
+        "continuing with the fallback backend — run `deno task setup:tf` to see why",
+    );
+  }
 }

@@ -111,7 +111,11 @@ export const embedStage: Stage<EmbedOptions> = {
     const trunk = await sharedTrunk(ctx, data, options);
     const all = Int32Array.from({ length: data.imageIds.length }, (_, i) => i);
     const summaries: Record<string, unknown>[] = [];
-    const inputs = await ctx.hasher.hashAll(await this.inputs(ctx, options));
+    // provenance of the embedding tables: images and weights only (the training tables also
+    // hold wall-clock timings, which would make identical embeddings differ in their metadata)
+    const inputs = await ctx.hasher.hashAll(
+      (await this.inputs(ctx, options)).filter((f) => !f.includes("/training/")),
+    );
     for (const seed of options.seeds) {
       for (const model of ["imagenet", ...options.models]) {
         if (model === "imagenet" && seed !== options.seeds[0]) continue;
@@ -177,7 +181,6 @@ export const embedStage: Stage<EmbedOptions> = {
           stress_top1: s.stress_top1 ?? null,
           chance: 1 / data.classConcept.length,
           n_classes: data.classConcept.length,
-          train_seconds: s.train_seconds ?? null,
           backend: options.backend,
           config: config ? JSON.stringify(config) : null,
         });
@@ -198,7 +201,6 @@ export const embedStage: Stage<EmbedOptions> = {
         stress_top1: float64Column(col("stress_top1")),
         chance: float64Column(col("chance")),
         n_classes: int32Column(col("n_classes")),
-        train_seconds: float64Column(col("train_seconds")),
         backend: stringColumn(col("backend")),
         config: stringColumn(col("config")),
       }),

@@ -68,34 +68,60 @@ Deno.test("e2e: deno task all --limit-concepts 40 writes every table, skips on r
     Object.keys(meta.inputs ?? {}).some((k) => k.endsWith("spose_embedding_49d_sorted.txt")),
   );
 
+  // the trained models: every variant, the baseline well above chance on the held-out style
+  const models = await readTable(join(out, "tables/models.arrow"));
+  const names = models.getChild("model")!.toArray() as string[];
+  assert.deepEqual(names, [
+    "imagenet",
+    "baseline",
+    "fixed_prototype_triplets",
+    "fixed_prototype_control",
+    "batch_prototype_triplets",
+    "high_pressure_triplets",
+    "joint_matrix_alignment",
+    "matrix_control",
+  ]);
+  const baseline = names.indexOf("baseline");
+  const top1 = models.getChild("test_top1")!.get(baseline) as number;
+  const chance = models.getChild("chance")!.get(baseline) as number;
+  assert.ok(top1 > 5 * chance, `baseline test top-1 ${top1} vs chance ${chance}`);
+  const emb = await readTable(join(out, "tables/embeddings/baseline.arrow"));
+  assert.equal(emb.numRows, images.numRows);
+  const training = await readTable(join(out, "tables/training/fixed_prototype_triplets.arrow"));
+  assert.ok((training.getChild("loss_triplet")!.toArray() as Float64Array).some((v) => v > 0));
+
   const before = await tableBytes(out);
   const second = await runTaskCli("all", ["--limit-concepts", "40", "--out", out]);
   assert.equal(second.code, 0, second.stderr);
-  assert.match(second.stderr, /0 ran, 2 skipped/);
+  assert.match(second.stderr, new RegExp(`0 ran, ${STAGES} skipped`));
 
   const forced = await runTaskCli("all", ["--limit-concepts", "40", "--out", out, "--force"]);
   assert.equal(forced.code, 0, forced.stderr);
-  assert.match(forced.stderr, /2 ran, 0 skipped/);
+  assert.match(forced.stderr, new RegExp(`${STAGES} ran, 0 skipped`));
   const after = await tableBytes(out);
   for (const t of TABLES) assert.deepEqual(after[t], before[t], `${t} identical for the same seed`);
 
+  // another seed gives other splits and triplets
   const otherSeed = await Deno.makeTempDir({ prefix: "ht-e2e-seed-" });
-  const third = await runTaskCli("all", [
-    "--limit-concepts",
-    "40",
-    "--out",
-    otherSeed,
-    "--seed",
-    "8",
-  ]);
-  assert.equal(third.code, 0, third.stderr);
-  const other = await tableBytes(otherSeed);
-  assert.notDeepEqual(other["splits.arrow"], before["splits.arrow"]);
-  assert.notDeepEqual(other["triplets.arrow"], before["triplets.arrow"]);
+  const seeded = ["--out", otherSeed, "--seed", "8"];
+  for (
+    const [task, args] of [["data", ["--limit-concepts", "40", ...seeded]], [
+      "human",
+      seeded,
+    ]] as const
+  ) {
+    const r = await runTaskCli(task, [...args]);
+    assert.equal(r.code, 0, r.stderr);
+  }
+  for (const t of ["splits.arrow", "triplets.arrow"]) {
+    const other = await Deno.readFile(join(otherSeed, "tables", t));
+    assert.notDeepEqual(other, before[t], `${t} differs for seed 8`);
+  }
 
   // a changed option reruns the stage
-  const changed = await runTaskCli("all", ["--limit-concepts", "30", "--out", out]);
-  assert.match(changed.stderr, /2 ran, 0 skipped/);
+  const changed = await runTaskCli("data", ["--limit-concepts", "30", "--out", out]);
+  assert.equal(changed.code, 0, changed.stderr);
+  assert.match(changed.stderr, /data: running/);
   await Deno.remove(out, { recursive: true });
   await Deno.remove(otherSeed, { recursive: true });
 });
