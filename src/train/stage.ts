@@ -20,7 +20,14 @@ import { loadCheckpoint } from "./checkpoint.ts";
 import { CONFIG_DIR, loadTrainConfig, type TrainConfig } from "./config.ts";
 import { loadHumanMatrix, loadTrainData, loadTriplets, type TrainData } from "./dataset.ts";
 import { buildNetwork, loadSplitBackbone } from "./network.ts";
-import { type Network, setNetworkWeights, topFeatures, trainModel } from "./trainer.ts";
+import {
+  type Network,
+  setNetworkWeights,
+  top1,
+  topFeatures,
+  trainModel,
+  type TrunkActivations,
+} from "./trainer.ts";
 import { trunkActivations, type TrunkCacheResult } from "./trunk_cache.ts";
 
 /** Options of a train stage. */
@@ -121,21 +128,10 @@ export async function loadTrainedWeights(
 /** Top-1 of the head over image rows (rows whose concept has no class count as wrong). */
 export function splitTop1(
   net: Network,
-  features: Float32Array,
-  data: TrainData,
-  rows: Int32Array,
+  options: { data: TrainData; rows: Int32Array; trunk: TrunkActivations },
 ): number {
-  if (rows.length === 0) return NaN;
-  const dim = features.length / rows.length;
-  const predicted = tf.tidy(() =>
-    tf.argMax(net.head.apply(tf.tensor2d(features, [rows.length, dim])) as tf.Tensor, 1)
-      .dataSync() as Int32Array
-  );
-  let correct = 0;
-  rows.forEach((r, i) => {
-    if (data.imageClass[r] >= 0 && predicted[i] === data.imageClass[r]) correct++;
-  });
-  return correct / rows.length;
+  const { data, rows, trunk } = options;
+  return top1(net, topFeatures(net, trunk, rows), Int32Array.from(rows, (r) => data.imageClass[r]));
 }
 
 /** The train stage of one model. */
@@ -231,11 +227,11 @@ export function trainStage(model: string): Stage<TrainStageOptions> {
         );
       }
       const seconds = (performance.now() - start) / 1000;
-      const top1 = (rows: Int32Array) => splitTop1(net, topFeatures(net, trunk, rows), data, rows);
+      const accuracy = (rows: Int32Array) => splitTop1(net, { data, rows, trunk });
       const summary = {
-        val_top1: top1(data.rows.val),
-        test_top1: top1(data.rows.test),
-        stress_top1: top1(data.rows.stress),
+        val_top1: accuracy(data.rows.val),
+        test_top1: accuracy(data.rows.test),
+        stress_top1: accuracy(data.rows.stress),
         chance: 1 / data.classConcept.length,
         n_classes: data.classConcept.length,
         n_test: data.rows.test.length,

@@ -161,8 +161,11 @@ export function topFeatures(
   return out;
 }
 
-/** Top-1 accuracy of the head on precomputed features (rows without a class count as wrong). */
-function top1(net: Network, features: Float32Array, classes: Int32Array): number {
+/**
+ * Top-1 of the concept head on precomputed features of some images, given each image's class
+ * (−1 for images whose concept has no class: they count as wrong).
+ */
+export function top1(net: Network, features: Float32Array, classes: Int32Array): number {
   if (classes.length === 0) return NaN;
   const dim = features.length / classes.length;
   const predicted = tf.tidy(() => {
