@@ -6,6 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { createProgress } from "../pipeline/progress.ts";
+import type { TrunkActivations } from "./activations.ts";
 import { Adam } from "./adam.ts";
 import {
   type Checkpoint,
@@ -26,11 +27,7 @@ export interface Network {
   head: tf.LayersModel;
 }
 
-/** Trunk activations of every image row (row-major, `shape` per image). */
-export interface TrunkActivations {
-  data: Float32Array;
-  shape: number[];
-}
+export type { TrunkActivations } from "./activations.ts";
 
 /** One row of the training log. */
 export interface LogRow {
@@ -146,13 +143,12 @@ export function topFeatures(
   options: { chunk?: number } = {},
 ): Float32Array {
   const chunk = options.chunk ?? 128;
-  const rowSize = trunk.shape.reduce((a, b) => a * b, 1);
   const dim = (net.top.outputs[0].shape as number[]).at(-1)!;
   const out = new Float32Array(rows.length * dim);
   for (let i = 0; i < rows.length; i += chunk) {
     const part = Array.from({ length: Math.min(chunk, rows.length - i) }, (_, k) => rows[i + k]);
     const feats = tf.tidy(() => {
-      const x = tf.tensor(gatherRows(trunk.data, rowSize, part), [part.length, ...trunk.shape]);
+      const x = tf.tensor(trunk.gather(part), [part.length, ...trunk.shape]);
       return net.top.apply(x, { training: false }) as tf.Tensor;
     });
     out.set(feats.dataSync(), i * dim);
@@ -222,7 +218,6 @@ export async function trainModel(run: TrainRun): Promise<TrainResult> {
     prototypes?.dispose();
     return { log: withTimes(state.log, await readTimings(timingsPath)), finished: true, steps: 0 };
   }
-  const rowSize = run.trunk.shape.reduce((a, b) => a * b, 1);
   const valClasses = Int32Array.from(data.rows.val, (r) => data.imageClass[r]);
   const trainClasses = Int32Array.from(data.rows.train, (r) => data.imageClass[r]);
   const byAnchor = run.triplets ? tripletsByAnchor(run.triplets, data) : undefined;
@@ -282,7 +277,7 @@ export async function trainModel(run: TrainRun): Promise<TrainResult> {
             ]),
           }
           : {
-            trunk: tf.tensor(gatherRows(run.trunk.data, rowSize, batch.rows), [
+            trunk: tf.tensor(run.trunk.gather(batch.rows), [
               batch.rows.length,
               ...run.trunk.shape,
             ]),

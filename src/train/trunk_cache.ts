@@ -5,15 +5,24 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
-import { writeFileAtomic } from "../io/atomic.ts";
+import { tempPathFor, writeFileAtomic } from "../io/atomic.ts";
 import { InputError } from "../io/errors.ts";
 import { sha256File, sha256Hex, stableStringify } from "../io/hash.ts";
 import { type Backbone, modelJsonPath } from "../models/backbones.ts";
 import { loadImageBatch } from "../models/images.ts";
 import { createProgress } from "../pipeline/progress.ts";
-import type { TrunkActivations } from "./trainer.ts";
+import {
+  fileActivations,
+  memoryActivations,
+  rowSize,
+  type TrunkActivations,
+} from "./activations.ts";
+import type { PreprocessMode } from "../models/preprocess.ts";
 
-const MAGIC = "HTTRUNK1";
+const MAGIC = "HTTRUNK2";
+
+/** Activation caches up to this size are held in memory (default 2 GiB). */
+const DEFAULT_MEMORY_LIMIT = 2 * 1024 ** 3;
 
 /** Options of {@link trunkActivations}. */
 export interface TrunkCacheOptions {
@@ -33,6 +42,8 @@ export interface TrunkCacheOptions {
   skipBadImages?: boolean;
   /** Log a line. */
   log?: (message: string) => void;
+  /** Caches larger than this are read from disk by rows (default 2 GiB). */
+  memoryLimitBytes?: number;
 }
 
 /** Result of {@link trunkActivations}. */
@@ -72,8 +83,10 @@ export async function trunkCacheKey(
 }
 
 /**
- * Trunk activations of every image (row order), from the cache when present, else computed
- * in batches (with progress on a TTY) and stored atomically.
+ * Trunk activations of every image (row order), from the cache when present, else computed in
+ * batches (with progress on a TTY) and streamed to the cache: a raw float32 file plus a JSON
+ * sidecar written last (so a killed run leaves no valid-looking partial cache). Small sets are
+ * returned in memory; sets larger than `memoryLimitBytes` are read from the file by rows.
  */
 export async function trunkActivations(
   backbone: Backbone,
@@ -81,97 +94,129 @@ export async function trunkActivations(
   options: TrunkCacheOptions,
 ): Promise<TrunkCacheResult> {
   const key = await trunkCacheKey(backbone, options);
-  const path = join(options.cacheDir, `${backbone.spec.name}-${key.slice(0, 16)}.bin`);
+  const base = join(options.cacheDir, `${backbone.spec.name}-${key.slice(0, 16)}`);
   const shape = (trunk.outputs[0].shape as number[]).slice(1);
-  const per = shape.reduce((a, b) => a * b, 1);
+  const per = rowSize(shape);
   const n = options.imagePaths.length;
-  const cached = await readCache(path, { key, n, per });
-  if (cached) return { data: cached.data, shape, key, hit: true, bad: cached.bad, seconds: 0 };
+  const limit = options.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT;
+  const open = (
+    bad: TrunkCacheResult["bad"],
+    hit: boolean,
+    seconds: number,
+  ): Promise<TrunkCacheResult> =>
+    openActivations(base, { n, shape, limit }).then((acts) => ({
+      ...acts,
+      key,
+      hit,
+      bad,
+      seconds,
+    }));
+  const cached = await readSidecar(base, { key, n, per });
+  if (cached) return await open(cached.bad, true, 0);
+
   const start = performance.now();
-  const data = new Float32Array(n * per);
+  await Deno.mkdir(options.cacheDir, { recursive: true });
+  const tmp = tempPathFor(`${base}.f32`);
+  const file = await Deno.open(tmp, { write: true, createNew: true });
   const bad: TrunkCacheResult["bad"] = [];
-  const batchSize = options.batchSize ?? 32;
-  const size = backbone.spec.inputSize;
-  const progress = createProgress(`trunk ${backbone.spec.name}`, n, { unit: "images" });
-  for (let i = 0; i < n; i += batchSize) {
-    const rows = Array.from({ length: Math.min(batchSize, n - i) }, (_, k) => i + k);
-    const paths = rows.map((r) => options.imagePaths[r]);
-    let pixels: Float32Array;
-    try {
-      pixels = (await loadImageBatch(paths, { size, preprocess: backbone.spec.preprocess })).data;
-    } catch (error) {
-      if (!(options.skipBadImages && error instanceof InputError)) throw error;
-      // decode one by one to find (and zero) the bad images of this batch
-      pixels = new Float32Array(rows.length * size * size * 3);
-      for (const [k, row] of rows.entries()) {
-        try {
-          const one = await loadImageBatch([options.imagePaths[row]], {
-            size,
-            preprocess: backbone.spec.preprocess,
-          });
-          pixels.set(one.data, k * size * size * 3);
-        } catch (inner) {
-          if (!(inner instanceof InputError)) throw inner;
-          bad.push({ row, path: options.imagePaths[row], reason: inner.message });
+  try {
+    const batchSize = options.batchSize ?? 32;
+    const size = backbone.spec.inputSize;
+    const progress = createProgress(`trunk ${backbone.spec.name}`, n, { unit: "images" });
+    for (let i = 0; i < n; i += batchSize) {
+      const rows = Array.from({ length: Math.min(batchSize, n - i) }, (_, k) => i + k);
+      const pixels = await decodeBatch(rows, {
+        ...options,
+        size,
+        preprocess: backbone.spec.preprocess,
+        bad,
+      });
+      const out = tf.tidy(() =>
+        trunk.predict(tf.tensor4d(pixels, [rows.length, size, size, 3])) as tf.Tensor
+      );
+      const values = out.dataSync() as Float32Array;
+      out.dispose();
+      for (const b of bad) {
+        if (b.row >= i && b.row < i + rows.length) {
+          values.fill(0, (b.row - i) * per, (b.row - i + 1) * per);
         }
       }
+      const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+      for (let w = 0; w < bytes.length;) w += await file.write(bytes.subarray(w));
+      progress.tick(rows.length);
     }
-    const out = tf.tidy(() =>
-      trunk.predict(tf.tensor4d(pixels, [rows.length, size, size, 3])) as tf.Tensor
-    );
-    data.set(out.dataSync(), i * per);
-    out.dispose();
-    for (const b of bad) {
-      if (b.row >= i && b.row < i + rows.length) data.fill(0, b.row * per, (b.row + 1) * per);
-    }
-    progress.tick(rows.length);
+    progress.done();
+    await file.sync();
+  } catch (error) {
+    file.close();
+    await Deno.remove(tmp).catch(() => {});
+    throw error;
   }
-  progress.done();
-  await writeCache(path, { key, data, bad });
+  file.close();
+  await Deno.rename(tmp, `${base}.f32`);
+  await writeFileAtomic(`${base}.json`, JSON.stringify({ format: MAGIC, key, n, shape, bad }));
   const seconds = (performance.now() - start) / 1000;
   options.log?.(
     `trunk ${backbone.spec.name}: ${n} images in ${seconds.toFixed(1)}s (${
       (n / seconds).toFixed(1)
     } img/s), cached`,
   );
-  return { data, shape, key, hit: false, bad, seconds };
+  return await open(bad, false, seconds);
 }
 
-async function writeCache(
-  path: string,
-  c: { key: string; data: Float32Array; bad: TrunkCacheResult["bad"] },
-) {
-  const header = new TextEncoder().encode(
-    JSON.stringify({ key: c.key, length: c.data.length, bad: c.bad }),
-  );
-  const start = Math.ceil((8 + 4 + header.length) / 8) * 8;
-  const bytes = new Uint8Array(start + c.data.byteLength);
-  bytes.set(new TextEncoder().encode(MAGIC), 0);
-  new DataView(bytes.buffer).setUint32(8, header.length, true);
-  bytes.set(header, 12);
-  bytes.set(new Uint8Array(c.data.buffer, c.data.byteOffset, c.data.byteLength), start);
-  await writeFileAtomic(path, bytes);
-}
-
-async function readCache(path: string, expect: { key: string; n: number; per: number }) {
-  let bytes: Uint8Array;
+/** Decode a batch; with skipBadImages, failing images become zeros and are recorded. */
+async function decodeBatch(
+  rows: number[],
+  options: TrunkCacheOptions & {
+    size: number;
+    preprocess: PreprocessMode;
+    bad: TrunkCacheResult["bad"];
+  },
+): Promise<Float32Array> {
+  const { size, preprocess } = options;
   try {
-    bytes = await Deno.readFile(path);
+    return (await loadImageBatch(rows.map((r) => options.imagePaths[r]), { size, preprocess }))
+      .data;
+  } catch (error) {
+    if (!(options.skipBadImages && error instanceof InputError)) throw error;
+    // decode one by one to find the bad images of this batch
+    const pixels = new Float32Array(rows.length * size * size * 3);
+    for (const [k, row] of rows.entries()) {
+      try {
+        const one = await loadImageBatch([options.imagePaths[row]], { size, preprocess });
+        pixels.set(one.data, k * size * size * 3);
+      } catch (inner) {
+        if (!(inner instanceof InputError)) throw inner;
+        options.bad.push({ row, path: options.imagePaths[row], reason: inner.message });
+      }
+    }
+    return pixels;
+  }
+}
+
+async function openActivations(
+  base: string,
+  o: { n: number; shape: number[]; limit: number },
+): Promise<TrunkActivations> {
+  const bytes = o.n * rowSize(o.shape) * 4;
+  if (bytes <= o.limit) {
+    const data = await Deno.readFile(`${base}.f32`);
+    return memoryActivations(
+      new Float32Array(data.buffer, data.byteOffset, data.byteLength / 4),
+      o.shape,
+    );
+  }
+  return fileActivations(`${base}.f32`, { shape: o.shape, n: o.n, offset: 0 });
+}
+
+async function readSidecar(base: string, expect: { key: string; n: number; per: number }) {
+  try {
+    const meta = JSON.parse(await Deno.readTextFile(`${base}.json`));
+    const stat = await Deno.stat(`${base}.f32`);
+    if (meta.format !== MAGIC || meta.key !== expect.key || meta.n !== expect.n) return undefined;
+    if (stat.size !== expect.n * expect.per * 4) return undefined;
+    return { bad: meta.bad as TrunkCacheResult["bad"] };
   } catch {
     return undefined;
   }
-  if (new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) return undefined;
-  const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + length)));
-  const start = Math.ceil((12 + length) / 8) * 8;
-  if (
-    header.key !== expect.key || header.length !== expect.n * expect.per ||
-    bytes.length !== start + header.length * 4
-  ) {
-    return undefined;
-  }
-  return {
-    data: new Float32Array(bytes.slice(start).buffer),
-    bad: header.bad as TrunkCacheResult["bad"],
-  };
 }

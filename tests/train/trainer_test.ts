@@ -6,6 +6,7 @@
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
+import { memoryActivations } from "../../src/train/activations.ts";
 import { loadCheckpoint } from "../../src/train/checkpoint.ts";
 import { type TrainConfig, validateTrainConfig } from "../../src/train/config.ts";
 import type { TrainData } from "../../src/train/dataset.ts";
@@ -50,7 +51,7 @@ function syntheticData(): { data: TrainData; trunk: TrunkActivations } {
       stress: new Int32Array(0),
     },
   };
-  return { data, trunk: { data: values, shape: [dim] } };
+  return { data, trunk: memoryActivations(values, [dim]) };
 }
 
 function network(seed: number): Network {

@@ -27,11 +27,18 @@ Deno.test("trunk cache: computed once, then read back identically; bad images na
   const first = await trunkActivations(backbone, trunk, options);
   assert.equal(first.hit, false);
   assert.deepEqual(first.shape, [7, 7, 56]);
-  assert.equal(first.data.length, 3 * 7 * 7 * 56);
+  const all = [0, 1, 2];
+  const firstData = first.gather(all);
+  assert.equal(firstData.length, 3 * 7 * 7 * 56);
   const second = await trunkActivations(backbone, trunk, options);
   assert.equal(second.hit, true);
   assert.equal(second.key, first.key);
-  assert.deepEqual(second.data, first.data);
+  assert.deepEqual(second.gather(all), firstData);
+  // past the memory limit the rows are read from the cache file, with the same values
+  const onDisk = await trunkActivations(backbone, trunk, { ...options, memoryLimitBytes: 0 });
+  assert.equal(onDisk.hit, true);
+  assert.deepEqual(onDisk.gather([2, 0]), second.gather([2, 0]));
+  assert.throws(() => onDisk.gather([3]), /outside/);
   // another image set is another key
   const other = await trunkActivations(backbone, trunk, {
     ...options,
@@ -51,7 +58,7 @@ Deno.test("trunk cache: computed once, then read back identically; bad images na
   assert.equal(skipped.bad[0].row, 1);
   assert.match(skipped.bad[0].reason, /broken\.png/);
   const per = 7 * 7 * 56;
-  assert.ok(skipped.data.subarray(per, 2 * per).every((v) => v === 0));
-  assert.deepEqual(skipped.data.subarray(0, per), first.data.subarray(0, per));
+  assert.ok(skipped.gather([1]).every((v) => v === 0));
+  assert.deepEqual(skipped.gather([0]), firstData.subarray(0, per));
   await Deno.remove(dir, { recursive: true });
 });
