@@ -17,7 +17,7 @@ import {
   writeTable,
 } from "../io/arrow.ts";
 import type { Stage, StageContext } from "../pipeline/stage.ts";
-import { loadTrainConfig, MODEL_NAMES } from "./config.ts";
+import { loadTrainConfig } from "./config.ts";
 import { loadTrainData, type TrainData } from "./dataset.ts";
 import { buildNetwork } from "./network.ts";
 import {
@@ -216,6 +216,3 @@ export const embedStage: Stage<EmbedOptions> = {
     return `${summaries.length} models embedded (${data.imageIds.length} images each)`;
   },
 };
-
-/** Every model trained by the pipeline. */
-export const TRAINED_MODELS: readonly string[] = MODEL_NAMES;
