@@ -9,6 +9,7 @@
  *
  * @module
  */
+import type { Matrix } from "../metrics/types.ts";
 import { inflateSync } from "node:zlib";
 import { describeValue, InputError } from "./errors.ts";
 
@@ -88,16 +89,6 @@ export interface ReadMatOptions {
 export interface ParseMatOptions extends ReadMatOptions {
   /** File name used in error messages. */
   file: string;
-}
-
-/** A 2-D numeric matrix in row-major order, as returned by {@link readMatMatrix}. */
-export interface MatMatrix {
-  /** Number of rows. */
-  rows: number;
-  /** Number of columns. */
-  cols: number;
-  /** Values, row-major: `data[i * cols + j]`. */
-  data: Float64Array;
 }
 
 // Data types of data elements.
@@ -619,7 +610,7 @@ async function readVariable(path: string, name: string): Promise<MatValue> {
  * Read the 2-D numeric (or logical) variable `name` as a row-major matrix
  * (`data[i * cols + j]` is row i, column j; MATLAB's column-major order is converted).
  */
-export async function readMatMatrix(path: string, name: string): Promise<MatMatrix> {
+export async function readMatMatrix(path: string, name: string): Promise<Matrix> {
   const value = await readVariable(path, name);
   if (value.kind !== "numeric" || value.dims.length !== 2 || value.imag) {
     throw new InputError({

@@ -27,3 +27,9 @@ export async function runTaskCli(
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
+
+/** The sanity photos (scikit-image sample data) with known ImageNet labels. */
+export const PHOTOS = {
+  chelsea: `${ROOT}tests/fixtures/photos/chelsea.png`,
+  coffee: `${ROOT}tests/fixtures/photos/coffee.png`,
+};

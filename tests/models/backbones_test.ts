@@ -1,6 +1,6 @@
+import { PHOTOS } from "../_helpers/tasks.ts";
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { exists } from "../_helpers/fs.ts";
 import { initBackend } from "../../src/models/backend.ts";
@@ -20,9 +20,8 @@ import { parseImageNetClasses, topK } from "../../src/models/imagenet_classes.ts
 import { loadImageBatch } from "../../src/models/images.ts";
 import { RESNET_TARBALL, setupResnet50, untar } from "../../src/setup/resnet.ts";
 
-const REPO = fileURLToPath(new URL("../../", import.meta.url));
-const CHELSEA = join(REPO, "tests/fixtures/photos/chelsea.png");
-const COFFEE = join(REPO, "tests/fixtures/photos/coffee.png");
+const CHELSEA = PHOTOS.chelsea;
+const COFFEE = PHOTOS.coffee;
 const RESNET_JSON = modelJsonPath("resnet50");
 const HAVE_RESNET = await exists(RESNET_JSON);
 // The fastest backend here (native TensorFlow, else wasm, else cpu): ResNet-50 takes seconds per

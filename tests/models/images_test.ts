@@ -1,6 +1,6 @@
+import { PHOTOS } from "../_helpers/tasks.ts";
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import { InputError } from "../../src/io/errors.ts";
 import { decodeImage, loadImage, loadImageBatch, sizeOf } from "../../src/models/images.ts";
@@ -11,9 +11,8 @@ import {
   unpreprocessInPlace,
 } from "../../src/models/preprocess.ts";
 
-const REPO = fileURLToPath(new URL("../../", import.meta.url));
-const CHELSEA = join(REPO, "tests/fixtures/photos/chelsea.png");
-const COFFEE = join(REPO, "tests/fixtures/photos/coffee.png");
+const CHELSEA = PHOTOS.chelsea;
+const COFFEE = PHOTOS.coffee;
 
 /** A PNG of `width × height` with `channels` channels, every pixel `pixel`. */
 async function solidPng(
