@@ -10,3 +10,6 @@ export * from "./rsa.ts";
 export * from "./oddoneout.ts";
 export * from "./ceiling.ts";
 export * from "./triplet_dots.ts";
+export * from "./eigen.ts";
+export * from "./ridge.ts";
+export * from "./auc.ts";

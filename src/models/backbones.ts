@@ -30,6 +30,7 @@ import { dirname, join } from "node:path";
 import { InputError } from "../io/errors.ts";
 import { displayPath, repoPath } from "../pipeline/paths.ts";
 import { type ClassPrediction, loadImageNetClasses, topK } from "./imagenet_classes.ts";
+import { foldModel } from "./fold.ts";
 import { loadImageBatch } from "./images.ts";
 import type { PreprocessMode } from "./preprocess.ts";
 import { splitAt } from "./split.ts";
@@ -387,18 +388,23 @@ export async function classifyImages(
   const batchSize = Math.max(1, options.batchSize ?? 8);
   const size = spec.inputSize;
   const results: ClassPrediction[][] = [];
-  for (let i = 0; i < paths.length; i += batchSize) {
-    const batch = await loadImageBatch(paths.slice(i, i + batchSize), {
-      size,
-      preprocess: spec.preprocess,
-    });
-    const probabilities = tf.tidy(() =>
-      classifier.predict(tf.tensor4d(batch.data, [batch.n, size, size, 3])) as tf.Tensor2D
-    );
-    const values = await probabilities.data() as Float32Array;
-    probabilities.dispose();
-    results.push(...topK(values, classes, options.k !== undefined ? { k: options.k } : {}));
-    options.onProgress?.(Math.min(paths.length, i + batchSize));
+  const folded = foldModel(classifier);
+  try {
+    for (let i = 0; i < paths.length; i += batchSize) {
+      const batch = await loadImageBatch(paths.slice(i, i + batchSize), {
+        size,
+        preprocess: spec.preprocess,
+      });
+      const probabilities = tf.tidy(() =>
+        folded.predict(tf.tensor4d(batch.data, [batch.n, size, size, 3])) as tf.Tensor2D
+      );
+      const values = await probabilities.data() as Float32Array;
+      probabilities.dispose();
+      results.push(...topK(values, classes, options.k !== undefined ? { k: options.k } : {}));
+      options.onProgress?.(Math.min(paths.length, i + batchSize));
+    }
+  } finally {
+    folded.dispose();
   }
   return results;
 }

@@ -9,6 +9,7 @@ import { tempPathFor, writeFileAtomic } from "../io/atomic.ts";
 import { InputError } from "../io/errors.ts";
 import { sha256File, sha256Hex, stableStringify } from "../io/hash.ts";
 import { type Backbone, modelJsonPath } from "../models/backbones.ts";
+import { foldModel } from "../models/fold.ts";
 import { loadImageBatch } from "../models/images.ts";
 import { createProgress } from "../pipeline/progress.ts";
 import {
@@ -75,6 +76,9 @@ export async function trunkCacheKey(
     boundary: backbone.spec.boundary,
     inputSize: backbone.spec.inputSize,
     preprocess: backbone.spec.preprocess,
+    // BatchNorm folded into the convolutions (src/models/fold.ts): equal to the layer-by-layer
+    // model up to float32 rounding, but not bit-identical, so it is part of the key
+    execution: "folded",
     weights,
     images: sha256Hex(
       options.imageIds.map((id, i) => `${id}\t${options.imageHashes[i]}`).join("\n"),
@@ -119,6 +123,7 @@ export async function trunkActivations(
   const tmp = tempPathFor(`${base}.f32`);
   const file = await Deno.open(tmp, { write: true, createNew: true });
   const bad: TrunkCacheResult["bad"] = [];
+  const folded = foldModel(trunk);
   try {
     const batchSize = options.batchSize ?? 32;
     const size = backbone.spec.inputSize;
@@ -131,9 +136,7 @@ export async function trunkActivations(
         preprocess: backbone.spec.preprocess,
         bad,
       });
-      const out = tf.tidy(() =>
-        trunk.predict(tf.tensor4d(pixels, [rows.length, size, size, 3])) as tf.Tensor
-      );
+      const out = tf.tidy(() => folded.predict(tf.tensor4d(pixels, [rows.length, size, size, 3])));
       const values = out.dataSync() as Float32Array;
       out.dispose();
       for (const b of bad) {
@@ -151,6 +154,8 @@ export async function trunkActivations(
     file.close();
     await Deno.remove(tmp).catch(() => {});
     throw error;
+  } finally {
+    folded.dispose();
   }
   file.close();
   await Deno.rename(tmp, `${base}.f32`);

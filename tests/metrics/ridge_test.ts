@@ -1,0 +1,134 @@
+import { strict as assert } from "node:assert";
+import { rocAuc } from "../../src/metrics/auc.ts";
+import { symmetricEigen } from "../../src/metrics/eigen.ts";
+import {
+  crossValidatedRidge,
+  DEFAULT_RIDGE_LAMBDAS,
+  foldAssignment,
+  ridgeLoo,
+} from "../../src/metrics/ridge.ts";
+import type { Matrix } from "../../src/metrics/types.ts";
+import type { Rng } from "../../src/stats/random.ts";
+import { runPython } from "../_helpers/python.ts";
+import { withSeed } from "../_helpers/seed.ts";
+
+function gaussian(rng: Rng): number {
+  return Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
+}
+
+function randomMatrix(rng: Rng, rows: number, cols: number): Matrix {
+  return { data: Float64Array.from({ length: rows * cols }, () => gaussian(rng)), rows, cols };
+}
+
+function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let diff = 0, scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return diff / scale;
+}
+
+Deno.test("symmetricEigen: a hand-computed 2×2 and A·V = V·Λ on a random symmetric matrix", async () => {
+  const two = symmetricEigen({ data: Float64Array.of(2, 1, 1, 2), rows: 2, cols: 2 });
+  assert.ok(Math.abs(two.values[0] - 1) < 1e-14 && Math.abs(two.values[1] - 3) < 1e-14);
+  await withSeed("eigen", async (rng) => {
+    const n = 40;
+    const b = randomMatrix(rng, n, n);
+    const a = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) a[i * n + j] = b.data[i * n + j] + b.data[j * n + i];
+    }
+    const { values, vectors } = symmetricEigen({ data: a, rows: n, cols: n });
+    for (let j = 0; j < n; j++) {
+      for (let i = 0; i < n; i++) {
+        let av = 0;
+        for (let k = 0; k < n; k++) av += a[i * n + k] * vectors.data[k * n + j];
+        assert.ok(Math.abs(av - values[j] * vectors.data[i * n + j]) < 1e-10);
+      }
+    }
+    const want = await runPython<number[]>(`out(np.linalg.eigvalsh(inp["a"]))`, {
+      a: { data: a, shape: [n, n] },
+    });
+    assert.ok(maxRel(values, want) < 1e-12, "eigenvalues vs numpy.linalg.eigvalsh");
+  });
+});
+
+Deno.test("ridgeLoo: an exact linear target is recovered at small λ", () => {
+  const x: Matrix = { data: Float64Array.of(0, 1, 1, 0, 1, 1, 2, 1, 0, 3), rows: 5, cols: 2 };
+  const y: Matrix = {
+    data: Float64Array.from({ length: 5 }, (_, i) => 3 + 2 * x.data[i * 2] - x.data[i * 2 + 1]),
+    rows: 5,
+    cols: 1,
+  };
+  const model = ridgeLoo(x, y, { lambdas: [1e-9, 1] });
+  assert.equal(model.lambdas[0], 1e-9);
+  const p = model.predict({ data: Float64Array.of(10, -10), rows: 1, cols: 2 });
+  assert.ok(Math.abs(p.data[0] - (3 + 20 + 10)) < 1e-6, `${p.data[0]}`);
+  assert.ok(model.looMse[0] < 1e-12);
+});
+
+for (const [label, n, d] of [["n > d (primal)", 60, 12], ["d > n (dual)", 30, 80]] as const) {
+  Deno.test(`ridge: nested CV predictions and chosen λ equal scikit-learn RidgeCV, ${label}`, async () => {
+    await withSeed(`ridge ${label}`, async (rng) => {
+      const t = 3;
+      const x = randomMatrix(rng, n, d);
+      const beta = randomMatrix(rng, d, t);
+      const y = randomMatrix(rng, n, t);
+      for (let i = 0; i < n; i++) {
+        for (let k = 0; k < t; k++) {
+          let s = 0;
+          for (let a = 0; a < d; a++) s += x.data[i * d + a] * beta.data[a * t + k];
+          y.data[i * t + k] = 0.3 * s * (k + 1) + 2 * y.data[i * t + k] + k;
+        }
+      }
+      const folds = foldAssignment(n, 5, { shuffle: (o) => rng.shuffle(o) });
+      const got = crossValidatedRidge(x, y, { folds });
+      const want = await runPython<{ pred: number[][]; alphas: number[][] }>(
+        `from sklearn.linear_model import RidgeCV
+X, Y, folds = inp["x"], inp["y"], inp["folds"]
+alphas = inp["alphas"]
+pred = np.zeros_like(Y); chosen = []
+for f in range(folds.max() + 1):
+    tr, te = folds != f, folds == f
+    m = RidgeCV(alphas=alphas, fit_intercept=True, alpha_per_target=True).fit(X[tr], Y[tr])
+    pred[te] = m.predict(X[te]); chosen.append(np.atleast_1d(m.alpha_).tolist())
+out({"pred": pred, "alphas": chosen})`,
+        {
+          x: { data: x.data, shape: [n, d] },
+          y: { data: y.data, shape: [n, t] },
+          folds: { data: folds },
+          alphas: { data: Float64Array.from(DEFAULT_RIDGE_LAMBDAS) },
+        },
+      );
+      assert.deepEqual(Array.from(got.lambdas), want.alphas.flat(), "chosen λ per fold and target");
+      const rel = maxRel(got.predictions.data, want.pred.flat());
+      assert.ok(rel < 1e-8, `predictions differ by ${rel} (relative)`);
+    });
+  });
+}
+
+Deno.test("foldAssignment: balanced folds", () => {
+  const folds = foldAssignment(23, 5, { shuffle: (o) => o.reverse() });
+  const counts = [0, 0, 0, 0, 0];
+  for (const f of folds) counts[f]++;
+  assert.deepEqual(counts, [5, 5, 5, 4, 4]);
+  assert.throws(() => foldAssignment(3, 5, { shuffle: () => {} }), /k = 5 for 3 rows/);
+});
+
+Deno.test("rocAuc: hand cases and scikit-learn on random scores with ties", async () => {
+  assert.equal(rocAuc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1]), 0.75);
+  assert.equal(rocAuc([1, 1, 1], [1, 0, 1]), 0.5);
+  assert.ok(Number.isNaN(rocAuc([1, 2], [1, 1])));
+  await withSeed("auc", async (rng) => {
+    const n = 500;
+    const labels = Int32Array.from({ length: n }, () => (rng.next() < 0.3 ? 1 : 0));
+    const scores = Float64Array.from(labels, (l) => Math.round((gaussian(rng) + l) * 4) / 4);
+    const want = await runPython<number>(
+      `from sklearn.metrics import roc_auc_score
+out(roc_auc_score(inp["l"], inp["s"]))`,
+      { l: { data: labels }, s: { data: scores } },
+    );
+    assert.ok(Math.abs(rocAuc(scores, labels) - want) < 1e-12);
+  });
+});
