@@ -99,7 +99,7 @@ const config = validateTrainConfig({
   earlyStopping: { patience: 1000 },
 }, { file: "bench" });
 const dir = await Deno.makeTempDir({ prefix: "ht-bench-" });
-let t = performance.now();
+const t = performance.now();
 const split = await loadSplitBackbone("resnet50");
 const trunk = await trunkActivations(split.backbone, split.trunk, {
   cacheDir: dir,

@@ -1,5 +1,6 @@
 /** `deno task all`: every stage in order; stages whose inputs did not change are skipped. */
 import { dataStage } from "../src/data/stage.ts";
+import { BENCH_DEFAULTS, benchStage } from "../src/eval/benchmark/stage.ts";
 import { HUMAN_DEFAULTS, humanStage } from "../src/human/stage.ts";
 import { intFlag, runTask, type TaskSpec } from "../src/pipeline/cli.ts";
 import { formatSeconds } from "../src/pipeline/progress.ts";
@@ -14,8 +15,8 @@ import { defaultBackbone, trainStage } from "../src/train/stage.ts";
 export const spec: TaskSpec = {
   name: "all",
   summary:
-    "Run the pipeline: data → human → train (baseline + 6 variants) → embed (later: align, " +
-    "bench, figures, site). Stages whose inputs, options and code are unchanged are skipped; " +
+    "Run the pipeline: data → human → train (baseline + 6 variants) → embed → bench (later: " +
+    "align, figures, site). Stages whose inputs, options and code are unchanged are skipped; " +
     "--force reruns them.",
   flags: {
     ...STAGE_FLAGS,
@@ -61,6 +62,7 @@ if (import.meta.main) {
       }
     }
     await run(embedStage, { backbone, seeds, models: [...MODEL_NAMES], backend, skipBadImages });
+    await run(benchStage, { ...BENCH_DEFAULTS });
     const skipped = results.filter(([, r]) => r.status === "skipped").length;
     console.error(
       `all: ${results.length} stages (${results.length - skipped} ran, ${skipped} skipped) in ` +

@@ -55,6 +55,7 @@ export function loadConcepts(ctx: StageContext): Promise<ConceptIndex> {
 /** The data stage. */
 export const dataStage: Stage<DataOptions> = {
   name: "data",
+  modules: [import.meta.url],
   async inputs(ctx) {
     const files = [
       thingsFile(ctx, "conceptIds"),

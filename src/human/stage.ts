@@ -49,6 +49,7 @@ export const HUMAN_TABLES = [
 /** The human stage. */
 export const humanStage: Stage<HumanOptions> = {
   name: "human",
+  modules: [import.meta.url],
   inputs(ctx) {
     return Promise.resolve([
       thingsFile(ctx, "conceptIds"),

@@ -8,6 +8,7 @@ import {
   FixedSizeList,
   Float32,
   Float64,
+  Int32,
   List,
   makeData,
   makeVector,
@@ -57,9 +58,12 @@ export function float32Column(values: ArrayLike<number>): Vector {
   return makeVector(values instanceof Float32Array ? values : Float32Array.from(values));
 }
 
-/** Int32 column. */
-export function int32Column(values: ArrayLike<number>): Vector {
-  return makeVector(values instanceof Int32Array ? values : Int32Array.from(values));
+/** Int32 column; `null` entries (in a plain array) become Arrow nulls. */
+export function int32Column(values: ArrayLike<number | null>): Vector {
+  if (values instanceof Int32Array) return makeVector(values);
+  const list = Array.from(values);
+  if (list.some((v) => v === null)) return vectorFromArray(list, new Int32());
+  return makeVector(Int32Array.from(list as number[]));
 }
 
 /** Boolean column. */

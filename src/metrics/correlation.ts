@@ -200,3 +200,28 @@ function countInversions(seq: Int32Array): number {
   }
   return count;
 }
+
+/** Number of tied pairs Σ t(t−1)/2 over the runs of equal values. */
+function tiedPairs(x: NumericArray): number {
+  const sorted = Float64Array.from(x).sort();
+  let total = 0, run = 1;
+  for (let i = 1; i <= sorted.length; i++) {
+    if (i < sorted.length && sorted[i] === sorted[i - 1]) run++;
+    else {
+      total += run * (run - 1) / 2;
+      run = 1;
+    }
+  }
+  return total;
+}
+
+/**
+ * Kendall's tau-a, (concordant − discordant) / (n(n−1)/2) with no tie correction, as
+ * rsatoolbox's `tau-a` RDM comparison; from {@link kendallTauB} and the tie counts. NaN if
+ * either input is constant.
+ */
+export function kendallTauA(x: NumericArray, y: NumericArray): number {
+  const tauB = kendallTauB(x, y);
+  const n0 = x.length * (x.length - 1) / 2;
+  return tauB * Math.sqrt((n0 - tiedPairs(x)) * (n0 - tiedPairs(y))) / n0;
+}

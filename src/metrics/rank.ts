@@ -8,6 +8,8 @@
 export type NumericArray = Float64Array | Float32Array | Int32Array | Uint32Array | number[];
 
 const RADIX = 65536;
+/** Below this length {@link argsort} sorts the radix keys by comparison instead. */
+const SMALL = 2048;
 
 /**
  * Indices that sort `x` ascending, stable (equal values keep their input order; `-0` sorts
@@ -48,6 +50,10 @@ export function argsort(x: NumericArray): Uint32Array {
   let idx = new Uint32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
   if (n < 2) return idx;
+  if (n < SMALL) {
+    // the histograms cost more than a comparison sort of the same keys here
+    return idx.sort((i, j) => hi[i] - hi[j] || lo[i] - lo[j] || i - j);
+  }
   let idx2 = new Uint32Array(n);
   let hi2 = new Uint32Array(n);
   let lo2 = new Uint32Array(n);

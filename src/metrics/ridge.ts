@@ -12,6 +12,7 @@
  * @module
  */
 import { symmetricEigen } from "./eigen.ts";
+import { crossProduct, gramInto } from "./similarity.ts";
 import { assertMatrix, type Matrix } from "./types.ts";
 
 /** The default λ grid: 10⁻³ … 10⁵, one value per decade. */
@@ -55,22 +56,6 @@ function centre(m: Matrix, mean: Float64Array): Float64Array {
   return out;
 }
 
-/** `a (r × k) · bᵀ (c × k)` → r × c. */
-function multiplyTransposed(a: Float64Array, b: Float64Array, dims: [number, number, number]) {
-  const [r, c, k] = dims;
-  const out = new Float64Array(r * c);
-  for (let i = 0; i < r; i++) {
-    const ai = i * k;
-    for (let j = 0; j < c; j++) {
-      const bj = j * k;
-      let s = 0;
-      for (let t = 0; t < k; t++) s += a[ai + t] * b[bj + t];
-      out[i * c + j] = s;
-    }
-  }
-  return out;
-}
-
 /**
  * Fit ridge regressions of every column of `y` on `x` (rows are samples), choosing λ per target
  * by exact leave-one-out error among `lambdas` (ties: the first). Rows of `x` and `y` must
@@ -86,28 +71,25 @@ export function ridgeLoo(x: Matrix, y: Matrix, options: RidgeLooOptions = {}): R
   const mx = columnMeans(x), my = columnMeans(y);
   const xc = centre(x, mx), yc = centre(y, my);
 
-  // left singular vectors U (n × r, column j = u_j) and squared singular values s
+  // left singular vectors U (n × r, column j = u_j) and squared singular values s; in the
+  // primal case also V (d × r), in the dual case predictions go through Xc instead
   const primal = d <= n;
   let u: Float64Array, s: Float64Array, r: number;
-  /** v_j = Xcᵀ u_j / sqrt(s_j) as d × r (primal: the eigenvectors themselves). */
-  let v: Float64Array;
+  let v: Float64Array | undefined;
   {
-    const gram = primal
-      ? (() => { // XcᵀXc, d × d
-        const g = new Float64Array(d * d);
-        for (let i = 0; i < n; i++) {
-          const row = i * d;
-          for (let a = 0; a < d; a++) {
-            const xa = xc[row + a];
-            if (xa === 0) continue;
-            for (let b = 0; b <= a; b++) g[a * d + b] += xa * xc[row + b];
-          }
-        }
-        for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) g[b * d + a] = g[a * d + b];
-        return g;
-      })()
-      : multiplyTransposed(xc, xc, [n, n, d]);
     const m = primal ? d : n;
+    const gram = new Float64Array(m * m);
+    if (primal) { // XcᵀXc, d × d
+      for (let i = 0; i < n; i++) {
+        const row = i * d;
+        for (let a = 0; a < d; a++) {
+          const xa = xc[row + a];
+          if (xa === 0) continue;
+          for (let b = 0; b <= a; b++) gram[a * d + b] += xa * xc[row + b];
+        }
+      }
+      for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) gram[b * d + a] = gram[a * d + b];
+    } else gramInto(xc, gram, { n, d }); // XcXcᵀ, n × n
     const eig = symmetricEigen({ data: gram, rows: m, cols: m });
     const top = Math.max(0, eig.values[m - 1]);
     const keep: number[] = [];
@@ -116,25 +98,20 @@ export function ridgeLoo(x: Matrix, y: Matrix, options: RidgeLooOptions = {}): R
     s = Float64Array.from(keep, (j) => eig.values[j]);
     const vec = eig.vectors.data;
     u = new Float64Array(n * r);
-    v = new Float64Array(d * r);
-    keep.forEach((j, c) => {
-      const sq = Math.sqrt(s[c]);
-      if (primal) {
-        for (let a = 0; a < d; a++) v[a * r + c] = vec[a * m + j];
+    if (primal) {
+      v = new Float64Array(d * r);
+      keep.forEach((j, c) => {
+        const sq = Math.sqrt(s[c]);
+        for (let a = 0; a < d; a++) v![a * r + c] = vec[a * m + j];
         for (let i = 0; i < n; i++) {
           let acc = 0;
           for (let a = 0; a < d; a++) acc += xc[i * d + a] * vec[a * m + j];
           u[i * r + c] = acc / sq;
         }
-      } else {
-        for (let i = 0; i < n; i++) u[i * r + c] = vec[i * m + j];
-        for (let a = 0; a < d; a++) {
-          let acc = 0;
-          for (let i = 0; i < n; i++) acc += xc[i * d + a] * vec[i * m + j];
-          v[a * r + c] = acc / sq;
-        }
-      }
-    });
+      });
+    } else {
+      for (let i = 0; i < n; i++) keep.forEach((j, c) => (u[i * r + c] = vec[i * m + j]));
+    }
   }
   // projections Uᵀ yc: r × t
   const proj = new Float64Array(r * t);
@@ -174,12 +151,19 @@ export function ridgeLoo(x: Matrix, y: Matrix, options: RidgeLooOptions = {}): R
       }
     }
   }
-  // coefficients per target: coef = Σ_j v_j · sqrt(s_j)/(s_j+λ_k) · (u_jᵀ yc)
-  const coef = new Float64Array(d * t);
+  // primal: coef = Σ_j v_j · sqrt(s_j)/(s_j+λ_k) · (u_jᵀ yc) (d × t);
+  // dual: alpha = Σ_j u_j · (u_jᵀ yc)/(s_j+λ_k) (n × t), predictions (x − x̄)·Xcᵀ·alpha
+  const rows = primal ? d : n;
+  const weights = new Float64Array(rows * t);
   for (let k = 0; k < t; k++) {
     for (let c = 0; c < r; c++) {
-      const w = Math.sqrt(s[c]) / (s[c] + chosen[k]) * proj[c * t + k];
-      for (let a = 0; a < d; a++) coef[a * t + k] += v[a * r + c] * w;
+      if (primal) {
+        const w = Math.sqrt(s[c]) / (s[c] + chosen[k]) * proj[c * t + k];
+        for (let a = 0; a < d; a++) weights[a * t + k] += v![a * r + c] * w;
+      } else {
+        const w = proj[c * t + k] / (s[c] + chosen[k]);
+        for (let i = 0; i < n; i++) weights[i * t + k] += u[i * r + c] * w;
+      }
     }
   }
   return {
@@ -188,12 +172,17 @@ export function ridgeLoo(x: Matrix, y: Matrix, options: RidgeLooOptions = {}): R
     predict(xNew: Matrix): Matrix {
       assertMatrix(xNew, "ridge predict x");
       if (xNew.cols !== d) throw new RangeError(`ridge predict: ${xNew.cols} columns, fitted ${d}`);
+      const centred = centre(xNew, mx);
+      const features = primal
+        ? centred
+        : crossProduct({ data: centred, rows: xNew.rows, cols: d }, { data: xc, rows: n, cols: d })
+          .data;
       const out = new Float64Array(xNew.rows * t);
       for (let i = 0; i < xNew.rows; i++) {
         for (let k = 0; k < t; k++) out[i * t + k] = my[k];
-        for (let a = 0; a < d; a++) {
-          const xa = xNew.data[i * d + a] - mx[a];
-          for (let k = 0; k < t; k++) out[i * t + k] += xa * coef[a * t + k];
+        for (let a = 0; a < rows; a++) {
+          const fa = features[i * rows + a];
+          for (let k = 0; k < t; k++) out[i * t + k] += fa * weights[a * t + k];
         }
       }
       return { data: out, rows: xNew.rows, cols: t };

@@ -175,27 +175,9 @@ function convStep(
   const strides = cfg.strides as [number, number];
   const pad = cfg.padding as "same" | "valid";
   const dilations = (cfg.dilationRate ?? [1, 1]) as [number, number];
-  const run = depthwise
-    ? ([x]: tf.Tensor[]) =>
-      tf.fused.depthwiseConv2d({
-        x: x as tf.Tensor4D,
-        filter,
-        strides,
-        pad,
-        dilations,
-        bias: b,
-        activation,
-      })
-    : ([x]: tf.Tensor[]) =>
-      tf.fused.conv2d({
-        x: x as tf.Tensor4D,
-        filter,
-        strides,
-        pad,
-        dilations,
-        bias: b,
-        activation,
-      });
+  const args = { filter, strides, pad, dilations, bias: b, activation };
+  const conv = depthwise ? tf.fused.depthwiseConv2d : tf.fused.conv2d;
+  const run = ([x]: tf.Tensor[]) => conv({ x: x as tf.Tensor4D, ...args });
   return { out: options.out, inputs: [options.inputId], run };
 }
 

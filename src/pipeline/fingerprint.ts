@@ -1,4 +1,5 @@
-import { join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { sha256File, sha256Hex } from "../io/hash.ts";
 import { REPO_ROOT } from "./paths.ts";
@@ -73,12 +74,50 @@ export async function listFiles(dir: string, extensions: string[]): Promise<stri
   return out.sort();
 }
 
+/** Relative module references of a TypeScript source: imports, re-exports, workers. */
+const REFERENCE_PATTERNS = [
+  /(?:import|export)\s[^;]*?from\s*["'](\.{1,2}\/[^"']+)["']/g,
+  /import\s*["'](\.{1,2}\/[^"']+)["']/g,
+  /import\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g,
+  /new URL\(\s*["'](\.{1,2}\/[^"']*)["']\s*,\s*import\.meta\.url\s*\)/g,
+];
+
+/** The local files a module depends on: itself and every file its relative references reach. */
+export async function moduleFiles(entries: readonly (string | URL)[]): Promise<string[]> {
+  const seen = new Set<string>();
+  const queue = entries.map((
+    e,
+  ) => (e instanceof URL || e.startsWith("file:") ? fileURLToPath(e) : e));
+  while (queue.length) {
+    const file = queue.pop()!;
+    if (seen.has(file)) continue;
+    let info: Deno.FileInfo;
+    try {
+      info = await Deno.stat(file);
+    } catch {
+      continue; // a reference to something that does not exist is not code we run
+    }
+    if (info.isDirectory) {
+      for (const f of await listFiles(file, [""])) queue.push(f);
+      continue;
+    }
+    seen.add(file);
+    if (!file.endsWith(".ts")) continue;
+    const text = await Deno.readTextFile(file);
+    for (const pattern of REFERENCE_PATTERNS) {
+      for (const match of text.matchAll(pattern)) queue.push(resolve(dirname(file), match[1]));
+    }
+  }
+  return [...seen].sort();
+}
+
 /**
- * One hash over the pipeline's own code (src/ and tasks/), so a stage reruns when the code that
- * produces its tables changes.
+ * A hash over the pipeline's code, so a stage reruns when the code that produces its tables
+ * changes: over the files reachable from `entries` (the stage's own module) when given, else over
+ * all of src/ and tasks/.
  */
-export async function codeHash(): Promise<string> {
-  const files = [
+export async function codeHash(entries?: readonly (string | URL)[]): Promise<string> {
+  const files = entries ? await moduleFiles(entries) : [
     ...(await listFiles(join(REPO_ROOT, "src"), [".ts"])),
     ...(await listFiles(join(REPO_ROOT, "tasks"), [".ts"])),
   ];

@@ -31,6 +31,12 @@ export interface StageContext {
 export interface Stage<O extends Record<string, unknown> = Record<string, unknown>> {
   /** Name, as in `deno task <name>`. */
   name: string;
+  /**
+   * Module URLs that implement the stage (usually its own `import.meta.url`): the code hash in
+   * its cache key covers the files they reach, so unrelated code changes do not rerun it.
+   * Without it, all of src/ and tasks/ count.
+   */
+  modules?: string[];
   /** Input files the result depends on (absolute paths). */
   inputs(ctx: StageContext, options: O): Promise<string[]>;
   /** Output files (absolute paths) the stage writes. */
@@ -89,7 +95,7 @@ export async function runStage<O extends Record<string, unknown>>(
   const key = sha256Hex(stableStringify({
     stage: stage.name,
     version: ctx.version,
-    code: await codeHash(),
+    code: await codeHash(stage.modules),
     profile: ctx.profile.name,
     seed: ctx.seed,
     options: stageOptions,

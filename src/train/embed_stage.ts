@@ -82,6 +82,7 @@ function prototypes(features: Float32Array, dim: number, data: TrainData) {
 /** The embed stage. */
 export const embedStage: Stage<EmbedOptions> = {
   name: "embed",
+  modules: [import.meta.url],
   inputs(ctx, options) {
     const files = ["images.arrow", "splits.arrow", "concepts.arrow"].map((t) =>
       join(ctx.tables, t)

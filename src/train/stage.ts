@@ -138,6 +138,7 @@ export function splitTop1(
 export function trainStage(model: string): Stage<TrainStageOptions> {
   return {
     name: `train:${model}`,
+    modules: [import.meta.url],
     async inputs(ctx, options) {
       const config = await loadTrainConfig(model);
       const files = [...TABLE_INPUTS, ...configTables(config)].map((t) => join(ctx.tables, t));

@@ -6,6 +6,9 @@ import { strict as assert } from "node:assert";
 import { join } from "node:path";
 import { readTable, tableMetadata } from "../../src/io/arrow.ts";
 import { MODEL_NAMES } from "../../src/train/config.ts";
+import { readConceptIndex } from "../../src/data/readers/mod.ts";
+import { evaluateOddOneOut } from "../../src/eval/mod.ts";
+import { resolveProfile } from "../../src/pipeline/profile.ts";
 import { ROOT, runTaskCli } from "../_helpers/tasks.ts";
 
 const TABLES = [
@@ -22,6 +25,8 @@ const TABLES = [
   "human_pairs.arrow",
   "triplets.arrow",
   "triplets_shuffled.arrow",
+  "benchmark.arrow",
+  "comparisons.arrow",
 ];
 
 async function tableBytes(dir: string): Promise<Record<string, Uint8Array>> {
@@ -30,7 +35,7 @@ async function tableBytes(dir: string): Promise<Record<string, Uint8Array>> {
   return out;
 }
 
-const STAGES = 10; // data, human, 7 × train, embed
+const STAGES = 11; // data, human, 7 × train, embed, bench
 
 Deno.test("e2e: deno task all --limit-concepts 40 writes every table, skips on rerun, is deterministic", async () => {
   const out = await Deno.makeTempDir({ prefix: "ht-e2e-" });
@@ -81,6 +86,47 @@ Deno.test("e2e: deno task all --limit-concepts 40 writes every table, skips on r
   assert.equal(emb.numRows, images.numRows);
   const training = await readTable(join(out, "tables/training/fixed_prototype_triplets.arrow"));
   assert.ok((training.getChild("loss_triplet")!.toArray() as Float64Array).some((v) => v > 0));
+
+  // the benchmark: every model, the SPoSE reference equal to `deno task eval oddoneout`
+  const bench = (await readTable(join(out, "tables/benchmark.arrow"))).toArray()
+    .map((r) => r.toJSON() as Record<string, unknown>);
+  const benchModels = new Set(bench.map((r) => r.model));
+  for (const m of ["imagenet", ...MODEL_NAMES, "spose49"]) assert.ok(benchModels.has(m), m);
+  const spose = bench.find((r) =>
+    r.model === "spose49" && r.metric === "oddoneout_accuracy" && r.subset === "all_concepts"
+  )!;
+  const profile = resolveProfile("embedded");
+  const evaluated = await evaluateOddOneOut(
+    {
+      embedding: join(profile.thingsDir, "spose49/spose_embedding_49d_sorted.txt"),
+      triplets: profile.testTriplets,
+    },
+    { concepts: await readConceptIndex(join(profile.thingsDir, "concepts/unique_id.txt")) },
+  );
+  assert.equal(spose.value, evaluated.accuracy);
+  assert.equal(spose.n, evaluated.n);
+  const protoTop1 = bench.find((r) => r.model === "baseline" && r.metric === "top1")!;
+  assert.ok((protoTop1.ci_low as number) <= (protoTop1.value as number));
+  assert.equal(
+    bench.filter((r) => r.model === "baseline" && r.metric === "human_pair_rho").length,
+    2,
+  );
+  const comparisons = (await readTable(join(out, "tables/comparisons.arrow"))).toArray()
+    .map((r) => r.toJSON() as Record<string, unknown>);
+  for (
+    const [a, b] of [
+      ["fixed_prototype_triplets", "fixed_prototype_control"],
+      ["joint_matrix_alignment", "matrix_control"],
+    ]
+  ) {
+    const rows = comparisons.filter((r) => r.model_a === a && r.model_b === b);
+    assert.ok(rows.length >= 8, `${a} vs ${b}: ${rows.length} metrics`);
+    for (const r of rows) {
+      assert.ok((r.ci_low as number) <= (r.delta as number) + 1e-12, `${a} ${r.metric}`);
+      assert.ok((r.ci_high as number) >= (r.delta as number) - 1e-12);
+      assert.ok((r.p_adj as number) >= (r.p as number) && (r.p_adj as number) <= 1);
+    }
+  }
 
   const before = await tableBytes(out);
   const second = await runTaskCli("all", ["--limit-concepts", "40", "--out", out]);

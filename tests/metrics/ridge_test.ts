@@ -11,6 +11,7 @@ import type { Matrix } from "../../src/metrics/types.ts";
 import type { Rng } from "../../src/stats/random.ts";
 import { runPython } from "../_helpers/python.ts";
 import { withSeed } from "../_helpers/seed.ts";
+import { maxRelDiff } from "../_helpers/numeric.ts";
 
 function gaussian(rng: Rng): number {
   return Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
@@ -18,15 +19,6 @@ function gaussian(rng: Rng): number {
 
 function randomMatrix(rng: Rng, rows: number, cols: number): Matrix {
   return { data: Float64Array.from({ length: rows * cols }, () => gaussian(rng)), rows, cols };
-}
-
-function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let diff = 0, scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return diff / scale;
 }
 
 Deno.test("symmetricEigen: a hand-computed 2×2 and A·V = V·Λ on a random symmetric matrix", async () => {
@@ -50,7 +42,7 @@ Deno.test("symmetricEigen: a hand-computed 2×2 and A·V = V·Λ on a random sym
     const want = await runPython<number[]>(`out(np.linalg.eigvalsh(inp["a"]))`, {
       a: { data: a, shape: [n, n] },
     });
-    assert.ok(maxRel(values, want) < 1e-12, "eigenvalues vs numpy.linalg.eigvalsh");
+    assert.ok(maxRelDiff(values, want) < 1e-12, "eigenvalues vs numpy.linalg.eigvalsh");
   });
 });
 
@@ -102,7 +94,7 @@ out({"pred": pred, "alphas": chosen})`,
         },
       );
       assert.deepEqual(Array.from(got.lambdas), want.alphas.flat(), "chosen λ per fold and target");
-      const rel = maxRel(got.predictions.data, want.pred.flat());
+      const rel = maxRelDiff(got.predictions.data, want.pred.flat());
       assert.ok(rel < 1e-8, `predictions differ by ${rel} (relative)`);
     });
   });

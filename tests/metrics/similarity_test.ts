@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import {
   correlationSimilarity,
   cosineSimilarity,
+  crossProduct,
   dotSimilarity,
   similarityMatrix,
   upperTriangle,
@@ -75,4 +76,32 @@ out({"dot": dot, "cos": z @ z.T, "corr": corr, "triu": dot[np.triu_indices(n, 1)
     assertClose(upperTriangle(dot, { k: 0 }), want.triu0 as number[], 1e-10, "triu k=0");
     assertClose(upperTriangle(dot, { k: 3 }), want.triu3 as number[], 1e-10, "triu k=3");
   });
+});
+
+Deno.test("crossProduct: blocked kernel equals naive dot products at every edge shape", async () => {
+  await withSeed("crossProduct", (rng) => {
+    for (const [n, m, d] of [[1, 1, 1], [3, 5, 7], [2, 4, 3], [5, 9, 13], [4, 8, 1]]) {
+      const a = Float64Array.from({ length: n * d }, () => rng.next() - 0.5);
+      const b = Float64Array.from({ length: m * d }, () => rng.next() - 0.5);
+      const got = crossProduct({ data: a, rows: n, cols: d }, { data: b, rows: m, cols: d });
+      assert.equal(got.rows, n);
+      assert.equal(got.cols, m);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < m; j++) {
+          let s = 0;
+          for (let k = 0; k < d; k++) s += a[i * d + k] * b[j * d + k];
+          assert.equal(got.data[i * m + j], s, `${n}×${m}×${d} at (${i}, ${j})`);
+        }
+      }
+    }
+  });
+  assert.throws(
+    () =>
+      crossProduct({ data: new Float64Array(6), rows: 2, cols: 3 }, {
+        data: new Float64Array(4),
+        rows: 2,
+        cols: 2,
+      }),
+    /3 vs 2 columns/,
+  );
 });

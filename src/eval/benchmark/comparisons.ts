@@ -1,0 +1,175 @@
+/**
+ * Paired comparisons between models: every variant against its matched (shuffled) control and
+ * against the baseline, every control against the baseline, and the baseline against the
+ * ImageNet-only backbone. For each headline metric: the difference of the full-sample values,
+ * a paired bootstrap interval over concepts (the two models' resamples use the same draws), a
+ * p-value, and Holm's correction across the whole table.
+ *
+ * The p-value: for metrics whose items each belong to one concept (images, retrieval queries)
+ * the per-concept differences are independent under the null and a sign-flip permutation test
+ * over concepts is exact; metrics over pairs or triplets share items between concepts, so
+ * flipping concepts independently would be anti-conservative, and their p-value comes from the
+ * same paired bootstrap as the interval (two-sided, (1 + #{Δ* on the far side of 0}) / (B + 1),
+ * doubled).
+ *
+ * @module
+ */
+import { percentileSorted } from "../../stats/bootstrap.ts";
+import { holm } from "../../stats/multiple.ts";
+import { pairedPermutationTest } from "../../stats/permutation.ts";
+import { metricKey, type ModelDetail } from "./run.ts";
+
+/** The metrics compared (metric, subset), when the benchmark computed them. */
+export const COMPARED_METRICS: readonly (readonly [string, string])[] = [
+  ["top1", "test"],
+  ["retrieval@1", "test"],
+  ["mAP", "test"],
+  ["human_pair_rho", "test"],
+  ["oddoneout_accuracy", "with_images"],
+  ["rsa_spearman", "with_images"],
+  ["object_properties_rho", "mean_over_targets"],
+  ["triplet_satisfaction", "test"],
+  ["property_difference_rho", "concept_pairs"],
+  ["category_comembership_auc", "concept_pairs"],
+];
+
+/** Metrics whose items (images, queries) belong to exactly one concept each. */
+export const CONCEPT_SEPARABLE: ReadonlySet<string> = new Set(["top1", "retrieval@1", "mAP"]);
+
+/** Two-sided bootstrap p-value of "delta = 0" from sorted resampled deltas. */
+export function bootstrapPValue(sortedDeltas: Float64Array): number {
+  const b = sortedDeltas.length;
+  let below = 0, above = 0;
+  for (const d of sortedDeltas) {
+    if (d <= 0) below++;
+    if (d >= 0) above++;
+  }
+  return Math.min(1, 2 * (Math.min(below, above) + 1) / (b + 1));
+}
+
+/** One row of comparisons.arrow. */
+export interface ComparisonRow {
+  model_a: string;
+  model_b: string;
+  relation: string;
+  seed: number | null;
+  metric: string;
+  subset: string;
+  value_a: number;
+  value_b: number;
+  delta: number;
+  ci_low: number;
+  ci_high: number;
+  p: number;
+  p_adj: number;
+  n_units: number;
+  test: string;
+}
+
+/** A pair of models to compare, `a` minus `b`. */
+export interface ModelPair {
+  a: string;
+  b: string;
+  relation: string;
+}
+
+/**
+ * The comparison pairs among the models present: variant vs matched control (`controlOf`),
+ * every other trained or aligned model vs `baseline`, `baseline` vs `imagenet`.
+ */
+export function comparisonPairs(
+  models: readonly { model: string; controlOf?: string | null }[],
+): ModelPair[] {
+  const names = new Set(models.map((m) => m.model));
+  const pairs: ModelPair[] = [];
+  for (const m of models) {
+    if (m.controlOf && names.has(m.controlOf)) {
+      pairs.push({ a: m.controlOf, b: m.model, relation: "variant_vs_control" });
+    }
+  }
+  if (names.has("baseline")) {
+    for (const name of names) {
+      if (["baseline", "imagenet", "spose49"].includes(name)) continue;
+      pairs.push({ a: name, b: "baseline", relation: "vs_baseline" });
+    }
+    if (names.has("imagenet")) {
+      pairs.push({ a: "baseline", b: "imagenet", relation: "baseline_vs_imagenet" });
+    }
+  }
+  return pairs;
+}
+
+/** Options of {@link compareModels}. */
+export interface CompareOptions {
+  /** Seed of the permutation tests. */
+  seed: number;
+  /** Sign-flip permutations per test (default 10000). */
+  permutations?: number;
+  /** Interval level (default 0.05 → 95%). */
+  alpha?: number;
+}
+
+/** Compare the model pairs on {@link COMPARED_METRICS} (same seed within a pair). */
+export function compareModels(
+  details: readonly ModelDetail[],
+  pairs: readonly ModelPair[],
+  options: CompareOptions,
+): ComparisonRow[] {
+  const alpha = options.alpha ?? 0.05;
+  const rows: ComparisonRow[] = [];
+  const bySeed = new Map<string, ModelDetail>();
+  for (const d of details) bySeed.set(`${d.model}|${d.seed}`, d);
+  const seeds = [...new Set(details.map((d) => d.seed).filter((s) => s != null))];
+  for (const seed of seeds) {
+    for (const pair of pairs) {
+      const da = bySeed.get(`${pair.a}|${seed}`), db = bySeed.get(`${pair.b}|${seed}`);
+      if (!da || !db) continue;
+      for (const [metric, subset] of COMPARED_METRICS) {
+        const key = metricKey(metric, subset);
+        const ra = da.resamples.get(key), rb = db.resamples.get(key);
+        if (!ra || !rb) continue;
+        const diff = Float64Array.from(ra, (v, i) => v - rb[i]).filter(Number.isFinite).sort();
+        let p: number, test: string, units: number;
+        if (CONCEPT_SEPARABLE.has(metric)) {
+          const ca = da.perConcept.get(key)!, cb = db.perConcept.get(key)!;
+          const keep: number[] = [];
+          for (let c = 0; c < ca.length; c++) {
+            if (Number.isFinite(ca[c]) && Number.isFinite(cb[c])) keep.push(c);
+          }
+          p = pairedPermutationTest(
+            Float64Array.from(keep, (c) => ca[c]),
+            Float64Array.from(keep, (c) => cb[c]),
+            { seed: options.seed, permutations: options.permutations ?? 10000 },
+          ).pValue;
+          units = keep.length;
+          test = "sign-flip permutation over concepts";
+        } else {
+          p = bootstrapPValue(diff);
+          units = da.perConcept.get(key)!.length;
+          test = "paired bootstrap over concepts (items shared between concepts)";
+        }
+        const va = da.values.get(key)!, vb = db.values.get(key)!;
+        rows.push({
+          model_a: pair.a,
+          model_b: pair.b,
+          relation: pair.relation,
+          seed,
+          metric,
+          subset,
+          value_a: va,
+          value_b: vb,
+          delta: va - vb,
+          ci_low: percentileSorted(diff, alpha / 2),
+          ci_high: percentileSorted(diff, 1 - alpha / 2),
+          p,
+          p_adj: NaN,
+          n_units: units,
+          test,
+        });
+      }
+    }
+  }
+  const adjusted = holm(rows.map((r) => r.p));
+  rows.forEach((r, i) => (r.p_adj = adjusted[i]));
+  return rows;
+}

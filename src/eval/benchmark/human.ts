@@ -1,0 +1,298 @@
+/**
+ * Human-alignment benchmarks of a model's concept vectors: human-pair rho on held-out pairs,
+ * odd-one-out accuracy on the THINGS test triplets (raw and noise-ceiling normalised), RSA
+ * between model and human similarity (Spearman, Pearson, cosine of RDMs, Kendall tau-a), and the
+ * satisfaction of the derived training/test triplets with their margins.
+ *
+ * @module
+ */
+import type { TrainingTriplets } from "../../human/triplets.ts";
+import { kendallTauA } from "../../metrics/correlation.ts";
+import { oddOneOutAccuracy } from "../../metrics/oddoneout.ts";
+import { weightedCosine, weightedMean, weightedPearson } from "../../stats/weighted.ts";
+import type { BenchHuman, BenchModel } from "./inputs.ts";
+import {
+  type ConceptSpace,
+  meanByConcept,
+  type MetricSpec,
+  pairWeights,
+  rankCorrelation,
+  rowCorrelations,
+} from "./spec.ts";
+
+/**
+ * Concept × concept similarity of a model over the space (local order): cosine for image
+ * models (their prototypes are L2-normalised), dot products for SPoSE. Throws when the model
+ * lacks a concept of the space.
+ */
+export function conceptSimilarity(model: BenchModel, space: ConceptSpace): Float64Array {
+  const { dim, vectors, concept } = model.prototypes;
+  const row = new Int32Array(space.size).fill(-1);
+  concept.forEach((c, r) => {
+    if (space.local[c] >= 0) row[space.local[c]] = r;
+  });
+  const missing = row.indexOf(-1);
+  if (missing >= 0) {
+    throw new RangeError(
+      `${model.model}: no vector for concept ${space.canonical[missing]} of the benchmark`,
+    );
+  }
+  const p = space.size;
+  const out = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) {
+    const oi = row[i] * dim;
+    for (let j = i; j < p; j++) {
+      const oj = row[j] * dim;
+      let s = 0;
+      for (let k = 0; k < dim; k++) s += vectors[oi + k] * vectors[oj + k];
+      out[i * p + j] = s;
+      out[j * p + i] = s;
+    }
+  }
+  return out;
+}
+
+/** Local pairs (a < b) of the space with their model and human similarity. */
+interface PairData {
+  a: Int32Array;
+  b: Int32Array;
+  x: Float64Array;
+  y: Float64Array;
+}
+
+/** Correlation metric over pairs: weighted value and row-wise per-concept scores. */
+function pairMetric(
+  base: Omit<MetricSpec, "evaluate" | "perConcept" | "n">,
+  pairs: PairData,
+  options: { size: number; kind: "spearman" | "pearson" | "cosine" },
+): MetricSpec {
+  const w = new Float64Array(pairs.a.length);
+  const ranked = rankCorrelation(pairs.x, pairs.y);
+  const evaluate = options.kind === "spearman"
+    ? (cw: Float64Array) => ranked(pairWeights(pairs.a, pairs.b, cw, w))
+    : options.kind === "pearson"
+    ? (cw: Float64Array) => weightedPearson(pairs.x, pairs.y, pairWeights(pairs.a, pairs.b, cw, w))
+    : (cw: Float64Array) => weightedCosine(pairs.x, pairs.y, pairWeights(pairs.a, pairs.b, cw, w));
+  return {
+    ...base,
+    n: pairs.a.length,
+    evaluate,
+    perConcept: rowCorrelations(pairs, {
+      size: options.size,
+      ranked: options.kind === "spearman",
+    }),
+  };
+}
+
+/** Human-pair rho: Spearman of model vs human similarity on the pairs of one split. */
+export function humanPairMetrics(
+  sim: Float64Array,
+  options: { space: ConceptSpace; human: BenchHuman; splits: string[]; note?: string },
+): MetricSpec[] {
+  const { space, human } = options;
+  const p = space.size;
+  return options.splits.map((split) => {
+    const a: number[] = [], b: number[] = [], x: number[] = [], y: number[] = [];
+    const pairs = human.pairs;
+    for (let i = 0; i < pairs.a.length; i++) {
+      const la = space.local[pairs.a[i]], lb = space.local[pairs.b[i]];
+      if (pairs.split[i] !== split || la < 0 || lb < 0) continue;
+      a.push(la);
+      b.push(lb);
+      x.push(sim[la * p + lb]);
+      y.push(pairs.similarity[i]);
+    }
+    return pairMetric(
+      { metric: "human_pair_rho", subset: split, group: "core", note: options.note },
+      {
+        a: Int32Array.from(a),
+        b: Int32Array.from(b),
+        x: Float64Array.from(x),
+        y: Float64Array.from(y),
+      },
+      { size: p, kind: "spearman" },
+    );
+  });
+}
+
+/**
+ * RSA between the model's and the human similarity over all pairs of the space: Spearman and
+ * Pearson of similarities, cosine of dissimilarities (RDM = max self-similarity − similarity,
+ * i.e. 1 − cosine for image models and 1 − RSM for humans), Kendall tau-a (value only).
+ */
+export function rsaMetrics(
+  sim: Float64Array,
+  options: { space: ConceptSpace; human: BenchHuman; note?: string },
+): MetricSpec[] {
+  const { space, human } = options;
+  const p = space.size, n = human.similarity.length ** 0.5;
+  const m = p * (p - 1) / 2;
+  const pairs: PairData = {
+    a: new Int32Array(m),
+    b: new Int32Array(m),
+    x: new Float64Array(m),
+    y: new Float64Array(m),
+  };
+  let selfMax = -Infinity;
+  for (let i = 0; i < p; i++) selfMax = Math.max(selfMax, sim[i * p + i]);
+  let k = 0;
+  for (let i = 0; i < p; i++) {
+    for (let j = i + 1; j < p; j++, k++) {
+      pairs.a[k] = i;
+      pairs.b[k] = j;
+      pairs.x[k] = sim[i * p + j];
+      pairs.y[k] = human.similarity[space.canonical[i] * n + space.canonical[j]];
+    }
+  }
+  const base = { group: "core" as const, subset: "with_images", note: options.note };
+  const dissimilar: PairData = {
+    ...pairs,
+    x: pairs.x.map((v) => selfMax - v),
+    y: pairs.y.map((v) => 1 - v),
+  };
+  const tauA = kendallTauA(pairs.x, pairs.y);
+  return [
+    pairMetric({ ...base, metric: "rsa_spearman" }, pairs, { size: p, kind: "spearman" }),
+    pairMetric({ ...base, metric: "rsa_pearson" }, pairs, { size: p, kind: "pearson" }),
+    pairMetric({ ...base, metric: "rsa_cosine" }, dissimilar, { size: p, kind: "cosine" }),
+    {
+      ...base,
+      metric: "rsa_kendall_tau_a",
+      n: m,
+      evaluate: () => tauA,
+      perConcept: new Float64Array(p).fill(NaN),
+      bootstrap: false,
+    },
+  ];
+}
+
+/**
+ * Odd-one-out accuracy on the THINGS test triplets whose three concepts are in the space
+ * (subset `with_images`), raw and normalised by the noise ceiling, (acc − ⅓)/(ceiling − ⅓). A
+ * triplet is correct when the kept pair's similarity is strictly the largest. For concept-level
+ * models covering every concept (SPoSE) also subset `all_concepts`, computed exactly as
+ * `deno task eval oddoneout` does.
+ */
+export function oddOneOutMetrics(
+  sim: Float64Array,
+  options: { space: ConceptSpace; human: BenchHuman; model: BenchModel; note?: string },
+): MetricSpec[] {
+  const { space, human, model } = options;
+  const p = space.size, t = human.oddOneOut;
+  const a: number[] = [], b: number[] = [], o: number[] = [], correct: number[] = [];
+  for (let i = 0; i < t.n; i++) {
+    const la = space.local[t.a[i]], lb = space.local[t.b[i]], lo = space.local[t.odd[i]];
+    if (la < 0 || lb < 0 || lo < 0) continue;
+    a.push(la);
+    b.push(lb);
+    o.push(lo);
+    const sab = sim[la * p + lb];
+    correct.push(sab > sim[la * p + lo] && sab > sim[lb * p + lo] ? 1 : 0);
+  }
+  const scores = Float64Array.from(correct);
+  const w = new Float64Array(scores.length);
+  const raw = (cw: Float64Array) => {
+    for (let i = 0; i < w.length; i++) w[i] = cw[a[i]] * cw[b[i]] * cw[o[i]];
+    return weightedMean(scores, w);
+  };
+  // per concept: mean correctness of the triplets it takes part in
+  const owners = [...a, ...b, ...o];
+  const perConcept = meanByConcept([...correct, ...correct, ...correct], owners, p);
+  const source = t.source.split("/").slice(-2).join("/");
+  const ceiling = human.ceiling.value;
+  const normalise = (acc: number) => (acc - 1 / 3) / (ceiling - 1 / 3);
+  const base = { group: "core" as const, subset: "with_images", source, note: options.note };
+  const specs: MetricSpec[] = [
+    { ...base, metric: "oddoneout_accuracy", n: scores.length, evaluate: raw, perConcept },
+    {
+      ...base,
+      metric: "oddoneout_normalised",
+      n: scores.length,
+      evaluate: (cw) => normalise(raw(cw)),
+      perConcept: perConcept.map(normalise),
+    },
+  ];
+  if (!model.images && model.prototypes.concept.length === human.similarity.length ** 0.5) {
+    const emb = {
+      data: model.prototypes.vectors,
+      rows: model.prototypes.concept.length,
+      cols: model.prototypes.dim,
+    };
+    const all = oddOneOutAccuracy(emb, t);
+    for (
+      const [metric, value] of [["oddoneout_accuracy", all.accuracy], [
+        "oddoneout_normalised",
+        normalise(all.accuracy),
+      ]] as const
+    ) {
+      specs.push({
+        ...base,
+        metric,
+        subset: "all_concepts",
+        n: all.n,
+        evaluate: () => value,
+        perConcept: new Float64Array(p).fill(NaN),
+        bootstrap: false,
+        note: "all 1,854 concepts; as deno task eval oddoneout",
+      });
+    }
+  }
+  return specs;
+}
+
+/** Margins s(anchor, positive) − s(anchor, negative) of the triplets inside the space. */
+export function tripletMargins(
+  sim: Float64Array,
+  options: { space: ConceptSpace; triplets: TrainingTriplets },
+): { anchor: Int32Array; positive: Int32Array; negative: Int32Array; margin: Float64Array } {
+  const { space, triplets } = options;
+  const p = space.size;
+  const a: number[] = [], pos: number[] = [], neg: number[] = [], margin: number[] = [];
+  for (let i = 0; i < triplets.anchor.length; i++) {
+    const la = space.local[triplets.anchor[i]];
+    const lp = space.local[triplets.positive[i]];
+    const ln = space.local[triplets.negative[i]];
+    if (la < 0 || lp < 0 || ln < 0) continue;
+    a.push(la);
+    pos.push(lp);
+    neg.push(ln);
+    margin.push(sim[la * p + lp] - sim[la * p + ln]);
+  }
+  return {
+    anchor: Int32Array.from(a),
+    positive: Int32Array.from(pos),
+    negative: Int32Array.from(neg),
+    margin: Float64Array.from(margin),
+  };
+}
+
+/** Triplet satisfaction (share with a positive margin) and mean margin for one triplet set. */
+export function tripletMetrics(
+  margins: ReturnType<typeof tripletMargins>,
+  options: { size: number; subset: string; note?: string },
+): MetricSpec[] {
+  const { anchor, positive, negative, margin } = margins;
+  const satisfied = margin.map((m) => (m > 0 ? 1 : 0));
+  const w = new Float64Array(margin.length);
+  const weights = (cw: Float64Array) => {
+    for (let i = 0; i < w.length; i++) w[i] = cw[anchor[i]] * cw[positive[i]] * cw[negative[i]];
+    return w;
+  };
+  const base = { group: "expanded" as const, subset: options.subset, note: options.note };
+  return [
+    {
+      ...base,
+      metric: "triplet_satisfaction",
+      n: margin.length,
+      evaluate: (cw) => weightedMean(satisfied, weights(cw)),
+      perConcept: meanByConcept(satisfied, anchor, options.size),
+    },
+    {
+      ...base,
+      metric: "triplet_margin",
+      n: margin.length,
+      evaluate: (cw) => weightedMean(margin, weights(cw)),
+      perConcept: meanByConcept(margin, anchor, options.size),
+    },
+  ];
+}

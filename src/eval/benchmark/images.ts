@@ -1,0 +1,170 @@
+/**
+ * Image-level benchmarks: nearest-prototype classification (top-1, top-5) of held-out images
+ * and same-concept retrieval among the test images (retrieval@k for k = 1…10, mean average
+ * precision), all by cosine similarity of L2-normalised embeddings.
+ *
+ * @module
+ */
+import { crossProduct, gramInto } from "../../metrics/similarity.ts";
+import { weightedMean } from "../../stats/weighted.ts";
+import type { BenchModel } from "./inputs.ts";
+import { type ConceptSpace, meanByConcept, type MetricSpec } from "./spec.ts";
+
+/** Largest k of the retrieval curve. */
+export const RETRIEVAL_K = 10;
+
+/** One retrieval query, for the per-query table. */
+export interface RetrievalQuery {
+  /** Row of the image in the model's embedding table. */
+  row: number;
+  /** Local concept. */
+  concept: number;
+  /** 1-based rank of the first same-concept image in the gallery. */
+  firstRelevant: number;
+  /** Average precision over the ranked gallery. */
+  averagePrecision: number;
+}
+
+/** Rows of a model's images in a split whose concept is in the space. */
+function imageRows(model: BenchModel, split: string, space: ConceptSpace): number[] {
+  const img = model.images!;
+  const rows: number[] = [];
+  for (let r = 0; r < img.concept.length; r++) {
+    if (img.split[r] === split && space.local[img.concept[r]] >= 0) rows.push(r);
+  }
+  return rows;
+}
+
+/** Copy the given rows of a row-major matrix. */
+function takeRows(data: Float64Array, rows: readonly number[], dim: number): Float64Array {
+  const out = new Float64Array(rows.length * dim);
+  rows.forEach((r, i) => out.set(data.subarray(r * dim, (r + 1) * dim), i * dim));
+  return out;
+}
+
+/** Mean-of-items metric owned by concepts. */
+function itemMetric(
+  base: Omit<MetricSpec, "evaluate" | "perConcept" | "n">,
+  items: { scores: Float64Array; owner: Int32Array; size: number },
+): MetricSpec {
+  const w = new Float64Array(items.scores.length);
+  return {
+    ...base,
+    n: items.scores.length,
+    perConcept: meanByConcept(items.scores, items.owner, items.size),
+    evaluate(cw) {
+      for (let i = 0; i < w.length; i++) w[i] = cw[items.owner[i]];
+      return weightedMean(items.scores, w);
+    },
+  };
+}
+
+/**
+ * Nearest-prototype classification of the images of `split`: each image's cosine similarity to
+ * every concept prototype of the space; top-k is correct when fewer than k prototypes score
+ * strictly higher than the true concept's.
+ */
+export function classificationMetrics(
+  model: BenchModel,
+  options: { space: ConceptSpace; split: string; ks: number[] },
+): MetricSpec[] {
+  if (!model.images) return [];
+  const { space } = options;
+  const rows = imageRows(model, options.split, space);
+  if (rows.length === 0) return [];
+  const dim = model.images.dim;
+  const protoRows: number[] = [];
+  const protoLocal = new Int32Array(space.size).fill(-1);
+  model.prototypes.concept.forEach((c, r) => {
+    if (space.local[c] >= 0) {
+      protoLocal[space.local[c]] = protoRows.length;
+      protoRows.push(r);
+    }
+  });
+  const sims = crossProduct(
+    { data: takeRows(model.images.vectors, rows, dim), rows: rows.length, cols: dim },
+    { data: takeRows(model.prototypes.vectors, protoRows, dim), rows: protoRows.length, cols: dim },
+  );
+  const owner = Int32Array.from(rows, (r) => space.local[model.images!.concept[r]]);
+  const higher = Int32Array.from(rows, (_, i) => {
+    const row = sims.data.subarray(i * sims.cols, (i + 1) * sims.cols);
+    const truth = row[protoLocal[owner[i]]];
+    let count = 0;
+    for (let j = 0; j < row.length; j++) if (row[j] > truth) count++;
+    return count;
+  });
+  return options.ks.map((k) =>
+    itemMetric(
+      { metric: `top${k}`, subset: options.split, group: "core" },
+      {
+        scores: Float64Array.from(higher, (h) => (h < k ? 1 : 0)),
+        owner,
+        size: space.size,
+      },
+    )
+  );
+}
+
+/**
+ * Same-concept retrieval among the test images: every test image queries the other test
+ * images by cosine similarity (ties broken by table row); retrieval@k is 1 when a same-concept
+ * image is among the k nearest, AP averages the precision at each same-concept hit. Queries
+ * without another image of their concept are left out (their count is in the notes).
+ */
+export function retrievalMetrics(
+  model: BenchModel,
+  options: { space: ConceptSpace; split: string },
+): { specs: MetricSpec[]; queries: RetrievalQuery[] } {
+  if (!model.images) return { specs: [], queries: [] };
+  const { space } = options;
+  const rows = imageRows(model, options.split, space);
+  const dim = model.images.dim;
+  const x = takeRows(model.images.vectors, rows, dim);
+  const sims = { data: new Float64Array(rows.length * rows.length), cols: rows.length };
+  gramInto(x, sims.data, { n: rows.length, d: dim });
+  const concept = Int32Array.from(rows, (r) => space.local[model.images!.concept[r]]);
+  const queries: RetrievalQuery[] = [];
+  const n = rows.length;
+  const order = new Int32Array(n - 1);
+  for (let q = 0; q < n; q++) {
+    let relevant = 0;
+    for (let j = 0; j < n; j++) if (j !== q && concept[j] === concept[q]) relevant++;
+    if (relevant === 0) continue;
+    let m = 0;
+    for (let j = 0; j < n; j++) if (j !== q) order[m++] = j;
+    const row = sims.data.subarray(q * n, (q + 1) * n);
+    order.sort((i, j) => row[j] - row[i] || i - j);
+    let hits = 0, ap = 0, first = 0;
+    for (let p = 0; p < order.length && hits < relevant; p++) {
+      if (concept[order[p]] === concept[q]) {
+        hits++;
+        ap += hits / (p + 1);
+        if (first === 0) first = p + 1;
+      }
+    }
+    queries.push({
+      row: rows[q],
+      concept: concept[q],
+      firstRelevant: first,
+      averagePrecision: ap / relevant,
+    });
+  }
+  const owner = Int32Array.from(queries, (q) => q.concept);
+  const specs: MetricSpec[] = [];
+  for (let k = 1; k <= RETRIEVAL_K; k++) {
+    specs.push(itemMetric(
+      { metric: `retrieval@${k}`, subset: options.split, group: "core" },
+      {
+        scores: Float64Array.from(queries, (q) => (q.firstRelevant <= k ? 1 : 0)),
+        owner,
+        size: space.size,
+      },
+    ));
+  }
+  specs.push(itemMetric({ metric: "mAP", subset: options.split, group: "core" }, {
+    scores: Float64Array.from(queries, (q) => q.averagePrecision),
+    owner,
+    size: space.size,
+  }));
+  return { specs, queries };
+}

@@ -1,0 +1,308 @@
+/**
+ * Everything the benchmark reads: the pipeline's tables (concepts, human similarity, pairs,
+ * training triplets, models, embeddings) and the human files of the profile (THINGS test
+ * triplets, the noise-ceiling file, SPoSE-49).
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { Table } from "apache-arrow";
+import { readConceptMatrix } from "../../data/embedding_file.ts";
+import { readConceptIndex, readTriplets } from "../../data/readers/mod.ts";
+import { deriveTrainingTriplets, type TrainingTriplets } from "../../human/triplets.ts";
+import { readTable, vectorColumnToFlat } from "../../io/arrow.ts";
+import { InputError } from "../../io/errors.ts";
+import { noiseCeiling } from "../../metrics/ceiling.ts";
+import type { Triplets } from "../../metrics/types.ts";
+import type { Profile } from "../../pipeline/profile.ts";
+
+/** Concept metadata used by the transfer benchmarks (canonical order, 1,854 rows). */
+export interface BenchConcepts {
+  /** uniqueIDs. */
+  ids: string[];
+  /** THINGSplus categories of each concept. */
+  categories: string[][];
+  /** Names of the rating targets (`property_*` and `size_mean`). */
+  targetNames: string[];
+  /** Ratings, concepts × targets, NaN where missing. */
+  targets: Float64Array;
+}
+
+/** One model's vectors, at concept level (prototypes) and, for image models, per image. */
+export interface BenchModel {
+  /** Model name (`spose49` for the human reference row). */
+  model: string;
+  /** Training seed (null for the reference row). */
+  seed: number | null;
+  /** How concept similarity is computed: cosine for image models, dot for SPoSE. */
+  similarity: "cosine" | "dot";
+  /** Concept vectors: canonical concept index of each row, and the vectors (rows × dim). */
+  prototypes: { concept: Int32Array; vectors: Float64Array; dim: number };
+  /** Image vectors (L2-normalised), with concept and split per image; absent for SPoSE. */
+  images?: { concept: Int32Array; split: string[]; vectors: Float64Array; dim: number };
+  /** Test top-1 of the model's own classification head, from models.arrow. */
+  headTop1?: number | null;
+  /** Matched variant for a control (models.arrow `control_of`). */
+  controlOf?: string | null;
+}
+
+/** Human data of the benchmark. */
+export interface BenchHuman {
+  /** Human similarity matrix, 1,854 × 1,854 row-major. */
+  similarity: Float64Array;
+  /** Human pairs among concepts with images, with their split. */
+  pairs: { a: Int32Array; b: Int32Array; similarity: Float64Array; split: string[] };
+  /** Training triplets (from train pairs; triplets.arrow). */
+  trainTriplets: TrainingTriplets;
+  /** Held-out triplets derived the same way from the test pairs (seeded). */
+  testTriplets: TrainingTriplets;
+  /** THINGS odd-one-out test triplets of the profile, and their file. */
+  oddOneOut: Triplets & { source: string };
+  /** Noise ceiling of the repeated-triplet file, and its file. */
+  ceiling: { value: number; source: string };
+}
+
+/** All inputs of the benchmark. */
+export interface BenchInputs {
+  concepts: BenchConcepts;
+  human: BenchHuman;
+  models: BenchModel[];
+}
+
+/** Row-major float64 copy of a vector column. */
+function vectors(table: Table, column: string): { data: Float64Array; dim: number } {
+  const { data, dim } = vectorColumnToFlat(table, column);
+  return { data, dim };
+}
+
+/** Canonical index of every uniqueID in a column (error names the table and row). */
+function conceptColumn(
+  table: Table,
+  options: { column: string; index: Map<string, number>; file: string },
+): Int32Array {
+  const col = table.getChild(options.column)!;
+  return Int32Array.from({ length: table.numRows }, (_, r) => {
+    const id = String(col.get(r));
+    const c = options.index.get(id);
+    if (c === undefined) {
+      throw new InputError({
+        file: options.file,
+        row: r + 1,
+        expected: "a uniqueID of concepts.arrow",
+        found: id,
+      });
+    }
+    return c;
+  });
+}
+
+/** Embedding table name of a model and seed (`<model>[.seed<k>]`), as written by `embed`. */
+export function embeddingStem(model: string, seed: number, primarySeed: number): string {
+  return seed === primarySeed ? model : `${model}.seed${seed}`;
+}
+
+/**
+ * The concepts every image model of models.arrow has a prototype for (canonical indices), read
+ * from the prototype tables only.
+ */
+export async function prototypeConcepts(
+  tables: string,
+  options: { primarySeed: number },
+): Promise<number[] | undefined> {
+  const concepts = await readConcepts(tables);
+  const index = new Map(concepts.ids.map((id, i) => [id, i]));
+  let common: Set<number> | undefined;
+  for (const m of await readModelList(tables)) {
+    const stem = embeddingStem(m.model, m.seed, options.primarySeed);
+    const file = join(tables, "embeddings", `${stem}.prototypes.arrow`);
+    const t = await readTable(file, { require: ["uniqueID"] });
+    const has = new Set(conceptColumn(t, { column: "uniqueID", index, file }));
+    common = common ? new Set([...common].filter((c) => has.has(c))) : has;
+  }
+  return common ? [...common].sort((a, b) => a - b) : undefined;
+}
+
+/** Read the concept metadata. */
+export async function readConcepts(tables: string): Promise<BenchConcepts> {
+  const file = join(tables, "concepts.arrow");
+  const t = await readTable(file, { require: ["uniqueID", "categories", "size_mean"] });
+  const ids = t.getChild("uniqueID")!.toArray().map(String) as string[];
+  const catCol = t.getChild("categories")!;
+  const categories = ids.map((_, r) => {
+    const v = catCol.get(r);
+    return v ? [...v].map(String) : [];
+  });
+  const targetNames = [
+    ...t.schema.fields.map((f) => f.name).filter((n) => n.startsWith("property_")),
+    "size_mean",
+  ];
+  const targets = new Float64Array(ids.length * targetNames.length);
+  targetNames.forEach((name, k) => {
+    const col = t.getChild(name)!;
+    for (let r = 0; r < ids.length; r++) {
+      const v = col.get(r);
+      targets[r * targetNames.length + k] = v == null ? NaN : Number(v);
+    }
+  });
+  return { ids, categories, targetNames, targets };
+}
+
+/** Read the human side. */
+async function readHuman(
+  tables: string,
+  options: { profile: Profile; seed: number; nConcepts: number },
+): Promise<BenchHuman> {
+  const sim = await readTable(join(tables, "human_similarity.arrow"), { require: ["similarity"] });
+  const similarity = vectors(sim, "similarity").data;
+  const pt = await readTable(join(tables, "human_pairs.arrow"), {
+    require: ["a", "b", "similarity", "split"],
+  });
+  const pairs = {
+    a: Int32Array.from(pt.getChild("a")!.toArray() as Int32Array),
+    b: Int32Array.from(pt.getChild("b")!.toArray() as Int32Array),
+    similarity: Float64Array.from(pt.getChild("similarity")!.toArray() as Float64Array),
+    split: pt.getChild("split")!.toArray().map(String) as string[],
+  };
+  const tt = await readTable(join(tables, "triplets.arrow"), {
+    require: ["anchor", "positive", "negative", "sim_positive", "sim_negative"],
+  });
+  const trainTriplets: TrainingTriplets = {
+    anchor: Int32Array.from(tt.getChild("anchor")!.toArray() as Int32Array),
+    positive: Int32Array.from(tt.getChild("positive")!.toArray() as Int32Array),
+    negative: Int32Array.from(tt.getChild("negative")!.toArray() as Int32Array),
+    simPositive: Float64Array.from(tt.getChild("sim_positive")!.toArray() as Float64Array),
+    simNegative: Float64Array.from(tt.getChild("sim_negative")!.toArray() as Float64Array),
+  };
+  // the same sampler on the held-out test pairs (it reads the pairs marked "train")
+  const testTriplets = deriveTrainingTriplets(
+    { ...pairs, split: pairs.split.map((s) => (s === "test" ? "train" : "other")) },
+    { seed: options.seed },
+  );
+  const source = options.profile.testTriplets;
+  const odd = await readTriplets(source, { nConcepts: options.nConcepts, format: "zero-based" });
+  const ceilingFile = join(options.profile.thingsDir, "triplets/triplets_noiseceiling.csv");
+  const nc = noiseCeiling(
+    await readTriplets(ceilingFile, { nConcepts: options.nConcepts, format: "noise-ceiling" }),
+  );
+  return {
+    similarity,
+    pairs,
+    trainTriplets,
+    testTriplets,
+    oddOneOut: { a: odd.a, b: odd.b, odd: odd.odd, n: odd.n, source },
+    ceiling: { value: nc.noiseCeiling, source: ceilingFile },
+  };
+}
+
+/** Options of {@link loadBenchInputs}. */
+export interface LoadBenchOptions {
+  /** The data profile (human files). */
+  profile: Profile;
+  /** The pipeline's primary seed (names the embedding tables) and the triplet sampler's seed. */
+  seed: number;
+  /** Extra concept-level models (e.g. gLocal/AligNet) already loaded. */
+  extra?: BenchModel[];
+  /** Load only the models whose key (`model|seed`, `spose49|null`) passes (default all). */
+  select?: (key: string) => boolean;
+}
+
+/** Key of a model in a benchmark run: `model|seed`. */
+export function modelKey(model: { model: string; seed: number | null }): string {
+  return `${model.model}|${model.seed}`;
+}
+
+/** The image models listed in models.arrow, each seed a row. */
+export async function readModelList(
+  tables: string,
+): Promise<{ model: string; seed: number; headTop1: number | null; controlOf: string | null }[]> {
+  const t = await readTable(join(tables, "models.arrow"), { require: ["model", "seed"] });
+  return t.toArray().map((r) => ({
+    model: String(r.model),
+    seed: Number(r.seed),
+    headTop1: r.test_top1 == null ? null : Number(r.test_top1),
+    controlOf: r.control_of == null ? null : String(r.control_of),
+  }));
+}
+
+/** Read one image model's embeddings and prototypes. */
+export async function readImageModel(
+  tables: string,
+  options: {
+    model: string;
+    seed: number;
+    primarySeed: number;
+    index: Map<string, number>;
+    headTop1?: number | null;
+    controlOf?: string | null;
+  },
+): Promise<BenchModel> {
+  const stem = embeddingStem(options.model, options.seed, options.primarySeed);
+  const imgFile = join(tables, "embeddings", `${stem}.arrow`);
+  const protoFile = join(tables, "embeddings", `${stem}.prototypes.arrow`);
+  const img = await readTable(imgFile, { require: ["uniqueID", "split", "vector_l2"] });
+  const proto = await readTable(protoFile, { require: ["uniqueID", "vector_l2"] });
+  const iv = vectors(img, "vector_l2");
+  const pv = vectors(proto, "vector_l2");
+  return {
+    model: options.model,
+    seed: options.seed,
+    similarity: "cosine",
+    headTop1: options.headTop1 ?? null,
+    controlOf: options.controlOf ?? null,
+    images: {
+      concept: conceptColumn(img, { column: "uniqueID", index: options.index, file: imgFile }),
+      split: img.getChild("split")!.toArray().map(String) as string[],
+      vectors: iv.data,
+      dim: iv.dim,
+    },
+    prototypes: {
+      concept: conceptColumn(proto, { column: "uniqueID", index: options.index, file: protoFile }),
+      vectors: pv.data,
+      dim: pv.dim,
+    },
+  };
+}
+
+/** The SPoSE-49 human embedding as the reference row (all 1,854 concepts, dot similarity). */
+export async function readSposeModel(profile: Profile): Promise<BenchModel> {
+  const file = join(profile.thingsDir, "spose49/spose_embedding_49d_sorted.txt");
+  const index = await readConceptIndex(join(profile.thingsDir, "concepts/unique_id.txt"));
+  const m = await readConceptMatrix(file, index);
+  return {
+    model: "spose49",
+    seed: null,
+    similarity: "dot",
+    prototypes: {
+      concept: Int32Array.from({ length: m.matrix.rows }, (_, i) => i),
+      vectors: m.matrix.data,
+      dim: m.matrix.cols,
+    },
+  };
+}
+
+/** Load the benchmark's inputs from `tables` (every model in models.arrow, plus SPoSE). */
+export async function loadBenchInputs(
+  tables: string,
+  options: LoadBenchOptions,
+): Promise<BenchInputs> {
+  const concepts = await readConcepts(tables);
+  const index = new Map(concepts.ids.map((id, i) => [id, i]));
+  const human = await readHuman(tables, {
+    profile: options.profile,
+    seed: options.seed,
+    nConcepts: concepts.ids.length,
+  });
+  const select = options.select ?? (() => true);
+  const models: BenchModel[] = [];
+  for (const row of await readModelList(tables)) {
+    if (!select(modelKey(row))) continue;
+    models.push(
+      await readImageModel(tables, { ...row, primarySeed: options.seed, index }),
+    );
+  }
+  models.push(...(options.extra ?? []).filter((m) => select(modelKey(m))));
+  if (select(modelKey({ model: "spose49", seed: null }))) {
+    models.push(await readSposeModel(options.profile));
+  }
+  return { concepts, human, models };
+}

@@ -1,0 +1,218 @@
+/**
+ * The `bench` stage: runs the benchmark over every model of models.arrow (plus the aligned
+ * models and the SPoSE reference row), writes `benchmark.arrow`, `comparisons.arrow` and the
+ * per-item tables under `benchmark/`.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { float64Column, int32Column, makeTable, stringColumn, writeTable } from "../../io/arrow.ts";
+import type { Stage, StageContext } from "../../pipeline/stage.ts";
+import { compareModels, comparisonPairs } from "./comparisons.ts";
+import { embeddingStem, loadBenchInputs, readModelList } from "./inputs.ts";
+import { runBenchmarkParallel } from "./parallel.ts";
+import type { BenchGroup } from "./spec.ts";
+
+/** Which benchmarks to run: `core`, `expanded` or `all`. */
+export type BenchMode = "core" | "expanded" | "all";
+
+/** Options of the bench stage. */
+export interface BenchOptions extends Record<string, unknown> {
+  mode: BenchMode;
+  /** Bootstrap resamples per metric. */
+  resamples: number;
+  /** Sign-flip permutations per comparison. */
+  permutations: number;
+}
+
+/** Defaults of `deno task bench` (and of the bench stage in `deno task all`). */
+export const BENCH_DEFAULTS: BenchOptions = { mode: "all", resamples: 1000, permutations: 10000 };
+
+/** Groups of a mode. */
+export function modeGroups(mode: BenchMode): Set<BenchGroup> {
+  return new Set<BenchGroup>(mode === "all" ? ["core", "expanded"] : [mode]);
+}
+
+/** Paths of the bench outputs. */
+export function benchPaths(ctx: StageContext) {
+  const dir = join(ctx.tables, "benchmark");
+  return {
+    benchmark: join(ctx.tables, "benchmark.arrow"),
+    comparisons: join(ctx.tables, "comparisons.arrow"),
+    retrieval: join(dir, "retrieval_queries.arrow"),
+    margins: join(dir, "triplet_margins.arrow"),
+    targets: join(dir, "transfer_targets.arrow"),
+  };
+}
+
+/** The bench stage. */
+export const benchStage: Stage<BenchOptions> = {
+  name: "bench",
+  modules: [import.meta.url],
+  async inputs(ctx) {
+    const t = ctx.tables;
+    const files = [
+      "concepts.arrow",
+      "human_similarity.arrow",
+      "human_pairs.arrow",
+      "triplets.arrow",
+      "models.arrow",
+    ].map((f) => join(t, f));
+    for (const m of await readModelList(t)) {
+      const stem = embeddingStem(m.model, m.seed, ctx.seed);
+      files.push(
+        join(t, "embeddings", `${stem}.arrow`),
+        join(t, "embeddings", `${stem}.prototypes.arrow`),
+      );
+    }
+    const things = ctx.profile.thingsDir;
+    files.push(
+      ctx.profile.testTriplets,
+      join(things, "triplets/triplets_noiseceiling.csv"),
+      join(things, "spose49/spose_embedding_49d_sorted.txt"),
+    );
+    return files;
+  },
+  outputs(ctx) {
+    return Object.values(benchPaths(ctx));
+  },
+  async run(ctx, options) {
+    const start = performance.now();
+    const result = await runBenchmarkParallel(ctx.tables, {
+      profile: ctx.profile,
+      seed: ctx.seed,
+      groups: modeGroups(options.mode),
+      resamples: options.resamples,
+      log: ctx.log,
+    });
+    // the human side and the concept names, for the tables (models are not loaded here)
+    const inputs = await loadBenchInputs(ctx.tables, {
+      profile: ctx.profile,
+      seed: ctx.seed,
+      select: () => false,
+    });
+    const models = await readModelList(ctx.tables);
+    const pairs = comparisonPairs(models);
+    const comparisons = compareModels(result.details, pairs, {
+      seed: ctx.seed,
+      permutations: options.permutations,
+    });
+    const inputHashes = await ctx.hasher.hashAll(await this.inputs(ctx, options));
+    const meta = (notes: Record<string, unknown>) => ({
+      task: "bench",
+      version: ctx.version,
+      seed: ctx.seed,
+      profile: ctx.profile.name,
+      inputs: inputHashes,
+      options: { ...options },
+      notes,
+    });
+    const paths = benchPaths(ctx);
+    const rows = result.rows;
+    await writeTable(
+      paths.benchmark,
+      makeTable({
+        model: stringColumn(rows.map((r) => r.model)),
+        seed: int32Column(rows.map((r) => r.seed)),
+        metric: stringColumn(rows.map((r) => r.metric)),
+        subset: stringColumn(rows.map((r) => r.subset)),
+        group: stringColumn(rows.map((r) => r.group)),
+        value: float64Column(rows.map((r) => r.value)),
+        ci_low: float64Column(rows.map((r) => r.ci_low)),
+        ci_high: float64Column(rows.map((r) => r.ci_high)),
+        n: int32Column(rows.map((r) => r.n)),
+        source: stringColumn(rows.map((r) => r.source)),
+        note: stringColumn(rows.map((r) => r.note)),
+      }),
+      meta({
+        concepts: result.space.size,
+        bootstrap: `${result.resamples} resamples of concepts, percentile 95% intervals`,
+        noise_ceiling: inputs.human.ceiling.value,
+      }),
+    );
+    const c = comparisons;
+    await writeTable(
+      paths.comparisons,
+      makeTable({
+        model_a: stringColumn(c.map((r) => r.model_a)),
+        model_b: stringColumn(c.map((r) => r.model_b)),
+        relation: stringColumn(c.map((r) => r.relation)),
+        seed: int32Column(c.map((r) => r.seed)),
+        metric: stringColumn(c.map((r) => r.metric)),
+        subset: stringColumn(c.map((r) => r.subset)),
+        value_a: float64Column(c.map((r) => r.value_a)),
+        value_b: float64Column(c.map((r) => r.value_b)),
+        delta: float64Column(c.map((r) => r.delta)),
+        ci_low: float64Column(c.map((r) => r.ci_low)),
+        ci_high: float64Column(c.map((r) => r.ci_high)),
+        p: float64Column(c.map((r) => r.p)),
+        p_adj: float64Column(c.map((r) => r.p_adj)),
+        n_units: int32Column(c.map((r) => r.n_units)),
+        test: stringColumn(c.map((r) => r.test)),
+      }),
+      meta({ correction: "Holm over every row of the table", pairs }),
+    );
+    const ids = inputs.concepts.ids;
+    const canon = (l: number) => ids[result.space.canonical[l]];
+    const q = result.details.flatMap((d) =>
+      d.retrieval.map((r) => ({ model: d.model, seed: d.seed, ...r }))
+    );
+    await writeTable(
+      paths.retrieval,
+      makeTable({
+        model: stringColumn(q.map((r) => r.model)),
+        seed: int32Column(q.map((r) => r.seed)),
+        image_row: int32Column(q.map((r) => r.row)),
+        uniqueID: stringColumn(q.map((r) => canon(r.concept))),
+        first_relevant_rank: int32Column(q.map((r) => r.firstRelevant)),
+        average_precision: float64Column(q.map((r) => r.averagePrecision)),
+      }),
+      meta({ gallery: "the other test images, cosine similarity" }),
+    );
+    const m = result.details.flatMap((d) =>
+      d.margins.flatMap((s) =>
+        Array.from(s.margin, (margin, i) => ({
+          model: d.model,
+          seed: d.seed,
+          subset: s.subset,
+          anchor: canon(s.anchor[i]),
+          positive: canon(s.positive[i]),
+          negative: canon(s.negative[i]),
+          margin,
+        }))
+      )
+    );
+    await writeTable(
+      paths.margins,
+      makeTable({
+        model: stringColumn(m.map((r) => r.model)),
+        seed: int32Column(m.map((r) => r.seed)),
+        subset: stringColumn(m.map((r) => r.subset)),
+        anchor: stringColumn(m.map((r) => r.anchor)),
+        positive: stringColumn(m.map((r) => r.positive)),
+        negative: stringColumn(m.map((r) => r.negative)),
+        margin: float64Column(m.map((r) => r.margin)),
+      }),
+      meta({ margin: "s(anchor, positive) − s(anchor, negative) of the model's concepts" }),
+    );
+    const tt = result.details.flatMap((d) =>
+      d.targets.map((r) => ({ model: d.model, seed: d.seed, ...r }))
+    );
+    await writeTable(
+      paths.targets,
+      makeTable({
+        model: stringColumn(tt.map((r) => r.model)),
+        seed: int32Column(tt.map((r) => r.seed)),
+        kind: stringColumn(tt.map((r) => r.kind)),
+        target: stringColumn(tt.map((r) => r.target)),
+        value: float64Column(tt.map((r) => r.value)),
+        n: int32Column(tt.map((r) => r.n)),
+        lambda: float64Column(tt.map((r) => r.lambda)),
+      }),
+      meta({ cv: "5-fold over concepts, λ per target by leave-one-out inside each fold" }),
+    );
+    const seconds = (performance.now() - start) / 1000;
+    return `${result.details.length} models, ${rows.length} rows, ${comparisons.length} ` +
+      `comparisons, ${result.space.size} concepts, ${seconds.toFixed(1)}s`;
+  },
+};

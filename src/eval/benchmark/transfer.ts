@@ -1,0 +1,394 @@
+/**
+ * THINGSplus transfer: how well a model's concept vectors predict human ratings they were never
+ * trained on. Target-level: 5-fold cross-validated ridge (λ per target by leave-one-out inside
+ * each training fold) from the concept vectors to each property rating and real-world size,
+ * scored by Spearman rho on the held-out predictions ("object-properties rho" = their mean), and
+ * to the 53 category indicators, scored by ROC AUC. Relational: whether concept similarity
+ * predicts category co-membership (AUC over pairs) and the structure of property differences
+ * (Spearman with −‖Δ z-scored ratings‖).
+ *
+ * Bootstrap intervals re-weight concepts in the scoring of the fixed out-of-fold predictions;
+ * they reflect which concepts were evaluated, not refitting.
+ *
+ * @module
+ */
+import { crossValidatedRidge, type CrossValidatedRidgeResult } from "../../metrics/ridge.ts";
+import { argsort, averageRanks } from "../../metrics/rank.ts";
+import { weightedAuc, weightedAucSorted } from "../../stats/weighted.ts";
+import type { BenchConcepts, BenchModel } from "./inputs.ts";
+import {
+  type ConceptSpace,
+  type MetricSpec,
+  pairWeights,
+  rankCorrelation,
+  rowCorrelations,
+} from "./spec.ts";
+
+/** Minimum positives and negatives (concepts) for a category to be scored. */
+export const MIN_CATEGORY_CONCEPTS = 5;
+
+/** A per-target transfer result, for the target-level table. */
+export interface TransferTarget {
+  /** `rating` or `category`. */
+  kind: "rating" | "category";
+  /** Target name. */
+  target: string;
+  /** Spearman rho (ratings) or AUC (categories) of the held-out predictions. */
+  value: number;
+  /** Concepts scored. */
+  n: number;
+  /** Median λ chosen over the folds. */
+  lambda: number;
+}
+
+/** Concept vectors of the space in local order (rows × dim). */
+function spaceVectors(model: BenchModel, space: ConceptSpace): Float64Array {
+  const { dim, vectors, concept } = model.prototypes;
+  const out = new Float64Array(space.size * dim);
+  concept.forEach((c, r) => {
+    const l = space.local[c];
+    if (l >= 0) out.set(vectors.subarray(r * dim, (r + 1) * dim), l * dim);
+  });
+  return out;
+}
+
+function median(values: ArrayLike<number>): number {
+  const s = Float64Array.from(values).sort();
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** The targets of the space: ratings (z-scored per target) and category indicators. */
+export interface TransferTargets {
+  ratingNames: string[];
+  /** Ratings of the space, local concepts × ratings (complete rows only are kept in `rated`). */
+  ratings: Float64Array;
+  /** Local concepts with every rating present. */
+  rated: Int32Array;
+  categoryNames: string[];
+  /** Category indicators, local concepts × categories (0/1). */
+  categories: Float64Array;
+  /** Local concepts with at least one category. */
+  categorised: Uint8Array;
+}
+
+/** Collect the transfer targets of a concept space. */
+export function transferTargets(concepts: BenchConcepts, space: ConceptSpace): TransferTargets {
+  const t = concepts.targetNames.length;
+  const rated: number[] = [];
+  const ratings = new Float64Array(space.size * t);
+  for (let l = 0; l < space.size; l++) {
+    const c = space.canonical[l];
+    let complete = true;
+    for (let k = 0; k < t; k++) {
+      const v = concepts.targets[c * t + k];
+      ratings[l * t + k] = v;
+      if (Number.isNaN(v)) complete = false;
+    }
+    if (complete) rated.push(l);
+  }
+  const names = [...new Set(concepts.categories.flat())].sort();
+  const categories = new Float64Array(space.size * names.length);
+  const categorised = new Uint8Array(space.size);
+  const col = new Map(names.map((n, k) => [n, k]));
+  for (let l = 0; l < space.size; l++) {
+    for (const cat of concepts.categories[space.canonical[l]]) {
+      categories[l * names.length + col.get(cat)!] = 1;
+      categorised[l] = 1;
+    }
+  }
+  return {
+    ratingNames: concepts.targetNames,
+    ratings,
+    rated: Int32Array.from(rated),
+    categoryNames: names,
+    categories,
+    categorised,
+  };
+}
+
+/** Options of {@link transferMetrics}. */
+export interface TransferOptions {
+  space: ConceptSpace;
+  targets: TransferTargets;
+  /** Fold of every local concept (the same for every model, so comparisons are paired). */
+  folds: Int32Array;
+  /** The model's similarity over the space (for the relational benchmarks). */
+  sim: Float64Array;
+  note?: string;
+}
+
+/** Target-level and relational THINGSplus transfer of one model. */
+export function transferMetrics(
+  model: BenchModel,
+  options: TransferOptions,
+): { specs: MetricSpec[]; targets: TransferTarget[] } {
+  const { space, targets, folds } = options;
+  const dim = model.prototypes.dim;
+  const x = spaceVectors(model, space);
+  const p = space.size;
+  const specs: MetricSpec[] = [];
+  const rows: TransferTarget[] = [];
+  const note = options.note;
+
+  // ratings: ridge on the concepts with every rating
+  const rated = targets.rated, t = targets.ratingNames.length;
+  const xr = new Float64Array(rated.length * dim);
+  const yr = new Float64Array(rated.length * t);
+  rated.forEach((l, i) => {
+    xr.set(x.subarray(l * dim, (l + 1) * dim), i * dim);
+    yr.set(targets.ratings.subarray(l * t, (l + 1) * t), i * t);
+  });
+  const nc = targets.categoryNames.length;
+  const { ridge, cat } = fitTargets({ x, dim, p, xr, yr, rated, t, nc, targets, folds });
+  const w = new Float64Array(rated.length);
+  const weigh = (cw: Float64Array) => {
+    rated.forEach((l, i) => (w[i] = cw[l]));
+    return w;
+  };
+  const perTarget: ((cw: Float64Array) => number)[] = [];
+  const rankError = new Float64Array(p).fill(NaN);
+  const errSum = new Float64Array(rated.length);
+  for (let k = 0; k < t; k++) {
+    const pred = Float64Array.from(rated, (_, i) => ridge.predictions.data[i * t + k]);
+    const truth = Float64Array.from(rated, (_, i) => yr[i * t + k]);
+    const rho = rankCorrelation(pred, truth);
+    perTarget.push((cw) => rho(weigh(cw)));
+    const rp = averageRanks(pred), rt = averageRanks(truth);
+    for (let i = 0; i < rated.length; i++) errSum[i] += Math.abs(rp[i] - rt[i]) / rated.length;
+    const value = rho(new Float64Array(rated.length).fill(1));
+    const lambdas = Float64Array.from({ length: ridge.k }, (_, f) => ridge.lambdas[f * t + k]);
+    rows.push({
+      kind: "rating",
+      target: targets.ratingNames[k],
+      value,
+      n: rated.length,
+      lambda: median(lambdas),
+    });
+    specs.push({
+      metric: "thingsplus_rating_rho",
+      subset: targets.ratingNames[k],
+      group: "expanded",
+      n: rated.length,
+      evaluate: perTarget[k],
+      perConcept: new Float64Array(p).fill(NaN),
+      bootstrap: true,
+      note,
+    });
+  }
+  rated.forEach((l, i) => (rankError[l] = -errSum[i] / t));
+  specs.push({
+    metric: "object_properties_rho",
+    subset: "mean_over_targets",
+    group: "core",
+    n: rated.length,
+    evaluate: (cw) => perTarget.reduce((s, f) => s + f(cw), 0) / t,
+    // per concept: − mean |rank error| of its predictions (normalised by the number of concepts)
+    perConcept: rankError,
+    note,
+  });
+
+  // categories: AUC of the cross-validated ridge predictions of the 0/1 indicators
+  const aucs: ((cw: Float64Array) => number)[] = [];
+  const credit = new Float64Array(p), creditN = new Float64Array(p);
+  const ones = new Float64Array(p).fill(1);
+  for (let k = 0; k < nc; k++) {
+    const labels = Uint8Array.from({ length: p }, (_, l) => targets.categories[l * nc + k]);
+    const positives = labels.reduce((s, v) => s + v, 0);
+    if (positives < MIN_CATEGORY_CONCEPTS || p - positives < MIN_CATEGORY_CONCEPTS) continue;
+    const scores = Float64Array.from({ length: p }, (_, l) => cat.predictions.data[l * nc + k]);
+    const order = argsort(scores);
+    const sortedScores = Float64Array.from(order, (l) => scores[l]);
+    const sortedLabels = Uint8Array.from(order, (l) => labels[l]);
+    const sortedWeights = new Float64Array(p);
+    const auc = (cw: Float64Array) => {
+      for (let i = 0; i < p; i++) sortedWeights[i] = cw[order[i]];
+      return weightedAucSorted(sortedScores, sortedLabels, sortedWeights);
+    };
+    aucs.push(auc);
+    const lambdas = Float64Array.from({ length: cat.k }, (_, f) => cat.lambdas[f * nc + k]);
+    rows.push({
+      kind: "category",
+      target: targets.categoryNames[k],
+      value: auc(ones),
+      n: p,
+      lambda: median(lambdas),
+    });
+    // per concept: share of the other class it is ordered correctly against
+    for (let l = 0; l < p; l++) {
+      let below = 0;
+      for (let m = 0; m < p; m++) {
+        if (labels[m] === labels[l]) continue;
+        below += scores[m] < scores[l] ? 1 : scores[m] === scores[l] ? 0.5 : 0;
+      }
+      const other = labels[l] ? p - positives : positives;
+      credit[l] += labels[l] ? below / other : 1 - below / other;
+      creditN[l]++;
+    }
+  }
+  specs.push({
+    metric: "category_auc",
+    subset: `mean_over_${aucs.length}_categories`,
+    group: "expanded",
+    n: p,
+    evaluate: (cw) => aucs.reduce((s, f) => s + f(cw), 0) / aucs.length,
+    perConcept: credit.map((c, l) => (creditN[l] ? c / creditN[l] : NaN)),
+    note,
+  });
+
+  // relational: pairs of concepts of the space
+  const pa: number[] = [], pb: number[] = [], same: number[] = [], psim: number[] = [];
+  for (let i = 0; i < p; i++) {
+    if (!targets.categorised[i]) continue;
+    for (let j = i + 1; j < p; j++) {
+      if (!targets.categorised[j]) continue;
+      let shared = 0;
+      for (let k = 0; k < nc && !shared; k++) {
+        shared = targets.categories[i * nc + k] * targets.categories[j * nc + k];
+      }
+      pa.push(i);
+      pb.push(j);
+      same.push(shared);
+      psim.push(options.sim[i * p + j]);
+    }
+  }
+  // pairs in ascending similarity, so each resample is one sequential pass
+  const order = argsort(Float64Array.from(psim));
+  const ra = Int32Array.from(order, (i) => pa[i]), rb = Int32Array.from(order, (i) => pb[i]);
+  const scores = Float64Array.from(order, (i) => psim[i]);
+  const labels = Uint8Array.from(order, (i) => same[i]);
+  const pw = new Float64Array(ra.length);
+  specs.push({
+    metric: "category_comembership_auc",
+    subset: "concept_pairs",
+    group: "expanded",
+    n: ra.length,
+    evaluate: (cw) => weightedAucSorted(scores, labels, pairWeights(ra, rb, cw, pw)),
+    perConcept: rowAucs({ a: ra, b: rb, scores, labels }, p),
+    note,
+  });
+
+  // property differences: −‖Δ z(ratings)‖ over pairs of rated concepts
+  const z = zScore(targets, rated);
+  const da: number[] = [], db: number[] = [], dx: number[] = [], dy: number[] = [];
+  for (let i = 0; i < rated.length; i++) {
+    for (let j = i + 1; j < rated.length; j++) {
+      let s = 0;
+      for (let k = 0; k < t; k++) s += (z[i * t + k] - z[j * t + k]) ** 2;
+      const li = rated[i], lj = rated[j];
+      da.push(li);
+      db.push(lj);
+      dx.push(options.sim[li * p + lj]);
+      dy.push(-Math.sqrt(s));
+    }
+  }
+  const diff = {
+    a: Int32Array.from(da),
+    b: Int32Array.from(db),
+    x: Float64Array.from(dx),
+    y: Float64Array.from(dy),
+  };
+  const rhoDiff = rankCorrelation(diff.x, diff.y);
+  const dw = new Float64Array(diff.a.length);
+  specs.push({
+    metric: "property_difference_rho",
+    subset: "concept_pairs",
+    group: "expanded",
+    n: diff.a.length,
+    evaluate: (cw) => rhoDiff(pairWeights(diff.a, diff.b, cw, dw)),
+    perConcept: rowCorrelations(diff, { size: p, ranked: true }),
+    note,
+  });
+  return { specs, targets: rows };
+}
+
+/** Cross-validated ridge predictions of the ratings and the category indicators. */
+function fitTargets(
+  a: {
+    x: Float64Array;
+    dim: number;
+    p: number;
+    xr: Float64Array;
+    yr: Float64Array;
+    rated: Int32Array;
+    t: number;
+    nc: number;
+    targets: TransferTargets;
+    folds: Int32Array;
+  },
+): { ridge: CrossValidatedRidgeResult; cat: CrossValidatedRidgeResult } {
+  const { x, dim, p, t, nc, folds } = a;
+  if (a.rated.length === p) {
+    // every concept rated: one fit for both target sets (same rows, same folds)
+    const y = new Float64Array(p * (t + nc));
+    for (let l = 0; l < p; l++) {
+      y.set(a.yr.subarray(l * t, (l + 1) * t), l * (t + nc));
+      y.set(a.targets.categories.subarray(l * nc, (l + 1) * nc), l * (t + nc) + t);
+    }
+    const both = crossValidatedRidge(
+      { data: x, rows: p, cols: dim },
+      { data: y, rows: p, cols: t + nc },
+      { folds },
+    );
+    const split = (from: number, width: number): CrossValidatedRidgeResult => ({
+      k: both.k,
+      predictions: {
+        data: Float64Array.from(
+          { length: p * width },
+          (_, i) => both.predictions.data[Math.floor(i / width) * (t + nc) + from + (i % width)],
+        ),
+        rows: p,
+        cols: width,
+      },
+      lambdas: Float64Array.from(
+        { length: both.k * width },
+        (_, i) => both.lambdas[Math.floor(i / width) * (t + nc) + from + (i % width)],
+      ),
+    });
+    return { ridge: split(0, t), cat: split(t, nc) };
+  }
+  const ridge = crossValidatedRidge(
+    { data: a.xr, rows: a.rated.length, cols: dim },
+    { data: a.yr, rows: a.rated.length, cols: t },
+    { folds: Int32Array.from(a.rated, (l) => folds[l]) },
+  );
+  const cat = crossValidatedRidge(
+    { data: x, rows: p, cols: dim },
+    { data: a.targets.categories, rows: p, cols: nc },
+    { folds },
+  );
+  return { ridge, cat };
+}
+
+/** Ratings of the rated concepts, z-scored per target. */
+function zScore(targets: TransferTargets, rated: Int32Array): Float64Array {
+  const t = targets.ratingNames.length;
+  const z = new Float64Array(rated.length * t);
+  for (let k = 0; k < t; k++) {
+    let s = 0, ss = 0;
+    rated.forEach((l) => (s += targets.ratings[l * t + k]));
+    const mean = s / rated.length;
+    rated.forEach((l) => (ss += (targets.ratings[l * t + k] - mean) ** 2));
+    const sd = Math.sqrt(ss / rated.length) || 1;
+    rated.forEach((l, i) => (z[i * t + k] = (targets.ratings[l * t + k] - mean) / sd));
+  }
+  return z;
+}
+
+/** Per-concept AUC over the pairs involving the concept (NaN when one class is absent). */
+function rowAucs(
+  pairs: { a: Int32Array; b: Int32Array; scores: Float64Array; labels: Uint8Array },
+  size: number,
+): Float64Array {
+  const items: number[][] = Array.from({ length: size }, () => []);
+  for (let i = 0; i < pairs.a.length; i++) {
+    items[pairs.a[i]].push(i);
+    items[pairs.b[i]].push(i);
+  }
+  return Float64Array.from(items, (list) => {
+    if (list.length === 0) return NaN;
+    const s = Float64Array.from(list, (i) => pairs.scores[i]);
+    const l = Uint8Array.from(list, (i) => pairs.labels[i]);
+    return weightedAuc(s, l, { weights: new Float64Array(list.length).fill(1), order: argsort(s) });
+  });
+}

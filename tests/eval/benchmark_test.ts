@@ -1,0 +1,303 @@
+import { strict as assert } from "node:assert";
+import { compareModels, comparisonPairs } from "../../src/eval/benchmark/comparisons.ts";
+import type { BenchInputs, BenchModel } from "../../src/eval/benchmark/inputs.ts";
+import { metricKey, runBenchmark } from "../../src/eval/benchmark/run.ts";
+import { kendallTauA } from "../../src/metrics/correlation.ts";
+import { rocAuc } from "../../src/metrics/auc.ts";
+import { pearson } from "../../src/metrics/correlation.ts";
+import { createRng, type Rng } from "../../src/stats/random.ts";
+import { weightedAuc, weightedPearson } from "../../src/stats/weighted.ts";
+import { argsort } from "../../src/metrics/rank.ts";
+import { runPython } from "../_helpers/python.ts";
+import { withSeed } from "../_helpers/seed.ts";
+
+const N = 14; // canonical concepts; the first 12 have images
+const P = 12;
+const DIM = 5;
+
+function unit(v: number[]): number[] {
+  const s = Math.hypot(...v);
+  return v.map((x) => x / s);
+}
+
+/** A world where human similarity is the cosine of hidden concept vectors. */
+function world(rng: Rng) {
+  const hidden = Array.from(
+    { length: N },
+    () => unit(Array.from({ length: DIM }, () => rng.next() - 0.5)),
+  );
+  const similarity = new Float64Array(N * N);
+  for (let i = 0; i < N; i++) {
+    for (let j = 0; j < N; j++) {
+      similarity[i * N + j] = hidden[i].reduce((s, x, k) => s + x * hidden[j][k], 0);
+    }
+  }
+  return { hidden, similarity };
+}
+
+/** An image model whose images (3 test, 2 train per concept) sit at `vectors[c]` plus noise. */
+function imageModel(
+  name: string,
+  vectors: number[][],
+  options: { noise: number; rng: Rng; controlOf?: string },
+): BenchModel {
+  const concept: number[] = [], split: string[] = [], data: number[] = [];
+  for (let c = 0; c < P; c++) {
+    for (const s of ["train", "train", "test", "test", "test"]) {
+      concept.push(c);
+      split.push(s);
+      data.push(...unit(vectors[c].map((x) => x + options.noise * (options.rng.next() - 0.5))));
+    }
+  }
+  const protos: number[] = [];
+  for (let c = 0; c < P; c++) protos.push(...unit(vectors[c]));
+  return {
+    model: name,
+    seed: 7,
+    similarity: "cosine",
+    controlOf: options.controlOf ?? null,
+    headTop1: null,
+    images: {
+      concept: Int32Array.from(concept),
+      split,
+      vectors: Float64Array.from(data),
+      dim: DIM,
+    },
+    prototypes: {
+      concept: Int32Array.from({ length: P }, (_, i) => i),
+      vectors: Float64Array.from(protos),
+      dim: DIM,
+    },
+  };
+}
+
+function inputs(rng: Rng, models: BenchModel[], similarity: Float64Array): BenchInputs {
+  const a: number[] = [], b: number[] = [], s: number[] = [], split: string[] = [];
+  for (let i = 0; i < P; i++) {
+    for (let j = i + 1; j < P; j++) {
+      a.push(i);
+      b.push(j);
+      s.push(similarity[i * N + j]);
+      split.push(["train", "val", "test"][(i + j) % 3]);
+    }
+  }
+  // triplets consistent with the human similarity: (anchor, more similar, less similar)
+  const anchor: number[] = [], pos: number[] = [], neg: number[] = [];
+  for (let t = 0; t < 60; t++) {
+    const x = rng.int(P), y = rng.int(P), z = rng.int(P);
+    if (x === y || x === z || y === z) continue;
+    const [p, q] = similarity[x * N + y] > similarity[x * N + z] ? [y, z] : [z, y];
+    anchor.push(x);
+    pos.push(p);
+    neg.push(q);
+  }
+  const tri = {
+    anchor: Int32Array.from(anchor),
+    positive: Int32Array.from(pos),
+    negative: Int32Array.from(neg),
+    simPositive: new Float64Array(anchor.length),
+    simNegative: new Float64Array(anchor.length),
+  };
+  // odd-one-out triplets where the kept pair is the most similar (plus two with a concept
+  // lacking images, which the benchmark must leave out)
+  const oa: number[] = [], ob: number[] = [], oo: number[] = [];
+  for (let t = 0; t < 80; t++) {
+    const x = rng.int(P), y = rng.int(P), z = rng.int(P);
+    if (x === y || x === z || y === z) continue;
+    const sxy = similarity[x * N + y], sxz = similarity[x * N + z], syz = similarity[y * N + z];
+    if (sxy >= sxz && sxy >= syz) oa.push(x), ob.push(y), oo.push(z);
+    else if (sxz >= syz) oa.push(x), ob.push(z), oo.push(y);
+    else oa.push(y), ob.push(z), oo.push(x);
+  }
+  oa.push(12, 0);
+  ob.push(1, 13);
+  oo.push(2, 3);
+  const props = Array.from({ length: N * 3 }, () => rng.next());
+  return {
+    concepts: {
+      ids: Array.from({ length: N }, (_, i) => `c${i}`),
+      categories: Array.from({ length: N }, (_, i) => (i % 2 ? ["even"] : ["odd", "x"])),
+      targetNames: ["property_a", "property_b", "size_mean"],
+      targets: Float64Array.from(props),
+    },
+    human: {
+      similarity,
+      pairs: {
+        a: Int32Array.from(a),
+        b: Int32Array.from(b),
+        similarity: Float64Array.from(s),
+        split,
+      },
+      trainTriplets: tri,
+      testTriplets: tri,
+      oddOneOut: {
+        a: Int32Array.from(oa),
+        b: Int32Array.from(ob),
+        odd: Int32Array.from(oo),
+        n: oa.length,
+        source: "x/triplets.txt",
+      },
+      ceiling: { value: 0.7, source: "x/nc.csv" },
+    },
+    models,
+  };
+}
+
+function value(
+  rows: ReturnType<typeof runBenchmark>["rows"],
+  model: string,
+  metric: string,
+  subset: string,
+) {
+  const row = rows.find((r) => r.model === model && r.metric === metric && r.subset === subset);
+  assert.ok(row, `${model} ${metric} ${subset}`);
+  return row;
+}
+
+Deno.test("benchmark: a model with the human geometry scores 1 on every alignment metric", async () => {
+  await withSeed("bench world", (rng) => {
+    const { hidden, similarity } = world(rng);
+    const human = imageModel("human_like", hidden, { noise: 0, rng });
+    const noisy = imageModel(
+      "noisy",
+      hidden.map(() => Array.from({ length: DIM }, () => rng.next() - 0.5)),
+      { noise: 0.01, rng },
+    );
+    const inp = inputs(rng, [human, noisy], similarity);
+    const result = runBenchmark(inp, {
+      groups: new Set(["core", "expanded"]),
+      seed: 3,
+      resamples: 50,
+    });
+    const rows = result.rows;
+    assert.equal(result.space.size, P);
+    for (
+      const [metric, subset] of [
+        ["top1", "test"],
+        ["top5", "test"],
+        ["retrieval@1", "test"],
+        ["mAP", "test"],
+        ["human_pair_rho", "test"],
+        ["human_pair_rho", "val"],
+        ["rsa_spearman", "with_images"],
+        ["rsa_pearson", "with_images"],
+        ["rsa_cosine", "with_images"],
+        ["rsa_kendall_tau_a", "with_images"],
+        ["oddoneout_accuracy", "with_images"],
+        ["triplet_satisfaction", "train"],
+      ]
+    ) {
+      const r = value(rows, "human_like", metric, subset);
+      assert.ok(Math.abs(r.value - 1) < 1e-12, `${metric} ${subset} = ${r.value}`);
+    }
+    const odd = value(rows, "human_like", "oddoneout_accuracy", "with_images");
+    assert.equal(
+      odd.n,
+      inp.human.oddOneOut.n - 2,
+      "triplets touching concepts without images are left out",
+    );
+    assert.ok(
+      Math.abs(
+        value(rows, "human_like", "oddoneout_normalised", "with_images").value -
+          1 / (0.7 - 1 / 3) * (2 / 3),
+      ) < 1e-12,
+    );
+    // intervals bracket the value; a random model is clearly worse on RSA
+    const rsa = value(rows, "noisy", "rsa_spearman", "with_images");
+    assert.ok(rsa.ci_low! <= rsa.value && rsa.value <= rsa.ci_high!);
+    assert.ok(rsa.value < 0.9);
+    assert.equal(value(rows, "human_like", "rsa_kendall_tau_a", "with_images").ci_low, null);
+  });
+});
+
+Deno.test("comparisons: a control identical to its variant has delta 0 and p = 1", () => {
+  const rng = createRng(5);
+  const { hidden, similarity } = world(rng);
+  const variant = imageModel("variant", hidden, { noise: 0.3, rng: createRng(1) });
+  const control = imageModel("control", hidden, {
+    noise: 0.3,
+    rng: createRng(1),
+    controlOf: "variant",
+  });
+  const base = imageModel(
+    "baseline",
+    hidden.map(() => Array.from({ length: DIM }, () => rng.next() - 0.5)),
+    { noise: 0.3, rng },
+  );
+  const models = [base, variant, control];
+  const result = runBenchmark(inputs(rng, models, similarity), {
+    groups: new Set(["core", "expanded"]),
+    seed: 3,
+    resamples: 100,
+  });
+  const pairs = comparisonPairs(models);
+  assert.deepEqual(pairs.map((p) => `${p.a}-${p.b}:${p.relation}`), [
+    "variant-control:variant_vs_control",
+    "variant-baseline:vs_baseline",
+    "control-baseline:vs_baseline",
+  ]);
+  const rows = compareModels(result.details, pairs, { seed: 1, permutations: 2000 });
+  const same = rows.filter((r) => r.relation === "variant_vs_control");
+  assert.ok(same.length >= 8);
+  for (const r of same) {
+    assert.equal(r.delta, 0, r.metric);
+    assert.equal(r.ci_low, 0);
+    assert.equal(r.p, 1);
+  }
+  const rsa = rows.find((r) =>
+    r.model_a === "variant" && r.model_b === "baseline" && r.metric === "rsa_spearman"
+  )!;
+  assert.ok(
+    rsa.delta > 0 && rsa.ci_low > 0,
+    `variant beats a random baseline on RSA: ${rsa.delta}`,
+  );
+  assert.ok(rows.every((r) => r.p_adj >= r.p));
+  // resamples pair up: the delta interval comes from aligned draws
+  const dv = result.details.find((d) => d.model === "variant")!;
+  const dc = result.details.find((d) => d.model === "control")!;
+  assert.deepEqual(
+    dv.resamples.get(metricKey("top1", "test")),
+    dc.resamples.get(metricKey("top1", "test")),
+  );
+});
+
+Deno.test("weighted statistics: integer weights equal the replicated data; AUC vs scikit-learn", async () => {
+  await withSeed("weighted", async (rng) => {
+    const n = 60;
+    const x = Float64Array.from({ length: n }, () => Math.round(rng.next() * 8));
+    const y = Float64Array.from(x, (v) => v + rng.next() * 4);
+    const labels = Uint8Array.from(x, (v) => (v + rng.next() * 6 > 7 ? 1 : 0));
+    const w = Float64Array.from({ length: n }, () => rng.int(3));
+    const rx: number[] = [], ry: number[] = [], rl: number[] = [];
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < w[i]; k++) rx.push(x[i]), ry.push(y[i]), rl.push(labels[i]);
+    }
+    assert.ok(Math.abs(weightedPearson(x, y, w) - pearson(rx, ry)) < 1e-12);
+    const auc = weightedAuc(x, labels, { weights: w, order: argsort(x) });
+    assert.ok(Math.abs(auc - rocAuc(rx, rl)) < 1e-12);
+    const want = await runPython<number>(
+      `from sklearn.metrics import roc_auc_score
+out(roc_auc_score(inp["l"], inp["s"], sample_weight=inp["w"]))`,
+      { l: { data: labels }, s: { data: x }, w: { data: w } },
+    );
+    assert.ok(Math.abs(auc - want) < 1e-12, `${auc} vs ${want}`);
+  });
+});
+
+Deno.test("kendallTauA: brute-force count on random data with ties", async () => {
+  await withSeed("tau-a", async (rng) => {
+    const n = 80;
+    const x = Float64Array.from({ length: n }, () => rng.int(10));
+    const y = Float64Array.from(x, (v) => v + rng.int(6));
+    const want = await runPython<number>(
+      `x, y = inp["x"], inp["y"]
+n = len(x); s = 0
+for i in range(n):
+    for j in range(i + 1, n):
+        s += np.sign(x[i] - x[j]) * np.sign(y[i] - y[j])
+out(s / (n * (n - 1) / 2))`,
+      { x: { data: x }, y: { data: y } },
+    );
+    assert.ok(Math.abs(kendallTauA(x, y) - want) < 1e-12);
+  });
+});

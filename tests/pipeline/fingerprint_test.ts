@@ -1,0 +1,36 @@
+import { strict as assert } from "node:assert";
+import { join } from "node:path";
+import { codeHash, moduleFiles } from "../../src/pipeline/fingerprint.ts";
+import { REPO_ROOT } from "../../src/pipeline/paths.ts";
+
+const rel = (files: string[]) => files.map((f) => f.slice(REPO_ROOT.length + 1));
+
+Deno.test("moduleFiles: a stage's code is what its module reaches, workers and configs included", async () => {
+  const human = rel(await moduleFiles([join(REPO_ROOT, "src/human/stage.ts")]));
+  assert.ok(human.includes("src/human/similarity.ts"), "static import");
+  assert.ok(human.includes("src/human/similarity_worker.ts"), "worker via new URL(...)");
+  assert.ok(!human.includes("src/train/trainer.ts"), "training code does not rerun `human`");
+  const train = rel(await moduleFiles([join(REPO_ROOT, "src/train/stage.ts")]));
+  assert.ok(train.includes("src/train/configs/baseline.json"), "config folder via new URL(...)");
+  assert.ok(!train.includes("src/eval/benchmark/stage.ts"), "benchmark code does not retrain");
+});
+
+Deno.test("codeHash: changes with a reached file, not with an unrelated one", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ht-code-" });
+  try {
+    await Deno.writeTextFile(
+      join(dir, "a.ts"),
+      `import { b } from "./b.ts";\nexport const a = b;\n`,
+    );
+    await Deno.writeTextFile(join(dir, "b.ts"), "export const b = 1;\n");
+    await Deno.writeTextFile(join(dir, "c.ts"), "export const c = 1;\n");
+    const entry = join(dir, "a.ts");
+    const h1 = await codeHash([entry]);
+    await Deno.writeTextFile(join(dir, "c.ts"), "export const c = 2;\n");
+    assert.equal(await codeHash([entry]), h1);
+    await Deno.writeTextFile(join(dir, "b.ts"), "export const b = 2;\n");
+    assert.notEqual(await codeHash([entry]), h1);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
