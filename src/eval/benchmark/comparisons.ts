@@ -33,9 +33,6 @@ export const COMPARED_METRICS: readonly (readonly [string, string])[] = [
   ["category_comembership_auc", "concept_pairs"],
 ];
 
-/** Metrics whose items (images, queries) belong to exactly one concept each. */
-export const CONCEPT_SEPARABLE: ReadonlySet<string> = new Set(["top1", "retrieval@1", "mAP"]);
-
 /** Two-sided bootstrap p-value of "delta = 0" from sorted resampled deltas. */
 export function bootstrapPValue(sortedDeltas: Float64Array): number {
   const b = sortedDeltas.length;
@@ -130,8 +127,8 @@ export function compareModels(
         if (!ra || !rb) continue;
         const diff = Float64Array.from(ra, (v, i) => v - rb[i]).filter(Number.isFinite).sort();
         let p: number, test: string, units: number;
-        if (CONCEPT_SEPARABLE.has(metric)) {
-          const ca = da.perConcept.get(key)!, cb = db.perConcept.get(key)!;
+        const ca = da.perConcept.get(key), cb = db.perConcept.get(key);
+        if (ca && cb) {
           const keep: number[] = [];
           for (let c = 0; c < ca.length; c++) {
             if (Number.isFinite(ca[c]) && Number.isFinite(cb[c])) keep.push(c);
@@ -145,7 +142,7 @@ export function compareModels(
           test = "sign-flip permutation over concepts";
         } else {
           p = bootstrapPValue(diff);
-          units = da.perConcept.get(key)!.length;
+          units = da.concepts;
           test = "paired bootstrap over concepts (items shared between concepts)";
         }
         const va = da.values.get(key)!, vb = db.values.get(key)!;

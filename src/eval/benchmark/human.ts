@@ -11,14 +11,7 @@ import { kendallTauA } from "../../metrics/correlation.ts";
 import { oddOneOutAccuracy } from "../../metrics/oddoneout.ts";
 import { weightedCosine, weightedMean, weightedPearson } from "../../stats/weighted.ts";
 import type { BenchHuman, BenchModel } from "./inputs.ts";
-import {
-  type ConceptSpace,
-  meanByConcept,
-  type MetricSpec,
-  pairWeights,
-  rankCorrelation,
-  rowCorrelations,
-} from "./spec.ts";
+import { type ConceptSpace, type MetricSpec, pairWeights, rankCorrelation } from "./spec.ts";
 
 /**
  * Concept × concept similarity of a model over the space (local order): cosine for image
@@ -60,11 +53,11 @@ interface PairData {
   y: Float64Array;
 }
 
-/** Correlation metric over pairs: weighted value and row-wise per-concept scores. */
+/** Correlation metric over pairs, re-evaluated under pair weights. */
 function pairMetric(
   base: Omit<MetricSpec, "evaluate" | "perConcept" | "n">,
   pairs: PairData,
-  options: { size: number; kind: "spearman" | "pearson" | "cosine" },
+  options: { kind: "spearman" | "pearson" | "cosine" },
 ): MetricSpec {
   const w = new Float64Array(pairs.a.length);
   const ranked = rankCorrelation(pairs.x, pairs.y);
@@ -77,10 +70,6 @@ function pairMetric(
     ...base,
     n: pairs.a.length,
     evaluate,
-    perConcept: rowCorrelations(pairs, {
-      size: options.size,
-      ranked: options.kind === "spearman",
-    }),
   };
 }
 
@@ -110,7 +99,7 @@ export function humanPairMetrics(
         x: Float64Array.from(x),
         y: Float64Array.from(y),
       },
-      { size: p, kind: "spearman" },
+      { kind: "spearman" },
     );
   });
 }
@@ -152,15 +141,14 @@ export function rsaMetrics(
   };
   const tauA = kendallTauA(pairs.x, pairs.y);
   return [
-    pairMetric({ ...base, metric: "rsa_spearman" }, pairs, { size: p, kind: "spearman" }),
-    pairMetric({ ...base, metric: "rsa_pearson" }, pairs, { size: p, kind: "pearson" }),
-    pairMetric({ ...base, metric: "rsa_cosine" }, dissimilar, { size: p, kind: "cosine" }),
+    pairMetric({ ...base, metric: "rsa_spearman" }, pairs, { kind: "spearman" }),
+    pairMetric({ ...base, metric: "rsa_pearson" }, pairs, { kind: "pearson" }),
+    pairMetric({ ...base, metric: "rsa_cosine" }, dissimilar, { kind: "cosine" }),
     {
       ...base,
       metric: "rsa_kendall_tau_a",
       n: m,
       evaluate: () => tauA,
-      perConcept: new Float64Array(p).fill(NaN),
       bootstrap: false,
     },
   ];
@@ -195,21 +183,17 @@ export function oddOneOutMetrics(
     for (let i = 0; i < w.length; i++) w[i] = cw[a[i]] * cw[b[i]] * cw[o[i]];
     return weightedMean(scores, w);
   };
-  // per concept: mean correctness of the triplets it takes part in
-  const owners = [...a, ...b, ...o];
-  const perConcept = meanByConcept([...correct, ...correct, ...correct], owners, p);
   const source = t.source.split("/").slice(-2).join("/");
   const ceiling = human.ceiling.value;
   const normalise = (acc: number) => (acc - 1 / 3) / (ceiling - 1 / 3);
   const base = { group: "core" as const, subset: "with_images", source, note: options.note };
   const specs: MetricSpec[] = [
-    { ...base, metric: "oddoneout_accuracy", n: scores.length, evaluate: raw, perConcept },
+    { ...base, metric: "oddoneout_accuracy", n: scores.length, evaluate: raw },
     {
       ...base,
       metric: "oddoneout_normalised",
       n: scores.length,
       evaluate: (cw) => normalise(raw(cw)),
-      perConcept: perConcept.map(normalise),
     },
   ];
   if (!model.images && model.prototypes.concept.length === human.similarity.length ** 0.5) {
@@ -231,7 +215,6 @@ export function oddOneOutMetrics(
         subset: "all_concepts",
         n: all.n,
         evaluate: () => value,
-        perConcept: new Float64Array(p).fill(NaN),
         bootstrap: false,
         note: "all 1,854 concepts; as deno task eval oddoneout",
       });
@@ -285,14 +268,12 @@ export function tripletMetrics(
       metric: "triplet_satisfaction",
       n: margin.length,
       evaluate: (cw) => weightedMean(satisfied, weights(cw)),
-      perConcept: meanByConcept(satisfied, anchor, options.size),
     },
     {
       ...base,
       metric: "triplet_margin",
       n: margin.length,
       evaluate: (cw) => weightedMean(margin, weights(cw)),
-      perConcept: meanByConcept(margin, anchor, options.size),
     },
   ];
 }

@@ -41,9 +41,11 @@ export interface BenchmarkRow {
 export interface ModelDetail {
   model: string;
   seed: number | null;
+  /** Concepts the bootstrap resamples. */
+  concepts: number;
   /** Metric key (`metric|subset`) → bootstrap resamples (aligned across models). */
   resamples: Map<string, Float64Array>;
-  /** Metric key → per-concept scores. */
+  /** Metric key → per-concept scores (concept-separable metrics only). */
   perConcept: Map<string, Float64Array>;
   /** Metric key → full-sample value. */
   values: Map<string, number>;
@@ -115,7 +117,10 @@ function modelSpecs(
     folds: Int32Array;
     targets: ReturnType<typeof transferTargets>;
   },
-): { specs: MetricSpec[]; detail: Omit<ModelDetail, "resamples" | "perConcept" | "values"> } {
+): {
+  specs: MetricSpec[];
+  detail: Omit<ModelDetail, "resamples" | "perConcept" | "values" | "concepts">;
+} {
   const { inputs, space, groups } = context;
   const human = inputs.human;
   const note = model.model === "spose49"
@@ -182,6 +187,7 @@ export function runBenchmark(inputs: BenchInputs, options: RunBenchmarkOptions):
     });
     const full: ModelDetail = {
       ...detail,
+      concepts: space.size,
       resamples: new Map(),
       perConcept: new Map(),
       values: new Map(),
@@ -199,7 +205,7 @@ export function runBenchmark(inputs: BenchInputs, options: RunBenchmarkOptions):
         ci = boot.ci;
         full.resamples.set(key, boot.resamples);
       }
-      full.perConcept.set(key, spec.perConcept);
+      if (spec.perConcept) full.perConcept.set(key, spec.perConcept);
       full.values.set(key, value);
       rows.push({
         model: model.model,

@@ -1,7 +1,7 @@
 /**
  * The shape every benchmark metric takes: a value that can be re-evaluated under concept
- * weights (for the cluster bootstrap over concepts), plus per-concept scores (for the paired
- * permutation tests), and the helpers the metric modules share.
+ * weights (for the cluster bootstrap over concepts), plus per-concept scores where the items
+ * belong to single concepts (for the paired permutation tests), and shared helpers.
  *
  * @module
  */
@@ -25,8 +25,12 @@ export interface MetricSpec {
   source?: string;
   /** The value with concept weights `w` (length = concepts in the benchmark; all 1 = plain). */
   evaluate(w: Float64Array): number;
-  /** Per-concept scores for paired permutation tests (NaN where a concept has no items). */
-  perConcept: Float64Array;
+  /**
+   * Per-concept scores, only for metrics whose items each belong to one concept (images,
+   * queries): the mean over the concept's items, NaN where it has none. Comparisons use them for
+   * an exact sign-flip permutation test; metrics over shared pairs or triplets leave it out.
+   */
+  perConcept?: Float64Array;
   /** False when no bootstrap interval is computed (the value is reported alone). */
   bootstrap?: boolean;
   /** Free-text caveat shown with the value. */
@@ -80,28 +84,4 @@ export function pairWeights(
 export function rankCorrelation(x: ArrayLike<number>, y: ArrayLike<number>) {
   const rx = averageRanks(Float64Array.from(x)), ry = averageRanks(Float64Array.from(y));
   return (w: ArrayLike<number>) => weightedPearson(rx, ry, w);
-}
-
-/**
- * Row-wise correlation of pairs: for every concept, the correlation between x and y over the
- * pairs that involve it (Spearman when `ranked`), NaN with fewer than 3 pairs or no variance.
- */
-export function rowCorrelations(
-  pairs: { a: Int32Array; b: Int32Array; x: ArrayLike<number>; y: ArrayLike<number> },
-  options: { size: number; ranked: boolean },
-): Float64Array {
-  const byConcept: number[][] = Array.from({ length: options.size }, () => []);
-  for (let i = 0; i < pairs.a.length; i++) {
-    byConcept[pairs.a[i]].push(i);
-    byConcept[pairs.b[i]].push(i);
-  }
-  return Float64Array.from(byConcept, (items) => {
-    if (items.length < 3) return NaN;
-    const x = Float64Array.from(items, (i) => pairs.x[i]);
-    const y = Float64Array.from(items, (i) => pairs.y[i]);
-    const ones = new Float64Array(items.length).fill(1);
-    return options.ranked
-      ? weightedPearson(averageRanks(x), averageRanks(y), ones)
-      : weightedPearson(x, y, ones);
-  });
 }

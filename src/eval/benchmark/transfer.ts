@@ -13,16 +13,10 @@
  * @module
  */
 import { crossValidatedRidge, type CrossValidatedRidgeResult } from "../../metrics/ridge.ts";
-import { argsort, averageRanks } from "../../metrics/rank.ts";
-import { weightedAuc, weightedAucSorted } from "../../stats/weighted.ts";
+import { argsort } from "../../metrics/rank.ts";
+import { weightedAucSorted } from "../../stats/weighted.ts";
 import type { BenchConcepts, BenchModel } from "./inputs.ts";
-import {
-  type ConceptSpace,
-  type MetricSpec,
-  pairWeights,
-  rankCorrelation,
-  rowCorrelations,
-} from "./spec.ts";
+import { type ConceptSpace, type MetricSpec, pairWeights, rankCorrelation } from "./spec.ts";
 
 /** Minimum positives and negatives (concepts) for a category to be scored. */
 export const MIN_CATEGORY_CONCEPTS = 5;
@@ -147,15 +141,11 @@ export function transferMetrics(
     return w;
   };
   const perTarget: ((cw: Float64Array) => number)[] = [];
-  const rankError = new Float64Array(p).fill(NaN);
-  const errSum = new Float64Array(rated.length);
   for (let k = 0; k < t; k++) {
     const pred = Float64Array.from(rated, (_, i) => ridge.predictions.data[i * t + k]);
     const truth = Float64Array.from(rated, (_, i) => yr[i * t + k]);
     const rho = rankCorrelation(pred, truth);
     perTarget.push((cw) => rho(weigh(cw)));
-    const rp = averageRanks(pred), rt = averageRanks(truth);
-    for (let i = 0; i < rated.length; i++) errSum[i] += Math.abs(rp[i] - rt[i]) / rated.length;
     const value = rho(new Float64Array(rated.length).fill(1));
     const lambdas = Float64Array.from({ length: ridge.k }, (_, f) => ridge.lambdas[f * t + k]);
     rows.push({
@@ -171,26 +161,20 @@ export function transferMetrics(
       group: "expanded",
       n: rated.length,
       evaluate: perTarget[k],
-      perConcept: new Float64Array(p).fill(NaN),
-      bootstrap: true,
       note,
     });
   }
-  rated.forEach((l, i) => (rankError[l] = -errSum[i] / t));
   specs.push({
     metric: "object_properties_rho",
     subset: "mean_over_targets",
     group: "core",
     n: rated.length,
     evaluate: (cw) => perTarget.reduce((s, f) => s + f(cw), 0) / t,
-    // per concept: − mean |rank error| of its predictions (normalised by the number of concepts)
-    perConcept: rankError,
     note,
   });
 
   // categories: AUC of the cross-validated ridge predictions of the 0/1 indicators
   const aucs: ((cw: Float64Array) => number)[] = [];
-  const credit = new Float64Array(p), creditN = new Float64Array(p);
   const ones = new Float64Array(p).fill(1);
   for (let k = 0; k < nc; k++) {
     const labels = Uint8Array.from({ length: p }, (_, l) => targets.categories[l * nc + k]);
@@ -214,17 +198,6 @@ export function transferMetrics(
       n: p,
       lambda: median(lambdas),
     });
-    // per concept: share of the other class it is ordered correctly against
-    for (let l = 0; l < p; l++) {
-      let below = 0;
-      for (let m = 0; m < p; m++) {
-        if (labels[m] === labels[l]) continue;
-        below += scores[m] < scores[l] ? 1 : scores[m] === scores[l] ? 0.5 : 0;
-      }
-      const other = labels[l] ? p - positives : positives;
-      credit[l] += labels[l] ? below / other : 1 - below / other;
-      creditN[l]++;
-    }
   }
   specs.push({
     metric: "category_auc",
@@ -232,7 +205,6 @@ export function transferMetrics(
     group: "expanded",
     n: p,
     evaluate: (cw) => aucs.reduce((s, f) => s + f(cw), 0) / aucs.length,
-    perConcept: credit.map((c, l) => (creditN[l] ? c / creditN[l] : NaN)),
     note,
   });
 
@@ -264,7 +236,6 @@ export function transferMetrics(
     group: "expanded",
     n: ra.length,
     evaluate: (cw) => weightedAucSorted(scores, labels, pairWeights(ra, rb, cw, pw)),
-    perConcept: rowAucs({ a: ra, b: rb, scores, labels }, p),
     note,
   });
 
@@ -296,7 +267,6 @@ export function transferMetrics(
     group: "expanded",
     n: diff.a.length,
     evaluate: (cw) => rhoDiff(pairWeights(diff.a, diff.b, cw, dw)),
-    perConcept: rowCorrelations(diff, { size: p, ranked: true }),
     note,
   });
   return { specs, targets: rows };
@@ -373,22 +343,4 @@ function zScore(targets: TransferTargets, rated: Int32Array): Float64Array {
     rated.forEach((l, i) => (z[i * t + k] = (targets.ratings[l * t + k] - mean) / sd));
   }
   return z;
-}
-
-/** Per-concept AUC over the pairs involving the concept (NaN when one class is absent). */
-function rowAucs(
-  pairs: { a: Int32Array; b: Int32Array; scores: Float64Array; labels: Uint8Array },
-  size: number,
-): Float64Array {
-  const items: number[][] = Array.from({ length: size }, () => []);
-  for (let i = 0; i < pairs.a.length; i++) {
-    items[pairs.a[i]].push(i);
-    items[pairs.b[i]].push(i);
-  }
-  return Float64Array.from(items, (list) => {
-    if (list.length === 0) return NaN;
-    const s = Float64Array.from(list, (i) => pairs.scores[i]);
-    const l = Uint8Array.from(list, (i) => pairs.labels[i]);
-    return weightedAuc(s, l, { weights: new Float64Array(list.length).fill(1), order: argsort(s) });
-  });
 }
