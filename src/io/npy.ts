@@ -1,8 +1,10 @@
 /**
  * Reader and writer for NumPy `.npy` files (format versions 1.0, 2.0 and 3.0).
  *
- * Only C-order (row-major) arrays of plain numeric or boolean dtypes are supported; the data
- * come back as a typed array in native (little-endian) byte order together with the shape.
+ * Arrays of plain numeric or boolean dtypes are supported; the data come back as a typed array
+ * in C (row-major) order and native (little-endian) byte order together with the shape.
+ * Fortran-order files (e.g. the published VICE embedding) are reordered on reading, as
+ * `np.load` does.
  *
  * @module
  */
@@ -137,13 +139,6 @@ export function parseNpy(bytes: Uint8Array, options: ParseNpyOptions): NpyArray 
     header,
     (expected, found) => fail(headerStart, expected, found),
   );
-  if (fortranOrder) {
-    fail(
-      headerStart,
-      "a C-order array ('fortran_order': False)",
-      "'fortran_order': True (save with np.ascontiguousarray)",
-    );
-  }
   const endian = descr[0];
   const info = DTYPES[descr.slice(1)];
   if (!info || !"<>|=".includes(endian) || (endian === "|" && info.size !== 1)) {
@@ -174,7 +169,32 @@ export function parseNpy(bytes: Uint8Array, options: ParseNpyOptions): NpyArray 
       "an integer of magnitude below 2^53 (exact as a float64)",
       `${view.getBigInt64(dataStart + index * 8, littleEndian)}`,
     ));
-  return { data, shape, dtype: info.name, descr };
+  return { data: fortranOrder ? fortranToC(data, shape) : data, shape, dtype: info.name, descr };
+}
+
+/** Reorder column-major (Fortran) data of `shape` into row-major (C) order. */
+function fortranToC(data: NpyData, shape: number[]): NpyData {
+  if (shape.length < 2) return data;
+  const out = new (data.constructor as new (n: number) => NpyData)(data.length);
+  const k = shape.length;
+  // Fortran strides: the first axis varies fastest
+  const stride = new Array<number>(k);
+  stride[0] = 1;
+  for (let d = 1; d < k; d++) stride[d] = stride[d - 1] * shape[d - 1];
+  const index = new Array<number>(k).fill(0);
+  let f = 0;
+  for (let c = 0; c < data.length; c++) {
+    out[c] = data[f];
+    // advance the C-order multi-index (last axis fastest), tracking the Fortran offset
+    for (let d = k - 1; d >= 0; d--) {
+      index[d]++;
+      f += stride[d];
+      if (index[d] < shape[d]) break;
+      f -= stride[d] * shape[d];
+      index[d] = 0;
+    }
+  }
+  return out;
 }
 
 function parseHeader(

@@ -113,7 +113,6 @@ Deno.test("readNpy rejects malformed files naming the file and byte offset", asy
     /header_overrun\.npy: byte 10: expected a header of 60000 bytes/,
   );
   await rejects("bad_header.npy", /bad_header\.npy: byte 10: expected a header dictionary/);
-  await rejects("fortran.npy", /fortran\.npy: byte 10: expected a C-order array/);
   await rejects("complex.npy", /complex\.npy: byte 10: expected a numeric dtype.*found "<c16"/);
   await rejects(
     "i8_unsafe.npy",
@@ -126,4 +125,14 @@ Deno.test("readNpy rejects malformed files naming the file and byte offset", asy
     tiny,
     /tiny\.npy: entry x\.npy, byte 0: expected an \.npy file of at least 10 bytes/,
   );
+});
+
+Deno.test("readNpy: Fortran-order arrays come back in C order (as numpy's np.load)", async () => {
+  const a = await readNpy(fixture("fortran_range.npy"));
+  assert.deepEqual(a.shape, [2, 3, 4]);
+  // np.arange(24).reshape(2, 3, 4) saved column-major: C order restores 0, 1, …, 23
+  assert.deepEqual(Array.from(a.data), Array.from({ length: 24 }, (_, i) => i));
+  const ones = await readNpy(fixture("fortran.npy"));
+  assert.deepEqual(ones.shape, [2, 3]);
+  assert.deepEqual(Array.from(ones.data), [1, 1, 1, 1, 1, 1]);
 });
