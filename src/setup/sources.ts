@@ -112,6 +112,9 @@ const MEMBATROSS = "Brain-Bridge-Lab/membatross";
 const MEMBATROSS_AT = "fba7330a";
 const VICE = "LukasMut/VICE";
 const VICE_AT = "f484c1446459c12c15deb2df1476f53969ad6f4d";
+const VICE_EMBEDDING_AT = "5f80103e";
+const GLOCAL = "LukasMut/gLocal";
+const GLOCAL_AT = "635fdaa5";
 const CVPR = "marrenj/cvpr_perturbations";
 const CVPR_AT = "9820d612";
 const CHANGDE = "ChangdeDu/code_submitted";
@@ -240,6 +243,37 @@ const GITHUB_FILES: GithubRow[] = [
     bytes: 8294,
     note: "48 x 48 human RDM from the fully sampled triplet experiment (OSF z2784)",
     license: "CC-BY-4.0 (OSF z2784); repository MIT",
+  },
+  {
+    path: "vice/vice_things_final_embedding.npy",
+    repo: VICE,
+    commit: VICE_EMBEDDING_AT,
+    upstream: "embeddings/things/final_embedding.npy",
+    sha256: "6c596ec9fe6e135e3fd32207d4d1d5eb004e3cef3810d5cb40474b1996d5392f",
+    bytes: 311600,
+    note:
+      "VICE 42-d THINGS embedding (float32, Fortran order), the second human embedding for GWOT",
+    license: "GPL-3.0 (repository)",
+  },
+  {
+    path: "glocal/resnet18_avgpool_transform.npz",
+    repo: GLOCAL,
+    commit: GLOCAL_AT,
+    upstream: "transforms/resnet18/avgpool/transform.npz",
+    sha256: "7a2bb20c8662eff5b3c0e27e5614b56be782479ec99d26d1ffd01a01777d7d3c",
+    bytes: 977954,
+    note: "published gLocal transform for ResNet-18 avgpool features (weights, bias, mean, std)",
+    license: "MIT",
+  },
+  {
+    path: "glocal/clip_ViT-L-14_visual_transform.npz",
+    repo: GLOCAL,
+    commit: GLOCAL_AT,
+    upstream: "transforms/clip_ViT-L/14/visual/transform.npz",
+    sha256: "4d9f969b1cac5334e87c93a6743a50e0f7d38cb41d7e8fb701584bc29d2fe25a",
+    bytes: 2195315,
+    note: "published gLocal transform for CLIP ViT-L/14 visual features (weights, mean, std)",
+    license: "MIT",
   },
 ];
 
