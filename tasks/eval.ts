@@ -1,9 +1,10 @@
 /**
- * `deno task eval <oddoneout|ceiling|rsa>`: evaluate any embedding file (.txt, .npy, .arrow);
+ * `deno task eval <oddoneout|ceiling|rsa|gwot>`: evaluate any embedding file (.txt, .npy, .arrow);
  * prints one JSON object to stdout.
  */
 import { readConceptIndex } from "../src/data/readers/mod.ts";
-import { evaluateCeiling, evaluateOddOneOut, evaluateRsa } from "../src/eval/mod.ts";
+import { evaluateCeiling, evaluateGwot, evaluateOddOneOut, evaluateRsa } from "../src/eval/mod.ts";
+import { initBackend } from "../src/models/backend.ts";
 import type { CompareKind, SimilarityKind } from "../src/metrics/mod.ts";
 import { runTask, type TaskSpec, UsageError } from "../src/pipeline/cli.ts";
 import { resolveProfile } from "../src/pipeline/profile.ts";
@@ -12,11 +13,12 @@ import { join } from "node:path";
 /** Command line of `eval`. */
 export const spec: TaskSpec = {
   name: "eval",
-  usage: "<oddoneout|ceiling|rsa> [options]",
+  usage: "<oddoneout|ceiling|rsa|gwot> [options]",
   summary: "Evaluate an embedding file; prints one JSON object.\n" +
     "  oddoneout --embedding F --triplets F   odd-one-out accuracy (ties count as wrong)\n" +
     "  ceiling --triplets F                   noise ceiling of repeated triplets\n" +
-    "  rsa --a F --b F                        RSA over the upper triangle",
+    "  rsa --a F --b F                        RSA over the upper triangle\n" +
+    "  gwot --a F --b F [--eps E,E] [--inits K]  Gromov–Wasserstein alignment of the RDMs",
   flags: {
     profile: {
       type: "string",
@@ -46,8 +48,11 @@ export const spec: TaskSpec = {
       choices: ["auto", "zero-based", "noise-ceiling"],
       description: "triplet file format",
     },
-    a: { type: "string", description: "first file for rsa" },
-    b: { type: "string", description: "second file for rsa" },
+    a: { type: "string", description: "first file for rsa / gwot" },
+    b: { type: "string", description: "second file for rsa / gwot" },
+    eps: { type: "string", description: "gwot: comma-separated ε (default: 5 values, scaled)" },
+    inits: { type: "string", default: "1", description: "gwot: initial plans per ε" },
+    "max-iter": { type: "string", default: "300", description: "gwot: gradient steps per run" },
     similarity: {
       type: "string",
       default: "cosine",
@@ -102,11 +107,25 @@ if (import.meta.main) {
           compare: values.compare as CompareKind,
         },
       );
+    } else if (command === "gwot") {
+      await initBackend({ backend: "auto", log: false });
+      const eps = values.eps ? String(values.eps).split(",").map(Number) : undefined;
+      if (eps?.some((e) => !(e > 0))) throw new UsageError(`--eps: positive numbers`);
+      result = await evaluateGwot(
+        { a: need(values, "a", command), b: need(values, "b", command) },
+        {
+          concepts,
+          ...(eps ? { epsilons: eps } : {}),
+          inits: Number(values.inits),
+          maxIter: Number(values["max-iter"]),
+          seed: Number(values.seed),
+        },
+      );
     } else {
       throw new UsageError(
         `unknown eval command ${
           JSON.stringify(command ?? "")
-        } (expected oddoneout, ceiling or rsa)`,
+        } (expected oddoneout, ceiling, rsa or gwot)`,
       );
     }
     console.log(JSON.stringify(result));

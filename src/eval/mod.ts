@@ -143,3 +143,4 @@ function toSimilarity(m: ConceptMatrix, rows: number[], kind: SimilarityKind): M
   rows.forEach((r, x) => sub.set(data.subarray(r * cols, (r + 1) * cols), x * cols));
   return similarityMatrix({ data: sub, rows: rows.length, cols }, { kind });
 }
+export * from "./gwot.ts";

@@ -167,6 +167,12 @@ export function cosineSimilarity(embedding: Matrix): Matrix {
   return { data: gram(normalizeRows(embedding.data, n, d), n, d), rows: n, cols: n };
 }
 
+/** Cosine dissimilarity RDM 1 − cos(x_i, x_j) between the rows of `embedding` (n×n). */
+export function cosineDissimilarity(embedding: Matrix): Matrix {
+  const sim = cosineSimilarity(embedding);
+  return { data: sim.data.map((v) => 1 - v), rows: sim.rows, cols: sim.cols };
+}
+
 /**
  * Pearson correlation between the rows of `embedding` (n×n, like `np.corrcoef(X)`): cosine
  * similarity of the row-centred rows. Constant rows get similarity 0 with everything (where

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import {
   correlationSimilarity,
+  cosineDissimilarity,
   cosineSimilarity,
   crossProduct,
   dotSimilarity,
@@ -104,4 +105,11 @@ Deno.test("crossProduct: blocked kernel equals naive dot products at every edge 
       }),
     /3 vs 2 columns/,
   );
+});
+
+Deno.test("cosineDissimilarity: 1 − cosine, zero diagonal", () => {
+  const m = cosineDissimilarity({ data: Float64Array.of(1, 0, 0, 2, 1, 1), rows: 3, cols: 2 });
+  const c = Math.SQRT1_2;
+  const want = [0, 1, 1 - c, 1, 0, 1 - c, 1 - c, 1 - c, 0];
+  want.forEach((w, i) => assert.ok(Math.abs(m.data[i] - w) < 1e-15, `${i}: ${m.data[i]} vs ${w}`));
 });

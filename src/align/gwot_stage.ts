@@ -1,0 +1,214 @@
+/**
+ * The `align:gwot` stage: unsupervised GWOT between every model's concept RDM (1 − cosine of
+ * its concept vectors, over the benchmark's concepts) and the human RDM (1 − RSM), with RSA of
+ * the same RDMs as the supervised baseline. Writes `gwot.arrow` (every ε × init run),
+ * `gwot_summary.arrow` (the minimum-GWD solution per model, chance levels, RSA) and the chosen
+ * plans under `gwot/plans/`.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import {
+  boolColumn,
+  float64Column,
+  int32Column,
+  makeTable,
+  stringColumn,
+  vectorColumn,
+  writeTable,
+} from "../io/arrow.ts";
+import { pearson, spearman } from "../metrics/correlation.ts";
+import { cosineDissimilarity, upperTriangle } from "../metrics/similarity.ts";
+import type { Matrix } from "../metrics/types.ts";
+import { initBackend } from "../models/backend.ts";
+import type { Stage, StageContext } from "../pipeline/stage.ts";
+import { embeddingStem, loadBenchInputs, readModelList } from "../eval/benchmark/inputs.ts";
+import type { BenchModel } from "../eval/benchmark/inputs.ts";
+import { benchmarkSpace } from "../eval/benchmark/run.ts";
+import type { ConceptSpace } from "../eval/benchmark/spec.ts";
+import { gwotSweep, type GwotSweepResult } from "./gwot_sweep.ts";
+
+/** Options of the GWOT stage. */
+export interface GwotStageOptions extends Record<string, unknown> {
+  /** ε grid (empty = the default grid scaled to the RDMs). */
+  epsilons: number[];
+  /** Initial plans per ε. */
+  inits: number;
+  /** Gradient-step cap per run. */
+  maxIter: number;
+  /** Models to analyse (empty = every model of models.arrow and SPoSE-49). */
+  models: string[];
+}
+
+/** Defaults of `deno task align:gwot`. */
+export const GWOT_DEFAULTS: GwotStageOptions = { epsilons: [], inits: 3, maxIter: 300, models: [] };
+
+/** 1 − cosine similarity of concept vectors over the space (local order). */
+export function conceptRdm(model: BenchModel, space: ConceptSpace): Matrix {
+  const { dim, vectors, concept } = model.prototypes;
+  const rows = new Float64Array(space.size * dim);
+  concept.forEach((c, r) => {
+    const l = space.local[c];
+    if (l >= 0) rows.set(vectors.subarray(r * dim, (r + 1) * dim), l * dim);
+  });
+  return cosineDissimilarity({ data: rows, rows: space.size, cols: dim });
+}
+
+/** The human RDM (1 − RSM) over the space. */
+export function humanRdm(similarity: Float64Array, space: ConceptSpace): Matrix {
+  const n = Math.round(Math.sqrt(similarity.length)), p = space.size;
+  const data = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) {
+    for (let j = 0; j < p; j++) {
+      data[i * p + j] = 1 - similarity[space.canonical[i] * n + space.canonical[j]];
+    }
+  }
+  return { data, rows: p, cols: p };
+}
+
+function paths(ctx: StageContext) {
+  return {
+    runs: join(ctx.tables, "gwot.arrow"),
+    summary: join(ctx.tables, "gwot_summary.arrow"),
+    plans: join(ctx.tables, "gwot", "plans"),
+  };
+}
+
+/** The `align:gwot` stage. */
+export const gwotStage: Stage<GwotStageOptions> = {
+  name: "align:gwot",
+  modules: [import.meta.url],
+  async inputs(ctx) {
+    const t = ctx.tables;
+    const files = ["concepts.arrow", "human_similarity.arrow", "human_pairs.arrow", "models.arrow"]
+      .map((f) => join(t, f));
+    for (const m of await readModelList(t)) {
+      files.push(
+        join(t, "embeddings", `${embeddingStem(m.model, m.seed, ctx.seed)}.prototypes.arrow`),
+      );
+    }
+    files.push(join(ctx.profile.thingsDir, "spose49/spose_embedding_49d_sorted.txt"));
+    return files;
+  },
+  outputs(ctx) {
+    const p = paths(ctx);
+    return [p.runs, p.summary];
+  },
+  async run(ctx, options) {
+    await initBackend({ backend: "auto", log: false });
+    const wanted = new Set(options.models);
+    const inputs = await loadBenchInputs(ctx.tables, {
+      profile: ctx.profile,
+      seed: ctx.seed,
+      select: (k) => wanted.size === 0 || wanted.has(k.split("|")[0]),
+    });
+    const space = benchmarkSpace(inputs);
+    const human = humanRdm(inputs.human.similarity, space);
+    const categories = Array.from(space.canonical, (c) => inputs.concepts.categories[c]);
+    const results: { model: BenchModel; sweep: GwotSweepResult; rsa: [number, number] }[] = [];
+    for (const model of inputs.models) {
+      const rdm = conceptRdm(model, space);
+      ctx.log(`align:gwot ${model.model}: ${space.size} concepts`);
+      const sweep = gwotSweep(rdm, human, {
+        seed: ctx.seed,
+        categories,
+        inits: options.inits,
+        maxIter: options.maxIter,
+        ...(options.epsilons.length ? { epsilons: options.epsilons } : {}),
+        log: ctx.log,
+      });
+      const a = upperTriangle(rdm), b = upperTriangle(human);
+      results.push({ model, sweep, rsa: [pearson(a, b), spearman(a, b)] });
+    }
+    const meta = {
+      task: "align:gwot",
+      version: ctx.version,
+      seed: ctx.seed,
+      profile: ctx.profile.name,
+      inputs: await ctx.hasher.hashAll(await this.inputs(ctx, options)),
+      options: { ...options },
+      notes: {
+        rdm: "1 − cosine of concept vectors (model); 1 − RSM (human)",
+        concepts: space.size,
+      },
+    };
+    const p = paths(ctx);
+    const runs = results.flatMap(({ model, sweep }) =>
+      sweep.runs.map((r, i) => ({
+        model: model.model,
+        seed: model.seed,
+        selected: i === sweep.best,
+        ...r,
+      }))
+    );
+    await writeTable(
+      p.runs,
+      makeTable({
+        model: stringColumn(runs.map((r) => r.model)),
+        seed: int32Column(runs.map((r) => r.seed)),
+        eps: float64Column(runs.map((r) => r.epsilon)),
+        init: int32Column(runs.map((r) => r.init)),
+        gwd: float64Column(runs.map((r) => r.gwDistance)),
+        top1: float64Column(runs.map((r) => r.top1)),
+        top5: float64Column(runs.map((r) => r.top5)),
+        top10: float64Column(runs.map((r) => r.top10)),
+        category_rate: float64Column(runs.map((r) => r.categoryRate)),
+        iterations: int32Column(runs.map((r) => r.iterations)),
+        converged: boolColumn(runs.map((r) => r.converged)),
+        seconds: float64Column(runs.map((r) => r.seconds)),
+        selected: boolColumn(runs.map((r) => r.selected)),
+      }),
+      meta,
+    );
+    const best = results.map(({ model, sweep, rsa }) => ({
+      model: model.model,
+      seed: model.seed,
+      run: sweep.runs[sweep.best],
+      chance: sweep.chance,
+      rsa,
+    }));
+    await writeTable(
+      p.summary,
+      makeTable({
+        model: stringColumn(best.map((r) => r.model)),
+        seed: int32Column(best.map((r) => r.seed)),
+        eps: float64Column(best.map((r) => r.run.epsilon)),
+        gwd: float64Column(best.map((r) => r.run.gwDistance)),
+        top1: float64Column(best.map((r) => r.run.top1)),
+        top5: float64Column(best.map((r) => r.run.top5)),
+        top10: float64Column(best.map((r) => r.run.top10)),
+        category_rate: float64Column(best.map((r) => r.run.categoryRate)),
+        chance_top1_mean: float64Column(best.map((r) => r.chance.top1Mean)),
+        chance_top1_p95: float64Column(best.map((r) => r.chance.top1P95)),
+        chance_category_mean: float64Column(best.map((r) => r.chance.categoryMean)),
+        chance_category_p95: float64Column(best.map((r) => r.chance.categoryP95)),
+        rsa_pearson: float64Column(best.map((r) => r.rsa[0])),
+        rsa_spearman: float64Column(best.map((r) => r.rsa[1])),
+        n_concepts: int32Column(best.map(() => space.size)),
+      }),
+      meta,
+    );
+    await Deno.mkdir(p.plans, { recursive: true });
+    const ids = Array.from(space.canonical, (c) => inputs.concepts.ids[c]);
+    for (const { model, sweep } of results) {
+      const stem = model.seed == null ? model.model : `${model.model}.seed${model.seed}`;
+      await writeTable(
+        join(p.plans, `${stem}.arrow`),
+        makeTable({
+          uniqueID: stringColumn(ids),
+          plan: vectorColumn(Float32Array.from(sweep.plan), space.size),
+        }),
+        {
+          ...meta,
+          notes: {
+            ...meta.notes,
+            columns:
+              "plan row i: mass sent from model concept i to each human concept, in uniqueID order",
+          },
+        },
+      );
+    }
+    const line = best.map((r) => `${r.model} top-1 ${r.run.top1.toFixed(3)}`).join(", ");
+    return `${results.length} models, ${space.size} concepts: ${line}`;
+  },
+};

@@ -1,0 +1,45 @@
+/**
+ * `deno task align:gwot`: unsupervised Gromov–Wasserstein alignment of every model's concept RDM
+ * with the human RDM (ε sweep × initial plans, minimum-GWD solution, matching rates with chance
+ * levels, RSA alongside) → outputs/tables/gwot.arrow, gwot_summary.arrow, gwot/plans/.
+ */
+import { GWOT_DEFAULTS, gwotStage } from "../src/align/gwot_stage.ts";
+import { intFlag, runTask, type TaskSpec, UsageError } from "../src/pipeline/cli.ts";
+import { runStage } from "../src/pipeline/stage.ts";
+import { contextFromFlags, STAGE_FLAGS } from "../src/pipeline/stage_cli.ts";
+
+/** Command line of the GWOT stage. */
+export const spec: TaskSpec = {
+  name: "align:gwot",
+  summary: "GWOT between every model's concept RDM and the human RDM (needs `deno task all`)",
+  flags: {
+    ...STAGE_FLAGS,
+    eps: { type: "string", description: "comma-separated ε grid (default: 5 values, scaled)" },
+    inits: { type: "string", default: "3", description: "initial plans per ε" },
+    "max-iter": { type: "string", default: "300", description: "gradient steps per run" },
+    models: { type: "string", description: "comma-separated models (default: all + spose49)" },
+  },
+};
+
+if (import.meta.main) {
+  await runTask(spec, async (parsed) => {
+    const epsilons = parsed.values.eps
+      ? String(parsed.values.eps).split(",").map(Number)
+      : GWOT_DEFAULTS.epsilons;
+    if (epsilons.some((e) => !(e > 0))) {
+      throw new UsageError(`--eps: positive numbers, got ${parsed.values.eps}`);
+    }
+    const inits = intFlag(parsed, "inits") ?? GWOT_DEFAULTS.inits;
+    const maxIter = intFlag(parsed, "max-iter") ?? GWOT_DEFAULTS.maxIter;
+    if (inits < 1 || maxIter < 1) throw new UsageError("--inits and --max-iter must be ≥ 1");
+    const models = parsed.values.models ? String(parsed.values.models).split(",") : [];
+    const ctx = await contextFromFlags(parsed);
+    await runStage(gwotStage, ctx, {
+      epsilons,
+      inits,
+      maxIter,
+      models,
+      force: Boolean(parsed.values.force),
+    });
+  });
+}

@@ -1,0 +1,138 @@
+import { strict as assert } from "node:assert";
+import { join } from "node:path";
+import { entropicGromovWasserstein, matchingRate } from "../../src/align/gwot.ts";
+import { entropicGwTf } from "../../src/align/gwot_tf.ts";
+import { categoryMatchingRate, gwotSweep, randomPlan } from "../../src/align/gwot_sweep.ts";
+import { readSposeEmbedding } from "../../src/data/readers/mod.ts";
+import { humanSimilarityFromEmbedding } from "../../src/human/similarity.ts";
+import type { Matrix } from "../../src/metrics/types.ts";
+import { initBackend } from "../../src/models/backend.ts";
+import { REPO_ROOT } from "../../src/pipeline/paths.ts";
+import { createRng } from "../../src/stats/random.ts";
+import { withSeed } from "../_helpers/seed.ts";
+
+await initBackend({ backend: "auto", log: false });
+
+function pointRdm(points: number[][]): Matrix {
+  const n = points.length;
+  const data = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      data[i * n + j] = Math.hypot(...points[i].map((v, k) => v - points[j][k]));
+    }
+  }
+  return { data, rows: n, cols: n };
+}
+
+/** C2[a][b] = C1[π(a)][π(b)]. */
+function relabel(c: Matrix, perm: Int32Array): Matrix {
+  const n = c.rows;
+  const data = new Float64Array(n * n);
+  for (let a = 0; a < n; a++) {
+    for (let b = 0; b < n; b++) data[a * n + b] = c.data[perm[a] * n + perm[b]];
+  }
+  return { data, rows: n, cols: n };
+}
+
+/** Share of objects i whose row argmax is their relabelled position π⁻¹(i). */
+function recovered(plan: Float64Array, perm: Int32Array): number {
+  const n = perm.length;
+  const inverse = new Int32Array(n);
+  perm.forEach((p, a) => (inverse[p] = a));
+  let hits = 0;
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let j = 1; j < n; j++) if (plan[i * n + j] > plan[i * n + best]) best = j;
+    if (best === inverse[i]) hits++;
+  }
+  return hits / n;
+}
+
+Deno.test("entropicGwTf: float32 solver agrees with the float64 (POT-exact) solver", async () => {
+  await withSeed("gwot tf", (rng) => {
+    const n = 40;
+    const pts = Array.from({ length: n }, () => [rng.next(), rng.next(), rng.next()]);
+    const c1 = pointRdm(pts);
+    const c2 = pointRdm(pts.map(([x, y, z]) => [x + 0.02 * rng.next(), y, z]));
+    for (const epsilon of [0.05, 0.01]) {
+      const ref = entropicGromovWasserstein(c1, c2, { epsilon, maxIter: 500 });
+      const got = entropicGwTf(c1, c2, { epsilon, maxIter: 500, sinkhornIter: 1000 });
+      let diff = 0, max = 0, rows = 0;
+      for (let i = 0; i < ref.plan.length; i++) {
+        diff = Math.max(diff, Math.abs(ref.plan[i] - got.plan[i]));
+        max = Math.max(max, ref.plan[i]);
+      }
+      for (let j = 0; j < n; j++) rows += got.plan[j];
+      assert.ok(diff / max < 2e-3, `ε ${epsilon}: plan differs by ${diff / max} (relative)`);
+      assert.ok(Math.abs(got.gwDistance - ref.gwDistance) / ref.gwDistance < 2e-3);
+      assert.ok(Math.abs(rows - 1 / n) < 1e-4 / n * 100, "first row sums to 1/n");
+      assert.equal(
+        matchingRate(got.plan, { n, k: 1 }),
+        matchingRate(ref.plan, { n, k: 1 }),
+        `ε ${epsilon}: same top-1`,
+      );
+    }
+  });
+});
+
+Deno.test("GWOT: the human RDM against a relabelled copy of itself recovers ≥ 99% of the objects", async () => {
+  const things = join(REPO_ROOT, "data/embedded/things");
+  const spose = await readSposeEmbedding(join(things, "spose49/spose_embedding_49d_sorted.txt"), {
+    rows: 1854,
+  });
+  // the human RSM (triplet softmax of SPoSE-49) of 150 concepts spread over the list
+  const n = 150, d = spose.cols;
+  const rows = Array.from({ length: n }, (_, i) => Math.floor(i * 1854 / n));
+  const sub = { data: new Float64Array(n * d), rows: n, cols: d };
+  rows.forEach((r, i) => sub.data.set(spose.data.subarray(r * d, (r + 1) * d), i * d));
+  const rsm = await humanSimilarityFromEmbedding(sub);
+  const human = { data: rsm.map((v) => 1 - v), rows: n, cols: n };
+  const perm = createRng(3).shuffle(Int32Array.from({ length: n }, (_, i) => i));
+  const sweep = gwotSweep(human, relabel(human, perm), {
+    seed: 7,
+    inits: 2,
+    epsilons: [0.002, 0.005],
+    permutations: 200,
+  });
+  const rate = recovered(sweep.plan, perm);
+  assert.ok(rate >= 0.99, `recovered ${rate}`);
+  assert.ok(sweep.chance.top1P95 < 0.05, `chance ${sweep.chance.top1P95}`);
+  assert.equal(sweep.runs.length, 4);
+  assert.ok(sweep.runs[sweep.best].gwDistance <= Math.min(...sweep.runs.map((r) => r.gwDistance)));
+});
+
+Deno.test("categoryMatchingRate and randomPlan: hand case and marginals", () => {
+  // plan sends 0→1, 1→0, 2→2; categories: 0 {a}, 1 {a, b}, 2 {c}, 3 none
+  const plan = Float64Array.of(
+    0,
+    1,
+    0,
+    0,
+    1,
+    0,
+    0,
+    0,
+    0,
+    0,
+    1,
+    0,
+    0,
+    0,
+    0,
+    1,
+  );
+  const categories = [["a"], ["a", "b"], ["c"], []];
+  assert.equal(categoryMatchingRate(plan, { n: 4, categories }), 1);
+  const swapped = Float64Array.of(0, 0, 1, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1);
+  // 0→2 (a vs c: miss), 1→0 (hit), 2→0 (miss); 3 has no category
+  assert.equal(categoryMatchingRate(swapped, { n: 4, categories }), 1 / 3);
+  const t = randomPlan(30, createRng(1));
+  for (let i = 0; i < 30; i++) {
+    let row = 0, col = 0;
+    for (let j = 0; j < 30; j++) {
+      row += t[i * 30 + j];
+      col += t[j * 30 + i];
+    }
+    assert.ok(Math.abs(row - 1 / 30) < 1e-6 && Math.abs(col - 1 / 30) < 1e-9);
+  }
+});
