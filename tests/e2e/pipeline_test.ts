@@ -156,6 +156,29 @@ Deno.test("e2e: deno task all --limit-concepts 40 writes every table, skips on r
     assert.notDeepEqual(other, before[t], `${t} differs for seed 8`);
   }
 
+  // GWOT on the slice: tables with one row per run, a selected run per model
+  const gwot = await runTaskCli("align_gwot", [
+    "--out",
+    out,
+    "--models",
+    "baseline,spose49",
+    "--inits",
+    "2",
+    "--eps",
+    "0.01,0.05",
+    "--max-iter",
+    "50",
+  ]);
+  assert.equal(gwot.code, 0, gwot.stderr);
+  const runs = (await readTable(join(out, "tables/gwot.arrow"))).toArray()
+    .map((r) => r.toJSON() as Record<string, unknown>);
+  assert.equal(runs.length, 2 * 2 * 2);
+  assert.equal(runs.filter((r) => r.selected).length, 2);
+  const summary = await readTable(join(out, "tables/gwot_summary.arrow"));
+  assert.deepEqual(summary.getChild("model")!.toArray(), ["baseline", "spose49"]);
+  const plan = await readTable(join(out, "tables/gwot/plans/baseline.seed7.arrow"));
+  assert.equal(plan.numRows, summary.getChild("n_concepts")!.get(0));
+
   // a changed option reruns the stage
   const changed = await runTaskCli("data", ["--limit-concepts", "30", "--out", out]);
   assert.equal(changed.code, 0, changed.stderr);

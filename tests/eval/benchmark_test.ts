@@ -1,5 +1,9 @@
 import { strict as assert } from "node:assert";
-import { compareModels, comparisonPairs } from "../../src/eval/benchmark/comparisons.ts";
+import {
+  compareModels,
+  comparisonPairs,
+  seedComparisons,
+} from "../../src/eval/benchmark/comparisons.ts";
 import type { BenchInputs, BenchModel } from "../../src/eval/benchmark/inputs.ts";
 import { metricKey, runBenchmark } from "../../src/eval/benchmark/run.ts";
 import { kendallTauA } from "../../src/metrics/correlation.ts";
@@ -300,4 +304,43 @@ out(s / (n * (n - 1) / 2))`,
     );
     assert.ok(Math.abs(kendallTauA(x, y) - want) < 1e-12);
   });
+});
+
+Deno.test("comparisons over ≥ 3 training seeds: mean delta, interval over seeds, exact sign-flip p", () => {
+  const detail = (model: string, seed: number, value: number) => ({
+    model,
+    seed,
+    concepts: 10,
+    resamples: new Map(),
+    perConcept: new Map(),
+    values: new Map([[metricKey("top1", "test"), value]]),
+    retrieval: [],
+    margins: [],
+    targets: [],
+  });
+  const details = [7, 8, 9].flatMap((s, i) => [
+    detail("variant", s, 0.6 + 0.01 * i + 0.02),
+    detail("control", s, 0.6 + 0.01 * i),
+  ]);
+  const rows = seedComparisons(details, [{
+    a: "variant",
+    b: "control",
+    relation: "variant_vs_control",
+  }], {
+    seed: 1,
+  });
+  assert.equal(rows.length, 1);
+  const r = rows[0];
+  assert.equal(r.seed, null);
+  assert.equal(r.n_units, 3);
+  assert.ok(Math.abs(r.delta - 0.02) < 1e-12);
+  assert.ok(Math.abs(r.ci_low - 0.02) < 1e-12 && Math.abs(r.ci_high - 0.02) < 1e-12);
+  assert.equal(r.p, 0.25, "2 of the 8 sign patterns are as extreme");
+  // two seeds are not enough
+  assert.equal(
+    seedComparisons(details.slice(0, 4), [{ a: "variant", b: "control", relation: "x" }], {
+      seed: 1,
+    }).length,
+    0,
+  );
 });

@@ -69,3 +69,29 @@ Deno.test("eval: .npy and .txt embeddings agree; rsa of a file with itself is 1;
   assert.match(help.stdout, /oddoneout/);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("eval gwot: SPoSE-49 vs VICE on all 1,854 concepts matches far above chance", async () => {
+  const vice = SPOSE.replace(
+    "spose49/spose_embedding_49d_sorted.txt",
+    "vice/vice_things_final_embedding.npy",
+  );
+  const r = await runTaskCli("eval", [
+    "gwot",
+    "--a",
+    SPOSE,
+    "--b",
+    vice,
+    "--eps",
+    "0.005",
+    "--max-iter",
+    "30",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.n, 1854);
+  // chance is 1/1854 ≈ 0.0005; 30 steps already match most concepts
+  assert.ok(out.best.top1 > 0.5, `top-1 ${out.best.top1}`);
+  assert.ok(out.chance_top1_p95 < 0.005);
+  assert.ok(out.rsa_pearson > 0.9);
+  assert.ok(out.seconds > 0);
+});

@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { percentileSorted } from "../../stats/bootstrap.ts";
+import { pairedBootstrap, percentileSorted } from "../../stats/bootstrap.ts";
 import { holm } from "../../stats/multiple.ts";
 import { pairedPermutationTest } from "../../stats/permutation.ts";
 import { metricKey, type ModelDetail } from "./run.ts";
@@ -166,7 +166,65 @@ export function compareModels(
       }
     }
   }
+  rows.push(...seedComparisons(details, pairs, { ...options, alpha }));
   const adjusted = holm(rows.map((r) => r.p));
   rows.forEach((r, i) => (r.p_adj = adjusted[i]));
+  return rows;
+}
+
+/**
+ * Comparisons over training seeds, for pairs whose models both have at least 3 seeds: the mean of
+ * the per-seed full-sample deltas, a percentile bootstrap interval over seeds, and an exact
+ * sign-flip permutation test over seeds (seed column null).
+ */
+export function seedComparisons(
+  details: readonly ModelDetail[],
+  pairs: readonly ModelPair[],
+  options: CompareOptions,
+): ComparisonRow[] {
+  const alpha = options.alpha ?? 0.05;
+  const rows: ComparisonRow[] = [];
+  for (const pair of pairs) {
+    const a = new Map(details.filter((d) => d.model === pair.a).map((d) => [d.seed, d]));
+    const b = new Map(details.filter((d) => d.model === pair.b).map((d) => [d.seed, d]));
+    const seeds = [...a.keys()].filter((s) => s != null && b.has(s));
+    if (seeds.length < 3) continue;
+    for (const [metric, subset] of COMPARED_METRICS) {
+      const key = metricKey(metric, subset);
+      const va = seeds.map((s) => a.get(s)!.values.get(key));
+      const vb = seeds.map((s) => b.get(s)!.values.get(key));
+      if (va.some((v) => v === undefined) || vb.some((v) => v === undefined)) continue;
+      const xa = Float64Array.from(va as number[]), xb = Float64Array.from(vb as number[]);
+      const deltas = xa.map((v, i) => v - xb[i]);
+      const boot = pairedBootstrap(
+        (idx) => idx.reduce((sum, i) => sum + deltas[i], 0) / idx.length,
+        { nUnits: seeds.length, seed: options.seed, resamples: 2000, alpha },
+      );
+      const test = pairedPermutationTest(xa, xb, {
+        seed: options.seed,
+        permutations: options.permutations ?? 10000,
+      });
+      const mean = (x: Float64Array) => x.reduce((sum, v) => sum + v, 0) / x.length;
+      rows.push({
+        model_a: pair.a,
+        model_b: pair.b,
+        relation: pair.relation,
+        seed: null,
+        metric,
+        subset,
+        value_a: mean(xa),
+        value_b: mean(xb),
+        delta: boot.estimate,
+        ci_low: boot.ci[0],
+        ci_high: boot.ci[1],
+        p: test.pValue,
+        p_adj: NaN,
+        n_units: seeds.length,
+        test: `over ${seeds.length} training seeds: bootstrap interval, ${
+          test.exact ? "exact " : ""
+        }sign-flip permutation`,
+      });
+    }
+  }
   return rows;
 }
