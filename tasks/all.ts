@@ -1,4 +1,5 @@
 /** `deno task all`: every stage in order; stages whose inputs did not change are skipped. */
+import { GLOCAL_DEFAULTS, glocalStage } from "../src/align/glocal_stage.ts";
 import { dataStage } from "../src/data/stage.ts";
 import { BENCH_DEFAULTS, benchStage } from "../src/eval/benchmark/stage.ts";
 import { HUMAN_DEFAULTS, humanStage } from "../src/human/stage.ts";
@@ -15,8 +16,8 @@ import { defaultBackbone, trainStage } from "../src/train/stage.ts";
 export const spec: TaskSpec = {
   name: "all",
   summary:
-    "Run the pipeline: data → human → train (baseline + 6 variants) → embed → bench (later: " +
-    "align, figures, site). Stages whose inputs, options and code are unchanged are skipped; " +
+    "Run the pipeline: data → human → train (baseline + 6 variants) → embed → align:glocal → " +
+    "bench (align:gwot runs separately; later: figures, site). Stages whose inputs, options and code are unchanged are skipped; " +
     "--force reruns them.",
   flags: {
     ...STAGE_FLAGS,
@@ -62,6 +63,7 @@ if (import.meta.main) {
       }
     }
     await run(embedStage, { backbone, seeds, models: [...MODEL_NAMES], backend, skipBadImages });
+    await run(glocalStage, { ...GLOCAL_DEFAULTS });
     await run(benchStage, { ...BENCH_DEFAULTS });
     const skipped = results.filter(([, r]) => r.status === "skipped").length;
     console.error(

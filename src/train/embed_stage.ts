@@ -13,12 +13,12 @@ import {
   readTable,
   stringColumn,
   tableMetadata,
-  vectorColumn,
   writeTable,
 } from "../io/arrow.ts";
 import type { Stage, StageContext } from "../pipeline/stage.ts";
 import { loadTrainConfig } from "./config.ts";
-import { loadTrainData, type TrainData } from "./dataset.ts";
+import { writeEmbeddingTables } from "./embedding_tables.ts";
+import { loadTrainData } from "./dataset.ts";
 import { buildNetwork } from "./network.ts";
 import {
   checkpointDir,
@@ -49,34 +49,6 @@ export function embeddingPath(ctx: StageContext, model: string, seed: number): s
 /** Path of a model's concept-prototype table. */
 export function prototypePath(ctx: StageContext, model: string, seed: number): string {
   return join(ctx.tables, "embeddings", `${model}${seedSuffix(ctx, seed)}.prototypes.arrow`);
-}
-
-function l2(rows: Float32Array, dim: number): Float32Array {
-  const out = new Float32Array(rows.length);
-  for (let i = 0; i < rows.length / dim; i++) {
-    let s = 0;
-    for (let d = 0; d < dim; d++) s += rows[i * dim + d] ** 2;
-    const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
-    for (let d = 0; d < dim; d++) out[i * dim + d] = rows[i * dim + d] * inv;
-  }
-  return out;
-}
-
-function prototypes(features: Float32Array, dim: number, data: TrainData) {
-  const n = data.conceptIds.length;
-  const sums = new Float64Array(n * dim);
-  const counts = new Int32Array(n);
-  for (const r of data.rows.train) {
-    const c = data.imageConcept[r];
-    counts[c]++;
-    for (let d = 0; d < dim; d++) sums[c * dim + d] += features[r * dim + d];
-  }
-  const concepts = [...counts.keys()].filter((c) => counts[c] > 0);
-  const vec = new Float32Array(concepts.length * dim);
-  concepts.forEach((c, k) => {
-    for (let d = 0; d < dim; d++) vec[k * dim + d] = sums[c * dim + d] / counts[c];
-  });
-  return { concepts, counts: concepts.map((c) => counts[c]), vec };
 }
 
 /** The embed stage. */
@@ -132,7 +104,6 @@ export const embedStage: Stage<EmbedOptions> = {
         }
         const features = topFeatures(net, trunk, all);
         const dim = features.length / all.length;
-        const normed = l2(features, dim);
         const meta = {
           task: "embed",
           version: ctx.version,
@@ -141,31 +112,20 @@ export const embedStage: Stage<EmbedOptions> = {
           inputs,
           options: { model, backbone: options.backbone, backend: options.backend },
         };
-        await writeTable(
-          embeddingPath(ctx, model, seed),
-          makeTable({
-            image_id: stringColumn(data.imageIds),
-            uniqueID: stringColumn(Array.from(data.imageConcept, (c) => data.conceptIds[c])),
-            split: stringColumn(data.imageSplit),
-            vector: vectorColumn(features, dim),
-            vector_l2: vectorColumn(normed, dim),
-          }),
-          meta,
-        );
-        const p = prototypes(features, dim, data);
-        await writeTable(
-          prototypePath(ctx, model, seed),
-          makeTable({
-            uniqueID: stringColumn(p.concepts.map((c) => data.conceptIds[c])),
-            index: int32Column(p.concepts),
-            n_images: int32Column(p.counts),
-            vector: vectorColumn(p.vec, dim),
-            vector_l2: vectorColumn(l2(p.vec, dim), dim),
-          }),
+        await writeEmbeddingTables(
           {
-            ...meta,
-            notes: { prototypes: "mean of the train-split image embeddings of each concept" },
+            embeddings: embeddingPath(ctx, model, seed),
+            prototypes: prototypePath(ctx, model, seed),
           },
+          {
+            imageIds: data.imageIds,
+            concept: data.imageConcept,
+            conceptIds: data.conceptIds,
+            split: data.imageSplit,
+            features,
+            dim,
+          },
+          meta,
         );
         const s = (notes.summary ?? {}) as Record<string, number>;
         const config = model === "imagenet" ? undefined : await loadTrainConfig(model);

@@ -35,7 +35,7 @@ async function tableBytes(dir: string): Promise<Record<string, Uint8Array>> {
   return out;
 }
 
-const STAGES = 11; // data, human, 7 × train, embed, bench
+const STAGES = 12; // data, human, 7 × train, embed, align:glocal, bench
 
 Deno.test("e2e: deno task all --limit-concepts 40 writes every table, skips on rerun, is deterministic", async () => {
   const out = await Deno.makeTempDir({ prefix: "ht-e2e-" });
@@ -91,7 +91,9 @@ Deno.test("e2e: deno task all --limit-concepts 40 writes every table, skips on r
   const bench = (await readTable(join(out, "tables/benchmark.arrow"))).toArray()
     .map((r) => r.toJSON() as Record<string, unknown>);
   const benchModels = new Set(bench.map((r) => r.model));
-  for (const m of ["imagenet", ...MODEL_NAMES, "spose49"]) assert.ok(benchModels.has(m), m);
+  for (const m of ["imagenet", ...MODEL_NAMES, "glocal", "spose49"]) {
+    assert.ok(benchModels.has(m), m);
+  }
   const spose = bench.find((r) =>
     r.model === "spose49" && r.metric === "oddoneout_accuracy" && r.subset === "all_concepts"
   )!;

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import {
+  bootstrapPValue,
   compareModels,
   comparisonPairs,
   seedComparisons,
@@ -343,4 +344,14 @@ Deno.test("comparisons over ≥ 3 training seeds: mean delta, interval over seed
     }).length,
     0,
   );
+});
+
+Deno.test("bootstrapPValue: Wald test with the bootstrap SE", () => {
+  // resampled deltas with mean 2 and sample SD 1: p = 2·(1 − Φ(2)) = 0.0455
+  const deltas = Float64Array.of(1, 3, 1, 3, 2, 2, 1, 3).map((v) => v);
+  const sd = Math.sqrt([1, 3, 1, 3, 2, 2, 1, 3].reduce((s, v) => s + (v - 2) ** 2, 0) / 7);
+  const p = bootstrapPValue(2 * sd, deltas);
+  assert.ok(Math.abs(p - 0.04550026389635842) < 1e-9, `${p}`);
+  assert.equal(bootstrapPValue(0, new Float64Array(5)), 1);
+  assert.equal(bootstrapPValue(0.1, new Float64Array(5)), 0);
 });

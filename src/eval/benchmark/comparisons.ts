@@ -9,12 +9,11 @@
  * the per-concept differences are independent under the null and a sign-flip permutation test
  * over concepts is exact; metrics over pairs or triplets share items between concepts, so
  * flipping concepts independently would be anti-conservative, and their p-value comes from the
- * same paired bootstrap as the interval (two-sided, (1 + #{Δ* on the far side of 0}) / (B + 1),
- * doubled).
+ * same paired bootstrap as the interval ({@link bootstrapPValue}).
  *
  * @module
  */
-import { pairedBootstrap, percentileSorted } from "../../stats/bootstrap.ts";
+import { normalCdf, pairedBootstrap, percentileSorted } from "../../stats/bootstrap.ts";
 import { holm } from "../../stats/multiple.ts";
 import { pairedPermutationTest } from "../../stats/permutation.ts";
 import { metricKey, type ModelDetail } from "./run.ts";
@@ -33,15 +32,22 @@ export const COMPARED_METRICS: readonly (readonly [string, string])[] = [
   ["category_comembership_auc", "concept_pairs"],
 ];
 
-/** Two-sided bootstrap p-value of "delta = 0" from sorted resampled deltas. */
-export function bootstrapPValue(sortedDeltas: Float64Array): number {
-  const b = sortedDeltas.length;
-  let below = 0, above = 0;
-  for (const d of sortedDeltas) {
-    if (d <= 0) below++;
-    if (d >= 0) above++;
-  }
-  return Math.min(1, 2 * (Math.min(below, above) + 1) / (b + 1));
+/**
+ * Two-sided p-value of "delta = 0" from the paired bootstrap: a Wald test with the bootstrap
+ * standard error, 2·(1 − Φ(|Δ| / SE*)). Unlike counting resamples on the far side of 0 it is not
+ * floored at 2/(B + 1), which Holm's correction over a large table would inflate into
+ * non-significance for effects whose interval is far from 0. 1 when SE* is 0 and Δ = 0.
+ */
+export function bootstrapPValue(delta: number, resampledDeltas: Float64Array): number {
+  const n = resampledDeltas.length;
+  let mean = 0;
+  for (const d of resampledDeltas) mean += d;
+  mean /= n;
+  let ss = 0;
+  for (const d of resampledDeltas) ss += (d - mean) ** 2;
+  const se = Math.sqrt(ss / (n - 1));
+  if (!(se > 0)) return delta === 0 ? 1 : 0;
+  return Math.min(1, 2 * (1 - normalCdf(Math.abs(delta) / se)));
 }
 
 /** One row of comparisons.arrow. */
@@ -141,9 +147,9 @@ export function compareModels(
           units = keep.length;
           test = "sign-flip permutation over concepts";
         } else {
-          p = bootstrapPValue(diff);
+          p = bootstrapPValue(da.values.get(key)! - db.values.get(key)!, diff);
           units = da.concepts;
-          test = "paired bootstrap over concepts (items shared between concepts)";
+          test = "paired bootstrap over concepts, Wald with bootstrap SE (items shared)";
         }
         const va = da.values.get(key)!, vb = db.values.get(key)!;
         rows.push({

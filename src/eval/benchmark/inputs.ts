@@ -211,17 +211,36 @@ export function modelKey(model: { model: string; seed: number | null }): string 
   return `${model.model}|${model.seed}`;
 }
 
-/** The image models listed in models.arrow, each seed a row. */
+/** Whether a file exists. */
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The image models listed in models.arrow (and aligned.arrow, when present), each seed a row. */
 export async function readModelList(
   tables: string,
 ): Promise<{ model: string; seed: number; headTop1: number | null; controlOf: string | null }[]> {
   const t = await readTable(join(tables, "models.arrow"), { require: ["model", "seed"] });
-  return t.toArray().map((r) => ({
+  const list = t.toArray().map((r) => ({
     model: String(r.model),
     seed: Number(r.seed),
     headTop1: r.test_top1 == null ? null : Number(r.test_top1),
     controlOf: r.control_of == null ? null : String(r.control_of),
   }));
+  // models registered by the alignment stages (gLocal…), when they ran
+  const aligned = join(tables, "aligned.arrow");
+  if (await exists(aligned)) {
+    const a = await readTable(aligned, { require: ["model", "seed"] });
+    for (const r of a.toArray()) {
+      list.push({ model: String(r.model), seed: Number(r.seed), headTop1: null, controlOf: null });
+    }
+  }
+  return list;
 }
 
 /** Read one image model's embeddings and prototypes. */

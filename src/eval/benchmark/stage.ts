@@ -58,6 +58,10 @@ export const benchStage: Stage<BenchOptions> = {
       "triplets.arrow",
       "models.arrow",
     ].map((f) => join(t, f));
+    try {
+      await Deno.stat(join(t, "aligned.arrow"));
+      files.push(join(t, "aligned.arrow"));
+    } catch { /* no aligned models */ }
     for (const m of await readModelList(t)) {
       const stem = embeddingStem(m.model, m.seed, ctx.seed);
       files.push(
