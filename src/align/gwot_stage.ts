@@ -25,7 +25,7 @@ import type { Stage, StageContext } from "../pipeline/stage.ts";
 import { embeddingStem, loadBenchInputs, readModelList } from "../eval/benchmark/inputs.ts";
 import type { BenchModel } from "../eval/benchmark/inputs.ts";
 import { benchmarkSpace } from "../eval/benchmark/run.ts";
-import type { ConceptSpace } from "../eval/benchmark/spec.ts";
+import { type ConceptSpace, spaceVectors } from "../eval/benchmark/spec.ts";
 import { gwotSweep, type GwotSweepResult } from "./gwot_sweep.ts";
 
 /** Options of the GWOT stage. */
@@ -45,13 +45,8 @@ export const GWOT_DEFAULTS: GwotStageOptions = { epsilons: [], inits: 3, maxIter
 
 /** 1 − cosine similarity of concept vectors over the space (local order). */
 export function conceptRdm(model: BenchModel, space: ConceptSpace): Matrix {
-  const { dim, vectors, concept } = model.prototypes;
-  const rows = new Float64Array(space.size * dim);
-  concept.forEach((c, r) => {
-    const l = space.local[c];
-    if (l >= 0) rows.set(vectors.subarray(r * dim, (r + 1) * dim), l * dim);
-  });
-  return cosineDissimilarity({ data: rows, rows: space.size, cols: dim });
+  const rows = spaceVectors(model.prototypes, { space, model: model.model });
+  return cosineDissimilarity({ data: rows, rows: space.size, cols: model.prototypes.dim });
 }
 
 /** The human RDM (1 − RSM) over the space. */

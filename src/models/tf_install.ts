@@ -21,6 +21,7 @@
 import { createRequire } from "node:module";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { exists } from "../io/files.ts";
 import { extractZip } from "../io/zip.ts";
 
 /** Repository root (two levels above this file). */
@@ -134,15 +135,6 @@ export function tfCacheDir(): string {
   if (explicit) return resolve(explicit);
   const base = env("XDG_CACHE_HOME") ?? join(env("HOME") ?? Deno.cwd(), ".cache");
   return join(base, "human-things", "tfjs-node");
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Output of a subprocess. */

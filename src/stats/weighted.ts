@@ -54,24 +54,9 @@ export function weightedCosine(x: Values, y: Values, w: Values): number {
 }
 
 /**
- * Weighted ROC AUC: Σ_{p,n} w_p w_n ([s_p > s_n] + ½[s_p = s_n]) / (Σ w_p · Σ w_n) over
- * positive–negative pairs, in O(n log n) given `order`, the ascending sort order of `scores`
- * (pass it to reuse one sort across resamples). See {@link weightedAucSorted} for data already
- * in ascending score order.
+ * Weighted ROC AUC of items sorted by ascending score, in one sequential pass:
+ * Σ_{p,n} w_p w_n ([s_p > s_n] + ½[s_p = s_n]) / (Σ w_p · Σ w_n) over positive–negative pairs.
  */
-export function weightedAuc(
-  scores: Values,
-  labels: ArrayLike<number | boolean>,
-  options: { weights: Values; order: ArrayLike<number> },
-): number {
-  const { weights, order } = options;
-  const s = Float64Array.from(order, (i) => scores[i]);
-  const l = Uint8Array.from(order, (i) => (labels[i] ? 1 : 0));
-  const w = Float64Array.from(order, (i) => weights[i]);
-  return weightedAucSorted(s, l, w);
-}
-
-/** {@link weightedAuc} of items already sorted by ascending score (one sequential pass). */
 export function weightedAucSorted(
   sorted: Values,
   labels: ArrayLike<number | boolean>,

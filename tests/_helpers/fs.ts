@@ -1,14 +1,6 @@
 /** Small file-system helpers for tests. */
 
-/** True when `path` exists. */
-export async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { exists } from "../../src/io/files.ts";
 
 /**
  * The smallest JPEG header the image-size reader accepts: SOI, an empty APP0 and a baseline

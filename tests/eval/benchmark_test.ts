@@ -11,7 +11,7 @@ import { kendallTauA } from "../../src/metrics/correlation.ts";
 import { rocAuc } from "../../src/metrics/auc.ts";
 import { pearson } from "../../src/metrics/correlation.ts";
 import { createRng, type Rng } from "../../src/stats/random.ts";
-import { weightedAuc, weightedPearson } from "../../src/stats/weighted.ts";
+import { weightedAucSorted, weightedPearson } from "../../src/stats/weighted.ts";
 import { argsort } from "../../src/metrics/rank.ts";
 import { runPython } from "../_helpers/python.ts";
 import { withSeed } from "../_helpers/seed.ts";
@@ -278,7 +278,12 @@ Deno.test("weighted statistics: integer weights equal the replicated data; AUC v
       for (let k = 0; k < w[i]; k++) rx.push(x[i]), ry.push(y[i]), rl.push(labels[i]);
     }
     assert.ok(Math.abs(weightedPearson(x, y, w) - pearson(rx, ry)) < 1e-12);
-    const auc = weightedAuc(x, labels, { weights: w, order: argsort(x) });
+    const order = argsort(x);
+    const auc = weightedAucSorted(
+      Float64Array.from(order, (i) => x[i]),
+      Uint8Array.from(order, (i) => labels[i]),
+      Float64Array.from(order, (i) => w[i]),
+    );
     assert.ok(Math.abs(auc - rocAuc(rx, rl)) < 1e-12);
     const want = await runPython<number>(
       `from sklearn.metrics import roc_auc_score

@@ -16,6 +16,7 @@
 import { normalCdf, pairedBootstrap, percentileSorted } from "../../stats/bootstrap.ts";
 import { holm } from "../../stats/multiple.ts";
 import { pairedPermutationTest } from "../../stats/permutation.ts";
+import { modelKey } from "./inputs.ts";
 import { metricKey, type ModelDetail } from "./run.ts";
 
 /** The metrics compared (metric, subset), when the benchmark computed them. */
@@ -121,11 +122,12 @@ export function compareModels(
   const alpha = options.alpha ?? 0.05;
   const rows: ComparisonRow[] = [];
   const bySeed = new Map<string, ModelDetail>();
-  for (const d of details) bySeed.set(`${d.model}|${d.seed}`, d);
+  for (const d of details) bySeed.set(modelKey(d), d);
   const seeds = [...new Set(details.map((d) => d.seed).filter((s) => s != null))];
   for (const seed of seeds) {
     for (const pair of pairs) {
-      const da = bySeed.get(`${pair.a}|${seed}`), db = bySeed.get(`${pair.b}|${seed}`);
+      const da = bySeed.get(modelKey({ model: pair.a, seed }));
+      const db = bySeed.get(modelKey({ model: pair.b, seed }));
       if (!da || !db) continue;
       for (const [metric, subset] of COMPARED_METRICS) {
         const key = metricKey(metric, subset);

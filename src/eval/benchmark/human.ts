@@ -9,9 +9,16 @@
 import type { TrainingTriplets } from "../../human/triplets.ts";
 import { kendallTauA } from "../../metrics/correlation.ts";
 import { oddOneOutAccuracy } from "../../metrics/oddoneout.ts";
+import { gramInto } from "../../metrics/similarity.ts";
 import { weightedCosine, weightedMean, weightedPearson } from "../../stats/weighted.ts";
 import type { BenchHuman, BenchModel } from "./inputs.ts";
-import { type ConceptSpace, type MetricSpec, pairWeights, rankCorrelation } from "./spec.ts";
+import {
+  type ConceptSpace,
+  type MetricSpec,
+  pairWeights,
+  rankCorrelation,
+  spaceVectors,
+} from "./spec.ts";
 
 /**
  * Concept × concept similarity of a model over the space (local order): cosine for image
@@ -19,29 +26,9 @@ import { type ConceptSpace, type MetricSpec, pairWeights, rankCorrelation } from
  * lacks a concept of the space.
  */
 export function conceptSimilarity(model: BenchModel, space: ConceptSpace): Float64Array {
-  const { dim, vectors, concept } = model.prototypes;
-  const row = new Int32Array(space.size).fill(-1);
-  concept.forEach((c, r) => {
-    if (space.local[c] >= 0) row[space.local[c]] = r;
-  });
-  const missing = row.indexOf(-1);
-  if (missing >= 0) {
-    throw new RangeError(
-      `${model.model}: no vector for concept ${space.canonical[missing]} of the benchmark`,
-    );
-  }
-  const p = space.size;
-  const out = new Float64Array(p * p);
-  for (let i = 0; i < p; i++) {
-    const oi = row[i] * dim;
-    for (let j = i; j < p; j++) {
-      const oj = row[j] * dim;
-      let s = 0;
-      for (let k = 0; k < dim; k++) s += vectors[oi + k] * vectors[oj + k];
-      out[i * p + j] = s;
-      out[j * p + i] = s;
-    }
-  }
+  const x = spaceVectors(model.prototypes, { space, model: model.model });
+  const out = new Float64Array(space.size * space.size);
+  gramInto(x, out, { n: space.size, d: model.prototypes.dim });
   return out;
 }
 

@@ -8,7 +8,7 @@
 import { crossProduct, gramInto } from "../../metrics/similarity.ts";
 import { weightedMean } from "../../stats/weighted.ts";
 import type { BenchModel } from "./inputs.ts";
-import { type ConceptSpace, meanByConcept, type MetricSpec } from "./spec.ts";
+import { type ConceptSpace, meanByConcept, type MetricSpec, spaceVectors } from "./spec.ts";
 
 /** Largest k of the retrieval curve. */
 export const RETRIEVAL_K = 10;
@@ -73,22 +73,19 @@ export function classificationMetrics(
   const rows = imageRows(model, options.split, space);
   if (rows.length === 0) return [];
   const dim = model.images.dim;
-  const protoRows: number[] = [];
-  const protoLocal = new Int32Array(space.size).fill(-1);
-  model.prototypes.concept.forEach((c, r) => {
-    if (space.local[c] >= 0) {
-      protoLocal[space.local[c]] = protoRows.length;
-      protoRows.push(r);
-    }
-  });
+  // prototypes in local order: column j of the products is local concept j
   const sims = crossProduct(
     { data: takeRows(model.images.vectors, rows, dim), rows: rows.length, cols: dim },
-    { data: takeRows(model.prototypes.vectors, protoRows, dim), rows: protoRows.length, cols: dim },
+    {
+      data: spaceVectors(model.prototypes, { space, model: model.model }),
+      rows: space.size,
+      cols: dim,
+    },
   );
   const owner = Int32Array.from(rows, (r) => space.local[model.images!.concept[r]]);
   const higher = Int32Array.from(rows, (_, i) => {
     const row = sims.data.subarray(i * sims.cols, (i + 1) * sims.cols);
-    const truth = row[protoLocal[owner[i]]];
+    const truth = row[owner[i]];
     let count = 0;
     for (let j = 0; j < row.length; j++) if (row[j] > truth) count++;
     return count;

@@ -12,6 +12,7 @@ import { readConceptIndex, readTriplets } from "../../data/readers/mod.ts";
 import { deriveTrainingTriplets, type TrainingTriplets } from "../../human/triplets.ts";
 import { readTable, vectorColumnToFlat } from "../../io/arrow.ts";
 import { InputError } from "../../io/errors.ts";
+import { exists } from "../../io/files.ts";
 import { noiseCeiling } from "../../metrics/ceiling.ts";
 import type { Triplets } from "../../metrics/types.ts";
 import type { Profile } from "../../pipeline/profile.ts";
@@ -107,10 +108,9 @@ export function embeddingStem(model: string, seed: number, primarySeed: number):
  */
 export async function prototypeConcepts(
   tables: string,
-  options: { primarySeed: number },
+  options: { primarySeed: number; conceptIds: readonly string[] },
 ): Promise<number[] | undefined> {
-  const concepts = await readConcepts(tables);
-  const index = new Map(concepts.ids.map((id, i) => [id, i]));
+  const index = new Map(options.conceptIds.map((id, i) => [id, i]));
   let common: Set<number> | undefined;
   for (const m of await readModelList(tables)) {
     const stem = embeddingStem(m.model, m.seed, options.primarySeed);
@@ -209,16 +209,6 @@ export interface LoadBenchOptions {
 /** Key of a model in a benchmark run: `model|seed`. */
 export function modelKey(model: { model: string; seed: number | null }): string {
   return `${model.model}|${model.seed}`;
-}
-
-/** Whether a file exists. */
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The image models listed in models.arrow (and aligned.arrow, when present), each seed a row. */

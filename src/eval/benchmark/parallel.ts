@@ -76,7 +76,10 @@ export async function runBenchmarkParallel(
   const list = (await readModelList(tables)).map(modelKey);
   list.push(modelKey({ model: "spose49", seed: null }));
   const concepts = await readConcepts(tables);
-  const common = await prototypeConcepts(tables, { primarySeed: options.seed });
+  const common = await prototypeConcepts(tables, {
+    primarySeed: options.seed,
+    conceptIds: concepts.ids,
+  });
   const space = common
     ? conceptSpace(common, concepts.ids.length)
     : benchmarkSpace(await loadBenchInputs(tables, { ...options, select: () => false }));

@@ -47,6 +47,33 @@ export interface ConceptSpace {
   size: number;
 }
 
+/**
+ * A model's concept vectors gathered into the space's local order (size × dim). Throws when the
+ * model has no vector for a concept of the space.
+ */
+export function spaceVectors(
+  prototypes: { concept: Int32Array; vectors: Float64Array; dim: number },
+  options: { space: ConceptSpace; model: string },
+): Float64Array {
+  const { dim, vectors, concept } = prototypes;
+  const { space } = options;
+  const out = new Float64Array(space.size * dim);
+  const seen = new Uint8Array(space.size);
+  concept.forEach((c, r) => {
+    const l = space.local[c];
+    if (l < 0) return;
+    out.set(vectors.subarray(r * dim, (r + 1) * dim), l * dim);
+    seen[l] = 1;
+  });
+  const missing = seen.indexOf(0);
+  if (missing >= 0) {
+    throw new RangeError(
+      `${options.model}: no vector for concept ${space.canonical[missing]} of the benchmark`,
+    );
+  }
+  return out;
+}
+
 /** Build a concept space from canonical indices (kept in ascending order). */
 export function conceptSpace(canonical: Iterable<number>, nCanonical: number): ConceptSpace {
   const sorted = Int32Array.from(new Set(canonical)).sort();

@@ -7,6 +7,7 @@
  */
 import { join } from "node:path";
 import { float64Column, int32Column, makeTable, stringColumn, writeTable } from "../../io/arrow.ts";
+import { exists } from "../../io/files.ts";
 import type { Stage, StageContext } from "../../pipeline/stage.ts";
 import { compareModels, comparisonPairs } from "./comparisons.ts";
 import { embeddingStem, loadBenchInputs, readModelList } from "./inputs.ts";
@@ -58,10 +59,7 @@ export const benchStage: Stage<BenchOptions> = {
       "triplets.arrow",
       "models.arrow",
     ].map((f) => join(t, f));
-    try {
-      await Deno.stat(join(t, "aligned.arrow"));
-      files.push(join(t, "aligned.arrow"));
-    } catch { /* no aligned models */ }
+    if (await exists(join(t, "aligned.arrow"))) files.push(join(t, "aligned.arrow"));
     for (const m of await readModelList(t)) {
       const stem = embeddingStem(m.model, m.seed, ctx.seed);
       files.push(

@@ -16,7 +16,13 @@ import { crossValidatedRidge, type CrossValidatedRidgeResult } from "../../metri
 import { argsort } from "../../metrics/rank.ts";
 import { weightedAucSorted } from "../../stats/weighted.ts";
 import type { BenchConcepts, BenchModel } from "./inputs.ts";
-import { type ConceptSpace, type MetricSpec, pairWeights, rankCorrelation } from "./spec.ts";
+import {
+  type ConceptSpace,
+  type MetricSpec,
+  pairWeights,
+  rankCorrelation,
+  spaceVectors,
+} from "./spec.ts";
 
 /** Minimum positives and negatives (concepts) for a category to be scored. */
 export const MIN_CATEGORY_CONCEPTS = 5;
@@ -33,17 +39,6 @@ export interface TransferTarget {
   n: number;
   /** Median λ chosen over the folds. */
   lambda: number;
-}
-
-/** Concept vectors of the space in local order (rows × dim). */
-function spaceVectors(model: BenchModel, space: ConceptSpace): Float64Array {
-  const { dim, vectors, concept } = model.prototypes;
-  const out = new Float64Array(space.size * dim);
-  concept.forEach((c, r) => {
-    const l = space.local[c];
-    if (l >= 0) out.set(vectors.subarray(r * dim, (r + 1) * dim), l * dim);
-  });
-  return out;
 }
 
 function median(values: ArrayLike<number>): number {
@@ -119,7 +114,7 @@ export function transferMetrics(
 ): { specs: MetricSpec[]; targets: TransferTarget[] } {
   const { space, targets, folds } = options;
   const dim = model.prototypes.dim;
-  const x = spaceVectors(model, space);
+  const x = spaceVectors(model.prototypes, { space, model: model.model });
   const p = space.size;
   const specs: MetricSpec[] = [];
   const rows: TransferTarget[] = [];
