@@ -1,0 +1,9 @@
+/**
+ * Figures of the `improved` family.
+ *
+ * @module
+ */
+import type { FigureSpec } from "../spec.ts";
+
+/** Every figure of this family, in display order. */
+export const FIGURES: FigureSpec[] = [];
