@@ -10,7 +10,7 @@ import { contextFromFlags, STAGE_FLAGS } from "../src/pipeline/stage_cli.ts";
 /** Command line of the gLocal stage. */
 export const spec: TaskSpec = {
   name: "align:glocal",
-  summary: "gLocal transform of a model's features → embeddings/glocal.arrow, aligned.arrow",
+  summary: "gLocal transform of a model's features → embeddings/glocal.arrow, aligned/glocal.arrow",
   flags: {
     ...STAGE_FLAGS,
     source: { type: "string", default: GLOCAL_DEFAULTS.source, description: "model to transform" },

@@ -1,4 +1,5 @@
 /** `deno task all`: every stage in order; stages whose inputs did not change are skipped. */
+import { ALIGNET_DEFAULTS, alignetStage } from "../src/align/alignet_stage.ts";
 import { GLOCAL_DEFAULTS, glocalStage } from "../src/align/glocal_stage.ts";
 import { dataStage } from "../src/data/stage.ts";
 import { BENCH_DEFAULTS, benchStage } from "../src/eval/benchmark/stage.ts";
@@ -17,6 +18,7 @@ export const spec: TaskSpec = {
   name: "all",
   summary:
     "Run the pipeline: data → human → train (baseline + 6 variants) → embed → align:glocal → " +
+    "align:alignet → " +
     "bench (align:gwot runs separately; later: figures, site). Stages whose inputs, options and code are unchanged are skipped; " +
     "--force reruns them.",
   flags: {
@@ -64,6 +66,7 @@ if (import.meta.main) {
     }
     await run(embedStage, { backbone, seeds, models: [...MODEL_NAMES], backend, skipBadImages });
     await run(glocalStage, { ...GLOCAL_DEFAULTS });
+    await run(alignetStage, { ...ALIGNET_DEFAULTS, backbone, skipBadImages });
     await run(benchStage, { ...BENCH_DEFAULTS });
     const skipped = results.filter(([, r]) => r.status === "skipped").length;
     console.error(

@@ -28,6 +28,12 @@ export interface GlocalData {
   val: Triplets;
   /** Image features for the local term (rows = images); without them α is ignored. */
   images?: Matrix;
+  /**
+   * Soft targets ("uncertainty distillation", AligNet): for every training triplet, the
+   * probabilities (row-major, train.n × 3) that the pair (a, b), (a, odd) or (b, odd) is kept
+   * together, e.g. from SPoSE. Without them the kept pair (a, b) is the hard target.
+   */
+  targets?: Float64Array;
 }
 
 /** Options of {@link fitGlocal}. */
@@ -115,6 +121,8 @@ export interface GlocalBatch {
   odd: tf.Tensor2D;
   /** Standardised image features for the local term. */
   images?: tf.Tensor2D;
+  /** Soft targets [B, 3] over the pairs (a, b), (a, odd), (b, odd); default one-hot (a, b). */
+  targets?: tf.Tensor2D;
 }
 
 /**
@@ -135,7 +143,12 @@ export function glocalLoss(
     tf.sum(tf.mul(za, zo), 1),
     tf.sum(tf.mul(zb, zo), 1),
   ], 1);
-  const global = tf.neg(tf.mean(tf.gather(tf.logSoftmax(logits), 0, 1)));
+  const logP = tf.logSoftmax(logits);
+  const global = tf.neg(
+    batch.targets
+      ? tf.mean(tf.sum(tf.mul(batch.targets, logP), 1))
+      : tf.mean(tf.gather(logP, 0, 1)),
+  );
   let loss = tf.mul(1 - options.alpha, global) as tf.Scalar;
   if (batch.images && options.alpha > 0) {
     const m = batch.images.shape[0];
@@ -170,6 +183,11 @@ export function fitGlocal(data: GlocalData, options: GlocalOptions): GlocalFit {
   const optimizer = tf.train.adam(options.learningRate ?? 1e-3);
   const rng = createRng(options.seed, { label: "glocal" });
   const order = Int32Array.from({ length: data.train.n }, (_, i) => i);
+  if (data.targets && data.targets.length !== 3 * data.train.n) {
+    throw new RangeError(
+      `fitGlocal: ${data.targets.length} soft targets for ${data.train.n} triplets (need 3 each)`,
+    );
+  }
   const losses: number[] = [];
   for (let epoch = 0; epoch < epochs; epoch++) {
     rng.shuffle(order);
@@ -186,6 +204,13 @@ export function fitGlocal(data: GlocalData, options: GlocalOptions): GlocalFit {
           "int32",
         )
         : undefined;
+      const targets = data.targets
+        ? tf.tensor2d(
+          Float32Array.from({ length: idx.length * 3 }, (_, j) =>
+            data.targets![idx[Math.floor(j / 3)] * 3 + (j % 3)]),
+          [idx.length, 3],
+        )
+        : undefined;
       const cost = optimizer.minimize(
         () =>
           glocalLoss(
@@ -194,6 +219,7 @@ export function fitGlocal(data: GlocalData, options: GlocalOptions): GlocalFit {
               b: tf.gather(concepts, ib),
               odd: tf.gather(concepts, io),
               ...(imgIdx ? { images: tf.gather(images!, imgIdx) } : {}),
+              ...(targets ? { targets } : {}),
             },
             { W, b },
             { alpha, lambda: options.lambda, tau },
@@ -203,7 +229,7 @@ export function fitGlocal(data: GlocalData, options: GlocalOptions): GlocalFit {
       )!;
       sum += cost.dataSync()[0];
       steps++;
-      tf.dispose([cost, ia, ib, io, ...(imgIdx ? [imgIdx] : [])]);
+      tf.dispose([cost, ia, ib, io, ...(imgIdx ? [imgIdx] : []), ...(targets ? [targets] : [])]);
     }
     losses.push(sum / Math.max(1, steps));
   }

@@ -6,27 +6,18 @@
  * the train pairs only; anchor and positive kept together, negative odd), λ and α are chosen by
  * odd-one-out accuracy on triplets derived the same way from the validation pairs, and the local
  * term uses the train-split images. Writes `embeddings/glocal.arrow` (+ prototypes) and
- * `aligned.arrow` (one row per aligned model: source, method, chosen hyperparameters, the grid).
+ * `aligned/glocal.arrow` (the registry row the benchmark reads: source, method, chosen
+ * hyperparameters, the grid).
  *
  * @module
  */
-import { join } from "node:path";
-import { deriveTrainingTriplets } from "../human/triplets.ts";
-import {
-  float64Column,
-  int32Column,
-  makeTable,
-  readTable,
-  stringColumn,
-  vectorColumnToFlat,
-  writeTable,
-} from "../io/arrow.ts";
-import type { Matrix, Triplets } from "../metrics/types.ts";
+import { float64Column, int32Column, makeTable, stringColumn, writeTable } from "../io/arrow.ts";
 import { initBackend } from "../models/backend.ts";
-import type { Stage, StageContext } from "../pipeline/stage.ts";
+import type { Stage } from "../pipeline/stage.ts";
 import { embeddingPath, prototypePath } from "../train/embed_stage.ts";
 import { writeEmbeddingTables } from "../train/embedding_tables.ts";
 import { applyGlocal, fitGlocal, type GlocalFit } from "./glocal.ts";
+import { alignedPath, alignInputFiles, loadAlignInputs, selectRows } from "./inputs.ts";
 
 /** Options of the gLocal stage. */
 export interface GlocalStageOptions extends Record<string, unknown> {
@@ -48,102 +39,31 @@ export const GLOCAL_DEFAULTS: GlocalStageOptions = {
   epochs: 5,
 };
 
-/** The registry of aligned models. */
-export function alignedPath(ctx: StageContext): string {
-  return join(ctx.tables, "aligned.arrow");
-}
-
-/** Triplets over concept rows from (anchor, positive, negative) columns. */
-function asOddOneOut(
-  t: { anchor: Int32Array; positive: Int32Array; negative: Int32Array },
-  row: Int32Array,
-): Triplets {
-  const keep: number[] = [];
-  for (let i = 0; i < t.anchor.length; i++) {
-    if (row[t.anchor[i]] >= 0 && row[t.positive[i]] >= 0 && row[t.negative[i]] >= 0) keep.push(i);
-  }
-  return {
-    a: Int32Array.from(keep, (i) => row[t.anchor[i]]),
-    b: Int32Array.from(keep, (i) => row[t.positive[i]]),
-    odd: Int32Array.from(keep, (i) => row[t.negative[i]]),
-    n: keep.length,
-  };
-}
-
 /** The gLocal stage. */
 export const glocalStage: Stage<GlocalStageOptions> = {
   name: "align:glocal",
   modules: [import.meta.url],
   inputs(ctx, options) {
-    return Promise.resolve([
-      join(ctx.tables, "triplets.arrow"),
-      join(ctx.tables, "human_pairs.arrow"),
-      join(ctx.tables, "concepts.arrow"),
-      embeddingPath(ctx, options.source, ctx.seed),
-      prototypePath(ctx, options.source, ctx.seed),
-    ]);
+    return Promise.resolve(alignInputFiles(ctx, options.source));
   },
   outputs(ctx) {
     return [
       embeddingPath(ctx, "glocal", ctx.seed),
       prototypePath(ctx, "glocal", ctx.seed),
-      alignedPath(ctx),
+      alignedPath(ctx, "glocal"),
     ];
   },
   async run(ctx, options) {
     await initBackend({ backend: "auto", log: false });
-    const t = ctx.tables;
-    const concepts = await readTable(join(t, "concepts.arrow"), { require: ["uniqueID"] });
-    const conceptIds = concepts.getChild("uniqueID")!.toArray().map(String) as string[];
-    const index = new Map(conceptIds.map((id, i) => [id, i]));
-    const img = await readTable(embeddingPath(ctx, options.source, ctx.seed), {
-      require: ["image_id", "uniqueID", "split", "vector"],
-    });
-    const proto = await readTable(prototypePath(ctx, options.source, ctx.seed), {
-      require: ["index", "vector"],
-    });
-    const iv = vectorColumnToFlat(img, "vector"), pv = vectorColumnToFlat(proto, "vector");
-    const protoIndex = Int32Array.from(proto.getChild("index")!.toArray() as Int32Array);
-    const row = new Int32Array(conceptIds.length).fill(-1);
-    protoIndex.forEach((c, r) => (row[c] = r));
-    const conceptMatrix: Matrix = { data: pv.data, rows: pv.rows, cols: pv.dim };
-    // triplets: train from triplets.arrow, validation from the val pairs
-    const tt = await readTable(join(t, "triplets.arrow"), {
-      require: ["anchor", "positive", "negative"],
-    });
-    const col = (name: string) => Int32Array.from(tt.getChild(name)!.toArray() as Int32Array);
-    const train = asOddOneOut({
-      anchor: col("anchor"),
-      positive: col("positive"),
-      negative: col("negative"),
-    }, row);
-    const pt = await readTable(join(t, "human_pairs.arrow"), {
-      require: ["a", "b", "similarity", "split"],
-    });
-    const valTriplets = deriveTrainingTriplets({
-      a: Int32Array.from(pt.getChild("a")!.toArray() as Int32Array),
-      b: Int32Array.from(pt.getChild("b")!.toArray() as Int32Array),
-      similarity: Float64Array.from(pt.getChild("similarity")!.toArray() as Float64Array),
-      split: (pt.getChild("split")!.toArray() as string[]).map((
-        s,
-      ) => (s === "val" ? "train" : "other")),
-    }, { seed: ctx.seed });
-    const val = asOddOneOut(valTriplets, row);
-    const splits = img.getChild("split")!.toArray().map(String) as string[];
-    const trainRows = splits.flatMap((s, r) => (s === "train" ? [r] : []));
-    const images: Matrix = {
-      data: new Float64Array(trainRows.length * iv.dim),
-      rows: trainRows.length,
-      cols: iv.dim,
-    };
-    trainRows.forEach((r, i) =>
-      images.data.set(iv.data.subarray(r * iv.dim, (r + 1) * iv.dim), i * iv.dim)
-    );
+    const inputs = await loadAlignInputs(ctx, options.source);
+    const { train, val } = inputs;
+    const trainRows = inputs.split.flatMap((s, r) => (s === "train" ? [r] : []));
+    const images = selectRows(inputs.images, trainRows);
     const grid: { lambda: number; alpha: number; fit: GlocalFit }[] = [];
     for (const lambda of options.lambdas) {
       for (const alpha of options.alphas) {
         const start = performance.now();
-        const fit = fitGlocal({ concepts: conceptMatrix, train, val, images }, {
+        const fit = fitGlocal({ concepts: inputs.prototypes, train, val, images }, {
           lambda,
           alpha,
           epochs: options.epochs,
@@ -157,11 +77,7 @@ export const glocalStage: Stage<GlocalStageOptions> = {
       }
     }
     const best = grid.reduce((a, b) => (b.fit.valAccuracy > a.fit.valAccuracy ? b : a));
-    const transformed = applyGlocal(best.fit.transform, {
-      data: iv.data,
-      rows: iv.rows,
-      cols: iv.dim,
-    });
+    const transformed = applyGlocal(best.fit.transform, inputs.images);
     const meta = {
       task: "align:glocal",
       version: ctx.version,
@@ -177,20 +93,17 @@ export const glocalStage: Stage<GlocalStageOptions> = {
         prototypes: prototypePath(ctx, "glocal", ctx.seed),
       },
       {
-        imageIds: img.getChild("image_id")!.toArray().map(String) as string[],
-        concept: Int32Array.from(
-          img.getChild("uniqueID")!.toArray() as string[],
-          (id) => index.get(id)!,
-        ),
-        conceptIds,
-        split: splits,
+        imageIds: inputs.imageIds,
+        concept: inputs.imageConcept,
+        conceptIds: inputs.conceptIds,
+        split: inputs.split,
         features: Float32Array.from(transformed.data),
-        dim: iv.dim,
+        dim: inputs.images.cols,
       },
       meta,
     );
     await writeTable(
-      alignedPath(ctx),
+      alignedPath(ctx, "glocal"),
       makeTable({
         model: stringColumn(["glocal"]),
         seed: int32Column([ctx.seed]),

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { crossProduct } from "../metrics/similarity.ts";
 import type { Matrix } from "../metrics/types.ts";
 import { createRng } from "../stats/random.ts";
 
@@ -82,12 +83,21 @@ export function lloyd(x: Matrix, initial: Float64Array, options: { maxIter?: num
   const labels = new Int32Array(n).fill(-1);
   const maxIter = options.maxIter ?? 300;
   let iterations = 0;
+  // ‖x − c‖² = ‖x‖² − 2·x·c + ‖c‖²: the cross products come from one blocked matrix product
+  // per iteration; ‖x‖² is the same for every centre, so it is left out of the comparison.
   for (; iterations < maxIter; iterations++) {
     let changed = 0;
+    const dots = crossProduct(x, { data: centers, rows: k, cols: d }).data;
+    const norms = new Float64Array(k);
+    for (let c = 0; c < k; c++) {
+      let s = 0;
+      for (let t = 0; t < d; t++) s += centers[c * d + t] ** 2;
+      norms[c] = s;
+    }
     for (let i = 0; i < n; i++) {
       let best = 0, bestD = Infinity;
       for (let c = 0; c < k; c++) {
-        const dd = squaredDistance(data, i, centers, c, d);
+        const dd = norms[c] - 2 * dots[i * k + c];
         if (dd < bestD) {
           bestD = dd;
           best = c;

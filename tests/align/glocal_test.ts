@@ -9,17 +9,10 @@ import { REPO_ROOT } from "../../src/pipeline/paths.ts";
 import type { Rng } from "../../src/stats/random.ts";
 import { maxRelDiff } from "../_helpers/numeric.ts";
 import { runPython } from "../_helpers/python.ts";
+import { gaussian, randomMatrix } from "../_helpers/random.ts";
 import { withSeed } from "../_helpers/seed.ts";
 
 await initBackend({ backend: "auto", log: false });
-
-function gaussian(rng: Rng): number {
-  return Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
-}
-
-function randomMatrix(rng: Rng, rows: number, cols: number): Matrix {
-  return { data: Float64Array.from({ length: rows * cols }, () => gaussian(rng)), rows, cols };
-}
 
 /** Triplets labelled by the dot products of hidden vectors z (kept pair = most similar). */
 function tripletsFrom(z: Matrix, rng: Rng, n: number): Triplets {

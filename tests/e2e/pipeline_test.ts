@@ -35,7 +35,7 @@ async function tableBytes(dir: string): Promise<Record<string, Uint8Array>> {
   return out;
 }
 
-const STAGES = 12; // data, human, 7 × train, embed, align:glocal, bench
+const STAGES = 13; // data, human, 7 × train, embed, align:glocal, align:alignet, bench
 
 Deno.test("e2e: deno task all --limit-concepts 40 writes every table, skips on rerun, is deterministic", async () => {
   const out = await Deno.makeTempDir({ prefix: "ht-e2e-" });
@@ -91,7 +91,7 @@ Deno.test("e2e: deno task all --limit-concepts 40 writes every table, skips on r
   const bench = (await readTable(join(out, "tables/benchmark.arrow"))).toArray()
     .map((r) => r.toJSON() as Record<string, unknown>);
   const benchModels = new Set(bench.map((r) => r.model));
-  for (const m of ["imagenet", ...MODEL_NAMES, "glocal", "spose49"]) {
+  for (const m of ["imagenet", ...MODEL_NAMES, "glocal", "alignet", "unalignet", "spose49"]) {
     assert.ok(benchModels.has(m), m);
   }
   const spose = bench.find((r) =>
@@ -119,6 +119,7 @@ Deno.test("e2e: deno task all --limit-concepts 40 writes every table, skips on r
     const [a, b] of [
       ["fixed_prototype_triplets", "fixed_prototype_control"],
       ["joint_matrix_alignment", "matrix_control"],
+      ["alignet", "unalignet"],
     ]
   ) {
     const rows = comparisons.filter((r) => r.model_a === a && r.model_b === b);

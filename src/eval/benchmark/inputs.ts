@@ -211,7 +211,21 @@ export function modelKey(model: { model: string; seed: number | null }): string 
   return `${model.model}|${model.seed}`;
 }
 
-/** The image models listed in models.arrow (and aligned.arrow, when present), each seed a row. */
+/**
+ * The alignment stages' model registries: `aligned/<stage model>.arrow` (one row per aligned
+ * model: model, seed, optional control_of …), sorted by file name.
+ */
+export async function alignedRegistries(tables: string): Promise<string[]> {
+  const dir = join(tables, "aligned");
+  if (!(await exists(dir))) return [];
+  const files: string[] = [];
+  for await (const e of Deno.readDir(dir)) {
+    if (e.isFile && e.name.endsWith(".arrow")) files.push(join(dir, e.name));
+  }
+  return files.sort();
+}
+
+/** The image models listed in models.arrow and the aligned registries, each seed a row. */
 export async function readModelList(
   tables: string,
 ): Promise<{ model: string; seed: number; headTop1: number | null; controlOf: string | null }[]> {
@@ -222,12 +236,16 @@ export async function readModelList(
     headTop1: r.test_top1 == null ? null : Number(r.test_top1),
     controlOf: r.control_of == null ? null : String(r.control_of),
   }));
-  // models registered by the alignment stages (gLocal…), when they ran
-  const aligned = join(tables, "aligned.arrow");
-  if (await exists(aligned)) {
-    const a = await readTable(aligned, { require: ["model", "seed"] });
+  // models registered by the alignment stages (gLocal, AligNet…), when they ran
+  for (const file of await alignedRegistries(tables)) {
+    const a = await readTable(file, { require: ["model", "seed"] });
     for (const r of a.toArray()) {
-      list.push({ model: String(r.model), seed: Number(r.seed), headTop1: null, controlOf: null });
+      list.push({
+        model: String(r.model),
+        seed: Number(r.seed),
+        headTop1: null,
+        controlOf: r.control_of == null ? null : String(r.control_of),
+      });
     }
   }
   return list;

@@ -7,10 +7,9 @@
  */
 import { join } from "node:path";
 import { float64Column, int32Column, makeTable, stringColumn, writeTable } from "../../io/arrow.ts";
-import { exists } from "../../io/files.ts";
 import type { Stage, StageContext } from "../../pipeline/stage.ts";
 import { compareModels, comparisonPairs } from "./comparisons.ts";
-import { embeddingStem, loadBenchInputs, readModelList } from "./inputs.ts";
+import { alignedRegistries, embeddingStem, loadBenchInputs, readModelList } from "./inputs.ts";
 import { runBenchmarkParallel } from "./parallel.ts";
 import type { BenchGroup } from "./spec.ts";
 
@@ -59,7 +58,7 @@ export const benchStage: Stage<BenchOptions> = {
       "triplets.arrow",
       "models.arrow",
     ].map((f) => join(t, f));
-    if (await exists(join(t, "aligned.arrow"))) files.push(join(t, "aligned.arrow"));
+    files.push(...await alignedRegistries(t));
     for (const m of await readModelList(t)) {
       const stem = embeddingStem(m.model, m.seed, ctx.seed);
       files.push(

@@ -1,0 +1,136 @@
+/**
+ * Inputs shared by the alignment stages (gLocal, AligNet): a model's image embeddings and concept
+ * prototypes, and the human triplets over the prototype rows — training triplets from
+ * `triplets.arrow` (derived from the train pairs only) and validation triplets derived the same
+ * way from the validation pairs, so no test pair informs a fitted transform or its
+ * hyperparameters.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { deriveTrainingTriplets } from "../human/triplets.ts";
+import { readTable, vectorColumnToFlat } from "../io/arrow.ts";
+import type { Matrix, Triplets } from "../metrics/types.ts";
+import type { StageContext } from "../pipeline/stage.ts";
+import { embeddingPath, prototypePath } from "../train/embed_stage.ts";
+
+/** A model's embeddings as read by {@link loadAlignInputs}. */
+export interface AlignInputs {
+  /** Concept ids in canonical order (concepts.arrow). */
+  conceptIds: string[];
+  /** Image ids, one per image row. */
+  imageIds: string[];
+  /** Canonical concept index of every image row. */
+  imageConcept: Int32Array;
+  /** Split of every image row (`train`, `val`, `test`, `stress`). */
+  split: string[];
+  /** Image embeddings (rows = images). */
+  images: Matrix;
+  /** Concept prototypes (rows = concepts with training images). */
+  prototypes: Matrix;
+  /** Prototype row of every canonical concept index (−1 when it has none). */
+  prototypeRow: Int32Array;
+  /** Human training triplets over prototype rows (a, b kept together). */
+  train: Triplets;
+  /** Human validation triplets over prototype rows. */
+  val: Triplets;
+}
+
+/**
+ * The registry file of an aligned model (`tables/aligned/<model>.arrow`): one row per model the
+ * stage registers (model, seed, control_of, method, source, chosen hyperparameters); the
+ * benchmark scores every model listed in `tables/aligned/`.
+ */
+export function alignedPath(ctx: StageContext, model: string): string {
+  return join(ctx.tables, "aligned", `${model}.arrow`);
+}
+
+/** Triplets over prototype rows from (anchor, positive, negative) columns; others dropped. */
+export function triplesOnRows(
+  t: { anchor: Int32Array; positive: Int32Array; negative: Int32Array },
+  row: Int32Array,
+): Triplets {
+  const keep: number[] = [];
+  for (let i = 0; i < t.anchor.length; i++) {
+    if (row[t.anchor[i]] >= 0 && row[t.positive[i]] >= 0 && row[t.negative[i]] >= 0) keep.push(i);
+  }
+  return {
+    a: Int32Array.from(keep, (i) => row[t.anchor[i]]),
+    b: Int32Array.from(keep, (i) => row[t.positive[i]]),
+    odd: Int32Array.from(keep, (i) => row[t.negative[i]]),
+    n: keep.length,
+  };
+}
+
+/** The files {@link loadAlignInputs} reads for a source model. */
+export function alignInputFiles(ctx: StageContext, source: string): string[] {
+  return [
+    join(ctx.tables, "triplets.arrow"),
+    join(ctx.tables, "human_pairs.arrow"),
+    join(ctx.tables, "concepts.arrow"),
+    embeddingPath(ctx, source, ctx.seed),
+    prototypePath(ctx, source, ctx.seed),
+  ];
+}
+
+/** Read a model's embeddings and the human train/validation triplets (see the module doc). */
+export async function loadAlignInputs(ctx: StageContext, source: string): Promise<AlignInputs> {
+  const t = ctx.tables;
+  const concepts = await readTable(join(t, "concepts.arrow"), { require: ["uniqueID"] });
+  const conceptIds = concepts.getChild("uniqueID")!.toArray().map(String) as string[];
+  const index = new Map(conceptIds.map((id, i) => [id, i]));
+  const imagesFile = embeddingPath(ctx, source, ctx.seed);
+  const img = await readTable(imagesFile, {
+    require: ["image_id", "uniqueID", "split", "vector"],
+  });
+  const proto = await readTable(prototypePath(ctx, source, ctx.seed), {
+    require: ["index", "vector"],
+  });
+  const iv = vectorColumnToFlat(img, "vector"), pv = vectorColumnToFlat(proto, "vector");
+  const prototypeRow = new Int32Array(conceptIds.length).fill(-1);
+  (proto.getChild("index")!.toArray() as Int32Array).forEach((c, r) => (prototypeRow[c] = r));
+  const imageConcept = Int32Array.from(img.getChild("uniqueID")!.toArray() as string[], (id, r) => {
+    const c = index.get(id);
+    if (c === undefined) {
+      throw new Error(`${imagesFile}: row ${r}: concept "${id}" is not in concepts.arrow`);
+    }
+    return c;
+  });
+  const tt = await readTable(join(t, "triplets.arrow"), {
+    require: ["anchor", "positive", "negative"],
+  });
+  const col = (name: string) => Int32Array.from(tt.getChild(name)!.toArray() as Int32Array);
+  const train = triplesOnRows(
+    { anchor: col("anchor"), positive: col("positive"), negative: col("negative") },
+    prototypeRow,
+  );
+  const pt = await readTable(join(t, "human_pairs.arrow"), {
+    require: ["a", "b", "similarity", "split"],
+  });
+  const valTriplets = deriveTrainingTriplets({
+    a: Int32Array.from(pt.getChild("a")!.toArray() as Int32Array),
+    b: Int32Array.from(pt.getChild("b")!.toArray() as Int32Array),
+    similarity: Float64Array.from(pt.getChild("similarity")!.toArray() as Float64Array),
+    split: (pt.getChild("split")!.toArray() as string[]).map((s) => s === "val" ? "train" : "x"),
+  }, { seed: ctx.seed });
+  return {
+    conceptIds,
+    imageIds: img.getChild("image_id")!.toArray().map(String) as string[],
+    imageConcept,
+    split: img.getChild("split")!.toArray().map(String) as string[],
+    images: { data: iv.data, rows: iv.rows, cols: iv.dim },
+    prototypes: { data: pv.data, rows: pv.rows, cols: pv.dim },
+    prototypeRow,
+    train,
+    val: triplesOnRows(valTriplets, prototypeRow),
+  };
+}
+
+/** Rows of a matrix, copied into a new matrix. */
+export function selectRows(m: Matrix, rows: ArrayLike<number>): Matrix {
+  const out = new Float64Array(rows.length * m.cols);
+  for (let i = 0; i < rows.length; i++) {
+    out.set(m.data.subarray(rows[i] * m.cols, (rows[i] + 1) * m.cols), i * m.cols);
+  }
+  return { data: out, rows: rows.length, cols: m.cols };
+}
