@@ -43,8 +43,7 @@ import { initBackend } from "../models/backend.ts";
 import type { Stage } from "../pipeline/stage.ts";
 import { saveCheckpoint } from "../train/checkpoint.ts";
 import { loadTrainData } from "../train/dataset.ts";
-import { embeddingPath, prototypePath } from "../train/embed_stage.ts";
-import { writeEmbeddingTables } from "../train/embedding_tables.ts";
+import { embeddingPath, prototypePath, writeModelEmbeddings } from "../train/embed_stage.ts";
 import { buildNetwork } from "../train/network.ts";
 import { checkpointDir, loadTrainedWeights, sharedTrunk } from "../train/stage.ts";
 import { networkWeights, topFeatures } from "../train/trainer.ts";
@@ -107,8 +106,8 @@ export const ALIGNET_DEFAULTS: AlignetSettings = {
   lambdas: [1e-2],
   transformEpochs: 5,
   kGrid: [8, 16, 32, 64, 128],
-  tripletsPerImage: 2,
-  epochs: 3,
+  tripletsPerImage: 1,
+  epochs: 2,
   batchSize: 64,
   learningRate: 1e-4,
   lambdaInit: 1e-3,
@@ -250,6 +249,7 @@ export const alignetStage: Stage<AlignetStageOptions> = {
     const teachers: Teacher[] = [];
     for (const name of ["aligned", "unaligned"] as const) {
       if (name === "unaligned" && !options.samplings.includes("cluster-border")) continue;
+      const started = performance.now();
       const transform = name === "aligned"
         ? best.fit.transform
         : scaledIdentity(best.fit.transform);
@@ -286,7 +286,9 @@ export const alignetStage: Stage<AlignetStageOptions> = {
       ctx.log(
         `align:alignet ${name} teacher: τ_t ${cal.tau.toPrecision(3)} (val KL to SPoSE ${
           cal.kl.toFixed(4)
-        }), k ${k} by the elbow of ${inertia.map((p) => p.k).join("/")}`,
+        }), k ${k} by the elbow of ${inertia.map((p) => p.k).join("/")} (${
+          ((performance.now() - started) / 1000).toFixed(1)
+        }s)`,
       );
     }
     // 4–5. triplets and students
@@ -382,21 +384,14 @@ export const alignetStage: Stage<AlignetStageOptions> = {
         state: { model: job.model, options, sampling },
         tensors: networkWeights(net),
       });
-      await writeEmbeddingTables(
-        {
-          embeddings: embeddingPath(ctx, job.model, ctx.seed),
-          prototypes: prototypePath(ctx, job.model, ctx.seed),
-        },
-        {
-          imageIds: data.imageIds,
-          concept: data.imageConcept,
-          conceptIds: data.conceptIds,
-          split: data.imageSplit,
-          features,
-          dim,
-        },
-        m,
-      );
+      await writeModelEmbeddings(ctx, {
+        model: job.model,
+        seed: ctx.seed,
+        data,
+        features,
+        dim,
+        meta: m,
+      });
       net.top.dispose();
       net.head.dispose();
       const bestRow = result.epochs.find((e) => e.epoch === result.bestEpoch);

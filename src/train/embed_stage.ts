@@ -12,13 +12,14 @@ import {
   makeTable,
   readTable,
   stringColumn,
+  type TableMetadata,
   tableMetadata,
   writeTable,
 } from "../io/arrow.ts";
 import type { Stage, StageContext } from "../pipeline/stage.ts";
 import { loadTrainConfig } from "./config.ts";
 import { writeEmbeddingTables } from "./embedding_tables.ts";
-import { loadTrainData } from "./dataset.ts";
+import { loadTrainData, type TrainData } from "./dataset.ts";
 import { buildNetwork } from "./network.ts";
 import {
   checkpointDir,
@@ -49,6 +50,33 @@ export function embeddingPath(ctx: StageContext, model: string, seed: number): s
 /** Path of a model's concept-prototype table. */
 export function prototypePath(ctx: StageContext, model: string, seed: number): string {
   return join(ctx.tables, "embeddings", `${model}${seedSuffix(ctx, seed)}.prototypes.arrow`);
+}
+
+/** Write a model's embeddings of every image of `data` and its prototypes (atomically). */
+export async function writeModelEmbeddings(
+  ctx: StageContext,
+  options: {
+    model: string;
+    seed: number;
+    data: TrainData;
+    features: Float32Array;
+    dim: number;
+    meta: TableMetadata;
+  },
+): Promise<void> {
+  const { model, seed, data } = options;
+  await writeEmbeddingTables(
+    { embeddings: embeddingPath(ctx, model, seed), prototypes: prototypePath(ctx, model, seed) },
+    {
+      imageIds: data.imageIds,
+      concept: data.imageConcept,
+      conceptIds: data.conceptIds,
+      split: data.imageSplit,
+      features: options.features,
+      dim: options.dim,
+    },
+    options.meta,
+  );
 }
 
 /** The embed stage. */
@@ -112,21 +140,7 @@ export const embedStage: Stage<EmbedOptions> = {
           inputs,
           options: { model, backbone: options.backbone, backend: options.backend },
         };
-        await writeEmbeddingTables(
-          {
-            embeddings: embeddingPath(ctx, model, seed),
-            prototypes: prototypePath(ctx, model, seed),
-          },
-          {
-            imageIds: data.imageIds,
-            concept: data.imageConcept,
-            conceptIds: data.conceptIds,
-            split: data.imageSplit,
-            features,
-            dim,
-          },
-          meta,
-        );
+        await writeModelEmbeddings(ctx, { model, seed, data, features, dim, meta });
         const s = (notes.summary ?? {}) as Record<string, number>;
         const config = model === "imagenet" ? undefined : await loadTrainConfig(model);
         summaries.push({
