@@ -17,7 +17,12 @@ export const spec: TaskSpec = {
     "teacher → embeddings/{alignet,unalignet}.arrow, aligned/alignet.arrow (needs `deno task all`)",
   flags: {
     ...STAGE_FLAGS,
-    teacher: { type: "string", default: D.teacher, description: "model whose features teach" },
+    teacher: {
+      type: "string",
+      default: D.teacher,
+      description: "teacher features: an embedded model (imagenet = the ImageNet backbone) or a " +
+        "backbone computed from the images (resnet50, after `deno task setup --model resnet50`)",
+    },
     student: { type: "string", default: D.student, description: "model the student starts from" },
     backbone: {
       type: "string",

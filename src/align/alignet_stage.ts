@@ -58,12 +58,22 @@ import {
 } from "./alignet.ts";
 import { type DistillLoss, distillStudent, studentLogits } from "./alignet_student.ts";
 import { applyGlocal, fitGlocal, type GlocalFit } from "./glocal.ts";
-import { alignedPath, alignInputFiles, loadAlignInputs, selectRows } from "./inputs.ts";
+import {
+  alignedPath,
+  alignInputFiles,
+  readHumanTriplets,
+  readModelEmbeddings,
+  selectRows,
+} from "./inputs.ts";
+import { backboneEmbeddings, isBackboneTeacher } from "./teacher.ts";
 import { elbowK, kmeans } from "./kmeans.ts";
 
 /** Settings of the AligNet stage (everything but the backbone). */
 export interface AlignetSettings {
-  /** Model whose image features are the teacher's (default `imagenet`). */
+  /**
+   * The teacher's features: a model of the embed stage (default `imagenet`, the ImageNet
+   * backbone) or a backbone name (`resnet50`: pooled features computed from the images, cached).
+   */
   teacher: string;
   /** Model the student starts from (default `baseline`). */
   student: string;
@@ -163,7 +173,14 @@ export const alignetStage: Stage<AlignetStageOptions> = {
   modules: [import.meta.url],
   inputs(ctx, options) {
     return Promise.resolve([
-      ...alignInputFiles(ctx, options.teacher),
+      ...(isBackboneTeacher(options.teacher)
+        ? [
+          join(ctx.tables, "triplets.arrow"),
+          join(ctx.tables, "human_pairs.arrow"),
+          join(ctx.tables, "concepts.arrow"),
+          modelJsonPath(options.teacher),
+        ]
+        : alignInputFiles(ctx, options.teacher)),
       join(ctx.tables, "images.arrow"),
       join(ctx.tables, "splits.arrow"),
       thingsFile(ctx, "spose"),
@@ -183,7 +200,14 @@ export const alignetStage: Stage<AlignetStageOptions> = {
   },
   async run(ctx, options) {
     await initBackend({ backend: "auto", log: false });
-    const inputs = await loadAlignInputs(ctx, options.teacher);
+    const data = await loadTrainData(ctx.tables);
+    const embeddings = isBackboneTeacher(options.teacher)
+      ? await backboneEmbeddings(ctx, data, {
+        backbone: options.teacher,
+        skipBadImages: options.skipBadImages,
+      })
+      : await readModelEmbeddings(ctx, options.teacher);
+    const inputs = { ...embeddings, ...await readHumanTriplets(ctx, embeddings.prototypeRow) };
     const spose = await readSposeEmbedding(thingsFile(ctx, "spose"), {
       rows: inputs.conceptIds.length,
     });
@@ -222,7 +246,6 @@ export const alignetStage: Stage<AlignetStageOptions> = {
     }
     const best = grid.reduce((a, b) => (b.fit.valAccuracy > a.fit.valAccuracy ? b : a));
     // student data: trunk rows by image id
-    const data = await loadTrainData(ctx.tables);
     const trunk = await sharedTrunk(ctx, data, options);
     const bad = new Set(trunk.bad.map((b) => b.row));
     const trunkRow = new Map(data.imageIds.map((id, r) => [id, r]));

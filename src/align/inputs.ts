@@ -14,8 +14,8 @@ import type { Matrix, Triplets } from "../metrics/types.ts";
 import type { StageContext } from "../pipeline/stage.ts";
 import { embeddingPath, prototypePath } from "../train/embed_stage.ts";
 
-/** A model's embeddings as read by {@link loadAlignInputs}. */
-export interface AlignInputs {
+/** A model's image embeddings and concept prototypes. */
+export interface ModelEmbeddings {
   /** Concept ids in canonical order (concepts.arrow). */
   conceptIds: string[];
   /** Image ids, one per image row. */
@@ -30,11 +30,18 @@ export interface AlignInputs {
   prototypes: Matrix;
   /** Prototype row of every canonical concept index (−1 when it has none). */
   prototypeRow: Int32Array;
-  /** Human training triplets over prototype rows (a, b kept together). */
+}
+
+/** Human triplets over prototype rows. */
+export interface HumanTriplets {
+  /** Training triplets (a, b kept together), from `triplets.arrow`. */
   train: Triplets;
-  /** Human validation triplets over prototype rows. */
+  /** Validation triplets, derived from the validation pairs. */
   val: Triplets;
 }
+
+/** A model's embeddings and the human triplets over its prototype rows. */
+export type AlignInputs = ModelEmbeddings & HumanTriplets;
 
 /**
  * The registry file of an aligned model (`tables/aligned/<model>.arrow`): one row per model the
@@ -73,10 +80,12 @@ export function alignInputFiles(ctx: StageContext, source: string): string[] {
   ];
 }
 
-/** Read a model's embeddings and the human train/validation triplets (see the module doc). */
-export async function loadAlignInputs(ctx: StageContext, source: string): Promise<AlignInputs> {
-  const t = ctx.tables;
-  const concepts = await readTable(join(t, "concepts.arrow"), { require: ["uniqueID"] });
+/** Read a model's image embeddings and prototypes from the embed stage's tables. */
+export async function readModelEmbeddings(
+  ctx: StageContext,
+  source: string,
+): Promise<ModelEmbeddings> {
+  const concepts = await readTable(join(ctx.tables, "concepts.arrow"), { require: ["uniqueID"] });
   const conceptIds = concepts.getChild("uniqueID")!.toArray().map(String) as string[];
   const index = new Map(conceptIds.map((id, i) => [id, i]));
   const imagesFile = embeddingPath(ctx, source, ctx.seed);
@@ -96,23 +105,6 @@ export async function loadAlignInputs(ctx: StageContext, source: string): Promis
     }
     return c;
   });
-  const tt = await readTable(join(t, "triplets.arrow"), {
-    require: ["anchor", "positive", "negative"],
-  });
-  const col = (name: string) => Int32Array.from(tt.getChild(name)!.toArray() as Int32Array);
-  const train = triplesOnRows(
-    { anchor: col("anchor"), positive: col("positive"), negative: col("negative") },
-    prototypeRow,
-  );
-  const pt = await readTable(join(t, "human_pairs.arrow"), {
-    require: ["a", "b", "similarity", "split"],
-  });
-  const valTriplets = deriveTrainingTriplets({
-    a: Int32Array.from(pt.getChild("a")!.toArray() as Int32Array),
-    b: Int32Array.from(pt.getChild("b")!.toArray() as Int32Array),
-    similarity: Float64Array.from(pt.getChild("similarity")!.toArray() as Float64Array),
-    split: (pt.getChild("split")!.toArray() as string[]).map((s) => s === "val" ? "train" : "x"),
-  }, { seed: ctx.seed });
   return {
     conceptIds,
     imageIds: img.getChild("image_id")!.toArray().map(String) as string[],
@@ -121,9 +113,42 @@ export async function loadAlignInputs(ctx: StageContext, source: string): Promis
     images: { data: iv.data, rows: iv.rows, cols: iv.dim },
     prototypes: { data: pv.data, rows: pv.rows, cols: pv.dim },
     prototypeRow,
-    train,
-    val: triplesOnRows(valTriplets, prototypeRow),
   };
+}
+
+/**
+ * The human training triplets (`triplets.arrow`) and validation triplets (derived from the
+ * validation pairs) over prototype rows; triplets with a concept that has no prototype are left
+ * out.
+ */
+export async function readHumanTriplets(
+  ctx: StageContext,
+  prototypeRow: Int32Array,
+): Promise<HumanTriplets> {
+  const tt = await readTable(join(ctx.tables, "triplets.arrow"), {
+    require: ["anchor", "positive", "negative"],
+  });
+  const col = (name: string) => Int32Array.from(tt.getChild(name)!.toArray() as Int32Array);
+  const train = triplesOnRows(
+    { anchor: col("anchor"), positive: col("positive"), negative: col("negative") },
+    prototypeRow,
+  );
+  const pt = await readTable(join(ctx.tables, "human_pairs.arrow"), {
+    require: ["a", "b", "similarity", "split"],
+  });
+  const valTriplets = deriveTrainingTriplets({
+    a: Int32Array.from(pt.getChild("a")!.toArray() as Int32Array),
+    b: Int32Array.from(pt.getChild("b")!.toArray() as Int32Array),
+    similarity: Float64Array.from(pt.getChild("similarity")!.toArray() as Float64Array),
+    split: (pt.getChild("split")!.toArray() as string[]).map((s) => s === "val" ? "train" : "x"),
+  }, { seed: ctx.seed });
+  return { train, val: triplesOnRows(valTriplets, prototypeRow) };
+}
+
+/** Read a model's embeddings and the human train/validation triplets (see the module doc). */
+export async function loadAlignInputs(ctx: StageContext, source: string): Promise<AlignInputs> {
+  const embeddings = await readModelEmbeddings(ctx, source);
+  return { ...embeddings, ...await readHumanTriplets(ctx, embeddings.prototypeRow) };
 }
 
 /** Rows of a matrix, copied into a new matrix. */
