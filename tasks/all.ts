@@ -3,10 +3,12 @@ import { ALIGNET_DEFAULTS, alignetStage } from "../src/align/alignet_stage.ts";
 import { GLOCAL_DEFAULTS, glocalStage } from "../src/align/glocal_stage.ts";
 import { dataStage } from "../src/data/stage.ts";
 import { BENCH_DEFAULTS, benchStage } from "../src/eval/benchmark/stage.ts";
+import { FIGURES_DEFAULTS, figuresStage } from "../src/figures/stage.ts";
 import { HUMAN_DEFAULTS, humanStage } from "../src/human/stage.ts";
 import { intFlag, runTask, type TaskSpec } from "../src/pipeline/cli.ts";
 import { formatSeconds } from "../src/pipeline/progress.ts";
 import { runStage, type StageResult } from "../src/pipeline/stage.ts";
+import { siteStage } from "../src/report/stage.ts";
 import { contextFromFlags, STAGE_FLAGS } from "../src/pipeline/stage_cli.ts";
 import { ensureNativeBackend, MODEL_FLAGS, seedsFlag, trainingBackend } from "../src/train/cli.ts";
 import { MODEL_NAMES } from "../src/train/config.ts";
@@ -18,9 +20,8 @@ export const spec: TaskSpec = {
   name: "all",
   summary:
     "Run the pipeline: data → human → train (baseline + 6 variants) → embed → align:glocal → " +
-    "align:alignet → " +
-    "bench (align:gwot runs separately; later: figures, site). Stages whose inputs, options and code are unchanged are skipped; " +
-    "--force reruns them.",
+    "align:alignet → bench → figures → site (align:gwot runs separately: minutes per model). " +
+    "Stages whose inputs, options and code are unchanged are skipped; --force reruns them.",
   flags: {
     ...STAGE_FLAGS,
     ...MODEL_FLAGS,
@@ -68,6 +69,8 @@ if (import.meta.main) {
     await run(glocalStage, { ...GLOCAL_DEFAULTS });
     await run(alignetStage, { ...ALIGNET_DEFAULTS, backbone, skipBadImages });
     await run(benchStage, { ...BENCH_DEFAULTS });
+    await run(figuresStage, { ...FIGURES_DEFAULTS });
+    await run(siteStage, {});
     const skipped = results.filter(([, r]) => r.status === "skipped").length;
     console.error(
       `all: ${results.length} stages (${results.length - skipped} ran, ${skipped} skipped) in ` +

@@ -16,6 +16,8 @@ import { FIGURES as WORKFLOW } from "./workflow/mod.ts";
 
 export * from "./spec.ts";
 export * from "./palette.ts";
+export { drawFigure, normalizeSvg } from "./draw.ts";
+export { DEFAULT_WIDTH, FONT_FAMILY } from "./style.ts";
 
 /** Every registered figure, family by family in site order. */
 export const ALL_FIGURES: readonly FigureSpec[] = [

@@ -98,6 +98,8 @@ export function metricLabel(metric: string): string {
 const METRIC_LABELS: Record<string, string> = {
   top1: "Test top-1",
   top5: "Test top-5",
+  head_top1: "Head top-1",
+  "retrieval@1": "Retrieval@1",
   mAP: "Retrieval mAP",
   human_pair_rho: "Human-pair ρ",
   oddoneout_accuracy: "Odd-one-out accuracy",

@@ -9,7 +9,7 @@ import { REPO_ROOT } from "../../src/pipeline/paths.ts";
 import type { Rng } from "../../src/stats/random.ts";
 import { maxRelDiff } from "../_helpers/numeric.ts";
 import { runPython } from "../_helpers/python.ts";
-import { gaussian, randomMatrix } from "../_helpers/random.ts";
+import { randomMatrix } from "../_helpers/random.ts";
 import { withSeed } from "../_helpers/seed.ts";
 
 await initBackend({ backend: "auto", log: false });

@@ -35,7 +35,7 @@ async function tableBytes(dir: string): Promise<Record<string, Uint8Array>> {
   return out;
 }
 
-const STAGES = 13; // data, human, 7 × train, embed, align:glocal, align:alignet, bench
+const STAGES = 15; // data, human, 7 × train, embed, align:glocal, align:alignet, bench, figures, site
 
 Deno.test("e2e: deno task all --limit-concepts 40 writes every table, skips on rerun, is deterministic", async () => {
   const out = await Deno.makeTempDir({ prefix: "ht-e2e-" });
@@ -129,6 +129,14 @@ Deno.test("e2e: deno task all --limit-concepts 40 writes every table, skips on r
       assert.ok((r.ci_high as number) >= (r.delta as number) - 1e-12);
       assert.ok((r.p_adj as number) >= (r.p as number) && (r.p_adj as number) <= 1);
     }
+  }
+
+  // figures and the site: every page built, figure notes written
+  const notes = JSON.parse(await Deno.readTextFile(join(out, "figures/figure_notes.json")));
+  assert.ok(notes.figures.length >= 30, `${notes.figures.length} figures`);
+  await Deno.stat(join(out, "figures/paper/classification_top1.png"));
+  for (const page of ["index.html", "results.html", "models.html", "credits.html", "gwot.html"]) {
+    await Deno.stat(join(out, "site", page));
   }
 
   const before = await tableBytes(out);

@@ -1,0 +1,134 @@
+/**
+ * Composite figures of benchmark metrics: rows of dot-and-interval panels (one per metric, one
+ * line per model, 95% bootstrap intervals), the model labels on the first panel of each row.
+ *
+ * @module
+ */
+import { fmt, fmtInterval, type MetricRow, metricRows, modelsOf } from "../data.ts";
+import { panelRow, rowWidths } from "../common/layout.ts";
+import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
+import { metricLabel, modelStyle } from "../palette.ts";
+import { intervalPanel, labelMargin } from "../paper/common.ts";
+import type { FigureContext, FigureSpec, TableSet } from "../spec.ts";
+
+/** One metric panel. */
+export interface GridMetric {
+  /** Metric key of benchmark.arrow. */
+  metric: string;
+  /** Subset, or a prefix ending in `*` (e.g. `mean_over_*` for category AUC). */
+  subset: string;
+  /** Panel heading (default: the metric's label). */
+  label?: string;
+  /** Vertical reference line (e.g. 0.5 for AUC, 1/3 for odd-one-out chance). */
+  reference?: number;
+}
+
+/** Rows of one grid metric (see {@link GridMetric.subset} for prefixes). */
+export function gridRows(
+  tables: TableSet,
+  m: GridMetric,
+  options: { exclude?: string[] } = {},
+): MetricRow[] {
+  const exclude = options.exclude ?? [];
+  const prefix = m.subset.endsWith("*") ? m.subset.slice(0, -1) : null;
+  return metricRows(tables, m.metric, prefix === null ? { subset: m.subset, exclude } : { exclude })
+    .filter((r) => prefix === null || r.subset.startsWith(prefix));
+}
+
+/** Draws the grid panels (`columns` per row) for `metrics`. */
+export function metricGridPanels(
+  tables: TableSet,
+  context: FigureContext,
+  options: { metrics: GridMetric[]; columns: number; exclude?: string[] },
+): Element[] {
+  const rows = options.metrics.map((m) => gridRows(tables, m, { exclude: options.exclude }));
+  const models = modelsOf(rows.flat());
+  if (!models.length) {
+    return [messagePanel(context, "No rows of these metrics in benchmark.arrow.")];
+  }
+  const margin = labelMargin(models.map((m) => modelStyle(m).label));
+  const out: Element[] = [];
+  for (let start = 0; start < options.metrics.length; start += options.columns) {
+    const slice = options.metrics.slice(start, start + options.columns);
+    const widths = rowWidths(panelWidth(context), { count: options.columns, margin });
+    out.push(panelRow(
+      context,
+      slice.map((m, i) => ({
+        label: m.label ?? metricLabel(m.metric),
+        svg: intervalPanel(context, {
+          width: widths[i],
+          models,
+          series: [{ rows: rows[start + i], symbol: "dot", dy: 0, labels: true }],
+          xLabel: metricLabel(m.metric),
+          reference: m.reference,
+          hideModels: i > 0,
+        }),
+      })),
+    ));
+  }
+  return out;
+}
+
+/** Notes: per metric, the best image model and the baseline. */
+export function metricGridNotes(tables: TableSet, metrics: GridMetric[]): string[] {
+  return metrics.flatMap((m) => {
+    const rows = gridRows(tables, m).filter((r) => r.model !== "spose49");
+    if (!rows.length) return [];
+    const best = rows.reduce((a, b) => (b.value > a.value ? b : a));
+    const base = rows.find((r) => r.model === "baseline");
+    return [
+      `${m.label ?? metricLabel(m.metric)}: best ${modelStyle(best.model).label} ${
+        fmt(best.value)
+      } ` +
+      `${fmtInterval(best.ciLow, best.ciHigh)}` +
+      (base ? `; baseline ${fmt(base.value)} ${fmtInterval(base.ciLow, base.ciHigh)}.` : "."),
+    ];
+  });
+}
+
+/** Options of {@link metricGridFigure}. */
+export interface MetricGridOptions {
+  /** File-name stem. */
+  name: string;
+  /** Short title. */
+  title: string;
+  /** Figure heading. */
+  heading: string;
+  /** Subtitle. */
+  subtitle: string;
+  /** Question the figure answers. */
+  purpose: string;
+  /** Metric panels. */
+  metrics: GridMetric[];
+  /** Panels per row (default 2). */
+  columns?: number;
+  /** Models left out (e.g. the SPoSE reference where it is circular). */
+  exclude?: string[];
+}
+
+/** A combined-family figure of metric panels. */
+export function metricGridFigure(options: MetricGridOptions): FigureSpec {
+  const columns = options.columns ?? 2;
+  return {
+    name: options.name,
+    family: "combined",
+    title: options.title,
+    purpose: options.purpose,
+    tables: ["benchmark"],
+    render(tables, context) {
+      return composeFigure(context, {
+        title: options.heading,
+        subtitle: options.subtitle,
+        panels: metricGridPanels(tables, context, {
+          metrics: options.metrics,
+          columns,
+          exclude: options.exclude,
+        }),
+      });
+    },
+    notes(tables) {
+      const notes = metricGridNotes(tables, options.metrics);
+      return notes.length ? notes : ["No rows of these metrics in benchmark.arrow."];
+    },
+  };
+}

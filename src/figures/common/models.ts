@@ -1,0 +1,29 @@
+/**
+ * The models the qualitative figures (examples, client, GWOT matrices) contrast, so every family
+ * shows the same pair: the image-only baseline, the human-matrix-aligned variant and its
+ * shuffled-matrix control.
+ *
+ * @module
+ */
+
+/** The image-only baseline. */
+export const BASELINE = "baseline";
+
+/** The human-informed model the qualitative figures show (human similarity matrix loss). */
+export const HUMAN_MODEL = "joint_matrix_alignment";
+
+/** Its matched control (the human matrix with shuffled concept labels). */
+export const CONTROL_MODEL = "matrix_control";
+
+/** The pipeline's default seed (`--seed 7`), part of per-seed file names (GWOT plans). */
+export const DEFAULT_SEED = 7;
+
+/** Name of a model's prototype table in a `TableSet`. */
+export function prototypesTable(model: string): string {
+  return `embeddings/${model}.prototypes`;
+}
+
+/** Name of a model's per-image embedding table in a `TableSet`. */
+export function embeddingsTable(model: string): string {
+  return `embeddings/${model}`;
+}

@@ -1,0 +1,174 @@
+/**
+ * Concept and image vectors for figures that compute neighbours or RDMs themselves: rows of an
+ * embedding table (`vector_l2`, fixed-size float lists) gathered into one row-major matrix,
+ * cosine similarities, and a deterministic top-k (ties broken by row order, like the benchmark).
+ * Browser-safe.
+ *
+ * @module
+ */
+import type { Row } from "../spec.ts";
+import { str } from "../data.ts";
+import { memo } from "./memo.ts";
+
+/** Unit vectors of a set of items (concepts or images) in one row-major matrix. */
+export interface VectorSet {
+  /** Item ids (uniqueID for prototypes, image_id for images), in matrix row order. */
+  ids: string[];
+  /** Source table rows, in matrix row order. */
+  rows: Row[];
+  /** id → matrix row. */
+  index: Map<string, number>;
+  /** Vector length. */
+  dim: number;
+  /** Row-major `ids.length × dim` unit vectors. */
+  data: Float32Array;
+}
+
+/** Options of {@link vectorSet}. */
+export interface VectorSetOptions {
+  /** Column holding the item id (default `uniqueID`). */
+  id?: string;
+  /** Vector column (default `vector_l2`; vectors are re-normalised to unit length). */
+  column?: string;
+  /** Keep only rows for which this returns true. */
+  filter?: (row: Row) => boolean;
+}
+
+/** Numbers of a vector cell (typed array or plain array); empty for null. */
+export function cellVector(value: unknown): ArrayLike<number> {
+  if (value === null || value === undefined) return [];
+  if (ArrayBuffer.isView(value)) return value as unknown as ArrayLike<number>;
+  if (Array.isArray(value)) return value as number[];
+  const withArray = value as { toArray?: () => ArrayLike<number> };
+  if (typeof withArray.toArray === "function") return withArray.toArray();
+  throw new TypeError(`expected a vector cell, found ${typeof value}`);
+}
+
+/**
+ * Gathers the vectors of `rows` (e.g. `embeddings/baseline.prototypes`) into a {@link VectorSet}.
+ * Rows without a vector, with a different length than the first, or with a repeated id are left
+ * out; zero vectors stay zero. Without a `filter`, the set is built once per row array.
+ */
+export function vectorSet(rows: Row[], options: VectorSetOptions = {}): VectorSet {
+  if (options.filter) return buildVectorSet(rows, options);
+  return memo(
+    rows,
+    `vectorSet:${options.id ?? "uniqueID"}:${options.column ?? "vector_l2"}`,
+    () => buildVectorSet(rows, options),
+  );
+}
+
+function buildVectorSet(rows: Row[], options: VectorSetOptions): VectorSet {
+  const idColumn = options.id ?? "uniqueID";
+  const column = options.column ?? "vector_l2";
+  const kept: Row[] = [];
+  const ids: string[] = [];
+  const index = new Map<string, number>();
+  let dim = -1;
+  for (const row of rows) {
+    if (options.filter && !options.filter(row)) continue;
+    const v = cellVector(row[column]);
+    if (v.length === 0) continue;
+    if (dim < 0) dim = v.length;
+    const id = str(row[idColumn]);
+    if (v.length !== dim || index.has(id)) continue;
+    index.set(id, ids.length);
+    ids.push(id);
+    kept.push(row);
+  }
+  dim = Math.max(dim, 0);
+  const data = new Float32Array(ids.length * dim);
+  kept.forEach((row, r) => {
+    const v = cellVector(row[column]);
+    let norm = 0;
+    for (let k = 0; k < dim; k++) norm += v[k] * v[k];
+    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let k = 0; k < dim; k++) data[r * dim + k] = v[k] * scale;
+  });
+  return { ids, rows: kept, index, dim, data };
+}
+
+/**
+ * Cosine similarities of item `row` of `query` to every item of `options.target` (default: the
+ * same set; same dimension).
+ */
+export function similaritiesTo(
+  query: VectorSet,
+  row: number,
+  options: { target?: VectorSet } = {},
+): Float64Array {
+  const target = options.target ?? query;
+  if (query.dim !== target.dim) {
+    throw new RangeError(`vector sets differ in dimension (${query.dim} vs ${target.dim})`);
+  }
+  const { dim } = target;
+  const out = new Float64Array(target.ids.length);
+  const q = query.data.subarray(row * dim, (row + 1) * dim);
+  for (let j = 0; j < out.length; j++) {
+    const base = j * dim;
+    let s = 0;
+    for (let k = 0; k < dim; k++) s += q[k] * target.data[base + k];
+    out[j] = s;
+  }
+  return out;
+}
+
+/**
+ * The `k` items with the largest scores, best first; ties keep the lower index first (the
+ * benchmark's order). `include` restricts the candidates (e.g. not the query itself).
+ */
+export function topK(
+  scores: ArrayLike<number>,
+  k: number,
+  options: { include?: (index: number) => boolean } = {},
+): number[] {
+  const candidates: number[] = [];
+  for (let i = 0; i < scores.length; i++) {
+    if (Number.isFinite(scores[i]) && (!options.include || options.include(i))) {
+      candidates.push(i);
+    }
+  }
+  candidates.sort((a, b) => scores[b] - scores[a] || a - b);
+  return candidates.slice(0, Math.max(0, k));
+}
+
+/**
+ * Cosine similarity matrix (`ids.length²`, row-major) of the items `ids` of `set`, in that order.
+ * Ids missing from the set give NaN rows and columns.
+ */
+export function similarityMatrix(set: VectorSet, ids: readonly string[]): Float32Array {
+  const n = ids.length, { dim } = set;
+  const present = ids.map((id, i) => [i, set.index.get(id) ?? -1]).filter(([, r]) => r >= 0);
+  const m = present.length;
+  // gather the wanted vectors contiguously so the inner loop walks memory in order
+  const x = new Float32Array(m * dim);
+  present.forEach(([, r], i) => x.set(set.data.subarray(r * dim, (r + 1) * dim), i * dim));
+  const gram = new Float64Array(m * m);
+  // 2 × 2 register blocks: each loaded value feeds two products
+  for (let i = 0; i < m; i += 2) {
+    const a = i * dim, a2 = Math.min(i + 1, m - 1) * dim;
+    for (let j = i; j < m; j += 2) {
+      const b = j * dim, b2 = Math.min(j + 1, m - 1) * dim;
+      let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
+      for (let k = 0; k < dim; k++) {
+        const xa = x[a + k], xa2 = x[a2 + k], xb = x[b + k], xb2 = x[b2 + k];
+        s00 += xa * xb;
+        s01 += xa * xb2;
+        s10 += xa2 * xb;
+        s11 += xa2 * xb2;
+      }
+      gram[i * m + j] = gram[j * m + i] = s00;
+      if (j + 1 < m) gram[i * m + j + 1] = gram[(j + 1) * m + i] = s01;
+      if (i + 1 < m) {
+        gram[(i + 1) * m + j] = gram[j * m + i + 1] = s10;
+        if (j + 1 < m) gram[(i + 1) * m + j + 1] = gram[(j + 1) * m + i + 1] = s11;
+      }
+    }
+  }
+  const out = new Float32Array(n * n).fill(NaN);
+  for (let p = 0; p < m; p++) {
+    const i = present[p][0];
+    for (let q = 0; q < m; q++) out[i * n + present[q][0]] = gram[p * m + q];
+  }
+  return out;
+}

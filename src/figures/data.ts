@@ -1,0 +1,178 @@
+/**
+ * Typed access to the tables figures read most (benchmark.arrow, comparisons.arrow), number
+ * formatting for notes and labels, and model selection in display order.
+ *
+ * @module
+ */
+import { sortModels } from "./palette.ts";
+import type { Row, TableSet } from "./spec.ts";
+
+/** One row of `benchmark.arrow`. */
+export interface MetricRow {
+  /** Model key. */
+  model: string;
+  /** Training seed (null for the SPoSE reference). */
+  seed: number | null;
+  /** Metric key. */
+  metric: string;
+  /** Subset. */
+  subset: string;
+  /** `core` or `expanded`. */
+  group: string;
+  /** Value on all items. */
+  value: number;
+  /** 95% bootstrap interval (null where none). */
+  ciLow: number | null;
+  /** 95% bootstrap interval (null where none). */
+  ciHigh: number | null;
+  /** Items behind the value. */
+  n: number;
+}
+
+/** One row of `comparisons.arrow`. */
+export interface ComparisonRow {
+  /** First model (delta = a − b). */
+  modelA: string;
+  /** Second model. */
+  modelB: string;
+  /** `variant_vs_control`, `vs_baseline` or `baseline_vs_imagenet`. */
+  relation: string;
+  /** Training seed (null = over seeds). */
+  seed: number | null;
+  /** Metric key. */
+  metric: string;
+  /** Subset. */
+  subset: string;
+  /** Value of model a. */
+  valueA: number;
+  /** Value of model b. */
+  valueB: number;
+  /** a − b. */
+  delta: number;
+  /** Paired 95% interval of the delta. */
+  ciLow: number;
+  /** Paired 95% interval of the delta. */
+  ciHigh: number;
+  /** p-value. */
+  p: number;
+  /** Holm-adjusted p-value. */
+  pAdj: number;
+}
+
+/** The rows of table `name`, or an error naming the table (figures declare what they read). */
+export function tableRows(tables: TableSet, name: string): Row[] {
+  const rows = tables[name];
+  if (!rows) throw new Error(`figure needs table "${name}", which was not loaded`);
+  return rows;
+}
+
+/** A number from a cell (bigint and numeric strings converted; null/undefined/NaN → null). */
+export function num(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  const n = typeof value === "bigint" ? Number(value) : Number(value);
+  return Number.isFinite(n) ? n : null;
+}
+
+/** A string from a cell (null/undefined → ""). */
+export function str(value: unknown): string {
+  return value === null || value === undefined ? "" : String(value);
+}
+
+/**
+ * Rows of `benchmark.arrow`, one seed per model: the smallest seed a model has (the SPoSE
+ * reference has none), so figures show one run per model even after `--seeds 7,8,9`.
+ */
+export function benchmarkRows(tables: TableSet): MetricRow[] {
+  const rows = tableRows(tables, "benchmark").map((r): MetricRow => ({
+    model: str(r.model),
+    seed: num(r.seed),
+    metric: str(r.metric),
+    subset: str(r.subset),
+    group: str(r.group),
+    value: num(r.value) ?? NaN,
+    ciLow: num(r.ci_low),
+    ciHigh: num(r.ci_high),
+    n: num(r.n) ?? 0,
+  }));
+  const seedOf = new Map<string, number | null>();
+  for (const r of rows) {
+    const current = seedOf.get(r.model);
+    if (current === undefined || (r.seed !== null && (current === null || r.seed < current))) {
+      seedOf.set(r.model, r.seed);
+    }
+  }
+  return rows.filter((r) => r.seed === seedOf.get(r.model) && Number.isFinite(r.value));
+}
+
+/** Rows of one metric and subset, in model display order (see {@link benchmarkRows}). */
+export function metricRows(
+  tables: TableSet,
+  metric: string,
+  options: { subset?: string; exclude?: string[] } = {},
+): MetricRow[] {
+  const exclude = new Set(options.exclude ?? []);
+  const rows = benchmarkRows(tables).filter((r) =>
+    r.metric === metric && (options.subset === undefined || r.subset === options.subset) &&
+    !exclude.has(r.model)
+  );
+  const order = sortModels(rows.map((r) => r.model));
+  return rows.sort((a, b) => order.indexOf(a.model) - order.indexOf(b.model));
+}
+
+/**
+ * Rows of `comparisons.arrow`: over-seed rows (null seed) where a pair has them, else the
+ * smallest seed of the pair.
+ */
+export function comparisonRows(tables: TableSet): ComparisonRow[] {
+  const rows = tableRows(tables, "comparisons").map((r): ComparisonRow => ({
+    modelA: str(r.model_a),
+    modelB: str(r.model_b),
+    relation: str(r.relation),
+    seed: num(r.seed),
+    metric: str(r.metric),
+    subset: str(r.subset),
+    valueA: num(r.value_a) ?? NaN,
+    valueB: num(r.value_b) ?? NaN,
+    delta: num(r.delta) ?? NaN,
+    ciLow: num(r.ci_low) ?? NaN,
+    ciHigh: num(r.ci_high) ?? NaN,
+    p: num(r.p) ?? NaN,
+    pAdj: num(r.p_adj) ?? NaN,
+  }));
+  const key = (r: ComparisonRow) => `${r.modelA}\u0000${r.modelB}`;
+  const chosen = new Map<string, number | null>();
+  for (const r of rows) {
+    const current = chosen.get(key(r));
+    if (current === null) continue;
+    if (r.seed === null || current === undefined || r.seed < current) chosen.set(key(r), r.seed);
+  }
+  return rows.filter((r) => r.seed === chosen.get(key(r)) && Number.isFinite(r.delta));
+}
+
+/** Models present in `rows`, in display order. */
+export function modelsOf(rows: { model: string }[]): string[] {
+  return sortModels(rows.map((r) => r.model));
+}
+
+/** `value` with `digits` decimals and a typographic minus (−0.012). */
+export function fmt(value: number | null | undefined, digits: number = 3): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return "n/a";
+  const text = value.toFixed(digits);
+  return /^-0\.?0*$/.test(text) ? text.slice(1) : text.replace("-", "\u2212");
+}
+
+/** A signed value (+0.012, −0.012, 0.000). */
+export function fmtSigned(value: number, digits: number = 3): string {
+  const text = fmt(value, digits);
+  return value > 0 && text !== fmt(0, digits) ? `+${text}` : text;
+}
+
+/** A 95% interval as `[low, high]`. */
+export function fmtInterval(low: number | null, high: number | null, digits: number = 3): string {
+  return `[${fmt(low, digits)}, ${fmt(high, digits)}]`;
+}
+
+/** Whether an interval excludes zero. */
+export function excludesZero(low: number | null, high: number | null): boolean {
+  return low !== null && high !== null && (low > 0 || high < 0);
+}

@@ -1,0 +1,239 @@
+/** Examples figure: held-out human triplets with images, and which item each model picks. */
+import { conceptInfo, conceptWord } from "../common/concepts.ts";
+import { humanPairs } from "../common/human.ts";
+import { conceptImages, MARK, tileRow } from "../common/images.ts";
+import { memo } from "../common/memo.ts";
+import { BASELINE, HUMAN_MODEL } from "../common/models.ts";
+import { fmt, fmtSigned, num, str, tableRows } from "../data.ts";
+import { composeFigure, messagePanel, panelWidth, svgElement, svgText } from "../frame.ts";
+import { modelStyle } from "../palette.ts";
+import type { FigureContext, FigureSpec, Row, TableSet } from "../spec.ts";
+import { FONT_SIZE, INK } from "../style.ts";
+
+/** One test triplet with the margins of both models. */
+export interface PairedTriplet {
+  /** Anchor concept. */
+  anchor: string;
+  /** Concept humans judge closer to the anchor. */
+  positive: string;
+  /** Concept humans judge farther. */
+  negative: string;
+  /** Model margins sim(anchor, positive) − sim(anchor, negative): baseline, human-informed. */
+  margin: [number, number];
+}
+
+/** Test triplets of `benchmark/triplet_margins` scored by both models (first seed of each). */
+export function pairedTriplets(rows: Row[], models: [string, string]): PairedTriplet[] {
+  return memo(rows, `pairedTriplets:${models.join("|")}`, () => buildPairs(rows, models));
+}
+
+function buildPairs(rows: Row[], models: [string, string]): PairedTriplet[] {
+  const key = (r: Row) => `${str(r.anchor)}\u0000${str(r.positive)}\u0000${str(r.negative)}`;
+  const seeds = models.map((m) => {
+    let seed: number | null = null;
+    for (const r of rows) {
+      const s = num(r.seed);
+      if (str(r.model) === m && s !== null && (seed === null || s < seed)) seed = s;
+    }
+    return seed;
+  });
+  const byModel = models.map((m, i) => {
+    const out = new Map<string, number>();
+    for (const r of rows) {
+      if (str(r.model) !== m || str(r.subset) !== "test" || num(r.seed) !== seeds[i]) continue;
+      const margin = num(r.margin);
+      if (margin !== null && !out.has(key(r))) out.set(key(r), margin);
+    }
+    return out;
+  });
+  const out: PairedTriplet[] = [];
+  for (const [k, a] of byModel[0]) {
+    const b = byModel[1].get(k);
+    if (b === undefined) continue;
+    const [anchor, positive, negative] = k.split("\u0000");
+    out.push({ anchor, positive, negative, margin: [a, b] });
+  }
+  return out;
+}
+
+/** A selected triplet and which model agrees with humans. */
+export interface SelectedTriplet extends PairedTriplet {
+  /** `human` (only the human-informed model agrees with humans) or `baseline`. */
+  agrees: "human" | "baseline";
+}
+
+/**
+ * Up to `perSide` triplets that only the human-informed model gets right (largest margin gain
+ * first), then up to `perSide` that only the baseline gets right; one per anchor concept.
+ */
+export function selectTriplets(triplets: PairedTriplet[], perSide: number = 2): SelectedTriplet[] {
+  const chosen: SelectedTriplet[] = [];
+  const anchors = new Set<string>();
+  for (const side of ["human", "baseline"] as const) {
+    const [win, lose] = side === "human" ? [1, 0] : [0, 1];
+    const candidates = triplets
+      .filter((t) => t.margin[win] > 0 && t.margin[lose] <= 0)
+      .sort((a, b) =>
+        (b.margin[win] - b.margin[lose]) - (a.margin[win] - a.margin[lose]) ||
+        (a.anchor + a.positive + a.negative < b.anchor + b.positive + b.negative ? -1 : 1)
+      );
+    let taken = 0;
+    for (const t of candidates) {
+      if (taken >= perSide) break;
+      if (anchors.has(t.anchor)) continue;
+      anchors.add(t.anchor);
+      chosen.push({ ...t, agrees: side });
+      taken++;
+    }
+  }
+  return chosen;
+}
+
+const TILE = 50;
+
+/** The selected triplets as one `<svg>` panel (null when the models never disagree). */
+export function tripletsPanel(
+  tables: TableSet,
+  context: FigureContext,
+  options: { perSide?: number } = {},
+): SVGSVGElement | null {
+  const models: [string, string] = [BASELINE, HUMAN_MODEL];
+  const triplets = pairedTriplets(tableRows(tables, "benchmark/triplet_margins"), models);
+  const selected = selectTriplets(triplets, options.perSide);
+  if (!selected.length) return null;
+  const concepts = conceptInfo(tables);
+  const images = conceptImages(tables);
+  const human = humanPairs(tables);
+  const { document } = context;
+  const width = panelWidth(context);
+  const panel = svgElement(document, "svg", { width });
+  const word = (id: string) => conceptWord(concepts, id);
+  const sim = (a: string, b: string) => {
+    const s = human.similarity(a, b);
+    return s === null ? "" : `human ${fmt(s, 2)}`;
+  };
+  let y = 0;
+  const x0 = 8, xPos = x0 + TILE + 96, xNeg = xPos + TILE + 50, xModels = xNeg + TILE + 40;
+  for (const t of selected) {
+    const rowTop = y + 4;
+    const anchor = tileRow(context, {
+      x: x0,
+      y: rowTop,
+      size: TILE,
+      gap: 0,
+      items: [{ path: images.get(t.anchor) ?? null, label: word(t.anchor) }],
+    });
+    panel.append(anchor.group);
+    panel.append(svgText(document, "is closer to", {
+      x: x0 + TILE + 48,
+      y: rowTop + TILE / 2 + 4,
+      "text-anchor": "middle",
+      "font-size": FONT_SIZE.small,
+      fill: INK.muted,
+    }));
+    panel.append(svgText(document, "than to", {
+      x: xPos + TILE + 25,
+      y: rowTop + TILE / 2 + 4,
+      "text-anchor": "middle",
+      "font-size": FONT_SIZE.small,
+      fill: INK.muted,
+    }));
+    const pair = tileRow(context, {
+      x: xPos,
+      y: rowTop,
+      size: TILE,
+      gap: xNeg - xPos - TILE,
+      items: [
+        {
+          path: images.get(t.positive) ?? null,
+          label: word(t.positive),
+          detail: sim(t.anchor, t.positive),
+        },
+        {
+          path: images.get(t.negative) ?? null,
+          label: word(t.negative),
+          detail: sim(t.anchor, t.negative),
+        },
+      ],
+    });
+    panel.append(pair.group);
+    models.forEach((m, i) => {
+      const right = t.margin[i] > 0;
+      const ly = rowTop + 14 + i * 26;
+      panel.append(svgElement(document, "circle", {
+        cx: xModels + 5,
+        cy: ly - 4,
+        r: 5,
+        fill: right ? MARK.match : MARK.miss,
+      }));
+      panel.append(svgText(document, modelStyle(m).label, {
+        x: xModels + 16,
+        y: ly,
+        "font-weight": "bold",
+        "font-size": FONT_SIZE.small,
+        fill: modelStyle(m).color,
+      }));
+      panel.append(svgText(
+        document,
+        `picks ${word(right ? t.positive : t.negative)} (margin ${fmtSigned(t.margin[i], 3)})`,
+        { x: xModels + 16, y: ly + 12, "font-size": FONT_SIZE.small, fill: INK.muted },
+      ));
+    });
+    y = rowTop + Math.max(anchor.height, pair.height) + 14;
+    panel.append(svgElement(document, "line", {
+      x1: 0,
+      x2: width,
+      y1: y - 6,
+      y2: y - 6,
+      stroke: INK.grid,
+    }));
+  }
+  panel.setAttribute("height", String(y));
+  return panel;
+}
+
+/** Legend of the triplet panels. */
+export const TRIPLET_LEGEND = [
+  { label: "agrees with humans", color: MARK.match, symbol: "circle" as const },
+  { label: "disagrees", color: MARK.miss, symbol: "circle" as const },
+];
+
+/** Triplet examples with images. */
+export const tripletExamplesFigure: FigureSpec = {
+  name: "triplet_examples",
+  family: "examples",
+  title: "Triplet examples",
+  purpose:
+    "On held-out human triplets (which of two concepts is closer to an anchor), where do the " +
+    "baseline and the human-informed model part ways with humans?",
+  tables: ["concepts", "images", "human_pairs", "benchmark/triplet_margins"],
+  render(tables, context) {
+    const panel = tripletsPanel(tables, context);
+    return composeFigure(context, {
+      title: "Triplet examples: which concept is closer to the anchor?",
+      subtitle:
+        "Held-out triplets of the benchmark (test human pairs): humans judge the middle concept " +
+        "closer to the anchor than the right one. A model picks the concept whose prototype is " +
+        "more cosine-similar to the anchor's; margin = difference of the two similarities.",
+      legend: TRIPLET_LEGEND,
+      panels: [
+        panel ?? messagePanel(context, "No held-out triplets on which the two models disagree."),
+      ],
+    });
+  },
+  notes(tables) {
+    const models: [string, string] = [BASELINE, HUMAN_MODEL];
+    const triplets = pairedTriplets(tableRows(tables, "benchmark/triplet_margins"), models);
+    if (!triplets.length) return ["No test triplets scored by both models."];
+    const ok = (i: number) => triplets.filter((t) => t.margin[i] > 0).length;
+    const onlyHuman = triplets.filter((t) => t.margin[1] > 0 && t.margin[0] <= 0).length;
+    const onlyBase = triplets.filter((t) => t.margin[0] > 0 && t.margin[1] <= 0).length;
+    return [
+      `${triplets.length} held-out triplets: the baseline agrees with humans on ${ok(0)} ` +
+      `(${fmt((100 * ok(0)) / triplets.length, 1)}%), ${modelStyle(HUMAN_MODEL).label} on ` +
+      `${ok(1)} (${fmt((100 * ok(1)) / triplets.length, 1)}%).`,
+      `Only ${modelStyle(HUMAN_MODEL).label} right: ${onlyHuman}; only the baseline right: ` +
+      `${onlyBase}.`,
+    ];
+  },
+};

@@ -1,0 +1,118 @@
+/** Exploratory figure: category AUC per THINGSplus category and model. */
+import * as Plot from "@observablehq/plot";
+import { fmt, num, str, tableRows } from "../data.ts";
+import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
+import { modelStyle, sortModels } from "../palette.ts";
+import { labelMargin } from "../paper/common.ts";
+import type { FigureSpec, TableSet } from "../spec.ts";
+import { FONT_SIZE } from "../style.ts";
+
+/** One category AUC of `benchmark/transfer_targets` (kind `category`). */
+export interface CategoryAuc {
+  /** Model key. */
+  model: string;
+  /** THINGSplus category. */
+  category: string;
+  /** Cross-validated AUC. */
+  auc: number;
+}
+
+/** Category AUCs (first seed per model). */
+export function categoryAucs(tables: TableSet): CategoryAuc[] {
+  const rows = tableRows(tables, "benchmark/transfer_targets").filter((r) =>
+    str(r.kind) === "category"
+  );
+  const seedOf = new Map<string, number | null>();
+  for (const r of rows) {
+    const m = str(r.model), s = num(r.seed);
+    const current = seedOf.get(m);
+    if (current === undefined || (s !== null && current !== null && s < current)) seedOf.set(m, s);
+  }
+  return rows.filter((r) => num(r.seed) === seedOf.get(str(r.model)) && num(r.value) !== null)
+    .map((r) => ({ model: str(r.model), category: str(r.target), auc: num(r.value)! }));
+}
+
+/** Categories ordered by their mean AUC over models (hardest last). */
+export function categoryOrderByAuc(aucs: CategoryAuc[]): string[] {
+  const sum = new Map<string, [number, number]>();
+  for (const a of aucs) {
+    const [s, n] = sum.get(a.category) ?? [0, 0];
+    sum.set(a.category, [s + a.auc, n + 1]);
+  }
+  return [...sum].sort((a, b) => b[1][0] / b[1][1] - a[1][0] / a[1][1] || (a[0] < b[0] ? -1 : 1))
+    .map(([c]) => c);
+}
+
+/** Heatmap of category AUC. */
+export const categoryAucFigure: FigureSpec = {
+  name: "category_auc",
+  family: "exploratory",
+  title: "Category AUC by category",
+  purpose: "Which THINGSplus categories can be read out of each embedding, and where do the " +
+    "human-informed models differ from the baseline?",
+  tables: ["benchmark/transfer_targets"],
+  render(tables, context) {
+    const aucs = categoryAucs(tables);
+    const models = sortModels(aucs.map((a) => a.model));
+    const labels = models.map((m) => modelStyle(m).label);
+    const categories = categoryOrderByAuc(aucs);
+    const panel = aucs.length
+      ? Plot.plot({
+        document: context.document,
+        width: panelWidth(context),
+        height: 120 + 15 * categories.length,
+        marginLeft: labelMargin(categories, FONT_SIZE.small),
+        marginTop: 110,
+        marginRight: 56,
+        marginBottom: 10,
+        x: { domain: labels, label: null, axis: "top", tickRotate: -40 },
+        y: { domain: categories, label: null, tickSize: 0 },
+        color: { type: "linear", domain: [0.5, 1], scheme: "blues", clamp: true },
+        marks: [
+          Plot.cell(aucs, {
+            x: (a: CategoryAuc) => modelStyle(a.model).label,
+            y: "category",
+            fill: "auc",
+            inset: 0.5,
+          }),
+          Plot.text(aucs, {
+            x: (a: CategoryAuc) => modelStyle(a.model).label,
+            y: "category",
+            text: (a: CategoryAuc) => fmt(a.auc, 2),
+            fontSize: 8,
+            fill: (a: CategoryAuc) => (a.auc > 0.85 ? "white" : "black"),
+          }),
+        ],
+      })
+      : messagePanel(context, "No category rows in benchmark/transfer_targets.arrow.");
+    return composeFigure(context, {
+      title: "THINGSplus category read-out, category by category",
+      subtitle: "Cross-validated ridge on the concept embeddings predicting membership of each " +
+        "THINGSplus category (ROC AUC; 0.5 = chance). Categories sorted by their mean AUC.",
+      panels: [panel],
+    });
+  },
+  notes(tables) {
+    const aucs = categoryAucs(tables);
+    if (!aucs.length) return ["No category rows in benchmark/transfer_targets.arrow."];
+    const order = categoryOrderByAuc(aucs);
+    const base = new Map(
+      aucs.filter((a) => a.model === "baseline").map((a) => [a.category, a.auc]),
+    );
+    const notes = [
+      `${order.length} categories; easiest ${order.slice(0, 3).join(", ")}; hardest ` +
+      `${order.slice(-3).reverse().join(", ")}.`,
+    ];
+    for (const m of sortModels(aucs.map((a) => a.model))) {
+      if (m === "baseline" || !base.size) continue;
+      const own = aucs.filter((a) => a.model === m && base.has(a.category));
+      const up = own.filter((a) => a.auc > base.get(a.category)!).length;
+      notes.push(
+        `${
+          modelStyle(m).label
+        }: higher AUC than the baseline on ${up} of ${own.length} categories.`,
+      );
+    }
+    return notes;
+  },
+};

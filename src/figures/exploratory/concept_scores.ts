@@ -1,0 +1,71 @@
+/**
+ * Per-concept retrieval scores from `benchmark/retrieval_queries` (mean average precision of a
+ * concept's test queries, first seed of each model), shared by the exploratory figures.
+ * Browser-safe.
+ *
+ * @module
+ */
+import { num, str, tableRows } from "../data.ts";
+import { sortModels } from "../palette.ts";
+import type { TableSet } from "../spec.ts";
+
+/** Mean AP and query count of one model on one concept. */
+export interface ConceptScore {
+  /** Model key. */
+  model: string;
+  /** Concept. */
+  uniqueID: string;
+  /** Mean average precision of the concept's queries. */
+  ap: number;
+  /** Queries of the concept. */
+  queries: number;
+}
+
+/** Per-concept mean AP for every model (first seed), models in display order. */
+export function conceptScores(tables: TableSet): ConceptScore[] {
+  const seedOf = new Map<string, number | null>();
+  const rows = tableRows(tables, "benchmark/retrieval_queries");
+  for (const r of rows) {
+    const m = str(r.model), s = num(r.seed);
+    const current = seedOf.get(m);
+    if (current === undefined || (s !== null && current !== null && s < current)) seedOf.set(m, s);
+  }
+  const sums = new Map<string, { model: string; uniqueID: string; sum: number; n: number }>();
+  for (const r of rows) {
+    const model = str(r.model);
+    if (num(r.seed) !== seedOf.get(model)) continue;
+    const ap = num(r.average_precision);
+    if (ap === null) continue;
+    const uniqueID = str(r.uniqueID);
+    const key = `${model}\u0000${uniqueID}`;
+    const entry = sums.get(key) ?? { model, uniqueID, sum: 0, n: 0 };
+    entry.sum += ap;
+    entry.n++;
+    sums.set(key, entry);
+  }
+  const order = sortModels([...seedOf.keys()]);
+  return [...sums.values()].map((e) => ({
+    model: e.model,
+    uniqueID: e.uniqueID,
+    ap: e.sum / e.n,
+    queries: e.n,
+  })).sort((a, b) => order.indexOf(a.model) - order.indexOf(b.model));
+}
+
+/**
+ * Per-concept change of mean AP from `versus` to `model` (`a` = model, `b` = versus), for
+ * concepts both models have.
+ */
+export function conceptChanges(
+  scores: ConceptScore[],
+  options: { model: string; versus: string },
+): { uniqueID: string; a: number; b: number; delta: number }[] {
+  const a = options.model, b = options.versus;
+  const of = (m: string) =>
+    new Map(scores.filter((s) => s.model === m).map((s) => [s.uniqueID, s]));
+  const sa = of(a), sb = of(b);
+  return [...sa.values()].flatMap((x) => {
+    const y = sb.get(x.uniqueID);
+    return y ? [{ uniqueID: x.uniqueID, a: x.ap, b: y.ap, delta: x.ap - y.ap }] : [];
+  });
+}

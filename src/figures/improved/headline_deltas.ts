@@ -1,0 +1,156 @@
+/** Improved figure: every model's change vs the baseline per headline metric, with Holm marks. */
+import * as Plot from "@observablehq/plot";
+import type { BackedFigureSpec } from "../common/backed.ts";
+import { panelRow, rowWidths } from "../common/layout.ts";
+import { type ComparisonRow, comparisonRows, fmt, fmtInterval, fmtSigned } from "../data.ts";
+import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
+import { modelStyle, sortModels } from "../palette.ts";
+import { comparisonMetricLabel, labelMargin, modelColorScale } from "../paper/common.ts";
+import type { FigureContext, TableSet } from "../spec.ts";
+import { INK } from "../style.ts";
+
+/** Holm-adjusted p below which a delta counts as significant. */
+export const ALPHA = 0.05;
+
+/** `vs_baseline` comparisons (model − baseline), models in display order. */
+export function baselineDeltas(tables: TableSet): ComparisonRow[] {
+  const rows = comparisonRows(tables).filter((r) =>
+    r.relation === "vs_baseline" && r.modelB === "baseline"
+  );
+  const order = sortModels(rows.map((r) => r.modelA));
+  return rows.sort((a, b) => order.indexOf(a.modelA) - order.indexOf(b.modelA));
+}
+
+function metricKeys(rows: ComparisonRow[]): { key: string; label: string }[] {
+  const out = new Map<string, string>();
+  for (const r of rows) out.set(`${r.metric}|${r.subset}`, comparisonMetricLabel(r));
+  return [...out].map(([key, label]) => ({ key, label }));
+}
+
+const COLUMNS = 3;
+
+function deltaPanel(
+  context: FigureContext,
+  options: { rows: ComparisonRow[]; models: string[]; width: number; hideModels: boolean },
+): Element {
+  const labels = options.models.map((m) => modelStyle(m).label);
+  const y = (r: ComparisonRow) => modelStyle(r.modelA).label;
+  return Plot.plot({
+    document: context.document,
+    width: options.width,
+    height: 44 + 17 * labels.length,
+    marginLeft: options.hideModels ? 12 : labelMargin(labels),
+    marginRight: 12,
+    marginTop: 8,
+    marginBottom: 30,
+    x: { label: "Δ vs baseline", labelAnchor: "center", labelArrow: "none", nice: true, ticks: 3 },
+    y: { domain: labels, label: null, axis: options.hideModels ? null : "left" },
+    color: modelColorScale(options.models),
+    marks: [
+      Plot.gridX({ stroke: INK.grid, strokeOpacity: 1, ticks: 3 }),
+      Plot.ruleX([0], { stroke: INK.reference }),
+      Plot.ruleY(options.rows, { y, x1: "ciLow", x2: "ciHigh", stroke: y, strokeWidth: 1.6 }),
+      // two marks: a fill channel mixing scale values and a literal colour would drop points
+      Plot.dot(options.rows.filter((r) => r.pAdj < ALPHA), { y, x: "delta", r: 3.8, fill: y }),
+      Plot.dot(options.rows.filter((r) => !(r.pAdj < ALPHA)), {
+        y,
+        x: "delta",
+        r: 3.8,
+        stroke: y,
+        strokeWidth: 1.5,
+        fill: INK.background,
+      }),
+    ],
+  });
+}
+
+/** Δ vs baseline with paired intervals and Holm-adjusted significance. */
+export const headlineDeltasFigure: BackedFigureSpec = {
+  name: "headline_deltas",
+  family: "improved",
+  title: "Headline deltas vs the baseline",
+  purpose:
+    "Which models change which headline metric relative to the image-only baseline, by how " +
+    "much, and which changes survive Holm correction?",
+  tables: ["comparisons"],
+  render(tables, context) {
+    const rows = baselineDeltas(tables);
+    const metrics = metricKeys(rows);
+    const models = sortModels(rows.map((r) => r.modelA));
+    if (!rows.length) {
+      return composeFigure(context, {
+        title: "Change vs the image-only baseline",
+        panels: [messagePanel(context, "No vs_baseline rows in comparisons.arrow.")],
+      });
+    }
+    const margin = labelMargin(models.map((m) => modelStyle(m).label));
+    const widths = rowWidths(panelWidth(context), { count: COLUMNS, margin });
+    const panels: Element[] = [];
+    for (let start = 0; start < metrics.length; start += COLUMNS) {
+      panels.push(panelRow(
+        context,
+        metrics.slice(start, start + COLUMNS).map((m, i) => ({
+          label: m.label,
+          svg: deltaPanel(context, {
+            rows: rows.filter((r) => `${r.metric}|${r.subset}` === m.key),
+            models,
+            width: widths[i],
+            hideModels: i > 0,
+          }),
+        })),
+      ));
+    }
+    return composeFigure(context, {
+      title: "Change vs the image-only baseline, metric by metric",
+      subtitle: "Δ = model − baseline on the same concepts with paired bootstrap 95% intervals; " +
+        `filled dots: Holm-adjusted p < ${ALPHA} over every comparison of the benchmark, ` +
+        "hollow: not significant. Each panel has its own scale.",
+      legend: [
+        { label: `Holm p < ${ALPHA}`, color: INK.text, symbol: "circle" },
+        { label: "not significant", color: INK.text, symbol: "ring" },
+      ],
+      panels,
+    });
+  },
+  data(tables) {
+    return baselineDeltas(tables).map((r) => ({
+      model: r.modelA,
+      versus: r.modelB,
+      metric: r.metric,
+      subset: r.subset,
+      value_model: r.valueA,
+      value_baseline: r.valueB,
+      delta: r.delta,
+      ci_low: r.ciLow,
+      ci_high: r.ciHigh,
+      p: r.p,
+      p_holm: r.pAdj,
+      significant: r.pAdj < ALPHA,
+    }));
+  },
+  notes(tables) {
+    const rows = baselineDeltas(tables);
+    if (!rows.length) return ["No vs_baseline rows in comparisons.arrow."];
+    const significant = rows.filter((r) => r.pAdj < ALPHA);
+    const notes = [
+      `${significant.length} of ${rows.length} model × metric deltas vs the baseline survive Holm ` +
+      `correction (p < ${ALPHA}).`,
+    ];
+    for (const m of sortModels(significant.map((r) => r.modelA))) {
+      const own = significant.filter((r) => r.modelA === m);
+      notes.push(
+        `${modelStyle(m).label}: ${
+          own.map((r) =>
+            `${comparisonMetricLabel(r)} ${fmtSigned(r.delta)} ${fmtInterval(r.ciLow, r.ciHigh)}`
+          ).join("; ")
+        }.`,
+      );
+    }
+    const largest = rows.reduce((a, b) => (Math.abs(b.delta) > Math.abs(a.delta) ? b : a));
+    notes.push(
+      `Largest change: ${modelStyle(largest.modelA).label} ${comparisonMetricLabel(largest)} ` +
+        `${fmtSigned(largest.delta)} (p Holm ${fmt(largest.pAdj, 3)}).`,
+    );
+    return notes;
+  },
+};

@@ -1,0 +1,83 @@
+/** Paper figure: nearest-prototype classification top-1 per model with 95% intervals. */
+import { fmt, fmtInterval, metricRows, modelsOf } from "../data.ts";
+import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
+import { modelStyle } from "../palette.ts";
+import type { FigureSpec } from "../spec.ts";
+import { INK } from "../style.ts";
+import { intervalPanel } from "./common.ts";
+
+/** Classification top-1 (test and stress styles, plus each model's own head). */
+export const classificationTop1: FigureSpec = {
+  name: "classification_top1",
+  family: "paper",
+  title: "Classification top-1",
+  purpose:
+    "How well does each model's embedding classify held-out images by nearest concept prototype, " +
+    "on the held-out style and on unseen drawing styles?",
+  tables: ["benchmark"],
+  render(tables, context) {
+    const test = metricRows(tables, "top1", { subset: "test" });
+    const stress = metricRows(tables, "top1", { subset: "stress" });
+    const head = metricRows(tables, "head_top1", { subset: "test" });
+    const models = modelsOf([...test, ...stress]);
+    return composeFigure(context, {
+      title: "Classification top-1 by model",
+      subtitle:
+        "Nearest-prototype classification of held-out images among all benchmark concepts; " +
+        "bars are 95% bootstrap intervals over concepts.",
+      legend: [
+        { label: "held-out style (test)", color: INK.text, symbol: "circle" },
+        { label: "other drawing styles (stress)", color: INK.text, symbol: "ring" },
+        { label: "model's own classification head (test)", color: INK.muted, symbol: "square" },
+      ],
+      panels: [
+        models.length
+          ? intervalPanel(context, {
+            width: panelWidth(context),
+            models,
+            series: [
+              { rows: test, symbol: "dot", dy: -6, labels: true },
+              { rows: stress, symbol: "ring", dy: 6, labels: true },
+              { rows: head, symbol: "diamond", dy: -6 },
+            ],
+            xLabel: "top-1 accuracy",
+            rowHeight: 30,
+          })
+          : messagePanel(context, "No top1 rows in benchmark.arrow."),
+      ],
+    });
+  },
+  notes(tables) {
+    const test = metricRows(tables, "top1", { subset: "test" });
+    if (!test.length) return ["No top-1 rows in benchmark.arrow."];
+    const best = test.reduce((a, b) => (b.value > a.value ? b : a));
+    const baseline = test.find((r) => r.model === "baseline");
+    const notes = [
+      `Highest test top-1: ${modelStyle(best.model).label} ${fmt(best.value)} ` +
+      `${fmtInterval(best.ciLow, best.ciHigh)}.`,
+    ];
+    if (baseline) {
+      notes.push(
+        `Baseline test top-1 ${fmt(baseline.value)} ${
+          fmtInterval(baseline.ciLow, baseline.ciHigh)
+        }; ` +
+          `${test.filter((r) => r.value > baseline.value).length} of ${
+            test.length - 1
+          } other models ` +
+          "score higher.",
+      );
+    }
+    const stress = metricRows(tables, "top1", { subset: "stress" });
+    const drop = test.flatMap((t) => {
+      const s = stress.find((r) => r.model === t.model);
+      return s ? [t.value - s.value] : [];
+    });
+    if (drop.length) {
+      notes.push(
+        `Unseen drawing styles cost ${fmt(Math.min(...drop))}–${fmt(Math.max(...drop))} top-1 ` +
+          "(test − stress).",
+      );
+    }
+    return notes;
+  },
+};

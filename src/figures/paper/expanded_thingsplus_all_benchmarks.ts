@@ -1,0 +1,132 @@
+/** Paper figure: every expanded benchmark (THINGSplus targets, categories, triplets) × model. */
+import * as Plot from "@observablehq/plot";
+import { benchmarkRows, fmt, type MetricRow } from "../data.ts";
+import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
+import { metricLabel, modelStyle, sortModels } from "../palette.ts";
+import type { FigureSpec, TableSet } from "../spec.ts";
+import { DELTA_COLORS, INK } from "../style.ts";
+import { labelMargin } from "./common.ts";
+import { targetLabel } from "./thingsplus_transfer_focus.ts";
+
+interface Cell extends MetricRow {
+  row: string;
+  column: string;
+  /** z-score of the value across the models of its row. */
+  z: number;
+}
+
+function rowLabel(r: MetricRow): string {
+  if (r.metric === "thingsplus_rating_rho") return `THINGSplus ρ: ${targetLabel(r.subset)}`;
+  if (r.metric === "category_auc") {
+    return `${metricLabel(r.metric)} (${r.subset.replaceAll("_", " ")})`;
+  }
+  if (r.subset === "train" || r.subset === "test") return `${metricLabel(r.metric)} (${r.subset})`;
+  return metricLabel(r.metric);
+}
+
+function cells(tables: TableSet): Cell[] {
+  const rows = benchmarkRows(tables).filter((r) =>
+    r.group === "expanded" || r.metric === "object_properties_rho"
+  );
+  const byRow = new Map<string, MetricRow[]>();
+  for (const r of rows) {
+    const key = rowLabel(r);
+    if (!byRow.has(key)) byRow.set(key, []);
+    byRow.get(key)!.push(r);
+  }
+  return [...byRow.entries()].flatMap(([row, group]) => {
+    // z-scores over the image models: the SPoSE reference is on other scales (dot products)
+    const image = group.filter((r) => r.model !== "spose49");
+    const mean = image.reduce((s, r) => s + r.value, 0) / Math.max(1, image.length);
+    const sd = Math.sqrt(
+      image.reduce((s, r) => s + (r.value - mean) ** 2, 0) / Math.max(1, image.length),
+    );
+    return group.map((r) => ({
+      ...r,
+      row,
+      column: modelStyle(r.model).label,
+      z: r.model === "spose49" || !(sd > 0) ? 0 : Math.max(-2, Math.min(2, (r.value - mean) / sd)),
+    }));
+  });
+}
+
+/** Heatmap of every expanded benchmark, coloured by z-score within each row. */
+export const expandedThingsplusAllBenchmarks: FigureSpec = {
+  name: "expanded_thingsplus_all_benchmarks",
+  family: "paper",
+  title: "Expanded THINGSplus: all benchmarks",
+  purpose: "Across every expanded benchmark (each THINGSplus rating, category AUC, category " +
+    "co-membership, property differences, triplets), which models are relatively strong or weak?",
+  tables: ["benchmark"],
+  render(tables, context) {
+    const data = cells(tables);
+    const models = sortModels(data.map((c) => c.model)).map((m) => modelStyle(m).label);
+    const rowsOrder = [...new Set(data.map((c) => c.row))];
+    const panel = data.length
+      ? Plot.plot({
+        document: context.document,
+        width: panelWidth(context),
+        height: 120 + 19 * rowsOrder.length,
+        marginTop: 8,
+        marginLeft: labelMargin(rowsOrder),
+        marginBottom: 110,
+        x: { domain: models, label: null, tickRotate: -35 },
+        y: { domain: rowsOrder, label: null },
+        color: {
+          type: "linear",
+          domain: [-2, 0, 2],
+          range: [DELTA_COLORS.negative, DELTA_COLORS.zero, DELTA_COLORS.positive],
+        },
+        marks: [
+          Plot.cell(data.filter((c) => c.model !== "spose49"), {
+            x: "column",
+            y: "row",
+            fill: "z",
+            inset: 0.5,
+          }),
+          Plot.cell(data.filter((c) => c.model === "spose49"), {
+            x: "column",
+            y: "row",
+            fill: "#eeeeee",
+            inset: 0.5,
+          }),
+          Plot.text(data, {
+            x: "column",
+            y: "row",
+            text: (c: Cell) => fmt(c.value, 2),
+            fill: (c: Cell) => (Math.abs(c.z) > 1.3 ? INK.background : INK.text),
+            fontSize: 8.5,
+          }),
+        ],
+      })
+      : messagePanel(context, "No expanded benchmark rows in benchmark.arrow.");
+    return composeFigure(context, {
+      title: "All expanded benchmarks",
+      subtitle:
+        "Values per benchmark (row) and model (column); colour is the z-score within the row " +
+        "across the image models (blue = above their mean, red = below, clipped at ±2); the " +
+        "SPoSE-49 reference column (grey) is on its own scales and not part of the z-scores.",
+      legend: [
+        { label: "below the row mean", color: DELTA_COLORS.negative },
+        { label: "above the row mean", color: DELTA_COLORS.positive },
+      ],
+      panels: [panel],
+    });
+  },
+  notes(tables) {
+    const data = cells(tables).filter((c) => c.model !== "spose49");
+    if (!data.length) return ["No expanded benchmark rows in benchmark.arrow."];
+    const wins = new Map<string, number>();
+    for (const row of new Set(data.map((c) => c.row))) {
+      const group = data.filter((c) => c.row === row);
+      const best = group.reduce((a, b) => (b.value > a.value ? b : a));
+      wins.set(best.model, (wins.get(best.model) ?? 0) + 1);
+    }
+    const rows = new Set(data.map((c) => c.row)).size;
+    return [
+      `Image models that score highest on at least one of ${rows} expanded benchmarks: ${
+        sortModels(wins.keys()).map((m) => `${modelStyle(m).label} (${wins.get(m)})`).join(", ")
+      }.`,
+    ];
+  },
+};

@@ -1,0 +1,111 @@
+/** Paper figure: model × metric deltas versus the baseline (comparisons.arrow). */
+import * as Plot from "@observablehq/plot";
+import { type ComparisonRow, comparisonRows, excludesZero, fmt, fmtSigned } from "../data.ts";
+import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
+import { modelStyle, sortModels } from "../palette.ts";
+import type { FigureSpec, TableSet } from "../spec.ts";
+import { DELTA_COLORS, INK } from "../style.ts";
+import { comparisonMetricLabel, labelMargin } from "./common.ts";
+
+interface Cell extends ComparisonRow {
+  /** Delta divided by the largest |delta| of its metric (−1…1). */
+  scaled: number;
+  /** Row and column labels. */
+  modelLabel: string;
+  metricLabel: string;
+}
+
+function cells(tables: TableSet): Cell[] {
+  const rows = comparisonRows(tables).filter((r) => r.relation === "vs_baseline");
+  const scale = new Map<string, number>();
+  for (const r of rows) {
+    const key = comparisonMetricLabel(r);
+    scale.set(key, Math.max(scale.get(key) ?? 0, Math.abs(r.delta)));
+  }
+  return rows.map((r) => {
+    const metricLabel = comparisonMetricLabel(r);
+    const max = scale.get(metricLabel)!;
+    return {
+      ...r,
+      scaled: max > 0 ? r.delta / max : 0,
+      modelLabel: modelStyle(r.modelA).label,
+      metricLabel,
+    };
+  });
+}
+
+/** Heatmap of deltas versus the baseline, coloured per metric column. */
+export const strategyDeltaHeatmap: FigureSpec = {
+  name: "strategy_delta_heatmap",
+  family: "paper",
+  title: "Strategy delta heatmap",
+  purpose:
+    "Which metrics does each human-informed strategy (and each control) move relative to the " +
+    "image-only baseline, and are the changes beyond bootstrap noise?",
+  tables: ["comparisons"],
+  render(tables, context) {
+    const data = cells(tables);
+    const models = sortModels(data.map((c) => c.modelA)).map((m) => modelStyle(m).label);
+    const metrics = [...new Set(data.map((c) => c.metricLabel))];
+    const width = panelWidth(context);
+    const panel = data.length
+      ? Plot.plot({
+        document: context.document,
+        width,
+        height: 130 + 30 * models.length,
+        marginTop: 8,
+        marginLeft: labelMargin(models),
+        marginBottom: 120,
+        x: { domain: metrics, label: null, tickRotate: -35 },
+        y: { domain: models, label: null },
+        color: {
+          type: "linear",
+          domain: [-1, 0, 1],
+          range: [DELTA_COLORS.negative, DELTA_COLORS.zero, DELTA_COLORS.positive],
+        },
+        marks: [
+          Plot.cell(data, {
+            x: "metricLabel",
+            y: "modelLabel",
+            fill: "scaled",
+            inset: 0.5,
+          }),
+          Plot.text(data, {
+            x: "metricLabel",
+            y: "modelLabel",
+            text: (c: Cell) => `${fmtSigned(c.delta)}${excludesZero(c.ciLow, c.ciHigh) ? "*" : ""}`,
+            fill: (c: Cell) => (Math.abs(c.scaled) > 0.6 ? INK.background : INK.text),
+            fontSize: 9,
+          }),
+        ],
+      })
+      : messagePanel(context, "No vs_baseline rows in comparisons.arrow.");
+    return composeFigure(context, {
+      title: "Change versus the image-only baseline",
+      subtitle:
+        "Δ = model − baseline on the headline metrics (same concepts, paired bootstrap). Colour is " +
+        "scaled per metric column (the largest |Δ| of the column is full colour; blue = higher); " +
+        "* marks 95% intervals that exclude 0.",
+      legend: [
+        { label: "lower than baseline", color: DELTA_COLORS.negative },
+        { label: "higher than baseline", color: DELTA_COLORS.positive },
+      ],
+      panels: [panel],
+    });
+  },
+  notes(tables) {
+    const data = cells(tables);
+    if (!data.length) return ["No vs_baseline rows in comparisons.arrow."];
+    const beyond = data.filter((c) => excludesZero(c.ciLow, c.ciHigh));
+    const top = data.reduce((a, b) => (b.scaled > a.scaled ? b : a));
+    const bottom = data.reduce((a, b) => (b.scaled < a.scaled ? b : a));
+    return [
+      `${beyond.length} of ${data.length} model × metric deltas versus the baseline have 95% ` +
+      "intervals that exclude 0.",
+      `Largest relative gain: ${top.modelLabel} on ${top.metricLabel} (Δ ${fmt(top.delta)}).`,
+      `Largest relative loss: ${bottom.modelLabel} on ${bottom.metricLabel} (Δ ${
+        fmt(bottom.delta)
+      }).`,
+    ];
+  },
+};

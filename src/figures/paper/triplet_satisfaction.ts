@@ -1,0 +1,66 @@
+/** Paper figure: share of human-derived triplets each model satisfies (train and test). */
+import { fmt, fmtInterval, metricRows, modelsOf } from "../data.ts";
+import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
+import { modelStyle } from "../palette.ts";
+import type { FigureSpec } from "../spec.ts";
+import { INK } from "../style.ts";
+import { intervalPanel } from "./common.ts";
+
+/** Triplet satisfaction on training and held-out triplets with 95% intervals. */
+export const tripletSatisfaction: FigureSpec = {
+  name: "triplet_satisfaction",
+  family: "paper",
+  title: "Triplet satisfaction",
+  purpose:
+    "How many human-derived triplets (anchor nearer the human-similar concept than the odd one) " +
+    "does each model's embedding already satisfy, on the training triplets and on held-out ones?",
+  tables: ["benchmark"],
+  render(tables, context) {
+    const train = metricRows(tables, "triplet_satisfaction", { subset: "train" });
+    const test = metricRows(tables, "triplet_satisfaction", { subset: "test" });
+    const models = modelsOf([...train, ...test]);
+    return composeFigure(context, {
+      title: "Triplet satisfaction",
+      subtitle:
+        "Share of triplets whose anchor prototype is more similar to the positive than to the " +
+        "negative concept; 95% bootstrap intervals over concepts; dashed line = chance (0.5).",
+      legend: [
+        { label: "training triplets", color: INK.text, symbol: "circle" },
+        { label: "held-out triplets (test pairs)", color: INK.text, symbol: "ring" },
+      ],
+      panels: [
+        models.length
+          ? intervalPanel(context, {
+            width: panelWidth(context),
+            models,
+            series: [
+              { rows: train, symbol: "dot", dy: -6, labels: true },
+              { rows: test, symbol: "ring", dy: 6, labels: true },
+            ],
+            xLabel: "triplets satisfied",
+            reference: 0.5,
+            rowHeight: 30,
+          })
+          : messagePanel(context, "No triplet_satisfaction rows in benchmark.arrow."),
+      ],
+    });
+  },
+  notes(tables) {
+    const notes: string[] = [];
+    for (const subset of ["train", "test"]) {
+      const rows = metricRows(tables, "triplet_satisfaction", { subset, exclude: ["spose49"] });
+      if (!rows.length) continue;
+      const base = rows.find((r) => r.model === "baseline");
+      const best = rows.reduce((a, b) => (b.value > a.value ? b : a));
+      notes.push(
+        `${subset === "train" ? "Training" : "Held-out"} triplets: ` +
+          (base
+            ? `the image-only baseline already satisfies ${fmt(base.value)} ` +
+              `${fmtInterval(base.ciLow, base.ciHigh)}; `
+            : "") +
+          `highest ${modelStyle(best.model).label} ${fmt(best.value)}.`,
+      );
+    }
+    return notes.length ? notes : ["No triplet_satisfaction rows in benchmark.arrow."];
+  },
+};

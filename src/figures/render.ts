@@ -1,0 +1,191 @@
+/**
+ * Server-side rendering: a figure is drawn into a linkedom document, serialised as a standalone
+ * SVG file and rasterised to PNG by sharp (librsvg) at a fixed density with the pinned fonts
+ * (src/figures/fonts.ts). The same tables give byte-identical SVG and PNG files.
+ *
+ * @module
+ */
+import { extname, resolve } from "node:path";
+import { parseHTML } from "linkedom";
+import { resolveProfile } from "../pipeline/profile.ts";
+import { drawFigure } from "./draw.ts";
+import { usePinnedFonts } from "./fonts.ts";
+import type { FigureSpec, TableSet } from "./spec.ts";
+import { DEFAULT_WIDTH } from "./style.ts";
+
+/** PNG density in dpi of the `figures` task: sharp maps 72 dpi to one pixel per CSS pixel (2×). */
+export const PNG_DENSITY = 144;
+
+/** PNG density of the regression baselines and figure diffs (1×: small files, fast compares). */
+export const BASELINE_DENSITY = 72;
+
+/** zlib level of the PNGs `figures` writes (3: about 4× faster than 9 for files about 10% larger). */
+export const PNG_COMPRESSION = 3;
+
+/** Options of {@link renderFigure}. */
+export interface RenderOptions {
+  /** Figure width in CSS pixels (default {@link DEFAULT_WIDTH}). */
+  width?: number;
+  /** PNG density in dpi (default {@link PNG_DENSITY}). */
+  density?: number;
+  /** zlib level 0–9 of the PNG (default {@link PNG_COMPRESSION}). */
+  compressionLevel?: number;
+  /**
+   * Folder the `path` column of images.arrow is relative to (for figures that show images;
+   * default: the embedded profile's images, which ship in data/).
+   */
+  imagesRoot?: string;
+}
+
+/** A rendered figure. */
+export interface RenderedFigure {
+  /** Standalone SVG text (with XML namespace). */
+  svg: string;
+  /** PNG bytes. */
+  png: Uint8Array;
+}
+
+/** A fresh, empty linkedom HTML document to draw figures into. */
+export function createDocument(): Document {
+  return parseHTML("<!DOCTYPE html><html><head></head><body></body></html>")
+    .document as unknown as Document;
+}
+
+/** Draws `spec` from `tables` and returns the standalone SVG text. */
+export function figureSvg(
+  spec: FigureSpec,
+  tables: TableSet,
+  options: RenderOptions = {},
+): string {
+  const document = createDocument();
+  const svg = drawFigure(spec, tables, {
+    document,
+    width: options.width ?? DEFAULT_WIDTH,
+    imageHref: imageDataHref(options.imagesRoot ?? resolveProfile("embedded").imagesRoot),
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${svg.outerHTML}\n`;
+}
+
+type SharpModule = typeof import("sharp");
+let sharpModule: Promise<SharpModule> | undefined;
+
+/** sharp, loaded after the pinned fonts are configured (fontconfig reads its file once). */
+function loadSharp(): Promise<SharpModule> {
+  if (!sharpModule) {
+    usePinnedFonts();
+    sharpModule = import("sharp");
+  }
+  return sharpModule;
+}
+
+/** Rasterises SVG text to PNG bytes at `density` dpi (default {@link PNG_DENSITY}). */
+export async function svgToPng(
+  svg: string,
+  options: { density?: number; compressionLevel?: number } = {},
+): Promise<Uint8Array> {
+  const sharp = (await loadSharp()).default;
+  const buffer = await sharp(new TextEncoder().encode(svg), {
+    density: options.density ?? PNG_DENSITY,
+  }).png({
+    compressionLevel: options.compressionLevel ?? PNG_COMPRESSION,
+    adaptiveFiltering: false,
+  })
+    .toBuffer();
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+/** Raw pixels of an image. */
+export interface RgbaImage {
+  /** RGBA bytes, row-major. */
+  data: Uint8Array;
+  /** Width in pixels. */
+  width: number;
+  /** Height in pixels. */
+  height: number;
+}
+
+/** Rasterises SVG text to RGBA pixels (what a PNG of the same density decodes to). */
+export async function svgToRgba(
+  svg: string,
+  options: { density?: number } = {},
+): Promise<RgbaImage> {
+  const sharp = (await loadSharp()).default;
+  const { data, info } = await sharp(new TextEncoder().encode(svg), {
+    density: options.density ?? PNG_DENSITY,
+  }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return {
+    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    width: info.width,
+    height: info.height,
+  };
+}
+
+/** Decodes PNG bytes to RGBA pixels. */
+export async function decodePng(png: Uint8Array): Promise<RgbaImage> {
+  const sharp = (await loadSharp()).default;
+  const { data, info } = await sharp(png).ensureAlpha().raw().toBuffer({
+    resolveWithObject: true,
+  });
+  return {
+    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    width: info.width,
+    height: info.height,
+  };
+}
+
+/** Encodes RGBA pixels as PNG bytes. */
+export async function encodePng(image: RgbaImage): Promise<Uint8Array> {
+  const sharp = (await loadSharp()).default;
+  const buffer = await sharp(image.data, {
+    raw: { width: image.width, height: image.height, channels: 4 },
+  }).png({ compressionLevel: PNG_COMPRESSION }).toBuffer();
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+/** Renders a figure to SVG text and PNG bytes. */
+export async function renderFigure(
+  spec: FigureSpec,
+  tables: TableSet,
+  options: RenderOptions = {},
+): Promise<RenderedFigure> {
+  const svg = figureSvg(spec, tables, options);
+  return { svg, png: await svgToPng(svg, options) };
+}
+
+const MIME: Record<string, string> = {
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".jpeg": "image/jpeg",
+  ".gif": "image/gif",
+  ".webp": "image/webp",
+  ".svg": "image/svg+xml",
+};
+
+/**
+ * An `imageHref` for the server: reads the image under `imagesRoot` and returns a data: URI, so
+ * the SVG file is self-contained. Throws a clear error naming a missing image file.
+ */
+export function imageDataHref(imagesRoot: string): (path: string) => string {
+  return (path: string) => {
+    const file = resolve(imagesRoot, path);
+    let bytes: Uint8Array;
+    try {
+      bytes = Deno.readFileSync(file);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) {
+        throw new Error(`${file}: expected an image (from images.arrow), found no file`);
+      }
+      throw error;
+    }
+    const mime = MIME[extname(file).toLowerCase()] ?? "application/octet-stream";
+    return `data:${mime};base64,${encodeBase64(bytes)}`;
+  };
+}
+
+function encodeBase64(bytes: Uint8Array): string {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}

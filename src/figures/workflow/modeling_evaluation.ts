@@ -1,0 +1,122 @@
+/** Workflow figure: modeling and evaluation (train → embed → align → bench → figures → site). */
+import { composeFigure, panelWidth } from "../frame.ts";
+import type { FigureSpec } from "../spec.ts";
+import { type Diagram, drawDiagram, kindLegend } from "./diagram.ts";
+
+/** The stages from the tables to the site, as `deno task all` runs them (GWOT separately). */
+export const MODELING_EVALUATION: Diagram = {
+  nodes: [
+    {
+      id: "tables",
+      label: "data and human tables",
+      detail: "concepts, images, splits, human similarity, pairs, triplets",
+      kind: "table",
+    },
+    {
+      id: "backbone",
+      label: "ImageNet backbone",
+      detail: "MobileNetV2-0.35 (embedded) / ResNet-50 (THINGS)",
+      kind: "source",
+    },
+    {
+      id: "baseline",
+      label: "train: baseline",
+      detail: "image-only concept classifier",
+      kind: "stage",
+      task: "train",
+    },
+    {
+      id: "variants",
+      label: "train: human-informed variants",
+      detail: "prototype triplets, high pressure, joint matrix + shuffled controls",
+      kind: "stage",
+      task: "train",
+    },
+    {
+      id: "embed",
+      label: "embed",
+      detail: "image embeddings, concept prototypes, models.arrow",
+      kind: "stage",
+      task: "embed",
+    },
+    {
+      id: "glocal",
+      label: "align:glocal",
+      detail: "affine transform of baseline features",
+      kind: "stage",
+      task: "align:glocal",
+    },
+    {
+      id: "alignet",
+      label: "align:alignet",
+      detail: "student distilled from a human-aligned teacher",
+      kind: "stage",
+      task: "align:alignet",
+    },
+    {
+      id: "gwot",
+      label: "align:gwot",
+      detail: "unsupervised RDM matching (run separately)",
+      kind: "stage",
+      task: "align:gwot",
+    },
+    {
+      id: "bench",
+      label: "bench",
+      detail: "utility, human alignment, THINGSplus transfer, paired comparisons",
+      kind: "stage",
+      task: "bench",
+    },
+    {
+      id: "figures",
+      label: "figures",
+      detail: "outputs/figures/<family>/",
+      kind: "output",
+      task: "figures",
+    },
+    {
+      id: "site",
+      label: "site",
+      detail: "results site in outputs/site/",
+      kind: "output",
+      task: "site",
+    },
+  ],
+  edges: [
+    { from: "tables", to: "baseline" },
+    { from: "backbone", to: "baseline" },
+    { from: "baseline", to: "variants" },
+    { from: "baseline", to: "embed" },
+    { from: "variants", to: "embed" },
+    { from: "embed", to: "glocal" },
+    { from: "embed", to: "alignet" },
+    { from: "embed", to: "gwot", dashed: true },
+    { from: "glocal", to: "bench" },
+    { from: "alignet", to: "bench" },
+    { from: "bench", to: "figures" },
+    { from: "gwot", to: "figures", dashed: true },
+    { from: "figures", to: "site" },
+  ],
+};
+
+/** The modeling and evaluation diagram. */
+export const modelingEvaluationFigure: FigureSpec = {
+  name: "modeling_evaluation",
+  family: "workflow",
+  title: "Modeling and evaluation",
+  purpose: "In which order are the models trained, aligned, benchmarked and reported?",
+  tables: [],
+  render(_tables, context) {
+    return composeFigure(context, {
+      title: "Modeling and evaluation flow",
+      subtitle: "deno task all runs the solid path and skips stages whose inputs did not change; " +
+        "deno task align:gwot (dashed) runs separately, after it.",
+      legend: kindLegend(MODELING_EVALUATION),
+      panels: [drawDiagram(context, MODELING_EVALUATION, { width: panelWidth(context) })],
+    });
+  },
+  notes() {
+    const stages = MODELING_EVALUATION.nodes.filter((n) => n.task).map((n) => n.label);
+    return [`Stages: ${stages.join(" → ")}.`];
+  },
+};

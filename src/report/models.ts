@@ -1,0 +1,241 @@
+/**
+ * Model cards: one per model, from `models.arrow`, the training tables (epochs, config, backbone,
+ * backend) and `aligned/*.arrow` (post-hoc and distilled models): how it was trained, backend, seed and
+ * hyperparameters.
+ *
+ * @module
+ */
+import { modelStyle, sortModels } from "../figures/palette.ts";
+import type { ReportTables, TrainingRun } from "./tables.ts";
+
+/** One hyperparameter (flattened config path → value). */
+export interface Hyperparameter {
+  /** Dotted path in the config (`stages.0.learningRate`). */
+  key: string;
+  /** Value as text. */
+  value: string;
+}
+
+/** A training schedule stage as run. */
+export interface StageSummary {
+  /** Stage name. */
+  name: string;
+  /** Epochs run. */
+  epochs: number;
+  /** Last epoch's train top-1. */
+  train_top1: number | null;
+  /** Last epoch's validation top-1. */
+  val_top1: number | null;
+  /** Last epoch's mean total loss. */
+  loss_total: number | null;
+  /** Seconds in the stage. */
+  seconds: number;
+}
+
+/** One model card. */
+export interface ModelCard {
+  /** Model key. */
+  model: string;
+  /** Display label. */
+  label: string;
+  /** Colour. */
+  color: string;
+  /** Kind. */
+  kind: string;
+  /** How it was made (config description or a fixed text for untrained rows). */
+  description: string;
+  /** Seed (null for the SPoSE reference). */
+  seed: number | null;
+  /** Backend that trained/embedded it. */
+  backend: string | null;
+  /** Backbone description. */
+  backbone: string | null;
+  /** Initialisation. */
+  init: string | null;
+  /** Matched variant (for controls). */
+  control_of: string | null;
+  /** Head top-1 on test / val / stress and chance (models.arrow). */
+  accuracy: {
+    test: number | null;
+    val: number | null;
+    stress: number | null;
+    chance: number | null;
+  };
+  /** Stages as run (from the training table). */
+  stages: StageSummary[];
+  /** Wall-clock training seconds (training table notes, else the sum of epoch seconds). */
+  train_seconds: number | null;
+  /** Flattened hyperparameters. */
+  hyperparameters: Hyperparameter[];
+  /** The training table file the card read, if any. */
+  source: string | null;
+}
+
+/** Flatten a JSON config into dotted keys (arrays by index), skipping `description`. */
+export function flattenConfig(value: unknown, prefix = ""): Hyperparameter[] {
+  if (value === null || typeof value !== "object") {
+    return prefix ? [{ key: prefix, value: String(value) }] : [];
+  }
+  const out: Hyperparameter[] = [];
+  const entries = Array.isArray(value)
+    ? value.map((v, i) => [String(i), v] as const)
+    : Object.entries(value as Record<string, unknown>);
+  for (const [k, v] of entries) {
+    if (k === "description" || k === "name") continue;
+    out.push(...flattenConfig(v, prefix ? `${prefix}.${k}` : k));
+  }
+  return out;
+}
+
+function stageSummaries(run: TrainingRun | undefined): StageSummary[] {
+  if (!run) return [];
+  const stages: StageSummary[] = [];
+  for (const epoch of run.epochs) {
+    let stage = stages.find((s) => s.name === epoch.stage);
+    if (!stage) {
+      stage = {
+        name: epoch.stage,
+        epochs: 0,
+        train_top1: null,
+        val_top1: null,
+        loss_total: null,
+        seconds: 0,
+      };
+      stages.push(stage);
+    }
+    stage.epochs++;
+    stage.train_top1 = epoch.train_top1;
+    stage.val_top1 = epoch.val_top1;
+    stage.loss_total = epoch.loss_total;
+    stage.seconds += epoch.seconds;
+  }
+  return stages;
+}
+
+const UNTRAINED: Record<string, string> = {
+  imagenet: "The ImageNet-pretrained backbone without any THINGS training: its pooled " +
+    "penultimate features, the reference point every trained model is compared with.",
+  spose49: "SPoSE-49, the 49-dimensional human embedding learned from odd-one-out judgments " +
+    "(Hebart et al. 2020). A reference row: the human similarity itself comes from it, so its " +
+    "human-alignment values are circular.",
+};
+
+/** Build one card per model (models.arrow rows, post-hoc models, the SPoSE reference). */
+export function modelCards(tables: ReportTables): ModelCard[] {
+  const cards: ModelCard[] = [];
+  const keys = sortModels([
+    ...tables.models.map((m) => m.model),
+    ...(tables.aligned ?? []).map((r) => String(r.model)),
+    ...tables.benchmark.map((r) => r.model),
+  ]);
+  for (const model of keys) {
+    const style = modelStyle(model);
+    const rows = tables.models.filter((m) => m.model === model);
+    const aligned = tables.aligned?.filter((r) => r.model === model) ?? [];
+    if (rows.length) {
+      for (const row of rows) {
+        const run = tables.training.find((t) => t.model === model && t.seed === row.seed);
+        const config = parseConfig(row.config) ??
+          (run?.metadata.options?.config as Record<string, unknown> | undefined);
+        const notes = run?.metadata.notes?.summary as Record<string, unknown> | undefined;
+        const options = run?.metadata.options ?? {};
+        const epochs = run?.epochs ?? [];
+        cards.push({
+          model,
+          label: style.label,
+          color: style.color,
+          kind: style.kind,
+          description: String(config?.description ?? UNTRAINED[model] ?? ""),
+          seed: row.seed,
+          backend: row.backend ?? null,
+          backbone: options.backbone_spec
+            ? String(options.backbone_spec)
+            : options.backbone
+            ? String(options.backbone)
+            : null,
+          init: row.init,
+          control_of: row.control_of,
+          accuracy: {
+            test: row.test_top1,
+            val: row.val_top1,
+            stress: row.stress_top1,
+            chance: row.chance,
+          },
+          stages: stageSummaries(run),
+          train_seconds: typeof notes?.train_seconds === "number"
+            ? notes.train_seconds
+            : epochs.length
+            ? epochs.reduce((s, e) => s + e.seconds, 0)
+            : null,
+          hyperparameters: config ? flattenConfig(config) : [],
+          source: run ? `training/${run.file}` : null,
+        });
+      }
+    } else if (aligned.length) {
+      for (const row of aligned) {
+        const registry = String(row.registry ?? "aligned");
+        const options = tables.alignedMetadata?.[registry]?.options ?? {};
+        const distilled = row.method === "AligNet" || row.method === "UnAligNet";
+        const { model: _m, seed: _s, registry: _r, log: _l, grid: _g, control_of: _c, ...fit } =
+          row;
+        cards.push({
+          model,
+          label: style.label,
+          color: style.color,
+          kind: style.kind,
+          description: distilled
+            ? `${row.method} student: ${row.source ?? "the baseline"} fine-tuned to match the ` +
+              `triplet choices of a ${
+                row.teacher_transform === "aligned" ? "human-aligned" : "untransformed"
+              } ${row.teacher ?? ""} teacher (${row.sampling ?? ""} triplets, ${
+                String(row.loss ?? "kl").toUpperCase()
+              }, decay to init); temperatures chosen on validation triplets.`
+            : `${row.method ?? "Post-hoc"} transform fitted on the features of ` +
+              `${row.source ?? "the baseline"} (no network retraining); selected on validation ` +
+              `triplets.`,
+          seed: typeof row.seed === "number" ? row.seed : null,
+          backend: null,
+          backbone: null,
+          init: String(row.source ?? ""),
+          control_of: row.control_of == null ? null : String(row.control_of),
+          accuracy: { test: null, val: null, stress: null, chance: null },
+          stages: [],
+          train_seconds: null,
+          hyperparameters: [
+            ...flattenConfig(fit),
+            ...flattenConfig(options, "search"),
+          ],
+          source: registry,
+        });
+      }
+    } else if (UNTRAINED[model]) {
+      cards.push({
+        model,
+        label: style.label,
+        color: style.color,
+        kind: style.kind,
+        description: UNTRAINED[model],
+        seed: null,
+        backend: null,
+        backbone: null,
+        init: null,
+        control_of: null,
+        accuracy: { test: null, val: null, stress: null, chance: null },
+        stages: [],
+        train_seconds: null,
+        hyperparameters: [],
+        source: "benchmark.arrow",
+      });
+    }
+  }
+  return cards;
+}
+
+function parseConfig(text: string | null): Record<string, unknown> | undefined {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * The data files of the site, derived from the pipeline's tables: one JSON per text page, the
+ * Arrow tables live figures read (copied unchanged), the prerendered SVGs of the other figures
+ * and one generated module per figure family that names them for Framework (`FileAttachment`
+ * needs literal paths).
+ *
+ * @module
+ */
+import { dirname, join } from "node:path";
+import { modelStyle } from "../figures/palette.ts";
+import { FAMILIES } from "../figures/spec.ts";
+import { tablePath } from "../figures/tables.ts";
+import { credits } from "./credits.ts";
+import { headlineTable } from "./headline.ts";
+import { modelCards } from "./models.ts";
+import { reproduceCommands } from "./reproduce.ts";
+import { planFigures, type PlanOptions, type SiteFigure } from "./site_figures.ts";
+import { loadReportTables, type ReportTables } from "./tables.ts";
+import { methodsResults, type WriteUp } from "./writeup.ts";
+
+/** The Overview page's data. */
+export interface Overview {
+  /** Caption of the headline table. */
+  caption: string;
+  /** The headline table. */
+  headline: ReturnType<typeof headlineTable>;
+  /** Key findings (from the write-up's conclusions). */
+  findings: string[];
+  /** Facts about the run. */
+  run: string[];
+}
+
+/** The Overview from the tables and the write-up. */
+export function overview(tables: ReportTables, writeup: WriteUp): Overview {
+  const headline = headlineTable(tables);
+  const stronger = writeup.sections.find((s) => s.id === "stronger");
+  const conclusion = writeup.sections.find((s) => s.id === "conclusion");
+  const controls = writeup.sections.filter((s) => s.id.startsWith("control-"));
+  const findings = [
+    ...controls.map((s) => firstSentence(s.paragraphs[0]?.text ?? "")),
+    ...(stronger?.paragraphs.map((p) => p.text) ?? []),
+    ...(conclusion?.bullets.map((b) => b.text) ?? []),
+  ].filter(Boolean);
+  const meta = tables.benchmarkMetadata;
+  const options = (meta.options ?? {}) as Record<string, unknown>;
+  return {
+    caption: `Seed ${headline.seed ?? "—"}, ${writeup.profile} profile. Test = the held-out ` +
+      `image style; intervals are 95% bootstrap intervals over concepts${
+        options.resamples ? ` (${options.resamples} resamples)` : ""
+      }. Head top-1 is the model's own classifier; the other columns use its embeddings.`,
+    headline,
+    findings,
+    run: [
+      `Profile ${writeup.profile}, seed ${headline.seed ?? "—"}, pipeline version ${
+        meta.version ?? "?"
+      }.`,
+      `${tables.models.length} rows in models.arrow, ${tables.benchmark.length} in ` +
+      `benchmark.arrow, ${tables.comparisons.length} in comparisons.arrow.`,
+      tables.gwotSummary
+        ? `GWOT summary for ${tables.gwotSummary.length} models.`
+        : "GWOT has not been run for these tables (deno task align:gwot).",
+    ],
+  };
+}
+
+/** The first sentence of a paragraph (up to the first ". " outside brackets). */
+function firstSentence(text: string): string {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "(" || c === "[") depth++;
+    else if (c === ")" || c === "]") depth--;
+    else if (c === "." && depth === 0 && (i === text.length - 1 || text[i + 1] === " ")) {
+      return text.slice(0, i + 1);
+    }
+  }
+  return text;
+}
+
+/** The GWOT page's data. */
+export function gwotData(tables: ReportTables): { summary: unknown[] | null; message: string } {
+  if (!tables.gwotSummary) {
+    return {
+      summary: null,
+      message: "GWOT has not been run for these tables: gwot_summary.arrow is absent. Run " +
+        "`deno task align:gwot`, then `deno task figures` and `deno task site`.",
+    };
+  }
+  return {
+    summary: tables.gwotSummary.map((row) => ({
+      ...row,
+      label: modelStyle(String(row.model)).label,
+    })),
+    message: "",
+  };
+}
+
+/** Options of {@link writeSiteData}. */
+export interface SiteDataOptions extends PlanOptions {
+  /** Repository root (data/ licenses and notes); default the checkout. */
+  repoRoot?: string;
+}
+
+/** What {@link writeSiteData} wrote. */
+export interface SiteDataSummary {
+  /** Figures by mode. */
+  figures: Record<string, number>;
+  /** Arrow tables copied. */
+  tables: string[];
+  /** Whether the GWOT summary was present. */
+  gwot: boolean;
+}
+
+/**
+ * Write every data file of the site into the Framework source root `srcDir` from the tables in
+ * `tablesDir` and the figures in `figuresDir`.
+ */
+export async function writeSiteData(
+  dirs: { tables: string; figures: string },
+  srcDir: string,
+  options: SiteDataOptions = {},
+): Promise<SiteDataSummary> {
+  const tables = await loadReportTables(dirs.tables);
+  const writeup = methodsResults(tables);
+  const data = join(srcDir, "data");
+  await Deno.mkdir(data, { recursive: true });
+  const json = (name: string, value: unknown) =>
+    Deno.writeTextFile(join(data, name), JSON.stringify(value));
+  await json("overview.json", overview(tables, writeup));
+  await json("results.json", writeup);
+  await json("models.json", modelCards(tables));
+  await json("credits.json", await credits(tables, options.repoRoot));
+  await json("reproduce.json", reproduceCommands(tables));
+  await json("gwot.json", gwotData(tables));
+
+  const plan = await planFigures(dirs.tables, dirs.figures, options);
+  for (const name of plan.tables) {
+    const target = join(data, "tables", `${name}.arrow`);
+    await Deno.mkdir(dirname(target), { recursive: true });
+    await Deno.copyFile(tablePath(dirs.tables, name), target);
+  }
+  const counts: Record<string, number> = { live: 0, static: 0, missing: 0 };
+  const generated = join(srcDir, "_generated");
+  await Deno.mkdir(generated, { recursive: true });
+  for (const family of FAMILIES) {
+    const figures = plan.families.get(family) ?? [];
+    for (const figure of figures) {
+      counts[figure.mode]++;
+      if (figure.mode === "static") {
+        const target = join(data, "figures", figure.svg!);
+        await Deno.mkdir(dirname(target), { recursive: true });
+        await Deno.copyFile(join(dirs.figures, figure.svg!), target);
+      }
+    }
+    await Deno.writeTextFile(join(generated, `${family}.js`), familyModule(figures));
+  }
+  return { figures: counts, tables: plan.tables, gwot: Boolean(tables.gwotSummary) };
+}
+
+/**
+ * The generated module of one family: its figures and, for the tables its live figures read,
+ * functions that fetch the Arrow bytes.
+ */
+export function familyModule(figures: SiteFigure[]): string {
+  const lines = [
+    "// Generated by `deno task site` (src/report/site_data.ts); do not edit.",
+    'import {FileAttachment} from "observablehq:stdlib";',
+    "",
+    "export const figures = [",
+  ];
+  const names = new Set<string>();
+  for (const figure of figures) {
+    const { svg, ...rest } = figure;
+    const body = JSON.stringify(rest).slice(0, -1);
+    const attachment = svg
+      ? `, "svg": FileAttachment(${JSON.stringify(`../data/figures/${svg}`)})`
+      : "";
+    lines.push(`  ${body}${attachment}},`);
+    if (figure.mode === "live") { for (const t of figure.tables) names.add(t); }
+  }
+  lines.push("];", "", "export const tables = {");
+  for (const name of [...names].sort()) {
+    lines.push(
+      // a method call right on FileAttachment: with a bare `.arrow` attachment Framework would
+      // add its CDN Arrow loader
+      `  ${JSON.stringify(name)}: () => FileAttachment(${
+        JSON.stringify(`../data/tables/${name}.arrow`)
+      }).arrayBuffer(),`,
+    );
+  }
+  lines.push("};", "");
+  return lines.join("\n");
+}

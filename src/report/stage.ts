@@ -1,0 +1,95 @@
+/**
+ * The `site` stage: builds the results site into `<out>/site/` from `<out>/tables/` and
+ * `<out>/figures/`. Its cache key covers the tables the pages and figures read, the rendered
+ * figures, the Framework project in report/ and the shipped license files, so a rerun with
+ * nothing changed is skipped.
+ *
+ * @module
+ */
+import { join, relative } from "node:path";
+import { exists } from "../io/files.ts";
+import { ALL_FIGURES } from "../figures/mod.ts";
+import { figuresDir } from "../figures/stage.ts";
+import { tablePath } from "../figures/tables.ts";
+import { REPO_ROOT } from "../pipeline/paths.ts";
+import type { Stage } from "../pipeline/stage.ts";
+import { buildSite, SITE_PAGES } from "./build.ts";
+
+/** Options of the site stage. */
+export interface SiteOptions extends Record<string, unknown> {
+  /** Folder of rendered figures (default `<out>/figures`). */
+  figures?: string;
+  /** Site folder (default `<out>/site`). */
+  site?: string;
+}
+
+/** Tables the report library itself reads (figures add theirs). */
+const REPORT_TABLES = [
+  "benchmark",
+  "comparisons",
+  "models",
+  "aligned",
+  "gwot_summary",
+  "images",
+];
+
+/** Site folder of an output root. */
+export function siteDir(out: string, options: SiteOptions = {}): string {
+  return options.site ?? join(out, "site");
+}
+
+/** Figures folder the site reads (`--figures`, else the `figures` stage's folder). */
+export function siteFiguresDir(out: string, options: SiteOptions = {}): string {
+  return options.figures ?? figuresDir(out);
+}
+
+/** The site stage (after `figures` in `deno task all`). */
+export const siteStage: Stage<SiteOptions> = {
+  name: "site",
+  modules: [import.meta.url],
+  async inputs(ctx, options) {
+    const names = new Set([...REPORT_TABLES, ...ALL_FIGURES.flatMap((f) => f.tables)]);
+    const files: string[] = [];
+    for (const name of [...names].sort()) {
+      const path = tablePath(ctx.tables, name);
+      if (await exists(path)) files.push(path);
+    }
+    files.push(...await listFiles(join(ctx.tables, "training")));
+    files.push(...await listFiles(siteFiguresDir(ctx.out, options)));
+    files.push(
+      ...(await listFiles(join(REPO_ROOT, "report"))).filter((p) =>
+        !/(^|\/)(\.build|\.cache|\.observablehq|_generated|data|dist)(\/|$)/.test(
+          relative(join(REPO_ROOT, "report"), p),
+        )
+      ),
+    );
+    for (const dir of ["data/embedded/things-icons/licenses", "data/embedded/things/licenses"]) {
+      files.push(...await listFiles(join(REPO_ROOT, dir)));
+    }
+    return files;
+  },
+  outputs(ctx, options) {
+    return SITE_PAGES.map((page) => join(siteDir(ctx.out, options), `${page}.html`));
+  },
+  async run(ctx, options) {
+    const result = await buildSite({
+      tables: ctx.tables,
+      figures: siteFiguresDir(ctx.out, options),
+      site: siteDir(ctx.out, options),
+    }, { log: ctx.log });
+    const f = result.figures;
+    return `${result.pages.length} pages, figures ${f.live} live / ${f.static} prerendered / ` +
+      `${f.missing} unavailable, ${result.seconds.toFixed(1)}s`;
+  },
+};
+
+async function listFiles(dir: string): Promise<string[]> {
+  if (!(await exists(dir))) return [];
+  const out: string[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory) out.push(...await listFiles(path));
+    else if (entry.isFile) out.push(path);
+  }
+  return out.sort();
+}

@@ -1,0 +1,279 @@
+/**
+ * The pipeline tables the write-up, the model cards and the credits read, as typed plain rows.
+ * Required tables (benchmark, comparisons, models) fail with an {@link InputError} naming the
+ * file; optional ones (training runs, gLocal, GWOT, images) are `undefined` when absent, and the
+ * pages say so.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { Table } from "apache-arrow";
+import { readTable, type TableMetadata, tableMetadata } from "../io/arrow.ts";
+import { InputError } from "../io/errors.ts";
+import { exists } from "../io/files.ts";
+import { arrowRows } from "../figures/rows.ts";
+
+/** One row of `benchmark.arrow`. */
+export interface BenchmarkRow {
+  /** Model key. */
+  model: string;
+  /** Training seed (null for the SPoSE reference). */
+  seed: number | null;
+  /** Metric key. */
+  metric: string;
+  /** Subset the metric was computed on. */
+  subset: string;
+  /** `core` or `expanded`. */
+  group: string;
+  /** Full-sample value. */
+  value: number;
+  /** 95% bootstrap interval (null where none was computed). */
+  ci_low: number | null;
+  /** Upper end of the interval. */
+  ci_high: number | null;
+  /** Items behind the value. */
+  n: number;
+  /** Where the items come from. */
+  source: string | null;
+  /** Caveats. */
+  note: string | null;
+}
+
+/** One row of `comparisons.arrow`. */
+export interface ComparisonRow {
+  /** First model (delta = a − b). */
+  model_a: string;
+  /** Second model. */
+  model_b: string;
+  /** `variant_vs_control`, `vs_baseline` or `baseline_vs_imagenet`. */
+  relation: string;
+  /** Seed both were trained with (null = over seeds). */
+  seed: number | null;
+  /** Metric key. */
+  metric: string;
+  /** Subset. */
+  subset: string;
+  /** Value of model a. */
+  value_a: number;
+  /** Value of model b. */
+  value_b: number;
+  /** value_a − value_b. */
+  delta: number;
+  /** Paired bootstrap 95% interval of the delta. */
+  ci_low: number;
+  /** Upper end. */
+  ci_high: number;
+  /** Two-sided p-value. */
+  p: number;
+  /** Holm-adjusted p-value over the table. */
+  p_adj: number;
+  /** Concepts behind the comparison. */
+  n_units: number;
+  /** The test used. */
+  test: string;
+}
+
+/** One row of `models.arrow`. */
+export interface ModelRow {
+  /** Model key. */
+  model: string;
+  /** Training seed. */
+  seed: number;
+  /** `imagenet` or `baseline`. */
+  init: string;
+  /** False for the ImageNet-only backbone. */
+  trained: boolean;
+  /** The variant a control is matched to. */
+  control_of: string | null;
+  /** Head top-1 on the held-out style. */
+  test_top1: number | null;
+  /** Head top-1 on the validation images. */
+  val_top1: number | null;
+  /** Head top-1 on the stress styles. */
+  stress_top1: number | null;
+  /** 1 / classes. */
+  chance: number;
+  /** Concepts with training images. */
+  n_classes: number;
+  /** TF.js backend. */
+  backend: string;
+  /** Training config (JSON text). */
+  config: string | null;
+}
+
+/** One epoch row of `training/<model>.arrow`. */
+export interface TrainingEpoch {
+  /** Schedule stage. */
+  stage: string;
+  /** 1-based global epoch. */
+  epoch: number;
+  /** Optimizer steps so far. */
+  step: number;
+  /** Mean total loss. */
+  loss_total: number;
+  /** Cross-entropy term. */
+  loss_ce: number;
+  /** Triplet term. */
+  loss_triplet: number;
+  /** Matrix term. */
+  loss_matrix: number;
+  /** Train top-1 after the epoch. */
+  train_top1: number;
+  /** Validation top-1 after the epoch. */
+  val_top1: number;
+  /** Seconds of the epoch. */
+  seconds: number;
+  /** Backend. */
+  backend: string;
+}
+
+/** One training table with its provenance. */
+export interface TrainingRun {
+  /** Model key. */
+  model: string;
+  /** Training seed. */
+  seed: number;
+  /** File name below `training/`. */
+  file: string;
+  /** Epoch rows. */
+  epochs: TrainingEpoch[];
+  /** Table metadata (options hold the config, backbone and backend; notes the summary). */
+  metadata: TableMetadata;
+}
+
+/** Everything the report library reads. */
+export interface ReportTables {
+  /** Folder the tables came from. */
+  dir: string;
+  /** `benchmark.arrow` rows. */
+  benchmark: BenchmarkRow[];
+  /** `comparisons.arrow` rows. */
+  comparisons: ComparisonRow[];
+  /** `models.arrow` rows. */
+  models: ModelRow[];
+  /** Provenance of `benchmark.arrow` (profile, seed, options). */
+  benchmarkMetadata: TableMetadata;
+  /** `training/*.arrow`, one entry per file. */
+  training: TrainingRun[];
+  /**
+   * Rows of the alignment registries `aligned/*.arrow` (gLocal, AligNet…), when present; each
+   * row's `registry` names its file (`aligned/glocal.arrow`).
+   */
+  aligned?: Record<string, unknown>[];
+  /** Provenance of each registry file, by its `registry` name. */
+  alignedMetadata?: Record<string, TableMetadata>;
+  /** `gwot_summary.arrow` rows, when `align:gwot` ran. */
+  gwotSummary?: Record<string, unknown>[];
+  /** `images.arrow` rows (credits), when present. */
+  images?: Record<string, unknown>[];
+}
+
+const BENCHMARK_COLUMNS = ["model", "seed", "metric", "subset", "value", "ci_low", "ci_high", "n"];
+const COMPARISON_COLUMNS = [
+  "model_a",
+  "model_b",
+  "relation",
+  "metric",
+  "subset",
+  "delta",
+  "ci_low",
+  "ci_high",
+  "p_adj",
+];
+const MODEL_COLUMNS = ["model", "seed", "init", "trained", "backend"];
+
+/**
+ * Read the report's tables from a tables folder (`outputs/tables`). Missing required tables or
+ * columns throw an {@link InputError} naming the file and what was expected.
+ */
+export async function loadReportTables(dir: string): Promise<ReportTables> {
+  const benchmarkTable = await readTable(join(dir, "benchmark.arrow"), {
+    require: BENCHMARK_COLUMNS,
+  });
+  const comparisons = arrowRows(
+    await readTable(join(dir, "comparisons.arrow"), { require: COMPARISON_COLUMNS }),
+  ) as unknown as ComparisonRow[];
+  const models = arrowRows(
+    await readTable(join(dir, "models.arrow"), { require: MODEL_COLUMNS }),
+  ) as unknown as ModelRow[];
+  const benchmark = arrowRows(benchmarkTable) as unknown as BenchmarkRow[];
+  checkFinite(join(dir, "benchmark.arrow"), benchmark, "value");
+  checkFinite(join(dir, "comparisons.arrow"), comparisons, "delta");
+  const tables: ReportTables = {
+    dir,
+    benchmark,
+    comparisons,
+    models,
+    benchmarkMetadata: tableMetadata(benchmarkTable),
+    training: await loadTraining(join(dir, "training")),
+  };
+  const registries = await listArrow(join(dir, "aligned"));
+  if (registries.length) {
+    tables.aligned = [];
+    tables.alignedMetadata = {};
+    for (const file of registries) {
+      const table = await readTable(join(dir, "aligned", file), { require: ["model", "seed"] });
+      const registry = `aligned/${file}`;
+      tables.aligned.push(...arrowRows(table).map((r) => ({ ...r, registry })));
+      tables.alignedMetadata[registry] = tableMetadata(table);
+    }
+  }
+  const gwot = await optionalTable(join(dir, "gwot_summary.arrow"));
+  if (gwot) tables.gwotSummary = arrowRows(gwot);
+  const images = await optionalTable(join(dir, "images.arrow"));
+  if (images) tables.images = arrowRows(images);
+  return tables;
+}
+
+function checkFinite(file: string, rows: object[], column: string): void {
+  rows.forEach((row, i) => {
+    const value = (row as Record<string, unknown>)[column];
+    if (typeof value !== "number" || Number.isNaN(value)) {
+      throw new InputError({
+        file,
+        row: i + 1,
+        column,
+        expected: "a number",
+        found: JSON.stringify(value),
+      });
+    }
+  });
+}
+
+/** Names of the `.arrow` files of a folder, sorted ([] when it does not exist). */
+async function listArrow(dir: string): Promise<string[]> {
+  if (!(await exists(dir))) return [];
+  const names: string[] = [];
+  for await (const e of Deno.readDir(dir)) {
+    if (e.isFile && e.name.endsWith(".arrow")) names.push(e.name);
+  }
+  return names.sort();
+}
+
+async function optionalTable(path: string): Promise<Table | undefined> {
+  return (await exists(path)) ? await readTable(path) : undefined;
+}
+
+async function loadTraining(dir: string): Promise<TrainingRun[]> {
+  if (!(await exists(dir))) return [];
+  const files: string[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    if (entry.isFile && entry.name.endsWith(".arrow")) files.push(entry.name);
+  }
+  files.sort();
+  const runs: TrainingRun[] = [];
+  for (const file of files) {
+    const table = await readTable(join(dir, file), { require: ["model", "seed", "epoch"] });
+    const rows = arrowRows(table);
+    const metadata = tableMetadata(table);
+    const first = rows[0] ?? {};
+    runs.push({
+      model: String(first.model ?? file.replace(/(\.seed\d+)?\.arrow$/, "")),
+      seed: Number(first.seed ?? metadata.seed ?? 0),
+      file,
+      epochs: rows as unknown as TrainingEpoch[],
+      metadata,
+    });
+  }
+  return runs;
+}

@@ -1,0 +1,541 @@
+/**
+ * The Methods & Results write-up, derived from `benchmark.arrow`, `comparisons.arrow` and
+ * `models.arrow`: every number is read from a table cell (and listed as the paragraph's source)
+ * and every qualitative word comes from the rules in findings.ts.
+ *
+ * @module
+ */
+import { metricLabel, modelStyle, sortModels } from "../figures/palette.ts";
+import { Citer, comparisonKey, type Paragraph } from "./cite.ts";
+import {
+  ALIGNMENT_METRIC,
+  almostIdentical,
+  anyRobustIncrease,
+  benchmarkValue,
+  classifyEffect,
+  comparisonRows,
+  effectWords,
+  PRACTICAL_METRICS,
+  practicalDirection,
+  THRESHOLDS,
+  type Thresholds,
+  TRANSFER_METRIC,
+} from "./findings.ts";
+import { fmt } from "../figures/data.ts";
+import { fmtCount } from "./format.ts";
+import type { BenchmarkRow, ComparisonRow, ModelRow, ReportTables } from "./tables.ts";
+
+/** One section of the write-up. */
+export interface Section {
+  /** Anchor id. */
+  id: string;
+  /** Heading. */
+  heading: string;
+  /** Paragraphs in order. */
+  paragraphs: Paragraph[];
+  /** Bullet points after the paragraphs. */
+  bullets: Paragraph[];
+}
+
+/** The whole write-up. */
+export interface WriteUp {
+  /** Sections in reading order. */
+  sections: Section[];
+  /** The thresholds the qualitative words used. */
+  thresholds: Thresholds;
+  /** Seed the write-up describes. */
+  seed: number | null;
+  /** Data profile of the run. */
+  profile: string;
+}
+
+/** Options of {@link methodsResults}. */
+export interface WriteUpOptions {
+  /** Thresholds for the qualitative words (default {@link THRESHOLDS}). */
+  thresholds?: Thresholds;
+}
+
+/** The seed the report describes: the benchmark's seed, else the first model's. */
+export function reportSeed(tables: ReportTables): number | null {
+  const seed = tables.benchmarkMetadata.seed;
+  if (typeof seed === "number" && tables.benchmark.some((r) => r.seed === seed)) return seed;
+  return tables.models[0]?.seed ?? null;
+}
+
+/** Derive the Methods & Results write-up from the tables. */
+export function methodsResults(tables: ReportTables, options: WriteUpOptions = {}): WriteUp {
+  const thresholds = options.thresholds ?? THRESHOLDS;
+  const seed = reportSeed(tables);
+  const profile = String(tables.benchmarkMetadata.profile ?? "embedded");
+  const ctx: Ctx = { tables, seed, thresholds, cite: new Citer() };
+  const sections = [
+    questionSection(ctx, profile),
+    baselineSection(ctx),
+    ...controlSections(ctx),
+    strongerSection(ctx),
+    posthocSection(ctx),
+    distilledSection(ctx),
+    tripletSection(ctx),
+    conclusionSection(ctx),
+    caveatSection(ctx, profile),
+  ].filter((s): s is Section => s !== undefined);
+  return { sections, thresholds, seed, profile };
+}
+
+interface Ctx {
+  tables: ReportTables;
+  seed: number | null;
+  thresholds: Thresholds;
+  cite: Citer;
+}
+
+function bench(ctx: Ctx, model: string, metric: string, subset: string): BenchmarkRow | undefined {
+  const seed = model === "spose49" ? null : ctx.seed;
+  return benchmarkValue(ctx.tables.benchmark, model, metric, subset, seed) ??
+    benchmarkValue(ctx.tables.benchmark, model, metric, subset);
+}
+
+function compare(ctx: Ctx, a: string, b: string, metrics: readonly string[]): ComparisonRow[] {
+  const rows = comparisonRows(ctx.tables.comparisons, a, b, metrics, ctx.seed);
+  return rows.length ? rows : comparisonRows(ctx.tables.comparisons, a, b, metrics);
+}
+
+function plural(n: number, word: string): string {
+  return n === 1 ? word : `${word}s`;
+}
+
+function label(model: string): string {
+  return modelStyle(model).label;
+}
+
+function modelRow(ctx: Ctx, model: string): ModelRow | undefined {
+  return ctx.tables.models.find((m) => m.model === model && m.seed === ctx.seed) ??
+    ctx.tables.models.find((m) => m.model === model);
+}
+
+function section(id: string, heading: string, paragraphs: Paragraph[], bullets: Paragraph[] = []) {
+  return { id, heading, paragraphs, bullets };
+}
+
+/** "Δ top-1 = …, Δ retrieval@1 = …" for a set of comparison rows. */
+function deltas(ctx: Ctx, rows: ComparisonRow[], p = false): string {
+  return rows.map((r) => ctx.cite.delta(r, { label: `Δ ${metricLabel(r.metric)}`, p })).join("; ");
+}
+
+function questionSection(ctx: Ctx, profile: string): Section {
+  const { cite } = ctx;
+  const baseline = modelRow(ctx, "baseline");
+  const top1 = bench(ctx, "baseline", "top1", "test");
+  const pairs = bench(ctx, "baseline", ALIGNMENT_METRIC, "test");
+  const triplets = bench(ctx, "baseline", "oddoneout_accuracy", "with_images");
+  const run = ctx.tables.training.find((t) => t.model === "baseline");
+  const backbone = String(
+    run?.metadata.options?.backbone_spec ?? run?.metadata.options?.backbone ??
+      "the ImageNet backbone",
+  );
+  const trained = sortModels(ctx.tables.models.filter((m) => m.trained).map((m) => m.model));
+  const paragraphs: Paragraph[] = [
+    cite.paragraph(
+      "Does adding human similarity knowledge improve the semantic quality and practical " +
+        "usefulness of visual embeddings beyond image-only training? An image-only baseline is " +
+        "compared with human-informed variants that inject human odd-one-out similarity " +
+        "(THINGS / SPoSE) in different ways, and the strongest variants with matched controls " +
+        "trained on shuffled human similarity.",
+    ),
+  ];
+  const facts: string[] = [];
+  facts.push(`This run uses the ${profile} data profile, ${backbone} and seed ${ctx.seed ?? "—"}`);
+  if (baseline) {
+    facts.push(
+      `${cite.model(baseline, "n_classes")} concepts with training images (chance top-1 ${
+        cite.model(baseline, "chance", 4)
+      })`,
+    );
+  }
+  if (top1) facts.push(`${cite.count(top1)} held-out test ${plural(top1.n, "image")}`);
+  if (pairs) facts.push(`${cite.count(pairs)} held-out human concept ${plural(pairs.n, "pair")}`);
+  if (triplets) {
+    facts.push(
+      `${cite.count(triplets)} THINGS odd-one-out test ${plural(triplets.n, "triplet")}`,
+    );
+  }
+  paragraphs.push(
+    cite.paragraph(
+      `${facts.join("; ")}. ${trained.length} models were trained (${
+        trained.map(label).join(", ")
+      }). Intervals are 95% bootstrap intervals over concepts; paired differences come with ` +
+        `Holm-adjusted p-values over all comparisons.`,
+    ),
+  );
+  return section("question", "Question and setup", paragraphs);
+}
+
+function baselineSection(ctx: Ctx): Section | undefined {
+  const { cite } = ctx;
+  const base = modelRow(ctx, "baseline");
+  const top1 = bench(ctx, "baseline", "top1", "test");
+  const r1 = bench(ctx, "baseline", "retrieval@1", "test");
+  const rho = bench(ctx, "baseline", ALIGNMENT_METRIC, "test");
+  const props = bench(ctx, "baseline", TRANSFER_METRIC, "mean_over_targets");
+  if (!top1 || !rho) return undefined;
+  const parts: string[] = [];
+  if (base?.test_top1 !== null && base?.test_top1 !== undefined) {
+    parts.push(`its own classifier head reached test top-1 ${cite.model(base, "test_top1")}`);
+  }
+  parts.push(`nearest-prototype top-1 ${cite.valueCi(top1)}`);
+  if (r1) parts.push(`retrieval@1 ${cite.valueCi(r1)}`);
+  parts.push(`human-pair ρ ${cite.valueCi(rho)}`);
+  if (props) parts.push(`object-properties ρ ${cite.valueCi(props)}`);
+  const paragraphs = [
+    cite.paragraph(`The image-only baseline: ${parts.join(", ")}.`),
+  ];
+  const practical = compare(ctx, "baseline", "imagenet", PRACTICAL_METRICS);
+  const [align] = compare(ctx, "baseline", "imagenet", [ALIGNMENT_METRIC]);
+  if (practical.length && align) {
+    paragraphs.push(cite.paragraph(
+      `Against ImageNet-only features, fine-tuning ${
+        practicalDirection(practical, ctx.thresholds)
+      } the practical metrics (${deltas(ctx, practical)}), and human-pair ρ ${
+        effectWords(classifyEffect(align, ctx.thresholds))
+      } (${cite.delta(align, { p: true })}).`,
+    ));
+  }
+  return section("baseline", "Image-only baseline", paragraphs);
+}
+
+/** Variant/control pairs from models.arrow (`control_of`). */
+function controlPairs(ctx: Ctx): [string, string][] {
+  const pairs = ctx.tables.models
+    .filter((m) => m.control_of && (ctx.seed === null || m.seed === ctx.seed))
+    .map((m) => [m.control_of!, m.model] as [string, string]);
+  const order = sortModels(pairs.map(([v]) => v));
+  return order.map((v) => pairs.find(([variant]) => variant === v)!);
+}
+
+function controlSections(ctx: Ctx): Section[] {
+  const { cite } = ctx;
+  const out: Section[] = [];
+  for (const [variant, control] of controlPairs(ctx)) {
+    const vBase = compare(ctx, variant, "baseline", PRACTICAL_METRICS);
+    const cBase = compare(ctx, control, "baseline", PRACTICAL_METRICS);
+    const vc = compare(ctx, variant, control, PRACTICAL_METRICS);
+    if (!vc.length) continue;
+    const paragraphs: Paragraph[] = [];
+    const dirV = practicalDirection(vBase, ctx.thresholds);
+    const dirC = practicalDirection(cBase, ctx.thresholds);
+    const same = almostIdentical(vc, ctx.thresholds);
+    let text = `${label(variant)} ${dirV} the practical metrics relative to the baseline (${
+      deltas(ctx, vBase)
+    })`;
+    if (same) {
+      const verb = dirC === "barely changed" ? "behaved" : dirC;
+      text += `, but the shuffled control ${verb} almost identically (${label(control)} vs ` +
+        `baseline: ${deltas(ctx, cBase)}). Variant minus control: ${deltas(ctx, vc, true)}; ` +
+        `every |Δ| ≤ ${ctx.thresholds.tie} and none robust.`;
+    } else if (vc.some((r) => classifyEffect(r, ctx.thresholds).startsWith("robust"))) {
+      text += `, and it differed robustly from its shuffled control (${label(control)}) on the ` +
+        `practical metrics (variant minus control: ${deltas(ctx, vc, true)}).`;
+    } else {
+      text += `; it was not within ${ctx.thresholds.tie} of its shuffled control ` +
+        `(${label(control)}) on every practical metric, but no difference is robust ` +
+        `(variant minus control: ${deltas(ctx, vc, true)}).`;
+    }
+    paragraphs.push(cite.paragraph(text));
+    const [align] = compare(ctx, variant, control, [ALIGNMENT_METRIC]);
+    const [transfer] = compare(ctx, variant, control, [TRANSFER_METRIC]);
+    const extra: string[] = [];
+    if (align) {
+      extra.push(
+        `human-pair ρ ${effectWords(classifyEffect(align, ctx.thresholds))} (${
+          cite.delta(align, { p: true })
+        })`,
+      );
+    }
+    if (transfer) {
+      extra.push(
+        `object-properties ρ ${effectWords(classifyEffect(transfer, ctx.thresholds))} (${
+          cite.delta(transfer, { p: true })
+        })`,
+      );
+    }
+    if (extra.length) {
+      paragraphs.push(cite.paragraph(
+        `Compared with its shuffled control (${label(control)}), ${label(variant)}: ${
+          extra.join("; ")
+        }.`,
+      ));
+    }
+    out.push(section(
+      `control-${variant}`,
+      `${label(variant)} vs its shuffled control`,
+      paragraphs,
+    ));
+  }
+  return out;
+}
+
+/** Human-informed models (trained, not a control, not the baseline). */
+function humanInformed(ctx: Ctx): string[] {
+  return sortModels(
+    ctx.tables.models
+      .filter((m) =>
+        m.trained && m.model !== "baseline" && !m.control_of &&
+        (ctx.seed === null || m.seed === ctx.seed)
+      )
+      .map((m) => m.model),
+  );
+}
+
+function strongerSection(ctx: Ctx): Section | undefined {
+  const { cite, thresholds } = ctx;
+  const bullets: Paragraph[] = [];
+  const strong: {
+    model: string;
+    align: ComparisonRow;
+    practical: ComparisonRow[];
+    transfer?: ComparisonRow;
+  }[] = [];
+  for (const model of humanInformed(ctx)) {
+    const [align] = compare(ctx, model, "baseline", [ALIGNMENT_METRIC]);
+    if (!align) continue;
+    const practical = compare(ctx, model, "baseline", PRACTICAL_METRICS);
+    const [transfer] = compare(ctx, model, "baseline", [TRANSFER_METRIC]);
+    const parts = [
+      `human-pair ρ ${effectWords(classifyEffect(align, thresholds))} (${
+        cite.delta(align, { p: true })
+      })`,
+      `practical metrics ${practicalDirection(practical, thresholds)} (${deltas(ctx, practical)})`,
+    ];
+    if (transfer) {
+      parts.push(
+        `object-properties ρ ${effectWords(classifyEffect(transfer, thresholds))} (${
+          cite.delta(transfer, { p: true })
+        })`,
+      );
+    }
+    bullets.push(cite.paragraph(`${label(model)} vs baseline: ${parts.join("; ")}.`));
+    if (align.delta >= thresholds.largeAlignmentGain && align.ci_low > 0) {
+      strong.push({ model, align, practical, transfer });
+    }
+  }
+  for (const s of strong) {
+    for (const row of [s.align, ...s.practical, ...(s.transfer ? [s.transfer] : [])]) {
+      cite.record("comparisons.arrow", comparisonKey(row), "delta", row.delta);
+      cite.record("comparisons.arrow", comparisonKey(row), "p_adj", row.p_adj);
+    }
+  }
+  if (!bullets.length) return undefined;
+  const paragraphs: Paragraph[] = [];
+  if (strong.length) {
+    const names = strong.map((s) => label(s.model)).join(", ");
+    const practicalWinners = strong.filter((s) => anyRobustIncrease(s.practical, thresholds));
+    const transferWinners = strong.filter((s) =>
+      s.transfer && classifyEffect(s.transfer, thresholds) === "robust_increase"
+    );
+    const practicalText = practicalWinners.length === 0
+      ? "but none of them robustly improved practical utility (top-1, retrieval@1, mAP)"
+      : `and ${practicalWinners.map((s) => label(s.model)).join(", ")} robustly improved at ` +
+        `least one practical metric`;
+    const transferText = transferWinners.length === 0
+      ? "nor external THINGSplus transfer (object-properties ρ)"
+      : `while THINGSplus transfer (object-properties ρ) improved robustly for ${
+        transferWinners.map((s) => label(s.model)).join(", ")
+      }`;
+    const robust = strong.filter((s) => classifyEffect(s.align, thresholds) === "robust_increase");
+    const robustText = robust.length === strong.length
+      ? ""
+      : robust.length === 0
+      ? " (none of these gains is robust after Holm correction)"
+      : ` (robust after Holm correction only for ${robust.map((s) => label(s.model)).join(", ")})`;
+    paragraphs.push(cite.paragraph(
+      `Stronger human weighting improved within-source human-similarity alignment: ${names} ` +
+        `raised human-pair ρ by at least ${thresholds.largeAlignmentGain} over the ` +
+        `baseline${robustText}, ${practicalText}, ${transferText}.`,
+    ));
+  } else {
+    paragraphs.push(cite.paragraph(
+      `No human-informed model raised human-pair ρ by ${thresholds.largeAlignmentGain} or more ` +
+        `over the baseline.`,
+    ));
+  }
+  return section("stronger", "Human-informed variants against the baseline", paragraphs, bullets);
+}
+
+function posthocSection(ctx: Ctx): Section | undefined {
+  const { cite, thresholds } = ctx;
+  if (!ctx.tables.benchmark.some((r) => r.model === "glocal")) return undefined;
+  const [align] = compare(ctx, "glocal", "baseline", [ALIGNMENT_METRIC]);
+  const practical = compare(ctx, "glocal", "baseline", PRACTICAL_METRICS);
+  const [transfer] = compare(ctx, "glocal", "baseline", [TRANSFER_METRIC]);
+  if (!align) return undefined;
+  const fit = ctx.tables.aligned?.find((r) => r.model === "glocal");
+  let text = `gLocal, an affine transform of the baseline's features fitted to the human ` +
+    `training triplets without retraining the network, changed human-pair ρ: it ${
+      effectWords(classifyEffect(align, thresholds))
+    } (${cite.delta(align, { p: true })}); practical metrics ${
+      practicalDirection(practical, thresholds)
+    } (${deltas(ctx, practical)})`;
+  if (transfer) {
+    text += `; object-properties ρ ${effectWords(classifyEffect(transfer, thresholds))} (${
+      cite.delta(transfer, { p: true })
+    })`;
+  }
+  text += ".";
+  if (fit && typeof fit.val_accuracy === "number") {
+    cite.record(
+      String(fit.registry ?? "aligned"),
+      "model=glocal",
+      "val_accuracy",
+      fit.val_accuracy,
+    );
+    text += ` Its validation triplet accuracy was ${fmt(fit.val_accuracy)} (λ = ${fit.lambda}, ` +
+      `α = ${fit.alpha}).`;
+  }
+  return section("posthoc", "Post-hoc alignment (gLocal)", [cite.paragraph(text)]);
+}
+
+function distilledSection(ctx: Ctx): Section | undefined {
+  const { cite, thresholds } = ctx;
+  const [align] = compare(ctx, "alignet", "baseline", [ALIGNMENT_METRIC]);
+  if (!align) return undefined;
+  const practical = compare(ctx, "alignet", "baseline", PRACTICAL_METRICS);
+  let text = `AligNet, the baseline fine-tuned to reproduce the triplet choices of a teacher ` +
+    `whose features were transformed toward SPoSE's human triplet probabilities, changed ` +
+    `human-pair ρ: it ${effectWords(classifyEffect(align, thresholds))} (${
+      cite.delta(align, { p: true })
+    }); practical metrics ${practicalDirection(practical, thresholds)} (${
+      deltas(ctx, practical)
+    }).`;
+  const [vsControl] = compare(ctx, "alignet", "unalignet", [ALIGNMENT_METRIC]);
+  const controlPractical = compare(ctx, "unalignet", "baseline", PRACTICAL_METRICS);
+  if (vsControl) {
+    text += ` Against UnAligNet, the same pipeline with the untransformed teacher, human-pair ρ ${
+      effectWords(classifyEffect(vsControl, thresholds))
+    } (${cite.delta(vsControl, { p: true })}), so ${
+      classifyEffect(vsControl, thresholds) === "robust_increase"
+        ? "the gain comes from the human-aligned teacher rather than from distillation itself"
+        : "the change cannot be credited to the human-aligned teacher"
+    }; UnAligNet's practical metrics ${practicalDirection(controlPractical, thresholds)} (${
+      deltas(ctx, controlPractical)
+    }).`;
+  }
+  return section("distilled", "Distillation from a human-aligned teacher (AligNet)", [
+    cite.paragraph(text),
+  ]);
+}
+
+function tripletSection(ctx: Ctx): Section | undefined {
+  const { cite } = ctx;
+  const base = bench(ctx, "baseline", "triplet_satisfaction", "test");
+  if (!base) return undefined;
+  const candidates = ctx.tables.benchmark.filter((r) =>
+    r.metric === "triplet_satisfaction" && r.subset === "test" && r.model !== "spose49" &&
+    (ctx.seed === null || r.seed === ctx.seed)
+  );
+  const best = candidates.reduce((a, b) => (b.value > a.value ? b : a), base);
+  const chance = 0.5;
+  const share = best.value > chance ? (base.value - chance) / (best.value - chance) : 1;
+  const much = share >= 0.5 ? "already satisfied much of" : "satisfied only part of";
+  let text = `The image-only baseline ${much} the held-out human triplet structure: ${
+    cite.valueCi(base)
+  } of held-out human triplets had the anchor nearer the human-similar concept (chance ${chance})`;
+  if (best.model !== base.model) {
+    text += `; the best model, ${label(best.model)}, reached ${cite.valueCi(best)}, so the ` +
+      `baseline covers ${(share * 100).toFixed(0)}% of the best model's margin over chance.`;
+  } else {
+    text += ", the highest of all models.";
+  }
+  return section("triplets", "Human triplet structure", [cite.paragraph(text)]);
+}
+
+function conclusionSection(ctx: Ctx): Section {
+  const { cite, thresholds } = ctx;
+  const bullets: Paragraph[] = [];
+  const pairs = controlPairs(ctx);
+  const tied = pairs.filter(([v, c]) =>
+    almostIdentical(compare(ctx, v, c, PRACTICAL_METRICS), thresholds)
+  );
+  for (const [variant, control] of tied) {
+    const vc = compare(ctx, variant, control, PRACTICAL_METRICS);
+    for (const r of vc) cite.record("comparisons.arrow", comparisonKey(r), "delta", r.delta);
+    bullets.push(cite.paragraph(
+      `Practical changes of ${label(variant)} cannot be credited to human similarity: its ` +
+        `shuffled control (${label(control)}) matched it within ${thresholds.tie} on every ` +
+        `practical metric.`,
+    ));
+  }
+  const gains = humanInformed(ctx)
+    .map((m) => compare(ctx, m, "baseline", [ALIGNMENT_METRIC])[0])
+    .filter((r): r is ComparisonRow => r !== undefined);
+  if (gains.length) {
+    const lo = gains.reduce((a, b) => (b.delta < a.delta ? b : a));
+    const hi = gains.reduce((a, b) => (b.delta > a.delta ? b : a));
+    bullets.push(cite.paragraph(
+      `How human similarity is injected matters: human-pair ρ gains over the baseline ranged ` +
+        `from ${cite.delta(lo)} (${label(lo.model_a)}) to ${cite.delta(hi)} (${
+          label(hi.model_a)
+        }).`,
+    ));
+  }
+  if (pairs.length) {
+    const gained = tied.some(([v]) =>
+      practicalDirection(compare(ctx, v, "baseline", PRACTICAL_METRICS), thresholds) === "improved"
+    );
+    bullets.push(cite.paragraph(
+      gained
+        ? "Shuffled controls are essential: without them the practical gains would have been " +
+          "credited to human similarity."
+        : tied.length
+        ? "Shuffled controls are essential: a control matched its variant on the practical " +
+          "metrics, so a comparison with the baseline alone cannot tell the effect of human " +
+          "similarity from that of extra training."
+        : "Shuffled controls separate the effect of human similarity from the effect of extra " +
+          "training; here every variant differed from its control on practical metrics.",
+    ));
+  }
+  return section(
+    "conclusion",
+    "Conclusion",
+    [cite.paragraph(
+      "The strongest conclusion is about controls and the injection strategy, not a broad " +
+        "claim that human similarity improves visual embeddings in general.",
+    )],
+    bullets,
+  );
+}
+
+function caveatSection(ctx: Ctx, profile: string): Section {
+  const { cite } = ctx;
+  const bullets: Paragraph[] = [];
+  if (profile === "embedded") {
+    bullets.push(cite.paragraph(
+      "The embedded profile trains and tests on emoji and icon images (THINGS-icons); the test " +
+        "style is a held-out emoji family. Emoji-to-emoji transfer overstates how a model would " +
+        "do on photographs.",
+    ));
+  }
+  bullets.push(cite.paragraph(
+    "Human-pair ρ is a within-source alignment diagnostic (the training signal and the test " +
+      "pairs come from the same SPoSE similarity), not an independent semantic benchmark; " +
+      "THINGSplus ratings are used only for evaluation.",
+  ));
+  const spose = ctx.tables.benchmark.find((r) => r.model === "spose49" && r.note);
+  if (spose?.note) {
+    bullets.push(cite.paragraph(`SPoSE-49 row: ${spose.note}.`));
+  }
+  const seeds = new Set(ctx.tables.models.map((m) => m.seed));
+  bullets.push(cite.paragraph(
+    seeds.size >= 3
+      ? `Models were trained with ${seeds.size} seeds; comparisons over seeds are in ` +
+        "comparisons.arrow (rows with a null seed)."
+      : `Every model was trained once (seed ${[...seeds].join(", ")}); intervals cover concept ` +
+        `sampling, not training randomness.`,
+  ));
+  const n = ctx.tables.benchmark.length;
+  bullets.push(cite.paragraph(
+    `The benchmark table behind this page has ${fmtCount(n)} rows and the comparison table ${
+      fmtCount(ctx.tables.comparisons.length)
+    }.`,
+  ));
+  return section("caveats", "Caveats", [], bullets);
+}

@@ -1,0 +1,199 @@
+/**
+ * Traceability of the Methods & Results page: every number in its text is a cell of the tables
+ * (listed as the paragraph's source), changing one benchmark value in a fixture table on disk
+ * changes the page data accordingly, and the qualitative words follow their thresholds.
+ */
+import { strict as assert } from "node:assert";
+import { join } from "node:path";
+import { tableFromIPC, tableToIPC } from "apache-arrow";
+import { fmt } from "../../src/figures/data.ts";
+import { repoPath } from "../../src/pipeline/paths.ts";
+import {
+  almostIdentical,
+  classifyEffect,
+  type ComparisonRow,
+  gwotData,
+  loadReportTables,
+  methodsResults,
+  practicalDirection,
+  THRESHOLDS,
+  writeSiteData,
+  type WriteUp,
+} from "../../src/report/mod.ts";
+
+const FIXTURE = repoPath("tests/fixtures/tables");
+
+function pageText(writeup: WriteUp): string {
+  return writeup.sections.flatMap((s) => [
+    s.heading,
+    ...s.paragraphs.map((p) => p.text),
+    ...s.bullets.map((b) => b.text),
+  ]).join("\n");
+}
+
+async function copyTree(from: string, to: string): Promise<void> {
+  await Deno.mkdir(to, { recursive: true });
+  for await (const entry of Deno.readDir(from)) {
+    if (entry.isDirectory) await copyTree(join(from, entry.name), join(to, entry.name));
+    else await Deno.copyFile(join(from, entry.name), join(to, entry.name));
+  }
+}
+
+/** Copy the fixture tables and set one benchmark cell (model, metric, subset) to `value`. */
+async function perturbedFixture(
+  model: string,
+  metric: string,
+  subset: string,
+  value: number,
+): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "ht-report-" });
+  await copyTree(FIXTURE, dir);
+  const path = join(dir, "benchmark.arrow");
+  const table = tableFromIPC(await Deno.readFile(path));
+  const models = table.getChild("model")!, metrics = table.getChild("metric")!;
+  const subsets = table.getChild("subset")!;
+  let row = -1;
+  for (let i = 0; i < table.numRows; i++) {
+    if (models.get(i) === model && metrics.get(i) === metric && subsets.get(i) === subset) row = i;
+  }
+  assert.ok(row >= 0, `fixture has ${model}/${metric}/${subset}`);
+  // one batch in the fixture: set the value in place
+  const values = table.getChild("value")!.data[0].values as Float64Array;
+  values[row] = value;
+  await Deno.writeFile(path, tableToIPC(table, "file"));
+  return dir;
+}
+
+Deno.test("every number in the write-up is a cell of its paragraph's sources", async () => {
+  const writeup = methodsResults(await loadReportTables(FIXTURE));
+  let checked = 0;
+  for (const section of writeup.sections) {
+    for (const paragraph of [...section.paragraphs, ...section.bullets]) {
+      const allowed = new Set<string>();
+      for (const s of paragraph.sources) {
+        for (const digits of [3, 4]) allowed.add(fmt(Math.abs(s.value), digits));
+      }
+      // numbers with 3–4 decimals (values, deltas, intervals, p-values)
+      for (const match of paragraph.text.matchAll(/\d+\.\d{3,4}/g)) {
+        const number = match[0];
+        const isP = paragraph.text.slice(Math.max(0, match.index! - 10), match.index!)
+          .includes("p_Holm");
+        if (isP) {
+          assert.ok(
+            paragraph.sources.some((s) => s.column === "p_adj" && s.value.toFixed(3) === number),
+            `p-value ${number} in "${paragraph.text.slice(0, 80)}…" is not a p_adj cell`,
+          );
+        } else {
+          assert.ok(
+            allowed.has(number),
+            `${number} in "${paragraph.text.slice(0, 80)}…" is not one of its source cells`,
+          );
+        }
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked > 50, `checked ${checked} numbers`);
+});
+
+Deno.test("changing one benchmark value in a fixture table changes the page text", async () => {
+  const original = methodsResults(await loadReportTables(FIXTURE));
+  const dir = await perturbedFixture("baseline", "top1", "test", 0.4321);
+  try {
+    const perturbed = methodsResults(await loadReportTables(dir));
+    const before = pageText(original), after = pageText(perturbed);
+    assert.notEqual(after, before);
+    assert.ok(after.includes("nearest-prototype top-1 0.432"), "the new value is written");
+    assert.ok(!before.includes("nearest-prototype top-1 0.432"));
+    // only the baseline paragraph that cites that cell changed
+    const changed = perturbed.sections.filter((s, i) =>
+      JSON.stringify(s) !== JSON.stringify(original.sections[i])
+    ).map((s) => s.id);
+    assert.deepEqual(changed, ["baseline"]);
+
+    // the same through the site's data files (what the page renders)
+    const src = await Deno.makeTempDir({ prefix: "ht-site-src-" });
+    try {
+      await writeSiteData({ tables: dir, figures: join(dir, "figures") }, src, {
+        figures: [],
+      });
+      const results = JSON.parse(await Deno.readTextFile(join(src, "data", "results.json")));
+      assert.ok(JSON.stringify(results).includes("nearest-prototype top-1 0.432"));
+    } finally {
+      await Deno.remove(src, { recursive: true });
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+function comparison(delta: number, low: number, high: number, pAdj: number): ComparisonRow {
+  return {
+    model_a: "a",
+    model_b: "b",
+    relation: "variant_vs_control",
+    seed: 7,
+    metric: "top1",
+    subset: "test",
+    value_a: 0.5 + delta,
+    value_b: 0.5,
+    delta,
+    ci_low: low,
+    ci_high: high,
+    p: pAdj,
+    p_adj: pAdj,
+    n_units: 40,
+    test: "fixture",
+  };
+}
+
+Deno.test("qualitative words follow the documented thresholds", () => {
+  assert.equal(classifyEffect(comparison(0.02, 0.01, 0.03, 0.01)), "robust_increase");
+  assert.equal(classifyEffect(comparison(0.02, 0.01, 0.03, 0.2)), "nominal_increase");
+  assert.equal(classifyEffect(comparison(-0.02, -0.03, -0.01, 0.01)), "robust_decrease");
+  assert.equal(classifyEffect(comparison(0.02, -0.01, 0.05, 0.01)), "no_clear_change");
+  const tie = THRESHOLDS.tie;
+  assert.ok(almostIdentical([comparison(tie, -0.01, 0.03, 1), comparison(-tie, -0.03, 0.01, 1)]));
+  assert.ok(!almostIdentical([comparison(tie + 0.001, -0.01, 0.03, 1)]));
+  assert.ok(!almostIdentical([comparison(0.005, 0.001, 0.009, 0.01)]), "robust is not a tie");
+  assert.ok(!almostIdentical([]));
+  assert.equal(practicalDirection([comparison(0.03, 0.01, 0.05, 0.01)]), "improved");
+  assert.equal(practicalDirection([comparison(-0.03, -0.05, -0.01, 0.01)]), "worsened");
+  assert.equal(practicalDirection([comparison(0.005, 0.001, 0.009, 0.01)]), "slightly improved");
+  assert.equal(practicalDirection([comparison(0.005, -0.001, 0.009, 1)]), "barely changed");
+});
+
+Deno.test("a variant that beats its control loses the 'almost identically' statement", async () => {
+  const tables = await loadReportTables(FIXTURE);
+  const text = pageText(methodsResults(tables));
+  assert.ok(text.includes("almost identically"), "the fixture's fixed-prototype pair is tied");
+  for (const row of tables.comparisons) {
+    if (
+      row.model_a === "fixed_prototype_triplets" && row.model_b === "fixed_prototype_control" &&
+      row.metric === "top1"
+    ) {
+      Object.assign(row, { delta: 0.05, ci_low: 0.03, ci_high: 0.07, p_adj: 0.001 });
+    }
+  }
+  const after = pageText(methodsResults(tables));
+  assert.ok(!after.includes("almost identically"));
+  assert.ok(after.includes("differed robustly from its shuffled control"));
+});
+
+Deno.test("pages with missing tables say so: GWOT without gwot_summary.arrow", async () => {
+  const tables = await loadReportTables(FIXTURE);
+  assert.ok(gwotData(tables).summary, "the fixture has a GWOT summary");
+  delete tables.gwotSummary;
+  const data = gwotData(tables);
+  assert.equal(data.summary, null);
+  assert.match(data.message, /deno task align:gwot/);
+});
+
+Deno.test("a missing benchmark table is an error naming the file", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await assert.rejects(() => loadReportTables(dir), /benchmark\.arrow.*expected an Arrow table/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,183 @@
+/**
+ * The results site built from the committed fixture tables (one build for all steps): every page
+ * exists, nothing in it points at an external host except citation links, and headless Chromium
+ * (playwright-core, Debian's chromium) opens every page from a local server with no console error
+ * and no failed request, and two pages match their committed screenshots (pixelmatch).
+ *
+ * Baselines: tests/site/baseline/*.png; rewrite them deliberately with
+ * `HT_ACCEPT_SITE=1 deno test -A tests/site/`.
+ */
+import { strict as assert } from "node:assert";
+import { join } from "node:path";
+import { compareImages, PIXEL_THRESHOLD } from "../../src/figures/compare.ts";
+import { FONTS_CONF } from "../../src/figures/fonts.ts";
+import { decodePng, encodePng } from "../../src/figures/render.ts";
+import { SITE_PAGES } from "../../src/report/build.ts";
+import { externalReferences } from "../../src/report/offline.ts";
+import {
+  buildTempSite,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  haveChromium,
+  serveDir,
+  VIEWPORT,
+} from "./_helpers.ts";
+
+const BASELINES = new URL("./baseline/", import.meta.url);
+/** Screenshot pages (file stem → baseline name). */
+const SCREENSHOTS: Record<string, string> = { index: "overview", results: "results" };
+/** pixelmatch's per-pixel threshold is the figure tests' (src/figures/compare.ts). */
+/**
+ * Differing pixels allowed per screenshot: 0. The fonts (the figure renderer's DejaVu TTFs from
+ * npm, through FONTCONFIG_FILE), viewport, device scale factor, colour profile and hinting are
+ * pinned, and the same Chromium gives identical pixels.
+ */
+const MAX_DIFF_PIXELS = 0;
+
+Deno.test("site: built from the fixture tables, offline, every page opens in Chromium", async (t) => {
+  const built = await buildTempSite();
+  try {
+    await t.step("every page is written", async () => {
+      assert.deepEqual(built.pages.length, SITE_PAGES.length);
+      for (const page of SITE_PAGES) {
+        const html = await Deno.readTextFile(join(built.site, `${page}.html`));
+        assert(html.includes("Human Things"), `${page}.html has the site title`);
+        assert(html.includes("deno task site"), `${page}.html has the static footer`);
+      }
+      assert(built.figures.live > 0, "some figures are drawn in the browser");
+      assert(built.figures.static > 0, "some figures are the server-rendered SVGs");
+    });
+
+    await t.step("no external host other than citation links", async () => {
+      const found = await externalReferences(built.site);
+      assert.deepEqual(found, [], found.map((f) => `${f.file}: ${f.url}`).join("\n"));
+    });
+
+    await t.step("search index and light theme are built in", async () => {
+      const index = await Deno.readTextFile(join(built.site, "index.html"));
+      assert(index.includes("observablehq-search"), "search is on");
+      const css = [...Deno.readDirSync(join(built.site, "_import"))].map((e) => e.name);
+      assert(css.some((name) => name.startsWith("site.")), "the site stylesheet is bundled");
+    });
+
+    if (!(await haveChromium())) {
+      console.warn(
+        `SKIPPED browser checks: ${CHROMIUM} not found (apt-get install chromium; .ci/run does)`,
+      );
+      return;
+    }
+    await t.step("Chromium: every page without console errors or failed requests", async () => {
+      await browse(built.site, async (page, url, problems) => {
+        for (const name of SITE_PAGES) {
+          const before = problems.length;
+          await page.goto(`${url}${name}.html`, { waitUntil: "networkidle" });
+          await page.waitForFunction(
+            () => !document.querySelector('[data-state="drawing"]'),
+            undefined,
+            { timeout: 60_000 },
+          );
+          const errors = await page.locator('[data-state="error"]').count();
+          if (errors) problems.push(`${name}: ${errors} figure(s) failed to draw`);
+          // a raw value shown by Framework's inspector means a page displayed data, not elements
+          const raw = await page.locator("#observablehq-main .observablehq--inspect").count();
+          if (raw) problems.push(`${name}: ${raw} raw value(s) shown instead of elements`);
+          const main = await page.locator("#observablehq-main").innerText();
+          if (main.trim().length < 50) problems.push(`${name}: almost empty page`);
+          if (problems.length > before) continue;
+          if (SCREENSHOTS[name]) {
+            await page.evaluate(() => document.fonts.ready);
+            const png = await page.screenshot({ fullPage: false });
+            await compareScreenshot(SCREENSHOTS[name], new Uint8Array(png), problems);
+          }
+        }
+      });
+    });
+  } finally {
+    await Deno.remove(built.out, { recursive: true });
+  }
+});
+
+type Page = import("playwright-core").Page;
+
+/** Open Chromium with a local server for `site`; records console errors and failed requests. */
+async function browse(
+  site: string,
+  visit: (page: Page, url: string, problems: string[]) => Promise<void>,
+): Promise<void> {
+  const { chromium } = await import("playwright-core");
+  const server = serveDir(site);
+  const userDataDir = await Deno.makeTempDir({ prefix: "ht-chromium-" });
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    // the figure renderer's pinned DejaVu TTFs (npm), not the machine's fonts
+    env: { ...Deno.env.toObject(), FONTCONFIG_FILE: FONTS_CONF },
+    args: CHROMIUM_ARGS,
+    viewport: VIEWPORT,
+    deviceScaleFactor: 1,
+    colorScheme: "light",
+    locale: "en-US",
+    timezoneId: "UTC",
+    reducedMotion: "reduce",
+  });
+  const problems: string[] = [];
+  try {
+    const origin = new URL(server.url).origin;
+    await context.route("**/*", (route) => {
+      const url = route.request().url();
+      if (url.startsWith(origin) || url.startsWith("data:")) return route.continue();
+      problems.push(`external request blocked: ${url}`);
+      return route.abort();
+    });
+    const page = context.pages()[0] ?? await context.newPage();
+    page.on("console", (message) => {
+      if (message.type() === "error") problems.push(`console error: ${message.text()}`);
+    });
+    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    page.on("requestfailed", (request) => {
+      problems.push(`failed request: ${request.url()} (${request.failure()?.errorText})`);
+    });
+    page.on("response", (response) => {
+      if (response.status() >= 400) {
+        problems.push(`HTTP ${response.status()}: ${response.url()}`);
+      }
+    });
+    await visit(page, server.url, problems);
+  } finally {
+    await context.close();
+    await server.close();
+    await Deno.remove(userDataDir, { recursive: true }).catch(() => {});
+  }
+  assert.deepEqual(problems, [], problems.join("\n"));
+}
+
+async function compareScreenshot(name: string, png: Uint8Array, problems: string[]) {
+  const baselinePath = new URL(`${name}.png`, BASELINES);
+  if (Deno.env.get("HT_ACCEPT_SITE") === "1") {
+    await Deno.mkdir(BASELINES, { recursive: true });
+    await Deno.writeFile(baselinePath, png);
+    console.warn(`wrote baseline ${baselinePath.pathname}`);
+    return;
+  }
+  let baseline;
+  try {
+    baseline = await decodePng(await Deno.readFile(baselinePath));
+  } catch {
+    problems.push(
+      `no baseline ${baselinePath.pathname}: run HT_ACCEPT_SITE=1 deno test -A tests/site/`,
+    );
+    return;
+  }
+  const result = compareImages(baseline, await decodePng(png), {
+    threshold: PIXEL_THRESHOLD,
+    diff: true,
+  });
+  if (result.changed > MAX_DIFF_PIXELS) {
+    const out = await Deno.makeTempFile({ prefix: `ht-site-${name}-diff-`, suffix: ".png" });
+    await Deno.writeFile(out, await encodePng(result.diff!));
+    problems.push(
+      `${name}: ${result.changed} of ${result.total} pixels differ from the baseline at ` +
+        `threshold ${PIXEL_THRESHOLD}${result.sizeChanged ? " (size changed)" : ""}; diff: ${out}`,
+    );
+  }
+}
