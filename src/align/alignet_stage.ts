@@ -431,7 +431,11 @@ export const alignetStage: Stage<AlignetStageOptions> = {
         best_epoch: result.bestEpoch,
         n_train_triplets: train.triplets.n,
         n_val_triplets: val.triplets.n,
-        log: JSON.stringify({ epochs: result.epochs, inertia: teacher.inertia }),
+        // no wall-clock seconds here: the registry must be identical for the same seed
+        log: JSON.stringify({
+          epochs: result.epochs.map(({ seconds: _s, ...e }) => e),
+          inertia: teacher.inertia,
+        }),
       });
       ctx.log(
         `align:alignet ${job.model}: τ_s ${tauS.tau.toPrecision(3)}, val KL ${

@@ -11,6 +11,7 @@ export * from "./gwot_tf.ts";
 export * from "./gwot_sweep.ts";
 export * from "./kmeans.ts";
 export * from "./glocal.ts";
+export * from "./glocal_apply.ts";
 export * from "./alignet.ts";
 export * from "./alignet_student.ts";
 export * from "./inputs.ts";

@@ -6,6 +6,7 @@ export * from "./types.ts";
 export * from "./rank.ts";
 export * from "./correlation.ts";
 export * from "./similarity.ts";
+export * from "./product_simd.ts";
 export * from "./rsa.ts";
 export * from "./oddoneout.ts";
 export * from "./ceiling.ts";

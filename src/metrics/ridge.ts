@@ -12,7 +12,7 @@
  * @module
  */
 import { symmetricEigen } from "./eigen.ts";
-import { crossProduct, gramInto } from "./similarity.ts";
+import { crossProductSimd, gramIntoSimd } from "./product_simd.ts";
 import { assertMatrix, type Matrix } from "./types.ts";
 
 /** The default λ grid: 10⁻³ … 10⁵, one value per decade. */
@@ -45,6 +45,13 @@ function columnMeans(m: Matrix): Float64Array {
   }
   for (let j = 0; j < m.cols; j++) mean[j] /= m.rows;
   return mean;
+}
+
+/** Transpose of a row-major rows × cols matrix. */
+function transpose(m: Float64Array, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = m[i * cols + j];
+  return out;
 }
 
 /** `m` minus its column means. */
@@ -89,7 +96,7 @@ export function ridgeLoo(x: Matrix, y: Matrix, options: RidgeLooOptions = {}): R
         }
       }
       for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) gram[b * d + a] = gram[a * d + b];
-    } else gramInto(xc, gram, { n, d }); // XcXcᵀ, n × n
+    } else gramIntoSimd(xc, gram, { n, d }); // XcXcᵀ, n × n
     const eig = symmetricEigen({ data: gram, rows: m, cols: m });
     const top = Math.max(0, eig.values[m - 1]);
     const keep: number[] = [];
@@ -113,33 +120,36 @@ export function ridgeLoo(x: Matrix, y: Matrix, options: RidgeLooOptions = {}): R
       for (let i = 0; i < n; i++) keep.forEach((j, c) => (u[i * r + c] = vec[i * m + j]));
     }
   }
-  // projections Uᵀ yc: r × t
-  const proj = new Float64Array(r * t);
-  for (let i = 0; i < n; i++) {
-    for (let c = 0; c < r; c++) {
-      const uic = u[i * r + c];
-      for (let k = 0; k < t; k++) proj[c * t + k] += uic * yc[i * t + k];
-    }
-  }
+  // The sums below run as matrix products (crossProductSimd, each entry one sequential sum
+  // from 0 in index order): the same operations in the same order as the loops they replace.
+  const ut = transpose(u, n, r), yct = transpose(yc, n, t);
+  // projections Uᵀ yc: r × t, and transposed, t × r
+  const proj = crossProductSimd({ data: ut, rows: r, cols: n }, { data: yct, rows: t, cols: n })
+    .data;
+  const projT = { data: transpose(proj, r, t), rows: t, cols: r };
   const chosen = new Float64Array(t).fill(NaN);
   const looMse = new Float64Array(t).fill(Infinity);
   const shrink = new Float64Array(r);
-  const fitted = new Float64Array(t);
+  const wu = new Float64Array(n * r), h = new Float64Array(n);
   for (const lambda of lambdas) {
     if (!(lambda > 0)) throw new RangeError(`ridgeLoo: λ must be positive, got ${lambda}`);
     for (let c = 0; c < r; c++) shrink[c] = s[c] / (s[c] + lambda);
-    const sse = new Float64Array(t);
+    // hat diagonal and U·diag(shrink); fitted values U·diag(shrink)·Uᵀyc
     for (let i = 0; i < n; i++) {
-      let h = 1 / n;
-      fitted.fill(0);
+      let hi = 1 / n;
       for (let c = 0; c < r; c++) {
         const w = u[i * r + c] * shrink[c];
-        h += u[i * r + c] * w;
-        for (let k = 0; k < t; k++) fitted[k] += w * proj[c * t + k];
+        hi += u[i * r + c] * w;
+        wu[i * r + c] = w;
       }
-      const denominator = 1 - h;
+      h[i] = hi;
+    }
+    const fitted = crossProductSimd({ data: wu, rows: n, cols: r }, projT).data;
+    const sse = new Float64Array(t);
+    for (let i = 0; i < n; i++) {
+      const denominator = 1 - h[i];
       for (let k = 0; k < t; k++) {
-        const e = (yc[i * t + k] - fitted[k]) / denominator;
+        const e = (yc[i * t + k] - fitted[i * t + k]) / denominator;
         sse[k] += e * e;
       }
     }
@@ -154,18 +164,18 @@ export function ridgeLoo(x: Matrix, y: Matrix, options: RidgeLooOptions = {}): R
   // primal: coef = Σ_j v_j · sqrt(s_j)/(s_j+λ_k) · (u_jᵀ yc) (d × t);
   // dual: alpha = Σ_j u_j · (u_jᵀ yc)/(s_j+λ_k) (n × t), predictions (x − x̄)·Xcᵀ·alpha
   const rows = primal ? d : n;
-  const weights = new Float64Array(rows * t);
+  const scale = new Float64Array(t * r);
   for (let k = 0; k < t; k++) {
     for (let c = 0; c < r; c++) {
-      if (primal) {
-        const w = Math.sqrt(s[c]) / (s[c] + chosen[k]) * proj[c * t + k];
-        for (let a = 0; a < d; a++) weights[a * t + k] += v![a * r + c] * w;
-      } else {
-        const w = proj[c * t + k] / (s[c] + chosen[k]);
-        for (let i = 0; i < n; i++) weights[i * t + k] += u[i * r + c] * w;
-      }
+      scale[k * r + c] = primal
+        ? Math.sqrt(s[c]) / (s[c] + chosen[k]) * proj[c * t + k]
+        : proj[c * t + k] / (s[c] + chosen[k]);
     }
   }
+  const weights = crossProductSimd(
+    { data: primal ? v! : u, rows, cols: r },
+    { data: scale, rows: t, cols: r },
+  ).data;
   return {
     lambdas: chosen,
     looMse,
@@ -175,7 +185,11 @@ export function ridgeLoo(x: Matrix, y: Matrix, options: RidgeLooOptions = {}): R
       const centred = centre(xNew, mx);
       const features = primal
         ? centred
-        : crossProduct({ data: centred, rows: xNew.rows, cols: d }, { data: xc, rows: n, cols: d })
+        : crossProductSimd({ data: centred, rows: xNew.rows, cols: d }, {
+          data: xc,
+          rows: n,
+          cols: d,
+        })
           .data;
       const out = new Float64Array(xNew.rows * t);
       for (let i = 0; i < xNew.rows; i++) {

@@ -100,9 +100,9 @@ export function pairedPermutationTest(
   for (let p = 0; p < permutations; p++) {
     let bits = 0;
     for (let i = 0; i < n; i++) {
-      if (i % 32 === 0) bits = rng.next() * 4294967296;
-      signed[i] = bits % 2 ? -d[i] : d[i];
-      bits = Math.floor(bits / 2);
+      if ((i & 31) === 0) bits = (rng.next() * 4294967296) >>> 0;
+      signed[i] = bits & 1 ? -d[i] : d[i];
+      bits >>>= 1;
     }
     if (extreme(mean(signed))) count++;
   }

@@ -3,6 +3,7 @@ import {
   bootstrapPValue,
   compareModels,
   comparisonPairs,
+  ComparisonTable,
   seedComparisons,
 } from "../../src/eval/benchmark/comparisons.ts";
 import type { BenchInputs, BenchModel } from "../../src/eval/benchmark/inputs.ts";
@@ -11,7 +12,20 @@ import { kendallTauA } from "../../src/metrics/correlation.ts";
 import { rocAuc } from "../../src/metrics/auc.ts";
 import { pearson } from "../../src/metrics/correlation.ts";
 import { createRng, type Rng } from "../../src/stats/random.ts";
-import { weightedAucSorted, weightedPearson } from "../../src/stats/weighted.ts";
+import {
+  unitCounts,
+  weightedAucSorted,
+  weightedCosine,
+  weightedMean,
+  weightedPearson,
+} from "../../src/stats/weighted.ts";
+import { pairedBootstrap } from "../../src/stats/bootstrap.ts";
+import { ItemWeights } from "../../src/eval/benchmark/kernels.ts";
+import {
+  conceptResamples,
+  percentileInterval,
+  resampleValues,
+} from "../../src/eval/benchmark/resamples.ts";
 import { argsort } from "../../src/metrics/rank.ts";
 import { runPython } from "../_helpers/python.ts";
 import { withSeed } from "../_helpers/seed.ts";
@@ -257,6 +271,14 @@ Deno.test("comparisons: a control identical to its variant has delta 0 and p = 1
     `variant beats a random baseline on RSA: ${rsa.delta}`,
   );
   assert.ok(rows.every((r) => r.p_adj >= r.p));
+  // built incrementally (models arriving in any order, pairs compared between arrivals) the
+  // table is the same
+  const table = new ComparisonTable(pairs, { seed: 1, permutations: 2000 });
+  for (const d of [...result.details].reverse()) {
+    table.add(d);
+    table.step();
+  }
+  assert.deepEqual(table.rows(result.details), rows);
   // resamples pair up: the delta interval comes from aligned draws
   const dv = result.details.find((d) => d.model === "variant")!;
   const dc = result.details.find((d) => d.model === "control")!;
@@ -359,4 +381,81 @@ Deno.test("bootstrapPValue: Wald test with the bootstrap SE", () => {
   assert.ok(Math.abs(p - 0.04550026389635842) < 1e-9, `${p}`);
   assert.equal(bootstrapPValue(0, new Float64Array(5)), 1);
   assert.equal(bootstrapPValue(0.1, new Float64Array(5)), 0);
+});
+
+Deno.test("kernels: gathered statistics equal the full-list weighted statistics bit for bit", async () => {
+  await withSeed("kernels", (rng) => {
+    const size = 40;
+    const draws = conceptResamples(size, { seed: rng.int(1000), resamples: 30 });
+    const weightsOf = (owners: Int32Array[], cw: Float64Array) =>
+      Float64Array.from(owners[0], (_, i) => owners.reduce((w, o) => w * cw[o[i]], 1));
+    const pairsOf = (set: number[]) => {
+      const a: number[] = [], b: number[] = [];
+      set.forEach((c, u) => set.slice(u + 1).forEach((d) => (a.push(c), b.push(d))));
+      return [Int32Array.from(a), Int32Array.from(b)];
+    };
+    const all = pairsOf(Array.from({ length: size }, (_, i) => i));
+    const subset = pairsOf(
+      Array.from({ length: size }, (_, i) => i).filter(() => rng.next() < 0.7),
+    );
+    const keep = all[0].map(() => (rng.next() < 0.3 ? 1 : 0));
+    const sparse = all.map((o) => o.filter((_, i) => keep[i]));
+    const shuffled = rng.shuffle(Int32Array.from(all[0], (_, i) => i));
+    const unsorted = all.map((o) => Int32Array.from(shuffled, (i) => o[i]));
+    const triplet = (n: number, sorted: boolean) => {
+      const t = [0, 1, 2].map(() => Int32Array.from({ length: n }, () => rng.int(size)));
+      if (sorted) t[0].sort();
+      return t;
+    };
+    const owners: [string, Int32Array[]][] = [
+      ["all pairs", all],
+      ["all pairs of a subset", subset],
+      ["a sorted share of the pairs", sparse],
+      ["unsorted pairs", unsorted],
+      ["sorted triplets", triplet(300, true)],
+      ["unsorted triplets", triplet(300, false)],
+      ["single owners", [Int32Array.from({ length: 200 }, () => rng.int(size)).sort()]],
+    ];
+    for (const [name, o] of owners) {
+      const n = o[0].length;
+      // ties in x (for the AUC runs and the ranks), and an infinite value for keepZeros
+      const x = Float64Array.from({ length: n }, () => Math.round(rng.next() * 20) / 4).sort();
+      const y = Float64Array.from(x, (v) => v + rng.next());
+      const labels = Uint8Array.from(x, () => (rng.next() < 0.4 ? 1 : 0));
+      const items = new ItemWeights(o, { size });
+      const inf = Float64Array.from(x, (v, i) => (i === 3 ? Infinity : v));
+      const kept = new ItemWeights(o, { size, keepZeros: true });
+      for (const cw of [new Float64Array(size).fill(1), ...draws.rows]) {
+        const w = weightsOf(o, cw);
+        items.gather(cw);
+        kept.gather(cw);
+        const same = (got: number, want: number, what: string) =>
+          assert.ok(Object.is(got, want), `${name} ${what}: ${got} vs ${want}`);
+        same(items.mean(y), weightedMean(y, w), "mean");
+        same(items.pearson(x, y), weightedPearson(x, y, w), "pearson");
+        same(items.cosine(x, y), weightedCosine(x, y, w), "cosine");
+        same(items.aucSorted(x, labels), weightedAucSorted(x, labels, w), "auc");
+        same(kept.mean(inf), weightedMean(inf, w), "mean with ∞");
+        same(kept.pearson(inf, y), weightedPearson(inf, y, w), "pearson with ∞");
+      }
+    }
+  });
+});
+
+Deno.test("conceptResamples and percentileInterval: pairedBootstrap's draws and interval", async () => {
+  await withSeed("resamples", (rng) => {
+    const size = 25, seed = rng.int(10000);
+    const x = Float64Array.from({ length: size }, () => rng.next());
+    const stat = (w: Float64Array) => weightedMean(x, w);
+    const draws = conceptResamples(size, { seed, resamples: 200 });
+    const boot = pairedBootstrap((idx) => stat(unitCounts(idx, size)), {
+      nUnits: size,
+      seed,
+      resamples: 200,
+    });
+    const values = resampleValues(stat, draws);
+    assert.deepEqual(values, boot.resamples);
+    assert.deepEqual(percentileInterval(values), boot.ci);
+    assert.throws(() => percentileInterval(Float64Array.of(1, NaN, NaN)), /only 1 of 3/);
+  });
 });

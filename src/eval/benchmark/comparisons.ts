@@ -113,71 +113,137 @@ export interface CompareOptions {
   alpha?: number;
 }
 
+/** Rows of one pair of models trained with the same seed, on {@link COMPARED_METRICS} (p_adj NaN). */
+export function comparePair(
+  da: ModelDetail,
+  db: ModelDetail,
+  options: CompareOptions & { pair: ModelPair },
+): ComparisonRow[] {
+  const alpha = options.alpha ?? 0.05;
+  const { pair } = options;
+  const rows: ComparisonRow[] = [];
+  for (const [metric, subset] of COMPARED_METRICS) {
+    const key = metricKey(metric, subset);
+    const ra = da.resamples.get(key), rb = db.resamples.get(key);
+    if (!ra || !rb) continue;
+    const diff = Float64Array.from(ra, (v, i) => v - rb[i]).filter(Number.isFinite).sort();
+    let p: number, test: string, units: number;
+    const ca = da.perConcept.get(key), cb = db.perConcept.get(key);
+    if (ca && cb) {
+      const keep: number[] = [];
+      for (let c = 0; c < ca.length; c++) {
+        if (Number.isFinite(ca[c]) && Number.isFinite(cb[c])) keep.push(c);
+      }
+      p = pairedPermutationTest(
+        Float64Array.from(keep, (c) => ca[c]),
+        Float64Array.from(keep, (c) => cb[c]),
+        { seed: options.seed, permutations: options.permutations ?? 10000 },
+      ).pValue;
+      units = keep.length;
+      test = "sign-flip permutation over concepts";
+    } else {
+      p = bootstrapPValue(da.values.get(key)! - db.values.get(key)!, diff);
+      units = da.concepts;
+      test = "paired bootstrap over concepts, Wald with bootstrap SE (items shared)";
+    }
+    const va = da.values.get(key)!, vb = db.values.get(key)!;
+    rows.push({
+      model_a: pair.a,
+      model_b: pair.b,
+      relation: pair.relation,
+      seed: da.seed,
+      metric,
+      subset,
+      value_a: va,
+      value_b: vb,
+      delta: va - vb,
+      ci_low: percentileSorted(diff, alpha / 2),
+      ci_high: percentileSorted(diff, 1 - alpha / 2),
+      p,
+      p_adj: NaN,
+      n_units: units,
+      test,
+    });
+  }
+  return rows;
+}
+
+/**
+ * The comparison table built while model details arrive: {@link add} queues every pair the new
+ * detail completes and {@link step} compares one queued pair (so the permutation tests can run
+ * while other models are still being benchmarked); {@link rows} assembles the table in the
+ * order of {@link compareModels}, comparing what is still queued.
+ */
+export class ComparisonTable {
+  readonly #pairs: readonly ModelPair[];
+  readonly #options: CompareOptions;
+  readonly #details = new Map<string, ModelDetail>();
+  readonly #done = new Map<string, ComparisonRow[]>();
+  readonly #queue: [number, number][] = [];
+
+  /** Compare `pairs` (see {@link comparisonPairs}). */
+  constructor(pairs: readonly ModelPair[], options: CompareOptions) {
+    this.#pairs = pairs;
+    this.#options = options;
+  }
+
+  /** Add a model's detail and queue the pairs it completes. */
+  add(detail: ModelDetail): void {
+    this.#details.set(modelKey(detail), detail);
+    const seed = detail.seed;
+    if (seed == null) return;
+    this.#pairs.forEach((pair, i) => {
+      const other = pair.a === detail.model ? pair.b : pair.b === detail.model ? pair.a : null;
+      if (other !== null && this.#details.has(modelKey({ model: other, seed }))) {
+        this.#queue.push([i, seed]);
+      }
+    });
+  }
+
+  /** Compare one queued pair; false when none is queued. */
+  step(): boolean {
+    const next = this.#queue.shift();
+    if (next) this.#compare(...next);
+    return next !== undefined;
+  }
+
+  #compare(i: number, seed: number): ComparisonRow[] | undefined {
+    const key = `${i}|${seed}`;
+    if (this.#done.has(key)) return this.#done.get(key);
+    const pair = this.#pairs[i];
+    const da = this.#details.get(modelKey({ model: pair.a, seed }));
+    const db = this.#details.get(modelKey({ model: pair.b, seed }));
+    if (!da || !db) return undefined;
+    const rows = comparePair(da, db, { ...this.#options, pair });
+    this.#done.set(key, rows);
+    return rows;
+  }
+
+  /**
+   * The table over `details` (all added, in model-list order): per seed (in order of first
+   * appearance) and pair, the per-seed rows; then the comparisons over seeds; Holm over all.
+   */
+  rows(details: readonly ModelDetail[]): ComparisonRow[] {
+    const rows: ComparisonRow[] = [];
+    const seeds = [...new Set(details.map((d) => d.seed).filter((s) => s != null))];
+    for (const seed of seeds) {
+      this.#pairs.forEach((_, i) => rows.push(...(this.#compare(i, seed!) ?? [])));
+    }
+    rows.push(...seedComparisons(details, this.#pairs, this.#options));
+    const adjusted = holm(rows.map((r) => r.p));
+    return rows.map((r, i) => ({ ...r, p_adj: adjusted[i] }));
+  }
+}
+
 /** Compare the model pairs on {@link COMPARED_METRICS} (same seed within a pair). */
 export function compareModels(
   details: readonly ModelDetail[],
   pairs: readonly ModelPair[],
   options: CompareOptions,
 ): ComparisonRow[] {
-  const alpha = options.alpha ?? 0.05;
-  const rows: ComparisonRow[] = [];
-  const bySeed = new Map<string, ModelDetail>();
-  for (const d of details) bySeed.set(modelKey(d), d);
-  const seeds = [...new Set(details.map((d) => d.seed).filter((s) => s != null))];
-  for (const seed of seeds) {
-    for (const pair of pairs) {
-      const da = bySeed.get(modelKey({ model: pair.a, seed }));
-      const db = bySeed.get(modelKey({ model: pair.b, seed }));
-      if (!da || !db) continue;
-      for (const [metric, subset] of COMPARED_METRICS) {
-        const key = metricKey(metric, subset);
-        const ra = da.resamples.get(key), rb = db.resamples.get(key);
-        if (!ra || !rb) continue;
-        const diff = Float64Array.from(ra, (v, i) => v - rb[i]).filter(Number.isFinite).sort();
-        let p: number, test: string, units: number;
-        const ca = da.perConcept.get(key), cb = db.perConcept.get(key);
-        if (ca && cb) {
-          const keep: number[] = [];
-          for (let c = 0; c < ca.length; c++) {
-            if (Number.isFinite(ca[c]) && Number.isFinite(cb[c])) keep.push(c);
-          }
-          p = pairedPermutationTest(
-            Float64Array.from(keep, (c) => ca[c]),
-            Float64Array.from(keep, (c) => cb[c]),
-            { seed: options.seed, permutations: options.permutations ?? 10000 },
-          ).pValue;
-          units = keep.length;
-          test = "sign-flip permutation over concepts";
-        } else {
-          p = bootstrapPValue(da.values.get(key)! - db.values.get(key)!, diff);
-          units = da.concepts;
-          test = "paired bootstrap over concepts, Wald with bootstrap SE (items shared)";
-        }
-        const va = da.values.get(key)!, vb = db.values.get(key)!;
-        rows.push({
-          model_a: pair.a,
-          model_b: pair.b,
-          relation: pair.relation,
-          seed,
-          metric,
-          subset,
-          value_a: va,
-          value_b: vb,
-          delta: va - vb,
-          ci_low: percentileSorted(diff, alpha / 2),
-          ci_high: percentileSorted(diff, 1 - alpha / 2),
-          p,
-          p_adj: NaN,
-          n_units: units,
-          test,
-        });
-      }
-    }
-  }
-  rows.push(...seedComparisons(details, pairs, { ...options, alpha }));
-  const adjusted = holm(rows.map((r) => r.p));
-  rows.forEach((r, i) => (r.p_adj = adjusted[i]));
-  return rows;
+  const table = new ComparisonTable(pairs, options);
+  for (const d of details) table.add(d);
+  return table.rows(details);
 }
 
 /**

@@ -9,16 +9,10 @@
 import type { TrainingTriplets } from "../../human/triplets.ts";
 import { kendallTauA } from "../../metrics/correlation.ts";
 import { oddOneOutAccuracy } from "../../metrics/oddoneout.ts";
-import { gramInto } from "../../metrics/similarity.ts";
-import { weightedCosine, weightedMean, weightedPearson } from "../../stats/weighted.ts";
+import { gramIntoSimd } from "../../metrics/product_simd.ts";
 import type { BenchHuman, BenchModel } from "./inputs.ts";
-import {
-  type ConceptSpace,
-  type MetricSpec,
-  pairWeights,
-  rankCorrelation,
-  spaceVectors,
-} from "./spec.ts";
+import { allFinite, ItemWeights } from "./kernels.ts";
+import { type ConceptSpace, type MetricSpec, rankCorrelation, spaceVectors } from "./spec.ts";
 
 /**
  * Concept × concept similarity of a model over the space (local order): cosine for image
@@ -28,7 +22,7 @@ import {
 export function conceptSimilarity(model: BenchModel, space: ConceptSpace): Float64Array {
   const x = spaceVectors(model.prototypes, { space, model: model.model });
   const out = new Float64Array(space.size * space.size);
-  gramInto(x, out, { n: space.size, d: model.prototypes.dim });
+  gramIntoSimd(x, out, { n: space.size, d: model.prototypes.dim });
   return out;
 }
 
@@ -44,15 +38,20 @@ interface PairData {
 function pairMetric(
   base: Omit<MetricSpec, "evaluate" | "perConcept" | "n">,
   pairs: PairData,
-  options: { kind: "spearman" | "pearson" | "cosine" },
+  options: { kind: "spearman" | "pearson" | "cosine"; size: number },
 ): MetricSpec {
-  const w = new Float64Array(pairs.a.length);
-  const ranked = rankCorrelation(pairs.x, pairs.y);
+  const { x, y } = pairs;
+  const items = new ItemWeights([pairs.a, pairs.b], {
+    size: options.size,
+    keepZeros: options.kind !== "spearman" && !allFinite(x, y),
+  });
+  const cosine = options.kind === "cosine";
   const evaluate = options.kind === "spearman"
-    ? (cw: Float64Array) => ranked(pairWeights(pairs.a, pairs.b, cw, w))
-    : options.kind === "pearson"
-    ? (cw: Float64Array) => weightedPearson(pairs.x, pairs.y, pairWeights(pairs.a, pairs.b, cw, w))
-    : (cw: Float64Array) => weightedCosine(pairs.x, pairs.y, pairWeights(pairs.a, pairs.b, cw, w));
+    ? rankCorrelation(x, y, { items })
+    : (cw: Float64Array) => {
+      items.gather(cw);
+      return cosine ? items.cosine(x, y) : items.pearson(x, y);
+    };
   return {
     ...base,
     n: pairs.a.length,
@@ -86,7 +85,7 @@ export function humanPairMetrics(
         x: Float64Array.from(x),
         y: Float64Array.from(y),
       },
-      { kind: "spearman" },
+      { kind: "spearman", size: p },
     );
   });
 }
@@ -128,9 +127,9 @@ export function rsaMetrics(
   };
   const tauA = kendallTauA(pairs.x, pairs.y);
   return [
-    pairMetric({ ...base, metric: "rsa_spearman" }, pairs, { kind: "spearman" }),
-    pairMetric({ ...base, metric: "rsa_pearson" }, pairs, { kind: "pearson" }),
-    pairMetric({ ...base, metric: "rsa_cosine" }, dissimilar, { kind: "cosine" }),
+    pairMetric({ ...base, metric: "rsa_spearman" }, pairs, { kind: "spearman", size: p }),
+    pairMetric({ ...base, metric: "rsa_pearson" }, pairs, { kind: "pearson", size: p }),
+    pairMetric({ ...base, metric: "rsa_cosine" }, dissimilar, { kind: "cosine", size: p }),
     {
       ...base,
       metric: "rsa_kendall_tau_a",
@@ -165,10 +164,12 @@ export function oddOneOutMetrics(
     correct.push(sab > sim[la * p + lo] && sab > sim[lb * p + lo] ? 1 : 0);
   }
   const scores = Float64Array.from(correct);
-  const w = new Float64Array(scores.length);
+  const items = new ItemWeights([Int32Array.from(a), Int32Array.from(b), Int32Array.from(o)], {
+    size: p,
+  });
   const raw = (cw: Float64Array) => {
-    for (let i = 0; i < w.length; i++) w[i] = cw[a[i]] * cw[b[i]] * cw[o[i]];
-    return weightedMean(scores, w);
+    items.gather(cw);
+    return items.mean(scores);
   };
   const source = t.source.split("/").slice(-2).join("/");
   const ceiling = human.ceiling.value;
@@ -243,10 +244,13 @@ export function tripletMetrics(
 ): MetricSpec[] {
   const { anchor, positive, negative, margin } = margins;
   const satisfied = margin.map((m) => (m > 0 ? 1 : 0));
-  const w = new Float64Array(margin.length);
-  const weights = (cw: Float64Array) => {
-    for (let i = 0; i < w.length; i++) w[i] = cw[anchor[i]] * cw[positive[i]] * cw[negative[i]];
-    return w;
+  const items = new ItemWeights([anchor, positive, negative], {
+    size: options.size,
+    keepZeros: !allFinite(margin),
+  });
+  const mean = (x: Float64Array) => (cw: Float64Array) => {
+    items.gather(cw);
+    return items.mean(x);
   };
   const base = { group: "expanded" as const, subset: options.subset, note: options.note };
   return [
@@ -254,13 +258,13 @@ export function tripletMetrics(
       ...base,
       metric: "triplet_satisfaction",
       n: margin.length,
-      evaluate: (cw) => weightedMean(satisfied, weights(cw)),
+      evaluate: mean(satisfied),
     },
     {
       ...base,
       metric: "triplet_margin",
       n: margin.length,
-      evaluate: (cw) => weightedMean(margin, weights(cw)),
+      evaluate: mean(margin),
     },
   ];
 }

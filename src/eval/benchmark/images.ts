@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { crossProduct, gramInto } from "../../metrics/similarity.ts";
-import { weightedMean } from "../../stats/weighted.ts";
+import { crossProductSimd, gramIntoSimd } from "../../metrics/product_simd.ts";
 import type { BenchModel } from "./inputs.ts";
+import { allFinite, ItemWeights } from "./kernels.ts";
 import { type ConceptSpace, meanByConcept, type MetricSpec, spaceVectors } from "./spec.ts";
 
 /** Largest k of the retrieval curve. */
@@ -47,14 +47,17 @@ function itemMetric(
   base: Omit<MetricSpec, "evaluate" | "perConcept" | "n">,
   items: { scores: Float64Array; owner: Int32Array; size: number },
 ): MetricSpec {
-  const w = new Float64Array(items.scores.length);
+  const weights = new ItemWeights([items.owner], {
+    size: items.size,
+    keepZeros: !allFinite(items.scores),
+  });
   return {
     ...base,
     n: items.scores.length,
     perConcept: meanByConcept(items.scores, items.owner, items.size),
     evaluate(cw) {
-      for (let i = 0; i < w.length; i++) w[i] = cw[items.owner[i]];
-      return weightedMean(items.scores, w);
+      weights.gather(cw);
+      return weights.mean(items.scores);
     },
   };
 }
@@ -74,7 +77,7 @@ export function classificationMetrics(
   if (rows.length === 0) return [];
   const dim = model.images.dim;
   // prototypes in local order: column j of the products is local concept j
-  const sims = crossProduct(
+  const sims = crossProductSimd(
     { data: takeRows(model.images.vectors, rows, dim), rows: rows.length, cols: dim },
     {
       data: spaceVectors(model.prototypes, { space, model: model.model }),
@@ -118,32 +121,34 @@ export function retrievalMetrics(
   const dim = model.images.dim;
   const x = takeRows(model.images.vectors, rows, dim);
   const sims = { data: new Float64Array(rows.length * rows.length), cols: rows.length };
-  gramInto(x, sims.data, { n: rows.length, d: dim });
+  gramIntoSimd(x, sims.data, { n: rows.length, d: dim });
   const concept = Int32Array.from(rows, (r) => space.local[model.images!.concept[r]]);
   const queries: RetrievalQuery[] = [];
   const n = rows.length;
-  const order = new Int32Array(n - 1);
+  const ranks: number[] = [];
   for (let q = 0; q < n; q++) {
-    let relevant = 0;
-    for (let j = 0; j < n; j++) if (j !== q && concept[j] === concept[q]) relevant++;
-    if (relevant === 0) continue;
-    let m = 0;
-    for (let j = 0; j < n; j++) if (j !== q) order[m++] = j;
+    // the gallery in descending similarity, ties by table row; a same-concept image's rank is
+    // 1 + the gallery images ahead of it (counted, not sorted: queries have few relevant images)
     const row = sims.data.subarray(q * n, (q + 1) * n);
-    order.sort((i, j) => row[j] - row[i] || i - j);
-    let hits = 0, ap = 0, first = 0;
-    for (let p = 0; p < order.length && hits < relevant; p++) {
-      if (concept[order[p]] === concept[q]) {
-        hits++;
-        ap += hits / (p + 1);
-        if (first === 0) first = p + 1;
+    ranks.length = 0;
+    for (let j = 0; j < n; j++) {
+      if (j === q || concept[j] !== concept[q]) continue;
+      const s = row[j];
+      let ahead = 0;
+      for (let k = 0; k < n; k++) {
+        if (k !== q && (row[k] > s || (row[k] === s && k < j))) ahead++;
       }
+      ranks.push(ahead + 1);
     }
+    if (ranks.length === 0) continue;
+    ranks.sort((x, y) => x - y);
+    let ap = 0;
+    ranks.forEach((rank, h) => (ap += (h + 1) / rank));
     queries.push({
       row: rows[q],
       concept: concept[q],
-      firstRelevant: first,
-      averagePrecision: ap / relevant,
+      firstRelevant: ranks[0],
+      averagePrecision: ap / ranks.length,
     });
   }
   const owner = Int32Array.from(queries, (q) => q.concept);

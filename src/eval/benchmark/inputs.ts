@@ -147,8 +147,8 @@ export async function readConcepts(tables: string): Promise<BenchConcepts> {
   return { ids, categories, targetNames, targets };
 }
 
-/** Read the human side. */
-async function readHuman(
+/** Read the human side: similarity, pairs, training and test triplets, odd-one-out, ceiling. */
+export async function readHuman(
   tables: string,
   options: { profile: Profile; seed: number; nConcepts: number },
 ): Promise<BenchHuman> {

@@ -1,22 +1,39 @@
 /**
- * Run the benchmark over the models in parallel Web Workers (each loads the human data and its
- * share of the models and runs {@link runBenchmark} on the same concept space). Every metric of
- * a model depends only on the seed and the space, so the result does not depend on the number
- * of workers; rows come back in the order of the model list.
+ * Run the benchmark over the models in parallel Web Workers. The main thread reads the human
+ * data once and shares it with the workers (the similarity matrix through a
+ * SharedArrayBuffer), then hands out one model at a time, the next to whichever worker is free,
+ * and compares model pairs while the other models are still running. Every metric of a model
+ * depends only on the seed and the space, so the result does not depend on the number of
+ * workers or the order models finish in; rows come back in the order of the model list.
  *
  * @module
  */
 import type { Profile } from "../../pipeline/profile.ts";
-import { conceptSpace } from "./spec.ts";
-import type { BenchGroup } from "./spec.ts";
+import { type ComparisonRow, ComparisonTable, type ModelPair } from "./comparisons.ts";
 import {
-  loadBenchInputs,
+  type BenchConcepts,
+  type BenchHuman,
+  type BenchModel,
   modelKey,
   prototypeConcepts,
   readConcepts,
+  readHuman,
+  readImageModel,
   readModelList,
+  readSposeModel,
 } from "./inputs.ts";
-import { type BenchmarkResult, benchmarkSpace, runBenchmark } from "./run.ts";
+import {
+  type BenchContext,
+  benchContext,
+  benchmarkModel,
+  type BenchmarkResult,
+  type BenchmarkRow,
+  benchmarkSpace,
+  type BenchTimings,
+  type ModelDetail,
+  modelLine,
+} from "./run.ts";
+import { type BenchGroup, conceptSpace } from "./spec.ts";
 
 /** Options of {@link runBenchmarkParallel}. */
 export interface ParallelBenchOptions {
@@ -26,114 +43,248 @@ export interface ParallelBenchOptions {
   resamples: number;
   /** Worker count (default: the machine's cores, at most 4; 0 or 1 runs in this thread). */
   workers?: number;
+  /** Compare these model pairs as the models finish (see {@link ComparisonTable}). */
+  compare?: { pairs: readonly ModelPair[]; permutations: number };
   log?: (message: string) => void;
 }
 
-/** What the main thread sends a worker. */
-export interface BenchWorkerRequest {
+/** Result of {@link runBenchmarkParallel}: the benchmark plus the inputs read on the way. */
+export interface ParallelBenchResult extends BenchmarkResult {
+  concepts: BenchConcepts;
+  human: BenchHuman;
+  /** The comparison table, when `compare` was given. */
+  comparisons?: ComparisonRow[];
+  /**
+   * Seconds per phase summed over models (`load:model`, `specs:<part>`, `bootstrap:<metric>`)
+   * and the main thread's `main:read_inputs`, `main:compare`.
+   */
+  timings: BenchTimings;
+}
+
+/** The setup a worker receives once. */
+export interface BenchWorkerInit {
+  type: "init";
   tables: string;
-  profile: Profile;
   seed: number;
   groups: BenchGroup[];
   resamples: number;
   space: Int32Array;
-  keys: string[];
+  concepts: BenchConcepts;
+  human: BenchHuman;
+}
+
+/** One model to benchmark: an image model's models.arrow row, or a model sent whole. */
+export interface BenchJob {
+  type: "job";
+  key: string;
+  row?: { model: string; seed: number; headTop1: number | null; controlOf: string | null };
+  model?: BenchModel;
+}
+
+/** What the main thread sends a worker. */
+export type BenchWorkerRequest = BenchWorkerInit | BenchJob | { type: "close" };
+
+/** One benchmarked model: its rows, detail and seconds per phase. */
+export interface ModelResult {
+  key: string;
+  rows: BenchmarkRow[];
+  detail: ModelDetail;
+  timings: BenchTimings;
 }
 
 /** What a worker answers. */
 export type BenchWorkerReply =
   | { type: "log"; message: string }
-  | { type: "done"; result: Omit<BenchmarkResult, "space"> }
+  | ({ type: "model" } & ModelResult)
   | { type: "error"; message: string };
 
-/** Run one worker's share (also used inline). */
-export async function runShare(
-  request: BenchWorkerRequest,
-  log?: (message: string) => void,
-): Promise<Omit<BenchmarkResult, "space">> {
-  const keys = new Set(request.keys);
-  const inputs = await loadBenchInputs(request.tables, {
-    profile: request.profile,
-    seed: request.seed,
-    select: (k) => keys.has(k),
+/** A worker's state: the shared context, built from the init message. */
+export function workerContext(init: BenchWorkerInit): BenchContext {
+  return benchContext({ concepts: init.concepts, human: init.human, models: [] }, {
+    groups: new Set(init.groups),
+    seed: init.seed,
+    resamples: init.resamples,
+    space: conceptSpace(init.space, init.concepts.ids.length),
   });
-  const nConcepts = inputs.concepts.ids.length;
-  const { space: _space, ...rest } = runBenchmark(inputs, {
-    groups: new Set(request.groups),
-    seed: request.seed,
-    resamples: request.resamples,
-    space: conceptSpace(request.space, nConcepts),
-    log,
+}
+
+/** Benchmark one job (in a worker or inline). */
+export async function runJob(
+  job: BenchJob,
+  options: { context: BenchContext; tables: string; seed: number },
+): Promise<
+  { model: BenchModel; rows: BenchmarkRow[]; detail: ModelDetail; timings: BenchTimings }
+> {
+  const { context } = options;
+  const start = performance.now();
+  const model = job.model ?? await readImageModel(options.tables, {
+    ...job.row!,
+    primarySeed: options.seed,
+    index: new Map(context.inputs.concepts.ids.map((id, i) => [id, i])),
   });
-  return rest;
+  const loaded = (performance.now() - start) / 1000;
+  const r = benchmarkModel(model, context);
+  return { model, ...r, timings: { "load:model": loaded, ...r.timings } };
+}
+
+/** Copy of a Float64Array in shared memory (posted to workers without copying). */
+function shared(data: Float64Array): Float64Array {
+  const out = new Float64Array(new SharedArrayBuffer(data.byteLength));
+  out.set(data);
+  return out;
 }
 
 /** Run the benchmark of every model in `tables` across workers (see the module docs). */
 export async function runBenchmarkParallel(
   tables: string,
   options: ParallelBenchOptions,
-): Promise<BenchmarkResult> {
-  const list = (await readModelList(tables)).map(modelKey);
-  list.push(modelKey({ model: "spose49", seed: null }));
-  const concepts = await readConcepts(tables);
-  const common = await prototypeConcepts(tables, {
-    primarySeed: options.seed,
-    conceptIds: concepts.ids,
-  });
-  const space = common
-    ? conceptSpace(common, concepts.ids.length)
-    : benchmarkSpace(await loadBenchInputs(tables, { ...options, select: () => false }));
-  const workers = Math.max(
+): Promise<ParallelBenchResult> {
+  const list = await readModelList(tables);
+  const order = [...list.map(modelKey), modelKey({ model: "spose49", seed: null })];
+  const rank = new Map(order.map((k, i) => [k, i]));
+  const nWorkers = Math.max(
     1,
-    Math.min(options.workers ?? Math.min(4, navigator.hardwareConcurrency || 1), list.length),
+    Math.min(options.workers ?? Math.min(4, navigator.hardwareConcurrency || 1), order.length),
   );
-  const base = {
-    tables,
-    profile: options.profile,
-    seed: options.seed,
-    groups: [...options.groups],
-    resamples: options.resamples,
-    space: space.canonical,
-  };
-  // round-robin over the list (image models cost about the same; the SPoSE row is cheap)
-  const shares = Array.from(
-    { length: workers },
-    (_, w) => list.filter((_, i) => i % workers === w),
-  );
-  const parts = workers === 1
-    ? [await runShare({ ...base, keys: shares[0] }, options.log)]
-    : await Promise.all(shares.map((keys) => inWorker({ ...base, keys }, options.log)));
-  const rank = new Map(list.map((k, i) => [k, i]));
-  const details = parts.flatMap((p) => p.details)
-    .sort((a, b) => rank.get(modelKey(a))! - rank.get(modelKey(b))!);
-  const rows = parts.flatMap((p) => p.rows)
-    .map((r, i) => ({ r, i }))
-    .sort((a, b) => rank.get(modelKey(a.r))! - rank.get(modelKey(b.r))! || a.i - b.i)
-    .map(({ r }) => r);
-  return { rows, details, space, resamples: options.resamples };
+  // start the workers first: they compile while the human data is read
+  const workers = nWorkers > 1
+    ? Array.from(
+      { length: nWorkers },
+      () => new Worker(new URL("./worker.ts", import.meta.url).href, { type: "module" }),
+    )
+    : [];
+  const timings: BenchTimings = {};
+  const add = (
+    phase: string,
+    seconds: number,
+  ) => (timings[phase] = (timings[phase] ?? 0) + seconds);
+  try {
+    const readStart = performance.now();
+    const concepts = await readConcepts(tables);
+    const human = await readHuman(tables, {
+      profile: options.profile,
+      seed: options.seed,
+      nConcepts: concepts.ids.length,
+    });
+    const spose = await readSposeModel(options.profile);
+    const common = await prototypeConcepts(tables, {
+      primarySeed: options.seed,
+      conceptIds: concepts.ids,
+    });
+    const space = common
+      ? conceptSpace(common, concepts.ids.length)
+      : benchmarkSpace({ concepts, human, models: [] });
+    add("main:read_inputs", (performance.now() - readStart) / 1000);
+    const init: BenchWorkerInit = {
+      type: "init",
+      tables,
+      seed: options.seed,
+      groups: [...options.groups],
+      resamples: options.resamples,
+      space: space.canonical,
+      concepts,
+      human: { ...human, similarity: shared(human.similarity) },
+    };
+    // image models in list order (they cost about the same), the cheaper SPoSE row last
+    const jobs: BenchJob[] = [
+      ...list.map((row): BenchJob => ({ type: "job", key: modelKey(row), row })),
+      { type: "job", key: modelKey(spose), model: spose },
+    ];
+    const table = options.compare
+      ? new ComparisonTable(options.compare.pairs, {
+        seed: options.seed,
+        permutations: options.compare.permutations,
+      })
+      : undefined;
+    const results: ModelResult[] = [];
+    const step = () => {
+      const start = performance.now();
+      const more = table!.step();
+      add("main:compare", (performance.now() - start) / 1000);
+      return more;
+    };
+    // compare pairs one at a time between worker messages, so no worker waits for a new job
+    let comparing = false;
+    const compareQueued = async () => {
+      if (comparing || !table) return;
+      comparing = true;
+      while (step()) await new Promise((resolve) => setTimeout(resolve, 0));
+      comparing = false;
+    };
+    const collect = (r: ModelResult) => {
+      results.push(r);
+      for (const [phase, seconds] of Object.entries(r.timings)) add(phase, seconds);
+      table?.add(r.detail);
+      if (workers.length > 0) compareQueued();
+    };
+    if (workers.length === 0) {
+      const context = workerContext(init);
+      for (const job of jobs) {
+        const start = performance.now();
+        const r = await runJob(job, { context, tables, seed: options.seed });
+        options.log?.(modelLine(r.model, {
+          metrics: r.detail.values.size,
+          seconds: (performance.now() - start) / 1000,
+        }));
+        collect({ key: job.key, ...r });
+      }
+    } else {
+      await Promise.all(workers.map((w) => serve(w, { init, jobs, collect, log: options.log })));
+    }
+    results.sort((a, b) => rank.get(a.key)! - rank.get(b.key)!);
+    const details = results.map((r) => r.detail);
+    while (table && step());
+    return {
+      rows: results.flatMap((r) => r.rows),
+      details,
+      space,
+      resamples: options.resamples,
+      concepts,
+      human,
+      comparisons: table?.rows(details),
+      timings,
+    };
+  } finally {
+    for (const w of workers) w.terminate();
+  }
 }
 
-/** Run a share in a new worker. */
-function inWorker(
-  request: BenchWorkerRequest,
-  log?: (message: string) => void,
-): Promise<Omit<BenchmarkResult, "space">> {
+/** Feed jobs from the shared queue to one worker until the queue is empty. */
+function serve(
+  worker: Worker,
+  state: {
+    init: BenchWorkerInit;
+    jobs: BenchJob[];
+    collect: (r: ModelResult) => void;
+    log?: (message: string) => void;
+  },
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL("./worker.ts", import.meta.url).href, { type: "module" });
-    const finish = (f: () => void) => {
-      worker.terminate();
-      f();
+    const next = () => {
+      const job = state.jobs.shift();
+      if (job) worker.postMessage(job satisfies BenchWorkerRequest);
+      else {
+        worker.postMessage({ type: "close" } satisfies BenchWorkerRequest);
+        resolve();
+      }
     };
     worker.onmessage = (event: MessageEvent<BenchWorkerReply>) => {
       const msg = event.data;
-      if (msg.type === "log") log?.(msg.message);
-      else if (msg.type === "done") finish(() => resolve(msg.result));
-      else finish(() => reject(new Error(`bench worker: ${msg.message}`)));
+      if (msg.type === "log") state.log?.(msg.message);
+      else if (msg.type === "model") {
+        next();
+        try {
+          state.collect(msg);
+        } catch (error) {
+          reject(error);
+        }
+      } else reject(new Error(`bench worker: ${msg.message}`));
     };
     worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
-      finish(() => reject(new Error(`bench worker: ${event.message}`)));
+      reject(new Error(`bench worker: ${event.message}`));
     };
-    worker.postMessage(request);
+    worker.postMessage(state.init satisfies BenchWorkerRequest);
+    next();
   });
 }

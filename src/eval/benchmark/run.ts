@@ -5,9 +5,7 @@
  *
  * @module
  */
-import { pairedBootstrap } from "../../stats/bootstrap.ts";
 import { createRng } from "../../stats/random.ts";
-import { unitCounts } from "../../stats/weighted.ts";
 import { foldAssignment } from "../../metrics/ridge.ts";
 import type { BenchInputs, BenchModel } from "./inputs.ts";
 import { classificationMetrics, retrievalMetrics, type RetrievalQuery } from "./images.ts";
@@ -19,8 +17,19 @@ import {
   tripletMargins,
   tripletMetrics,
 } from "./human.ts";
+import {
+  type ConceptResamples,
+  conceptResamples,
+  percentileInterval,
+  resampleValues,
+} from "./resamples.ts";
 import { type BenchGroup, type ConceptSpace, conceptSpace, type MetricSpec } from "./spec.ts";
-import { transferMetrics, type TransferTarget, transferTargets } from "./transfer.ts";
+import {
+  transferMetrics,
+  type TransferTarget,
+  type TransferTargets,
+  transferTargets,
+} from "./transfer.ts";
 
 /** One row of benchmark.arrow. */
 export interface BenchmarkRow {
@@ -107,16 +116,53 @@ export function benchmarkSpace(inputs: BenchInputs): ConceptSpace {
   return conceptSpace(set, n);
 }
 
+/** What every model of a benchmark run shares: concepts, folds, targets and bootstrap draws. */
+export interface BenchContext {
+  inputs: BenchInputs;
+  space: ConceptSpace;
+  groups: ReadonlySet<BenchGroup>;
+  /** CV fold of every local concept (the same for every model). */
+  folds: Int32Array;
+  targets: TransferTargets;
+  /** The bootstrap's concept draws (the same for every model and metric). */
+  draws: ConceptResamples;
+}
+
+/** Build the shared context of a run (see {@link runBenchmark} for the options). */
+export function benchContext(inputs: BenchInputs, options: RunBenchmarkOptions): BenchContext {
+  const space = options.space ?? benchmarkSpace(inputs);
+  const rng = createRng(options.seed, { label: "bench-folds" });
+  return {
+    inputs,
+    space,
+    groups: options.groups,
+    folds: foldAssignment(space.size, 5, { shuffle: (o) => rng.shuffle(o) }),
+    targets: transferTargets(inputs.concepts, space),
+    draws: conceptResamples(space.size, {
+      seed: options.seed,
+      resamples: options.resamples ?? 1000,
+    }),
+  };
+}
+
+/** Seconds spent per phase of a model's benchmark (`specs:<part>`, `bootstrap:<metric>`). */
+export type BenchTimings = Record<string, number>;
+
+/** Run `f`, adding its seconds to `timings[phase]`. */
+function timed<T>(timings: BenchTimings, phase: string, f: () => T): T {
+  const start = performance.now();
+  try {
+    return f();
+  } finally {
+    timings[phase] = (timings[phase] ?? 0) + (performance.now() - start) / 1000;
+  }
+}
+
 /** All metric specs of one model. */
 function modelSpecs(
   model: BenchModel,
-  context: {
-    inputs: BenchInputs;
-    space: ConceptSpace;
-    groups: ReadonlySet<BenchGroup>;
-    folds: Int32Array;
-    targets: ReturnType<typeof transferTargets>;
-  },
+  context: BenchContext,
+  timings: BenchTimings,
 ): {
   specs: MetricSpec[];
   detail: Omit<ModelDetail, "resamples" | "perConcept" | "values" | "concepts">;
@@ -127,120 +173,144 @@ function modelSpecs(
     ? "reference: the human similarity is computed from SPoSE-49, so human-pair, RSA and " +
       "triplet-satisfaction values of this row are circular"
     : undefined;
-  const sim = conceptSimilarity(model, space);
+  const time = <T>(part: string, f: () => T) => timed(timings, `specs:${part}`, f);
+  const sim = time("similarity", () => conceptSimilarity(model, space));
   const specs: MetricSpec[] = [];
   let retrieval: RetrievalQuery[] = [];
   const margins: ModelDetail["margins"] = [];
   let targets: TransferTarget[] = [];
   if (groups.has("core")) {
-    specs.push(...classificationMetrics(model, { space, split: "test", ks: [1, 5] }));
-    specs.push(...classificationMetrics(model, { space, split: "stress", ks: [1] }));
-    const r = retrievalMetrics(model, { space, split: "test" });
+    time("classification", () => {
+      specs.push(...classificationMetrics(model, { space, split: "test", ks: [1, 5] }));
+      specs.push(...classificationMetrics(model, { space, split: "stress", ks: [1] }));
+    });
+    const r = time("retrieval", () => retrievalMetrics(model, { space, split: "test" }));
     specs.push(...r.specs);
     retrieval = r.queries;
-    specs.push(...humanPairMetrics(sim, { space, human, splits: ["test", "val"], note }));
-    specs.push(...oddOneOutMetrics(sim, { space, human, model, note }));
-    specs.push(...rsaMetrics(sim, { space, human, note }));
+    time("human_pairs", () => {
+      specs.push(...humanPairMetrics(sim, { space, human, splits: ["test", "val"], note }));
+      specs.push(...oddOneOutMetrics(sim, { space, human, model, note }));
+      specs.push(...rsaMetrics(sim, { space, human, note }));
+    });
   }
-  const transfer = transferMetrics(model, {
-    space,
-    targets: context.targets,
-    folds: context.folds,
-    sim,
-    note,
-  });
+  const transfer = time("transfer", () =>
+    transferMetrics(model, {
+      space,
+      targets: context.targets,
+      folds: context.folds,
+      sim,
+      note,
+    }));
   specs.push(...transfer.specs.filter((s) => groups.has(s.group)));
   if (groups.has("expanded")) {
     targets = transfer.targets;
-    for (
-      const [subset, triplets] of [["train", human.trainTriplets], [
-        "test",
-        human.testTriplets,
-      ]] as const
-    ) {
-      const m = tripletMargins(sim, { space, triplets });
-      margins.push({ subset, ...m });
-      specs.push(...tripletMetrics(m, { size: space.size, subset, note }));
-    }
+    time("triplets", () => {
+      for (
+        const [subset, triplets] of [["train", human.trainTriplets], [
+          "test",
+          human.testTriplets,
+        ]] as const
+      ) {
+        const m = tripletMargins(sim, { space, triplets });
+        margins.push({ subset, ...m });
+        specs.push(...tripletMetrics(m, { size: space.size, subset, note }));
+      }
+    });
   }
   return { specs, detail: { model: model.model, seed: model.seed, retrieval, margins, targets } };
 }
 
+/**
+ * The rows and details of one model (every metric, with its bootstrap interval), and the
+ * seconds spent per phase.
+ */
+export function benchmarkModel(
+  model: BenchModel,
+  context: BenchContext,
+): { rows: BenchmarkRow[]; detail: ModelDetail; timings: BenchTimings } {
+  const { space, draws, groups } = context;
+  const timings: BenchTimings = {};
+  const { specs, detail } = modelSpecs(model, context, timings);
+  const ones = new Float64Array(space.size).fill(1);
+  const rows: BenchmarkRow[] = [];
+  const full: ModelDetail = {
+    ...detail,
+    concepts: space.size,
+    resamples: new Map(),
+    perConcept: new Map(),
+    values: new Map(),
+  };
+  for (const spec of specs) {
+    const key = metricKey(spec.metric, spec.subset);
+    const value = spec.evaluate(ones);
+    let ci: [number, number] | null = null;
+    if (spec.bootstrap !== false && Number.isFinite(value)) {
+      const values = timed(
+        timings,
+        `bootstrap:${spec.metric}`,
+        () => resampleValues(spec.evaluate, draws),
+      );
+      ci = percentileInterval(values);
+      full.resamples.set(key, values);
+    }
+    if (spec.perConcept) full.perConcept.set(key, spec.perConcept);
+    full.values.set(key, value);
+    rows.push({
+      model: model.model,
+      seed: model.seed,
+      metric: spec.metric,
+      subset: spec.subset,
+      group: spec.group,
+      value,
+      ci_low: ci ? ci[0] : null,
+      ci_high: ci ? ci[1] : null,
+      n: spec.n,
+      source: spec.source ?? null,
+      note: spec.note ?? null,
+    });
+  }
+  if (model.headTop1 != null && groups.has("core")) {
+    rows.push({
+      model: model.model,
+      seed: model.seed,
+      metric: "head_top1",
+      subset: "test",
+      group: "core",
+      value: model.headTop1,
+      ci_low: null,
+      ci_high: null,
+      n: model.images!.split.filter((s) => s === "test").length,
+      source: "models.arrow",
+      note: "the model's own classification head (from training)",
+    });
+  }
+  return { rows, detail: full, timings };
+}
+
+/** Progress line of one benchmarked model. */
+export function modelLine(
+  model: BenchModel,
+  options: { metrics: number; seconds: number },
+): string {
+  const { metrics, seconds } = options;
+  return `bench ${model.model}${model.seed != null ? ` seed ${model.seed}` : ""}: ${metrics} ` +
+    `metrics in ${seconds.toFixed(1)}s`;
+}
+
 /** Run every metric of every model (see the module documentation). */
 export function runBenchmark(inputs: BenchInputs, options: RunBenchmarkOptions): BenchmarkResult {
-  const space = options.space ?? benchmarkSpace(inputs);
-  const resamples = options.resamples ?? 1000;
-  const rng = createRng(options.seed, { label: "bench-folds" });
-  const folds = foldAssignment(space.size, 5, { shuffle: (o) => rng.shuffle(o) });
-  const targets = transferTargets(inputs.concepts, space);
-  const ones = new Float64Array(space.size).fill(1);
+  const context = benchContext(inputs, options);
   const rows: BenchmarkRow[] = [];
   const details: ModelDetail[] = [];
   for (const model of inputs.models) {
     const start = performance.now();
-    const { specs, detail } = modelSpecs(model, {
-      inputs,
-      space,
-      groups: options.groups,
-      folds,
-      targets,
-    });
-    const full: ModelDetail = {
-      ...detail,
-      concepts: space.size,
-      resamples: new Map(),
-      perConcept: new Map(),
-      values: new Map(),
-    };
-    for (const spec of specs) {
-      const key = metricKey(spec.metric, spec.subset);
-      const value = spec.evaluate(ones);
-      let ci: [number, number] | null = null;
-      if (spec.bootstrap !== false && Number.isFinite(value)) {
-        const boot = pairedBootstrap((idx) => spec.evaluate(unitCounts(idx, space.size)), {
-          nUnits: space.size,
-          seed: options.seed,
-          resamples,
-        });
-        ci = boot.ci;
-        full.resamples.set(key, boot.resamples);
-      }
-      if (spec.perConcept) full.perConcept.set(key, spec.perConcept);
-      full.values.set(key, value);
-      rows.push({
-        model: model.model,
-        seed: model.seed,
-        metric: spec.metric,
-        subset: spec.subset,
-        group: spec.group,
-        value,
-        ci_low: ci ? ci[0] : null,
-        ci_high: ci ? ci[1] : null,
-        n: spec.n,
-        source: spec.source ?? null,
-        note: spec.note ?? null,
-      });
-    }
-    if (model.headTop1 != null && options.groups.has("core")) {
-      rows.push({
-        model: model.model,
-        seed: model.seed,
-        metric: "head_top1",
-        subset: "test",
-        group: "core",
-        value: model.headTop1,
-        ci_low: null,
-        ci_high: null,
-        n: model.images!.split.filter((s) => s === "test").length,
-        source: "models.arrow",
-        note: "the model's own classification head (from training)",
-      });
-    }
-    details.push(full);
-    options.log?.(
-      `bench ${model.model}${model.seed != null ? ` seed ${model.seed}` : ""}: ${specs.length} ` +
-        `metrics in ${((performance.now() - start) / 1000).toFixed(1)}s`,
-    );
+    const one = benchmarkModel(model, context);
+    rows.push(...one.rows);
+    details.push(one.detail);
+    options.log?.(modelLine(model, {
+      metrics: one.detail.values.size,
+      seconds: (performance.now() - start) / 1000,
+    }));
   }
-  return { rows, details, space, resamples };
+  return { rows, details, space: context.space, resamples: context.draws.resamples };
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import { averageRanks } from "../../metrics/rank.ts";
-import { weightedPearson } from "../../stats/weighted.ts";
+import type { ItemWeights } from "./kernels.ts";
 
 /** Which group of benchmarks a metric belongs to (`deno task bench core|expanded|all`). */
 export type BenchGroup = "core" | "expanded";
@@ -96,19 +96,19 @@ export function meanByConcept(
   return sum.map((s, c) => (count[c] > 0 ? s / count[c] : NaN));
 }
 
-/** Item weights `w[a]·w[b]` of pairs of local concepts. */
-export function pairWeights(
-  a: Int32Array,
-  b: Int32Array,
-  w: Float64Array,
-  out: Float64Array,
-): Float64Array {
-  for (let i = 0; i < a.length; i++) out[i] = w[a[i]] * w[b[i]];
-  return out;
-}
-
-/** A weighted Spearman: Pearson of the full-sample average ranks under the given weights. */
-export function rankCorrelation(x: ArrayLike<number>, y: ArrayLike<number>) {
+/**
+ * A weighted Spearman: Pearson of the full-sample average ranks under the weights of `items`
+ * (the items of `x` and `y` and the concepts that own them).
+ */
+export function rankCorrelation(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  options: { items: ItemWeights },
+): (w: Float64Array) => number {
+  const { items } = options;
   const rx = averageRanks(Float64Array.from(x)), ry = averageRanks(Float64Array.from(y));
-  return (w: ArrayLike<number>) => weightedPearson(rx, ry, w);
+  return (w) => {
+    items.gather(w);
+    return items.pearson(rx, ry);
+  };
 }

@@ -8,8 +8,9 @@
 import { join } from "node:path";
 import { float64Column, int32Column, makeTable, stringColumn, writeTable } from "../../io/arrow.ts";
 import type { Stage, StageContext } from "../../pipeline/stage.ts";
-import { compareModels, comparisonPairs } from "./comparisons.ts";
-import { alignedRegistries, embeddingStem, loadBenchInputs, readModelList } from "./inputs.ts";
+import { comparisonPairs } from "./comparisons.ts";
+import { alignedRegistries, embeddingStem, readModelList } from "./inputs.ts";
+import { utf8Column } from "./columns.ts";
 import { runBenchmarkParallel } from "./parallel.ts";
 import type { BenchGroup } from "./spec.ts";
 
@@ -24,6 +25,12 @@ export interface BenchOptions extends Record<string, unknown> {
   /** Sign-flip permutations per comparison. */
   permutations: number;
 }
+
+/** Set this environment variable to have the stage log its seconds per phase (one JSON line). */
+export const BENCH_PROFILE_ENV = "HT_BENCH_PROFILE";
+
+/** Prefix of that log line. */
+export const BENCH_PROFILE_PREFIX = "bench profile: ";
 
 /** Defaults of `deno task bench` (and of the bench stage in `deno task all`). */
 export const BENCH_DEFAULTS: BenchOptions = { mode: "all", resamples: 1000, permutations: 10000 };
@@ -79,25 +86,17 @@ export const benchStage: Stage<BenchOptions> = {
   },
   async run(ctx, options) {
     const start = performance.now();
+    const pairs = comparisonPairs(await readModelList(ctx.tables));
     const result = await runBenchmarkParallel(ctx.tables, {
       profile: ctx.profile,
       seed: ctx.seed,
       groups: modeGroups(options.mode),
       resamples: options.resamples,
+      compare: { pairs, permutations: options.permutations },
       log: ctx.log,
     });
-    // the human side and the concept names, for the tables (models are not loaded here)
-    const inputs = await loadBenchInputs(ctx.tables, {
-      profile: ctx.profile,
-      seed: ctx.seed,
-      select: () => false,
-    });
-    const models = await readModelList(ctx.tables);
-    const pairs = comparisonPairs(models);
-    const comparisons = compareModels(result.details, pairs, {
-      seed: ctx.seed,
-      permutations: options.permutations,
-    });
+    const comparisons = result.comparisons!;
+    const writeStart = performance.now();
     const inputHashes = await ctx.hasher.hashAll(await this.inputs(ctx, options));
     const meta = (notes: Record<string, unknown>) => ({
       task: "bench",
@@ -128,7 +127,7 @@ export const benchStage: Stage<BenchOptions> = {
       meta({
         concepts: result.space.size,
         bootstrap: `${result.resamples} resamples of concepts, percentile 95% intervals`,
-        noise_ceiling: inputs.human.ceiling.value,
+        noise_ceiling: result.human.ceiling.value,
       }),
     );
     const c = comparisons;
@@ -153,7 +152,7 @@ export const benchStage: Stage<BenchOptions> = {
       }),
       meta({ correction: "Holm over every row of the table", pairs }),
     );
-    const ids = inputs.concepts.ids;
+    const ids = result.concepts.ids;
     const canon = (l: number) => ids[result.space.canonical[l]];
     const q = result.details.flatMap((d) =>
       d.retrieval.map((r) => ({ model: d.model, seed: d.seed, ...r }))
@@ -161,38 +160,31 @@ export const benchStage: Stage<BenchOptions> = {
     await writeTable(
       paths.retrieval,
       makeTable({
-        model: stringColumn(q.map((r) => r.model)),
+        model: utf8Column(q.map((r) => r.model)),
         seed: int32Column(q.map((r) => r.seed)),
         image_row: int32Column(q.map((r) => r.row)),
-        uniqueID: stringColumn(q.map((r) => canon(r.concept))),
+        uniqueID: utf8Column(q.map((r) => canon(r.concept))),
         first_relevant_rank: int32Column(q.map((r) => r.firstRelevant)),
         average_precision: float64Column(q.map((r) => r.averagePrecision)),
       }),
       meta({ gallery: "the other test images, cosine similarity" }),
     );
-    const m = result.details.flatMap((d) =>
-      d.margins.flatMap((s) =>
-        Array.from(s.margin, (margin, i) => ({
-          model: d.model,
-          seed: d.seed,
-          subset: s.subset,
-          anchor: canon(s.anchor[i]),
-          positive: canon(s.positive[i]),
-          negative: canon(s.negative[i]),
-          margin,
-        }))
-      )
-    );
+    // the triplet margins, column by column (over 200,000 rows with a dozen models)
+    const margins = result.details.flatMap((d) => d.margins.map((s) => ({ d, s })));
+    const repeat = <T>(f: (m: (typeof margins)[number]) => T) =>
+      margins.flatMap((m) => new Array<T>(m.s.margin.length).fill(f(m)));
+    const concepts = (f: (s: (typeof margins)[number]["s"]) => Int32Array) =>
+      utf8Column(margins.flatMap(({ s }) => Array.from(f(s), canon)));
     await writeTable(
       paths.margins,
       makeTable({
-        model: stringColumn(m.map((r) => r.model)),
-        seed: int32Column(m.map((r) => r.seed)),
-        subset: stringColumn(m.map((r) => r.subset)),
-        anchor: stringColumn(m.map((r) => r.anchor)),
-        positive: stringColumn(m.map((r) => r.positive)),
-        negative: stringColumn(m.map((r) => r.negative)),
-        margin: float64Column(m.map((r) => r.margin)),
+        model: utf8Column(repeat(({ d }) => d.model)),
+        seed: int32Column(repeat(({ d }) => d.seed)),
+        subset: utf8Column(repeat(({ s }) => s.subset)),
+        anchor: concepts((s) => s.anchor),
+        positive: concepts((s) => s.positive),
+        negative: concepts((s) => s.negative),
+        margin: float64Column(margins.flatMap(({ s }) => Array.from(s.margin))),
       }),
       meta({ margin: "s(anchor, positive) − s(anchor, negative) of the model's concepts" }),
     );
@@ -212,6 +204,13 @@ export const benchStage: Stage<BenchOptions> = {
       }),
       meta({ cv: "5-fold over concepts, λ per target by leave-one-out inside each fold" }),
     );
+    if (Deno.env.get(BENCH_PROFILE_ENV)) {
+      const timings = {
+        ...result.timings,
+        "main:write_tables": (performance.now() - writeStart) / 1000,
+      };
+      ctx.log(`${BENCH_PROFILE_PREFIX}${JSON.stringify(timings)}`);
+    }
     const seconds = (performance.now() - start) / 1000;
     return `${result.details.length} models, ${rows.length} rows, ${comparisons.length} ` +
       `comparisons, ${result.space.size} concepts, ${seconds.toFixed(1)}s`;

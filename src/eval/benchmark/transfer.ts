@@ -14,15 +14,9 @@
  */
 import { crossValidatedRidge, type CrossValidatedRidgeResult } from "../../metrics/ridge.ts";
 import { argsort } from "../../metrics/rank.ts";
-import { weightedAucSorted } from "../../stats/weighted.ts";
 import type { BenchConcepts, BenchModel } from "./inputs.ts";
-import {
-  type ConceptSpace,
-  type MetricSpec,
-  pairWeights,
-  rankCorrelation,
-  spaceVectors,
-} from "./spec.ts";
+import { allFinite, ItemWeights } from "./kernels.ts";
+import { type ConceptSpace, type MetricSpec, rankCorrelation, spaceVectors } from "./spec.ts";
 
 /** Minimum positives and negatives (concepts) for a category to be scored. */
 export const MIN_CATEGORY_CONCEPTS = 5;
@@ -128,20 +122,30 @@ export function transferMetrics(
     xr.set(x.subarray(l * dim, (l + 1) * dim), i * dim);
     yr.set(targets.ratings.subarray(l * t, (l + 1) * t), i * t);
   });
+  // the categories scored (each target is fitted independently, so the others are left out)
   const nc = targets.categoryNames.length;
-  const { ridge, cat } = fitTargets({ x, dim, p, xr, yr, rated, t, nc, targets, folds });
-  const w = new Float64Array(rated.length);
-  const weigh = (cw: Float64Array) => {
-    rated.forEach((l, i) => (w[i] = cw[l]));
-    return w;
-  };
+  const scored: number[] = [];
+  for (let k = 0; k < nc; k++) {
+    let positives = 0;
+    for (let l = 0; l < p; l++) positives += targets.categories[l * nc + k];
+    if (positives >= MIN_CATEGORY_CONCEPTS && p - positives >= MIN_CATEGORY_CONCEPTS) {
+      scored.push(k);
+    }
+  }
+  const ns = scored.length;
+  const categories = new Float64Array(p * ns);
+  for (let l = 0; l < p; l++) {
+    scored.forEach((k, j) => (categories[l * ns + j] = targets.categories[l * nc + k]));
+  }
+  const { ridge, cat } = fitTargets({ x, dim, p, xr, yr, rated, t, categories, ns, folds });
+  const ratedItems = new ItemWeights([rated], { size: p });
   const perTarget: ((cw: Float64Array) => number)[] = [];
   for (let k = 0; k < t; k++) {
     const pred = Float64Array.from(rated, (_, i) => ridge.predictions.data[i * t + k]);
     const truth = Float64Array.from(rated, (_, i) => yr[i * t + k]);
-    const rho = rankCorrelation(pred, truth);
-    perTarget.push((cw) => rho(weigh(cw)));
-    const value = rho(new Float64Array(rated.length).fill(1));
+    const rho = rankCorrelation(pred, truth, { items: ratedItems });
+    perTarget.push(rho);
+    const value = rho(new Float64Array(p).fill(1));
     const lambdas = Float64Array.from({ length: ridge.k }, (_, f) => ridge.lambdas[f * t + k]);
     rows.push({
       kind: "rating",
@@ -171,21 +175,22 @@ export function transferMetrics(
   // categories: AUC of the cross-validated ridge predictions of the 0/1 indicators
   const aucs: ((cw: Float64Array) => number)[] = [];
   const ones = new Float64Array(p).fill(1);
-  for (let k = 0; k < nc; k++) {
+  for (const [j, k] of scored.entries()) {
     const labels = Uint8Array.from({ length: p }, (_, l) => targets.categories[l * nc + k]);
-    const positives = labels.reduce((s, v) => s + v, 0);
-    if (positives < MIN_CATEGORY_CONCEPTS || p - positives < MIN_CATEGORY_CONCEPTS) continue;
-    const scores = Float64Array.from({ length: p }, (_, l) => cat.predictions.data[l * nc + k]);
+    const scores = Float64Array.from({ length: p }, (_, l) => cat.predictions.data[l * ns + j]);
     const order = argsort(scores);
     const sortedScores = Float64Array.from(order, (l) => scores[l]);
     const sortedLabels = Uint8Array.from(order, (l) => labels[l]);
-    const sortedWeights = new Float64Array(p);
+    const items = new ItemWeights([Int32Array.from(order)], {
+      size: p,
+      keepZeros: !allFinite(sortedScores),
+    });
     const auc = (cw: Float64Array) => {
-      for (let i = 0; i < p; i++) sortedWeights[i] = cw[order[i]];
-      return weightedAucSorted(sortedScores, sortedLabels, sortedWeights);
+      items.gather(cw);
+      return items.aucSorted(sortedScores, sortedLabels);
     };
     aucs.push(auc);
-    const lambdas = Float64Array.from({ length: cat.k }, (_, f) => cat.lambdas[f * nc + k]);
+    const lambdas = Float64Array.from({ length: cat.k }, (_, f) => cat.lambdas[f * ns + j]);
     rows.push({
       kind: "category",
       target: targets.categoryNames[k],
@@ -224,13 +229,16 @@ export function transferMetrics(
   const ra = Int32Array.from(order, (i) => pa[i]), rb = Int32Array.from(order, (i) => pb[i]);
   const scores = Float64Array.from(order, (i) => psim[i]);
   const labels = Uint8Array.from(order, (i) => same[i]);
-  const pw = new Float64Array(ra.length);
+  const pairItems = new ItemWeights([ra, rb], { size: p, keepZeros: !allFinite(scores) });
   specs.push({
     metric: "category_comembership_auc",
     subset: "concept_pairs",
     group: "expanded",
     n: ra.length,
-    evaluate: (cw) => weightedAucSorted(scores, labels, pairWeights(ra, rb, cw, pw)),
+    evaluate: (cw) => {
+      pairItems.gather(cw);
+      return pairItems.aucSorted(scores, labels);
+    },
     note,
   });
 
@@ -254,14 +262,15 @@ export function transferMetrics(
     x: Float64Array.from(dx),
     y: Float64Array.from(dy),
   };
-  const rhoDiff = rankCorrelation(diff.x, diff.y);
-  const dw = new Float64Array(diff.a.length);
+  const rhoDiff = rankCorrelation(diff.x, diff.y, {
+    items: new ItemWeights([diff.a, diff.b], { size: p }),
+  });
   specs.push({
     metric: "property_difference_rho",
     subset: "concept_pairs",
     group: "expanded",
     n: diff.a.length,
-    evaluate: (cw) => rhoDiff(pairWeights(diff.a, diff.b, cw, dw)),
+    evaluate: rhoDiff,
     note,
   });
   return { specs, targets: rows };
@@ -277,18 +286,19 @@ function fitTargets(
     yr: Float64Array;
     rated: Int32Array;
     t: number;
-    nc: number;
-    targets: TransferTargets;
+    /** Indicators of the scored categories, concepts × ns. */
+    categories: Float64Array;
+    ns: number;
     folds: Int32Array;
   },
 ): { ridge: CrossValidatedRidgeResult; cat: CrossValidatedRidgeResult } {
-  const { x, dim, p, t, nc, folds } = a;
+  const { x, dim, p, t, ns: nc, folds } = a;
   if (a.rated.length === p) {
     // every concept rated: one fit for both target sets (same rows, same folds)
     const y = new Float64Array(p * (t + nc));
     for (let l = 0; l < p; l++) {
       y.set(a.yr.subarray(l * t, (l + 1) * t), l * (t + nc));
-      y.set(a.targets.categories.subarray(l * nc, (l + 1) * nc), l * (t + nc) + t);
+      y.set(a.categories.subarray(l * nc, (l + 1) * nc), l * (t + nc) + t);
     }
     const both = crossValidatedRidge(
       { data: x, rows: p, cols: dim },
@@ -319,7 +329,7 @@ function fitTargets(
   );
   const cat = crossValidatedRidge(
     { data: x, rows: p, cols: dim },
-    { data: a.targets.categories, rows: p, cols: nc },
+    { data: a.categories, rows: p, cols: nc },
     { folds },
   );
   return { ridge, cat };
