@@ -43,6 +43,16 @@ export const spec: TaskSpec = {
     },
     "k-grid": { type: "string", default: D.kGrid.join(","), description: "k-means k grid (elbow)" },
     epochs: { type: "string", default: String(D.epochs), description: "student epochs" },
+    "pairs-per-batch": {
+      type: "string",
+      default: String(D.pairsPerBatch),
+      description: "same-cluster pairs per student step (each with --odds-per-pair odd ones)",
+    },
+    "odds-per-pair": {
+      type: "string",
+      default: String(D.oddsPerPair),
+      description: "odd ones per pair, from the step's other images",
+    },
     "lambda-init": {
       type: "string",
       default: String(D.lambdaInit),
@@ -87,6 +97,8 @@ if (import.meta.main) {
       lambdas,
       kGrid,
       epochs: intFlag(parsed, "epochs") ?? D.epochs,
+      pairsPerBatch: intFlag(parsed, "pairs-per-batch") ?? D.pairsPerBatch,
+      oddsPerPair: intFlag(parsed, "odds-per-pair") ?? D.oddsPerPair,
       lambdaInit,
       learningRate,
       skipBadImages: Boolean(parsed.values["skip-bad-images"]),

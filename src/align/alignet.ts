@@ -88,6 +88,69 @@ export function sampleTriplets(
   return { a, b, odd, n };
 }
 
+/** Options of {@link sampleTripletBatches}. */
+export interface TripletBatchOptions {
+  /** Number of batches. */
+  batches: number;
+  /** Same-group pairs per batch (2 images each). */
+  pairsPerBatch: number;
+  /** Odd ones combined with each pair, drawn from the batch's other images. */
+  oddsPerPair: number;
+  /** Seed. */
+  seed: number;
+  /** Label of the random stream (default "alignet-batches"). */
+  label?: string;
+}
+
+/**
+ * Image triplets in batches that share their images, so a student step scores many triplets for
+ * few forward passes: each batch draws `pairsPerBatch` pairs (a, b) as {@link sampleTriplets}
+ * does (same group; any two distinct items when `groups` is null), and each pair is combined with
+ * `oddsPerPair` distinct odd ones drawn from the batch's other images — with `groups`, only images
+ * of another group (each triplet crosses a border). Batch t holds triplets
+ * [t·pairsPerBatch·oddsPerPair, (t+1)·pairsPerBatch·oddsPerPair); a pair with fewer eligible odd
+ * ones than `oddsPerPair` contributes fewer triplets, so `n` can be below the nominal count.
+ */
+export function sampleTripletBatches(
+  m: number,
+  groups: Int32Array | null,
+  options: TripletBatchOptions,
+): Triplets & { batchStarts: Int32Array } {
+  const { batches, pairsPerBatch, oddsPerPair } = options;
+  const a: number[] = [], b: number[] = [], odd: number[] = [];
+  const batchStarts = new Int32Array(batches + 1);
+  const rng = createRng(options.seed, { label: options.label ?? "alignet-batches" });
+  for (let t = 0; t < batches; t++) {
+    batchStarts[t] = a.length;
+    const pairs = sampleTriplets(m, groups, {
+      n: pairsPerBatch,
+      seed: rng.int(2 ** 31),
+      label: "pairs",
+    });
+    const images = [...new Set([...pairs.a, ...pairs.b])];
+    for (let p = 0; p < pairs.n; p++) {
+      const i = pairs.a[p], j = pairs.b[p];
+      const eligible = images.filter((k) =>
+        k !== i && k !== j && (groups ? groups[k] !== groups[i] : true)
+      );
+      rng.shuffle(eligible);
+      for (const k of eligible.slice(0, oddsPerPair)) {
+        a.push(i);
+        b.push(j);
+        odd.push(k);
+      }
+    }
+  }
+  batchStarts[batches] = a.length;
+  return {
+    a: Int32Array.from(a),
+    b: Int32Array.from(b),
+    odd: Int32Array.from(odd),
+    n: a.length,
+    batchStarts,
+  };
+}
+
 /**
  * Triplet logits from row vectors: for each triplet the dot products
  * [v_a·v_b, v_a·v_odd, v_b·v_odd] (row-major, n × 3). With `normalise`, rows are L2-normalised

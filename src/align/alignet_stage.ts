@@ -50,6 +50,7 @@ import { networkWeights, topFeatures } from "../train/trainer.ts";
 import {
   calibrateTemperature,
   nearestCenter,
+  sampleTripletBatches,
   sampleTriplets,
   TRIPLET_SAMPLINGS,
   tripletLogits,
@@ -87,12 +88,14 @@ export interface AlignetSettings {
   transformEpochs: number;
   /** k grid of the elbow. */
   kGrid: number[];
-  /** Training triplets per training image. */
-  tripletsPerImage: number;
+  /** Same-group pairs per student batch (2 images each). */
+  pairsPerBatch: number;
+  /** Odd ones per pair, from the batch's other images (triplets per batch = pairs × odds). */
+  oddsPerPair: number;
   /** Student epochs. */
   epochs: number;
-  /** Triplets per student step. */
-  batchSize: number;
+  /** Validation triplets per validation image. */
+  valTripletsPerImage: number;
   /** Student learning rate. */
   learningRate: number;
   /** Decay-to-init strength. */
@@ -116,9 +119,10 @@ export const ALIGNET_DEFAULTS: AlignetSettings = {
   lambdas: [1e-2],
   transformEpochs: 5,
   kGrid: [8, 16, 32, 64, 128],
-  tripletsPerImage: 1,
+  pairsPerBatch: 32,
+  oddsPerPair: 4,
+  valTripletsPerImage: 1,
   epochs: 2,
-  batchSize: 64,
   learningRate: 1e-4,
   lambdaInit: 1e-3,
   skipBadImages: false,
@@ -352,13 +356,20 @@ export const alignetStage: Stage<AlignetStageOptions> = {
       const groups = (items: number[], labels: Int32Array) =>
         sampling === "random" ? null : sampling === "class-border" ? conceptOfItem(items) : labels;
       const label = `alignet-${sampling}`;
-      const trainT = sampleTriplets(trainItems.length, groups(trainItems, teacher.trainLabels), {
-        n: Math.round(options.tripletsPerImage * trainItems.length),
-        seed: ctx.seed,
-        label,
-      });
+      // one epoch = every training image about once as a pair member
+      const trainT = sampleTripletBatches(
+        trainItems.length,
+        groups(trainItems, teacher.trainLabels),
+        {
+          batches: Math.max(1, Math.round(trainItems.length / (2 * options.pairsPerBatch))),
+          pairsPerBatch: options.pairsPerBatch,
+          oddsPerPair: options.oddsPerPair,
+          seed: ctx.seed,
+          label,
+        },
+      );
       const valT = sampleTriplets(valItems.length, groups(valItems, teacher.valLabels), {
-        n: Math.round(options.tripletsPerImage * valItems.length),
+        n: Math.round(options.valTripletsPerImage * valItems.length),
         seed: ctx.seed,
         label: `${label}-val`,
       });
@@ -375,6 +386,7 @@ export const alignetStage: Stage<AlignetStageOptions> = {
       const train = {
         triplets: toTrunk(trainItems, trainT),
         probabilities: teacherProbs(trainItems, trainT),
+        batchStarts: trainT.batchStarts,
       };
       const val = {
         triplets: toTrunk(valItems, valT),
@@ -391,7 +403,7 @@ export const alignetStage: Stage<AlignetStageOptions> = {
         tau: tauS.tau,
         lambdaInit: options.lambdaInit,
         epochs: options.epochs,
-        batchSize: options.batchSize,
+        batchSize: options.pairsPerBatch * options.oddsPerPair,
         learningRate: options.learningRate,
         seed: ctx.seed,
         log: ctx.log,

@@ -28,6 +28,12 @@ export type DistillLoss = "kl" | "jsd";
 export interface TeacherTriplets {
   triplets: Triplets;
   probabilities: Float64Array;
+  /**
+   * Batch boundaries (batches + 1 offsets into the triplets) when the triplets come in batches
+   * that share images (`sampleTripletBatches` in alignet.ts): each step is one batch, batches in a new
+   * random order every epoch. Without them, triplets are shuffled and cut into `batchSize`.
+   */
+  batchStarts?: Int32Array;
 }
 
 /** Options of {@link distillStudent}. */
@@ -40,7 +46,7 @@ export interface DistillOptions {
   lambdaInit: number;
   /** Epochs over the training triplets. */
   epochs: number;
-  /** Triplets per step. */
+  /** Triplets per step (ignored when the training triplets come in batches). */
   batchSize: number;
   /** Adam learning rate. */
   learningRate: number;
@@ -123,8 +129,12 @@ export function distillStudent(
   const divergence = options.loss === "jsd" ? jsdTripletLoss : klTripletLoss;
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
     const start = performance.now();
-    rng.shuffle(order);
-    const steps = Math.ceil(order.length / options.batchSize);
+    const starts = train.batchStarts;
+    const batchOrder = starts
+      ? rng.shuffle(Int32Array.from({ length: starts.length - 1 }, (_, i) => i))
+      : undefined;
+    if (!starts) rng.shuffle(order);
+    const steps = batchOrder ? batchOrder.length : Math.ceil(order.length / options.batchSize);
     const progress = createProgress(
       `${options.label ?? "alignet"} epoch ${epoch}/${options.epochs}`,
       steps,
@@ -132,7 +142,13 @@ export function distillStudent(
     );
     let sum = 0;
     for (let s = 0; s < steps; s++) {
-      const idx = order.subarray(s * options.batchSize, (s + 1) * options.batchSize);
+      const idx = batchOrder
+        ? order.subarray(starts![batchOrder[s]], starts![batchOrder[s] + 1])
+        : order.subarray(s * options.batchSize, (s + 1) * options.batchSize);
+      if (idx.length === 0) {
+        progress.tick();
+        continue;
+      }
       const t = train.triplets;
       const rows = [...new Set(Array.from(idx, (q) => [t.a[q], t.b[q], t.odd[q]]).flat())];
       const local = new Map(rows.map((r, i) => [r, i]));

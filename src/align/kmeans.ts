@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { crossProduct } from "../metrics/similarity.ts";
+import { crossProductSimd } from "../metrics/product_simd.ts";
 import type { Matrix } from "../metrics/types.ts";
 import { createRng } from "../stats/random.ts";
 
@@ -87,7 +87,7 @@ export function lloyd(x: Matrix, initial: Float64Array, options: { maxIter?: num
   // per iteration; ‖x‖² is the same for every centre, so it is left out of the comparison.
   for (; iterations < maxIter; iterations++) {
     let changed = 0;
-    const dots = crossProduct(x, { data: centers, rows: k, cols: d }).data;
+    const dots = crossProductSimd(x, { data: centers, rows: k, cols: d }).data;
     const norms = new Float64Array(k);
     for (let c = 0; c < k; c++) {
       let s = 0;

@@ -4,6 +4,7 @@ import {
   calibrateTemperature,
   meanTripletKl,
   nearestCenter,
+  sampleTripletBatches,
   sampleTriplets,
   tripletLogits,
   tripletProbabilities,
@@ -54,6 +55,45 @@ Deno.test("sampleTriplets: random sampling draws three distinct items, roughly u
   }
   for (const c of counts) assert.ok(Math.abs(c - 2000) < 300, `${counts}`);
   assert.throws(() => sampleTriplets(2, null, { n: 1, seed: 1 }), /≥ 3/);
+});
+
+Deno.test("sampleTripletBatches: triplets of a batch share its pairs' images and cross group borders", () => {
+  const groups = Int32Array.from({ length: 80 }, (_, i) => i % 6);
+  const t = sampleTripletBatches(80, groups, {
+    batches: 5,
+    pairsPerBatch: 8,
+    oddsPerPair: 3,
+    seed: 2,
+  });
+  assert.equal(t.batchStarts.length, 6);
+  assert.equal(t.batchStarts[5], t.n);
+  assert.ok(t.n > 5 * 8 * 2, `${t.n}`);
+  for (let b = 0; b < 5; b++) {
+    const [lo, hi] = [t.batchStarts[b], t.batchStarts[b + 1]];
+    assert.ok(hi > lo && hi - lo <= 8 * 3);
+    const pairImages = new Set<number>();
+    for (let q = lo; q < hi; q++) pairImages.add(t.a[q]).add(t.b[q]);
+    for (let q = lo; q < hi; q++) {
+      assert.equal(groups[t.a[q]], groups[t.b[q]]);
+      assert.notEqual(groups[t.odd[q]], groups[t.a[q]]);
+      assert.ok(pairImages.has(t.odd[q]), "odd one from the batch's own images");
+    }
+  }
+  assert.deepEqual(
+    sampleTripletBatches(80, groups, { batches: 5, pairsPerBatch: 8, oddsPerPair: 3, seed: 2 }),
+    t,
+  );
+  // random sampling: three distinct images, odd ones from the batch
+  const r = sampleTripletBatches(30, null, {
+    batches: 2,
+    pairsPerBatch: 5,
+    oddsPerPair: 2,
+    seed: 1,
+  });
+  assert.equal(r.n, 2 * 5 * 2);
+  for (let q = 0; q < r.n; q++) {
+    assert.ok(r.a[q] !== r.b[q] && r.a[q] !== r.odd[q] && r.b[q] !== r.odd[q]);
+  }
 });
 
 Deno.test("tripletLogits/tripletProbabilities/meanTripletKl: softmax rows, KL vs scipy, KL(p‖p) = 0", async () => {
