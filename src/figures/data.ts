@@ -79,11 +79,32 @@ export function str(value: unknown): string {
 }
 
 /**
- * Rows of `benchmark.arrow`, one seed per model: the smallest seed a model has (the SPoSE
- * reference has none), so figures show one run per model even after `--seeds 7,8,9`.
+ * The seed figures show for each model of `rows` (any table with `model` and `seed` columns):
+ * the smallest seed the model has, or null for a model without one (the SPoSE reference), so
+ * figures show one run per model even after `--seeds 7,8,9`.
  */
+export function firstSeeds(rows: readonly Row[]): Map<string, number | null> {
+  const seedOf = new Map<string, number | null>();
+  let lastModel: unknown = undefined, lastSeed: unknown = undefined;
+  for (const r of rows) {
+    // tables come in runs of one model and seed: skip repeats cheaply
+    if (r.model === lastModel && r.seed === lastSeed) continue;
+    lastModel = r.model;
+    lastSeed = r.seed;
+    const model = str(r.model), seed = num(r.seed);
+    const current = seedOf.get(model);
+    if (current === undefined || (seed !== null && (current === null || seed < current))) {
+      seedOf.set(model, seed);
+    }
+  }
+  return seedOf;
+}
+
+/** Rows of `benchmark.arrow`, one seed per model (see {@link firstSeeds}). */
 export function benchmarkRows(tables: TableSet): MetricRow[] {
-  const rows = tableRows(tables, "benchmark").map((r): MetricRow => ({
+  const raw = tableRows(tables, "benchmark");
+  const seedOf = firstSeeds(raw);
+  const rows = raw.map((r): MetricRow => ({
     model: str(r.model),
     seed: num(r.seed),
     metric: str(r.metric),
@@ -94,13 +115,6 @@ export function benchmarkRows(tables: TableSet): MetricRow[] {
     ciHigh: num(r.ci_high),
     n: num(r.n) ?? 0,
   }));
-  const seedOf = new Map<string, number | null>();
-  for (const r of rows) {
-    const current = seedOf.get(r.model);
-    if (current === undefined || (r.seed !== null && (current === null || r.seed < current))) {
-      seedOf.set(r.model, r.seed);
-    }
-  }
   return rows.filter((r) => r.seed === seedOf.get(r.model) && Number.isFinite(r.value));
 }
 

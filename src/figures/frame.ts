@@ -88,27 +88,26 @@ export function composeFigure(context: FigureContext, layout: FigureLayout): SVG
     fill: INK.background,
   });
   root.append(background);
-  let y = PAD;
   const inner = width - 2 * PAD;
-  for (const line of wrapText(layout.title, inner, FONT_SIZE.title * 1.12)) {
-    y += FONT_SIZE.title * 1.2;
-    root.append(svgText(document, line, {
-      x: PAD,
-      y: y - 4,
-      "font-size": FONT_SIZE.title,
-      "font-weight": "bold",
-    }));
-  }
+  // bold title lines wrap as if set 12% larger
+  let y = appendLines(root, layout.title, {
+    y: PAD,
+    width: inner,
+    fontSize: FONT_SIZE.title,
+    wrapSize: FONT_SIZE.title * 1.12,
+    lineHeight: 1.2,
+    raise: 4,
+    attributes: { "font-weight": "bold" },
+  });
   if (layout.subtitle) {
-    for (const line of wrapText(layout.subtitle, inner, FONT_SIZE.subtitle)) {
-      y += FONT_SIZE.subtitle * 1.35;
-      root.append(svgText(document, line, {
-        x: PAD,
-        y: y - 3,
-        "font-size": FONT_SIZE.subtitle,
-        fill: INK.muted,
-      }));
-    }
+    y = appendLines(root, layout.subtitle, {
+      y,
+      width: inner,
+      fontSize: FONT_SIZE.subtitle,
+      lineHeight: 1.35,
+      raise: 3,
+      attributes: { fill: INK.muted },
+    });
   }
   if (layout.legend?.length) {
     y += 6;
@@ -144,22 +143,52 @@ export function composeFigure(context: FigureContext, layout: FigureLayout): SVG
     y += rowHeight + GAP;
   }
   if (layout.caption) {
-    for (const line of wrapText(layout.caption, inner, FONT_SIZE.small)) {
-      y += FONT_SIZE.small * 1.35;
-      root.append(svgText(document, line, {
-        x: PAD,
-        y: y - 3,
-        "font-size": FONT_SIZE.small,
-        fill: INK.muted,
-      }));
-    }
-    y += 4;
+    y = appendLines(root, layout.caption, {
+      y,
+      width: inner,
+      fontSize: FONT_SIZE.small,
+      lineHeight: 1.35,
+      raise: 3,
+      attributes: { fill: INK.muted },
+    }) + 4;
   }
   const height = Math.ceil(y + PAD - GAP);
   root.setAttribute("height", String(height));
   root.setAttribute("viewBox", `0 0 ${width} ${height}`);
   background.setAttribute("height", String(height));
   return root;
+}
+
+/**
+ * Appends `text` wrapped to `options.width` (measured at `wrapSize`, default `fontSize`) as
+ * `<text>` lines at x = {@link PAD}, each line `lineHeight` × `fontSize` below the previous one
+ * from `options.y` (baseline `raise` px above the line's bottom); returns the y below the last
+ * line.
+ */
+function appendLines(
+  root: Element,
+  text: string,
+  options: {
+    y: number;
+    width: number;
+    fontSize: number;
+    wrapSize?: number;
+    lineHeight: number;
+    raise: number;
+    attributes: Record<string, string | number>;
+  },
+): number {
+  let y = options.y;
+  for (const line of wrapText(text, options.width, options.wrapSize ?? options.fontSize)) {
+    y += options.fontSize * options.lineHeight;
+    root.append(svgText(root.ownerDocument!, line, {
+      x: PAD,
+      y: y - options.raise,
+      "font-size": options.fontSize,
+      ...options.attributes,
+    }));
+  }
+  return y;
 }
 
 /** Draws legend entries in rows that fit `width`; returns the group and its height. */

@@ -8,6 +8,7 @@
 import { extname, resolve } from "node:path";
 import { parseHTML } from "linkedom";
 import { resolveProfile } from "../pipeline/profile.ts";
+import { dataUri } from "./common/raster.ts";
 import { drawFigure } from "./draw.ts";
 import { usePinnedFonts } from "./fonts.ts";
 import type { FigureSpec, TableSet } from "./spec.ts";
@@ -91,7 +92,7 @@ export async function svgToPng(
     adaptiveFiltering: false,
   })
     .toBuffer();
-  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  return bytesOf(buffer);
 }
 
 /** Raw pixels of an image. */
@@ -105,32 +106,28 @@ export interface RgbaImage {
 }
 
 /** Rasterises SVG text to RGBA pixels (what a PNG of the same density decodes to). */
-export async function svgToRgba(
+export function svgToRgba(
   svg: string,
   options: { density?: number } = {},
 ): Promise<RgbaImage> {
-  const sharp = (await loadSharp()).default;
-  const { data, info } = await sharp(new TextEncoder().encode(svg), {
-    density: options.density ?? PNG_DENSITY,
-  }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-  return {
-    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-    width: info.width,
-    height: info.height,
-  };
+  return rgbaPixels(new TextEncoder().encode(svg), { density: options.density ?? PNG_DENSITY });
 }
 
 /** Decodes PNG bytes to RGBA pixels. */
-export async function decodePng(png: Uint8Array): Promise<RgbaImage> {
+export function decodePng(png: Uint8Array): Promise<RgbaImage> {
+  return rgbaPixels(png);
+}
+
+/** RGBA pixels of an image sharp reads (SVG text at `density` dpi, or PNG bytes). */
+async function rgbaPixels(
+  input: Uint8Array,
+  options: { density?: number } = {},
+): Promise<RgbaImage> {
   const sharp = (await loadSharp()).default;
-  const { data, info } = await sharp(png).ensureAlpha().raw().toBuffer({
+  const { data, info } = await sharp(input, options).ensureAlpha().raw().toBuffer({
     resolveWithObject: true,
   });
-  return {
-    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-    width: info.width,
-    height: info.height,
-  };
+  return { data: bytesOf(data), width: info.width, height: info.height };
 }
 
 /** Encodes RGBA pixels as PNG bytes. */
@@ -139,6 +136,11 @@ export async function encodePng(image: RgbaImage): Promise<Uint8Array> {
   const buffer = await sharp(image.data, {
     raw: { width: image.width, height: image.height, channels: 4 },
   }).png({ compressionLevel: PNG_COMPRESSION }).toBuffer();
+  return bytesOf(buffer);
+}
+
+/** A Node Buffer's bytes as a plain Uint8Array view. */
+function bytesOf(buffer: Uint8Array): Uint8Array {
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
 
@@ -161,31 +163,34 @@ const MIME: Record<string, string> = {
   ".svg": "image/svg+xml",
 };
 
+/** Data URIs of image files by path, size and modification time (see {@link imageDataHref}). */
+const imageUris = new Map<string, string>();
+
 /**
  * An `imageHref` for the server: reads the image under `imagesRoot` and returns a data: URI, so
- * the SVG file is self-contained. Throws a clear error naming a missing image file.
+ * the SVG file is self-contained. Throws a clear error naming a missing image file. The URIs are
+ * kept for the process (an image shown by several figures, or rendered again, is read once; a
+ * file that changes on disk is read again).
  */
 export function imageDataHref(imagesRoot: string): (path: string) => string {
   return (path: string) => {
     const file = resolve(imagesRoot, path);
-    let bytes: Uint8Array;
+    let stat: Deno.FileInfo;
     try {
-      bytes = Deno.readFileSync(file);
+      stat = Deno.statSync(file);
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) {
         throw new Error(`${file}: expected an image (from images.arrow), found no file`);
       }
       throw error;
     }
-    const mime = MIME[extname(file).toLowerCase()] ?? "application/octet-stream";
-    return `data:${mime};base64,${encodeBase64(bytes)}`;
+    const key = `${file}\u0000${stat.size}\u0000${stat.mtime?.getTime()}`;
+    let uri = imageUris.get(key);
+    if (uri === undefined) {
+      const mime = MIME[extname(file).toLowerCase()] ?? "application/octet-stream";
+      uri = dataUri(Deno.readFileSync(file), mime);
+      imageUris.set(key, uri);
+    }
+    return uri;
   };
-}
-
-function encodeBase64(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary);
 }

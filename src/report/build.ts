@@ -88,6 +88,7 @@ export async function buildSite(
     const cache = join(root, "report", ".cache", "framework");
     const stageCache = join(stage, "src", ".observablehq", "cache");
     if (await exists(cache)) await copyDir(cache, stageCache);
+    await pinClientVersions(stageCache);
     const frameworkStart = performance.now();
     await runFramework(options.node ?? Deno.env.get("NODE") ?? "node", cli, stage, output);
     log(
@@ -118,7 +119,12 @@ function isGenerated(name: string): boolean {
   return [".observablehq", "_generated", "data"].includes(name) || name === "figures.js";
 }
 
-/** Bundle the figure library (src/figures) for the browser; bare imports stay bare. */
+/**
+ * Bundle the figure library (src/figures) for the browser into one minified module, with the npm
+ * packages it uses (Plot, d3, apache-arrow, from node_modules) and `tableFromIPC` for the pages:
+ * Framework then has no npm imports to bundle itself (with rollup, package by package: about 10
+ * of a cold build's seconds).
+ */
 export async function bundleFigures(root: string, outfile: string): Promise<void> {
   const figures = join(root, "src", "figures");
   const contents = [
@@ -126,6 +132,7 @@ export async function bundleFigures(root: string, outfile: string): Promise<void
     `export { drawFigure } from "./draw.ts";`,
     `export { arrowRows } from "./rows.ts";`,
     `export { DEFAULT_WIDTH } from "./style.ts";`,
+    `export { tableFromIPC } from "apache-arrow";`,
   ].join("\n");
   try {
     await esbuild.build({
@@ -134,7 +141,8 @@ export async function bundleFigures(root: string, outfile: string): Promise<void
       format: "esm",
       platform: "browser",
       target: "es2022",
-      packages: "external",
+      minify: true,
+      keepNames: true,
       outfile,
       logLevel: "silent",
       legalComments: "none",
@@ -142,6 +150,46 @@ export async function bundleFigures(root: string, outfile: string): Promise<void
     });
   } finally {
     await esbuild.stop();
+  }
+}
+
+/**
+ * Versions for the npm libraries Framework's client and standard library can import on demand
+ * (implicit `Plot`, `React`, `Leaflet`, Parquet…; the site uses none of them). Framework looks a version up on
+ * registry.npmjs.org unless its cache already names one, which made every cold build go online and
+ * follow npm's latest releases; these entries (the packages in node_modules at their installed
+ * versions, the others at the versions a cold build resolved when this was written) keep it
+ * offline and the output the same.
+ */
+export const CLIENT_NPM_VERSIONS = [
+  "@observablehq/plot@0.6.17",
+  "@observablehq/sample-datasets@1.0.1",
+  "apache-arrow@21.2.0",
+  "arquero@8.0.3",
+  "d3@7.9.2",
+  "d3-dsv@3.0.2",
+  "echarts@6.1.0",
+  "htl@1.0.0",
+  "leaflet@1.9.4",
+  "lodash@4.18.1",
+  "mapbox-gl@3.32.0",
+  "parquet-wasm@0.8.0",
+  "react@19.3.1",
+  "react-dom@19.3.1",
+  "topojson-client@3.1.0",
+];
+
+/** Names {@link CLIENT_NPM_VERSIONS} in Framework's npm cache where it names no version yet. */
+async function pinClientVersions(cache: string): Promise<void> {
+  for (const entry of CLIENT_NPM_VERSIONS) {
+    const at = entry.lastIndexOf("@");
+    const name = entry.slice(0, at);
+    const folder = join(cache, "_npm", dirname(entry));
+    const known = (await exists(folder)) &&
+      (await Array.fromAsync(Deno.readDir(folder))).some((e) =>
+        e.name.startsWith(`${basename(name)}@`)
+      );
+    if (!known) await Deno.mkdir(join(cache, "_npm", entry), { recursive: true });
   }
 }
 
@@ -166,14 +214,29 @@ async function runFramework(node: string, cli: string, cwd: string, output: stri
     }
     throw error;
   }
+  const text = new TextDecoder().decode(result.stdout) + new TextDecoder().decode(result.stderr);
   if (!result.success) {
-    const text = new TextDecoder().decode(result.stdout) + new TextDecoder().decode(result.stderr);
     throw new Error(
       `Observable Framework build failed (exit ${result.code}):\n${
         text.split("\n").slice(-40).join("\n")
       }`,
     );
   }
+  const online = onlineLookups(text);
+  if (online.length) {
+    throw new Error(
+      `Observable Framework looked up npm versions online (${online.join(", ")}): add them to ` +
+        "CLIENT_NPM_VERSIONS in src/report/build.ts so that the build stays offline",
+    );
+  }
+}
+
+/**
+ * Packages whose version Framework looked up on registry.npmjs.org during a build, from its log
+ * (`npm:NAME@RANGE → npm:NAME@VERSION` lines; see {@link CLIENT_NPM_VERSIONS}).
+ */
+export function onlineLookups(log: string): string[] {
+  return [...new Set([...log.matchAll(/npm:(\S+?)@\S+ \u2192 /g)].map((m) => m[1]))];
 }
 
 /** Keep Framework's bundles of npm packages for the next build (replaced in one rename). */

@@ -11,67 +11,16 @@ import type { Table } from "apache-arrow";
 import { readTable, type TableMetadata, tableMetadata } from "../io/arrow.ts";
 import { InputError } from "../io/errors.ts";
 import { exists } from "../io/files.ts";
+import type { BenchmarkRow } from "../eval/benchmark/run.ts";
+import type { ComparisonRow } from "../eval/benchmark/comparisons.ts";
 import { arrowRows } from "../figures/rows.ts";
+import type { LogRow } from "../train/trainer.ts";
 
-/** One row of `benchmark.arrow`. */
-export interface BenchmarkRow {
-  /** Model key. */
-  model: string;
-  /** Training seed (null for the SPoSE reference). */
-  seed: number | null;
-  /** Metric key. */
-  metric: string;
-  /** Subset the metric was computed on. */
-  subset: string;
-  /** `core` or `expanded`. */
-  group: string;
-  /** Full-sample value. */
-  value: number;
-  /** 95% bootstrap interval (null where none was computed). */
-  ci_low: number | null;
-  /** Upper end of the interval. */
-  ci_high: number | null;
-  /** Items behind the value. */
-  n: number;
-  /** Where the items come from. */
-  source: string | null;
-  /** Caveats. */
-  note: string | null;
-}
-
-/** One row of `comparisons.arrow`. */
-export interface ComparisonRow {
-  /** First model (delta = a − b). */
-  model_a: string;
-  /** Second model. */
-  model_b: string;
-  /** `variant_vs_control`, `vs_baseline` or `baseline_vs_imagenet`. */
-  relation: string;
-  /** Seed both were trained with (null = over seeds). */
-  seed: number | null;
-  /** Metric key. */
-  metric: string;
-  /** Subset. */
-  subset: string;
-  /** Value of model a. */
-  value_a: number;
-  /** Value of model b. */
-  value_b: number;
-  /** value_a − value_b. */
-  delta: number;
-  /** Paired bootstrap 95% interval of the delta. */
-  ci_low: number;
-  /** Upper end. */
-  ci_high: number;
-  /** Two-sided p-value. */
-  p: number;
-  /** Holm-adjusted p-value over the table. */
-  p_adj: number;
-  /** Concepts behind the comparison. */
-  n_units: number;
-  /** The test used. */
-  test: string;
-}
+/**
+ * One row of `benchmark.arrow` and of `comparisons.arrow`: the types the `bench` stage writes them
+ * with (docs/tables.md describes the columns).
+ */
+export type { BenchmarkRow, ComparisonRow };
 
 /** One row of `models.arrow`. */
 export interface ModelRow {
@@ -101,28 +50,8 @@ export interface ModelRow {
   config: string | null;
 }
 
-/** One epoch row of `training/<model>.arrow`. */
-export interface TrainingEpoch {
-  /** Schedule stage. */
-  stage: string;
-  /** 1-based global epoch. */
-  epoch: number;
-  /** Optimizer steps so far. */
-  step: number;
-  /** Mean total loss. */
-  loss_total: number;
-  /** Cross-entropy term. */
-  loss_ce: number;
-  /** Triplet term. */
-  loss_triplet: number;
-  /** Matrix term. */
-  loss_matrix: number;
-  /** Train top-1 after the epoch. */
-  train_top1: number;
-  /** Validation top-1 after the epoch. */
-  val_top1: number;
-  /** Seconds of the epoch. */
-  seconds: number;
+/** One epoch row of `training/<model>.arrow`: the trainer's log row and the backend. */
+export interface TrainingEpoch extends LogRow {
   /** Backend. */
   backend: string;
 }

@@ -5,7 +5,6 @@
  */
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
-import { tableFromIPC, tableToIPC } from "apache-arrow";
 import { fmt } from "../../src/figures/data.ts";
 import { repoPath } from "../../src/pipeline/paths.ts";
 import {
@@ -20,6 +19,7 @@ import {
   writeSiteData,
   type WriteUp,
 } from "../../src/report/mod.ts";
+import { editTable, fixtureCopy } from "../figures/_fixture.ts";
 
 const FIXTURE = repoPath("tests/fixtures/tables");
 
@@ -31,14 +31,6 @@ function pageText(writeup: WriteUp): string {
   ]).join("\n");
 }
 
-async function copyTree(from: string, to: string): Promise<void> {
-  await Deno.mkdir(to, { recursive: true });
-  for await (const entry of Deno.readDir(from)) {
-    if (entry.isDirectory) await copyTree(join(from, entry.name), join(to, entry.name));
-    else await Deno.copyFile(join(from, entry.name), join(to, entry.name));
-  }
-}
-
 /** Copy the fixture tables and set one benchmark cell (model, metric, subset) to `value`. */
 async function perturbedFixture(
   model: string,
@@ -46,21 +38,13 @@ async function perturbedFixture(
   subset: string,
   value: number,
 ): Promise<string> {
-  const dir = await Deno.makeTempDir({ prefix: "ht-report-" });
-  await copyTree(FIXTURE, dir);
-  const path = join(dir, "benchmark.arrow");
-  const table = tableFromIPC(await Deno.readFile(path));
-  const models = table.getChild("model")!, metrics = table.getChild("metric")!;
-  const subsets = table.getChild("subset")!;
-  let row = -1;
-  for (let i = 0; i < table.numRows; i++) {
-    if (models.get(i) === model && metrics.get(i) === metric && subsets.get(i) === subset) row = i;
-  }
-  assert.ok(row >= 0, `fixture has ${model}/${metric}/${subset}`);
-  // one batch in the fixture: set the value in place
-  const values = table.getChild("value")!.data[0].values as Float64Array;
-  values[row] = value;
-  await Deno.writeFile(path, tableToIPC(table, "file"));
+  const dir = await fixtureCopy();
+  await editTable(
+    dir,
+    "benchmark",
+    (r) => r.model === model && r.metric === metric && r.subset === subset,
+    (r) => r.value = value,
+  );
   return dir;
 }
 

@@ -3,9 +3,12 @@
 // server (src/figures/, bundled into ./figures.js by `deno task site`), from the pipeline's Arrow
 // tables copied next to the page; figures whose data are too large for a page, or that show
 // images, use the SVG the `figures` task rendered.
-import { tableFromIPC } from "apache-arrow";
-import { ALL_FIGURES, arrowRows, DEFAULT_WIDTH, drawFigure } from "./figures.js";
+import { FileAttachment } from "observablehq:stdlib";
 import { el, note } from "./render.js";
+
+// The bundle has no imports of its own, so it is attached as a file and imported at run time
+// rather than parsed and rewritten by Framework as a module on every build.
+const library = import(FileAttachment("./figures.js").href);
 
 /** Loads the tables (name → function fetching the Arrow bytes) a figure needs, once per page. */
 function tableLoader(attachments) {
@@ -15,7 +18,12 @@ function tableLoader(attachments) {
       if (!cache.has(name)) {
         const fetchBytes = attachments[name];
         if (!fetchBytes) throw new Error(`table ${name} was not copied into the site`);
-        cache.set(name, fetchBytes().then((buffer) => arrowRows(tableFromIPC(buffer))));
+        cache.set(
+          name,
+          Promise.all([library, fetchBytes()]).then(([{ arrowRows, tableFromIPC }, buffer]) =>
+            arrowRows(tableFromIPC(buffer))
+          ),
+        );
       }
       return cache.get(name);
     })).then((rows) => Object.fromEntries(names.map((name, i) => [name, rows[i]])));
@@ -23,6 +31,7 @@ function tableLoader(attachments) {
 
 async function figureBody(figure, load) {
   if (figure.mode === "live") {
+    const { ALL_FIGURES, DEFAULT_WIDTH, drawFigure } = await library;
     const spec = ALL_FIGURES.find((s) => s.family === figure.family && s.name === figure.name);
     if (!spec) return note(`Figure ${figure.family}/${figure.name} is not in the figure library.`);
     const tables = await load(figure.tables);

@@ -95,8 +95,10 @@ function buildQueries(tables: TableSet, k: number): { models: string[]; queries:
     const suggestions = new Map<string, Suggestion[]>();
     const score = new Map<string, number>();
     for (const [model, set] of sets) {
-      const sims = similaritiesTo(set, set.index.get(query)!);
-      const list = topK(sims, k, { include: (j) => heldOut.has(set.ids[j]) })
+      // only the held-out candidates are ranked: the other similarities are not computed
+      const include = (j: number) => heldOut.has(set.ids[j]);
+      const sims = similaritiesTo(set, set.index.get(query)!, { include });
+      const list = topK(sims, k, { include })
         .map((j) => ({ uniqueID: set.ids[j], human: heldOut.get(set.ids[j])! }));
       suggestions.set(model, list);
       score.set(model, list.reduce((s, x) => s + x.human, 0) / Math.max(1, list.length));

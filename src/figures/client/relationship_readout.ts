@@ -1,13 +1,21 @@
 /** Client figure: how human-matrix alignment changes suggested related home products. */
 import { conceptInfo, conceptWord } from "../common/concepts.ts";
 import { conceptImages, MARK, type RowItem, tileRow } from "../common/images.ts";
-import { BASELINE, CONTROL_MODEL, HUMAN_MODEL, prototypesTable } from "../common/models.ts";
+import { blockGrid } from "../common/layout.ts";
+import { BASELINE, conceptFigureTables, HUMAN_MODEL } from "../common/models.ts";
 import { fmt, fmtSigned } from "../data.ts";
 import { composeFigure, messagePanel, panelWidth, svgElement, svgText } from "../frame.ts";
 import { modelStyle } from "../palette.ts";
 import type { FigureContext, FigureSpec } from "../spec.ts";
 import { FONT_SIZE, INK } from "../style.ts";
-import { changeCounts, homeQueries, type HomeQuery, selectCases, SUGGESTIONS } from "./home.ts";
+import {
+  changeCounts,
+  CLIENT_MODELS,
+  homeQueries,
+  type HomeQuery,
+  selectCases,
+  SUGGESTIONS,
+} from "./home.ts";
 
 const QUERY_TILE = 56, TILE = 40, GAP = 8;
 
@@ -106,45 +114,21 @@ export const relationshipReadoutFigure: FigureSpec = {
   purpose:
     "For home-product queries, how does human-matrix alignment change which related items an " +
     "embedding suggests, and do held-out human judgments rate the new suggestions as closer?",
-  tables: [
-    "concepts",
-    "images",
-    "human_pairs",
-    prototypesTable(BASELINE),
-    prototypesTable(HUMAN_MODEL),
-    prototypesTable(CONTROL_MODEL),
-  ],
+  tables: conceptFigureTables(CLIENT_MODELS),
   render(tables, context) {
     const { models, queries } = homeQueries(tables);
     const cases = selectCases(queries);
     const concepts = conceptInfo(tables);
     const images = conceptImages(tables);
     const word = (id: string) => conceptWord(concepts, id);
-    const { document } = context;
-    const width = panelWidth(context);
-    const blockWidth = QUERY_TILE + 14 + SUGGESTIONS * (TILE + GAP) + 64;
-    const columns = Math.max(1, Math.floor(width / blockWidth));
-    const panel = svgElement(document, "svg", { width });
-    let y = 0, rowHeight = 0;
-    cases.forEach((c, i) => {
-      const column = i % columns;
-      if (column === 0 && i > 0) {
-        y += rowHeight + 16;
-        rowHeight = 0;
-      }
-      const block = caseBlock(context, {
-        x: 6 + column * (width / columns),
-        y,
-        query: c.query,
-        change: c.change,
-        models,
-        images,
-        word,
-      });
-      panel.append(block.group);
-      rowHeight = Math.max(rowHeight, block.height);
+    const panel = blockGrid(context, cases, {
+      width: panelWidth(context),
+      blockWidth: QUERY_TILE + 14 + SUGGESTIONS * (TILE + GAP) + 64,
+      left: 6,
+      rowGap: 16,
+      draw: (c, at) =>
+        caseBlock(context, { ...at, query: c.query, change: c.change, models, images, word }),
     });
-    panel.setAttribute("height", String(y + rowHeight));
     const counts = changeCounts(queries, { model: HUMAN_MODEL, versus: BASELINE });
     return composeFigure(context, {
       title: "Relationship discovery: suggested related items for home products",

@@ -27,9 +27,15 @@ export interface HumanPairs {
   split(a: string, b: string): string | null;
   /** Every partner of a concept (in the order concepts first occur in the table). */
   partners(uniqueID: string): HumanPartner[];
+  /**
+   * The similarities among `ids` as a row-major `ids.length²` matrix (NaN where a pair is not in
+   * the table, including the diagonal): {@link HumanPairs.similarity} for every pair at once.
+   */
+  matrix(ids: readonly string[]): Float64Array;
 }
 
 const SPLITS = ["train", "val", "test"];
+const SPLIT_CODES = new Map(SPLITS.map((s, i) => [s, i]));
 
 /**
  * Builds a {@link HumanPairs} lookup from table `human_pairs` (a dense matrix over the concepts
@@ -43,38 +49,40 @@ export function humanPairs(tables: TableSet): HumanPairs {
 function buildHumanPairs(rows: Row[]): HumanPairs {
   const local = new Map<string, number>();
   const ids: string[] = [];
-  const pairs: [number, number, number, number][] = [];
-  const localOf = (id: string) => {
-    let i = local.get(id);
-    if (i === undefined) {
-      i = ids.length;
-      local.set(id, i);
-      ids.push(id);
-    }
-    return i;
-  };
   // concept indices (a, b) are canonical rows; resolve each uniqueID once per index
   const byIndex: number[] = [];
-  const resolve = (index: unknown, id: unknown) => {
+  const resolve = (index: unknown, id: unknown): number => {
     const k = num(index);
     if (k !== null && k >= 0 && byIndex[k] !== undefined) return byIndex[k];
-    const i = localOf(str(id));
+    const key = str(id);
+    let i = local.get(key);
+    if (i === undefined) {
+      i = ids.length;
+      local.set(key, i);
+      ids.push(key);
+    }
     if (k !== null && k >= 0) byIndex[k] = i;
     return i;
   };
+  // one pass into flat arrays (no object per pair), then the dense matrices
+  const as = new Int32Array(rows.length), bs = new Int32Array(rows.length);
+  const sims = new Float64Array(rows.length), codes = new Uint8Array(rows.length);
+  let count = 0;
   for (const row of rows) {
     const similarity = num(row.similarity);
     if (similarity === null || !row.a_uniqueID || !row.b_uniqueID) continue;
-    const a = resolve(row.a, row.a_uniqueID), b = resolve(row.b, row.b_uniqueID);
-    const code = SPLITS.indexOf(str(row.split));
-    pairs.push([a, b, similarity, code < 0 ? SPLITS.length : code]);
+    as[count] = resolve(row.a, row.a_uniqueID);
+    bs[count] = resolve(row.b, row.b_uniqueID);
+    sims[count] = similarity;
+    codes[count++] = SPLIT_CODES.get(str(row.split)) ?? SPLITS.length;
   }
   const n = ids.length;
   const sim = new Float64Array(n * n).fill(NaN);
   const split = new Uint8Array(n * n).fill(255);
-  for (const [a, b, s, c] of pairs) {
-    sim[a * n + b] = sim[b * n + a] = s;
-    split[a * n + b] = split[b * n + a] = c;
+  for (let p = 0; p < count; p++) {
+    const a = as[p], b = bs[p];
+    sim[a * n + b] = sim[b * n + a] = sims[p];
+    split[a * n + b] = split[b * n + a] = codes[p];
   }
   const cell = (a: string, b: string) => {
     const i = local.get(a), j = local.get(b);
@@ -88,6 +96,17 @@ function buildHumanPairs(rows: Row[]): HumanPairs {
     split(a, b) {
       const c = cell(a, b);
       return c < 0 || split[c] === 255 ? null : (SPLITS[split[c]] ?? "other");
+    },
+    matrix(wanted) {
+      const m = wanted.length;
+      const out = new Float64Array(m * m).fill(NaN);
+      const at = wanted.map((id) => local.get(id) ?? -1);
+      for (let p = 0; p < m; p++) {
+        const i = at[p];
+        if (i < 0) continue;
+        for (let q = 0; q < m; q++) if (at[q] >= 0) out[p * m + q] = sim[i * n + at[q]];
+      }
+      return out;
     },
     partners(id) {
       const i = local.get(id);

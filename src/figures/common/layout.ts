@@ -1,7 +1,8 @@
 /**
  * Panels of different widths side by side in one `<svg>` row (each with an optional heading),
  * for multi-panel figures whose first panel carries the model labels and is wider than the
- * others. The row then goes into `composeFigure` as one panel.
+ * others (the row then goes into `composeFigure` as one panel), and a grid of blocks (probes,
+ * queries) wrapped into rows.
  *
  * @module
  */
@@ -50,6 +51,50 @@ export function panelRow(context: FigureContext, panels: RowPanel[]): SVGSVGElem
   row.setAttribute("width", String(Math.max(0, x - ROW_GAP)));
   row.setAttribute("height", String(height));
   return row;
+}
+
+/** Options of {@link blockGrid}. */
+export interface BlockGridOptions<T> {
+  /** Panel width. */
+  width: number;
+  /** Width a block needs: the grid has as many columns as fit in `width` (at least one). */
+  blockWidth: number;
+  /** Distance between column starts (default `width / columns`). */
+  columnStep?: number;
+  /** Left edge of the first column. */
+  left: number;
+  /** Vertical gap between rows of blocks. */
+  rowGap: number;
+  /** Draws one block with its top-left corner at (x, y); returns it and its height. */
+  draw(item: T, at: { x: number; y: number }): { group: SVGGElement; height: number };
+}
+
+/**
+ * Blocks (e.g. one per probe or query) laid out left to right in as many columns as fit, row
+ * after row (each row as tall as its tallest block), in one `<svg>` panel of `options.width`.
+ */
+export function blockGrid<T>(
+  context: FigureContext,
+  items: readonly T[],
+  options: BlockGridOptions<T>,
+): SVGSVGElement {
+  const { width } = options;
+  const columns = Math.max(1, Math.floor(width / options.blockWidth));
+  const step = options.columnStep ?? width / columns;
+  const panel = svgElement(context.document, "svg", { width });
+  let y = 0, rowHeight = 0;
+  items.forEach((item, i) => {
+    const column = i % columns;
+    if (column === 0 && i > 0) {
+      y += rowHeight + options.rowGap;
+      rowHeight = 0;
+    }
+    const block = options.draw(item, { x: options.left + column * step, y });
+    panel.append(block.group);
+    rowHeight = Math.max(rowHeight, block.height);
+  });
+  panel.setAttribute("height", String(y + rowHeight));
+  return panel;
 }
 
 /**

@@ -23,6 +23,14 @@ export function prototypesTable(model: string): string {
   return `embeddings/${model}.prototypes`;
 }
 
+/**
+ * Tables of a figure that shows concepts with images, their human similarities and the concept
+ * prototypes of `models`.
+ */
+export function conceptFigureTables(models: readonly string[]): string[] {
+  return ["concepts", "images", "human_pairs", ...models.map(prototypesTable)];
+}
+
 /** Name of a model's per-image embedding table in a `TableSet`. */
 export function embeddingsTable(model: string): string {
   return `embeddings/${model}`;

@@ -10,6 +10,7 @@
  */
 import { svgElement } from "../frame.ts";
 import type { FigureContext } from "../spec.ts";
+import { memoAll } from "./memo.ts";
 
 const CRC_TABLE = (() => {
   const table = new Uint32Array(256);
@@ -114,13 +115,23 @@ export function encodePalettePng(
   return out;
 }
 
+/**
+ * Base64 `data:` URI of `bytes` with media type `mime` (browser-safe: the runtime's
+ * `Uint8Array.prototype.toBase64` where it has one, else `btoa`).
+ */
+export function dataUri(bytes: Uint8Array, mime: string): string {
+  const toBase64 = (bytes as Uint8Array & { toBase64?: () => string }).toBase64;
+  if (typeof toBase64 === "function") return `data:${mime};base64,${toBase64.call(bytes)}`;
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return `data:${mime};base64,${btoa(binary)}`;
+}
+
 /** Base64 data: URI of PNG bytes. */
 export function pngDataUri(png: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < png.length; i += 0x8000) {
-    binary += String.fromCharCode(...png.subarray(i, i + 0x8000));
-  }
-  return `data:image/png;base64,${btoa(binary)}`;
+  return dataUri(png, "image/png");
 }
 
 /** `[r, g, b]` of a CSS colour in `#rrggbb` or `rgb(r, g, b)` form (what d3 interpolators give). */
@@ -160,27 +171,28 @@ export interface HeatmapOptions {
 }
 
 /**
+ * Raster pixels per CSS pixel a heatmap keeps at most: the `figures` task's PNGs are drawn at 2×
+ * (144 dpi), so a matrix with more cells than that is drawn with one pixel per device pixel.
+ */
+export const RASTER_SCALE = 2;
+
+/**
  * An SVG `<image>` showing a matrix as a heatmap (one PNG pixel per cell, scaled without
- * smoothing to the given size). 255 colour levels plus one for missing cells.
+ * smoothing to the given size). 255 colour levels plus one for missing cells. A matrix with more
+ * rows or columns than {@link RASTER_SCALE} × the drawn size is sampled at the centres of that
+ * many pixels, as the renderer's nearest-neighbour scaling would (the PNG stays small). The image
+ * is built once per `values` and `interpolate` (see `memo.ts`).
  */
 export function heatmapImage(context: FigureContext, options: HeatmapOptions): SVGImageElement {
-  const { rows, cols, values } = options;
-  const palette: [number, number, number][] = [];
-  for (let i = 0; i < 255; i++) palette.push(parseColor(options.interpolate(i / 254)));
-  palette.push(parseColor(options.missing ?? "#eeeeee"));
-  const [lo, hi] = options.domain;
-  const span = hi - lo || 1;
-  const pixels = new Uint8Array(rows * cols);
-  for (let i = 0; i < pixels.length; i++) {
-    const v = values[i];
-    if (!Number.isFinite(v)) {
-      pixels[i] = 255;
-      continue;
-    }
-    const t = Math.min(1, Math.max(0, (v - lo) / span));
-    pixels[i] = Math.round(t * 254);
-  }
-  const png = encodePalettePng(pixels, { width: cols, height: rows, palette });
+  const { rows, cols } = options;
+  const outCols = Math.min(cols, Math.max(1, Math.ceil(options.width * RASTER_SCALE)));
+  const outRows = Math.min(rows, Math.max(1, Math.ceil(options.height * RASTER_SCALE)));
+  const key = `heatmap:${rows}x${cols}:${outRows}x${outCols}:${options.domain}:${options.missing}`;
+  const href = memoAll(
+    [options.values, options.interpolate],
+    key,
+    () => pngDataUri(heatmapPng(options, { outRows, outCols })),
+  );
   return svgElement(context.document, "image", {
     x: options.x,
     y: options.y,
@@ -189,6 +201,39 @@ export function heatmapImage(context: FigureContext, options: HeatmapOptions): S
     preserveAspectRatio: "none",
     "image-rendering": "optimizeSpeed",
     style: "image-rendering:pixelated",
-    href: pngDataUri(png),
+    href,
   });
+}
+
+/** The palette PNG of a heatmap, `outRows × outCols` pixels sampled at their centres. */
+function heatmapPng(
+  options: HeatmapOptions,
+  size: { outRows: number; outCols: number },
+): Uint8Array {
+  const { rows, cols, values } = options;
+  const { outRows, outCols } = size;
+  const palette: [number, number, number][] = [];
+  for (let i = 0; i < 255; i++) palette.push(parseColor(options.interpolate(i / 254)));
+  palette.push(parseColor(options.missing ?? "#eeeeee"));
+  const [lo, hi] = options.domain;
+  const span = hi - lo || 1;
+  const sourceCol = Int32Array.from(
+    { length: outCols },
+    (_, p) => Math.floor(((p + 0.5) * cols) / outCols),
+  );
+  const pixels = new Uint8Array(outRows * outCols);
+  for (let r = 0; r < outRows; r++) {
+    const row = Math.floor(((r + 0.5) * rows) / outRows) * cols;
+    for (let c = 0; c < outCols; c++) {
+      const v = values[row + sourceCol[c]];
+      const i = r * outCols + c;
+      if (!Number.isFinite(v)) {
+        pixels[i] = 255;
+        continue;
+      }
+      const t = Math.min(1, Math.max(0, (v - lo) / span));
+      pixels[i] = Math.round(t * 254);
+    }
+  }
+  return encodePalettePng(pixels, { width: outCols, height: outRows, palette });
 }

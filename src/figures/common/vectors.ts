@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { gramInto } from "../../metrics/similarity.ts";
 import type { Row } from "../spec.ts";
 import { str } from "../data.ts";
 import { memo } from "./memo.ts";
@@ -90,12 +91,13 @@ function buildVectorSet(rows: Row[], options: VectorSetOptions): VectorSet {
 
 /**
  * Cosine similarities of item `row` of `query` to every item of `options.target` (default: the
- * same set; same dimension).
+ * same set; same dimension). With `options.include`, only those items are computed and the others
+ * are NaN (which {@link topK} skips), for callers that rank a few candidates.
  */
 export function similaritiesTo(
   query: VectorSet,
   row: number,
-  options: { target?: VectorSet } = {},
+  options: { target?: VectorSet; include?: (index: number) => boolean } = {},
 ): Float64Array {
   const target = options.target ?? query;
   if (query.dim !== target.dim) {
@@ -104,7 +106,12 @@ export function similaritiesTo(
   const { dim } = target;
   const out = new Float64Array(target.ids.length);
   const q = query.data.subarray(row * dim, (row + 1) * dim);
+  const include = options.include;
   for (let j = 0; j < out.length; j++) {
+    if (include && !include(j)) {
+      out[j] = NaN;
+      continue;
+    }
     const base = j * dim;
     let s = 0;
     for (let k = 0; k < dim; k++) s += q[k] * target.data[base + k];
@@ -133,38 +140,19 @@ export function topK(
 }
 
 /**
- * Cosine similarity matrix (`ids.length²`, row-major) of the items `ids` of `set`, in that order.
- * Ids missing from the set give NaN rows and columns.
+ * Cosine similarity matrix (`ids.length²`, row-major) of the items `ids` of `set`, in that order:
+ * the Gram matrix of the gathered unit vectors (`gramInto` of src/metrics, register-blocked, each
+ * entry summed in index order). Ids missing from the set give NaN rows and columns.
  */
 export function similarityMatrix(set: VectorSet, ids: readonly string[]): Float32Array {
   const n = ids.length, { dim } = set;
   const present = ids.map((id, i) => [i, set.index.get(id) ?? -1]).filter(([, r]) => r >= 0);
   const m = present.length;
-  // gather the wanted vectors contiguously so the inner loop walks memory in order
-  const x = new Float32Array(m * dim);
+  // gather the wanted vectors contiguously (float32 → float64 is exact)
+  const x = new Float64Array(m * dim);
   present.forEach(([, r], i) => x.set(set.data.subarray(r * dim, (r + 1) * dim), i * dim));
   const gram = new Float64Array(m * m);
-  // 2 × 2 register blocks: each loaded value feeds two products
-  for (let i = 0; i < m; i += 2) {
-    const a = i * dim, a2 = Math.min(i + 1, m - 1) * dim;
-    for (let j = i; j < m; j += 2) {
-      const b = j * dim, b2 = Math.min(j + 1, m - 1) * dim;
-      let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
-      for (let k = 0; k < dim; k++) {
-        const xa = x[a + k], xa2 = x[a2 + k], xb = x[b + k], xb2 = x[b2 + k];
-        s00 += xa * xb;
-        s01 += xa * xb2;
-        s10 += xa2 * xb;
-        s11 += xa2 * xb2;
-      }
-      gram[i * m + j] = gram[j * m + i] = s00;
-      if (j + 1 < m) gram[i * m + j + 1] = gram[(j + 1) * m + i] = s01;
-      if (i + 1 < m) {
-        gram[(i + 1) * m + j] = gram[j * m + i + 1] = s10;
-        if (j + 1 < m) gram[(i + 1) * m + j + 1] = gram[(j + 1) * m + i + 1] = s11;
-      }
-    }
-  }
+  if (m > 0) gramInto(x, gram, { n: m, d: dim });
   const out = new Float32Array(n * n).fill(NaN);
   for (let p = 0; p < m; p++) {
     const i = present[p][0];

@@ -1,6 +1,7 @@
 /** Examples figure: test queries and their nearest gallery images, baseline vs human-informed. */
 import { conceptInfo, conceptWord } from "../common/concepts.ts";
 import { imagePaths, MARK, type RowItem, tileRow } from "../common/images.ts";
+import { memoAll } from "../common/memo.ts";
 import { BASELINE, embeddingsTable, HUMAN_MODEL } from "../common/models.ts";
 import { similaritiesTo, topK, vectorSet } from "../common/vectors.ts";
 import { fmt, num, str, tableRows } from "../data.ts";
@@ -122,7 +123,17 @@ interface RetrievalData {
   neighbours: Map<string, { imageId: string; uniqueID: string }[][]>;
 }
 
+/** The queries and their neighbours, once per input row arrays (see `memo.ts`). */
 function retrievalData(tables: TableSet): RetrievalData | null {
+  const inputs = [
+    "benchmark/retrieval_queries",
+    embeddingsTable(BASELINE),
+    embeddingsTable(HUMAN_MODEL),
+  ];
+  return memoAll(inputs.map((t) => tables[t]), "retrievalData", () => buildRetrievalData(tables));
+}
+
+function buildRetrievalData(tables: TableSet): RetrievalData | null {
   const models: [string, string] = [BASELINE, HUMAN_MODEL];
   const embeddings = models.map((m) => tables[embeddingsTable(m)]);
   if (embeddings.some((e) => !e?.length)) return null;

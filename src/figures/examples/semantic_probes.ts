@@ -2,8 +2,9 @@
 import { conceptInfo, conceptWord } from "../common/concepts.ts";
 import { humanPairs } from "../common/human.ts";
 import { conceptImages, MARK, type RowItem, tileRow } from "../common/images.ts";
+import { blockGrid } from "../common/layout.ts";
 import { memoAll } from "../common/memo.ts";
-import { BASELINE, HUMAN_MODEL, prototypesTable } from "../common/models.ts";
+import { BASELINE, conceptFigureTables, HUMAN_MODEL, prototypesTable } from "../common/models.ts";
 import { similaritiesTo, topK, type VectorSet, vectorSet } from "../common/vectors.ts";
 import { fmt } from "../data.ts";
 import { composeFigure, messagePanel, panelWidth, svgElement, svgText } from "../frame.ts";
@@ -160,30 +161,21 @@ export function probesPanel(
   const concepts = conceptInfo(tables);
   const images = conceptImages(tables);
   const human = humanPairs(tables);
-  const width = panelWidth(context);
   const blockWidth = PROBE_TILE + 14 + PROBE_K * (TILE + GAP) + 16;
-  const columns = Math.max(1, Math.floor(width / blockWidth));
-  const { document } = context;
-  const panel = svgElement(document, "svg", { width });
-  let y = 0, rowHeight = 0;
-  results.forEach((result, i) => {
-    const column = i % columns;
-    if (column === 0 && i > 0) {
-      y += rowHeight + 14;
-      rowHeight = 0;
-    }
-    const block = probeBlock(context, result, {
-      x: 4 + column * blockWidth,
-      y,
-      images,
-      words: (id) => conceptWord(concepts, id),
-      sim: human.similarity,
-    });
-    panel.append(block.group);
-    rowHeight = Math.max(rowHeight, block.height);
+  return blockGrid(context, results, {
+    width: panelWidth(context),
+    blockWidth,
+    columnStep: blockWidth,
+    left: 4,
+    rowGap: 14,
+    draw: (result, at) =>
+      probeBlock(context, result, {
+        ...at,
+        images,
+        words: (id) => conceptWord(concepts, id),
+        sim: human.similarity,
+      }),
   });
-  panel.setAttribute("height", String(y + rowHeight));
-  return panel;
 }
 
 /** Legend of the probe panels. */
@@ -201,13 +193,7 @@ export const semanticProbesFigure: FigureSpec = {
   purpose:
     "Which concepts does each model place nearest to a few familiar probe concepts, and are " +
     "they the concepts humans judge most similar?",
-  tables: [
-    "concepts",
-    "images",
-    "human_pairs",
-    prototypesTable(BASELINE),
-    prototypesTable(HUMAN_MODEL),
-  ],
+  tables: conceptFigureTables(MODELS),
   render(tables, context) {
     const panel = probesPanel(tables, context);
     return composeFigure(context, {

@@ -4,7 +4,7 @@ import { humanPairs } from "../common/human.ts";
 import { conceptImages, MARK, tileRow } from "../common/images.ts";
 import { memo } from "../common/memo.ts";
 import { BASELINE, HUMAN_MODEL } from "../common/models.ts";
-import { fmt, fmtSigned, num, str, tableRows } from "../data.ts";
+import { firstSeeds, fmt, fmtSigned, num, str, tableRows } from "../data.ts";
 import { composeFigure, messagePanel, panelWidth, svgElement, svgText } from "../frame.ts";
 import { modelStyle } from "../palette.ts";
 import type { FigureContext, FigureSpec, Row, TableSet } from "../spec.ts";
@@ -29,14 +29,8 @@ export function pairedTriplets(rows: Row[], models: [string, string]): PairedTri
 
 function buildPairs(rows: Row[], models: [string, string]): PairedTriplet[] {
   const key = (r: Row) => `${str(r.anchor)}\u0000${str(r.positive)}\u0000${str(r.negative)}`;
-  const seeds = models.map((m) => {
-    let seed: number | null = null;
-    for (const r of rows) {
-      const s = num(r.seed);
-      if (str(r.model) === m && s !== null && (seed === null || s < seed)) seed = s;
-    }
-    return seed;
-  });
+  const seedOf = firstSeeds(rows);
+  const seeds = models.map((m) => seedOf.get(m) ?? null);
   const byModel = models.map((m, i) => {
     const out = new Map<string, number>();
     for (const r of rows) {
@@ -124,20 +118,17 @@ export function tripletsPanel(
       items: [{ path: images.get(t.anchor) ?? null, label: word(t.anchor) }],
     });
     panel.append(anchor.group);
-    panel.append(svgText(document, "is closer to", {
-      x: x0 + TILE + 48,
-      y: rowTop + TILE / 2 + 4,
-      "text-anchor": "middle",
-      "font-size": FONT_SIZE.small,
-      fill: INK.muted,
-    }));
-    panel.append(svgText(document, "than to", {
-      x: xPos + TILE + 25,
-      y: rowTop + TILE / 2 + 4,
-      "text-anchor": "middle",
-      "font-size": FONT_SIZE.small,
-      fill: INK.muted,
-    }));
+    // the words between the tiles, centred at x on the tiles' middle line
+    const between = (text: string, x: number) =>
+      panel.append(svgText(document, text, {
+        x,
+        y: rowTop + TILE / 2 + 4,
+        "text-anchor": "middle",
+        "font-size": FONT_SIZE.small,
+        fill: INK.muted,
+      }));
+    between("is closer to", x0 + TILE + 48);
+    between("than to", xPos + TILE + 25);
     const pair = tileRow(context, {
       x: xPos,
       y: rowTop,

@@ -1,6 +1,6 @@
 /** Exploratory figure: category AUC per THINGSplus category and model. */
 import * as Plot from "@observablehq/plot";
-import { fmt, num, str, tableRows } from "../data.ts";
+import { firstSeeds, fmt, num, str, tableRows } from "../data.ts";
 import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle, sortModels } from "../palette.ts";
 import { labelMargin } from "../paper/common.ts";
@@ -22,12 +22,7 @@ export function categoryAucs(tables: TableSet): CategoryAuc[] {
   const rows = tableRows(tables, "benchmark/transfer_targets").filter((r) =>
     str(r.kind) === "category"
   );
-  const seedOf = new Map<string, number | null>();
-  for (const r of rows) {
-    const m = str(r.model), s = num(r.seed);
-    const current = seedOf.get(m);
-    if (current === undefined || (s !== null && current !== null && s < current)) seedOf.set(m, s);
-  }
+  const seedOf = firstSeeds(rows);
   return rows.filter((r) => num(r.seed) === seedOf.get(str(r.model)) && num(r.value) !== null)
     .map((r) => ({ model: str(r.model), category: str(r.target), auc: num(r.value)! }));
 }

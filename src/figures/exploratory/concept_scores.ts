@@ -5,9 +5,10 @@
  *
  * @module
  */
-import { num, str, tableRows } from "../data.ts";
+import { firstSeeds, num, str, tableRows } from "../data.ts";
 import { sortModels } from "../palette.ts";
-import type { TableSet } from "../spec.ts";
+import { memo } from "../common/memo.ts";
+import type { Row, TableSet } from "../spec.ts";
 
 /** Mean AP and query count of one model on one concept. */
 export interface ConceptScore {
@@ -21,15 +22,17 @@ export interface ConceptScore {
   queries: number;
 }
 
-/** Per-concept mean AP for every model (first seed), models in display order. */
+/**
+ * Per-concept mean AP for every model (first seed), models in display order; computed once per
+ * row array (do not modify the result).
+ */
 export function conceptScores(tables: TableSet): ConceptScore[] {
-  const seedOf = new Map<string, number | null>();
   const rows = tableRows(tables, "benchmark/retrieval_queries");
-  for (const r of rows) {
-    const m = str(r.model), s = num(r.seed);
-    const current = seedOf.get(m);
-    if (current === undefined || (s !== null && current !== null && s < current)) seedOf.set(m, s);
-  }
+  return memo(rows, "conceptScores", () => buildConceptScores(rows));
+}
+
+function buildConceptScores(rows: Row[]): ConceptScore[] {
+  const seedOf = firstSeeds(rows);
   const sums = new Map<string, { model: string; uniqueID: string; sum: number; n: number }>();
   for (const r of rows) {
     const model = str(r.model);

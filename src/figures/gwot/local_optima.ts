@@ -1,7 +1,7 @@
 /** GWOT figure: GW distance vs matching rate of every run (ε × initial plan), per model. */
 import * as Plot from "@observablehq/plot";
 import * as d3 from "d3";
-import { fmt, num, str, tableRows } from "../data.ts";
+import { firstSeeds, fmt, num, str, tableRows } from "../data.ts";
 import { composeFigure, type LegendItem, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle, sortModels } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
@@ -25,15 +25,8 @@ export interface GwotRun {
 
 /** Runs of `gwot.arrow` (first seed per model), models in display order. */
 export function gwotRuns(tables: TableSet): GwotRun[] {
-  const seedOf = new Map<string, number | null>();
   const rows = tableRows(tables, "gwot");
-  for (const r of rows) {
-    const model = str(r.model), seed = num(r.seed);
-    const current = seedOf.get(model);
-    if (current === undefined || (seed !== null && current !== null && seed < current)) {
-      seedOf.set(model, seed);
-    }
-  }
+  const seedOf = firstSeeds(rows);
   const runs = rows.filter((r) => num(r.seed) === seedOf.get(str(r.model))).map((r) => ({
     model: str(r.model),
     eps: num(r.eps) ?? NaN,

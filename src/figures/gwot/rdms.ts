@@ -19,8 +19,11 @@ export interface RdmSet {
   ids: string[];
   /** Category order (positions refer to the concepts before sorting). */
   categories: CategoryOrder;
-  /** Label and row-major dissimilarities (display order) of each RDM; the human one first. */
-  rdms: { key: string; label: string; values: Float64Array }[];
+  /**
+   * Label, row-major dissimilarities (display order) and their percentile ranks (what the figure
+   * colours, see {@link percentileRanks}) of each RDM; the human one first.
+   */
+  rdms: { key: string; label: string; values: Float64Array; ranks: Float64Array }[];
 }
 
 /**
@@ -46,22 +49,21 @@ function computeRdms(tables: TableSet): RdmSet {
   const categories = categoryOrder(ids0, (id) => concepts.get(id)?.categories ?? []);
   const ids = categories.order.map((i) => ids0[i]);
   const n = ids.length;
-  const humanValues = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      const s = human.similarity(ids[i], ids[j]);
-      const d = s === null ? NaN : 1 - s;
-      humanValues[i * n + j] = d;
-      humanValues[j * n + i] = d;
-    }
-  }
-  const rdms = [{ key: "human", label: "Human (SPoSE-49 similarity)", values: humanValues }];
+  const humanValues = human.matrix(ids).map((s) => 1 - s);
+  for (let i = 0; i < n; i++) humanValues[i * n + i] = 0;
+  const rdms: RdmSet["rdms"] = [{
+    key: "human",
+    label: "Human (SPoSE-49 similarity)",
+    values: humanValues,
+    ranks: percentileRanks(humanValues, n),
+  }];
   for (const [model, set] of sets) {
-    const sim = similarityMatrix(set, ids);
+    const values = Float64Array.from(similarityMatrix(set, ids), (s) => 1 - s);
     rdms.push({
       key: model,
       label: modelStyle(model).label,
-      values: Float64Array.from(sim, (s) => 1 - s),
+      values,
+      ranks: percentileRanks(values, n),
     });
   }
   return { ids, categories, rdms };
@@ -123,7 +125,7 @@ export const rdmsFigure: FigureSpec = {
           detail: r.key === "human"
             ? `${n} concepts`
             : `RSA with human: Spearman ${fmt(rsa.get(r.key) ?? null, 3)}`,
-          values: percentileRanks(r.values, n),
+          values: r.ranks,
         })),
         interpolate: d3.interpolateViridis,
         domain: [0, 1],
@@ -145,7 +147,7 @@ export const rdmsFigure: FigureSpec = {
     const primary = primaryInDisplayOrder(set);
     const blocks = set.categories.blocks.filter((b) => b.size > 1).length;
     const within = set.rdms.map((r) =>
-      `${r.label} ${fmt(withinCategoryPercentile(percentileRanks(r.values, n), { n, primary }), 2)}`
+      `${r.label} ${fmt(withinCategoryPercentile(r.ranks, { n, primary }), 2)}`
     );
     return [
       `${n} concepts in ${set.categories.blocks.length} category blocks (${blocks} with more ` +

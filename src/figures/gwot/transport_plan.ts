@@ -1,6 +1,7 @@
 /** GWOT figure: the selected (minimum-GWD) transport plans, concepts sorted by category. */
 import * as d3 from "d3";
 import { type CategoryOrder, categoryOrder, conceptInfo } from "../common/concepts.ts";
+import { memoAll } from "../common/memo.ts";
 import { BASELINE, DEFAULT_SEED, HUMAN_MODEL } from "../common/models.ts";
 import { cellVector } from "../common/vectors.ts";
 import { fmt, num, str } from "../data.ts";
@@ -71,9 +72,17 @@ interface PlanView {
   plan: Plan;
   order: CategoryOrder;
   summary: Row | undefined;
+  /** The plan in category order, each row divided by its maximum (what is drawn). */
+  display: Float64Array;
 }
 
+/** The plans with their category order and drawn values, once per input row arrays. */
 function planViews(tables: TableSet): PlanView[] {
+  const inputs = ["concepts", "gwot_summary", ...MODELS.map((m) => planTable(m))];
+  return memoAll(inputs.map((t) => tables[t]), "planViews", () => buildPlanViews(tables));
+}
+
+function buildPlanViews(tables: TableSet): PlanView[] {
   const concepts = conceptInfo(tables);
   const summaries = tables.gwot_summary ?? [];
   return MODELS.flatMap((model) => {
@@ -81,7 +90,9 @@ function planViews(tables: TableSet): PlanView[] {
     if (!plan) return [];
     const order = categoryOrder(plan.ids, (id) => concepts.get(id)?.categories ?? []);
     const summary = summaries.find((r) => str(r.model) === model);
-    return [{ model, plan, order, summary }];
+    const n = plan.ids.length;
+    const display = rowMaxNormalise(permuteMatrix(plan.mass, { n, order: order.order }), n);
+    return [{ model, plan, order, summary, display }];
   });
 }
 
@@ -104,7 +115,6 @@ export const transportPlanFigure: FigureSpec = {
         n: first.plan.ids.length,
         blocks: first.order.blocks,
         matrices: views.map((v) => {
-          const n = v.plan.ids.length;
           const s = v.summary;
           return {
             label: modelStyle(v.model).label,
@@ -112,7 +122,7 @@ export const transportPlanFigure: FigureSpec = {
               ? `top-1 ${fmt(num(s.top1), 3)} (chance p95 ${fmt(num(s.chance_top1_p95), 3)}), ` +
                 `ε ${(num(s.eps) ?? NaN).toExponential(1)}`
               : undefined,
-            values: rowMaxNormalise(permuteMatrix(v.plan.mass, { n, order: v.order.order }), n),
+            values: v.display,
           };
         }),
         interpolate: d3.interpolateBlues,

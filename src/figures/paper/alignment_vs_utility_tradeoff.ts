@@ -2,11 +2,11 @@
 import * as Plot from "@observablehq/plot";
 import { spearman } from "../../metrics/correlation.ts";
 import { fmt, type MetricRow, metricRows } from "../data.ts";
-import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
+import { composeFigure, messagePanel } from "../frame.ts";
 import { modelStyle, sortModels } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { INK } from "../style.ts";
-import { modelColorScale, paddedExtent, placeLabels, toPixels } from "./common.ts";
+import { modelColorScale, paddedExtent, placedLabelMarks, scatterLayout } from "./common.ts";
 
 interface Point {
   model: string;
@@ -35,22 +35,16 @@ export const alignmentVsUtilityTradeoff: FigureSpec = {
   render(tables, context) {
     const data = points(tables);
     const base = data.find((p) => p.model === "baseline");
-    const width = panelWidth(context);
-    const height = Math.round(width * 0.62);
-    const margin = { top: 24, right: 30, bottom: 40, left: 50 };
     const xDomain = paddedExtent(
       data.flatMap((p) => [p.x.value, p.x.ciLow ?? NaN, p.x.ciHigh ?? NaN]),
     );
     const yDomain = paddedExtent(
       data.flatMap((p) => [p.y.value, p.y.ciLow ?? NaN, p.y.ciHigh ?? NaN]),
     );
-    const placements = placeLabels(
-      data.map((p) => ({
-        px: toPixels(p.x.value, xDomain, margin.left, width - margin.right),
-        py: toPixels(p.y.value, yDomain, height - margin.bottom, margin.top),
-        label: p.label,
-      })),
-      { width, height },
+    const { width, height, margin, placements } = scatterLayout(
+      context,
+      data.map((p) => ({ x: p.x.value, y: p.y.value, label: p.label })),
+      { x: xDomain, y: yDomain },
     );
     const panel = data.length
       ? Plot.plot({
@@ -99,17 +93,10 @@ export const alignmentVsUtilityTradeoff: FigureSpec = {
             r: 5.5,
             stroke: INK.background,
           }),
-          ...data.map((p, i) =>
-            Plot.text([p], {
-              x: (q: Point) => q.x.value,
-              y: (q: Point) => q.y.value,
-              text: "label",
-              dx: placements[i].dx,
-              dy: placements[i].dy,
-              textAnchor: placements[i].anchor,
-              fontSize: 10,
-            })
-          ),
+          ...placedLabelMarks(data, placements, {
+            x: (q: Point) => q.x.value,
+            y: (q: Point) => q.y.value,
+          }),
         ],
       })
       : messagePanel(context, "No models with both human_pair_rho and top1 in benchmark.arrow.");

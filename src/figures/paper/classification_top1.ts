@@ -1,10 +1,9 @@
 /** Paper figure: nearest-prototype classification top-1 per model with 95% intervals. */
 import { fmt, fmtInterval, metricRows, modelsOf } from "../data.ts";
-import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle } from "../palette.ts";
 import type { FigureSpec } from "../spec.ts";
 import { INK } from "../style.ts";
-import { intervalPanel } from "./common.ts";
+import { intervalFigure } from "./common.ts";
 
 /** Classification top-1 (test and stress styles, plus each model's own head). */
 export const classificationTop1: FigureSpec = {
@@ -19,8 +18,7 @@ export const classificationTop1: FigureSpec = {
     const test = metricRows(tables, "top1", { subset: "test" });
     const stress = metricRows(tables, "top1", { subset: "stress" });
     const head = metricRows(tables, "head_top1", { subset: "test" });
-    const models = modelsOf([...test, ...stress]);
-    return composeFigure(context, {
+    return intervalFigure(context, {
       title: "Classification top-1 by model",
       subtitle:
         "Nearest-prototype classification of held-out images among all benchmark concepts; " +
@@ -30,21 +28,15 @@ export const classificationTop1: FigureSpec = {
         { label: "other drawing styles (stress)", color: INK.text, symbol: "ring" },
         { label: "model's own classification head (test)", color: INK.muted, symbol: "square" },
       ],
-      panels: [
-        models.length
-          ? intervalPanel(context, {
-            width: panelWidth(context),
-            models,
-            series: [
-              { rows: test, symbol: "dot", dy: -6, labels: true },
-              { rows: stress, symbol: "ring", dy: 6, labels: true },
-              { rows: head, symbol: "diamond", dy: -6 },
-            ],
-            xLabel: "top-1 accuracy",
-            rowHeight: 30,
-          })
-          : messagePanel(context, "No top1 rows in benchmark.arrow."),
+      models: modelsOf([...test, ...stress]),
+      series: [
+        { rows: test, symbol: "dot", dy: -6, labels: true },
+        { rows: stress, symbol: "ring", dy: 6, labels: true },
+        { rows: head, symbol: "diamond", dy: -6 },
       ],
+      xLabel: "top-1 accuracy",
+      rowHeight: 30,
+      empty: "No top1 rows in benchmark.arrow.",
     });
   },
   notes(tables) {

@@ -1,12 +1,20 @@
 /**
  * Building blocks shared by the paper figures: model colour scales for Plot, the dot-and-interval
- * panel (one row per model), and the variant-vs-control forest panel.
+ * panel (one row per model) and a figure of one such panel, and the variant-vs-control forest
+ * panel.
  *
  * @module
  */
 import * as Plot from "@observablehq/plot";
-import { type ComparisonRow, comparisonRows, fmt, fmtInterval, type MetricRow } from "../data.ts";
-import type { LegendItem } from "../frame.ts";
+import {
+  type ComparisonRow,
+  comparisonRows,
+  fmt,
+  fmtInterval,
+  type MetricRow,
+  modelsOf,
+} from "../data.ts";
+import { composeFigure, type LegendItem, messagePanel, panelWidth } from "../frame.ts";
 import { metricLabel, modelStyle } from "../palette.ts";
 import type { FigureContext, TableSet } from "../spec.ts";
 import { FONT_SIZE, INK, textWidth } from "../style.ts";
@@ -62,6 +70,39 @@ export interface IntervalPanelOptions {
   rowHeight?: number;
   /** Hide the model labels (for panels to the right of another). */
   hideModels?: boolean;
+}
+
+/** What {@link intervalFigure} draws. */
+export interface IntervalFigureOptions extends Omit<IntervalPanelOptions, "width" | "models"> {
+  /** Figure title. */
+  title: string;
+  /** Figure subtitle. */
+  subtitle: string;
+  /** Legend entries. */
+  legend: LegendItem[];
+  /** Message shown when there is no model to draw. */
+  empty: string;
+  /** Rows of the panel (default: the models of every series, in display order). */
+  models?: string[];
+}
+
+/** A figure of one {@link intervalPanel} over the models of its series, or a message. */
+export function intervalFigure(
+  context: FigureContext,
+  options: IntervalFigureOptions,
+): SVGSVGElement {
+  const { title, subtitle, legend, empty, models: given, ...panel } = options;
+  const models = given ?? modelsOf(options.series.flatMap((s) => s.rows));
+  return composeFigure(context, {
+    title,
+    subtitle,
+    legend,
+    panels: [
+      models.length
+        ? intervalPanel(context, { ...panel, width: panelWidth(context), models })
+        : messagePanel(context, empty),
+    ],
+  });
 }
 
 /** One row per model: point estimates with 95% intervals, coloured by model. */
@@ -222,6 +263,65 @@ export interface LabelPlacement {
   dy: number;
   /** Text anchor. */
   anchor: "start" | "end";
+}
+
+/** Size, margins and label placements of a labelled scatter panel ({@link scatterLayout}). */
+export interface ScatterLayout {
+  /** Panel width (the figure's panel width). */
+  width: number;
+  /** Panel height (0.62 × width). */
+  height: number;
+  /** Plot margins. */
+  margin: { top: number; right: number; bottom: number; left: number };
+  /** Where each point's label goes ({@link placeLabels}), in the points' order. */
+  placements: LabelPlacement[];
+}
+
+/**
+ * The layout of a scatter panel of labelled points (`x`, `y` in data units within the given
+ * domains): the panel size and margins the scatter figures share, and label placements that
+ * avoid the points and each other.
+ */
+export function scatterLayout(
+  context: FigureContext,
+  points: readonly { x: number; y: number; label: string }[],
+  domains: { x: [number, number]; y: [number, number] },
+): ScatterLayout {
+  const width = panelWidth(context);
+  const height = Math.round(width * 0.62);
+  const margin = { top: 24, right: 30, bottom: 40, left: 50 };
+  const placements = placeLabels(
+    points.map((p) => ({
+      px: toPixels(p.x, domains.x, margin.left, width - margin.right),
+      py: toPixels(p.y, domains.y, height - margin.bottom, margin.top),
+      label: p.label,
+    })),
+    { width, height },
+  );
+  return { width, height, margin, placements };
+}
+
+/**
+ * Plot text marks writing each point's `label` at the offset {@link placeLabels} chose for it
+ * (one mark per point, since the offsets differ); `options.x`/`options.y` are the point's Plot
+ * position channels.
+ */
+export function placedLabelMarks<T>(
+  points: readonly T[],
+  placements: readonly LabelPlacement[],
+  options: { x: Plot.ChannelValue; y: Plot.ChannelValue },
+): Plot.Markish[] {
+  return points.map((p, i) =>
+    Plot.text([p], {
+      x: options.x,
+      y: options.y,
+      text: "label",
+      dx: placements[i].dx,
+      dy: placements[i].dy,
+      textAnchor: placements[i].anchor,
+      fontSize: 10,
+    })
+  );
 }
 
 /**

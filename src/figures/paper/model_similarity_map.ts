@@ -2,11 +2,11 @@
 import * as Plot from "@observablehq/plot";
 import { symmetricEigen } from "../../metrics/eigen.ts";
 import { benchmarkRows, fmt } from "../data.ts";
-import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
+import { composeFigure, messagePanel } from "../frame.ts";
 import { modelStyle, sortModels } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { INK } from "../style.ts";
-import { modelColorScale, paddedExtent, placeLabels, toPixels } from "./common.ts";
+import { modelColorScale, paddedExtent, placedLabelMarks, scatterLayout } from "./common.ts";
 
 interface MapData {
   models: string[];
@@ -82,19 +82,12 @@ export const modelSimilarityMap: FigureSpec = {
   tables: ["benchmark"],
   render(tables, context) {
     const map = modelMap(tables);
-    const width = panelWidth(context);
-    const height = Math.round(width * 0.62);
-    const margin = { top: 24, right: 30, bottom: 40, left: 50 };
     const xDomain = paddedExtent(map.points.map((p) => p.x), 0.08);
     const yDomain = paddedExtent(map.points.map((p) => p.y), 0.08);
-    const placements = placeLabels(
-      map.points.map((p) => ({
-        px: toPixels(p.x, xDomain, margin.left, width - margin.right),
-        py: toPixels(p.y, yDomain, height - margin.bottom, margin.top),
-        label: p.label,
-      })),
-      { width, height },
-    );
+    const { width, height, margin, placements } = scatterLayout(context, map.points, {
+      x: xDomain,
+      y: yDomain,
+    });
     const panel = map.points.length
       ? Plot.plot({
         document: context.document,
@@ -115,17 +108,7 @@ export const modelSimilarityMap: FigureSpec = {
         color: modelColorScale(map.models),
         marks: [
           Plot.dot(map.points, { x: "x", y: "y", fill: "label", r: 6, stroke: INK.background }),
-          ...map.points.map((p, i) =>
-            Plot.text([p], {
-              x: "x",
-              y: "y",
-              text: "label",
-              dx: placements[i].dx,
-              dy: placements[i].dy,
-              textAnchor: placements[i].anchor,
-              fontSize: 10,
-            })
-          ),
+          ...placedLabelMarks(map.points, placements, { x: "x", y: "y" }),
         ],
       })
       : messagePanel(context, "Fewer than three models with common metrics in benchmark.arrow.");

@@ -1,9 +1,18 @@
 /** Paper figure: triplet margins per model (mean with 95% interval over the per-triplet spread). */
 import * as Plot from "@observablehq/plot";
-import { fmt, fmtInterval, type MetricRow, metricRows, num, str, tableRows } from "../data.ts";
+import {
+  firstSeeds,
+  fmt,
+  fmtInterval,
+  type MetricRow,
+  metricRows,
+  str,
+  tableRows,
+} from "../data.ts";
 import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle, sortModels } from "../palette.ts";
-import type { FigureContext, FigureSpec, TableSet } from "../spec.ts";
+import { memo } from "../common/memo.ts";
+import type { FigureContext, FigureSpec, Row, TableSet } from "../spec.ts";
 import { INK } from "../style.ts";
 import { labelMargin, modelColorScale } from "./common.ts";
 
@@ -25,29 +34,39 @@ function quantile(sorted: Float64Array, q: number): number {
 }
 
 /**
- * Quantiles of the per-triplet margins (benchmark/triplet_margins.arrow), one seed per model. The
- * table has a row per triplet (about 180,000 on the embedded default), so the loop is kept tight.
+ * Quantiles of the per-triplet margins (benchmark/triplet_margins.arrow), one seed per model,
+ * once per row array. The table has a row per triplet (about 215,000 on the embedded default), so
+ * the loop is kept tight.
  */
 function spreads(tables: TableSet): Spread[] {
   const rows = tableRows(tables, "benchmark/triplet_margins");
-  const minSeed = new Map<string, number | null>();
-  for (const r of rows) {
-    const model = str(r.model), seed = num(r.seed);
-    const current = minSeed.get(model);
-    if (current === undefined || (seed !== null && (current === null || seed < current))) {
-      minSeed.set(model, seed);
-    }
-  }
+  return memo(rows, "marginSpreads", () => buildSpreads(rows));
+}
+
+function buildSpreads(rows: Row[]): Spread[] {
+  const minSeed = firstSeeds(rows);
   const groups = new Map<unknown, Map<unknown, number[]>>();
+  // rows come in runs of one model and subset: look the group up when the run changes
+  let lastModel: unknown = undefined, lastSubset: unknown = undefined, lastSeed: unknown = NaN;
+  let values: number[] | null = null, wanted = false;
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
     const margin = r.margin;
-    if (typeof margin !== "number" || (r.seed ?? null) !== minSeed.get(r.model as string)) continue;
-    let bySubset = groups.get(r.model);
-    if (!bySubset) groups.set(r.model, bySubset = new Map());
-    let values = bySubset.get(r.subset);
-    if (!values) bySubset.set(r.subset, values = []);
-    values.push(margin);
+    if (typeof margin !== "number") continue;
+    const seed = r.seed ?? null;
+    if (r.model !== lastModel || r.subset !== lastSubset || seed !== lastSeed) {
+      lastModel = r.model;
+      lastSubset = r.subset;
+      lastSeed = seed;
+      wanted = seed === minSeed.get(r.model as string);
+      if (wanted) {
+        let bySubset = groups.get(r.model);
+        if (!bySubset) groups.set(r.model, bySubset = new Map());
+        values = bySubset.get(r.subset) ?? null;
+        if (!values) bySubset.set(r.subset, values = []);
+      }
+    }
+    if (wanted) values!.push(margin);
   }
   const out: Spread[] = [];
   for (const [model, bySubset] of groups) {

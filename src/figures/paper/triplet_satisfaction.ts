@@ -1,10 +1,9 @@
 /** Paper figure: share of human-derived triplets each model satisfies (train and test). */
-import { fmt, fmtInterval, metricRows, modelsOf } from "../data.ts";
-import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
+import { fmt, fmtInterval, metricRows } from "../data.ts";
 import { modelStyle } from "../palette.ts";
 import type { FigureSpec } from "../spec.ts";
 import { INK } from "../style.ts";
-import { intervalPanel } from "./common.ts";
+import { intervalFigure } from "./common.ts";
 
 /** Triplet satisfaction on training and held-out triplets with 95% intervals. */
 export const tripletSatisfaction: FigureSpec = {
@@ -18,8 +17,7 @@ export const tripletSatisfaction: FigureSpec = {
   render(tables, context) {
     const train = metricRows(tables, "triplet_satisfaction", { subset: "train" });
     const test = metricRows(tables, "triplet_satisfaction", { subset: "test" });
-    const models = modelsOf([...train, ...test]);
-    return composeFigure(context, {
+    return intervalFigure(context, {
       title: "Triplet satisfaction",
       subtitle:
         "Share of triplets whose anchor prototype is more similar to the positive than to the " +
@@ -28,21 +26,14 @@ export const tripletSatisfaction: FigureSpec = {
         { label: "training triplets", color: INK.text, symbol: "circle" },
         { label: "held-out triplets (test pairs)", color: INK.text, symbol: "ring" },
       ],
-      panels: [
-        models.length
-          ? intervalPanel(context, {
-            width: panelWidth(context),
-            models,
-            series: [
-              { rows: train, symbol: "dot", dy: -6, labels: true },
-              { rows: test, symbol: "ring", dy: 6, labels: true },
-            ],
-            xLabel: "triplets satisfied",
-            reference: 0.5,
-            rowHeight: 30,
-          })
-          : messagePanel(context, "No triplet_satisfaction rows in benchmark.arrow."),
+      series: [
+        { rows: train, symbol: "dot", dy: -6, labels: true },
+        { rows: test, symbol: "ring", dy: 6, labels: true },
       ],
+      xLabel: "triplets satisfied",
+      reference: 0.5,
+      rowHeight: 30,
+      empty: "No triplet_satisfaction rows in benchmark.arrow.",
     });
   },
   notes(tables) {

@@ -1,7 +1,6 @@
 /** Workflow figure: data wrangling (THINGS inputs → `data` and `human` stages → tables). */
-import { composeFigure, panelWidth } from "../frame.ts";
 import type { FigureSpec } from "../spec.ts";
-import { type Diagram, drawDiagram, kindLegend } from "./diagram.ts";
+import { type Diagram, diagramFigure } from "./diagram.ts";
 
 /** Inputs, the stages that read them and the tables they write. */
 export const DATA_WRANGLING: Diagram = {
@@ -124,24 +123,16 @@ export const DATA_WRANGLING: Diagram = {
 };
 
 /** The data-wrangling diagram. */
-export const dataWranglingFigure: FigureSpec = {
+export const dataWranglingFigure: FigureSpec = diagramFigure({
   name: "data_wrangling",
-  family: "workflow",
   title: "Data wrangling",
   purpose: "Which THINGS inputs feed which pipeline stage, and which tables come out?",
-  tables: [],
-  render(_tables, context) {
-    return composeFigure(context, {
-      title: "Data wrangling: from the THINGS files to the pipeline's tables",
-      subtitle: "The data and human stages read the THINGS files and write Arrow tables in the " +
-        "canonical concept order (the human stage also reads concepts.arrow); the benchmark " +
-        "scores every embedding on the held-out odd-one-out triplets.",
-      legend: kindLegend(DATA_WRANGLING),
-      panels: [
-        drawDiagram(context, DATA_WRANGLING, { width: panelWidth(context), direction: "right" }),
-      ],
-    });
-  },
+  heading: "Data wrangling: from the THINGS files to the pipeline's tables",
+  subtitle: "The data and human stages read the THINGS files and write Arrow tables in the " +
+    "canonical concept order (the human stage also reads concepts.arrow); the benchmark " +
+    "scores every embedding on the held-out odd-one-out triplets.",
+  diagram: DATA_WRANGLING,
+  direction: "right",
   notes() {
     const stages = DATA_WRANGLING.nodes.filter((n) => n.kind === "stage").map((n) => n.task);
     const tables = DATA_WRANGLING.nodes.filter((n) => n.kind === "table").length;
@@ -150,4 +141,4 @@ export const dataWranglingFigure: FigureSpec = {
       `${stages.join(", ")}, ${tables} table groups.`,
     ];
   },
-};
+});

@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { svgElement, svgText } from "../frame.ts";
-import type { FigureContext } from "../spec.ts";
+import { composeFigure, panelWidth, svgElement, svgText } from "../frame.ts";
+import type { FigureContext, FigureSpec } from "../spec.ts";
 import { FONT_SIZE, INK, wrapText } from "../style.ts";
 
 /** What a node stands for (its colours). */
@@ -276,4 +276,50 @@ export function kindLegend(
     color: NODE_COLORS[k].stroke,
     symbol: "square",
   }));
+}
+
+/** What {@link diagramFigure} makes a figure of. */
+export interface DiagramFigureOptions {
+  /** Figure name (file stem). */
+  name: string;
+  /** Short title. */
+  title: string;
+  /** The question the figure answers. */
+  purpose: string;
+  /** Title drawn in the figure. */
+  heading: string;
+  /** Subtitle drawn in the figure. */
+  subtitle: string;
+  /** The diagram. */
+  diagram: Diagram;
+  /** Layout direction (see {@link DrawDiagramOptions}). */
+  direction?: "down" | "right";
+  /** Notes about the diagram. */
+  notes(): string[];
+}
+
+/** A `workflow` figure: one diagram with a legend of its node kinds (it reads no tables). */
+export function diagramFigure(options: DiagramFigureOptions): FigureSpec {
+  const { diagram, direction } = options;
+  return {
+    name: options.name,
+    family: "workflow",
+    title: options.title,
+    purpose: options.purpose,
+    tables: [],
+    render(_tables, context) {
+      return composeFigure(context, {
+        title: options.heading,
+        subtitle: options.subtitle,
+        legend: kindLegend(diagram),
+        panels: [
+          drawDiagram(context, diagram, {
+            width: panelWidth(context),
+            ...(direction ? { direction } : {}),
+          }),
+        ],
+      });
+    },
+    notes: () => options.notes(),
+  };
 }

@@ -1,7 +1,6 @@
 /** Workflow figure: modeling and evaluation (train → embed → align → bench → figures → site). */
-import { composeFigure, panelWidth } from "../frame.ts";
 import type { FigureSpec } from "../spec.ts";
-import { type Diagram, drawDiagram, kindLegend } from "./diagram.ts";
+import { type Diagram, diagramFigure } from "./diagram.ts";
 
 /** The stages from the tables to the site, as `deno task all` runs them (GWOT separately). */
 export const MODELING_EVALUATION: Diagram = {
@@ -100,23 +99,16 @@ export const MODELING_EVALUATION: Diagram = {
 };
 
 /** The modeling and evaluation diagram. */
-export const modelingEvaluationFigure: FigureSpec = {
+export const modelingEvaluationFigure: FigureSpec = diagramFigure({
   name: "modeling_evaluation",
-  family: "workflow",
   title: "Modeling and evaluation",
   purpose: "In which order are the models trained, aligned, benchmarked and reported?",
-  tables: [],
-  render(_tables, context) {
-    return composeFigure(context, {
-      title: "Modeling and evaluation flow",
-      subtitle: "deno task all runs the solid path and skips stages whose inputs did not change; " +
-        "deno task align:gwot (dashed) runs separately, after it.",
-      legend: kindLegend(MODELING_EVALUATION),
-      panels: [drawDiagram(context, MODELING_EVALUATION, { width: panelWidth(context) })],
-    });
-  },
+  heading: "Modeling and evaluation flow",
+  subtitle: "deno task all runs the solid path and skips stages whose inputs did not change; " +
+    "deno task align:gwot (dashed) runs separately, after it.",
+  diagram: MODELING_EVALUATION,
   notes() {
     const stages = MODELING_EVALUATION.nodes.filter((n) => n.task).map((n) => n.label);
     return [`Stages: ${stages.join(" → ")}.`];
   },
-};
+});
