@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { crossProduct, gramInto } from "./similarity.ts";
+import { crossProduct, gramInto, valueRange } from "./similarity.ts";
 import { assertMatrix, type Matrix } from "./types.ts";
 import {
   assembleModule,
@@ -182,11 +182,5 @@ export function gramIntoSimd(
   const { n, d } = options;
   if (n === 0 || !useSimd((2 * n + 2) * d * 16)) return gramInto(x, out, options);
   productSimd(x, x, out, { n, m: n, d, symmetric: true });
-  let max = -Infinity, min = Infinity;
-  for (let i = 0; i < n * n; i++) {
-    const v = out[i];
-    if (v > max) max = v;
-    if (v < min) min = v;
-  }
-  return { min, max };
+  return valueRange(out, n * n);
 }

@@ -25,9 +25,17 @@ export function gramInto(
 ): { min: number; max: number } {
   const { n, d } = options;
   productInto({ x, y: x, out, n, m: n, d, symmetric: true });
+  return valueRange(out, n * n);
+}
+
+/** Smallest and largest of the first `count` values. */
+export function valueRange(
+  values: Float64Array,
+  count = values.length,
+): { min: number; max: number } {
   let max = -Infinity, min = Infinity;
-  for (let i = 0; i < n * n; i++) {
-    const v = out[i];
+  for (let i = 0; i < count; i++) {
+    const v = values[i];
     if (v > max) max = v;
     if (v < min) min = v;
   }
