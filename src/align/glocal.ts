@@ -113,12 +113,20 @@ export function tripletAccuracy(z: Matrix, t: Triplets): number {
 
 /** A batch of the gLocal objective: standardised concept rows of the triplets, and images. */
 export interface GlocalBatch {
-  /** Rows of the kept pair's first concept, one per triplet. */
-  a: tf.Tensor2D;
+  /** Rows of the kept pair's first concept, one per triplet (or give `concepts` + `index`). */
+  a?: tf.Tensor2D;
   /** Rows of the kept pair's second concept. */
-  b: tf.Tensor2D;
+  b?: tf.Tensor2D;
   /** Rows of the odd one out. */
-  odd: tf.Tensor2D;
+  odd?: tf.Tensor2D;
+  /**
+   * All standardised concept rows with the triplets' row indices: the transform is applied once
+   * per concept and the results gathered (cheaper than a, b, odd when there are fewer concepts
+   * than 3 × the triplets of the batch; the same objective).
+   */
+  concepts?: tf.Tensor2D;
+  /** Row indices into `concepts` of a, b and odd. */
+  index?: { a: tf.Tensor1D; b: tf.Tensor1D; odd: tf.Tensor1D };
   /** Standardised image features for the local term. */
   images?: tf.Tensor2D;
   /** Soft targets [B, 3] over the pairs (a, b), (a, odd), (b, odd); default one-hot (a, b). */
@@ -137,7 +145,15 @@ export function glocalLoss(
   const { W, b } = params;
   const d = W.shape[0];
   const z = (x: tf.Tensor2D) => tf.add(tf.matMul(x, W), b) as tf.Tensor2D;
-  const za = z(batch.a), zb = z(batch.b), zo = z(batch.odd);
+  let za: tf.Tensor2D, zb: tf.Tensor2D, zo: tf.Tensor2D;
+  if (batch.concepts && batch.index) {
+    const zc = z(batch.concepts);
+    [za, zb, zo] = [batch.index.a, batch.index.b, batch.index.odd].map((i) => tf.gather(zc, i));
+  } else if (batch.a && batch.b && batch.odd) {
+    [za, zb, zo] = [z(batch.a), z(batch.b), z(batch.odd)];
+  } else {
+    throw new RangeError("glocalLoss: give a, b and odd, or concepts and index");
+  }
   const logits = tf.stack([
     tf.sum(tf.mul(za, zb), 1),
     tf.sum(tf.mul(za, zo), 1),
@@ -215,9 +231,13 @@ export function fitGlocal(data: GlocalData, options: GlocalOptions): GlocalFit {
         () =>
           glocalLoss(
             {
-              a: tf.gather(concepts, ia),
-              b: tf.gather(concepts, ib),
-              odd: tf.gather(concepts, io),
+              ...(data.concepts.rows < 3 * idx.length
+                ? { concepts, index: { a: ia, b: ib, odd: io } }
+                : {
+                  a: tf.gather(concepts, ia),
+                  b: tf.gather(concepts, ib),
+                  odd: tf.gather(concepts, io),
+                }),
               ...(imgIdx ? { images: tf.gather(images!, imgIdx) } : {}),
               ...(targets ? { targets } : {}),
             },

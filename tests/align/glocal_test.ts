@@ -106,3 +106,39 @@ Deno.test("glocalLoss: the identity is a stationary point of the local term (tea
     assert.ok(tf.max(tf.abs(g2)).dataSync()[0] > 1e-3);
   });
 });
+
+Deno.test("glocalLoss: transforming all concepts once and gathering equals transforming the gathered rows", async () => {
+  await withSeed("glocal-concepts-path", (rng) => {
+    const c = randomMatrix(rng, 7, 4);
+    const concepts = tf.tensor2d(Float32Array.from(c.data), [7, 4]);
+    const W = tf.variable(tf.tensor2d(Float32Array.from(randomMatrix(rng, 4, 4).data), [4, 4]));
+    const b = tf.variable(tf.tensor1d(Float32Array.from([0.1, -0.2, 0.3, 0])));
+    const idx = (n: number) =>
+      tf.tensor1d(Int32Array.from({ length: 12 }, () => rng.int(n)), "int32");
+    const [ia, ib, io] = [idx(7), idx(7), idx(7)];
+    const options = { alpha: 0, lambda: 0.01, tau: 0.1 };
+    const gathered = tf.variableGrads(() =>
+      glocalLoss(
+        {
+          a: tf.gather(concepts, ia),
+          b: tf.gather(concepts, ib),
+          odd: tf.gather(concepts, io),
+        },
+        { W, b },
+        options,
+      ), [W, b]);
+    const indexed = tf.variableGrads(
+      () => glocalLoss({ concepts, index: { a: ia, b: ib, odd: io } }, { W, b }, options),
+      [W, b],
+    );
+    assert.ok(Math.abs(gathered.value.dataSync()[0] - indexed.value.dataSync()[0]) < 1e-5);
+    for (const name of Object.keys(gathered.grads)) {
+      assert.ok(
+        maxRelDiff(gathered.grads[name].dataSync(), indexed.grads[name].dataSync()) < 1e-4,
+        name,
+      );
+    }
+    assert.throws(() => glocalLoss({}, { W, b }, options), /a, b and odd, or concepts and index/);
+    tf.dispose([concepts, W, b, ia, ib, io, gathered.value, indexed.value]);
+  });
+});
