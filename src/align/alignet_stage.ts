@@ -40,6 +40,7 @@ import type { GlocalTransform } from "../io/npz.ts";
 import type { Matrix, Triplets } from "../metrics/types.ts";
 import { modelJsonPath } from "../models/backbones.ts";
 import { initBackend } from "../models/backend.ts";
+import { stageMetadata } from "../pipeline/metadata.ts";
 import type { Stage } from "../pipeline/stage.ts";
 import { saveCheckpoint } from "../train/checkpoint.ts";
 import { loadTrainData } from "../train/dataset.ts";
@@ -320,15 +321,13 @@ export const alignetStage: Stage<AlignetStageOptions> = {
     }
     // 4–5. triplets and students
     const rows: Record<string, unknown>[] = [];
-    const meta = async (model: string): Promise<TableMetadata> => ({
-      task: "align:alignet",
-      version: ctx.version,
-      seed: ctx.seed,
-      profile: ctx.profile.name,
-      inputs: await ctx.hasher.hashAll(await this.inputs(ctx, options)),
-      options: { ...options },
-      notes: { model, teacher: options.teacher, student: options.student },
-    });
+    const inputHashes = await ctx.hasher.hashAll(await this.inputs(ctx, options));
+    const meta = (model: string): Promise<TableMetadata> =>
+      stageMetadata(ctx, this, {
+        stageOptions: options,
+        inputs: inputHashes,
+        notes: { model, teacher: options.teacher, student: options.student },
+      });
     interface Job {
       model: string;
       sampling: TripletSampling;

@@ -13,6 +13,7 @@
  */
 import { float64Column, int32Column, makeTable, stringColumn, writeTable } from "../io/arrow.ts";
 import { initBackend } from "../models/backend.ts";
+import { stageMetadata } from "../pipeline/metadata.ts";
 import type { Stage } from "../pipeline/stage.ts";
 import { embeddingPath, prototypePath } from "../train/embed_stage.ts";
 import { writeEmbeddingTables } from "../train/embedding_tables.ts";
@@ -78,15 +79,10 @@ export const glocalStage: Stage<GlocalStageOptions> = {
     }
     const best = grid.reduce((a, b) => (b.fit.valAccuracy > a.fit.valAccuracy ? b : a));
     const transformed = applyGlocal(best.fit.transform, inputs.images);
-    const meta = {
-      task: "align:glocal",
-      version: ctx.version,
-      seed: ctx.seed,
-      profile: ctx.profile.name,
-      inputs: await ctx.hasher.hashAll(await this.inputs(ctx, options)),
-      options: { ...options },
+    const meta = await stageMetadata(ctx, this, {
+      stageOptions: options,
       notes: { source: options.source, lambda: best.lambda, alpha: best.alpha },
-    };
+    });
     await writeEmbeddingTables(
       {
         embeddings: embeddingPath(ctx, "glocal", ctx.seed),

@@ -21,6 +21,7 @@ import { pearson, spearman } from "../metrics/correlation.ts";
 import { cosineDissimilarity, upperTriangle } from "../metrics/similarity.ts";
 import type { Matrix } from "../metrics/types.ts";
 import { initBackend } from "../models/backend.ts";
+import { stageMetadata } from "../pipeline/metadata.ts";
 import type { Stage, StageContext } from "../pipeline/stage.ts";
 import { embeddingStem, loadBenchInputs, readModelList } from "../eval/benchmark/inputs.ts";
 import type { BenchModel } from "../eval/benchmark/inputs.ts";
@@ -115,18 +116,13 @@ export const gwotStage: Stage<GwotStageOptions> = {
       const a = upperTriangle(rdm), b = upperTriangle(human);
       results.push({ model, sweep, rsa: [pearson(a, b), spearman(a, b)] });
     }
-    const meta = {
-      task: "align:gwot",
-      version: ctx.version,
-      seed: ctx.seed,
-      profile: ctx.profile.name,
-      inputs: await ctx.hasher.hashAll(await this.inputs(ctx, options)),
-      options: { ...options },
+    const meta = await stageMetadata(ctx, this, {
+      stageOptions: options,
       notes: {
         rdm: "1 − cosine of concept vectors (model); 1 − RSM (human)",
         concepts: space.size,
       },
-    };
+    });
     const p = paths(ctx);
     const runs = results.flatMap(({ model, sweep }) =>
       sweep.runs.map((r, i) => ({

@@ -151,11 +151,4 @@ export async function loadAlignInputs(ctx: StageContext, source: string): Promis
   return { ...embeddings, ...await readHumanTriplets(ctx, embeddings.prototypeRow) };
 }
 
-/** Rows of a matrix, copied into a new matrix. */
-export function selectRows(m: Matrix, rows: ArrayLike<number>): Matrix {
-  const out = new Float64Array(rows.length * m.cols);
-  for (let i = 0; i < rows.length; i++) {
-    out.set(m.data.subarray(rows[i] * m.cols, (rows[i] + 1) * m.cols), i * m.cols);
-  }
-  return { data: out, rows: rows.length, cols: m.cols };
-}
+export { selectRows } from "../metrics/types.ts";

@@ -13,7 +13,7 @@
  */
 import { symmetricEigen } from "./eigen.ts";
 import { crossProductSimd, gramIntoSimd } from "./product_simd.ts";
-import { assertMatrix, type Matrix } from "./types.ts";
+import { assertMatrix, type Matrix, selectRows } from "./types.ts";
 
 /** The default λ grid: 10⁻³ … 10⁵, one value per decade. */
 export const DEFAULT_RIDGE_LAMBDAS: readonly number[] = Array.from(
@@ -221,11 +221,6 @@ export interface CrossValidatedRidgeResult {
 }
 
 /** Take rows of a matrix. */
-function takeRows(m: Matrix, rows: readonly number[]): Matrix {
-  const out = new Float64Array(rows.length * m.cols);
-  rows.forEach((r, i) => out.set(m.data.subarray(r * m.cols, (r + 1) * m.cols), i * m.cols));
-  return { data: out, rows: rows.length, cols: m.cols };
-}
 
 /**
  * K-fold cross-validated ridge predictions: for every fold, {@link ridgeLoo} on the other folds
@@ -248,9 +243,9 @@ export function crossValidatedRidge(
     const train: number[] = [], test: number[] = [];
     folds.forEach((g, i) => (g === f ? test : train).push(i));
     if (test.length === 0) continue;
-    const model = ridgeLoo(takeRows(x, train), takeRows(y, train), options);
+    const model = ridgeLoo(selectRows(x, train), selectRows(y, train), options);
     lambdas.set(model.lambdas, f * y.cols);
-    const p = model.predict(takeRows(x, test));
+    const p = model.predict(selectRows(x, test));
     test.forEach((row, i) =>
       predictions.set(p.data.subarray(i * y.cols, (i + 1) * y.cols), row * y.cols)
     );

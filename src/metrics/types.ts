@@ -65,3 +65,12 @@ export function assertTriplets(t: Triplets, rows: number): void {
     }
   }
 }
+
+/** The given rows of a matrix, copied in that order into a new matrix. */
+export function selectRows(m: Matrix, rows: ArrayLike<number>): Matrix {
+  const out = new Float64Array(rows.length * m.cols);
+  for (let i = 0; i < rows.length; i++) {
+    out.set(m.data.subarray(rows[i] * m.cols, (rows[i] + 1) * m.cols), i * m.cols);
+  }
+  return { data: out, rows: rows.length, cols: m.cols };
+}

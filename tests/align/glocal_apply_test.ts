@@ -30,6 +30,19 @@ out(y + z["bias"] if "bias" in z.files else y)`,
   );
 }
 
+/** Run `deno task align:glocal apply` with a transform, a features file and an output path. */
+function applyCli(transform: string, files: { features: string; out: string }) {
+  return runTaskCli("align_glocal", [
+    "apply",
+    "--transform",
+    transform,
+    "--features",
+    files.features,
+    "--out",
+    files.out,
+  ]);
+}
+
 async function withTemp(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "ht-glocal-apply-" });
   try {
@@ -46,15 +59,7 @@ Deno.test("align:glocal apply: the ResNet-18 transform on a .npy equals numpy's 
       const x = randomMatrix(rng, rows, dim);
       const features = join(dir, "features.npy"), out = join(dir, "out.arrow");
       await writeNpy(features, { data: x.data, shape: [rows, dim] });
-      const run = await runTaskCli("align_glocal", [
-        "apply",
-        "--transform",
-        RESNET18,
-        "--features",
-        features,
-        "--out",
-        out,
-      ]);
+      const run = await applyCli(RESNET18, { features: features, out: out });
       assert.equal(run.code, 0, run.stderr);
       assert.match(run.stdout, /9 rows × 512 features/);
       assert.match(run.stdout, /W 512×512, bias/);
@@ -97,15 +102,7 @@ Deno.test("align:glocal apply: an embeddings table keeps its ids; CLIP transform
         }),
         { task: "test", version: "0" },
       );
-      const run = await runTaskCli("align_glocal", [
-        "apply",
-        "--transform",
-        CLIP,
-        "--features",
-        features,
-        "--out",
-        out,
-      ]);
+      const run = await applyCli(CLIP, { features: features, out: out });
       assert.equal(run.code, 0, run.stderr);
       assert.match(run.stdout, /no bias/);
       const table = await readTable(out);
@@ -127,15 +124,7 @@ Deno.test("align:glocal apply: features of another width fail naming the file, g
   await withTemp(async (dir) => {
     const features = join(dir, "wrong.npy"), out = join(dir, "out.arrow");
     await writeNpy(features, { data: new Float64Array(4 * 300).fill(0.5), shape: [4, 300] });
-    const run = await runTaskCli("align_glocal", [
-      "apply",
-      "--transform",
-      RESNET18,
-      "--features",
-      features,
-      "--out",
-      out,
-    ]);
+    const run = await applyCli(RESNET18, { features: features, out: out });
     assert.equal(run.code, 2);
     assert.match(run.stderr, /wrong\.npy: expected 512 features per row/);
     assert.match(run.stderr, /resnet18_avgpool_transform\.npz/);

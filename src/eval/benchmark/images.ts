@@ -6,6 +6,7 @@
  * @module
  */
 import { crossProductSimd, gramIntoSimd } from "../../metrics/product_simd.ts";
+import { type Matrix, selectRows } from "../../metrics/types.ts";
 import type { BenchModel } from "./inputs.ts";
 import { allFinite, ItemWeights } from "./kernels.ts";
 import { type ConceptSpace, meanByConcept, type MetricSpec, spaceVectors } from "./spec.ts";
@@ -36,10 +37,10 @@ function imageRows(model: BenchModel, split: string, space: ConceptSpace): numbe
 }
 
 /** Copy the given rows of a row-major matrix. */
-function takeRows(data: Float64Array, rows: readonly number[], dim: number): Float64Array {
-  const out = new Float64Array(rows.length * dim);
-  rows.forEach((r, i) => out.set(data.subarray(r * dim, (r + 1) * dim), i * dim));
-  return out;
+
+/** A model's image vectors as a matrix (rows = images). */
+function imageMatrix(images: { vectors: Float64Array; dim: number }): Matrix {
+  return { data: images.vectors, rows: images.vectors.length / images.dim, cols: images.dim };
 }
 
 /** Mean-of-items metric owned by concepts. */
@@ -78,7 +79,7 @@ export function classificationMetrics(
   const dim = model.images.dim;
   // prototypes in local order: column j of the products is local concept j
   const sims = crossProductSimd(
-    { data: takeRows(model.images.vectors, rows, dim), rows: rows.length, cols: dim },
+    selectRows(imageMatrix(model.images), rows),
     {
       data: spaceVectors(model.prototypes, { space, model: model.model }),
       rows: space.size,
@@ -119,7 +120,7 @@ export function retrievalMetrics(
   const { space } = options;
   const rows = imageRows(model, options.split, space);
   const dim = model.images.dim;
-  const x = takeRows(model.images.vectors, rows, dim);
+  const x = selectRows(imageMatrix(model.images), rows).data;
   const sims = { data: new Float64Array(rows.length * rows.length), cols: rows.length };
   gramIntoSimd(x, sims.data, { n: rows.length, d: dim });
   const concept = Int32Array.from(rows, (r) => space.local[model.images!.concept[r]]);

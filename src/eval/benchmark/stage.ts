@@ -7,6 +7,7 @@
  */
 import { join } from "node:path";
 import { float64Column, int32Column, makeTable, stringColumn, writeTable } from "../../io/arrow.ts";
+import { stageMetadata } from "../../pipeline/metadata.ts";
 import type { Stage, StageContext } from "../../pipeline/stage.ts";
 import { comparisonPairs } from "./comparisons.ts";
 import { alignedRegistries, embeddingStem, readModelList } from "./inputs.ts";
@@ -98,15 +99,8 @@ export const benchStage: Stage<BenchOptions> = {
     const comparisons = result.comparisons!;
     const writeStart = performance.now();
     const inputHashes = await ctx.hasher.hashAll(await this.inputs(ctx, options));
-    const meta = (notes: Record<string, unknown>) => ({
-      task: "bench",
-      version: ctx.version,
-      seed: ctx.seed,
-      profile: ctx.profile.name,
-      inputs: inputHashes,
-      options: { ...options },
-      notes,
-    });
+    const meta = (notes: Record<string, unknown>) =>
+      stageMetadata(ctx, this, { stageOptions: options, inputs: inputHashes, notes });
     const paths = benchPaths(ctx);
     const rows = result.rows;
     await writeTable(
@@ -124,7 +118,7 @@ export const benchStage: Stage<BenchOptions> = {
         source: stringColumn(rows.map((r) => r.source)),
         note: stringColumn(rows.map((r) => r.note)),
       }),
-      meta({
+      await meta({
         concepts: result.space.size,
         bootstrap: `${result.resamples} resamples of concepts, percentile 95% intervals`,
         noise_ceiling: result.human.ceiling.value,
@@ -150,7 +144,7 @@ export const benchStage: Stage<BenchOptions> = {
         n_units: int32Column(c.map((r) => r.n_units)),
         test: stringColumn(c.map((r) => r.test)),
       }),
-      meta({ correction: "Holm over every row of the table", pairs }),
+      await meta({ correction: "Holm over every row of the table", pairs }),
     );
     const ids = result.concepts.ids;
     const canon = (l: number) => ids[result.space.canonical[l]];
@@ -167,7 +161,7 @@ export const benchStage: Stage<BenchOptions> = {
         first_relevant_rank: int32Column(q.map((r) => r.firstRelevant)),
         average_precision: float64Column(q.map((r) => r.averagePrecision)),
       }),
-      meta({ gallery: "the other test images, cosine similarity" }),
+      await meta({ gallery: "the other test images, cosine similarity" }),
     );
     // the triplet margins, column by column (over 200,000 rows with a dozen models)
     const margins = result.details.flatMap((d) => d.margins.map((s) => ({ d, s })));
@@ -186,7 +180,7 @@ export const benchStage: Stage<BenchOptions> = {
         negative: concepts((s) => s.negative),
         margin: float64Column(margins.flatMap(({ s }) => Array.from(s.margin))),
       }),
-      meta({ margin: "s(anchor, positive) − s(anchor, negative) of the model's concepts" }),
+      await meta({ margin: "s(anchor, positive) − s(anchor, negative) of the model's concepts" }),
     );
     const tt = result.details.flatMap((d) =>
       d.targets.map((r) => ({ model: d.model, seed: d.seed, ...r }))
@@ -202,7 +196,7 @@ export const benchStage: Stage<BenchOptions> = {
         n: int32Column(tt.map((r) => r.n)),
         lambda: float64Column(tt.map((r) => r.lambda)),
       }),
-      meta({ cv: "5-fold over concepts, λ per target by leave-one-out inside each fold" }),
+      await meta({ cv: "5-fold over concepts, λ per target by leave-one-out inside each fold" }),
     );
     if (Deno.env.get(BENCH_PROFILE_ENV)) {
       const timings = {
