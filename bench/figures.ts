@@ -7,7 +7,7 @@
  * it includes the derived data (similarity matrices, lookups) that later renders take from the
  * memo (`common/memo.ts`); in the `figures` stage, figures that share tables also share those.
  *
- * Usage: deno task bench:figures [--tables DIR] [--runs 5] [--only a,b] [--family F]
+ * Usage: deno task bench:figures [--tables DIR] [--runs 5] [--only a,b] [--family F] [--density 144]
  * (default tables: outputs/tables when it has benchmark.arrow, else the test fixture)
  */
 import { existsSync } from "node:fs";
@@ -27,19 +27,22 @@ const args = parseArgs({
     runs: { type: "string", default: "5" },
     only: { type: "string", default: "" },
     family: { type: "string", default: "" },
+    density: { type: "string" },
   },
 });
 const outputs = repoPath("outputs/tables");
 const dir = args.values.tables ??
   (existsSync(`${outputs}/benchmark.arrow`) ? outputs : FIXTURE_TABLES);
 const runs = Math.max(1, Number(args.values.runs));
+const density = Number(args.values.density ?? PNG_DENSITY);
+const toPng = (svg: string) => svgToPng(svg, { density });
 const figures = selectFigures({
   only: args.values.only!.split(",").filter(Boolean),
   family: args.values.family,
 });
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 
-console.log(`figures from ${displayPath(dir)}: median of ${runs} runs, PNG at ${PNG_DENSITY} dpi`);
+console.log(`figures from ${displayPath(dir)}: median of ${runs} runs, PNG at ${density} dpi`);
 console.log(
   `${"figure".padEnd(46)} ${"svg ms".padStart(7)} ${"png ms".padStart(7)} ${"total".padStart(7)} ${
     "cpu ms".padStart(7)
@@ -56,13 +59,13 @@ for (const spec of figures) {
   }
   if (!warmedUp) {
     // the first render in the process also compiles Plot, d3 and linkedom: not part of any figure
-    await svgToPng(figureSvg(spec, await loadFigureTables(dir, spec)));
+    await toPng(figureSvg(spec, await loadFigureTables(dir, spec)));
     warmedUp = true;
   }
   // fresh row arrays: nothing derived from them is memoised yet
   const tables = await loadFigureTables(dir, spec);
   const c0 = performance.now();
-  await svgToPng(figureSvg(spec, tables)); // cold render, then the warm runs
+  await toPng(figureSvg(spec, tables)); // cold render, then the warm runs
   const cold = performance.now() - c0;
   colds.push(cold);
   const svgMs: number[] = [], pngMs: number[] = [], total: number[] = [], cpu: number[] = [];
@@ -71,7 +74,7 @@ for (const spec of figures) {
     const t0 = performance.now();
     const svg = figureSvg(spec, tables);
     const t1 = performance.now();
-    await svgToPng(svg);
+    await toPng(svg);
     const t2 = performance.now();
     const c1 = cpuUsage(c0);
     cpu.push((c1.user + c1.system) / 1000);

@@ -5,6 +5,7 @@ import {
   crossValidatedRidge,
   DEFAULT_RIDGE_LAMBDAS,
   foldAssignment,
+  foldCentredPredictions,
   ridgeLoo,
 } from "../../src/metrics/ridge.ts";
 import type { Matrix } from "../../src/metrics/types.ts";
@@ -76,16 +77,17 @@ for (const [label, n, d] of [["n > d (primal)", 60, 12], ["d > n (dual)", 30, 80
       }
       const folds = foldAssignment(n, 5, { shuffle: (o) => rng.shuffle(o) });
       const got = crossValidatedRidge(x, y, { folds });
-      const want = await runPython<{ pred: number[][]; alphas: number[][] }>(
+      const want = await runPython<{ pred: number[][]; alphas: number[][]; centred: number[][] }>(
         `from sklearn.linear_model import RidgeCV
 X, Y, folds = inp["x"], inp["y"], inp["folds"]
 alphas = inp["alphas"]
-pred = np.zeros_like(Y); chosen = []
+pred = np.zeros_like(Y); centred = np.zeros_like(Y); chosen = []
 for f in range(folds.max() + 1):
     tr, te = folds != f, folds == f
     m = RidgeCV(alphas=alphas, fit_intercept=True, alpha_per_target=True).fit(X[tr], Y[tr])
     pred[te] = m.predict(X[te]); chosen.append(np.atleast_1d(m.alpha_).tolist())
-out({"pred": pred, "alphas": chosen})`,
+    centred[te] = pred[te] - Y[tr].mean(axis=0)
+out({"pred": pred, "alphas": chosen, "centred": centred})`,
         {
           x: { data: x.data, shape: [n, d] },
           y: { data: y.data, shape: [n, t] },
@@ -96,9 +98,54 @@ out({"pred": pred, "alphas": chosen})`,
       assert.deepEqual(Array.from(got.lambdas), want.alphas.flat(), "chosen λ per fold and target");
       const rel = maxRelDiff(got.predictions.data, want.pred.flat());
       assert.ok(rel < 1e-8, `predictions differ by ${rel} (relative)`);
+      const centred = foldCentredPredictions(got, folds);
+      const abs = Math.max(...centred.data.map((v, i) => Math.abs(v - want.centred.flat()[i])));
+      const scale = Math.max(...want.pred.flat().map(Math.abs));
+      assert.ok(abs < 1e-8 * scale, `fold-centred predictions differ by ${abs}`);
     });
   });
 }
+
+Deno.test("foldCentredPredictions: pooled AUC of rare categories on uninformative features is at chance, the raw pooled AUC far below", async () => {
+  await withSeed("fold centring", (rng) => {
+    // 200 concepts, random 20-d features, 30 categories of 5 random members each
+    const n = 200, d = 20, c = 30;
+    const x = randomMatrix(rng, n, d);
+    const y: Matrix = { data: new Float64Array(n * c), rows: n, cols: c };
+    const labels: Int32Array[] = [];
+    for (let k = 0; k < c; k++) {
+      const order = Int32Array.from({ length: n }, (_, i) => i);
+      rng.shuffle(order);
+      const l = new Int32Array(n);
+      for (const i of order.subarray(0, 5)) {
+        l[i] = 1;
+        y.data[i * c + k] = 1;
+      }
+      labels.push(l);
+    }
+    const folds = foldAssignment(n, 5, { shuffle: (o) => rng.shuffle(o) });
+    const result = crossValidatedRidge(x, y, { folds, lambdas: [1e4] });
+    const centred = foldCentredPredictions(result, folds);
+    const meanAuc = (m: Matrix) =>
+      labels.reduce(
+        (s, l, k) => s + rocAuc(Float64Array.from({ length: n }, (_, i) => m.data[i * c + k]), l),
+        0,
+      ) / c;
+    const raw = meanAuc(result.predictions), fair = meanAuc(centred);
+    assert.ok(raw < 0.4, `raw pooled AUC ${raw}: the fold-intercept bias should show`);
+    assert.ok(Math.abs(fair - 0.5) < 0.1, `fold-centred pooled AUC ${fair}, expected about 0.5`);
+  });
+  assert.throws(
+    () =>
+      foldCentredPredictions({
+        predictions: { data: new Float64Array(2), rows: 2, cols: 1 },
+        lambdas: new Float64Array(1),
+        trainMeans: new Float64Array(1),
+        k: 1,
+      }, new Int32Array(3)),
+    /3 fold labels for 2 rows/,
+  );
+});
 
 Deno.test("foldAssignment: balanced folds", () => {
   const folds = foldAssignment(23, 5, { shuffle: (o) => o.reverse() });

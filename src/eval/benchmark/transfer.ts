@@ -3,7 +3,9 @@
  * trained on. Target-level: 5-fold cross-validated ridge (λ per target by leave-one-out inside
  * each training fold) from the concept vectors to each property rating and real-world size,
  * scored by Spearman rho on the held-out predictions ("object-properties rho" = their mean), and
- * to the 53 category indicators, scored by ROC AUC. Relational: whether concept similarity
+ * to the 53 category indicators, scored by ROC AUC. The held-out predictions are pooled over the
+ * folds after subtracting each fold's training-target mean (`foldCentredPredictions`), so the
+ * fold intercepts cannot bias the pooled scores below chance. Relational: whether concept similarity
  * predicts category co-membership (AUC over pairs) and the structure of property differences
  * (Spearman with −‖Δ z-scored ratings‖).
  *
@@ -12,7 +14,11 @@
  *
  * @module
  */
-import { crossValidatedRidge, type CrossValidatedRidgeResult } from "../../metrics/ridge.ts";
+import {
+  crossValidatedRidge,
+  type CrossValidatedRidgeResult,
+  foldCentredPredictions,
+} from "../../metrics/ridge.ts";
 import { argsort } from "../../metrics/rank.ts";
 import type { BenchConcepts, BenchModel } from "./inputs.ts";
 import { allFinite, ItemWeights } from "./kernels.ts";
@@ -276,7 +282,7 @@ export function transferMetrics(
   return { specs, targets: rows };
 }
 
-/** Cross-validated ridge predictions of the ratings and the category indicators. */
+/** Fold-centred cross-validated ridge predictions of the ratings and the category indicators. */
 function fitTargets(
   a: {
     x: Float64Array;
@@ -300,13 +306,20 @@ function fitTargets(
       y.set(a.yr.subarray(l * t, (l + 1) * t), l * (t + nc));
       y.set(a.categories.subarray(l * nc, (l + 1) * nc), l * (t + nc) + t);
     }
-    const both = crossValidatedRidge(
-      { data: x, rows: p, cols: dim },
-      { data: y, rows: p, cols: t + nc },
-      { folds },
+    const both = centred(
+      crossValidatedRidge(
+        { data: x, rows: p, cols: dim },
+        { data: y, rows: p, cols: t + nc },
+        { folds },
+      ),
+      folds,
     );
     const split = (from: number, width: number): CrossValidatedRidgeResult => ({
       k: both.k,
+      trainMeans: Float64Array.from(
+        { length: both.k * width },
+        (_, i) => both.trainMeans[Math.floor(i / width) * (t + nc) + from + (i % width)],
+      ),
       predictions: {
         data: Float64Array.from(
           { length: p * width },
@@ -322,17 +335,29 @@ function fitTargets(
     });
     return { ridge: split(0, t), cat: split(t, nc) };
   }
-  const ridge = crossValidatedRidge(
-    { data: a.xr, rows: a.rated.length, cols: dim },
-    { data: a.yr, rows: a.rated.length, cols: t },
-    { folds: Int32Array.from(a.rated, (l) => folds[l]) },
+  const ratedFolds = Int32Array.from(a.rated, (l) => folds[l]);
+  const ridge = centred(
+    crossValidatedRidge(
+      { data: a.xr, rows: a.rated.length, cols: dim },
+      { data: a.yr, rows: a.rated.length, cols: t },
+      { folds: ratedFolds },
+    ),
+    ratedFolds,
   );
-  const cat = crossValidatedRidge(
-    { data: x, rows: p, cols: dim },
-    { data: a.categories, rows: p, cols: nc },
-    { folds },
+  const cat = centred(
+    crossValidatedRidge(
+      { data: x, rows: p, cols: dim },
+      { data: a.categories, rows: p, cols: nc },
+      { folds },
+    ),
+    folds,
   );
   return { ridge, cat };
+}
+
+/** A cross-validated ridge result with its predictions centred per fold. */
+function centred(result: CrossValidatedRidgeResult, folds: Int32Array): CrossValidatedRidgeResult {
+  return { ...result, predictions: foldCentredPredictions(result, folds) };
 }
 
 /** Ratings of the rated concepts, z-scored per target. */

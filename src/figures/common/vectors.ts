@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { gramInto } from "../../metrics/similarity.ts";
+import { gramIntoSimd } from "../../metrics/product_simd.ts";
 import type { Row } from "../spec.ts";
 import { str } from "../data.ts";
 import { memo } from "./memo.ts";
@@ -152,7 +152,7 @@ export function similarityMatrix(set: VectorSet, ids: readonly string[]): Float3
   const x = new Float64Array(m * dim);
   present.forEach(([, r], i) => x.set(set.data.subarray(r * dim, (r + 1) * dim), i * dim));
   const gram = new Float64Array(m * m);
-  if (m > 0) gramInto(x, gram, { n: m, d: dim });
+  if (m > 0) gramIntoSimd(x, gram, { n: m, d: dim });
   const out = new Float32Array(n * n).fill(NaN);
   for (let p = 0; p < m; p++) {
     const i = present[p][0];

@@ -38,6 +38,25 @@ export function categoryOrderByAuc(aucs: CategoryAuc[]): string[] {
     .map(([c]) => c);
 }
 
+/** Smallest AUC difference from the baseline that the heatmap labels with a number. */
+export const LABEL_DELTA = 0.05;
+
+/**
+ * The cells the heatmap labels with their value: every baseline cell, and the other models' cells
+ * that differ from the baseline's AUC on the same category by at least {@link LABEL_DELTA}
+ * (every cell when there is no baseline).
+ */
+export function labelledCells(aucs: CategoryAuc[]): CategoryAuc[] {
+  const base = new Map(
+    aucs.filter((a) => a.model === "baseline").map((a) => [a.category, a.auc]),
+  );
+  if (!base.size) return aucs;
+  return aucs.filter((a) => {
+    const b = base.get(a.category);
+    return a.model === "baseline" || b === undefined || Math.abs(a.auc - b) >= LABEL_DELTA - 1e-12;
+  });
+}
+
 /** Heatmap of category AUC. */
 export const categoryAucFigure: FigureSpec = {
   name: "category_auc",
@@ -70,7 +89,7 @@ export const categoryAucFigure: FigureSpec = {
             fill: "auc",
             inset: 0.5,
           }),
-          Plot.text(aucs, {
+          Plot.text(labelledCells(aucs), {
             x: (a: CategoryAuc) => modelStyle(a.model).label,
             y: "category",
             text: (a: CategoryAuc) => fmt(a.auc, 2),
@@ -83,7 +102,8 @@ export const categoryAucFigure: FigureSpec = {
     return composeFigure(context, {
       title: "THINGSplus category read-out, category by category",
       subtitle: "Cross-validated ridge on the concept embeddings predicting membership of each " +
-        "THINGSplus category (ROC AUC; 0.5 = chance). Categories sorted by their mean AUC.",
+        "THINGSplus category (ROC AUC; 0.5 = chance). Categories sorted by their mean AUC. " +
+        `Numbers: the baseline's AUC, and the others' where they differ from it by ≥ ${LABEL_DELTA}.`,
       panels: [panel],
     });
   },
