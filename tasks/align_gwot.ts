@@ -15,6 +15,11 @@ export const spec: TaskSpec = {
   flags: {
     ...STAGE_FLAGS,
     eps: { type: "string", description: "comma-separated ε grid (default: 5 values, scaled)" },
+    "eps-scales": {
+      type: "string",
+      description:
+        "ε grid in units of the RDMs' dissimilarity scale (default 1e-3 … 1e-1, 5 values)",
+    },
     inits: { type: "string", default: "3", description: "initial plans per ε" },
     "max-iter": { type: "string", default: "300", description: "gradient steps per run" },
     models: { type: "string", description: "comma-separated models (default: all + spose49)" },
@@ -29,6 +34,12 @@ if (import.meta.main) {
     if (epsilons.some((e) => !(e > 0))) {
       throw new UsageError(`--eps: positive numbers, got ${parsed.values.eps}`);
     }
+    const epsilonScales = parsed.values["eps-scales"]
+      ? String(parsed.values["eps-scales"]).split(",").map(Number)
+      : GWOT_DEFAULTS.epsilonScales;
+    if (epsilonScales.some((e) => !(e > 0))) {
+      throw new UsageError(`--eps-scales: positive numbers, got ${parsed.values["eps-scales"]}`);
+    }
     const inits = intFlag(parsed, "inits") ?? GWOT_DEFAULTS.inits;
     const maxIter = intFlag(parsed, "max-iter") ?? GWOT_DEFAULTS.maxIter;
     if (inits < 1 || maxIter < 1) throw new UsageError("--inits and --max-iter must be ≥ 1");
@@ -36,6 +47,7 @@ if (import.meta.main) {
     const ctx = await contextFromFlags(parsed);
     await runStage(gwotStage, ctx, {
       epsilons,
+      epsilonScales,
       inits,
       maxIter,
       models,

@@ -1,6 +1,7 @@
 /** `deno task all`: every stage in order; stages whose inputs did not change are skipped. */
 import { ALIGNET_DEFAULTS, alignetStage } from "../src/align/alignet_stage.ts";
 import { GLOCAL_DEFAULTS, glocalStage } from "../src/align/glocal_stage.ts";
+import { gwotOptionsForAll, gwotStage } from "../src/align/gwot_stage.ts";
 import { dataStage } from "../src/data/stage.ts";
 import { BENCH_DEFAULTS, benchStage } from "../src/eval/benchmark/stage.ts";
 import { FIGURES_DEFAULTS, figuresStage } from "../src/figures/stage.ts";
@@ -20,7 +21,8 @@ export const spec: TaskSpec = {
   name: "all",
   summary:
     "Run the pipeline: data → human → train (baseline + 6 variants) → embed → align:glocal → " +
-    "align:alignet → bench → figures → site (align:gwot runs separately: minutes per model). " +
+    "align:alignet → bench → align:gwot → figures → site (GWOT: a quick sweep of the baseline " +
+    "and joint matrix alignment, or the options of your last `deno task align:gwot`). " +
     "Stages whose inputs, options and code are unchanged are skipped; --force reruns them.",
   flags: {
     ...STAGE_FLAGS,
@@ -69,6 +71,9 @@ if (import.meta.main) {
     await run(glocalStage, { ...GLOCAL_DEFAULTS });
     await run(alignetStage, { ...ALIGNET_DEFAULTS, backbone, skipBadImages });
     await run(benchStage, { ...BENCH_DEFAULTS });
+    const gwot = await gwotOptionsForAll(ctx);
+    ctx.log(`all: align:gwot with ${gwot.source}`);
+    await run(gwotStage, gwot.options);
     await run(figuresStage, { ...FIGURES_DEFAULTS });
     await run(siteStage, {});
     const skipped = results.filter(([, r]) => r.status === "skipped").length;

@@ -15,7 +15,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { GlocalTransform } from "../io/npz.ts";
-import type { Matrix, Triplets } from "../metrics/types.ts";
+import { crossProductSimd } from "../metrics/product_simd.ts";
+import { type Matrix, transpose, type Triplets } from "../metrics/types.ts";
 import { createRng } from "../stats/random.ts";
 
 /** Data of {@link fitGlocal}. */
@@ -75,24 +76,26 @@ function scalarStats(m: Matrix): { mean: number; std: number } {
   return { mean, std: Math.sqrt(ss / m.data.length) || 1 };
 }
 
-/** Apply a gLocal transform to the rows of `x`: ((x − mean)/std)·W + b. */
+/**
+ * Apply a gLocal transform to the rows of `x`: ((x − mean)/std)·W + b (the product with WASM
+ * SIMD, `crossProductSimd`: each entry summed over the features in order, then the bias added).
+ */
 export function applyGlocal(transform: GlocalTransform, x: Matrix): Matrix {
   const { dim, weights, bias, mean, std } = transform;
   if (x.cols !== dim) {
     throw new RangeError(`applyGlocal: ${x.cols} features, transform is ${dim}×${dim}`);
   }
-  const out = new Float64Array(x.rows * dim);
-  for (let i = 0; i < x.rows; i++) {
-    const o = out.subarray(i * dim, (i + 1) * dim);
-    if (bias) o.set(bias);
-    for (let k = 0; k < dim; k++) {
-      const v = (x.data[i * dim + k] - mean) / std;
-      if (v === 0) continue;
-      const row = k * dim;
-      for (let j = 0; j < dim; j++) o[j] += v * weights[row + j];
+  const z = Float64Array.from(x.data, (v) => (v - mean) / std);
+  const out = crossProductSimd(
+    { data: z, rows: x.rows, cols: dim },
+    { data: transpose(weights, dim, dim), rows: dim, cols: dim },
+  );
+  if (bias) {
+    for (let i = 0; i < x.rows; i++) {
+      for (let j = 0; j < dim; j++) out.data[i * dim + j] += bias[j];
     }
   }
-  return { data: out, rows: x.rows, cols: dim };
+  return out;
 }
 
 /** Odd-one-out accuracy of concept vectors (dot products; ties wrong). */

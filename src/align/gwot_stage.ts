@@ -13,15 +13,19 @@ import {
   float64Column,
   int32Column,
   makeTable,
+  readTable,
   stringColumn,
+  tableMetadata,
   vectorColumn,
   writeTable,
 } from "../io/arrow.ts";
+import { exists } from "../io/files.ts";
 import { pearson, spearman } from "../metrics/correlation.ts";
 import { cosineDissimilarity, upperTriangle } from "../metrics/similarity.ts";
 import type { Matrix } from "../metrics/types.ts";
 import { initBackend } from "../models/backend.ts";
 import { stageMetadata } from "../pipeline/metadata.ts";
+import { displayPath } from "../pipeline/paths.ts";
 import type { Stage, StageContext } from "../pipeline/stage.ts";
 import { embeddingStem, loadBenchInputs, readModelList } from "../eval/benchmark/inputs.ts";
 import type { BenchModel } from "../eval/benchmark/inputs.ts";
@@ -31,8 +35,10 @@ import { gwotSweep, type GwotSweepResult } from "./gwot_sweep.ts";
 
 /** Options of the GWOT stage. */
 export interface GwotStageOptions extends Record<string, unknown> {
-  /** ε grid (empty = the default grid scaled to the RDMs). */
+  /** ε grid (empty = `epsilonScales` × the RDMs' dissimilarity scale). */
   epsilons: number[];
+  /** ε grid in units of the dissimilarity scale (empty = the default 5 values, 10⁻³ … 10⁻¹). */
+  epsilonScales: number[];
   /** Initial plans per ε. */
   inits: number;
   /** Gradient-step cap per run. */
@@ -42,7 +48,61 @@ export interface GwotStageOptions extends Record<string, unknown> {
 }
 
 /** Defaults of `deno task align:gwot`. */
-export const GWOT_DEFAULTS: GwotStageOptions = { epsilons: [], inits: 3, maxIter: 300, models: [] };
+export const GWOT_DEFAULTS: GwotStageOptions = {
+  epsilons: [],
+  epsilonScales: [],
+  inits: 3,
+  maxIter: 300,
+  models: [],
+};
+
+/**
+ * The quick sweep `deno task all` runs when no GWOT tables exist yet: the two models the GWOT
+ * figures contrast (the image-only baseline and joint matrix alignment), the three middle values
+ * of the default ε grid and two initial plans each (about 20 s per model on the embedded default,
+ * against about 100 s for the full sweep, whose smallest ε dominates).
+ */
+export const GWOT_QUICK: GwotStageOptions = {
+  epsilons: [],
+  epsilonScales: [10 ** -2.5, 1e-2, 10 ** -1.5],
+  inits: 2,
+  maxIter: 300,
+  models: ["baseline", "joint_matrix_alignment"],
+};
+
+/**
+ * The options `deno task all` runs `align:gwot` with: those recorded in an existing
+ * `gwot_summary.arrow` (so `all` refreshes the GWOT tables a researcher made with an explicit
+ * `deno task align:gwot …` rather than replacing them with the quick sweep), else
+ * {@link GWOT_QUICK}. Tables whose recorded options do not have this stage's shape are ignored.
+ */
+export async function gwotOptionsForAll(
+  ctx: StageContext,
+): Promise<{ options: GwotStageOptions; source: string }> {
+  const path = paths(ctx).summary;
+  if (!(await exists(path))) return { options: GWOT_QUICK, source: "the quick sweep" };
+  const recorded = tableMetadata(await readTable(path)).options as
+    | Record<string, unknown>
+    | undefined;
+  const numbers = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === "number");
+  const strings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === "string");
+  if (
+    !recorded || !numbers(recorded.epsilons) || !strings(recorded.models) ||
+    typeof recorded.inits !== "number" || typeof recorded.maxIter !== "number"
+  ) {
+    return { options: GWOT_QUICK, source: "the quick sweep" };
+  }
+  return {
+    options: {
+      epsilons: recorded.epsilons as number[],
+      epsilonScales: numbers(recorded.epsilonScales) ? recorded.epsilonScales as number[] : [],
+      inits: recorded.inits,
+      maxIter: recorded.maxIter,
+      models: recorded.models as string[],
+    },
+    source: `the options of ${displayPath(path)}`,
+  };
+}
 
 /** 1 − cosine similarity of concept vectors over the space (local order). */
 export function conceptRdm(model: BenchModel, space: ConceptSpace): Matrix {
@@ -111,6 +171,7 @@ export const gwotStage: Stage<GwotStageOptions> = {
         inits: options.inits,
         maxIter: options.maxIter,
         ...(options.epsilons.length ? { epsilons: options.epsilons } : {}),
+        ...(options.epsilonScales.length ? { epsilonScales: options.epsilonScales } : {}),
         log: ctx.log,
       });
       const a = upperTriangle(rdm), b = upperTriangle(human);

@@ -46,8 +46,13 @@ export interface GwotSweepResult {
 
 /** Options of {@link gwotSweep}. */
 export interface GwotSweepOptions {
-  /** ε values (default a log grid of 5 from 10⁻³ to 10⁻¹ × the mean dissimilarity). */
+  /** ε values (default: {@link scaledEpsilons} of `epsilonScales`). */
   epsilons?: number[];
+  /**
+   * ε as multiples of the RDMs' dissimilarity scale, used when `epsilons` is not given (default
+   * {@link DEFAULT_EPSILON_SCALES}).
+   */
+  epsilonScales?: readonly number[];
   /** Initial plans per ε (default 3: the product plan and two random ones). */
   inits?: number;
   /** Seed of the random initial plans and the permutations. */
@@ -71,10 +76,23 @@ function meanOffDiagonal(m: Matrix): number {
   return s / (m.rows * (m.rows - 1));
 }
 
-/** The default ε grid: 5 values log-spaced over [10⁻³, 10⁻¹] × the mean dissimilarity of `a`. */
-export function defaultEpsilons(a: Matrix, b: Matrix): number[] {
+/** The default ε grid in units of the dissimilarity scale: 5 values log-spaced over [10⁻³, 10⁻¹]. */
+export const DEFAULT_EPSILON_SCALES: readonly number[] = Array.from(
+  { length: 5 },
+  (_, i) => 10 ** (-3 + i * 0.5),
+);
+
+/**
+ * ε values as `scales` × the dissimilarity scale of the two RDMs (the geometric mean of their mean
+ * off-diagonal dissimilarities); default scales {@link DEFAULT_EPSILON_SCALES}.
+ */
+export function scaledEpsilons(
+  a: Matrix,
+  b: Matrix,
+  scales: readonly number[] = DEFAULT_EPSILON_SCALES,
+): number[] {
   const scale = Math.sqrt(meanOffDiagonal(a) * meanOffDiagonal(b));
-  return Array.from({ length: 5 }, (_, i) => scale * 10 ** (-3 + i * 0.5));
+  return scales.map((s) => scale * s);
 }
 
 /** A random plan with uniform marginals: seeded uniform entries, then 50 rounds of scaling. */
@@ -128,7 +146,7 @@ function percentile95(values: number[]): number {
 export function gwotSweep(a: Matrix, b: Matrix, options: GwotSweepOptions): GwotSweepResult {
   const n = a.rows;
   if (b.rows !== n) throw new RangeError(`gwotSweep: ${n} vs ${b.rows} objects`);
-  const epsilons = options.epsilons ?? defaultEpsilons(a, b);
+  const epsilons = options.epsilons ?? scaledEpsilons(a, b, options.epsilonScales);
   const inits = options.inits ?? 3;
   const rng = createRng(options.seed, { label: "gwot-init" });
   const plans = Array.from(

@@ -13,7 +13,7 @@
  */
 import { symmetricEigen } from "./eigen.ts";
 import { crossProductSimd, gramIntoSimd } from "./product_simd.ts";
-import { assertMatrix, type Matrix, selectRows } from "./types.ts";
+import { assertMatrix, type Matrix, selectRows, transpose } from "./types.ts";
 
 /** The default λ grid: 10⁻³ … 10⁵, one value per decade. */
 export const DEFAULT_RIDGE_LAMBDAS: readonly number[] = Array.from(
@@ -45,13 +45,6 @@ function columnMeans(m: Matrix): Float64Array {
   }
   for (let j = 0; j < m.cols; j++) mean[j] /= m.rows;
   return mean;
-}
-
-/** Transpose of a row-major rows × cols matrix. */
-function transpose(m: Float64Array, rows: number, cols: number): Float64Array {
-  const out = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = m[i * cols + j];
-  return out;
 }
 
 /** `m` minus its column means. */

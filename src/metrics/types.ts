@@ -66,6 +66,13 @@ export function assertTriplets(t: Triplets, rows: number): void {
   }
 }
 
+/** Transpose of a row-major `rows × cols` array (the result is `cols × rows`). */
+export function transpose(m: Float64Array, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = m[i * cols + j];
+  return out;
+}
+
 /** The given rows of a matrix, copied in that order into a new matrix. */
 export function selectRows(m: Matrix, rows: ArrayLike<number>): Matrix {
   const out = new Float64Array(rows.length * m.cols);

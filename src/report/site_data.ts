@@ -77,13 +77,16 @@ function firstSentence(text: string): string {
   return text;
 }
 
-/** The GWOT page's data. */
-export function gwotData(tables: ReportTables): { summary: unknown[] | null; message: string } {
+/** The GWOT page's data: the summary rows and a sentence on the sweep that made them. */
+export function gwotData(
+  tables: ReportTables,
+): { summary: unknown[] | null; message: string; sweep: string } {
   if (!tables.gwotSummary) {
     return {
       summary: null,
       message: "GWOT has not been run for these tables: gwot_summary.arrow is absent. Run " +
         "`deno task align:gwot`, then `deno task figures` and `deno task site`.",
+      sweep: "",
     };
   }
   return {
@@ -92,7 +95,28 @@ export function gwotData(tables: ReportTables): { summary: unknown[] | null; mes
       label: modelStyle(String(row.model)).label,
     })),
     message: "",
+    sweep: gwotSweepSentence(tables.gwotMetadata?.options as Record<string, unknown> | undefined),
   };
+}
+
+/** The sweep of a GWOT run in words, from the options recorded in `gwot_summary.arrow`. */
+export function gwotSweepSentence(options: Record<string, unknown> | undefined): string {
+  if (!options) return "The sweep's options are not recorded in gwot_summary.arrow.";
+  const list = (v: unknown) => (Array.isArray(v) ? v : []) as unknown[];
+  const eps = list(options.epsilons), scales = list(options.epsilonScales);
+  const grid = eps.length
+    ? `ε ∈ {${eps.map((e) => Number(e).toPrecision(3)).join(", ")}}`
+    : scales.length
+    ? `ε ∈ {${scales.map((e) => Number(e).toPrecision(3)).join(", ")}} × the RDMs' ` +
+      "dissimilarity scale"
+    : "the default ε grid (5 values, 10⁻³ … 10⁻¹ × the RDMs' dissimilarity scale)";
+  const models = list(options.models);
+  return `Sweep: ${grid}; ${options.inits} initial plan(s) per ε; at most ${options.maxIter} ` +
+    `gradient steps per run; ${
+      models.length
+        ? `models: ${models.map((m) => modelStyle(String(m)).label).join(", ")}`
+        : "every model and SPoSE-49"
+    }.`;
 }
 
 /** Options of {@link writeSiteData}. */

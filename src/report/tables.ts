@@ -93,6 +93,8 @@ export interface ReportTables {
   alignedMetadata?: Record<string, TableMetadata>;
   /** `gwot_summary.arrow` rows, when `align:gwot` ran. */
   gwotSummary?: Record<string, unknown>[];
+  /** Provenance of `gwot_summary.arrow` (its `options` describe the sweep). */
+  gwotMetadata?: TableMetadata;
   /** `images.arrow` rows (credits), when present. */
   images?: Record<string, unknown>[];
 }
@@ -148,7 +150,10 @@ export async function loadReportTables(dir: string): Promise<ReportTables> {
     }
   }
   const gwot = await optionalTable(join(dir, "gwot_summary.arrow"));
-  if (gwot) tables.gwotSummary = arrowRows(gwot);
+  if (gwot) {
+    tables.gwotSummary = arrowRows(gwot);
+    tables.gwotMetadata = tableMetadata(gwot);
+  }
   const images = await optionalTable(join(dir, "images.arrow"));
   if (images) tables.images = arrowRows(images);
   return tables;

@@ -35,7 +35,8 @@ async function tableBytes(dir: string): Promise<Record<string, Uint8Array>> {
   return out;
 }
 
-const STAGES = 15; // data, human, 7 × train, embed, align:glocal, align:alignet, bench, figures, site
+// data, human, 7 × train, embed, align:glocal, align:alignet, bench, align:gwot, figures, site
+const STAGES = 16;
 
 Deno.test("e2e: deno task all --limit-concepts 40 writes every table, skips on rerun, is deterministic", async () => {
   const out = await Deno.makeTempDir({ prefix: "ht-e2e-" });
@@ -131,10 +132,18 @@ Deno.test("e2e: deno task all --limit-concepts 40 writes every table, skips on r
     }
   }
 
+  // the quick GWOT sweep of `all`: baseline and joint matrix alignment, 3 ε × 2 initial plans
+  const quick = (await readTable(join(out, "tables/gwot.arrow"))).toArray()
+    .map((r) => r.toJSON() as Record<string, unknown>);
+  assert.equal(quick.length, 2 * 3 * 2);
+  assert.deepEqual([...new Set(quick.map((r) => r.model))], ["baseline", "joint_matrix_alignment"]);
+  assert.match(first.stderr, /all: align:gwot with the quick sweep/);
+
   // figures and the site: every page built, figure notes written
   const notes = JSON.parse(await Deno.readTextFile(join(out, "figures/figure_notes.json")));
   assert.ok(notes.figures.length >= 30, `${notes.figures.length} figures`);
   await Deno.stat(join(out, "figures/paper/classification_top1.png"));
+  await Deno.stat(join(out, "figures/gwot/transport_plan.png"));
   for (const page of ["index.html", "results.html", "models.html", "credits.html", "gwot.html"]) {
     await Deno.stat(join(out, "site", page));
   }
@@ -189,6 +198,13 @@ Deno.test("e2e: deno task all --limit-concepts 40 writes every table, skips on r
   assert.deepEqual(summary.getChild("model")!.toArray(), ["baseline", "spose49"]);
   const plan = await readTable(join(out, "tables/gwot/plans/baseline.seed7.arrow"));
   assert.equal(plan.numRows, summary.getChild("n_concepts")!.get(0));
+  // `all` afterwards keeps that run's options (and so skips the stage) rather than the quick sweep
+  const kept = await runTaskCli("all", ["--limit-concepts", "40", "--out", out]);
+  assert.equal(kept.code, 0, kept.stderr);
+  assert.match(kept.stderr, /all: align:gwot with the options of .*gwot_summary\.arrow/);
+  assert.match(kept.stderr, /align:gwot: up to date, skipped/);
+  const keptSummary = await readTable(join(out, "tables/gwot_summary.arrow"));
+  assert.deepEqual(keptSummary.getChild("model")!.toArray(), ["baseline", "spose49"]);
 
   // a changed option reruns the stage
   const changed = await runTaskCli("data", ["--limit-concepts", "30", "--out", out]);

@@ -173,6 +173,33 @@ Deno.test("pages with missing tables say so: GWOT without gwot_summary.arrow", a
   assert.match(data.message, /deno task align:gwot/);
 });
 
+Deno.test("the GWOT page states the sweep recorded in gwot_summary.arrow", async () => {
+  const tables = await loadReportTables(FIXTURE);
+  const meta = tables.gwotMetadata!;
+  tables.gwotMetadata = {
+    ...meta,
+    options: {
+      epsilons: [],
+      epsilonScales: [0.01, 0.03],
+      inits: 2,
+      maxIter: 300,
+      models: ["baseline", "joint_matrix_alignment"],
+    },
+  };
+  const sweep = gwotData(tables).sweep;
+  assert.match(sweep, /ε ∈ \{0\.0100, 0\.0300\} × the RDMs' dissimilarity scale/);
+  assert.match(sweep, /2 initial plan\(s\) per ε; at most 300 gradient steps/);
+  assert.match(sweep, /models: Baseline, Joint matrix alignment/);
+  tables.gwotMetadata = {
+    ...meta,
+    options: { epsilons: [0.5], inits: 3, maxIter: 9, models: [] },
+  };
+  assert.match(
+    gwotData(tables).sweep,
+    /ε ∈ \{0\.500\}; 3 initial plan\(s\).*every model and SPoSE-49/,
+  );
+});
+
 Deno.test("a missing benchmark table is an error naming the file", async () => {
   const dir = await Deno.makeTempDir();
   try {
