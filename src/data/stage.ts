@@ -1,4 +1,5 @@
 /** The `data` stage: concepts, images and image splits as Arrow tables. */
+import { stageMetadata } from "../pipeline/metadata.ts";
 import { join } from "node:path";
 import * as aq from "arquero";
 import {
@@ -74,14 +75,10 @@ export const dataStage: Stage<DataOptions> = {
   async run(ctx, options) {
     const concepts = await loadConcepts(ctx);
     const inputs = await ctx.hasher.hashAll(await this.inputs(ctx, options));
-    const meta = {
-      task: "data",
-      version: ctx.version,
-      seed: ctx.seed,
-      profile: ctx.profile.name,
+    const meta = await stageMetadata(ctx, this, {
+      stageOptions: options,
       inputs: keepTabular(inputs),
-      options,
-    };
+    });
     let selection: Set<string> | undefined;
     if (options.limitConcepts > 0) {
       const all = await collectImages(ctx.profile, concepts, {

@@ -1,4 +1,5 @@
 /** The `human` stage: human similarity matrix, pair splits, training triplets and controls. */
+import { stageMetadata } from "../pipeline/metadata.ts";
 import { join } from "node:path";
 import {
   boolColumn,
@@ -7,7 +8,6 @@ import {
   makeTable,
   readTable,
   stringColumn,
-  type TableMetadata,
   vectorColumn,
   writeTable,
 } from "../io/arrow.ts";
@@ -75,14 +75,7 @@ export const humanStage: Stage<HumanOptions> = {
     const hasImages = conceptTable.getChild("has_images")!.toArray() as boolean[];
     const withImages = [...hasImages.keys()].filter((i) => hasImages[i]);
     const n = concepts.size;
-    const meta: TableMetadata = {
-      task: "human",
-      version: ctx.version,
-      seed: ctx.seed,
-      profile: ctx.profile.name,
-      inputs: await ctx.hasher.hashAll(await this.inputs(ctx, options)),
-      options,
-    };
+    const meta = await stageMetadata(ctx, this, { stageOptions: options });
 
     const progress = createProgress("human: similarity matrix", n, { unit: "rows" });
     const similarity = await humanSimilarityFromEmbedding(spose, {

@@ -11,4 +11,5 @@ export * from "./arrow.ts";
 export * from "./npy.ts";
 export * from "./npz.ts";
 export * from "./zip.ts";
+export * from "./crc32.ts";
 export * from "./mat.ts";

@@ -14,6 +14,7 @@ import { join, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { crc32 as nativeCrc32, createInflateRaw, inflateRawSync } from "node:zlib";
 import { tempPathFor } from "./atomic.ts";
+import { CRC_TABLE } from "./crc32.ts";
 import { describeValue, InputError } from "./errors.ts";
 
 /** One entry of a ZIP archive, from its central directory. */
@@ -94,16 +95,6 @@ const MAX_COMMENT = 0xffff;
 const CHUNK = 1 << 20;
 /** Entries up to this uncompressed size (and one chunk compressed) are inflated in one call. */
 const SMALL_INFLATE = 16 << 20;
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
 
 /**
  * CRC-32 (IEEE, as used by ZIP and gzip) of `bytes`, continuing from `seed` (the CRC of the

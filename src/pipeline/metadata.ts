@@ -5,17 +5,23 @@ import type { Stage, StageContext } from "./stage.ts";
 /**
  * Table metadata of a stage run: its name, the pipeline version, seed and profile, the hashes of
  * its input files, its options and `notes`. Hash the inputs once per run and reuse the result
- * for several tables through `options.inputs`.
+ * for several tables through `options.inputs`; `options.seed` records a model's own seed where
+ * it differs from the run's `--seed`.
  */
 export async function stageMetadata<O extends Record<string, unknown>>(
   ctx: StageContext,
   stage: Pick<Stage<O>, "name" | "inputs">,
-  options: { stageOptions: O; notes?: Record<string, unknown>; inputs?: Record<string, string> },
+  options: {
+    stageOptions: O;
+    notes?: Record<string, unknown>;
+    inputs?: Record<string, string>;
+    seed?: number;
+  },
 ): Promise<TableMetadata> {
   return {
     task: stage.name,
     version: ctx.version,
-    seed: ctx.seed,
+    seed: options.seed ?? ctx.seed,
     profile: ctx.profile.name,
     inputs: options.inputs ??
       await ctx.hasher.hashAll(await stage.inputs(ctx, options.stageOptions)),

@@ -3,6 +3,7 @@
  * L2-normalised copy, concept prototypes (train-image means), and the `models.arrow` summary.
  * The ImageNet-only backbone is embedded too, as model `imagenet`.
  */
+import { stageMetadata } from "../pipeline/metadata.ts";
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import {
@@ -132,14 +133,12 @@ export const embedStage: Stage<EmbedOptions> = {
         }
         const features = topFeatures(net, trunk, all);
         const dim = features.length / all.length;
-        const meta = {
-          task: "embed",
-          version: ctx.version,
-          seed,
-          profile: ctx.profile.name,
+        const meta = await stageMetadata(ctx, this, {
+          stageOptions: options,
+          notes: { model },
           inputs,
-          options: { model, backbone: options.backbone, backend: options.backend },
-        };
+          seed,
+        });
         await writeModelEmbeddings(ctx, { model, seed, data, features, dim, meta });
         const s = (notes.summary ?? {}) as Record<string, number>;
         const config = model === "imagenet" ? undefined : await loadTrainConfig(model);
@@ -179,14 +178,7 @@ export const embedStage: Stage<EmbedOptions> = {
         backend: stringColumn(col("backend")),
         config: stringColumn(col("config")),
       }),
-      {
-        task: "embed",
-        version: ctx.version,
-        seed: options.seeds[0],
-        profile: ctx.profile.name,
-        inputs,
-        options,
-      },
+      await stageMetadata(ctx, this, { stageOptions: options, inputs, seed: options.seeds[0] }),
     );
     return `${summaries.length} models embedded (${data.imageIds.length} images each)`;
   },

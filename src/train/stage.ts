@@ -2,6 +2,7 @@
  * The `train` stages: one per model of seed 000 (baseline first, then the six variants), each
  * training from the shared trunk cache and writing a checkpoint folder and a training-log table.
  */
+import { stageMetadata } from "../pipeline/metadata.ts";
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import {
@@ -258,15 +259,16 @@ export function trainStage(model: string): Stage<TrainStageOptions> {
           seconds: float64Column(log.map((r) => r.seconds)),
           backend: stringColumn(log.map(() => options.backend)),
         }),
-        {
-          task: `train:${model}`,
-          version: ctx.version,
-          seed,
-          profile: ctx.profile.name,
+        await stageMetadata(ctx, this, {
+          stageOptions: {
+            ...options,
+            config,
+            backbone_spec: backboneSpec(options.backbone).title,
+          },
           inputs: await ctx.hasher.hashAll(await this.inputs(ctx, options)),
-          options: { ...options, config, backbone_spec: backboneSpec(options.backbone).title },
+          seed,
           notes: { summary, bad_images: trunk.bad },
-        },
+        }),
       );
       tf.dispose([net.top, net.head].flatMap((m) => m.weights.map((w) => w.read())));
       return `${model} seed ${seed}: ${log.length} epochs, val top-1 ${

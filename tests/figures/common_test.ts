@@ -1,5 +1,7 @@
 /** Unit tests of the figure helpers in src/figures/common/ (vectors, categories, pairs, PNG, CSV). */
 import { strict as assert } from "node:assert";
+import { MODEL_STYLES } from "../../src/figures/palette.ts";
+import { loadTrainConfig, MODEL_NAMES } from "../../src/train/config.ts";
 import { hasBackingData, rowsToCsv } from "../../src/figures/common/backed.ts";
 import { memo, memoAll } from "../../src/figures/common/memo.ts";
 import { categoryOrder, UNCATEGORISED } from "../../src/figures/common/concepts.ts";
@@ -183,4 +185,17 @@ Deno.test("memo computes once per row array and key", () => {
   assert.equal(memoAll([rows, undefined], "k", f), 4);
   assert.equal(memoAll([rows, undefined], "k", f), 4);
   assert.equal(memoAll([rows, other], "k", f), 5);
+});
+
+Deno.test("the palette styles every trained model in training order, and each control names its variant", async () => {
+  const styled = MODEL_STYLES.map((s) => s.model).filter((m) =>
+    (MODEL_NAMES as readonly string[]).includes(m)
+  );
+  assert.deepEqual(styled, [...MODEL_NAMES], "MODEL_STYLES lists the trained models in order");
+  for (const name of MODEL_NAMES) {
+    const config = await loadTrainConfig(name);
+    const style = MODEL_STYLES.find((s) => s.model === name)!;
+    if (config.controlOf) assert.equal(style.kind, "control", `${name} is a control`);
+    else if (name !== "baseline") assert.equal(style.kind, "human-informed", name);
+  }
 });

@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { crc32Bytes } from "../../src/io/crc32.ts";
 import { InputError } from "../../src/io/errors.ts";
 import {
   crc32,
@@ -12,6 +13,7 @@ import {
   ZipReader,
 } from "../../src/io/zip.ts";
 import { pythonBin } from "../_helpers/python.ts";
+import { withSeed } from "../_helpers/seed.ts";
 
 const DIR = fileURLToPath(new URL("../fixtures/io/", import.meta.url));
 const fixture = (name: string) => join(DIR, "zip", name);
@@ -249,6 +251,17 @@ with zipfile.ZipFile(${JSON.stringify(join(dir, "big.zip"))}, "w") as z:
       const result = await extractZip(join(dir, "enc.zip"), join(dir, "x"), { password: "pw" });
       assert.equal(result.bytes, original.length);
       assert.equal(digest(await Deno.readFile(join(dir, "x", "big.bin"))), digest(original));
+    }
+  });
+});
+
+Deno.test("crc32Bytes (plain JS, browser-safe) equals the check value and zlib's crc32 on random bytes", async () => {
+  assert.equal(crc32Bytes(new TextEncoder().encode("123456789")), 0xcbf43926);
+  assert.equal(crc32Bytes(new Uint8Array(0)), 0);
+  await withSeed("crc32", (rng) => {
+    for (const n of [1, 7, 1000, 65537]) {
+      const bytes = Uint8Array.from({ length: n }, () => Math.floor(rng.next() * 256));
+      assert.equal(crc32Bytes(bytes), crc32(bytes), `${n} bytes`);
     }
   });
 });
