@@ -66,11 +66,23 @@ Deno.test("entropicGwTf: float32 solver agrees with the float64 (POT-exact) solv
       assert.ok(diff / max < 2e-3, `ε ${epsilon}: plan differs by ${diff / max} (relative)`);
       assert.ok(Math.abs(got.gwDistance - ref.gwDistance) / ref.gwDistance < 2e-3);
       assert.ok(Math.abs(rows - 1 / n) < 1e-4 / n * 100, "first row sums to 1/n");
-      assert.equal(
-        matchingRate(got.plan, { n, k: 1 }),
-        matchingRate(ref.plan, { n, k: 1 }),
-        `ε ${epsilon}: same top-1`,
+      // the same row argmax wherever the float64 plan decides it clearly (float32 may swap the
+      // two largest entries of a row only when they are within 1% of each other)
+      let clear = 0;
+      for (let i = 0; i < n; i++) {
+        const row = ref.plan.subarray(i * n, (i + 1) * n);
+        const order = [...row.keys()].sort((a, b) => row[b] - row[a]);
+        if (row[order[0]] - row[order[1]] <= 0.01 * row[order[0]]) continue;
+        clear++;
+        const mine = got.plan.subarray(i * n, (i + 1) * n);
+        const best = [...mine.keys()].reduce((b, j) => (mine[j] > mine[b] ? j : b), 0);
+        assert.equal(best, order[0], `ε ${epsilon}: row ${i} argmax`);
+      }
+      assert.ok(clear >= n / 2, `ε ${epsilon}: only ${clear} rows with a clear argmax`);
+      const rateGap = Math.abs(
+        matchingRate(got.plan, { n, k: 1 }) - matchingRate(ref.plan, { n, k: 1 }),
       );
+      assert.ok(rateGap <= (n - clear) / n, `ε ${epsilon}: top-1 differs by ${rateGap}`);
     }
   });
 });
