@@ -67,37 +67,73 @@ Deno.test("site: built from the fixture tables, offline, every page opens in Chr
       return;
     }
     await t.step("Chromium: every page without console errors or failed requests", async () => {
-      await browse(built.site, async (page, url, problems) => {
-        for (const name of SITE_PAGES) {
-          const before = problems.length;
-          await page.goto(`${url}${name}.html`, { waitUntil: "networkidle" });
-          await page.waitForFunction(
-            () => !document.querySelector('[data-state="drawing"]'),
-            undefined,
-            { timeout: 60_000 },
-          );
-          const errors = await page.locator('[data-state="error"]').count();
-          if (errors) problems.push(`${name}: ${errors} figure(s) failed to draw`);
-          // a raw value shown by Framework's inspector means a page displayed data, not elements
-          const raw = await page.locator("#observablehq-main .observablehq--inspect").count();
-          if (raw) problems.push(`${name}: ${raw} raw value(s) shown instead of elements`);
-          const main = await page.locator("#observablehq-main").innerText();
-          if (main.trim().length < 50) problems.push(`${name}: almost empty page`);
-          if (problems.length > before) continue;
-          if (SCREENSHOTS[name]) {
-            await page.evaluate(() => document.fonts.ready);
-            const png = await page.screenshot({ fullPage: false });
-            await compareScreenshot(SCREENSHOTS[name], new Uint8Array(png), problems);
-          }
-        }
-      });
+      await browse(
+        built.site,
+        (page, url, problems) => visitPages(page, url, problems, { screenshots: true }),
+      );
     });
   } finally {
     await Deno.remove(built.out, { recursive: true });
   }
 });
 
+/**
+ * A site someone built (`HT_SITE_DIR=outputs/site deno test -A tests/site/`, e.g. after
+ * `deno task all`): the same offline scan and Chromium checks, without the screenshots (those
+ * belong to the fixture build).
+ */
+Deno.test({
+  name: "site at HT_SITE_DIR: offline, every page opens in Chromium",
+  ignore: !Deno.env.get("HT_SITE_DIR"),
+  async fn() {
+    const site = Deno.env.get("HT_SITE_DIR")!;
+    for (const page of SITE_PAGES) await Deno.stat(join(site, `${page}.html`));
+    const found = await externalReferences(site);
+    assert.deepEqual(found, [], found.map((f) => `${f.file}: ${f.url}`).join("\n"));
+    assert(await haveChromium(), `${CHROMIUM} not found`);
+    await browse(
+      site,
+      (page, url, problems) => visitPages(page, url, problems, { screenshots: false }),
+    );
+  },
+});
+
 type Page = import("playwright-core").Page;
+
+/**
+ * Open every page: waits until no figure is drawing, then records figures that failed to draw,
+ * raw values shown instead of elements and almost empty pages; with `screenshots`, compares the
+ * screenshot pages with their baselines.
+ */
+async function visitPages(
+  page: Page,
+  url: string,
+  problems: string[],
+  options: { screenshots: boolean },
+): Promise<void> {
+  for (const name of SITE_PAGES) {
+    const before = problems.length;
+    await page.goto(`${url}${name}.html`, { waitUntil: "networkidle" });
+    await page.waitForFunction(
+      () => !document.querySelector('[data-state="drawing"]'),
+      undefined,
+      { timeout: 60_000 },
+    );
+    const errors = await page.locator('[data-state="error"]').count();
+    if (errors) problems.push(`${name}: ${errors} figure(s) failed to draw`);
+    // a raw value shown by Framework's inspector means a page displayed data, not elements
+    const raw = await page.locator("#observablehq-main .observablehq--inspect").count();
+    if (raw) problems.push(`${name}: ${raw} raw value(s) shown instead of elements`);
+    const main = await page.locator("#observablehq-main").innerText();
+    if (main.trim().length < 50) problems.push(`${name}: almost empty page`);
+    if (problems.length > before || !options.screenshots) continue;
+    if (SCREENSHOTS[name]) {
+      await page.evaluate(() => document.fonts.ready);
+      const png = await page.screenshot({ fullPage: false });
+      await compareScreenshot(SCREENSHOTS[name], new Uint8Array(png), problems);
+    }
+  }
+}
 
 /** Open Chromium with a local server for `site`; records console errors and failed requests. */
 async function browse(
