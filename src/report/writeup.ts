@@ -118,6 +118,13 @@ function section(id: string, heading: string, paragraphs: Paragraph[], bullets: 
 }
 
 /** "Δ top-1 = …, Δ retrieval@1 = …" for a set of comparison rows. */
+/** "a", "a and b", "a, b and c". */
+function listWords(items: string[]): string {
+  return items.length <= 1
+    ? items.join("")
+    : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+
 function deltas(ctx: Ctx, rows: ComparisonRow[], p = false): string {
   return rows.map((r) => ctx.cite.delta(r, { label: `Δ ${metricLabel(r.metric)}`, p })).join("; ");
 }
@@ -233,8 +240,12 @@ function controlSections(ctx: Ctx): Section[] {
         `baseline: ${deltas(ctx, cBase)}). Variant minus control: ${deltas(ctx, vc, true)}; ` +
         `every |Δ| ≤ ${ctx.thresholds.tie} and none robust.`;
     } else if (vc.some((r) => classifyEffect(r, ctx.thresholds).startsWith("robust"))) {
-      text += `, and it differed robustly from its shuffled control (${label(control)}) on the ` +
-        `practical metrics (variant minus control: ${deltas(ctx, vc, true)}).`;
+      const robust = vc.filter((r) => classifyEffect(r, ctx.thresholds).startsWith("robust"));
+      const on = robust.length === vc.length
+        ? "every practical metric"
+        : listWords(robust.map((r) => metricLabel(r.metric)));
+      text += `, and it differed robustly from its shuffled control (${label(control)}) on ` +
+        `${on} (variant minus control: ${deltas(ctx, vc, true)}).`;
     } else {
       text += `; it was not within ${ctx.thresholds.tie} of its shuffled control ` +
         `(${label(control)}) on every practical metric, but no difference is robust ` +
