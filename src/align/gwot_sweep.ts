@@ -38,8 +38,12 @@ export interface GwotSweepResult {
   chance: {
     top1Mean: number;
     top1P95: number;
+    /** 5th percentile of the permuted top-1 rates. */
+    top1P05: number;
     categoryMean: number;
     categoryP95: number;
+    /** 5th percentile of the permuted category rates. */
+    categoryP05: number;
     permutations: number;
   };
 }
@@ -133,9 +137,10 @@ export function categoryMatchingRate(
   return categoryWithLabels(rowArgmax(plan, options.n), options.categories, identity);
 }
 
-function percentile95(values: number[]): number {
+/** The `q`-quantile of `values` (nearest rank, 0 ≤ q ≤ 1). */
+function quantile(values: number[], q: number): number {
   const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(0.95 * (s.length - 1) + 0.5))];
+  return s[Math.min(s.length - 1, Math.floor(q * (s.length - 1) + 0.5))];
 }
 
 /**
@@ -212,9 +217,11 @@ export function gwotSweep(a: Matrix, b: Matrix, options: GwotSweepOptions): Gwot
     plan: bestPlan,
     chance: {
       top1Mean: mean(top1),
-      top1P95: percentile95(top1),
+      top1P95: quantile(top1, 0.95),
+      top1P05: quantile(top1, 0.05),
       categoryMean: mean(cat),
-      categoryP95: cat.length ? percentile95(cat) : NaN,
+      categoryP95: cat.length ? quantile(cat, 0.95) : NaN,
+      categoryP05: cat.length ? quantile(cat, 0.05) : NaN,
       permutations,
     },
   };

@@ -213,3 +213,24 @@ Deno.test("a missing benchmark table is an error naming the file", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("the GWOT paragraph reads gwot_summary.arrow: chance wording follows the permutation percentiles", async () => {
+  const tables = await loadReportTables(FIXTURE);
+  const section = () => methodsResults(tables).sections.find((s) => s.id === "gwot");
+  const before = section()!;
+  const sources = before.paragraphs[0].sources.filter((s) => s.table === "gwot_summary.arrow");
+  assert.ok(sources.length >= 7 * tables.gwotSummary!.length, "every number has its cell");
+  const row = tables.gwotSummary!.find((r) => r.model === "baseline")!;
+  const sentence = (text: string) => text.slice(text.indexOf("Baseline:")).split(". ")[0];
+  Object.assign(row, { top1: 0.5, chance_top1_p95: 0.1, chance_top1_p05: 0 });
+  assert.match(sentence(section()!.paragraphs[0].text), /top-1 matching 0\.500, above chance/);
+  Object.assign(row, { category_rate: 0.01, chance_category_p05: 0.05, chance_category_p95: 0.3 });
+  assert.match(
+    sentence(section()!.paragraphs[0].text),
+    /category matching 0\.010, below chance \(permutation 5th percentile 0\.050/,
+  );
+  Object.assign(row, { category_rate: 0.2 });
+  assert.match(sentence(section()!.paragraphs[0].text), /category matching 0\.200, within chance/);
+  delete tables.gwotSummary;
+  assert.equal(section(), undefined, "no GWOT paragraph without gwot_summary.arrow");
+});
