@@ -46,13 +46,15 @@ export function reproduceCommands(tables: ReportTables): Reproduce {
     {
       title: "Run the pipeline",
       what: "data → human → train (baseline and the six variants) → embed → align:glocal → " +
-        "bench → figures → site; Arrow tables in outputs/tables/, this site in outputs/site/.",
+        "align:alignet → bench → align:gwot (a quick sweep) → figures → site; Arrow tables in " +
+        "outputs/tables/, this site in outputs/site/.",
       command: `deno task all${f}`,
     },
     {
-      title: "GWOT analysis (optional)",
-      what: "Gromov–Wasserstein alignment of every model with the human RDM (minutes per model); " +
-        "rebuild the figures and the site afterwards to show it.",
+      title: "Full GWOT sweep (optional)",
+      what: "Gromov–Wasserstein alignment of every model with the human RDM, 5 ε × 3 initial " +
+        "plans (minutes per model); later runs of `deno task all` keep these options. Rebuild " +
+        "the figures and the site afterwards to show it.",
       command: `deno task align:gwot${f}\ndeno task figures${f}\ndeno task site${f}`,
     },
     {
