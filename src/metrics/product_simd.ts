@@ -12,9 +12,9 @@
 import { crossProduct, gramInto, valueRange } from "./similarity.ts";
 import { assertMatrix, type Matrix } from "./types.ts";
 import {
-  assembleModule,
   ensureMemory,
   I32,
+  instantiateKernel,
   op,
   simdSupported,
   V128,
@@ -101,10 +101,8 @@ let instance: { memory: WebAssembly.Memory; strip: StripFn } | undefined;
 
 function kernel(): { memory: WebAssembly.Memory; strip: StripFn } {
   if (!instance) {
-    const memory = new WebAssembly.Memory({ initial: 1 });
-    const module = new WebAssembly.Module(assembleModule([STRIP]));
-    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
-    instance = { memory, strip: exports.strip as StripFn };
+    const { memory, run } = instantiateKernel<StripFn>(STRIP);
+    instance = { memory, strip: run };
   }
   return instance;
 }

@@ -6,10 +6,10 @@
  */
 import { assertMatrix, assertTriplets, type Matrix, type Triplets } from "./types.ts";
 import {
-  assembleModule,
   ensureMemory,
   F64,
   I32,
+  instantiateKernel,
   op,
   simdSupported,
   V128,
@@ -207,10 +207,7 @@ let instance: { memory: WebAssembly.Memory; run: DotsFn } | undefined;
 
 function wasmDots(embedding: Matrix, triplets: Triplets, out: Float64Array): void {
   if (!instance) {
-    const memory = new WebAssembly.Memory({ initial: 1 });
-    const module = new WebAssembly.Module(assembleModule([TRIPLET_DOTS]));
-    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
-    instance = { memory, run: exports.tripletDots as DotsFn };
+    instance = instantiateKernel<DotsFn>(TRIPLET_DOTS);
   }
   const { memory, run } = instance;
   const { rows, cols } = embedding;

@@ -193,6 +193,17 @@ export function simdSupported(): boolean {
   return simdCache;
 }
 
+/**
+ * Compile `fn` (synchronously: the modules are a few hundred bytes, within the browsers' limit
+ * for synchronous compilation) and instantiate it with a fresh one-page memory.
+ */
+export function instantiateKernel<F>(fn: WasmFunction): { memory: WebAssembly.Memory; run: F } {
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const module = new WebAssembly.Module(assembleModule([fn]));
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  return { memory, run: exports[fn.name] as F };
+}
+
 /** Grow `memory` so that it holds at least `bytes` bytes. */
 export function ensureMemory(memory: WebAssembly.Memory, bytes: number): void {
   const have = memory.buffer.byteLength;

@@ -61,16 +61,7 @@ export interface TrainConfig {
   controlOf?: string;
 }
 
-/** Names of the models trained by the pipeline, in training order (baseline first). */
-export const MODEL_NAMES = [
-  "baseline",
-  "fixed_prototype_triplets",
-  "fixed_prototype_control",
-  "batch_prototype_triplets",
-  "high_pressure_triplets",
-  "joint_matrix_alignment",
-  "matrix_control",
-] as const;
+export { MODEL_NAMES } from "./model_names.ts";
 
 /** Folder of the shipped configuration files. */
 export const CONFIG_DIR: string = fileURLToPath(new URL("./configs/", import.meta.url));

@@ -314,24 +314,17 @@ function fitTargets(
       ),
       folds,
     );
+    // columns from…from+width of a row-major array with t + nc columns
+    const columns = (m: Float64Array, from: number, width: number) =>
+      Float64Array.from(
+        { length: (m.length / (t + nc)) * width },
+        (_, i) => m[Math.floor(i / width) * (t + nc) + from + (i % width)],
+      );
     const split = (from: number, width: number): CrossValidatedRidgeResult => ({
       k: both.k,
-      trainMeans: Float64Array.from(
-        { length: both.k * width },
-        (_, i) => both.trainMeans[Math.floor(i / width) * (t + nc) + from + (i % width)],
-      ),
-      predictions: {
-        data: Float64Array.from(
-          { length: p * width },
-          (_, i) => both.predictions.data[Math.floor(i / width) * (t + nc) + from + (i % width)],
-        ),
-        rows: p,
-        cols: width,
-      },
-      lambdas: Float64Array.from(
-        { length: both.k * width },
-        (_, i) => both.lambdas[Math.floor(i / width) * (t + nc) + from + (i % width)],
-      ),
+      trainMeans: columns(both.trainMeans, from, width),
+      predictions: { data: columns(both.predictions.data, from, width), rows: p, cols: width },
+      lambdas: columns(both.lambdas, from, width),
     });
     return { ridge: split(0, t), cat: split(t, nc) };
   }

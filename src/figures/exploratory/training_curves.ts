@@ -6,17 +6,10 @@ import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle, sortModels } from "../palette.ts";
 import { modelColorScale, modelLegend } from "../paper/common.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
+import { MODEL_NAMES } from "../../train/model_names.ts";
 
 /** The trained models (`training/<model>` tables written by `deno task train`). */
-export const TRAINED_MODELS = [
-  "baseline",
-  "fixed_prototype_triplets",
-  "fixed_prototype_control",
-  "batch_prototype_triplets",
-  "high_pressure_triplets",
-  "joint_matrix_alignment",
-  "matrix_control",
-];
+const TRAINED_MODELS: readonly string[] = MODEL_NAMES;
 
 /** One epoch of one model. */
 export interface EpochRow {
