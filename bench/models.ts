@@ -14,6 +14,7 @@ import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { backendInfo, initBackend } from "../src/models/backend.ts";
+import { cpuIdentity } from "../src/models/onednn.ts";
 import { foldModel } from "../src/models/fold.ts";
 import { loadImageBatch } from "../src/models/images.ts";
 import { validateTrainConfig } from "../src/train/config.ts";
@@ -174,10 +175,14 @@ const rowsOut = [
     trainedImages / oursTrainS / peer.train_ips,
   ],
 ] as const;
+const cpu = await cpuIdentity();
 console.log(
-  `ours: ${info.name} (TF ${
-    info.tensorflow ?? "-"
-  }, tfjs ${info.tfjs}); peer: PyTorch ${peer.torch}, ` +
+  `CPU: ${cpu.model}, ${cpu.isa}, ${navigator.hardwareConcurrency} threads, cache topology ${cpu.cache}`,
+);
+console.log(
+  `ours: ${info.name} (TF ${info.tensorflow ?? "-"}, tfjs ${info.tfjs}, ${
+    info.onednn === undefined ? "oneDNN n/a" : `oneDNN ${info.onednn ? "on" : "off"}`
+  }${info.onednnReason ? `: ${info.onednnReason}` : ""}); peer: PyTorch ${peer.torch}, ` +
     `torchvision ${peer.torchvision}, ${peer.threads} threads; batch ${batch}`,
 );
 console.log(

@@ -327,6 +327,7 @@ export const alignetStage: Stage<AlignetStageOptions> = {
         stageOptions: options,
         inputs: inputHashes,
         notes: { model, teacher: options.teacher, student: options.student },
+        backend: true,
       });
     interface Job {
       model: string;

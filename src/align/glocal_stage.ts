@@ -82,6 +82,7 @@ export const glocalStage: Stage<GlocalStageOptions> = {
     const meta = await stageMetadata(ctx, this, {
       stageOptions: options,
       notes: { source: options.source, lambda: best.lambda, alpha: best.alpha },
+      backend: true,
     });
     await writeEmbeddingTables(
       {

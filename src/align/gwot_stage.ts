@@ -184,6 +184,7 @@ export const gwotStage: Stage<GwotStageOptions> = {
         rdm: "1 − cosine of concept vectors (model); 1 − RSM (human)",
         concepts: space.size,
       },
+      backend: true,
     });
     const p = paths(ctx);
     const runs = results.flatMap(({ model, sweep }) =>

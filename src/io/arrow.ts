@@ -40,6 +40,8 @@ export interface TableMetadata {
   options?: Record<string, unknown>;
   /** Free-form extra notes (e.g. skipped items, audit numbers). */
   notes?: Record<string, unknown>;
+  /** The TF.js backend that computed the table (name, versions, threads, oneDNN and why). */
+  backend?: Record<string, unknown>;
 }
 
 const PREFIX = "human_things.";

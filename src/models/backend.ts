@@ -17,6 +17,13 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import util from "node:util";
+import { type BackendInfo, recordBackendInfo } from "./backend_state.ts";
+import {
+  applyOneDnnDecision,
+  decideOneDnn,
+  describeOneDnn,
+  type OneDnnDecision,
+} from "./onednn.ts";
 
 /** What a caller asks for (`--backend`). */
 export type BackendRequest = "auto" | "tensorflow" | "gpu" | "wasm" | "cpu";
@@ -99,7 +106,7 @@ export class BackendUnavailableError extends Error {
   }
 }
 
-/** Whether TensorFlow reads `TF_ENABLE_ONEDNN_OPTS` as on (as set by the first native import). */
+/** Whether TensorFlow reads `TF_ENABLE_ONEDNN_OPTS` as on (as set before the native import). */
 function oneDnnEnabled(): boolean {
   let value: string | undefined;
   try {
@@ -109,18 +116,7 @@ function oneDnnEnabled(): boolean {
 }
 
 /** Metadata of the active backend, for result tables ({@link backendInfo}). */
-export interface BackendInfo {
-  /** Active backend (`tf.getBackend()` when {@link initBackend} was not used). */
-  name: string;
-  /** `@tensorflow/tfjs-core` version. */
-  tfjs: string;
-  /** TensorFlow C library version, for the native backends. */
-  tensorflow?: string;
-  /** Compute threads: TF intra-op threads, wasm threads, or 1 for cpu. */
-  threads: number;
-  /** Whether TensorFlow's oneDNN kernels are on (native backend only). */
-  onednn?: boolean;
-}
+export type { BackendInfo };
 
 const FIX_NATIVE = "run `deno task setup:tf` (builds the tfjs-node addon against libtensorflow)";
 const FIX_GPU = `install ${GPU_PACKAGE}@4.22.0 (needs CUDA 11.2 + cuDNN 8.1 on Linux x64; ` +
@@ -129,6 +125,7 @@ const FIX_GPU = `install ${GPU_PACKAGE}@4.22.0 (needs CUDA 11.2 + cuDNN 8.1 on L
 let active: BackendName | undefined;
 let wasmModule: { getThreadsCount?: () => number } | undefined;
 let nativeFrom: "tensorflow" | "tensorflow-gpu" | undefined;
+let oneDnn: OneDnnDecision | undefined;
 const loading = new Map<string, Promise<void>>();
 
 /** First line of an error's message, trimmed to `max` characters. */
@@ -154,21 +151,26 @@ function once(key: string, load: () => Promise<void>): Promise<void> {
 /**
  * Prepare the process for a tfjs-node import: Deno's `node:util` lacks the long-deprecated
  * `isNullOrUndefined` that tfjs-node calls, and libtensorflow's INFO lines (oneDNN, CPU features)
- * are silenced unless `TF_CPP_MIN_LOG_LEVEL` is set. TensorFlow's oneDNN kernels are switched on
- * unless `TF_ENABLE_ONEDNN_OPTS` is set: stock TensorFlow enables them only on AVX-512 CPUs, and
- * on this AVX2 machine they make the folded ResNet-50 1.3× faster (bench/models.ts).
+ * are silenced unless `TF_CPP_MIN_LOG_LEVEL` is set. For the CPU package, TensorFlow's oneDNN
+ * kernels are switched on or off by {@link decideOneDnn} (a probe in a child process, cached per
+ * CPU and TensorFlow build; `TF_ENABLE_ONEDNN_OPTS` set by the user wins): they make the folded
+ * ResNet-50 about 1.3× faster on an AVX2 EPYC (bench/models.ts), and stock TensorFlow would turn
+ * them on by itself on AVX-512 CPUs, including those where they crash.
  */
-function prepareNativeImport(): void {
+async function prepareNativeImport(as: "tensorflow" | "tensorflow-gpu"): Promise<void> {
   const u = util as unknown as { isNullOrUndefined?: (v: unknown) => boolean };
   u.isNullOrUndefined ??= (v: unknown) => v == null;
   try {
     if (Deno.env.get("TF_CPP_MIN_LOG_LEVEL") === undefined) {
       Deno.env.set("TF_CPP_MIN_LOG_LEVEL", "1");
     }
-    if (Deno.env.get("TF_ENABLE_ONEDNN_OPTS") === undefined) {
-      Deno.env.set("TF_ENABLE_ONEDNN_OPTS", "1");
-    }
   } catch { /* no --allow-env: keep TF's logging */ }
+  if (as === "tensorflow") {
+    oneDnn = await decideOneDnn({ log: (line) => console.error(line) });
+    applyOneDnnDecision(oneDnn);
+    // Printed whatever the caller's log option: the process may not live to print more.
+    if (oneDnn.warning) console.error(`backend: WARNING: ${oneDnn.warning}`);
+  }
 }
 
 /** Import a package by a computed specifier (kept out of `deno check`'s module graph). */
@@ -191,7 +193,7 @@ async function loadNodePackage(pkg: string, as: "tensorflow" | "tensorflow-gpu")
     );
   }
   if (nativeFrom === as) return;
-  prepareNativeImport();
+  await prepareNativeImport(as);
   await importComputed(pkg);
   if (!hasTensorflowFactory()) {
     throw new Error(
@@ -296,6 +298,7 @@ async function activate(name: BackendName): Promise<void> {
     (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
   }
   active = name;
+  recordBackendInfo(backendInfo());
 }
 
 /** TF version of the active native backend, if any. */
@@ -340,8 +343,8 @@ async function tryNative(probes: BackendProbes): Promise<BackendSelection | stri
   const v = tensorflowVersion();
   return selection(
     "tensorflow",
-    `native TensorFlow${v ? ` ${v}` : ""} via ${NATIVE_PACKAGE}${
-      oneDnnEnabled() ? ", oneDNN on" : ""
+    `native TensorFlow${v ? ` ${v}` : ""} via ${NATIVE_PACKAGE}, ${
+      oneDnn ? describeOneDnn(oneDnn) : `oneDNN ${oneDnnEnabled() ? "on" : "off"}`
     }`,
   );
 }
@@ -475,6 +478,9 @@ export function backendInfo(): BackendInfo {
   const info: BackendInfo = { name, tfjs: tf.version_core, threads };
   const v = current === "tensorflow" ? tensorflowVersion() : undefined;
   if (v) info.tensorflow = v;
-  if (current === "tensorflow") info.onednn = oneDnnEnabled();
+  if (current === "tensorflow") {
+    info.onednn = oneDnnEnabled();
+    if (oneDnn && nativeFrom === "tensorflow") info.onednnReason = oneDnn.reason;
+  }
   return info;
 }

@@ -138,6 +138,7 @@ export const embedStage: Stage<EmbedOptions> = {
           notes: { model },
           inputs,
           seed,
+          backend: true,
         });
         await writeModelEmbeddings(ctx, { model, seed, data, features, dim, meta });
         const s = (notes.summary ?? {}) as Record<string, number>;
@@ -178,7 +179,12 @@ export const embedStage: Stage<EmbedOptions> = {
         backend: stringColumn(col("backend")),
         config: stringColumn(col("config")),
       }),
-      await stageMetadata(ctx, this, { stageOptions: options, inputs, seed: options.seeds[0] }),
+      await stageMetadata(ctx, this, {
+        stageOptions: options,
+        inputs,
+        seed: options.seeds[0],
+        backend: true,
+      }),
     );
     return `${summaries.length} models embedded (${data.imageIds.length} images each)`;
   },

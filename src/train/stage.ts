@@ -268,6 +268,7 @@ export function trainStage(model: string): Stage<TrainStageOptions> {
           inputs: await ctx.hasher.hashAll(await this.inputs(ctx, options)),
           seed,
           notes: { summary, bad_images: trunk.bad },
+          backend: true,
         }),
       );
       tf.dispose([net.top, net.head].flatMap((m) => m.weights.map((w) => w.read())));
