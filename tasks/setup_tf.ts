@@ -1,10 +1,21 @@
 /**
- * `deno task setup:tf [--force] [--no-stock] [--cache DIR] [--wheel REQ]`: make the native
- * TensorFlow backend (`@tensorflow/tfjs-node`) work under Deno. Idempotent: a working addon is
- * only checked (a few seconds).
+ * `deno task setup:tf [--force] [--stock] [--cache DIR] [--wheel REQ|PATH.whl]`: make the native
+ * TensorFlow backend (`@tensorflow/tfjs-node`) work under Deno, with libtensorflow from the pinned
+ * `tensorflow-cpu` wheel (sha256-checked). Idempotent: a working addon is only checked (a few
+ * seconds).
  */
 import { type ParsedArgs, runTask, type TaskSpec } from "../src/pipeline/cli.ts";
-import { DEFAULT_WHEEL, setupTf, SetupTfError, tfCacheDir } from "../src/models/tf_install.ts";
+import {
+  describeTensorflowSource,
+  PINNED_TF_WHEEL,
+  setupTf,
+  SetupTfError,
+  shortSha,
+  tfCacheDir,
+} from "../src/models/tf_install.ts";
+
+const PIN = `${PINNED_TF_WHEEL.project} ${PINNED_TF_WHEEL.version} (${PINNED_TF_WHEEL.file}, ` +
+  `sha256 ${shortSha(PINNED_TF_WHEEL.sha256)})`;
 
 /** Command line of `deno task setup:tf`. */
 export const SETUP_TF_SPEC: TaskSpec = {
@@ -16,10 +27,12 @@ export const SETUP_TF_SPEC: TaskSpec = {
       default: false,
       description: "rebuild even when the addon already works",
     },
-    "no-stock": {
+    stock: {
       type: "boolean",
       default: false,
-      description: "skip the stock libtensorflow download; use the pip wheel directly",
+      description: "opt in: try the package's own libtensorflow 2.9.1 download " +
+        "(storage.googleapis.com; not pinned, not what the project is tested with) before the " +
+        "pinned wheel",
     },
     cache: {
       type: "string",
@@ -27,15 +40,19 @@ export const SETUP_TF_SPEC: TaskSpec = {
     },
     wheel: {
       type: "string",
-      description: `pip requirement providing libtensorflow (default ${DEFAULT_WHEEL}; env ` +
-        "HT_TF_WHEEL)",
+      description: `override the pinned wheel ${PIN} with a pip requirement ` +
+        "(tensorflow-cpu==2.20.0) or a local .whl (env HT_TF_WHEEL; the pin's sha256 then does " +
+        "not apply: HT_TF_WHEEL_SHA256 checks the override)",
     },
   },
   epilog: [
-    "Steps: locate tfjs-node in node_modules; check the addon; else libtensorflow from the stock",
-    "download (TFJS_NODE_BASE_URI / scripts/custom-binary.json are honoured) or from the",
-    "tensorflow-cpu wheel (pip download), linked into deps/lib; build the addon with node-gyp;",
-    "verify matMul + conv2d against the cpu backend. GPU: see README, 'Backends and GPU'.",
+    "Steps: locate tfjs-node in node_modules; check the addon; else libtensorflow from the pinned",
+    `wheel ${PINNED_TF_WHEEL.file}`,
+    "(pip download, sha256 checked before extraction; a mismatch is refused and the file",
+    "deleted), linked into deps/lib (deps/SOURCE.txt records wheel and sha256); build the addon",
+    "with node-gyp; verify matMul + conv2d against the cpu backend. --stock first tries the",
+    "package's own download (TFJS_NODE_BASE_URI / scripts/custom-binary.json are honoured).",
+    "GPU: see README, 'Backends and GPU'.",
   ].join("\n"),
 };
 
@@ -45,14 +62,16 @@ export async function setupTfMain(parsed: ParsedArgs): Promise<void> {
   try {
     const report = await setupTf({
       force: v.force === true,
-      stock: v["no-stock"] !== true,
+      stock: v.stock === true,
       ...(typeof v.cache === "string" ? { cacheDir: v.cache } : {}),
       ...(typeof v.wheel === "string" ? { wheel: v.wheel } : {}),
     });
     console.log(
       `setup:tf: ok (${report.route}) in ${
         (report.ms / 1000).toFixed(1)
-      } s: TensorFlow ${report.selfTest.tensorflow} via ${report.pkg.bindingPath}`,
+      } s: TensorFlow ${report.selfTest.tensorflow} via ${report.pkg.bindingPath}; libtensorflow: ${
+        describeTensorflowSource(report.source)
+      }`,
     );
   } catch (error) {
     if (error instanceof SetupTfError) {

@@ -2,15 +2,18 @@
  * `deno task setup:tf`: make `@tensorflow/tfjs-node` (the native TensorFlow backend) importable
  * under Deno.
  *
- * Deno does not run npm install scripts, and the stock script of tfjs-node downloads libtensorflow
- * 2.9.1 from storage.googleapis.com, which not every machine can reach. The steps:
+ * Deno does not run npm install scripts, and the stock script of tfjs-node downloads an unpinned
+ * libtensorflow 2.9.1 from storage.googleapis.com, which not every machine can reach. The steps:
  *
  * 1. locate the package under `node_modules/` (`deno install` when missing);
  * 2. if its addon already loads and computes, stop;
- * 3. libtensorflow into `deps/`: (a) the stock download when its host answers, else (b) the
- *    `tensorflow-cpu` Python wheel from pip, whose `libtensorflow_cc.so.2` exports the TF C API:
- *    its libraries are linked into `deps/lib` under the names the addon links against, its C
- *    headers into `deps/include` (cached, see {@link tfCacheDir});
+ * 3. libtensorflow into `deps/` from the pinned `tensorflow-cpu` Python wheel
+ *    ({@link PINNED_TF_WHEEL}, fetched with `pip download` and checked against its sha256 before
+ *    anything is extracted), whose `libtensorflow_cc.so.2` exports the TF C API: its libraries
+ *    are linked into `deps/lib` under the names the addon links against, its C headers into
+ *    `deps/include` (cached, see {@link tfCacheDir}). `HT_TF_WHEEL` overrides the wheel (a pip
+ *    requirement or a local `.whl`, see {@link chooseWheel}); the package's own stock download is
+ *    an explicit opt-in ({@link SetupTfOptions.stock});
  * 4. build the addon (`node-pre-gyp install --build-from-source`, i.e. node-gyp, against the
  *    local Node headers);
  * 5. check it in a fresh Deno process: load it and compare a matMul and a conv2d with the cpu
@@ -21,7 +24,9 @@
 import { createRequire } from "node:module";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeFileAtomic } from "../io/atomic.ts";
 import { exists } from "../io/files.ts";
+import { sha256File } from "../io/hash.ts";
 import { extractZip } from "../io/zip.ts";
 
 /** Repository root (two levels above this file). */
@@ -30,8 +35,44 @@ const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** Name of the npm package this module sets up. */
 export const TFJS_NODE = "@tensorflow/tfjs-node";
 
-/** Default pip requirement whose wheel provides libtensorflow. */
-export const DEFAULT_WHEEL = "tensorflow-cpu";
+/** The TensorFlow wheel whose libraries this project is tested with (see {@link PINNED_TF_WHEEL}). */
+export interface PinnedWheel {
+  /** pip project name. */
+  project: string;
+  /** Exact version. */
+  version: string;
+  /** The one wheel file (its libraries do not depend on the Python version). */
+  file: string;
+  /** Hex sha256 of that file. */
+  sha256: string;
+  /** `pip download --python-version`, so the result does not depend on the local Python. */
+  pythonVersion: string;
+  /** `pip download --implementation`. */
+  implementation: string;
+  /** `pip download --abi`. */
+  abi: string;
+  /** `pip download --platform`. */
+  platform: string;
+}
+
+/**
+ * The pinned wheel `deno task setup:tf` takes libtensorflow from on every machine (Linux x86_64),
+ * unless `HT_TF_WHEEL` overrides it. Update version, file and sha256 together, and only to a
+ * wheel the test suite passed with.
+ */
+export const PINNED_TF_WHEEL: Readonly<PinnedWheel> = Object.freeze({
+  project: "tensorflow-cpu",
+  version: "2.21.0",
+  file: "tensorflow_cpu-2.21.0-cp311-cp311-manylinux_2_27_x86_64.whl",
+  sha256: "2b847d217b02ee7731ed91431daf3250daa0196c3c94614d23be27232e6e5b6c",
+  pythonVersion: "3.11",
+  implementation: "cp",
+  abi: "cp311",
+  platform: "manylinux_2_27_x86_64",
+});
+
+/** pip requirement of the pinned wheel (`tensorflow-cpu==2.21.0`). */
+export const DEFAULT_WHEEL = `${PINNED_TF_WHEEL.project}==${PINNED_TF_WHEEL.version}`;
 
 /** The located tfjs-node package and the paths its addon needs. */
 export interface TfjsNodePackage {
@@ -84,6 +125,8 @@ export interface SetupTfReport {
   steps: SetupTfStep[];
   /** The final check. */
   selfTest: NativeSelfTest;
+  /** Where the libraries in `deps/` came from (`deps/SOURCE.txt`), when recorded. */
+  source?: TensorflowSource;
   /** Total milliseconds. */
   ms: number;
 }
@@ -96,14 +139,22 @@ export interface SetupTfOptions {
   cacheDir?: string;
   /** Rebuild even when the addon already works (libraries are re-linked from the cache). */
   force?: boolean;
-  /** Try the stock libtensorflow download first (default true). */
+  /**
+   * Opt in to the package's own libtensorflow 2.9.1 download (not pinned) before the wheel
+   * (default false: the pinned wheel only).
+   */
   stock?: boolean;
   /** Seconds allowed for probing the stock download host (default 10). */
   probeTimeoutS?: number;
   /** Seconds allowed for the stock install script (default 900). */
   stockTimeoutS?: number;
-  /** pip requirement of the wheel (default `tensorflow-cpu`, or `$HT_TF_WHEEL`). */
+  /**
+   * Override of the pinned wheel: a pip requirement or a local `.whl` path (default
+   * `$HT_TF_WHEEL`; unset or empty: {@link PINNED_TF_WHEEL}). See {@link chooseWheel}.
+   */
   wheel?: string;
+  /** sha256 an override must have (default `$HT_TF_WHEEL_SHA256`; unset: not checked). */
+  wheelSha256?: string;
   /** Progress lines (default `console.error`). */
   log?: (line: string) => void;
 }
@@ -502,63 +553,259 @@ function keepWheelEntry(name: string): boolean {
   return HEADER_PREFIXES.some((p) => rel.startsWith(p)) && /\.(h|inc|def)$/.test(rel);
 }
 
-/** Marker of a complete extraction in the cache. */
-interface CacheMarker {
+/** Marker of a complete extraction in the cache (`<cache>/<wheel stem>/complete.json`). */
+export interface CacheMarker {
+  /** File name of the wheel the libraries came from. */
   wheel: string;
+  /** Version from the wheel's file name. */
   version: string;
+  /** Hex sha256 of that wheel file (absent in markers written before the pin). */
+  sha256?: string;
+  /** The pip requirement of an `HT_TF_WHEEL` override, if it was one. */
+  requirement?: string;
+  /** How the wheel was chosen ({@link WheelChoice.label}). */
+  source?: string;
+  /** Files extracted. */
   files: number;
+  /** Bytes extracted. */
   bytes: number;
 }
 
-/** pip project name and optional `==` version of a requirement like `tensorflow-cpu==2.21.0`. */
-function parseRequirement(req: string): { project: string; version?: string } {
-  const m = /^\s*([A-Za-z0-9_.-]+)\s*(?:==\s*([A-Za-z0-9_.+-]+))?\s*$/.exec(req);
-  if (!m) return { project: req.trim().toLowerCase().replace(/[-_.]+/g, "_") };
-  return { project: m[1].toLowerCase().replace(/[-_.]+/g, "_"), version: m[2] };
+/** Which wheel `setup:tf` uses: the pin, or an `HT_TF_WHEEL` override. */
+export interface WheelChoice {
+  /** `pinned`: {@link PINNED_TF_WHEEL}; `requirement` / `file`: an override. */
+  kind: "pinned" | "requirement" | "file";
+  /** pip requirement (`pinned`, `requirement`). */
+  requirement?: string;
+  /** Absolute path of the local wheel (`file`). */
+  path?: string;
+  /** sha256 the wheel must have: the pin's, or `HT_TF_WHEEL_SHA256`; absent: not checked. */
+  sha256?: string;
+  /** One line for the log and `deps/SOURCE.txt`: which wheel, and whether it is the pin. */
+  label: string;
 }
 
-/** A complete cached extraction for the requirement, newest version first. */
-async function findCachedLibs(
+/** Options of {@link chooseWheel}. */
+export interface ChooseWheelOptions {
+  /** Expected sha256 of an override (`HT_TF_WHEEL_SHA256`). */
+  sha256?: string;
+  /** Name of the setting shown in messages (default `HT_TF_WHEEL`). */
+  name?: string;
+  /** Folder a relative `.whl` path is relative to (default `$INIT_CWD`, else the cwd). */
+  cwd?: string;
+}
+
+/** `2b847d21…`: the first 8 hex digits of a sha256, for log lines. */
+export function shortSha(sha256: string): string {
+  return `${sha256.slice(0, 8)}…`;
+}
+
+/**
+ * Decide which wheel to use from an override (`HT_TF_WHEEL`, empty or undefined: the pin):
+ * a value ending in `.whl` or holding a `/` (but no `://`) is a local wheel file, anything else
+ * (`tensorflow-cpu==2.20.0`, a URL) a pip requirement. With an override the pinned sha256 does not
+ * apply; `options.sha256` (`HT_TF_WHEEL_SHA256`) checks it instead. Throws {@link SetupTfError}
+ * on a malformed sha256, or on a sha256 other than the pin's without an override.
+ */
+export function chooseWheel(
+  override: string | undefined,
+  options: ChooseWheelOptions = {},
+): WheelChoice {
+  const name = options.name ?? "HT_TF_WHEEL";
+  const sha = options.sha256?.trim().toLowerCase() || undefined;
+  if (sha !== undefined && !/^[0-9a-f]{64}$/.test(sha)) {
+    throw new SetupTfError(
+      "wheel",
+      `HT_TF_WHEEL_SHA256=${options.sha256} is not a sha256 (64 hex digits)`,
+      "set it to the output of `sha256sum <wheel>`, or unset it",
+    );
+  }
+  const value = override?.trim() ?? "";
+  const pin = PINNED_TF_WHEEL;
+  if (value === "") {
+    if (sha !== undefined && sha !== pin.sha256) {
+      throw new SetupTfError(
+        "wheel",
+        `HT_TF_WHEEL_SHA256 is set (${shortSha(sha)}) but ${name} is not: the pinned ` +
+          `${pin.file} is always checked against its own sha256 ${shortSha(pin.sha256)}`,
+        "unset HT_TF_WHEEL_SHA256, or also set HT_TF_WHEEL to the wheel it belongs to",
+      );
+    }
+    return {
+      kind: "pinned",
+      requirement: DEFAULT_WHEEL,
+      sha256: pin.sha256,
+      label: `pinned ${pin.project} ${pin.version} (${pin.file}, sha256 ${shortSha(pin.sha256)})`,
+    };
+  }
+  const check = sha === undefined
+    ? "sha256 not checked"
+    : `sha256 must be ${shortSha(sha)} (HT_TF_WHEEL_SHA256)`;
+  const label = `${name}=${value} (not the tested pin; ${check})`;
+  const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
+  if (!isUrl && (/\.whl$/i.test(value) || value.includes("/"))) {
+    const cwd = options.cwd ?? (Deno.env.get("INIT_CWD") || Deno.cwd());
+    return { kind: "file", path: resolve(cwd, value), sha256: sha, label };
+  }
+  return { kind: "requirement", requirement: value, sha256: sha, label };
+}
+
+/** `pip download` arguments for a wheel choice; `dest` is the download folder. */
+export function pipDownloadArgs(choice: WheelChoice, dest: string): string[] {
+  const base = ["download", "--no-deps", "--only-binary=:all:"];
+  if (choice.kind === "pinned") {
+    const pin = PINNED_TF_WHEEL;
+    // One exact file whatever the local Python: the libraries do not depend on it.
+    base.push(
+      "--python-version",
+      pin.pythonVersion,
+      "--implementation",
+      pin.implementation,
+      "--abi",
+      pin.abi,
+      "--platform",
+      pin.platform,
+    );
+  } else if (choice.kind !== "requirement" || !choice.requirement) {
+    throw new Error(`pipDownloadArgs: no pip requirement in a ${choice.kind} choice`);
+  }
+  return [...base, "-d", dest, choice.requirement ?? DEFAULT_WHEEL];
+}
+
+/** Options of {@link verifyWheelSha256}. */
+export interface VerifyWheelOptions {
+  /** Delete the file on a mismatch (a download of ours: a retry downloads it again). */
+  remove?: boolean;
+  /** What the expected hash belongs to, for the message (default `the pinned wheel`). */
+  what?: string;
+  /**
+   * Whether the file should be the pinned wheel, which decides the advice (default: `expected`
+   * is the pin's sha256). An override is never the pin, whatever HT_TF_WHEEL_SHA256 says.
+   */
+  pinned?: boolean;
+}
+
+/**
+ * Hash a wheel (streaming; wheels are hundreds of MB) and compare it with `expected`. Returns
+ * the actual sha256; on a mismatch throws a {@link SetupTfError} naming the file and both hashes
+ * and saying what to do, after deleting the file when `options.remove`.
+ */
+export async function verifyWheelSha256(
+  path: string,
+  expected: string,
+  options: VerifyWheelOptions = {},
+): Promise<string> {
+  const actual = await sha256File(path);
+  if (actual === expected.toLowerCase()) return actual;
+  let fate = "left in place (not a download of setup:tf)";
+  if (options.remove) {
+    fate = await Deno.remove(path).then(
+      () => "deleted, so a retry downloads it again",
+      (e) => `could not be deleted (${(e as Error).message}): delete it by hand`,
+    );
+  }
+  const pinned = options.pinned ?? expected.toLowerCase() === PINNED_TF_WHEEL.sha256;
+  throw new SetupTfError(
+    "wheel",
+    `sha256 mismatch for ${path}\n` +
+      `    expected ${expected} (${options.what ?? "the pinned wheel"})\n` +
+      `    actual   ${actual}\n` +
+      `  the file was ${fate}`,
+    pinned
+      ? "rerun `deno task setup:tf` (add --force when an addon is already built) to download it " +
+        "again; if the mismatch repeats, your pip index, mirror or cache serves another file " +
+        "(`pip config list`, `pip cache purge`). To use another wheel on purpose, set " +
+        "HT_TF_WHEEL=<pip requirement or path to a .whl> (and HT_TF_WHEEL_SHA256=<its sha256> to " +
+        "check it)"
+      : "check that HT_TF_WHEEL and HT_TF_WHEEL_SHA256 name the same wheel (sha256sum <wheel>), " +
+        "or unset both to use the pinned wheel",
+  );
+}
+
+/** What a cached extraction or `deps/SOURCE.txt` must record to count as a given wheel. */
+export interface WheelIdentity {
+  /** Wheel file name. */
+  wheel?: string;
+  /** Hex sha256 of the wheel. */
+  sha256?: string;
+  /** pip requirement of an override without a sha256. */
+  requirement?: string;
+}
+
+/**
+ * The identity to look for: the pin by file name and sha256; an override by its sha256 when
+ * known (`HT_TF_WHEEL_SHA256`, or `sha256` of a local file), else by its requirement.
+ */
+export function wheelIdentity(choice: WheelChoice, sha256?: string): WheelIdentity {
+  if (choice.kind === "pinned") {
+    return { wheel: PINNED_TF_WHEEL.file, sha256: PINNED_TF_WHEEL.sha256 };
+  }
+  if (choice.kind === "file") {
+    return { wheel: basename(choice.path ?? ""), sha256: sha256 ?? choice.sha256 };
+  }
+  const sha = sha256 ?? choice.sha256;
+  return sha ? { sha256: sha } : { requirement: choice.requirement };
+}
+
+/**
+ * Whether a record (a parsed `complete.json`, or {@link installedTensorflowSource}) has every
+ * field the identity sets. A record without a sha256 (written before the pin) never matches an
+ * identity with one; an empty identity matches nothing.
+ */
+export function matchesWheel(record: unknown, want: WheelIdentity): boolean {
+  if (typeof record !== "object" || record === null) return false;
+  const r = record as Record<string, unknown>;
+  const keys = (["wheel", "sha256", "requirement"] as const).filter((k) => want[k] !== undefined);
+  return keys.length > 0 && keys.every((k) => r[k] === want[k]);
+}
+
+/**
+ * A complete cached extraction (`<cacheDir>/<stem>/complete.json`) of the wheel `want`
+ * identifies ({@link matchesWheel}), or undefined.
+ */
+export async function findCachedLibs(
   cacheDir: string,
-  wheelReq: string,
+  want: WheelIdentity,
 ): Promise<{ dir: string; marker: CacheMarker } | undefined> {
-  const { project, version } = parseRequirement(wheelReq);
-  const found: { dir: string; marker: CacheMarker }[] = [];
+  const names: string[] = [];
   try {
     for await (const entry of Deno.readDir(cacheDir)) {
-      if (!entry.isDirectory || !entry.name.toLowerCase().startsWith(`${project}-`)) continue;
-      const dir = join(cacheDir, entry.name);
-      try {
-        const marker = JSON.parse(await Deno.readTextFile(join(dir, "complete.json")));
-        if (!version || marker.version === version) found.push({ dir, marker });
-      } catch { /* incomplete */ }
+      if (entry.isDirectory && !entry.name.includes(".tmp-")) names.push(entry.name);
     }
   } catch { /* no cache yet */ }
-  const key = (v: string) => v.split(".").map((s) => s.padStart(6, "0")).join(".");
-  found.sort((a, b) => key(b.marker.version).localeCompare(key(a.marker.version)));
-  return found[0];
+  for (const name of names.sort()) {
+    const dir = join(cacheDir, name);
+    try {
+      const marker = JSON.parse(await Deno.readTextFile(join(dir, "complete.json")));
+      if (matchesWheel(marker, want)) return { dir, marker };
+    } catch { /* incomplete, or not an extraction */ }
+  }
+  return undefined;
 }
 
-/** Download the wheel with pip into `<cacheDir>/wheels`; returns its path. */
+/** Download a wheel with pip into `<cacheDir>/wheels`; returns its path. */
 async function pipDownload(
-  wheelReq: string,
-  { cacheDir, log }: { cacheDir: string; log: (line: string) => void },
+  choice: WheelChoice,
+  { cacheDir, log, pip }: { cacheDir: string; log: (line: string) => void; pip?: string },
 ): Promise<string> {
   const wheels = join(cacheDir, "wheels");
   await Deno.mkdir(wheels, { recursive: true });
-  const args = ["download", "--no-deps", "--only-binary=:all:", "-d", wheels, wheelReq];
+  const args = pipDownloadArgs(choice, wheels);
   const attempts: [string, string[]][] = [];
-  for (const pip of ["pip3", "pip"]) {
-    const p = await which(pip);
+  if (pip) attempts.push([pip, args]);
+  for (const cmd of pip ? [] : ["pip3", "pip"]) {
+    const p = await which(cmd);
     if (p) attempts.push([p, args]);
   }
-  for (const py of ["python3", "python"]) {
+  for (const py of pip ? [] : ["python3", "python"]) {
     const p = await which(py);
     if (p) attempts.push([p, ["-m", "pip", ...args]]);
   }
   if (attempts.length === 0) {
     throw new SetupTfError("wheel", "pip not found", "install python3-pip (or put pip on PATH)");
   }
+  const project = (choice.requirement ?? "").split(/[=<>!~ @;[]/)[0].toLowerCase()
+    .replace(/[-_.]+/g, "_");
   let last = "";
   for (const [cmd, a] of attempts) {
     log(`  ${basename(cmd)} ${a.join(" ")}`);
@@ -566,9 +813,10 @@ async function pipDownload(
     if (r.code === 0) {
       const m = /(?:Saved|File was already downloaded)\s+(\S+\.whl)/.exec(r.out);
       if (m) return resolve(m[1]);
-      const { project } = parseRequirement(wheelReq);
+      const pinned = choice.kind === "pinned" ? join(wheels, PINNED_TF_WHEEL.file) : undefined;
+      if (pinned && await exists(pinned)) return pinned;
       for await (const e of Deno.readDir(wheels)) {
-        if (e.name.toLowerCase().startsWith(`${project}-`) && e.name.endsWith(".whl")) {
+        if (project && e.name.toLowerCase().startsWith(`${project}-`) && e.name.endsWith(".whl")) {
           return join(wheels, e.name);
         }
       }
@@ -578,30 +826,92 @@ async function pipDownload(
   }
   throw new SetupTfError(
     "wheel",
-    `pip could not download ${wheelReq}:\n${last}`,
-    "check `pip download --no-deps tensorflow-cpu` works (pip index / network), or set " +
-      "HT_TF_WHEEL to another requirement whose wheel has tensorflow/libtensorflow_cc.so.2",
+    `pip could not download ${choice.label}:\n${last}`,
+    `check that \`pip ${args.join(" ")}\` works (pip index / network)` +
+      (choice.kind === "pinned"
+        ? ", or set HT_TF_WHEEL to another requirement or a local .whl whose wheel has " +
+          "tensorflow/libtensorflow_cc.so.2"
+        : ", or unset HT_TF_WHEEL to use the pinned wheel"),
   );
+}
+
+/** A wheel on disk, checked where a sha256 was expected. */
+export interface ObtainedWheel {
+  /** Path of the wheel file. */
+  path: string;
+  /** Its hex sha256. */
+  sha256: string;
+  /** Whether setup:tf downloaded it (and may delete it after extraction). */
+  downloaded: boolean;
+}
+
+/** Options of {@link obtainWheel}. */
+export interface ObtainWheelOptions {
+  /** Cache folder; downloads go to its `wheels/` (default {@link tfCacheDir}). */
+  cacheDir?: string;
+  /** Progress lines (default none). */
+  log?: (line: string) => void;
+  /** pip executable to run (default: pip3, pip, python3 -m pip, python -m pip on PATH). */
+  pip?: string;
+}
+
+/**
+ * Get the chosen wheel onto disk and hash it (streaming) before anything is extracted: a local
+ * override as it is, otherwise `pip download` ({@link pipDownloadArgs}). A wheel whose sha256
+ * differs from the expected one ({@link WheelChoice.sha256}) is refused by
+ * {@link verifyWheelSha256}; a download of ours is deleted first, a local file is left alone.
+ */
+export async function obtainWheel(
+  choice: WheelChoice,
+  options: ObtainWheelOptions = {},
+): Promise<ObtainedWheel> {
+  const log = options.log ?? (() => {});
+  const pinned = choice.kind === "pinned";
+  const what = pinned ? `the pinned ${DEFAULT_WHEEL}` : "HT_TF_WHEEL_SHA256";
+  if (choice.kind === "file") {
+    const path = choice.path ?? "";
+    const info = await Deno.stat(path).catch(() => undefined);
+    if (!info?.isFile) {
+      throw new SetupTfError(
+        "wheel",
+        `HT_TF_WHEEL=${path}: no such file`,
+        "point HT_TF_WHEEL at an existing .whl file or a pip requirement, or unset it to use " +
+          "the pinned wheel",
+      );
+    }
+    const sha256 = choice.sha256
+      ? await verifyWheelSha256(path, choice.sha256, { remove: false, what, pinned })
+      : await sha256File(path);
+    return { path, sha256, downloaded: false };
+  }
+  const cacheDir = options.cacheDir ?? tfCacheDir();
+  await Deno.mkdir(cacheDir, { recursive: true });
+  const path = await pipDownload(choice, { cacheDir, log, pip: options.pip });
+  const sha256 = choice.sha256
+    ? await verifyWheelSha256(path, choice.sha256, { remove: true, what, pinned })
+    : await sha256File(path);
+  return { path, sha256, downloaded: true };
 }
 
 /** Extract the libraries and C headers of a TF wheel into a cache folder (atomically). */
 async function extractWheelLibs(
-  wheel: string,
-  { cacheDir, log }: { cacheDir: string; log: (line: string) => void },
+  wheel: ObtainedWheel,
+  { cacheDir, log, choice }: { cacheDir: string; log: (line: string) => void; choice: WheelChoice },
 ): Promise<{ dir: string; marker: CacheMarker }> {
-  const stem = basename(wheel).replace(/\.whl$/, "");
+  const name = basename(wheel.path);
+  const stem = name.replace(/\.whl$/i, "");
   const version = stem.split("-")[1] ?? "unknown";
   const final = join(cacheDir, stem);
   const tmp = join(cacheDir, `${stem}.tmp-${Deno.pid}`);
   await Deno.remove(tmp, { recursive: true }).catch(() => {});
   let lastPct = -1;
-  const result = await extractZip(wheel, tmp, {
+  const result = await extractZip(wheel.path, tmp, {
     filter: (e) => keepWheelEntry(e.name),
     onProgress: (p) => {
       const pct = Math.floor((100 * p.bytesDone) / Math.max(1, p.bytesTotal) / 25) * 25;
       if (pct !== lastPct) {
         lastPct = pct;
-        log(`  extracting ${basename(wheel)}: ${pct}%`);
+        log(`  extracting ${name}: ${pct}%`);
       }
     },
   });
@@ -610,8 +920,8 @@ async function extractWheelLibs(
       await Deno.remove(tmp, { recursive: true }).catch(() => {});
       throw new SetupTfError(
         "wheel",
-        `${basename(wheel)} has no tensorflow/${lib}`,
-        "use a TensorFlow ≥ 2.x Linux wheel (HT_TF_WHEEL=tensorflow-cpu)",
+        `${name} has no tensorflow/${lib}`,
+        `use a TensorFlow ≥ 2.x Linux wheel, or unset HT_TF_WHEEL for the pinned ${DEFAULT_WHEEL}`,
       );
     }
   }
@@ -622,12 +932,18 @@ async function extractWheelLibs(
   await Deno.rename(join(tmp, "tensorflow", "include"), join(tmp, "include"));
   await Deno.remove(join(tmp, "tensorflow"), { recursive: true });
   const marker: CacheMarker = {
-    wheel: basename(wheel),
+    wheel: name,
     version,
+    sha256: wheel.sha256,
+    ...(choice.kind === "requirement" ? { requirement: choice.requirement } : {}),
+    source: choice.label,
     files: result.files,
     bytes: result.bytes,
   };
   await Deno.writeTextFile(join(tmp, "complete.json"), JSON.stringify(marker, null, 2) + "\n");
+  if (await exists(final)) {
+    log(`  replacing ${final} (its complete.json does not record this wheel and sha256)`);
+  }
   await Deno.remove(final, { recursive: true }).catch(() => {});
   await Deno.rename(tmp, final);
   return { dir: final, marker };
@@ -662,12 +978,15 @@ async function linkTree(src: string, dst: string): Promise<number> {
  * (`-ltensorflow -ltensorflow_framework`) and the stock script checks for
  * (`libtensorflow.so.2.9.1`).
  */
-async function installWheelLibs(pkg: TfjsNodePackage, cached: string): Promise<void> {
+async function installWheelLibs(
+  pkg: TfjsNodePackage,
+  cached: { dir: string; marker: CacheMarker },
+): Promise<void> {
   const deps = dirname(pkg.depsLib);
   await Deno.remove(deps, { recursive: true }).catch(() => {});
   await Deno.mkdir(pkg.depsLib, { recursive: true });
   for (const lib of WHEEL_LIBS) {
-    await linkOrCopy(join(cached, "lib", lib), join(pkg.depsLib, lib));
+    await linkOrCopy(join(cached.dir, "lib", lib), join(pkg.depsLib, lib));
   }
   const v = pkg.libtensorflowVersion;
   const links: [string, string][] = [
@@ -678,11 +997,85 @@ async function installWheelLibs(pkg: TfjsNodePackage, cached: string): Promise<v
     ["libtensorflow_framework.so", "libtensorflow_framework.so.2"],
   ];
   for (const [name, target] of links) await Deno.symlink(target, join(pkg.depsLib, name));
-  await linkTree(join(cached, "include"), pkg.depsInclude);
-  await Deno.writeTextFile(
+  await linkTree(join(cached.dir, "include"), pkg.depsInclude);
+  const m = cached.marker;
+  await writeFileAtomic(
     join(deps, "SOURCE.txt"),
-    `libtensorflow from ${basename(cached)}.whl (via deno task setup:tf)\n`,
+    formatTensorflowSource({
+      route: "wheel",
+      wheel: m.wheel,
+      sha256: m.sha256,
+      requirement: m.requirement,
+      source: m.source ?? m.wheel,
+    }),
   );
+}
+
+/** Where the libtensorflow in a package's `deps/` came from (`deps/SOURCE.txt`). */
+export interface TensorflowSource {
+  /** `wheel`: a TensorFlow wheel; `stock`: the package's own download; `unknown`: unrecorded. */
+  route: "wheel" | "stock" | "unknown";
+  /** Wheel file name. */
+  wheel?: string;
+  /** Hex sha256 of the wheel. */
+  sha256?: string;
+  /** pip requirement of an `HT_TF_WHEEL` override. */
+  requirement?: string;
+  /** How it was chosen (a {@link WheelChoice.label}, or the stock URL). */
+  source: string;
+  /** Whether it is {@link PINNED_TF_WHEEL} (judged by the recorded sha256). */
+  pinned: boolean;
+}
+
+/** Text of `deps/SOURCE.txt`: a sentence, then `key: value` lines. */
+function formatTensorflowSource(src: Omit<TensorflowSource, "pinned">): string {
+  const head = src.route === "stock"
+    ? `libtensorflow from the stock download ${src.source} (via deno task setup:tf --stock)`
+    : `libtensorflow from ${src.wheel} (via deno task setup:tf)`;
+  const pinned = src.sha256 === PINNED_TF_WHEEL.sha256 ? "yes" : "no";
+  const lines = [head, `route: ${src.route}`];
+  if (src.wheel) lines.push(`wheel: ${src.wheel}`);
+  if (src.sha256) lines.push(`sha256: ${src.sha256}`);
+  if (src.requirement) lines.push(`requirement: ${src.requirement}`);
+  lines.push(`pinned: ${pinned}`, `source: ${src.source}`);
+  return lines.join("\n") + "\n";
+}
+
+/**
+ * Read `deps/SOURCE.txt` of a package: which wheel (name, sha256) or stock download its
+ * libtensorflow came from; undefined when there is none. Files written before the pin have only
+ * the first line, so no sha256, and never count as pinned.
+ */
+export async function installedTensorflowSource(
+  pkg: Pick<TfjsNodePackage, "depsLib">,
+): Promise<TensorflowSource | undefined> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(join(dirname(pkg.depsLib), "SOURCE.txt"));
+  } catch {
+    return undefined;
+  }
+  const fields: Record<string, string> = {};
+  for (const line of text.split("\n").slice(1)) {
+    const m = /^([a-z0-9]+):\s*(.*)$/.exec(line.trim());
+    if (m) fields[m[1]] = m[2];
+  }
+  const first = text.split("\n")[0].trim();
+  const legacyWheel = /^libtensorflow from (\S+\.whl)\b/.exec(first)?.[1];
+  const route = fields.route === "wheel" || fields.route === "stock"
+    ? fields.route
+    : legacyWheel
+    ? "wheel"
+    : "unknown";
+  const sha256 = /^[0-9a-f]{64}$/.test(fields.sha256 ?? "") ? fields.sha256 : undefined;
+  return {
+    route,
+    ...(fields.wheel ?? legacyWheel ? { wheel: fields.wheel ?? legacyWheel } : {}),
+    ...(sha256 ? { sha256 } : {}),
+    ...(fields.requirement ? { requirement: fields.requirement } : {}),
+    source: fields.source ?? first,
+    pinned: sha256 === PINNED_TF_WHEEL.sha256,
+  };
 }
 
 /** Step 4: build the addon with node-pre-gyp (node-gyp) against deps/. */
@@ -720,6 +1113,20 @@ async function buildAddon(
   }
 }
 
+/** One phrase for where `deps/` came from, for log lines. */
+export function describeTensorflowSource(src: TensorflowSource | undefined): string {
+  if (!src) return "origin not recorded (no deps/SOURCE.txt)";
+  if (src.route === "stock") return `the stock download ${src.source}, not the pinned wheel`;
+  if (src.route === "unknown") return `${src.source} (not the pinned wheel)`;
+  if (!src.sha256) {
+    return `${src.wheel ?? src.source} (no sha256 recorded: not known to be the pinned wheel)`;
+  }
+  const sha = `sha256 ${shortSha(src.sha256)}`;
+  return src.pinned
+    ? `pinned ${src.wheel} (${sha})`
+    : `${src.wheel ?? src.source} (${sha}), not the pinned wheel`;
+}
+
 /**
  * Make `@tensorflow/tfjs-node` work under Deno (see the module doc for the steps). Idempotent:
  * when the addon already loads and computes, only that check runs.
@@ -728,7 +1135,11 @@ export async function setupTf(options: SetupTfOptions = {}): Promise<SetupTfRepo
   const log = options.log ?? ((line: string) => console.error(line));
   const root = resolve(options.root ?? REPO_ROOT);
   const cacheDir = resolve(options.cacheDir ?? tfCacheDir());
-  const wheelReq = options.wheel ?? (Deno.env.get("HT_TF_WHEEL") || DEFAULT_WHEEL);
+  const choice = chooseWheel(options.wheel ?? Deno.env.get("HT_TF_WHEEL"), {
+    sha256: options.wheelSha256 ?? Deno.env.get("HT_TF_WHEEL_SHA256"),
+    name: options.wheel !== undefined ? "--wheel" : "HT_TF_WHEEL",
+  });
+  const stock = options.stock ?? false;
   const t0 = performance.now();
   const steps: SetupTfStep[] = [];
   let stepT = performance.now();
@@ -747,6 +1158,25 @@ export async function setupTf(options: SetupTfOptions = {}): Promise<SetupTfRepo
   const pkg = await locateTfjsNode(root, { log });
   done("locate", "ok", `${TFJS_NODE}@${pkg.version} at ${pkg.dir}`);
 
+  // A local override is hashed (and checked) up front: a second or two, and a wrong file fails
+  // before anything is touched.
+  let localWheel: ObtainedWheel | undefined;
+  if (choice.kind === "file") {
+    begin(`[hash] ${choice.label}`);
+    localWheel = await obtainWheel(choice, { log });
+    done(
+      "hash",
+      "ok",
+      `sha256 ${localWheel.sha256}${choice.sha256 ? " (matches HT_TF_WHEEL_SHA256)" : ""}${
+        localWheel.sha256 === PINNED_TF_WHEEL.sha256 ? "; this file is the pinned wheel" : ""
+      }`,
+    );
+  }
+  const want = wheelIdentity(choice, localWheel?.sha256);
+  const installed = await installedTensorflowSource(pkg);
+  const installedIsWanted = installed !== undefined &&
+    ((stock && installed.route === "stock") || matchesWheel(installed, want));
+
   if (!options.force && await exists(pkg.bindingPath)) {
     begin("[check] loading the existing addon in a fresh Deno process");
     const check = await selfTestSubprocess(root);
@@ -756,13 +1186,19 @@ export async function setupTf(options: SetupTfOptions = {}): Promise<SetupTfRepo
         "ok",
         `addon loads; TensorFlow ${check.result.tensorflow}; matches cpu (matMul ${
           check.result.matMulError.toExponential(1)
-        }, conv2d ${check.result.conv2dError.toExponential(1)}); nothing to do`,
+        }, conv2d ${check.result.conv2dError.toExponential(1)}); libtensorflow: ${
+          describeTensorflowSource(installed)
+        }; nothing to do`,
       );
+      if (!installedIsWanted) {
+        log(`  note: deps/ is not recorded as ${choice.label}; --force switches to it`);
+      }
       return {
         route: "already",
         pkg,
         steps,
         selfTest: check.result,
+        ...(installed ? { source: installed } : {}),
         ms: performance.now() - t0,
       };
     }
@@ -791,50 +1227,88 @@ export async function setupTf(options: SetupTfOptions = {}): Promise<SetupTfRepo
 
   let route: SetupTfReport["route"] = "existing-libs";
   const haveLibs = await libsPresent(pkg);
-  if (haveLibs && !options.force) {
-    done("libs", "skipped", `libtensorflow already in ${pkg.depsLib}`);
+  if (haveLibs && !options.force && installedIsWanted) {
+    done(
+      "libs",
+      "skipped",
+      `libtensorflow already in ${pkg.depsLib}: ${describeTensorflowSource(installed)}`,
+    );
   } else {
+    if (haveLibs && !options.force) {
+      log(`  deps/ holds ${describeTensorflowSource(installed)}: replacing it`);
+    }
     let stockOk = false;
-    if (options.stock ?? true) {
-      begin(`[stock] trying the package's own download (${await stockLibtensorflowUrl(pkg)})`);
-      const stock = await stockInstall(pkg, {
+    if (stock) {
+      const url = await stockLibtensorflowUrl(pkg);
+      begin(`[stock] trying the package's own download (--stock; not pinned): ${url}`);
+      // install.js keeps whatever libtensorflow deps/ holds; start clean so deps/ is the stock one.
+      if (installed?.route !== "stock") {
+        await Deno.remove(dirname(pkg.depsLib), { recursive: true }).catch(() => {});
+      }
+      const result = await stockInstall(pkg, {
         node,
         env,
         probeTimeoutS: options.probeTimeoutS ?? 10,
         timeoutS: options.stockTimeoutS ?? 900,
       });
-      stockOk = stock.ok && await libsPresent(pkg);
-      done("stock", stockOk ? "ok" : "failed", stock.detail);
+      stockOk = result.ok && await libsPresent(pkg);
+      if (stockOk) {
+        await writeFileAtomic(
+          join(dirname(pkg.depsLib), "SOURCE.txt"),
+          formatTensorflowSource({ route: "stock", source: url }),
+        );
+      }
+      done("stock", stockOk ? "ok" : "failed", result.detail);
     } else {
-      done("stock", "skipped", "disabled (--no-stock)");
+      done(
+        "stock",
+        "skipped",
+        `the package's own libtensorflow ${pkg.libtensorflowVersion} download is opt-in (--stock)`,
+      );
     }
     if (stockOk) {
       route = "stock";
     } else {
       route = "wheel";
-      begin(`[wheel] libtensorflow from the ${wheelReq} wheel (cache ${cacheDir})`);
-      let cached = await findCachedLibs(cacheDir, wheelReq);
+      begin(`[wheel] ${choice.label}; cache ${cacheDir}`);
+      let cached = await findCachedLibs(cacheDir, want);
       if (cached) {
-        done("wheel", "ok", `cached ${cached.marker.wheel} in ${cached.dir}`);
+        const sha = cached.marker.sha256 ? shortSha(cached.marker.sha256) : "?";
+        done("wheel", "ok", `cached ${cached.marker.wheel} (sha256 ${sha}) in ${cached.dir}`);
       } else {
-        await Deno.mkdir(cacheDir, { recursive: true });
-        const wheel = await pipDownload(wheelReq, { cacheDir, log });
-        cached = await extractWheelLibs(wheel, { cacheDir, log });
-        await Deno.remove(wheel).catch(() => {});
+        if (
+          choice.kind === "pinned" && (Deno.build.os !== "linux" || Deno.build.arch !== "x86_64")
+        ) {
+          throw new SetupTfError(
+            "wheel",
+            `the pinned ${PINNED_TF_WHEEL.file} is for Linux x86_64; this is ` +
+              `${Deno.build.os}/${Deno.build.arch}`,
+            "set HT_TF_WHEEL to a TensorFlow wheel for this platform (e.g. " +
+              `HT_TF_WHEEL=${DEFAULT_WHEEL}: not the tested pin), or try --stock`,
+          );
+        }
+        const wheel = localWheel ?? await obtainWheel(choice, { cacheDir, log });
+        const checked = choice.sha256 ? "verified" : "not checked";
+        log(`  sha256 ${wheel.sha256} ${checked}: ${wheel.path}`);
+        cached = await extractWheelLibs(wheel, { cacheDir, log, choice });
+        if (wheel.downloaded) await Deno.remove(wheel.path).catch(() => {});
         done(
           "wheel",
           "ok",
-          `${cached.marker.wheel}: ${cached.marker.files} files (${
+          `${cached.marker.wheel} (sha256 ${
+            shortSha(wheel.sha256)
+          } ${checked}): ${cached.marker.files} files (${
             (cached.marker.bytes / 1e6).toFixed(0)
-          } MB) extracted to ${cached.dir}; wheel removed`,
+          } MB) extracted to ${cached.dir}${wheel.downloaded ? "; wheel removed" : ""}`,
         );
       }
-      await installWheelLibs(pkg, cached.dir);
+      await installWheelLibs(pkg, cached);
       done(
         "libs",
         "ok",
         `deps/lib: libtensorflow_cc.so.2 as libtensorflow.so.${pkg.libtensorflowVersion}, ` +
-          `libtensorflow_framework.so.2 as libtensorflow_framework.so.${pkg.libtensorflowVersion}`,
+          `libtensorflow_framework.so.2 as libtensorflow_framework.so.${pkg.libtensorflowVersion}` +
+          `; deps/SOURCE.txt records ${cached.marker.wheel}`,
       );
     }
   }
@@ -851,16 +1325,27 @@ export async function setupTf(options: SetupTfOptions = {}): Promise<SetupTfRepo
     throw new SetupTfError(
       "verify",
       `the addon was built but does not work: ${check.error.trim()}`,
-      `rerun with --force; if the libraries came from a wheel, try HT_TF_WHEEL=${DEFAULT_WHEEL}` +
-        "==<other version>; without the native backend, --backend wasm/cpu still work (slowly)",
+      `rerun with --force; if the libraries came from an HT_TF_WHEEL override, unset it for the ` +
+        `pinned ${DEFAULT_WHEEL}; without the native backend, --backend wasm/cpu still work ` +
+        "(slowly)",
     );
   }
+  const source = await installedTensorflowSource(pkg);
   done(
     "verify",
     "ok",
     `TensorFlow ${check.result.tensorflow}; max relative difference to cpu: matMul ${
       check.result.matMulError.toExponential(1)
-    }, conv2d ${check.result.conv2dError.toExponential(1)}`,
+    }, conv2d ${check.result.conv2dError.toExponential(1)}; libtensorflow: ${
+      describeTensorflowSource(source)
+    }`,
   );
-  return { route, pkg, steps, selfTest: check.result, ms: performance.now() - t0 };
+  return {
+    route,
+    pkg,
+    steps,
+    selfTest: check.result,
+    ...(source ? { source } : {}),
+    ms: performance.now() - t0,
+  };
 }
