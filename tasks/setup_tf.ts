@@ -13,6 +13,7 @@ import {
   shortSha,
   tfCacheDir,
 } from "../src/models/tf_install.ts";
+import { describeOneDnn } from "../src/models/onednn.ts";
 
 const PIN = `${PINNED_TF_WHEEL.project} ${PINNED_TF_WHEEL.version} (${PINNED_TF_WHEEL.file}, ` +
   `sha256 ${shortSha(PINNED_TF_WHEEL.sha256)})`;
@@ -50,8 +51,12 @@ export const SETUP_TF_SPEC: TaskSpec = {
     `wheel ${PINNED_TF_WHEEL.file}`,
     "(pip download, sha256 checked before extraction; a mismatch is refused and the file",
     "deleted), linked into deps/lib (deps/SOURCE.txt records wheel and sha256); build the addon",
-    "with node-gyp; verify matMul + conv2d against the cpu backend. --stock first tries the",
-    "package's own download (TFJS_NODE_BASE_URI / scripts/custom-binary.json are honoured).",
+    "with node-gyp; verify matMul + conv2d against the cpu backend (within the float32 error",
+    "model: |native − cpu| ≤ 2·γ(n)·Σ|terms|); report whether oneDNN is on and why (the cached",
+    "probe verdict of this CPU). --stock first tries the package's own download",
+    "(TFJS_NODE_BASE_URI / scripts/custom-binary.json are honoured). A lock file",
+    "(<package>/.setup-tf.lock) keeps two setup:tf on one checkout from building at once: the",
+    "second waits, then finds the addon working; a lock whose process is gone is taken over.",
     "GPU: see README, 'Backends and GPU'.",
   ].join("\n"),
 };
@@ -71,7 +76,7 @@ export async function setupTfMain(parsed: ParsedArgs): Promise<void> {
         (report.ms / 1000).toFixed(1)
       } s: TensorFlow ${report.selfTest.tensorflow} via ${report.pkg.bindingPath}; libtensorflow: ${
         describeTensorflowSource(report.source)
-      }`,
+      }${report.oneDnn ? `; ${describeOneDnn(report.oneDnn)}` : ""}`,
     );
   } catch (error) {
     if (error instanceof SetupTfError) {

@@ -17,13 +17,23 @@
  * 4. build the addon (`node-pre-gyp install --build-from-source`, i.e. node-gyp, against the
  *    local Node headers);
  * 5. check it in a fresh Deno process: load it and compare a matMul and a conv2d with the cpu
- *    backend.
+ *    backend, within the float32 error model ({@link float32ComparisonRatio});
+ * 6. report whether TensorFlow's oneDNN kernels are on, and why (`decideOneDnn` of
+ *    `onednn.ts`: the verdict of a probe in a child process, cached per CPU and TensorFlow
+ *    build). Also done when step 2 finds nothing to do; a failure here does not fail setup:tf.
+ *
+ * Steps 3 to 5 run under an exclusive lock file in the package folder
+ * ({@link acquireSetupTfLock}): a second `setup:tf` on the same checkout (e.g. `deno task all`
+ * building the addon while another task does the same) waits for the first, then checks the
+ * addon again and, when it works, has nothing to do.
  *
  * @module
  */
 import { createRequire } from "node:module";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Tensor } from "@tensorflow/tfjs";
+import type { OneDnnDecision } from "./onednn.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { exists } from "../io/files.ts";
 import { sha256File } from "../io/hash.ts";
@@ -92,7 +102,10 @@ export interface TfjsNodePackage {
 
 /** One step of {@link setupTf}. */
 export interface SetupTfStep {
-  /** Short name (`locate`, `check`, `stock`, `wheel`, `libs`, `build`, `verify`). */
+  /**
+   * Short name (`locate`, `hash`, `check`, `lock`, `tools`, `stock`, `wheel`, `libs`, `build`,
+   * `verify`, `onednn`).
+   */
   name: string;
   /** Outcome. */
   status: "ok" | "skipped" | "failed";
@@ -102,14 +115,27 @@ export interface SetupTfStep {
   detail: string;
 }
 
+/** One operation of {@link nativeSelfTest}: native vs cpu, against the float32 error model. */
+export interface SelfTestComparison {
+  /**
+   * Worst |native − cpu| / bound over the output elements ({@link float32ComparisonRatio}):
+   * ≤ 1 passes. Infinity when a value is NaN or the shapes differ.
+   */
+  ratio: number;
+  /** Largest |native − cpu| (absolute), for context. */
+  maxDiff: number;
+  /** n: the number of summed products behind each output element. */
+  terms: number;
+}
+
 /** Result of {@link nativeSelfTest}. */
 export interface NativeSelfTest {
   /** TensorFlow version reported by the addon. */
   tensorflow: string;
-  /** Largest |native − cpu| / max(1, |cpu|) over a matMul. */
-  matMulError: number;
-  /** Largest |native − cpu| / max(1, |cpu|) over a conv2d. */
-  conv2dError: number;
+  /** A [64×96]·[96×48] matMul (n = 96). */
+  matMul: SelfTestComparison;
+  /** A 3×3×3→8 conv2d, stride 2, `same` padding (n = 27). */
+  conv2d: SelfTestComparison;
 }
 
 /** Result of {@link setupTf}. */
@@ -127,6 +153,8 @@ export interface SetupTfReport {
   selfTest: NativeSelfTest;
   /** Where the libraries in `deps/` came from (`deps/SOURCE.txt`), when recorded. */
   source?: TensorflowSource;
+  /** Whether TensorFlow's oneDNN kernels are on, and why; absent when that step failed. */
+  oneDnn?: OneDnnDecision;
   /** Total milliseconds. */
   ms: number;
 }
@@ -157,6 +185,8 @@ export interface SetupTfOptions {
   wheelSha256?: string;
   /** Progress lines (default `console.error`). */
   log?: (line: string) => void;
+  /** Settings of the lock against two builds at once ({@link acquireSetupTfLock}). */
+  lock?: Omit<SetupTfLockOptions, "log">;
 }
 
 /** A failed step, with how to fix it. */
@@ -311,9 +341,74 @@ async function libsPresent(pkg: TfjsNodePackage): Promise<boolean> {
     await exists(join(pkg.depsInclude, "tensorflow", "c", "c_api.h"));
 }
 
+/** Unit roundoff of float32 (round to nearest): 2⁻²⁴. */
+export const FLOAT32_UNIT_ROUNDOFF = 2 ** -24;
+
+/** γ(n) = n·u / (1 − n·u): the relative error bound of an n-term float32 sum (n·u < 1). */
+export function float32Gamma(n: number): number {
+  const nu = n * FLOAT32_UNIT_ROUNDOFF;
+  if (!(nu >= 0 && nu < 1)) throw new RangeError(`float32Gamma: n·u = ${nu} must lie in [0, 1)`);
+  return nu / (1 - nu);
+}
+
+/**
+ * Compare two float32 evaluations of the same sums of products (e.g. native vs cpu backend)
+ * against the float32 error model (Higham, _Accuracy and Stability of Numerical Algorithms_,
+ * §3.1): an n-term sum evaluated in float32 in any order, with or without fused multiply-adds,
+ * is within γ(n)·Σ|terms| of the exact one, so two evaluations are within
+ *
+ *   bound = 2·γ(n)·Σ|terms| + 2·n·2⁻¹²⁶
+ *
+ * of each other, the last term allowing for flush-to-zero of tiny products. `scale[i]` is
+ * Σ|terms| of element i (for a matMul |A|·|B|, for a conv2d the conv2d of |x| and |w|); when it is
+ * itself computed in float32 (its terms are non-negative) it may be up to a factor 1 − γ(n) low,
+ * so the bound is divided by that. Returns the worst |actual − expected| / bound (≤ 1: within
+ * the model) and the largest |actual − expected|; a NaN, or arrays of different lengths, give
+ * Infinity.
+ */
+export function float32ComparisonRatio(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  scale: ArrayLike<number>,
+  terms: number,
+): { ratio: number; maxDiff: number } {
+  if (actual.length !== expected.length || scale.length !== expected.length) {
+    return { ratio: Infinity, maxDiff: Infinity };
+  }
+  const g = float32Gamma(terms);
+  const rel = (2 * g) / (1 - g);
+  const floor = 2 * terms * 2 ** -126;
+  let ratio = 0;
+  let maxDiff = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const diff = Math.abs(actual[i] - expected[i]);
+    const bound = rel * Math.abs(scale[i]) + floor;
+    const r = diff / bound;
+    if (!(r <= ratio)) ratio = Number.isNaN(r) ? Infinity : r;
+    if (!(diff <= maxDiff)) maxDiff = Number.isNaN(diff) ? Infinity : diff;
+  }
+  return { ratio, maxDiff };
+}
+
+/** Whether a {@link SelfTestComparison} (possibly read back from JSON) is within the model. */
+function withinModel(c: SelfTestComparison | undefined): boolean {
+  return typeof c?.ratio === "number" && c.ratio <= 1;
+}
+
+/** `matMul 0.012, conv2d 0.0031 of the float32 bound`: the self-test in a log line. */
+export function describeSelfTest(t: NativeSelfTest): string {
+  const one = (c: SelfTestComparison) =>
+    `${c.ratio.toPrecision(2)} (n = ${c.terms}, max |diff| ${c.maxDiff.toExponential(1)})`;
+  return `worst |native − cpu| / float32 error bound (≤ 1 passes): matMul ${
+    one(t.matMul)
+  }, conv2d ${one(t.conv2d)}`;
+}
+
 /**
  * Load tfjs-node in this process, select it, and compare a matMul and a conv2d with the pure-JS
- * cpu backend. Throws when the addon does not load.
+ * cpu backend, element by element against the float32 error model
+ * ({@link float32ComparisonRatio}; Σ|terms| from the same operation on |inputs|, on the cpu
+ * backend). Throws when the addon does not load.
  */
 export async function nativeSelfTest(): Promise<NativeSelfTest> {
   const tf = await import("@tensorflow/tfjs");
@@ -333,34 +428,36 @@ export async function nativeSelfTest(): Promise<NativeSelfTest> {
     x: rand(2 * 17 * 17 * 3),
     w: rand(3 * 3 * 3 * 8),
   };
-  const compute = () =>
+  /** Summed products behind each element: the shared dimension; kernel height·width·channels. */
+  const terms = { matMul: 96, conv2d: 3 * 3 * 3 };
+  const compute = (abs: boolean) =>
     tf.tidy(() => {
-      const mm = tf.matMul(tf.tensor2d(inputs.a, [64, 96]), tf.tensor2d(inputs.b, [96, 48]));
+      const t = <T extends Tensor>(x: T): T => abs ? tf.abs(x) : x;
+      const mm = tf.matMul(t(tf.tensor2d(inputs.a, [64, 96])), t(tf.tensor2d(inputs.b, [96, 48])));
       const conv = tf.conv2d(
-        tf.tensor4d(inputs.x, [2, 17, 17, 3]),
-        tf.tensor4d(inputs.w, [3, 3, 3, 8]),
+        t(tf.tensor4d(inputs.x, [2, 17, 17, 3])),
+        t(tf.tensor4d(inputs.w, [3, 3, 3, 8])),
         2,
         "same",
       );
       return [Float32Array.from(mm.dataSync()), Float32Array.from(conv.dataSync())];
     });
-  const [mmNative, convNative] = compute();
+  const [mmNative, convNative] = compute(false);
   await tf.setBackend("cpu");
   (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
-  const [mmCpu, convCpu] = compute();
+  const [mmCpu, convCpu] = compute(false);
+  const [mmScale, convScale] = compute(true);
   await tf.setBackend("tensorflow");
-  const err = (p: Float32Array, q: Float32Array) => {
-    if (p.length !== q.length) return Infinity;
-    let worst = 0;
-    for (let i = 0; i < p.length; i++) {
-      worst = Math.max(worst, Math.abs(p[i] - q[i]) / Math.max(1, Math.abs(q[i])));
-    }
-    return worst;
-  };
   return {
     tensorflow: version,
-    matMulError: err(mmNative, mmCpu),
-    conv2dError: err(convNative, convCpu),
+    matMul: {
+      ...float32ComparisonRatio(mmNative, mmCpu, mmScale, terms.matMul),
+      terms: terms.matMul,
+    },
+    conv2d: {
+      ...float32ComparisonRatio(convNative, convCpu, convScale, terms.conv2d),
+      terms: terms.conv2d,
+    },
   };
 }
 
@@ -378,12 +475,21 @@ async function selfTestSubprocess(
   });
   const line = r.out.split("\n").find((l) => l.startsWith("SELFTEST "));
   if (r.code === 0 && line) {
+    // JSON has no Infinity or NaN: they come back as null, which withinModel refuses.
     const result = JSON.parse(line.slice("SELFTEST ".length)) as NativeSelfTest;
-    if (result.matMulError <= 1e-5 && result.conv2dError <= 1e-5) return { ok: true, result };
+    const fix = (c: SelfTestComparison) => ({
+      ratio: typeof c?.ratio === "number" ? c.ratio : Infinity,
+      maxDiff: typeof c?.maxDiff === "number" ? c.maxDiff : Infinity,
+      terms: c?.terms ?? 0,
+    });
+    const ok = withinModel(result.matMul) && withinModel(result.conv2d);
+    const clean = { ...result, matMul: fix(result.matMul), conv2d: fix(result.conv2d) };
+    if (ok) return { ok: true, result: clean };
     return {
       ok: false,
-      error:
-        `results differ from the cpu backend (matMul ${result.matMulError}, conv2d ${result.conv2dError})`,
+      error: `results differ from the cpu backend beyond the float32 error model: ${
+        describeSelfTest(clean)
+      }`,
     };
   }
   return { ok: false, error: r.timedOut ? "timed out" : `exit ${r.code}:\n${tail(r.out, 12)}` };
@@ -1127,6 +1233,261 @@ export function describeTensorflowSource(src: TensorflowSource | undefined): str
     : `${src.wheel ?? src.source} (${sha}), not the pinned wheel`;
 }
 
+/** What a lock file of {@link acquireSetupTfLock} holds (JSON). */
+export interface SetupTfLockInfo {
+  /** Process id of the holder. */
+  pid: number;
+  /** Host name of the holder (its pid means nothing elsewhere). */
+  host: string;
+  /** ISO time the lock was taken. */
+  started: string;
+  /** Random id of this acquisition (two acquirers in one process share the pid). */
+  id: string;
+}
+
+/** Options of {@link acquireSetupTfLock}. */
+export interface SetupTfLockOptions {
+  /** Milliseconds between two looks at a held lock (default 2000). */
+  pollMs?: number;
+  /**
+   * A lock whose file was not refreshed for this long is stale whoever holds it (default one
+   * hour; the holder refreshes it every {@link heartbeatMs}). Catches a holder on another host,
+   * or a pid reused by another process.
+   */
+  staleMs?: number;
+  /** Milliseconds between two refreshes of the lock file's mtime by its holder (default 60 s). */
+  heartbeatMs?: number;
+  /** Give up (a {@link SetupTfError} at step `lock`) after waiting this long (default 3 h). */
+  maxWaitMs?: number;
+  /** Progress lines (default none): the wait (once per holder) and a takeover. */
+  log?: (line: string) => void;
+  /** Whether a pid of this host is alive (default: `/proc/<pid>` exists; tests replace it). */
+  isAlive?: (pid: number) => Promise<boolean>;
+}
+
+/** A lock held by {@link acquireSetupTfLock}. */
+export interface SetupTfLock {
+  /** The lock file. */
+  path: string;
+  /** What it holds. */
+  info: SetupTfLockInfo;
+  /** Milliseconds spent waiting for another holder (0: the lock was free or stale). */
+  waitedMs: number;
+  /** The holder waited for (the first one, when several came and went). */
+  waitedFor?: SetupTfLockInfo;
+  /** Why a stale lock was taken over, if one was. */
+  tookOver?: string;
+  /** Delete the lock file if it is still this one; idempotent. */
+  release(): Promise<void>;
+}
+
+/** The lock file of setup:tf for a package: `<package dir>/.setup-tf.lock`. */
+export function setupTfLockPath(pkg: Pick<TfjsNodePackage, "dir">): string {
+  return join(pkg.dir, ".setup-tf.lock");
+}
+
+/** This machine's host name (`unknown` without --allow-sys). */
+function hostName(): string {
+  try {
+    return Deno.hostname();
+  } catch {
+    return "unknown";
+  }
+}
+
+/**
+ * Whether a pid of this host is alive: `/proc/<pid>` exists. Where there is no `/proc`, every
+ * pid counts as alive (the lock then goes stale by age only).
+ */
+async function pidAlive(pid: number): Promise<boolean> {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  if (!await exists("/proc/self")) return true;
+  return await exists(`/proc/${pid}`);
+}
+
+/** A lock file as read: its text, parsed content (when valid) and mtime. */
+interface HeldLock {
+  text: string;
+  info?: SetupTfLockInfo;
+  mtimeMs: number;
+}
+
+/** Read a lock file; undefined when there is none. */
+async function readLock(path: string): Promise<HeldLock | undefined> {
+  let text: string;
+  let mtimeMs: number;
+  try {
+    [text, mtimeMs] = await Promise.all([
+      Deno.readTextFile(path),
+      Deno.stat(path).then((st) => st.mtime?.getTime() ?? Date.now()),
+    ]);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+  let info: SetupTfLockInfo | undefined;
+  try {
+    const v = JSON.parse(text);
+    if (typeof v?.pid === "number" && typeof v?.host === "string") info = v as SetupTfLockInfo;
+  } catch { /* being written, or garbage */ }
+  return { text, info, mtimeMs };
+}
+
+/** A held lock's holder, for messages: `pid 123 on host h since 12:00:00`. */
+function describeHolder(info: SetupTfLockInfo | undefined): string {
+  if (!info) return "unknown holder";
+  const since = /T(\d\d:\d\d:\d\d)/.exec(info.started ?? "")?.[1];
+  return `pid ${info.pid} on ${info.host}${since ? ` since ${since} UTC` : ""}`;
+}
+
+/** Seconds a lock file that is not (yet) valid JSON is given before it counts as stale. */
+const UNREADABLE_LOCK_GRACE_MS = 30_000;
+
+/** Why a held lock is stale, or undefined when its holder may still be at work. */
+async function staleReason(
+  held: HeldLock,
+  options: { staleMs: number; isAlive: (pid: number) => Promise<boolean> },
+): Promise<string | undefined> {
+  const age = Date.now() - held.mtimeMs;
+  const ageText = age >= 120_000
+    ? `${Math.round(age / 60_000)} min`
+    : `${Math.round(age / 1000)} s`;
+  if (!held.info) {
+    return age > UNREADABLE_LOCK_GRACE_MS ? `unreadable, last written ${ageText} ago` : undefined;
+  }
+  if (held.info.host === hostName() && !await options.isAlive(held.info.pid)) {
+    return `${describeHolder(held.info)}: that process no longer exists`;
+  }
+  if (age > options.staleMs) return `${describeHolder(held.info)}: not refreshed for ${ageText}`;
+  return undefined;
+}
+
+/**
+ * Take the exclusive lock file `path` (created with `createNew`, holding pid, host, start time
+ * and a random id), waiting while another process (or another caller in this one) holds it:
+ * logs `waiting for another setup:tf (pid N) to finish…` once per holder and polls every
+ * {@link SetupTfLockOptions.pollMs}. A stale lock (its pid gone on this host, or not refreshed
+ * for {@link SetupTfLockOptions.staleMs}) is taken over, with a message. While held, the file's
+ * mtime is refreshed every {@link SetupTfLockOptions.heartbeatMs}. Always
+ * {@link SetupTfLock.release} it (in a `finally`).
+ */
+export async function acquireSetupTfLock(
+  path: string,
+  options: SetupTfLockOptions = {},
+): Promise<SetupTfLock> {
+  const log = options.log ?? (() => {});
+  const pollMs = options.pollMs ?? 2000;
+  const staleMs = options.staleMs ?? 3_600_000;
+  const heartbeatMs = options.heartbeatMs ?? 60_000;
+  const maxWaitMs = options.maxWaitMs ?? 3 * 3_600_000;
+  const isAlive = options.isAlive ?? pidAlive;
+  const t0 = Date.now();
+  const announced = new Set<string>();
+  let waitedFor: SetupTfLockInfo | undefined;
+  let tookOver: string | undefined;
+  for (;;) {
+    const info: SetupTfLockInfo = {
+      pid: Deno.pid,
+      host: hostName(),
+      started: new Date().toISOString(),
+      id: crypto.randomUUID(),
+    };
+    let file: Deno.FsFile | undefined;
+    try {
+      file = await Deno.open(path, { write: true, createNew: true });
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+    }
+    if (file) {
+      try {
+        await file.write(new TextEncoder().encode(JSON.stringify(info) + "\n"));
+      } finally {
+        file.close();
+      }
+      return heldLock(path, info, {
+        heartbeatMs,
+        waitedMs: waitedFor ? Date.now() - t0 : 0,
+        waitedFor,
+        tookOver,
+      });
+    }
+    const held = await readLock(path);
+    if (!held) continue; // released in between: try again at once
+    const stale = await staleReason(held, { staleMs, isAlive });
+    if (stale) {
+      // Remove it only if it is still the same file (another waiter may have taken it over).
+      const again = await readLock(path);
+      if (again?.text === held.text && again.mtimeMs === held.mtimeMs) {
+        await Deno.remove(path).catch((e) => {
+          if (!(e instanceof Deno.errors.NotFound)) throw e;
+        });
+        log(`stale setup:tf lock ${path} (${stale}): taking it over`);
+        tookOver = stale;
+      }
+      continue;
+    }
+    if (Date.now() - t0 > maxWaitMs) {
+      throw new SetupTfError(
+        "lock",
+        `another setup:tf (${describeHolder(held.info)}) still holds ${path} after ` +
+          `${Math.round((Date.now() - t0) / 60_000)} min`,
+        `wait for it to finish; if no setup:tf is running, delete ${path}`,
+      );
+    }
+    if (!held.info) {
+      // Just created, not written yet (or garbage, which goes stale after a grace period).
+      await new Promise((r) => setTimeout(r, Math.min(pollMs, 100)));
+      continue;
+    }
+    waitedFor ??= held.info;
+    if (!announced.has(held.info.id)) {
+      announced.add(held.info.id);
+      log(
+        `waiting for another setup:tf (pid ${held.info.pid}) to finish… ` +
+          `(${describeHolder(held.info)}; lock ${path})`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
+
+/** The {@link SetupTfLock} for a lock file just created, with its heartbeat running. */
+function heldLock(
+  path: string,
+  info: SetupTfLockInfo,
+  extra: {
+    heartbeatMs: number;
+    waitedMs: number;
+    waitedFor?: SetupTfLockInfo;
+    tookOver?: string;
+  },
+): SetupTfLock {
+  let beat: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    const now = new Date();
+    beat = Deno.utime(path, now, now).catch(() => {});
+  }, extra.heartbeatMs);
+  Deno.unrefTimer(timer);
+  let released = false;
+  return {
+    path,
+    info,
+    waitedMs: extra.waitedMs,
+    ...(extra.waitedFor ? { waitedFor: extra.waitedFor } : {}),
+    ...(extra.tookOver ? { tookOver: extra.tookOver } : {}),
+    async release() {
+      if (released) return;
+      released = true;
+      clearInterval(timer);
+      await beat;
+      const held = await readLock(path).catch(() => undefined);
+      // Not ours any more (taken over as stale): leave the new holder's file alone.
+      if (held?.info?.id !== info.id) return;
+      await Deno.remove(path).catch(() => {});
+    },
+  };
+}
+
 /**
  * Make `@tensorflow/tfjs-node` work under Deno (see the module doc for the steps). Idempotent:
  * when the addon already loads and computes, only that check runs.
@@ -1173,179 +1534,254 @@ export async function setupTf(options: SetupTfOptions = {}): Promise<SetupTfRepo
     );
   }
   const want = wheelIdentity(choice, localWheel?.sha256);
-  const installed = await installedTensorflowSource(pkg);
-  const installedIsWanted = installed !== undefined &&
-    ((stock && installed.route === "stock") || matchesWheel(installed, want));
+  const isWanted = (src: TensorflowSource | undefined) =>
+    src !== undefined && ((stock && src.route === "stock") || matchesWheel(src, want));
+  const nothingToDo = async (check: NativeSelfTest, what: string): Promise<SetupTfReport> => {
+    const installed = await installedTensorflowSource(pkg);
+    done(
+      "check",
+      "ok",
+      `${what}; TensorFlow ${check.tensorflow}; matches cpu (${describeSelfTest(check)}); ` +
+        `libtensorflow: ${describeTensorflowSource(installed)}; nothing to do`,
+    );
+    if (!isWanted(installed)) {
+      log(`  note: deps/ is not recorded as ${choice.label}; --force switches to it`);
+    }
+    return {
+      route: "already",
+      pkg,
+      steps,
+      selfTest: check,
+      ...(installed ? { source: installed } : {}),
+      ms: performance.now() - t0,
+    };
+  };
 
+  /** Steps 3 to 5 (tools, libs, build, verify), under the lock. */
+  async function buildLocked(): Promise<SetupTfReport> {
+    // Read under the lock: another setup:tf may just have replaced deps/.
+    const installed = await installedTensorflowSource(pkg);
+    const installedIsWanted = isWanted(installed);
+    const node = await which("node");
+    if (!node) {
+      throw new SetupTfError(
+        "build",
+        "node is not on PATH (node-gyp runs on Node.js)",
+        "install Node.js ≥ 18 with its headers (apt-get install nodejs npm)",
+      );
+    }
+    begin("[tools] node-gyp and Node headers");
+    const { env, nodedir } = await buildEnv(node, { cacheDir, log });
+    done(
+      "tools",
+      "ok",
+      `node-gyp ${env.npm_config_node_gyp}; headers ${
+        nodedir ? `${nodedir}/include/node` : "(downloaded by node-gyp)"
+      }`,
+    );
+
+    let route: SetupTfReport["route"] = "existing-libs";
+    const haveLibs = await libsPresent(pkg);
+    if (haveLibs && !options.force && installedIsWanted) {
+      done(
+        "libs",
+        "skipped",
+        `libtensorflow already in ${pkg.depsLib}: ${describeTensorflowSource(installed)}`,
+      );
+    } else {
+      if (haveLibs && !options.force) {
+        log(`  deps/ holds ${describeTensorflowSource(installed)}: replacing it`);
+      }
+      let stockOk = false;
+      if (stock) {
+        const url = await stockLibtensorflowUrl(pkg);
+        begin(`[stock] trying the package's own download (--stock; not pinned): ${url}`);
+        // install.js keeps whatever libtensorflow deps/ holds; start clean so deps/ is the stock one.
+        if (installed?.route !== "stock") {
+          await Deno.remove(dirname(pkg.depsLib), { recursive: true }).catch(() => {});
+        }
+        const result = await stockInstall(pkg, {
+          node,
+          env,
+          probeTimeoutS: options.probeTimeoutS ?? 10,
+          timeoutS: options.stockTimeoutS ?? 900,
+        });
+        stockOk = result.ok && await libsPresent(pkg);
+        if (stockOk) {
+          await writeFileAtomic(
+            join(dirname(pkg.depsLib), "SOURCE.txt"),
+            formatTensorflowSource({ route: "stock", source: url }),
+          );
+        }
+        done("stock", stockOk ? "ok" : "failed", result.detail);
+      } else {
+        done(
+          "stock",
+          "skipped",
+          `the package's own libtensorflow ${pkg.libtensorflowVersion} download is opt-in (--stock)`,
+        );
+      }
+      if (stockOk) {
+        route = "stock";
+      } else {
+        route = "wheel";
+        begin(`[wheel] ${choice.label}; cache ${cacheDir}`);
+        let cached = await findCachedLibs(cacheDir, want);
+        if (cached) {
+          const sha = cached.marker.sha256 ? shortSha(cached.marker.sha256) : "?";
+          done("wheel", "ok", `cached ${cached.marker.wheel} (sha256 ${sha}) in ${cached.dir}`);
+        } else {
+          if (
+            choice.kind === "pinned" && (Deno.build.os !== "linux" || Deno.build.arch !== "x86_64")
+          ) {
+            throw new SetupTfError(
+              "wheel",
+              `the pinned ${PINNED_TF_WHEEL.file} is for Linux x86_64; this is ` +
+                `${Deno.build.os}/${Deno.build.arch}`,
+              "set HT_TF_WHEEL to a TensorFlow wheel for this platform (e.g. " +
+                `HT_TF_WHEEL=${DEFAULT_WHEEL}: not the tested pin), or try --stock`,
+            );
+          }
+          const wheel = localWheel ?? await obtainWheel(choice, { cacheDir, log });
+          const checked = choice.sha256 ? "verified" : "not checked";
+          log(`  sha256 ${wheel.sha256} ${checked}: ${wheel.path}`);
+          cached = await extractWheelLibs(wheel, { cacheDir, log, choice });
+          if (wheel.downloaded) await Deno.remove(wheel.path).catch(() => {});
+          done(
+            "wheel",
+            "ok",
+            `${cached.marker.wheel} (sha256 ${
+              shortSha(wheel.sha256)
+            } ${checked}): ${cached.marker.files} files (${
+              (cached.marker.bytes / 1e6).toFixed(0)
+            } MB) extracted to ${cached.dir}${wheel.downloaded ? "; wheel removed" : ""}`,
+          );
+        }
+        await installWheelLibs(pkg, cached);
+        done(
+          "libs",
+          "ok",
+          `deps/lib: libtensorflow_cc.so.2 as libtensorflow.so.${pkg.libtensorflowVersion}, ` +
+            `libtensorflow_framework.so.2 as libtensorflow_framework.so.${pkg.libtensorflowVersion}` +
+            `; deps/SOURCE.txt records ${cached.marker.wheel}`,
+        );
+      }
+    }
+
+    if (route !== "stock" || !await exists(pkg.bindingPath)) {
+      begin(`[build] node-pre-gyp install --build-from-source in ${pkg.dir}`);
+      await buildAddon(pkg, { node, env });
+      done("build", "ok", `built ${pkg.bindingPath}`);
+    }
+
+    begin("[verify] loading tfjs-node in a fresh Deno process; matMul + conv2d vs the cpu backend");
+    const check = await selfTestSubprocess(root);
+    if (!check.ok) {
+      throw new SetupTfError(
+        "verify",
+        `the addon was built but does not work: ${check.error.trim()}`,
+        `rerun with --force; if the libraries came from an HT_TF_WHEEL override, unset it for the ` +
+          `pinned ${DEFAULT_WHEEL}; without the native backend, --backend wasm/cpu still work ` +
+          "(slowly)",
+      );
+    }
+    const source = await installedTensorflowSource(pkg);
+    done(
+      "verify",
+      "ok",
+      `TensorFlow ${check.result.tensorflow}; ${describeSelfTest(check.result)}; ` +
+        `libtensorflow: ${describeTensorflowSource(source)}`,
+    );
+    return {
+      route,
+      pkg,
+      steps,
+      selfTest: check.result,
+      ...(source ? { source } : {}),
+      ms: performance.now() - t0,
+    };
+  }
+
+  let report: SetupTfReport | undefined;
   if (!options.force && await exists(pkg.bindingPath)) {
     begin("[check] loading the existing addon in a fresh Deno process");
     const check = await selfTestSubprocess(root);
-    if (check.ok) {
-      done(
-        "check",
-        "ok",
-        `addon loads; TensorFlow ${check.result.tensorflow}; matches cpu (matMul ${
-          check.result.matMulError.toExponential(1)
-        }, conv2d ${check.result.conv2dError.toExponential(1)}); libtensorflow: ${
-          describeTensorflowSource(installed)
-        }; nothing to do`,
-      );
-      if (!installedIsWanted) {
-        log(`  note: deps/ is not recorded as ${choice.label}; --force switches to it`);
-      }
-      return {
-        route: "already",
-        pkg,
-        steps,
-        selfTest: check.result,
-        ...(installed ? { source: installed } : {}),
-        ms: performance.now() - t0,
-      };
-    }
-    done("check", "failed", `existing addon unusable, rebuilding: ${check.error.trim()}`);
+    if (check.ok) report = await nothingToDo(check.result, "addon loads");
+    else done("check", "failed", `existing addon unusable, rebuilding: ${check.error.trim()}`);
   } else {
     done("check", "skipped", options.force ? "--force" : `no addon at ${pkg.bindingPath}`);
   }
 
-  const node = await which("node");
-  if (!node) {
-    throw new SetupTfError(
-      "build",
-      "node is not on PATH (node-gyp runs on Node.js)",
-      "install Node.js ≥ 18 with its headers (apt-get install nodejs npm)",
-    );
-  }
-  begin("[tools] node-gyp and Node headers");
-  const { env, nodedir } = await buildEnv(node, { cacheDir, log });
-  done(
-    "tools",
-    "ok",
-    `node-gyp ${env.npm_config_node_gyp}; headers ${
-      nodedir ? `${nodedir}/include/node` : "(downloaded by node-gyp)"
-    }`,
-  );
-
-  let route: SetupTfReport["route"] = "existing-libs";
-  const haveLibs = await libsPresent(pkg);
-  if (haveLibs && !options.force && installedIsWanted) {
-    done(
-      "libs",
-      "skipped",
-      `libtensorflow already in ${pkg.depsLib}: ${describeTensorflowSource(installed)}`,
-    );
-  } else {
-    if (haveLibs && !options.force) {
-      log(`  deps/ holds ${describeTensorflowSource(installed)}: replacing it`);
-    }
-    let stockOk = false;
-    if (stock) {
-      const url = await stockLibtensorflowUrl(pkg);
-      begin(`[stock] trying the package's own download (--stock; not pinned): ${url}`);
-      // install.js keeps whatever libtensorflow deps/ holds; start clean so deps/ is the stock one.
-      if (installed?.route !== "stock") {
-        await Deno.remove(dirname(pkg.depsLib), { recursive: true }).catch(() => {});
-      }
-      const result = await stockInstall(pkg, {
-        node,
-        env,
-        probeTimeoutS: options.probeTimeoutS ?? 10,
-        timeoutS: options.stockTimeoutS ?? 900,
-      });
-      stockOk = result.ok && await libsPresent(pkg);
-      if (stockOk) {
-        await writeFileAtomic(
-          join(dirname(pkg.depsLib), "SOURCE.txt"),
-          formatTensorflowSource({ route: "stock", source: url }),
-        );
-      }
-      done("stock", stockOk ? "ok" : "failed", result.detail);
-    } else {
-      done(
-        "stock",
-        "skipped",
-        `the package's own libtensorflow ${pkg.libtensorflowVersion} download is opt-in (--stock)`,
-      );
-    }
-    if (stockOk) {
-      route = "stock";
-    } else {
-      route = "wheel";
-      begin(`[wheel] ${choice.label}; cache ${cacheDir}`);
-      let cached = await findCachedLibs(cacheDir, want);
-      if (cached) {
-        const sha = cached.marker.sha256 ? shortSha(cached.marker.sha256) : "?";
-        done("wheel", "ok", `cached ${cached.marker.wheel} (sha256 ${sha}) in ${cached.dir}`);
-      } else {
-        if (
-          choice.kind === "pinned" && (Deno.build.os !== "linux" || Deno.build.arch !== "x86_64")
-        ) {
-          throw new SetupTfError(
-            "wheel",
-            `the pinned ${PINNED_TF_WHEEL.file} is for Linux x86_64; this is ` +
-              `${Deno.build.os}/${Deno.build.arch}`,
-            "set HT_TF_WHEEL to a TensorFlow wheel for this platform (e.g. " +
-              `HT_TF_WHEEL=${DEFAULT_WHEEL}: not the tested pin), or try --stock`,
-          );
-        }
-        const wheel = localWheel ?? await obtainWheel(choice, { cacheDir, log });
-        const checked = choice.sha256 ? "verified" : "not checked";
-        log(`  sha256 ${wheel.sha256} ${checked}: ${wheel.path}`);
-        cached = await extractWheelLibs(wheel, { cacheDir, log, choice });
-        if (wheel.downloaded) await Deno.remove(wheel.path).catch(() => {});
+  if (!report) {
+    // Everything that writes to the package (deps/, build/, the addon) runs under the lock.
+    const lockPath = setupTfLockPath(pkg);
+    stepT = performance.now();
+    const lock = await acquireSetupTfLock(lockPath, {
+      ...options.lock,
+      log: (line) => log(`[lock] ${line}`),
+    });
+    try {
+      if (lock.waitedFor || lock.tookOver) {
         done(
-          "wheel",
+          "lock",
           "ok",
-          `${cached.marker.wheel} (sha256 ${
-            shortSha(wheel.sha256)
-          } ${checked}): ${cached.marker.files} files (${
-            (cached.marker.bytes / 1e6).toFixed(0)
-          } MB) extracted to ${cached.dir}${wheel.downloaded ? "; wheel removed" : ""}`,
+          lock.waitedFor
+            ? `waited ${(lock.waitedMs / 1000).toFixed(1)} s for pid ${lock.waitedFor.pid}`
+            : "took over the stale lock",
         );
       }
-      await installWheelLibs(pkg, cached);
-      done(
-        "libs",
-        "ok",
-        `deps/lib: libtensorflow_cc.so.2 as libtensorflow.so.${pkg.libtensorflowVersion}, ` +
-          `libtensorflow_framework.so.2 as libtensorflow_framework.so.${pkg.libtensorflowVersion}` +
-          `; deps/SOURCE.txt records ${cached.marker.wheel}`,
-      );
+      if (lock.waitedFor && !options.force) {
+        // The other setup:tf may have built a working addon meanwhile.
+        if (await exists(pkg.bindingPath)) {
+          begin("[check] another setup:tf finished: loading its addon in a fresh Deno process");
+          const check = await selfTestSubprocess(root);
+          if (check.ok) {
+            report = await nothingToDo(check.result, "addon built by the other setup:tf loads");
+          } else {
+            done("check", "failed", `its addon is unusable, rebuilding: ${check.error.trim()}`);
+          }
+        } else {
+          done("check", "skipped", `the other setup:tf left no addon at ${pkg.bindingPath}`);
+        }
+      } else if (lock.waitedFor) {
+        log("  --force: rebuilding anyway");
+      }
+      report ??= await buildLocked();
+    } finally {
+      await lock.release();
     }
   }
 
-  if (route !== "stock" || !await exists(pkg.bindingPath)) {
-    begin(`[build] node-pre-gyp install --build-from-source in ${pkg.dir}`);
-    await buildAddon(pkg, { node, env });
-    done("build", "ok", `built ${pkg.bindingPath}`);
-  }
-
-  begin("[verify] loading tfjs-node in a fresh Deno process; matMul + conv2d vs the cpu backend");
-  const check = await selfTestSubprocess(root);
-  if (!check.ok) {
-    throw new SetupTfError(
-      "verify",
-      `the addon was built but does not work: ${check.error.trim()}`,
-      `rerun with --force; if the libraries came from an HT_TF_WHEEL override, unset it for the ` +
-        `pinned ${DEFAULT_WHEEL}; without the native backend, --backend wasm/cpu still work ` +
-        "(slowly)",
+  begin("[onednn] TensorFlow's oneDNN kernels on this CPU (cached verdict, else a probe)");
+  try {
+    const { decideOneDnn, describeOneDnn } = await import("./onednn.ts");
+    const libraries: string[] = [];
+    for (const name of ["libtensorflow.so.2", "libtensorflow_framework.so.2"]) {
+      const real = await Deno.realPath(join(pkg.depsLib, name)).catch(() => undefined);
+      if (real) libraries.push(real);
+    }
+    const decision = await decideOneDnn({ libraries, log: (line) => log(`  ${line}`) });
+    const how = { cache: "cached verdict", probe: "probed now", user: "", "probe-failed": "" }[
+      decision.source
+    ];
+    const where = [how, decision.verdictFile].filter((x) => x).join(" ");
+    // A probe that failed without crashing (no libraries, a timeout) decides nothing lasting.
+    done(
+      "onednn",
+      decision.source === "probe-failed" ? "failed" : "ok",
+      `${describeOneDnn(decision)}${where ? ` (${where})` : ""}`,
+    );
+    if (decision.warning) log(`  WARNING: ${decision.warning}`);
+    report.oneDnn = decision;
+  } catch (error) {
+    done(
+      "onednn",
+      "failed",
+      `could not decide (${
+        (error as Error).message ?? String(error)
+      }); setup:tf is not affected, the backend decides again when it loads`,
     );
   }
-  const source = await installedTensorflowSource(pkg);
-  done(
-    "verify",
-    "ok",
-    `TensorFlow ${check.result.tensorflow}; max relative difference to cpu: matMul ${
-      check.result.matMulError.toExponential(1)
-    }, conv2d ${check.result.conv2dError.toExponential(1)}; libtensorflow: ${
-      describeTensorflowSource(source)
-    }`,
-  );
-  return {
-    route,
-    pkg,
-    steps,
-    selfTest: check.result,
-    ...(source ? { source } : {}),
-    ms: performance.now() - t0,
-  };
+  report.ms = performance.now() - t0;
+  return report;
 }

@@ -2,16 +2,21 @@
  * The pinned TensorFlow wheel of `deno task setup:tf`: the choice of wheel (`HT_TF_WHEEL`,
  * `HT_TF_WHEEL_SHA256`), the pip arguments, the sha256 check before extraction, the cache
  * markers and `deps/SOURCE.txt`. Nothing here downloads the real wheel: a tiny fake wheel and a
- * fake `pip` stand in for it.
+ * fake `pip` stand in for it. Also the lock against two setup:tf at once (exercised directly,
+ * not with real builds) and the float32 error model of the native self-test.
  */
 import { exists } from "../_helpers/fs.ts";
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
 import { sha256Hex } from "../../src/io/hash.ts";
 import {
+  acquireSetupTfLock,
   chooseWheel,
   DEFAULT_WHEEL,
   findCachedLibs,
+  FLOAT32_UNIT_ROUNDOFF,
+  float32ComparisonRatio,
+  float32Gamma,
   installedTensorflowSource,
   matchesWheel,
   obtainWheel,
@@ -361,4 +366,209 @@ Deno.test("setup:tf: deps/SOURCE.txt of before the pin never counts as the pinne
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+/** Resolve after `ms` milliseconds. */
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+Deno.test("setup:tf lock: concurrent acquirers in one process take turns; the waiter says so once", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = join(dir, ".setup-tf.lock");
+    const a = await acquireSetupTfLock(path, { pollMs: 10 });
+    assert.equal(a.path, path);
+    assert.equal(a.waitedMs, 0);
+    assert.equal(a.waitedFor, undefined);
+    assert.equal(a.tookOver, undefined);
+    const onDisk = JSON.parse(await Deno.readTextFile(path));
+    assert.deepEqual(onDisk, a.info);
+    assert.equal(onDisk.pid, Deno.pid);
+    assert.equal(onDisk.host, Deno.hostname());
+    assert.ok(Math.abs(Date.parse(onDisk.started) - Date.now()) < 60_000, onDisk.started);
+
+    const events: string[] = [];
+    const lines: string[] = [];
+    const pending = acquireSetupTfLock(path, { pollMs: 10, log: (l) => lines.push(l) })
+      .then((lock) => {
+        events.push("b acquired");
+        return lock;
+      });
+    await sleep(150);
+    assert.equal(events.length, 0, "the second acquirer must wait while the first holds the lock");
+    events.push("a released");
+    await a.release();
+    await a.release(); // idempotent
+    const b = await pending;
+    assert.deepEqual(events, ["a released", "b acquired"]);
+    assert.equal(lines.length, 1, lines.join("\n"));
+    assert.ok(
+      lines[0].startsWith(`waiting for another setup:tf (pid ${Deno.pid}) to finish…`),
+      lines[0],
+    );
+    assert.equal(b.waitedFor?.id, a.info.id);
+    assert.ok(b.waitedMs >= 100, String(b.waitedMs));
+    assert.notEqual(b.info.id, a.info.id);
+    assert.equal(JSON.parse(await Deno.readTextFile(path)).id, b.info.id);
+    await b.release();
+    assert.equal(await exists(path), false, "release deletes the lock file");
+
+    // Several at once: never two inside the critical section.
+    let active = 0;
+    let most = 0;
+    const order: number[] = [];
+    await Promise.all([0, 1, 2, 3].map(async (i) => {
+      const lock = await acquireSetupTfLock(path, { pollMs: 5 });
+      try {
+        active++;
+        most = Math.max(most, active);
+        await sleep(20);
+        order.push(i);
+        active--;
+      } finally {
+        await lock.release();
+      }
+    }));
+    assert.equal(most, 1);
+    assert.deepEqual([...order].sort(), [0, 1, 2, 3]);
+    assert.equal(await exists(path), false);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("setup:tf lock: a lock whose process is gone is taken over, with a message", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = join(dir, ".setup-tf.lock");
+    // The pid of a process that has exited (and been reaped).
+    const child = new Deno.Command("true", { stdout: "null", stderr: "null" }).spawn();
+    await child.status;
+    const dead = {
+      pid: child.pid,
+      host: Deno.hostname(),
+      started: new Date().toISOString(),
+      id: "dead-holder",
+    };
+    await Deno.writeTextFile(path, JSON.stringify(dead) + "\n");
+    const lines: string[] = [];
+    const lock = await acquireSetupTfLock(path, { pollMs: 10, log: (l) => lines.push(l) });
+    try {
+      assert.match(lock.tookOver ?? "", new RegExp(`pid ${child.pid} .*no longer exists`));
+      assert.equal(lock.waitedFor, undefined, "a stale lock is not waited for");
+      assert.equal(lines.length, 1, lines.join("\n"));
+      assert.match(lines[0], /^stale setup:tf lock .*: taking it over$/);
+      assert.equal(JSON.parse(await Deno.readTextFile(path)).id, lock.info.id);
+    } finally {
+      await lock.release();
+    }
+    assert.equal(await exists(path), false);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("setup:tf lock: another host's lock is waited for until it is old; unreadable ones after a grace", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = join(dir, ".setup-tf.lock");
+    const other = { pid: 1, host: "elsewhere", started: new Date().toISOString(), id: "x" };
+    await Deno.writeTextFile(path, JSON.stringify(other) + "\n");
+    const lines: string[] = [];
+    // Fresh: its pid cannot be checked from here, so it is waited for (until maxWaitMs).
+    const error = await rejection(
+      acquireSetupTfLock(path, { pollMs: 10, maxWaitMs: 100, log: (l) => lines.push(l) }),
+    );
+    assert.ok(error instanceof SetupTfError, String(error));
+    assert.equal(error.step, "lock");
+    assert.match(error.message, /pid 1 on elsewhere/);
+    assert.ok(error.hint.includes(`delete ${path}`), error.hint);
+    assert.equal(lines.length, 1, lines.join("\n"));
+    assert.match(lines[0], /^waiting for another setup:tf \(pid 1\) to finish…/);
+    // Not refreshed for longer than staleMs: taken over.
+    const old = new Date(Date.now() - 2 * 3_600_000);
+    await Deno.utime(path, old, old);
+    const lock = await acquireSetupTfLock(path, { pollMs: 10 });
+    assert.match(lock.tookOver ?? "", /pid 1 on elsewhere.*not refreshed for 120 min/);
+    await lock.release();
+
+    // An empty lock file (a holder between createNew and its write) gets a grace period.
+    await Deno.writeTextFile(path, "");
+    const waited = await rejection(acquireSetupTfLock(path, { pollMs: 10, maxWaitMs: 100 }));
+    assert.ok(waited instanceof SetupTfError, String(waited));
+    const minuteAgo = new Date(Date.now() - 60_000);
+    await Deno.utime(path, minuteAgo, minuteAgo);
+    const taken = await acquireSetupTfLock(path, { pollMs: 10 });
+    assert.match(taken.tookOver ?? "", /unreadable/);
+    await taken.release();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("setup:tf lock: the holder refreshes it; release leaves a lock it no longer owns alone", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = join(dir, ".setup-tf.lock");
+    const lock = await acquireSetupTfLock(path, { heartbeatMs: 10 });
+    const old = new Date(Date.now() - 3_600_000);
+    await Deno.utime(path, old, old);
+    await sleep(100);
+    const mtime = (await Deno.stat(path)).mtime?.getTime() ?? 0;
+    assert.ok(Date.now() - mtime < 60_000, "the heartbeat refreshes the mtime");
+    // Someone took it over (e.g. judged it stale): our release must not delete their lock.
+    const theirs = JSON.stringify({ ...lock.info, id: "someone-else" }) + "\n";
+    await Deno.writeTextFile(path, theirs);
+    await lock.release();
+    assert.equal(await Deno.readTextFile(path), theirs);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("setup:tf self-test: native vs cpu is judged by the float32 error model", () => {
+  const u = 2 ** -24;
+  assert.equal(FLOAT32_UNIT_ROUNDOFF, u);
+  assert.equal(float32Gamma(96), (96 * u) / (1 - 96 * u));
+  assert.equal(float32Gamma(0), 0);
+  assert.throws(() => float32Gamma(2 ** 24), RangeError);
+
+  // Sums of products evaluated in float32 in two orders stay within the bound.
+  let seed = 7;
+  const rand = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return Math.fround(seed / 1073741824 - 1);
+  };
+  const n = 96;
+  const forward: number[] = [];
+  const backward: number[] = [];
+  const scale: number[] = [];
+  for (let k = 0; k < 200; k++) {
+    const p = Array.from({ length: n }, () => Math.fround(rand() * rand()));
+    let f = 0;
+    for (const x of p) f = Math.fround(f + x);
+    let b = 0;
+    for (const x of [...p].reverse()) b = Math.fround(b + x);
+    forward.push(f);
+    backward.push(b);
+    scale.push(p.reduce((s, x) => s + Math.abs(x), 0));
+  }
+  const same = float32ComparisonRatio(forward, backward, scale, n);
+  assert.ok(same.ratio > 0 && same.ratio <= 1, String(same.ratio));
+  assert.ok(same.maxDiff > 0);
+
+  // The bound is 2·γ(n)·scale/(1 − γ(n)) (+ a floor far below it): exactly at it → 1, above → > 1.
+  const g = float32Gamma(27);
+  const bound = (2 * g) / (1 - g) * 10 + 2 * 27 * 2 ** -126;
+  const at = float32ComparisonRatio([3 + bound], [3], [10], 27);
+  assert.ok(Math.abs(at.ratio - 1) < 1e-6, String(at.ratio));
+  assert.ok(float32ComparisonRatio([3 + 3 * bound], [3], [10], 27).ratio > 2.9);
+  // Relative to Σ|terms|, not to the result: after cancellation a small result may differ more.
+  const cancelled = float32ComparisonRatio([1e-7], [0], [100], 96);
+  assert.ok(cancelled.ratio < 1, String(cancelled.ratio));
+  // Zero terms: both must be exactly zero.
+  assert.equal(float32ComparisonRatio([0], [0], [0], 27).ratio, 0);
+  // NaN and shape mismatches fail.
+  assert.equal(float32ComparisonRatio([NaN, 1], [1, 1], [1, 1], 27).ratio, Infinity);
+  assert.equal(float32ComparisonRatio([1, 2], [1], [1], 27).ratio, Infinity);
+  assert.deepEqual(float32ComparisonRatio([], [], [], 27), { ratio: 0, maxDiff: 0 });
 });
