@@ -12,7 +12,7 @@ import {
   SetupTfError,
   shortSha,
   tfCacheDir,
-} from "../src/models/tf_install.ts";
+} from "../src/setup/tf/mod.ts";
 import { describeOneDnn } from "../src/models/onednn.ts";
 
 const PIN = `${PINNED_TF_WHEEL.project} ${PINNED_TF_WHEEL.version} (${PINNED_TF_WHEEL.file}, ` +

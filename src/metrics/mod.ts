@@ -14,3 +14,4 @@ export * from "./triplet_dots.ts";
 export * from "./eigen.ts";
 export * from "./ridge.ts";
 export * from "./auc.ts";
+export * from "./float32_error.ts";

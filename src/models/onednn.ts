@@ -25,7 +25,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { sha256File, sha256Hex } from "../io/hash.ts";
-import { tfCacheDir } from "./tf_install.ts";
+import { tfCacheDir } from "../setup/tf/cache_dir.ts";
 
 /** The environment variable TensorFlow reads. */
 export const ONEDNN_ENV = "TF_ENABLE_ONEDNN_OPTS";

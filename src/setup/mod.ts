@@ -1,6 +1,7 @@
 /**
  * The `setup` stage: resumable verified downloads, the THINGS profile's file list, OSF metadata,
- * and the orchestration (download → verify → extract).
+ * and the orchestration (download → verify → extract). The installer of the native TensorFlow
+ * backend (`deno task setup:tf`) has its own public face, `tf/mod.ts`, not re-exported here.
  *
  * @module
  */

@@ -1,6 +1,6 @@
 /** Shared command-line pieces of the train, embed and all tasks. */
 import { type BackendRequest, initBackend, switchBackend } from "../models/backend.ts";
-import { locateTfjsNode, setupTf } from "../models/tf_install.ts";
+import { locateTfjsNode, setupTf } from "../setup/tf/mod.ts";
 import { REPO_ROOT } from "../pipeline/paths.ts";
 import { type FlagSpec, type ParsedArgs, UsageError } from "../pipeline/cli.ts";
 

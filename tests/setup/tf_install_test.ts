@@ -14,9 +14,6 @@ import {
   chooseWheel,
   DEFAULT_WHEEL,
   findCachedLibs,
-  FLOAT32_UNIT_ROUNDOFF,
-  float32ComparisonRatio,
-  float32Gamma,
   installedTensorflowSource,
   matchesWheel,
   obtainWheel,
@@ -26,7 +23,12 @@ import {
   verifyWheelSha256,
   type WheelChoice,
   wheelIdentity,
-} from "../../src/models/tf_install.ts";
+} from "../../src/setup/tf/mod.ts";
+import {
+  FLOAT32_UNIT_ROUNDOFF,
+  float32ComparisonRatio,
+  float32Gamma,
+} from "../../src/metrics/float32_error.ts";
 
 const PIN = PINNED_TF_WHEEL;
 
@@ -552,23 +554,29 @@ Deno.test("setup:tf self-test: native vs cpu is judged by the float32 error mode
     backward.push(b);
     scale.push(p.reduce((s, x) => s + Math.abs(x), 0));
   }
-  const same = float32ComparisonRatio(forward, backward, scale, n);
+  const same = float32ComparisonRatio(forward, backward, { scale, terms: n });
   assert.ok(same.ratio > 0 && same.ratio <= 1, String(same.ratio));
   assert.ok(same.maxDiff > 0);
 
   // The bound is 2·γ(n)·scale/(1 − γ(n)) (+ a floor far below it): exactly at it → 1, above → > 1.
   const g = float32Gamma(27);
   const bound = (2 * g) / (1 - g) * 10 + 2 * 27 * 2 ** -126;
-  const at = float32ComparisonRatio([3 + bound], [3], [10], 27);
+  const at = float32ComparisonRatio([3 + bound], [3], { scale: [10], terms: 27 });
   assert.ok(Math.abs(at.ratio - 1) < 1e-6, String(at.ratio));
-  assert.ok(float32ComparisonRatio([3 + 3 * bound], [3], [10], 27).ratio > 2.9);
+  assert.ok(float32ComparisonRatio([3 + 3 * bound], [3], { scale: [10], terms: 27 }).ratio > 2.9);
   // Relative to Σ|terms|, not to the result: after cancellation a small result may differ more.
-  const cancelled = float32ComparisonRatio([1e-7], [0], [100], 96);
+  const cancelled = float32ComparisonRatio([1e-7], [0], { scale: [100], terms: 96 });
   assert.ok(cancelled.ratio < 1, String(cancelled.ratio));
   // Zero terms: both must be exactly zero.
-  assert.equal(float32ComparisonRatio([0], [0], [0], 27).ratio, 0);
+  assert.equal(float32ComparisonRatio([0], [0], { scale: [0], terms: 27 }).ratio, 0);
   // NaN and shape mismatches fail.
-  assert.equal(float32ComparisonRatio([NaN, 1], [1, 1], [1, 1], 27).ratio, Infinity);
-  assert.equal(float32ComparisonRatio([1, 2], [1], [1], 27).ratio, Infinity);
-  assert.deepEqual(float32ComparisonRatio([], [], [], 27), { ratio: 0, maxDiff: 0 });
+  assert.equal(
+    float32ComparisonRatio([NaN, 1], [1, 1], { scale: [1, 1], terms: 27 }).ratio,
+    Infinity,
+  );
+  assert.equal(float32ComparisonRatio([1, 2], [1], { scale: [1], terms: 27 }).ratio, Infinity);
+  assert.deepEqual(float32ComparisonRatio([], [], { scale: [], terms: 27 }), {
+    ratio: 0,
+    maxDiff: 0,
+  });
 });
