@@ -19,6 +19,7 @@ import type { Network } from "../../src/train/trainer.ts";
 import { runPython } from "../_helpers/python.ts";
 import { gaussian, randomMatrix } from "../_helpers/random.ts";
 import { withSeed } from "../_helpers/seed.ts";
+import { assertFloat32Close, gamma, U64 } from "../_helpers/numeric.ts";
 
 await initBackend({ backend: "auto", log: false });
 
@@ -107,13 +108,31 @@ Deno.test("tripletLogits/tripletProbabilities/meanTripletKl: softmax rows, KL vs
       for (let k = 0; k < 5; k++) s += v.data[i * 5 + k] * v.data[j * 5 + k];
       return s;
     };
-    assert.ok(Math.abs(z[3] - dot(t.a[1], t.b[1])) < 1e-12);
-    assert.ok(Math.abs(z[5] - dot(t.b[1], t.odd[1])) < 1e-12);
+    const dotAbs = (i: number, j: number) => {
+      let s = 0;
+      for (let k = 0; k < 5; k++) s += Math.abs(v.data[i * 5 + k] * v.data[j * 5 + k]);
+      return s;
+    };
+    // float64 dot products of 5 terms, any order (float64 error model)
+    const f64 = { terms: 5, arithmetic: ["float64", "float64"] as const };
+    assertFloat32Close([z[3], z[5]], [dot(t.a[1], t.b[1]), dot(t.b[1], t.odd[1])], {
+      ...f64,
+      scale: [dotAbs(t.a[1], t.b[1]), dotAbs(t.b[1], t.odd[1])],
+      label: "triplet logits",
+    });
+    // Cauchy–Schwarz, up to the float64 rounding of the dot product and the two norms
+    // (2·5 + 6 operations)
     const cos = tripletLogits(v, t, { normalise: true });
-    for (const c of cos) assert.ok(Math.abs(c) <= 1 + 1e-12);
+    for (const c of cos) assert.ok(Math.abs(c) <= 1 + gamma(16, U64), `cosine ${c}`);
     const p = tripletProbabilities(z, 0.7);
     for (let q = 0; q < t.n; q++) {
-      assert.ok(Math.abs(p[q * 3] + p[q * 3 + 1] + p[q * 3 + 2] - 1) < 1e-12);
+      // three quotients e/s and their sum: each within γ(6) of its value in float64
+      assertFloat32Close([p[q * 3] + p[q * 3 + 1] + p[q * 3 + 2]], [1], {
+        scale: 1,
+        terms: 8,
+        label: `probabilities of triplet ${q} sum to 1`,
+        arithmetic: ["float64", "float64"],
+      });
     }
     assert.equal(meanTripletKl(p, z, 0.7), 0);
     const other = Float64Array.from(z, () => gaussian(rng));
@@ -124,7 +143,20 @@ p = inp["p"]; q = softmax(inp["z"] / 1.3, axis=1)
 out(float(rel_entr(p, q).sum(axis=1).mean()))`,
       { p: { data: p, shape: [t.n, 3] }, z: { data: other, shape: [t.n, 3] } },
     );
-    assert.ok(Math.abs(ours - peer) < 1e-10 * Math.max(1, Math.abs(peer)), `${ours} vs ${peer}`);
+    // float64 both sides: 3n terms p·(log p − log q), each after ≤ 12 roundings (z/τ, the max
+    // shift, exp, the sum, the quotient, two logs, ...); a relative error of q is an absolute
+    // one of log q, hence the + 1 in every term's scale
+    const q64 = tripletProbabilities(other, 1.3);
+    const klScale = p.reduce(
+      (s, pk, k) => s + pk * (Math.abs(Math.log(pk)) + Math.abs(Math.log(q64[k])) + 1),
+      0,
+    ) / t.n;
+    assertFloat32Close([ours], [peer], {
+      scale: klScale,
+      terms: 3 * t.n + 12,
+      label: "mean triplet KL vs scipy",
+      arithmetic: ["float64", "float64"],
+    });
     assert.ok(ours > 0);
   });
 });
@@ -157,7 +189,9 @@ Deno.test("fitGlocal with soft targets: one-hot targets equal the hard objective
     const options = { lambda: 1e-3, alpha: 0, epochs: 2, seed: 9 };
     const hard = fitGlocal({ concepts, train, val }, options);
     const soft = fitGlocal({ concepts, train, val, targets: oneHot }, options);
-    assert.ok(Math.abs(hard.losses[1] - soft.losses[1]) < 1e-5, `${hard.losses} ${soft.losses}`);
+    // exact by construction: with one-hot targets Σ targets·log p multiplies by 1 and 0 and adds
+    // zeros, and its gradient places the same values where the hard objective's gather does
+    assert.deepEqual(soft.losses, hard.losses);
     // soft targets from a hidden embedding: the fitted transform moves toward them
     const targets = tripletProbabilities(tripletLogits(hidden, train));
     const before = meanTripletKl(targets, tripletLogits(concepts, train));
@@ -225,7 +259,9 @@ Deno.test("distillStudent: a student taught by its own distribution stays put; a
       { trunk, train: selfTeacher(train), val: selfTeacher(val) },
       options,
     );
-    assert.ok(Math.abs(fixed.initialValKl) < 1e-6, `${fixed.initialValKl}`);
+    // exact by construction: the teacher's probabilities are tripletProbabilities of the very
+    // logits (same network, same kernels) the validation KL computes, so log p − log q = 0
+    assert.equal(fixed.initialValKl, 0);
     self.top.getWeights().forEach((w, i) => {
       const d = w.dataSync();
       for (let k = 0; k < d.length; k++) assert.ok(Math.abs(d[k] - w0[i][k]) < 1e-4);

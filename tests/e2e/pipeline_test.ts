@@ -87,6 +87,22 @@ Deno.test("e2e: deno task all --limit-concepts 40 writes every table, skips on r
   assert.equal(emb.numRows, images.numRows);
   const training = await readTable(join(out, "tables/training/fixed_prototype_triplets.arrow"));
   assert.ok((training.getChild("loss_triplet")!.toArray() as Float64Array).some((v) => v > 0));
+  // tables computed on TF.js say on which backend, and for the native one whether oneDNN was on
+  for (
+    const file of [
+      "training/baseline.arrow",
+      "embeddings/baseline.arrow",
+      "embeddings/glocal.arrow",
+    ]
+  ) {
+    const backend = tableMetadata(await readTable(join(out, "tables", file))).backend;
+    assert.ok(backend && typeof backend.name === "string", `${file}: backend metadata`);
+    if (backend.name === "tensorflow") {
+      assert.equal(typeof backend.onednn, "boolean", file);
+      assert.match(String(backend.onednnReason), /probe (passed|crashed)|set by the user/, file);
+    }
+  }
+  assert.equal(tableMetadata(images).backend, undefined, "the data stage uses no TF.js backend");
 
   // the benchmark: every model, the SPoSE reference equal to `deno task eval oddoneout`
   const bench = (await readTable(join(out, "tables/benchmark.arrow"))).toArray()

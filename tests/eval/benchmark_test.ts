@@ -29,6 +29,8 @@ import {
 import { argsort } from "../../src/metrics/rank.ts";
 import { runPython } from "../_helpers/python.ts";
 import { withSeed } from "../_helpers/seed.ts";
+import { assertFloat32Close } from "../_helpers/numeric.ts";
+import { pearsonBound } from "../_helpers/correlation_error.ts";
 
 const N = 14; // canonical concepts; the first 12 have images
 const P = 12;
@@ -299,20 +301,32 @@ Deno.test("weighted statistics: integer weights equal the replicated data; AUC v
     for (let i = 0; i < n; i++) {
       for (let k = 0; k < w[i]; k++) rx.push(x[i]), ry.push(y[i]), rl.push(labels[i]);
     }
-    assert.ok(Math.abs(weightedPearson(x, y, w) - pearson(rx, ry)) < 1e-12);
+    // float64 error model (tests/_helpers/correlation_error.ts): two evaluations of one Pearson
+    const f64 = { scale: 0, terms: 1, arithmetic: ["float64", "float64"] as const };
+    assertFloat32Close([weightedPearson(x, y, w)], [pearson(rx, ry)], {
+      ...f64,
+      propagated: pearsonBound(rx, ry),
+      label: "weighted Pearson vs replicated",
+    });
     const order = argsort(x);
     const auc = weightedAucSorted(
       Float64Array.from(order, (i) => x[i]),
       Uint8Array.from(order, (i) => labels[i]),
       Float64Array.from(order, (i) => w[i]),
     );
-    assert.ok(Math.abs(auc - rocAuc(rx, rl)) < 1e-12);
+    // AUC: sums of integer weights (exact), then a few quotients and, for the trapezoids of
+    // scikit-learn's curve, a sum of at most 2n non-negative terms
+    const aucModel = { ...f64, propagated: 0, scale: auc, terms: 2 * n + 4 };
+    assertFloat32Close([auc], [rocAuc(rx, rl)], {
+      ...aucModel,
+      label: "weighted AUC vs replicated",
+    });
     const want = await runPython<number>(
       `from sklearn.metrics import roc_auc_score
 out(roc_auc_score(inp["l"], inp["s"], sample_weight=inp["w"]))`,
       { l: { data: labels }, s: { data: x }, w: { data: w } },
     );
-    assert.ok(Math.abs(auc - want) < 1e-12, `${auc} vs ${want}`);
+    assertFloat32Close([auc], [want], { ...aucModel, label: "weighted AUC vs scikit-learn" });
   });
 });
 
@@ -330,7 +344,14 @@ for i in range(n):
 out(s / (n * (n - 1) / 2))`,
       { x: { data: x }, y: { data: y } },
     );
-    assert.ok(Math.abs(kendallTauA(x, y) - want) < 1e-12);
+    // exact integer counts on both sides, then one quotient (and ours a few more roundings)
+    const tau = kendallTauA(x, y);
+    assertFloat32Close([tau], [want], {
+      scale: Math.abs(want),
+      terms: 4,
+      label: "τa vs brute force",
+      arithmetic: ["float64", "float64"],
+    });
   });
 });
 

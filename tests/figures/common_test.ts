@@ -17,13 +17,7 @@ import { percentileRanks, permuteMatrix } from "../../src/figures/gwot/matrix_pa
 import { FIGURES as IMPROVED } from "../../src/figures/improved/mod.ts";
 import { decodePng } from "../../src/figures/render.ts";
 import type { FigureSpec, Row } from "../../src/figures/spec.ts";
-
-function near(actual: number, expected: number, tolerance: number): void {
-  assert.ok(
-    Math.abs(actual - expected) <= tolerance,
-    `${actual} is not within ${tolerance} of ${expected}`,
-  );
-}
+import { assertFloat32Close } from "../_helpers/numeric.ts";
 
 Deno.test("vectorSet normalises, skips null, ragged and repeated rows", () => {
   const set = vectorSet([
@@ -35,8 +29,13 @@ Deno.test("vectorSet normalises, skips null, ragged and repeated rows", () => {
   ]);
   assert.deepEqual(set.ids, ["a", "c"]);
   assert.deepEqual(set.dim, 2);
-  near(set.data[0], 0.6, 1e-6);
-  near(set.data[1], 0.8, 1e-6);
+  // (3, 4)/5 normalised (two squares, a sum, a root, a quotient) and stored as float32
+  assertFloat32Close(set.data.subarray(0, 2), [0.6, 0.8], {
+    scale: 1,
+    terms: 5,
+    label: "normalised (3, 4)",
+    arithmetic: ["float64→float32", "float64"],
+  });
   assert.deepEqual([...set.data.subarray(2)], [0, 1]);
 });
 
@@ -66,7 +65,14 @@ Deno.test("similarityMatrix matches pairwise cosines, NaN for missing ids", () =
         assert.ok(Number.isNaN(m[i * n + j]));
         continue;
       }
-      near(m[i * n + j], similaritiesTo(set, a)[b], 1e-6);
+      // two evaluations of a 5-term dot product of unit vectors (Σ|a||b| ≤ 1), either stored
+      // as float32
+      assertFloat32Close([m[i * n + j]], [similaritiesTo(set, a)[b]], {
+        scale: 1,
+        terms: 5,
+        label: `cosine ${ids[i]}, ${ids[j]}`,
+        arithmetic: ["float64→float32", "float64→float32"],
+      });
     }
   }
 });

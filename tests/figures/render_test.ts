@@ -18,6 +18,7 @@ import {
 } from "../../src/figures/render.ts";
 import { arrowRows } from "../../src/figures/rows.ts";
 import { FONT_FAMILY, textWidth, wrapText } from "../../src/figures/style.ts";
+import { assertFloat32Close } from "../_helpers/numeric.ts";
 import { loadFigureTables, loadTables } from "../../src/figures/tables.ts";
 import { InputError } from "../../src/io/errors.ts";
 import { readTable } from "../../src/io/arrow.ts";
@@ -112,7 +113,13 @@ Deno.test("arrowRows: plain values (numbers, strings, nulls, lists, vectors)", a
   );
   assert.ok(protos[0].vector_l2 instanceof Float32Array);
   const v = protos[0].vector_l2 as Float32Array;
-  assert.ok(Math.abs(Math.hypot(...v) - 1) < 1e-4);
+  // normalised in float64, stored as float32: the norm is 1 within u₃₂ (+ the float64 sums)
+  assertFloat32Close([Math.hypot(...v)], [1], {
+    scale: 1,
+    terms: v.length + 2,
+    label: "prototype vector_l2 norm",
+    arithmetic: ["float64→float32", "float64"],
+  });
 });
 
 Deno.test("compareImages: identical, changed and resized images", () => {

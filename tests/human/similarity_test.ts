@@ -4,6 +4,7 @@ import { humanSimilarityFromEmbedding } from "../../src/human/similarity.ts";
 import type { Matrix } from "../../src/metrics/types.ts";
 import { runPython } from "../_helpers/python.ts";
 import { withSeed } from "../_helpers/seed.ts";
+import { assertFloat32Close, gamma, U64 } from "../_helpers/numeric.ts";
 
 /** Straightforward numpy version of the formula (all i, j, k at once; small n only). */
 const NUMPY_RSM = `
@@ -27,6 +28,53 @@ function assertClose(got: ArrayLike<number>, want: ArrayLike<number>, tol: numbe
   for (let i = 0; i < got.length; i++) {
     if (!(Math.abs(got[i] - want[i]) <= tol)) assert.fail(`${what}[${i}]: ${got[i]} vs ${want[i]}`);
   }
+}
+
+/**
+ * Float64 error model of the RSM, R_ij = Σ_k softmax(S_ij, S_ik, S_jk)₁ / (n − 2) with
+ * S = W·Wᵀ, for two evaluations by different kernels (ours, numpy's BLAS; WASM vs JS): every S
+ * is a d-term dot product, within 2γ(d)·Σ|w_i||w_j| =: D at most between the two; the softmax
+ * term P moves by at most P·(2D + 2·RSM_ROUNDINGS·u) (its logit and the log-sum-exp each by D,
+ * plus the exps, sums and quotient of both evaluations); the sum over k adds 2γ(n)·R_ij.
+ * Returns the bound per entry of `rows` (all rows by default), as `propagated` allowances.
+ */
+const RSM_ROUNDINGS = 8;
+
+function rsmBound(
+  w: Matrix,
+  r: ArrayLike<number>,
+  rows: ArrayLike<number> = Int32Array.from({ length: w.rows }, (_, i) => i),
+): Float64Array {
+  const { rows: n, cols: d } = w;
+  let maxAbs = 0;
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let k = 0; k < d; k++) s += w.data[i * d + k] ** 2;
+    maxAbs = Math.max(maxAbs, s); // Σ|w_i||w_j| ≤ max_i ‖w_i‖² (Cauchy–Schwarz)
+  }
+  const D = 2 * gamma(d, U64) * maxAbs;
+  const relative = 2 * D + 2 * RSM_ROUNDINGS * U64 + 2 * gamma(n, U64);
+  const out = new Float64Array(rows.length * n);
+  Array.from(rows).forEach((i, q) => {
+    for (let j = 0; j < n; j++) out[q * n + j] = i === j ? 0 : relative * r[i * n + j];
+  });
+  return out;
+}
+
+/** `got` (rows × n) within {@link rsmBound} of `want`. */
+function assertRsmClose(
+  got: ArrayLike<number>,
+  want: ArrayLike<number>,
+  bound: Float64Array,
+  label: string,
+) {
+  assertFloat32Close(got, want, {
+    scale: 0,
+    propagated: bound,
+    terms: 1,
+    label,
+    arithmetic: ["float64", "float64"],
+  });
 }
 
 Deno.test("human similarity: hand-computed n = 3 and n = 4", async () => {
@@ -76,13 +124,15 @@ Deno.test("human similarity: matches numpy on a fresh random 30×5 nonnegative e
 out({"r": rsm(inp["w"]), "wide": rsm(inp["wide"]), "spread": float(np.ptp(inp["wide"] @ inp["wide"].T))})`,
       { w: { data, shape: [n, d] }, wide: { data: wide, shape: [n, d] } },
     );
+    const bound = rsmBound({ data, rows: n, cols: d }, want.r.flat());
     for (const kernel of ["wasm", "js"] as const) {
       const got = await humanSimilarityFromEmbedding({ data, rows: n, cols: d }, { kernel });
-      assertClose(got, want.r.flat(), 1e-12, `rsm (${kernel})`);
+      assertRsmClose(got, want.r.flat(), bound, `rsm (${kernel}) vs numpy`);
     }
     assert.ok(want.spread > 300, `spread ${want.spread} should exercise the safe kernel`);
     const gotWide = await humanSimilarityFromEmbedding({ data: wide, rows: n, cols: d });
-    assertClose(gotWide, want.wide.flat(), 1e-12, "rsm (wide spread)");
+    const wideBound = rsmBound({ data: wide, rows: n, cols: d }, want.wide.flat());
+    assertRsmClose(gotWide, want.wide.flat(), wideBound, "rsm (wide spread) vs numpy");
   });
 });
 
@@ -118,7 +168,7 @@ Deno.test("human similarity: bit-identical for 0–3 workers per kernel; kernels
         }
       }
     }
-    assertClose(refs[0], refs[1], 1e-14, "wasm vs js");
+    assertRsmClose(refs[0], refs[1], rsmBound(emb, refs[1]), "wasm vs js");
   });
 });
 
@@ -160,5 +210,13 @@ for i in rows:
 out(res)`,
     { w: { data: w.data, shape: [n, w.cols] }, rows: { data: rows } },
   );
-  rows.forEach((i, q) => assertClose(r.subarray(i * n, i * n + n), want[q], 1e-12, `row ${i}`));
+  const bound = rsmBound(w, r, rows);
+  rows.forEach((i, q) =>
+    assertRsmClose(
+      r.subarray(i * n, i * n + n),
+      want[q],
+      bound.subarray(q * n, q * n + n),
+      `row ${i} vs numpy`,
+    )
+  );
 });

@@ -4,6 +4,7 @@ import { noiseCeiling } from "../../src/metrics/ceiling.ts";
 import type { Triplets } from "../../src/metrics/types.ts";
 import { runPython } from "../_helpers/python.ts";
 import { withSeed } from "../_helpers/seed.ts";
+import { assertFloat32Close } from "../_helpers/numeric.ts";
 
 function trip(rows: [number, number, number][]): Triplets {
   return {
@@ -78,7 +79,13 @@ out({"nc": float(np.mean(shares)), "groups": len(groups)})`,
     const got = noiseCeiling(t);
     assert.equal(got.nTriplets, want.groups);
     assert.equal(got.nResponses, rows.length);
-    assert.ok(Math.abs(got.noiseCeiling - want.nc) <= 1e-12, `${got.noiseCeiling} vs ${want.nc}`);
+    // float64 both sides: a mean of want.groups non-negative shares (each one quotient of counts)
+    assertFloat32Close([got.noiseCeiling], [want.nc], {
+      scale: want.nc,
+      terms: want.groups + 2,
+      label: "noise ceiling vs numpy",
+      arithmetic: ["float64", "float64"],
+    });
   });
 });
 

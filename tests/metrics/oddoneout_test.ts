@@ -5,6 +5,7 @@ import { tripletDotProducts } from "../../src/metrics/triplet_dots.ts";
 import type { Matrix, Triplets } from "../../src/metrics/types.ts";
 import { runPython } from "../_helpers/python.ts";
 import { withSeed } from "../_helpers/seed.ts";
+import { assertFloat32Close, gamma, U64 } from "../_helpers/numeric.ts";
 
 function mat(rows: number[][]): Matrix {
   return { data: Float64Array.from(rows.flat()), rows: rows.length, cols: rows[0].length };
@@ -125,21 +126,56 @@ out(res)`,
     for (const name of names) {
       const { data, shape } = inputs[name];
       const e: Matrix = { data: data as Float64Array, rows, cols: shape![1] };
+      const model = tripletErrorModel(e, t, name === "ints");
       for (const kernel of ["wasm", "js"] as const) {
         const what = `${name} (d = ${e.cols}, ${kernel})`;
         const got = oddOneOutAccuracy(e, t, { kernel });
-        assert.equal(got.correct, want[`${name}_correct`], `${what}: correct`);
+        // a triplet decided within the dot products' rounding may go either way
+        const gap = Math.abs(got.correct - (want[`${name}_correct`] as number));
+        assert.ok(gap <= model.undecided, `${what}: correct ${got.correct} vs numpy's (±${gap})`);
+        assert.ok(model.undecided <= n / 100, `${what}: ${model.undecided} near-ties`);
         assert.equal(got.accuracy, got.correct / n);
         const p = tripletProbabilities(e, t, { kernel }), wp = want[`${name}_p`] as number[];
-        for (let q = 0; q < n; q++) {
-          if (!(Math.abs(p[q] - wp[q]) <= 1e-12)) {
-            assert.fail(`${what} p[${q}]: ${p[q]} vs ${wp[q]}`);
-          }
-        }
+        assertFloat32Close(p, wp, {
+          scale: 0,
+          propagated: Float64Array.from(wp, (v, q) => v * model.relative[q]),
+          terms: 1,
+          label: `${what}: p vs numpy`,
+          arithmetic: ["float64", "float64"],
+        });
       }
     }
   });
 });
+
+/**
+ * Float64 error model of the triplet dot products s_ab, s_ao, s_bo (d terms each, any order:
+ * ours vs numpy's einsum) for two evaluations: each within 2γ(d)·Σ|x||y| =: Δ. A triplet whose
+ * s_ab is within Δ of the larger other is undecided (may count either way); p = softmax(s)₁
+ * moves by at most p·(2·max Δ + 2·P_ROUNDINGS·u). Integer embeddings are exact (no rounding).
+ */
+const P_ROUNDINGS = 8;
+
+function tripletErrorModel(e: Matrix, t: Triplets, exact: boolean) {
+  const d = e.cols;
+  const dot = (i: number, j: number) => {
+    let s = 0, m = 0;
+    for (let k = 0; k < d; k++) {
+      s += e.data[i * d + k] * e.data[j * d + k];
+      m += Math.abs(e.data[i * d + k] * e.data[j * d + k]);
+    }
+    return { s, err: exact ? 0 : 2 * gamma(d, U64) * m };
+  };
+  let undecided = 0;
+  const relative = new Float64Array(t.n);
+  for (let q = 0; q < t.n; q++) {
+    const ab = dot(t.a[q], t.b[q]), ao = dot(t.a[q], t.odd[q]), bo = dot(t.b[q], t.odd[q]);
+    const other = ao.s > bo.s ? ao : bo;
+    if (!exact && Math.abs(ab.s - other.s) <= ab.err + other.err) undecided++;
+    relative[q] = 2 * Math.max(ab.err, ao.err, bo.err) + 2 * P_ROUNDINGS * U64;
+  }
+  return { undecided, relative };
+}
 
 Deno.test("odd-one-out: SPoSE-49 on the THINGS test triplets gives the published 64.0 %", async () => {
   const spose = await readSposeEmbedding(

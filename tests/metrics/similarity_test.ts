@@ -11,6 +11,8 @@ import {
 import type { Matrix } from "../../src/metrics/types.ts";
 import { runPython } from "../_helpers/python.ts";
 import { withSeed } from "../_helpers/seed.ts";
+import { assertFloat32Close } from "../_helpers/numeric.ts";
+import { similarityScales } from "../_helpers/similarity_error.ts";
 
 function mat(rows: number[][]): Matrix {
   return { data: Float64Array.from(rows.flat()), rows: rows.length, cols: rows[0].length };
@@ -69,13 +71,29 @@ out({"dot": dot, "cos": z @ z.T, "corr": corr, "triu": dot[np.triu_indices(n, 1)
       { x: { data, shape: [rows, cols] } },
     );
     const flat = (v: number[][] | number[]) => (v as number[][]).flat();
-    assertClose(dotSimilarity(e).data, flat(want.dot), 1e-10, "dot");
-    assertClose(cosineSimilarity(e).data, flat(want.cos), 1e-12, "cosine");
-    if (cols > 1) assertClose(correlationSimilarity(e).data, flat(want.corr), 1e-12, "corr");
+    const scales = similarityScales(e);
+    const f64 = { arithmetic: ["float64", "float64"] as const };
+    const check = (got: ArrayLike<number>, w: ArrayLike<number>, kind: "dot" | "cos" | "corr") =>
+      assertFloat32Close(got, w, {
+        ...f64,
+        scale: scales[kind],
+        terms: scales.terms[kind],
+        label: `${kind} vs numpy`,
+      });
+    check(dotSimilarity(e).data, flat(want.dot), "dot");
+    check(cosineSimilarity(e).data, flat(want.cos), "cos");
+    if (cols > 1) check(correlationSimilarity(e).data, flat(want.corr), "corr");
+    // the upper triangles pick the same entries (dot products: cols terms each)
     const dot = dotSimilarity(e);
-    assertClose(upperTriangle(dot), want.triu as number[], 1e-10, "triu k=1");
-    assertClose(upperTriangle(dot, { k: 0 }), want.triu0 as number[], 1e-10, "triu k=0");
-    assertClose(upperTriangle(dot, { k: 3 }), want.triu3 as number[], 1e-10, "triu k=3");
+    const dotScale = { data: scales.dot, rows, cols: rows };
+    for (const [k, w] of [[1, want.triu], [0, want.triu0], [3, want.triu3]] as const) {
+      assertFloat32Close(upperTriangle(dot, { k }), w as number[], {
+        ...f64,
+        scale: upperTriangle(dotScale, { k }),
+        terms: cols,
+        label: `triu k=${k} vs numpy`,
+      });
+    }
   });
 });
 

@@ -6,15 +6,12 @@ import { initBackend } from "../../src/models/backend.ts";
 import { loadBackbone, modelJsonPath } from "../../src/models/backbones.ts";
 import { foldModel } from "../../src/models/fold.ts";
 import { createRng, type Rng } from "../../src/stats/random.ts";
+import { assertFoldedMatches } from "../_helpers/network_error.ts";
+import { oneDnnForcedUnsafe } from "../_helpers/onednn.ts";
 
 await initBackend({ backend: "auto", log: false });
-
-/** max |a − b| / max |a|. */
-function relDiff(a: tf.Tensor, b: tf.Tensor): number {
-  return tf.tidy(() =>
-    tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] / tf.max(tf.abs(a)).dataSync()[0]
-  );
-}
+// oneDNN forced on where it crashes: ResNet-50 would kill the test run (see onednn_test.ts).
+const ONEDNN_UNSAFE = await oneDnnForcedUnsafe();
 
 /** Give every weight random values (BatchNorm variances positive), from a seeded generator. */
 function randomiseWeights(model: tf.LayersModel, rng: Rng): void {
@@ -51,7 +48,7 @@ function toyModel(): tf.LayersModel {
   const b4 = L.batchNormalization({ name: "b4" }).apply(c4);
   const mix = L.add({ name: "mix" }).apply([b4 as tf.SymbolicTensor, c4 as tf.SymbolicTensor]);
   const pool = L.globalAveragePooling2d({ name: "pool" }).apply(mix);
-  const out = L.dense({ units: 5, activation: "softmax", name: "out" }).apply(pool);
+  const out = L.dense({ units: 5, name: "out" }).apply(pool);
   return tf.model({ inputs: x, outputs: out as tf.SymbolicTensor });
 }
 
@@ -69,20 +66,22 @@ Deno.test("fold: a toy net with random BatchNorm statistics equals model.predict
       9,
       3,
     ]);
-    const ref = model.predict(x) as tf.Tensor;
     const got = folded.predict(x);
-    assert.deepEqual(got.shape, ref.shape);
-    const rel = relDiff(ref, got);
-    assert.ok(rel < 1e-5, `relative difference ${rel}`);
-    tf.dispose([x, ref, got]);
-    assert.equal(tf.memory().numTensors, before, "predict leaks no tensors");
+    assert.deepEqual(got.shape, [2, 5]);
+    got.dispose();
+    assert.equal(tf.memory().numTensors, before + 1, "predict leaks no tensors");
     folded.dispose();
+    const start = tf.memory().numTensors;
+    assertFoldedMatches(model, (m) => foldModel(m), x, "toy folded");
+    assert.equal(tf.memory().numTensors, start, "the comparison leaks no tensors");
+    tf.dispose(x);
     // without folding, the same program also matches
     const plain = foldModel(model, { noFold: true });
     assert.equal(plain.foldedBatchNorms, 0);
-    const x2 = tf.ones([1, 9, 9, 3]);
-    assert.ok(relDiff(model.predict(x2) as tf.Tensor, plain.predict(x2)) < 1e-5);
     plain.dispose();
+    const x2 = tf.ones([1, 9, 9, 3]);
+    assertFoldedMatches(model, (m) => foldModel(m, { noFold: true }), x2, "toy unfolded");
+    x2.dispose();
   });
 });
 
@@ -96,9 +95,12 @@ Deno.test("fold: multi-output models are refused with the model named", () => {
 
 for (const name of ["mobilenet_v2_035", "resnet50"] as const) {
   const present = await exists(modelJsonPath(name));
+  const unsafe = name === "resnet50" ? ONEDNN_UNSAFE : undefined;
   Deno.test({
-    name: `fold: the ${name} backbone folds every BatchNorm and matches predict`,
-    ignore: !present,
+    name: unsafe
+      ? `fold: the ${name} backbone — SKIPPED in this process: ${unsafe}`
+      : `fold: the ${name} backbone folds every BatchNorm and matches predict`,
+    ignore: !present || unsafe !== undefined,
     fn: async () => {
       const bb = await loadBackbone(name);
       const folded = foldModel(bb.model);
@@ -114,12 +116,9 @@ for (const name of ["mobilenet_v2_035", "resnet50"] as const) {
           3,
         ],
       );
-      const ref = bb.model.predict(x) as tf.Tensor;
-      const got = folded.predict(x);
-      const rel = relDiff(ref, got);
-      assert.ok(rel < 1e-4, `relative difference ${rel}`);
-      tf.dispose([x, ref, got]);
       folded.dispose();
+      assertFoldedMatches(bb.model, (m) => foldModel(m), x, name);
+      x.dispose();
     },
   });
   if (!present) console.warn(`fold_test: ${name} weights absent (deno task setup --model ${name})`);

@@ -10,6 +10,7 @@ import {
   preprocessInPlace,
   unpreprocessInPlace,
 } from "../../src/models/preprocess.ts";
+import { assertFloat32Close } from "../_helpers/numeric.ts";
 
 const CHELSEA = PHOTOS.chelsea;
 const COFFEE = PHOTOS.coffee;
@@ -44,7 +45,14 @@ Deno.test("preprocess: tf and caffe math on a hand-made pixel, and back", () => 
   assert.deepEqual(Array.from(preprocess(pixel, "none")), pixel);
   for (const mode of ["tf", "caffe"] as const) {
     const back = unpreprocessInPlace(preprocess(pixel, mode), mode);
-    back.forEach((v, i) => assert.ok(Math.abs(v - pixel[i]) < 1e-4, `${mode}: ${v}`));
+    // float32 there and back: x/127.5 − 1 then (v + 1)·127.5 (caffe: x − mean, v + mean), four
+    // roundings of terms up to |x| + 255 in magnitude
+    assertFloat32Close(back, pixel, {
+      scale: Array.from(pixel, (p) => Math.abs(p) + 255),
+      terms: 4,
+      label: `${mode}: preprocess and back`,
+      arithmetic: ["float32", "float64"],
+    });
   }
   assert.throws(() => preprocessInPlace(new Float32Array(4), "tf"), RangeError);
 });
