@@ -24,6 +24,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeFileAtomic } from "../io/atomic.ts";
+import { REPO_ROOT } from "../pipeline/paths.ts";
 import { sha256File, sha256Hex } from "../io/hash.ts";
 import { tfCacheDir } from "../setup/tf/cache_dir.ts";
 
@@ -266,7 +267,8 @@ export interface RunProbeOptions {
  */
 export async function runOneDnnProbe(options: RunProbeOptions = {}): Promise<OneDnnProbeResult> {
   const module = fileURLToPath(new URL("./onednn_probe.ts", import.meta.url));
-  const root = fileURLToPath(new URL("../../", import.meta.url));
+  // REPO_ROOT, not a literal URL of the root: the stage code hash follows literal URLs.
+  const root = REPO_ROOT;
   const t0 = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--quiet", "--config", join(root, "deno.json"), module],

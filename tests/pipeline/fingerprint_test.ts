@@ -34,3 +34,43 @@ Deno.test("codeHash: changes with a reached file, not with an unrelated one", as
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("moduleFiles: no stage's code hash reaches outside src/ and tasks/ (no repo root, no node_modules)", async () => {
+  const { glocalStage } = await import("../../src/align/glocal_stage.ts");
+  const { alignetStage } = await import("../../src/align/alignet_stage.ts");
+  const { gwotStage } = await import("../../src/align/gwot_stage.ts");
+  const { embedStage } = await import("../../src/train/embed_stage.ts");
+  const { trainStage } = await import("../../src/train/stage.ts");
+  const { benchStage } = await import("../../src/eval/benchmark/stage.ts");
+  const { figuresStage } = await import("../../src/figures/stage.ts");
+  const { siteStage } = await import("../../src/report/stage.ts");
+  for (
+    const stage of [
+      glocalStage,
+      alignetStage,
+      gwotStage,
+      embedStage,
+      trainStage("baseline"),
+      benchStage,
+      figuresStage,
+      siteStage,
+    ]
+  ) {
+    const files = await moduleFiles(stage.modules ?? []);
+    const outside = files.filter((f) =>
+      !/^(src|tasks|report|data\/embedded\/fonts|node_modules\/dejavu)/.test(
+        f.slice(REPO_ROOT.length + 1),
+      )
+    );
+    assert.ok(
+      files.every((f) => !f.includes("/node_modules/")) || stage.name === "figures" ||
+        stage.name === "site",
+      `${stage.name}: reaches node_modules`,
+    );
+    assert.ok(files.length < 1000, `${stage.name}: ${files.length} files`);
+    assert.ok(
+      outside.length < 50,
+      `${stage.name}: ${outside.length} files outside src/: ${outside.slice(0, 5).join(", ")}`,
+    );
+  }
+});
