@@ -8,10 +8,19 @@ import { FIGURES_DEFAULTS, figuresStage } from "../src/figures/stage.ts";
 import { HUMAN_DEFAULTS, humanStage } from "../src/human/stage.ts";
 import { intFlag, runTask, type TaskSpec } from "../src/pipeline/cli.ts";
 import { formatSeconds } from "../src/pipeline/progress.ts";
+import { formatPlan, Planner } from "../src/pipeline/plan.ts";
 import { runStage, type StageResult } from "../src/pipeline/stage.ts";
 import { siteStage } from "../src/report/stage.ts";
 import { contextFromFlags, STAGE_FLAGS } from "../src/pipeline/stage_cli.ts";
-import { ensureNativeBackend, MODEL_FLAGS, seedsFlag, trainingBackend } from "../src/train/cli.ts";
+import {
+  ensureNativeBackend,
+  MODEL_FLAGS,
+  plannedBackend,
+  SCHEDULE_FLAGS,
+  scheduleFlags,
+  seedsFlag,
+  trainingBackend,
+} from "../src/train/cli.ts";
 import { MODEL_NAMES } from "../src/train/config.ts";
 import { embedStage } from "../src/train/embed_stage.ts";
 import { defaultBackbone, trainStage } from "../src/train/stage.ts";
@@ -27,32 +36,43 @@ export const spec: TaskSpec = {
   flags: {
     ...STAGE_FLAGS,
     ...MODEL_FLAGS,
+    ...SCHEDULE_FLAGS,
     "limit-concepts": {
       type: "string",
       default: "0",
       description: "use only the first N concepts with images (fast end-to-end runs); 0 = all",
     },
     "skip-bad-images": { type: "boolean", default: false, description: "skip unreadable images" },
+    "dry-run": {
+      type: "boolean",
+      default: false,
+      description: "print the plan (each stage: skip, run and why, or blocked; its inputs and " +
+        "outputs; the time it took last) and change nothing",
+    },
   },
 };
 
 if (import.meta.main) {
   await runTask(spec, async (parsed) => {
     const start = performance.now();
-    const ctx = await contextFromFlags(parsed);
+    const dryRun = Boolean(parsed.values["dry-run"]);
+    const ctx = await contextFromFlags(parsed, { readOnly: dryRun });
     const force = Boolean(parsed.values.force);
     const skipBadImages = Boolean(parsed.values["skip-bad-images"]);
+    const schedule = scheduleFlags(parsed);
     const results: [string, StageResult][] = [];
+    const planner = new Planner();
     const run = async <O extends Record<string, unknown>>(
       stage: Parameters<typeof runStage<O>>[0],
       options: O,
     ) => {
-      results.push([stage.name, await runStage(stage, ctx, { ...options, force })]);
+      if (dryRun) await planner.add(stage, ctx, { ...options, force });
+      else results.push([stage.name, await runStage(stage, ctx, { ...options, force })]);
     };
     await run(dataStage, { limitConcepts: intFlag(parsed, "limit-concepts") ?? 0, skipBadImages });
     await run(humanStage, { ...HUMAN_DEFAULTS });
-    await ensureNativeBackend(parsed, ctx.log);
-    const backend = await trainingBackend(parsed);
+    if (!dryRun) await ensureNativeBackend(parsed, ctx.log);
+    const backend = dryRun ? await plannedBackend(parsed) : await trainingBackend(parsed);
     const backbone = (parsed.values.backbone as string | undefined) ??
       defaultBackbone(ctx.profile.name);
     const seeds = seedsFlag(parsed, ctx.seed);
@@ -64,6 +84,7 @@ if (import.meta.main) {
           backend,
           resume: Boolean(parsed.values.resume),
           skipBadImages,
+          schedule,
         });
       }
     }
@@ -76,6 +97,14 @@ if (import.meta.main) {
     await run(gwotStage, gwot.options);
     await run(figuresStage, { ...FIGURES_DEFAULTS });
     await run(siteStage, {});
+    if (dryRun) {
+      console.log(
+        `all --dry-run: the plan for ${ctx.profile.name} (seed ${ctx.seed}, backbone ${backbone}, ` +
+          `backend ${backend}) into ${ctx.out}; nothing was run or written\n` +
+          formatPlan(planner.plans),
+      );
+      return;
+    }
     const skipped = results.filter(([, r]) => r.status === "skipped").length;
     console.error(
       `all: ${results.length} stages (${results.length - skipped} ran, ${skipped} skipped) in ` +

@@ -2,7 +2,14 @@
 import { intFlag, runTask, type TaskSpec, UsageError } from "../src/pipeline/cli.ts";
 import { runStage } from "../src/pipeline/stage.ts";
 import { contextFromFlags, STAGE_FLAGS } from "../src/pipeline/stage_cli.ts";
-import { ensureNativeBackend, MODEL_FLAGS, seedsFlag, trainingBackend } from "../src/train/cli.ts";
+import {
+  ensureNativeBackend,
+  MODEL_FLAGS,
+  SCHEDULE_FLAGS,
+  scheduleFlags,
+  seedsFlag,
+  trainingBackend,
+} from "../src/train/cli.ts";
 import { MODEL_NAMES } from "../src/train/config.ts";
 import { defaultBackbone, trainStage } from "../src/train/stage.ts";
 
@@ -14,6 +21,7 @@ export const spec: TaskSpec = {
   flags: {
     ...STAGE_FLAGS,
     ...MODEL_FLAGS,
+    ...SCHEDULE_FLAGS,
     model: {
       type: "string",
       default: "all",
@@ -40,6 +48,7 @@ if (import.meta.main) {
         `unknown model "${model}" (expected all or one of ${MODEL_NAMES.join(", ")})`,
       );
     }
+    const schedule = scheduleFlags(parsed);
     await ensureNativeBackend(parsed, ctx.log);
     const backend = await trainingBackend(parsed);
     const backbone = (parsed.values.backbone as string | undefined) ??
@@ -52,6 +61,7 @@ if (import.meta.main) {
           backend,
           resume: Boolean(parsed.values.resume),
           skipBadImages: Boolean(parsed.values["skip-bad-images"]),
+          schedule,
           ...(parsed.values["max-steps"] !== undefined
             ? { maxSteps: intFlag(parsed, "max-steps") }
             : {}),

@@ -1,5 +1,6 @@
 import { join, relative } from "node:path";
 import { InputError } from "../io/errors.ts";
+import { exists, isMacMetadata } from "../io/files.ts";
 import { sha256Hex } from "../io/hash.ts";
 import { listFiles } from "../pipeline/fingerprint.ts";
 import { createProgress } from "../pipeline/progress.ts";
@@ -104,14 +105,16 @@ export async function collectImages(
  * file stem for the flat CC0 set) and must be a known uniqueID.
  */
 async function listThingsImages(root: string, concepts: ConceptIndex) {
-  const files = await listFiles(root, [".jpg", ".jpeg", ".png"]);
+  const files = await listImageFiles(root);
   if (files.length === 0) {
     throw new InputError({
       file: root,
-      expected: "THINGS images (run `deno task setup --profile things --images all`)",
+      expected: "the THINGS photos (run `deno task setup --profile things`, which fetches " +
+        "and extracts images_THINGS.zip)",
       found: "no image files",
     });
   }
+  const rehearsal = await rehearsalFolders(root);
   return files.map((file) => {
     const path = relative(root, file);
     const parts = path.split("/");
@@ -120,14 +123,54 @@ async function listThingsImages(root: string, concepts: ConceptIndex) {
     const uniqueID = concepts.has(folder) ? folder : stem;
     concepts.indexOf(uniqueID, { file });
     const cc0 = parts[0].toLowerCase().includes("plus") || parts[0].toLowerCase().includes("cc0");
+    const family = cc0 ? "thingsplus-cc0" : "things";
+    if (rehearsal.has(parts[0])) {
+      return {
+        uniqueID,
+        path,
+        family,
+        source: `${cc0 ? "THINGSplus CC0" : "THINGS"} rehearsal (synthetic, deno task rehearsal)`,
+        style: "synthetic composite",
+        license: "licenses of the THINGS-icons set (data/embedded/things-icons/licenses/)",
+        attribution: "composited from THINGS-icons (data/embedded/things-icons/ATTRIBUTION.md)",
+      };
+    }
     return {
       uniqueID,
       path,
-      family: cc0 ? "thingsplus-cc0" : "things",
+      family,
       source: cc0 ? "THINGSplus CC0" : "THINGS",
       style: "photograph",
       license: cc0 ? "CC0-1.0" : "THINGS terms of use (research only, no redistribution)",
       attribution: cc0 ? "THINGSplus (Stoinski et al. 2023), CC0" : "THINGS (Hebart et al. 2019)",
     };
   });
+}
+
+/** Image files below `root` (`.jpg`, `.jpeg`, `.png`), without macOS metadata files. */
+export async function listImageFiles(root: string): Promise<string[]> {
+  const files = await listFiles(root, [".jpg", ".jpeg", ".png"]);
+  return files.filter((file) => !isMacMetadata(relative(root, file)));
+}
+
+/** Marker file `deno task rehearsal` puts at the top of each synthetic image folder. */
+export const REHEARSAL_MARKER = "REHEARSAL.txt";
+
+/** Rehearsal marker files in the top-level folders of `root` (inputs of the data stage). */
+export async function rehearsalMarkers(root: string): Promise<string[]> {
+  const found: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(root)) {
+      const marker = join(root, entry.name, REHEARSAL_MARKER);
+      if (entry.isDirectory && (await exists(marker))) found.push(marker);
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return found.sort();
+}
+
+/** Top-level folders of `root` that hold a rehearsal marker (synthetic images, not photos). */
+async function rehearsalFolders(root: string): Promise<Set<string>> {
+  return new Set((await rehearsalMarkers(root)).map((m) => relative(root, join(m, ".."))));
 }

@@ -16,7 +16,8 @@ export interface SplitImage {
  * - `held-out-style`: test = images of the test families, train = the training families minus
  *   a per-concept validation draw, stress = every other family.
  * - `stratified`: per concept, a seeded shuffle then `valFraction`/`testFraction` of the images
- *   (rounded, at least one each when the concept has ≥ 3 images).
+ *   (rounded, at least one each when the concept has ≥ 3 images); images of `heldOutFamilies`
+ *   go to `stress` and are never trained on.
  * Images are processed in the given order; the result is in the same order.
  */
 export function assignSplits(
@@ -50,7 +51,11 @@ export function assignSplits(
     }
     return out;
   }
-  images.forEach((_, i) => candidates(i));
+  const heldOut = new Set(policy.heldOutFamilies ?? []);
+  images.forEach((image, i) => {
+    if (heldOut.has(image.family)) out[i] = "stress";
+    else candidates(i);
+  });
   for (const indices of byConcept.values()) {
     rng.shuffle(indices);
     const enough = indices.length >= 3;

@@ -11,10 +11,12 @@ import {
   stringListColumn,
   writeTable,
 } from "../io/arrow.ts";
+import { InputError } from "../io/errors.ts";
+import { exists } from "../io/files.ts";
 import { sha256Hex } from "../io/hash.ts";
-import { listFiles } from "../pipeline/fingerprint.ts";
+import { displayPath, repoPath } from "../pipeline/paths.ts";
 import type { Stage, StageContext } from "../pipeline/stage.ts";
-import { collectImages, type ImageRecord } from "./images.ts";
+import { collectImages, type ImageRecord, listImageFiles, rehearsalMarkers } from "./images.ts";
 import {
   type ConceptIndex,
   readConceptIndex,
@@ -58,6 +60,7 @@ export const dataStage: Stage<DataOptions> = {
   name: "data",
   modules: [import.meta.url],
   async inputs(ctx) {
+    await requireProfileData(ctx);
     const files = [
       thingsFile(ctx, "conceptIds"),
       thingsFile(ctx, "thingsConcepts"),
@@ -66,7 +69,8 @@ export const dataStage: Stage<DataOptions> = {
       thingsFile(ctx, "size"),
     ];
     if (ctx.profile.imageManifest) files.push(ctx.profile.imageManifest);
-    files.push(...(await listFiles(ctx.profile.imagesRoot, [".png", ".jpg", ".jpeg"])));
+    files.push(...(await listImageFiles(ctx.profile.imagesRoot)));
+    files.push(...(await rehearsalMarkers(ctx.profile.imagesRoot)));
     return files;
   },
   outputs(ctx) {
@@ -119,6 +123,36 @@ export const dataStage: Stage<DataOptions> = {
       (skipped.length ? `, ${skipped.length} bad images skipped` : "");
   },
 };
+
+/**
+ * The THINGS profile needs `deno task setup --profile things` first: without its tabular files
+ * or its photos, stop with the exact command to run.
+ */
+async function requireProfileData(ctx: StageContext): Promise<void> {
+  if (ctx.profile.name !== "things") return;
+  const dataDir = ctx.profile.thingsDir === repoPath("data/things")
+    ? ""
+    : ` --dest ${displayPath(ctx.profile.thingsDir)}`;
+  const missing = [];
+  for (const key of Object.keys(THINGS_FILES) as (keyof typeof THINGS_FILES)[]) {
+    if (!(await exists(thingsFile(ctx, key)))) missing.push(THINGS_FILES[key]);
+  }
+  if (missing.length > 0) {
+    throw new InputError({
+      file: ctx.profile.thingsDir,
+      expected: `the THINGS profile's files (run \`deno task setup --profile things${dataDir}\`)`,
+      found: `${missing.length} missing, e.g. ${missing[0]}`,
+    });
+  }
+  if ((await listImageFiles(ctx.profile.imagesRoot)).length === 0) {
+    throw new InputError({
+      file: ctx.profile.imagesRoot,
+      expected: "the THINGS photos (run " +
+        `\`deno task setup --profile things --images things${dataDir}\`)`,
+      found: "no image files",
+    });
+  }
+}
 
 function keepTabular(inputs: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(inputs).filter(([k]) => !/\.(png|jpe?g)$/i.test(k)));

@@ -1,4 +1,5 @@
 import { basename, dirname, join } from "node:path";
+import { isNoSpaceError, noSpaceError } from "./disk.ts";
 
 /** Options of {@link writeFileAtomic}. */
 export interface AtomicWriteOptions {
@@ -36,7 +37,7 @@ export async function writeFileAtomic(
     await Deno.rename(tmp, path);
   } catch (error) {
     await Deno.remove(tmp).catch(() => {});
-    throw error;
+    throw isNoSpaceError(error) ? noSpaceError(path, error) : error;
   }
 }
 

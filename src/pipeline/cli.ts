@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { DiskSpaceError, isNoSpaceError } from "../io/disk.ts";
 import { InputError } from "../io/errors.ts";
 
 /** One command-line flag of a task. */
@@ -158,8 +159,19 @@ export async function runTask(
       );
       Deno.exit(2);
     }
-    if (error instanceof InputError || error instanceof Deno.errors.NotFound) {
+    if (
+      error instanceof InputError || error instanceof Deno.errors.NotFound ||
+      error instanceof DiskSpaceError
+    ) {
       console.error(`${spec.name}: ${error.message}`);
+      Deno.exit(2);
+    }
+    if (isNoSpaceError(error)) {
+      console.error(
+        `${spec.name}: the disk is full (${(error as Error).message}). Outputs are written ` +
+          "atomically, so no half-written table or checkpoint was kept; free some space and " +
+          "run the same command again (finished stages are skipped).",
+      );
       Deno.exit(2);
     }
     console.error(

@@ -11,3 +11,4 @@ export * from "./progress.ts";
 export * from "./fingerprint.ts";
 export * from "./stage.ts";
 export * from "./stage_cli.ts";
+export * from "./plan.ts";

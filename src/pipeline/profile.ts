@@ -21,6 +21,11 @@ export type SplitPolicy =
     valFraction: number;
     /** Share of each concept's images in test. */
     testFraction: number;
+    /**
+     * Families never split into train/val/test: their images form the `stress` set, evaluated
+     * but never trained on (THINGS: the THINGSplus CC0 photos, one per concept).
+     */
+    heldOutFamilies?: string[];
   };
 
 /** A data profile: where the human data and images live, and how images are split. */
@@ -69,7 +74,12 @@ export function resolveProfile(
       thingsDir,
       imagesRoot: join(thingsDir, "images"),
       testTriplets: join(thingsDir, "triplets/thingsdata_test_10_ID.txt"),
-      split: { kind: "stratified", valFraction: 0.1, testFraction: 0.1 },
+      split: {
+        kind: "stratified",
+        valFraction: 0.1,
+        testFraction: 0.1,
+        heldOutFamilies: ["thingsplus-cc0"],
+      },
     };
   }
   throw new UsageError(`unknown profile "${name}" (expected embedded or things)`);

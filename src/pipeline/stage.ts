@@ -55,19 +55,77 @@ export interface StageResult {
   seconds: number;
 }
 
-interface CacheRecord {
+/** What a stage's cache record holds (`<out>/.cache/stages/<stage>.json`). */
+export interface CacheRecord {
+  /** Hash over everything below. */
   key: string;
+  /** Output hashes when written. */
   outputs: Record<string, string>;
+  /** Summary line. */
   summary: string;
+  /** The parts of the key (to say what changed); absent in records of older versions. */
+  parts?: KeyParts;
+  /** Seconds the stage took. */
+  seconds?: number;
+}
+
+/** The parts of a stage's cache key. */
+export interface KeyParts {
+  /** Pipeline version. */
+  version: string;
+  /** Hash of the stage's code. */
+  code: string;
+  /** Profile name. */
+  profile: string;
+  /** Pipeline seed. */
+  seed: number;
+  /** Hash of the stage options. */
+  options: string;
+  /** Input hashes by path. */
+  inputs: Record<string, string>;
+}
+
+/** The cache key of a stage run: its parts and their hash. */
+export async function stageKey(
+  stage: Stage<never>,
+  ctx: StageContext,
+  options: { stageOptions: Record<string, unknown>; inputs: Record<string, string> },
+): Promise<{ key: string; parts: KeyParts }> {
+  const code = await codeHash(stage.modules);
+  const key = sha256Hex(stableStringify({
+    stage: stage.name,
+    version: ctx.version,
+    code,
+    profile: ctx.profile.name,
+    seed: ctx.seed,
+    options: options.stageOptions,
+    inputs: options.inputs,
+  }));
+  return {
+    key,
+    parts: {
+      version: ctx.version,
+      code,
+      profile: ctx.profile.name,
+      seed: ctx.seed,
+      options: sha256Hex(stableStringify(options.stageOptions)),
+      inputs: options.inputs,
+    },
+  };
+}
+
+/** Path of a stage's cache record. */
+export function recordPath(ctx: StageContext, stageName: string): string {
+  return join(ctx.out, ".cache", "stages", `${stageName}.json`);
 }
 
 /** Build a stage context for an output root, profile and seed. */
 export async function createContext(
   profile: Profile,
-  options: { out: string; seed: number; quiet?: boolean },
+  options: { out: string; seed: number; quiet?: boolean; readOnly?: boolean },
 ): Promise<StageContext> {
   const paths = outputPaths(options.out);
-  await Deno.mkdir(paths.cache, { recursive: true });
+  if (!options.readOnly) await Deno.mkdir(paths.cache, { recursive: true });
   const hasher = await new FileHasher(join(paths.cache, "file-hashes.json")).load();
   return {
     out: paths.root,
@@ -92,19 +150,14 @@ export async function runStage<O extends Record<string, unknown>>(
   const start = performance.now();
   const { force, ...stageOptions } = options;
   const inputs = await ctx.hasher.hashAll(await stage.inputs(ctx, stageOptions as unknown as O));
-  const key = sha256Hex(stableStringify({
-    stage: stage.name,
-    version: ctx.version,
-    code: await codeHash(stage.modules),
-    profile: ctx.profile.name,
-    seed: ctx.seed,
-    options: stageOptions,
+  const { key, parts } = await stageKey(stage as unknown as Stage<never>, ctx, {
+    stageOptions,
     inputs,
-  }));
-  const recordPath = join(ctx.out, ".cache", "stages", `${stage.name}.json`);
+  });
+  const path = recordPath(ctx, stage.name);
   const outputs = stage.outputs(ctx, stageOptions as unknown as O);
   if (!force) {
-    const record = await readRecord(recordPath);
+    const record = await readRecord(path);
     if (record && record.key === key && (await outputsIntact(ctx, outputs, record))) {
       await ctx.hasher.save();
       const seconds = (performance.now() - start) / 1000;
@@ -115,15 +168,22 @@ export async function runStage<O extends Record<string, unknown>>(
   for (const dir of new Set(outputs.map((p) => join(p, "..")))) await removeStaleTemps(dir);
   ctx.log(`${stage.name}: running`);
   const summary = await stage.run(ctx, stageOptions as unknown as O);
-  const record: CacheRecord = { key, outputs: await ctx.hasher.hashAll(outputs), summary };
-  await writeFileAtomic(recordPath, JSON.stringify(record, null, 2));
-  await ctx.hasher.save();
   const seconds = (performance.now() - start) / 1000;
+  const record: CacheRecord = {
+    key,
+    outputs: await ctx.hasher.hashAll(outputs),
+    summary,
+    parts,
+    seconds,
+  };
+  await writeFileAtomic(path, JSON.stringify(record, null, 2));
+  await ctx.hasher.save();
   ctx.log(`${stage.name}: done in ${seconds.toFixed(1)}s (${summary})`);
   return { status: "ran", summary, seconds };
 }
 
-async function readRecord(path: string): Promise<CacheRecord | undefined> {
+/** A stage's cache record, or undefined when there is none (or it is unreadable). */
+export async function readRecord(path: string): Promise<CacheRecord | undefined> {
   try {
     return JSON.parse(await Deno.readTextFile(path)) as CacheRecord;
   } catch {
@@ -131,7 +191,8 @@ async function readRecord(path: string): Promise<CacheRecord | undefined> {
   }
 }
 
-async function outputsIntact(
+/** Whether every output still has the hash the record holds. */
+export async function outputsIntact(
   ctx: StageContext,
   outputs: string[],
   record: CacheRecord,

@@ -2,8 +2,10 @@
 import { COMMON_FLAGS, type ParsedArgs, type TaskSpec, UsageError } from "../pipeline/cli.ts";
 import { DownloadError } from "./download.ts";
 import { setupResnet50 } from "./resnet.ts";
-import { runSetup, type SetupOptions } from "./setup.ts";
+import { nextStep, runSetup, type SetupOptions } from "./setup.ts";
 import {
+  basesFromUrl,
+  IMAGE_CHOICES,
   type ImageChoice,
   LEGACY_THINGS_IMAGE_PARTS,
   type SourceBases,
@@ -39,11 +41,19 @@ export const SETUP_SPEC: TaskSpec = {
     },
     images: {
       type: "string",
-      default: "none",
-      choices: ["none", "cc0", "all"],
+      default: "things",
+      choices: [...IMAGE_CHOICES],
       description:
-        `image archives: none, the THINGSplus CC0 set (${THINGSPLUS_CC0_ARCHIVE.name}), ` +
-        `or all (also ${THINGS_IMAGES_ARCHIVES.map((a) => a.name).join(", ")})`,
+        `image archives: things (${
+          THINGS_IMAGES_ARCHIVES.map((a) => a.name).join(", ")
+        }, the photos the pipeline trains on), cc0 (${THINGSPLUS_CC0_ARCHIVE.name}, one ` +
+        "public-domain photo per concept, kept out of the training splits as a held-out set), " +
+        "all (both) or none (tabular files only)",
+    },
+    "from-url": {
+      type: "string",
+      description: "a mirror serving every host below one address (BASE/raw, BASE/github, " +
+        "BASE/osf/v2, BASE/osf/download), e.g. the one `deno task rehearsal --serve` prints",
     },
     from: {
       type: "string",
@@ -56,7 +66,7 @@ export const SETUP_SPEC: TaskSpec = {
     "osf-id": {
       type: "string",
       description: "comma-separated OSF file ids to fetch instead of the default THINGS image " +
-        "archive (with --images all)",
+        "archive (with --images things or all)",
     },
     force: {
       type: "boolean",
@@ -73,15 +83,19 @@ export const SETUP_SPEC: TaskSpec = {
   epilog: [
     "Steps: each file is kept when present with the right sha256, otherwise downloaded (resuming",
     "a partial `.part` file) or taken from --from DIR, verified and recorded in <dest>/SHA256SUMS;",
-    "image archives go to <dest>/downloads/ and are extracted into <dest>/images/.",
+    "image archives go to <dest>/downloads/ and are extracted into <dest>/images/ (macOS",
+    "metadata entries skipped). Free disk space is checked before each archive and extraction.",
     "",
     "Examples:",
-    "  deno task setup --profile things                 # tabular human data only (~7 MB)",
-    "  deno task setup --profile things --images cc0    # + THINGSplus CC0 images (~1.2 GB)",
-    "  deno task setup --profile things --images all    # + THINGS images (~5 GB, academic use)",
+    "  deno task setup --profile things                 # what `all --profile things` needs:",
+    "                                                   # tabular data (~7 MB), THINGS images",
+    "                                                   # (~5 GB, academic use), ResNet-50",
+    "  deno task setup --profile things --images none   # tabular human data only",
+    "  deno task setup --profile things --images all    # + THINGSplus CC0 images (~1.2 GB)",
     "  deno task setup --profile things --from ~/Downloads/things",
+    "  deno task setup --profile things --from-url http://127.0.0.1:8123   # a mirror",
     "  deno task setup --model resnet50                 # only the ResNet-50 weights (~103 MB)",
-    `  deno task setup --profile things --images all --osf-id ${
+    `  deno task setup --profile things --osf-id ${
       LEGACY_THINGS_IMAGE_PARTS.map((p) => p.id).join(",")
     }`,
     "      (the older five-part object_images_*.zip archives of OSF jum2f)",
@@ -110,17 +124,28 @@ export function setupOptionsFromArgs(
   if (osfIds !== undefined) {
     const bad = osfIds.find((id) => !/^[A-Za-z0-9]{5,24}$/.test(id));
     if (bad) throw new UsageError(`--osf-id: "${bad}" is not an OSF file id`);
-    if (v.images !== "all") throw new UsageError("--osf-id needs --images all");
+    if (v.images !== "things" && v.images !== "all") {
+      throw new UsageError("--osf-id replaces the THINGS archive: it needs --images things or all");
+    }
+  }
+  if (typeof v["from-url"] === "string" && typeof v.from === "string") {
+    throw new UsageError("--from and --from-url exclude each other: take files from one place");
   }
   const bases: Partial<SourceBases> = {};
+  if (typeof v["from-url"] === "string") {
+    if (!/^https?:\/\/[^/]+/.test(v["from-url"])) {
+      throw new UsageError(`--from-url: "${v["from-url"]}" is not an http(s) address`);
+    }
+    Object.assign(bases, basesFromUrl(v["from-url"]));
+  }
   for (const [key, name] of Object.entries(BASE_ENV) as [keyof SourceBases, string][]) {
     const value = env[name];
-    if (value) bases[key] = value.replace(/\/+$/, "");
+    if (value && bases[key] === undefined) bases[key] = value.replace(/\/+$/, "");
   }
   return {
     profile,
     ...(typeof v.dest === "string" ? { dest: v.dest } : {}),
-    images: String(v.images ?? "none") as ImageChoice,
+    images: String(v.images ?? "things") as ImageChoice,
     ...(typeof v.from === "string" ? { from: v.from } : {}),
     ...(typeof v.password === "string" ? { password: v.password } : {}),
     ...(osfIds ? { osfIds } : {}),
@@ -148,7 +173,7 @@ export async function setupMain(parsed: ParsedArgs): Promise<void> {
   const options = setupOptionsFromArgs(parsed);
   const models = setupModelsFromArgs(parsed);
   try {
-    await runSetup(options);
+    const report = await runSetup(options);
     for (const model of models) {
       if (model === "resnet50") {
         await setupResnet50({
@@ -156,6 +181,9 @@ export async function setupMain(parsed: ParsedArgs): Promise<void> {
           force: options.force ?? false,
         });
       }
+    }
+    if (report.dest !== undefined) {
+      console.log(await nextStep(report.dest, { images: options.images ?? "things" }));
     }
   } catch (error) {
     if (error instanceof DownloadError) {

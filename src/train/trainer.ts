@@ -256,7 +256,7 @@ export async function trainModel(run: TrainRun): Promise<TrainResult> {
         seed,
         epoch: state.globalEpoch,
         triplets: run.triplets,
-      });
+      }).slice(0, config.maxBatchesPerEpoch);
       const progress = createProgress(
         `train ${config.name} · ${stage.name} epoch ${state.epochInStage + 1}/${stage.epochs}`,
         batches.length,

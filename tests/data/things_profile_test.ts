@@ -108,3 +108,86 @@ Deno.test("data: a missing image listed in the manifest fails with the file name
   await Deno.remove(root, { recursive: true });
   await Deno.remove(out, { recursive: true });
 });
+
+Deno.test("data --profile things: macOS litter is ignored, the CC0 set is held out, rehearsal images are labelled", async () => {
+  const things = await makeThingsDir();
+  const out = await Deno.makeTempDir({ prefix: "ht-things-out-" });
+  // what an archive made on a Mac leaves when extracted by other tools
+  await Deno.mkdir(join(things, "images/__MACOSX/object_images/abacus"), { recursive: true });
+  await Deno.writeTextFile(
+    join(things, "images/__MACOSX/object_images/abacus/._abacus_01s.jpg"),
+    "x",
+  );
+  await Deno.writeTextFile(join(things, "images/object_images/abacus/._abacus_02s.jpg"), "x");
+  // THINGSplus CC0: one photo per concept, flat, keyed by uniqueID
+  await Deno.mkdir(join(things, "images/object_images_CC0"), { recursive: true });
+  for (const concept of ["aardvark", "abacus", "accordion"]) {
+    await Deno.writeFile(join(things, "images/object_images_CC0", `${concept}.jpg`), JPEG);
+  }
+  const args = ["--profile", "things", "--data-dir", things, "--out", out];
+  const ok = await runTaskCli("data", args);
+  assert.equal(ok.code, 0, ok.stderr);
+  const images = await readTable(join(out, "tables/images.arrow"));
+  assert.equal(images.numRows, 33);
+  const paths = images.getChild("path")!.toArray() as string[];
+  assert.ok(!paths.some((p) => p.includes("__MACOSX") || p.includes("/._")), paths.join());
+  const families = images.getChild("family")!.toArray() as string[];
+  const splits = (await readTable(join(out, "tables/splits.arrow"))).getChild("split")!
+    .toArray() as string[];
+  families.forEach((family, i) => {
+    if (family === "thingsplus-cc0") assert.equal(splits[i], "stress", paths[i]);
+    else assert.notEqual(splits[i], "stress", paths[i]);
+  });
+  assert.equal(families.filter((f) => f === "thingsplus-cc0").length, 3);
+  assert.equal(images.getChild("source")!.get(0), "THINGS");
+
+  // a rehearsal set (deno task rehearsal) says so in every row
+  await Deno.writeTextFile(join(things, "images/object_images/REHEARSAL.txt"), "synthetic\n");
+  const again = await runTaskCli("data", args);
+  assert.equal(again.code, 0, again.stderr);
+  const rehearsal = await readTable(join(out, "tables/images.arrow"));
+  const sources = rehearsal.getChild("source")!.toArray() as string[];
+  const fams = rehearsal.getChild("family")!.toArray() as string[];
+  sources.forEach((source, i) => {
+    if (fams[i] === "things") assert.match(source, /rehearsal \(synthetic/);
+    else assert.equal(source, "THINGSplus CC0");
+  });
+  await Deno.remove(things, { recursive: true });
+  await Deno.remove(out, { recursive: true });
+});
+
+Deno.test("data --profile things: without setup, the error names the exact command", async () => {
+  const empty = await Deno.makeTempDir({ prefix: "ht-things-empty-" });
+  const out = await Deno.makeTempDir({ prefix: "ht-things-out-" });
+  const missing = await runTaskCli("data", [
+    "--profile",
+    "things",
+    "--data-dir",
+    empty,
+    "--out",
+    out,
+  ]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /run `deno task setup --profile things --dest .*`/);
+  assert.match(missing.stderr, /missing, e\.g\. concepts\/unique_id\.txt/);
+  // tabular files but no photos (setup --images none)
+  const things = await makeThingsDir();
+  await Deno.remove(join(things, "images"), { recursive: true });
+  await Deno.mkdir(join(things, "images"));
+  const noImages = await runTaskCli("data", [
+    "--profile",
+    "things",
+    "--data-dir",
+    things,
+    "--out",
+    out,
+  ]);
+  assert.equal(noImages.code, 2);
+  assert.match(
+    noImages.stderr,
+    /the THINGS photos \(run `deno task setup --profile things --images things/,
+  );
+  await Deno.remove(empty, { recursive: true });
+  await Deno.remove(things, { recursive: true });
+  await Deno.remove(out, { recursive: true });
+});

@@ -383,7 +383,7 @@ Deno.test("setup task: --help, embedded profile, and a THINGS run through the CL
 
   const bad = await run(["--images", "some"]);
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /--images must be one of none, cc0, all/);
+  assert.match(bad.stderr, /--images must be one of things, cc0, all, none/);
 
   const server = await startServer(thingsResolver());
   const dest = await Deno.makeTempDir();

@@ -1,0 +1,201 @@
+/**
+ * Dry runs: what `runStage` would do for each stage of a pipeline — skip it (cache hit), run it
+ * (and why), or stop at it (a missing input) — computed from the same cache key, without
+ * running or writing anything.
+ *
+ * @module
+ */
+import { relative } from "node:path";
+import { InputError } from "../io/errors.ts";
+import { exists } from "../io/files.ts";
+import { REPO_ROOT } from "./paths.ts";
+import { formatSeconds } from "./progress.ts";
+import {
+  type CacheRecord,
+  outputsIntact,
+  readRecord,
+  recordPath,
+  type Stage,
+  type StageContext,
+  stageKey,
+} from "./stage.ts";
+
+/** What a dry run says about one stage. */
+export interface StagePlan {
+  /** Stage name. */
+  stage: string;
+  /** `skip` (up to date), `run`, or `blocked` (an input is missing and no stage makes it). */
+  action: "skip" | "run" | "blocked";
+  /** Why, in a few words. */
+  reason: string;
+  /** Number of input files. */
+  inputs: number;
+  /** Output files (relative to the repository root). */
+  outputs: string[];
+  /** Seconds the stage took when it last ran, if known. */
+  lastSeconds?: number;
+}
+
+/** Tracks, across the stages of one plan, which files earlier stages will rewrite. */
+export class Planner {
+  /** Output path → name of the stage that will (re)write it. */
+  readonly pending = new Map<string, string>();
+  /** The plans so far. */
+  readonly plans: StagePlan[] = [];
+
+  /**
+   * Plan one stage with the options it would run with (`force` plans a run). Errors that name a
+   * missing input (the THINGS data not set up yet) make the stage `blocked`.
+   */
+  async add<O extends Record<string, unknown>>(
+    stage: Stage<O>,
+    ctx: StageContext,
+    options: O & { force?: boolean },
+  ): Promise<StagePlan> {
+    const plan = await this.#plan(stage, ctx, options);
+    this.plans.push(plan);
+    if (plan.action !== "skip") {
+      for (const output of stage.outputs(ctx, withoutForce(options) as O)) {
+        this.pending.set(output, stage.name);
+      }
+    }
+    return plan;
+  }
+
+  async #plan<O extends Record<string, unknown>>(
+    stage: Stage<O>,
+    ctx: StageContext,
+    options: O & { force?: boolean },
+  ): Promise<StagePlan> {
+    const stageOptions = withoutForce(options) as O;
+    const outputs = stage.outputs(ctx, stageOptions);
+    const base = { stage: stage.name, outputs: outputs.map((p) => relative(REPO_ROOT, p)) };
+    const record = await readRecord(recordPath(ctx, stage.name));
+    const last = record?.seconds !== undefined ? { lastSeconds: record.seconds } : {};
+    const stopped = this.plans.find((p) => p.action === "blocked");
+    if (stopped) {
+      return {
+        ...base,
+        ...last,
+        action: "blocked",
+        reason: `not reached (the run stops at ${stopped.stage})`,
+        inputs: 0,
+      };
+    }
+    let inputs: string[];
+    try {
+      inputs = await stage.inputs(ctx, stageOptions);
+    } catch (error) {
+      if (!(error instanceof InputError || error instanceof Deno.errors.NotFound)) throw error;
+      const upstream = [...new Set(this.pending.values())];
+      if (upstream.length > 0) {
+        return { ...base, ...last, action: "run", reason: `after ${upstream.at(-1)}`, inputs: 0 };
+      }
+      return { ...base, ...last, action: "blocked", reason: error.message, inputs: 0 };
+    }
+    const after = new Set<string>();
+    for (const input of inputs) {
+      const maker = this.pending.get(input);
+      if (maker !== undefined) after.add(maker);
+      else if (!(await exists(input))) {
+        return {
+          ...base,
+          ...last,
+          action: "blocked",
+          reason: `missing input ${relative(REPO_ROOT, input)}`,
+          inputs: inputs.length,
+        };
+      }
+    }
+    if (after.size > 0) {
+      return {
+        ...base,
+        ...last,
+        action: "run",
+        reason: `inputs rewritten by ${listNames([...after])}`,
+        inputs: inputs.length,
+      };
+    }
+    if (options.force) {
+      return { ...base, ...last, action: "run", reason: "--force", inputs: inputs.length };
+    }
+    const hashes = await ctx.hasher.hashAll(inputs);
+    const { key, parts } = await stageKey(stage as unknown as Stage<never>, ctx, {
+      stageOptions,
+      inputs: hashes,
+    });
+    if (record && record.key === key && (await outputsIntact(ctx, outputs, record))) {
+      return { ...base, ...last, action: "skip", reason: "up to date", inputs: inputs.length };
+    }
+    return {
+      ...base,
+      ...last,
+      action: "run",
+      reason: whyRun(record, key, parts),
+      inputs: inputs.length,
+    };
+  }
+}
+
+function withoutForce<O extends Record<string, unknown>>(options: O & { force?: boolean }) {
+  const { force: _force, ...rest } = options;
+  return rest;
+}
+
+/** Why a stage with this record would run. */
+function whyRun(
+  record: CacheRecord | undefined,
+  key: string,
+  parts: Awaited<ReturnType<typeof stageKey>>["parts"],
+): string {
+  if (!record) return "never ran here";
+  if (record.key === key) return "its outputs changed since it wrote them";
+  const old = record.parts;
+  if (!old) return "cache key changed";
+  const changed: string[] = [];
+  if (old.version !== parts.version) changed.push("pipeline version");
+  if (old.code !== parts.code) changed.push("code");
+  if (old.profile !== parts.profile) changed.push("profile");
+  if (old.seed !== parts.seed) changed.push("seed");
+  if (old.options !== parts.options) changed.push("options");
+  const inputChanges =
+    Object.keys({ ...old.inputs, ...parts.inputs }).filter((k) => old.inputs[k] !== parts.inputs[k])
+      .length;
+  if (inputChanges > 0) changed.push(`${inputChanges} input file${inputChanges > 1 ? "s" : ""}`);
+  return changed.length ? `changed: ${changed.join(", ")}` : "cache key changed";
+}
+
+/** The plan as text: one line per stage, then a total of the known times. */
+export function formatPlan(plans: StagePlan[]): string {
+  const width = Math.max(...plans.map((p) => p.stage.length), 5) + 2;
+  const lines = plans.map((p) => {
+    const time = p.lastSeconds !== undefined ? `last ${formatSeconds(p.lastSeconds)}` : "";
+    const reason = p.action === "blocked" && p.reason.length > 70
+      ? `${p.reason.slice(0, 67)}...`
+      : p.reason;
+    return `  ${p.stage.padEnd(width)}${p.action.padEnd(8)}${time.padEnd(14)}${reason}`;
+  });
+  const run = plans.filter((p) => p.action === "run");
+  const known = run.filter((p) => p.lastSeconds !== undefined);
+  const total = known.reduce((sum, p) => sum + p.lastSeconds!, 0);
+  const blocked = plans.find((p) => p.action === "blocked");
+  const estimate = run.length === 0
+    ? ""
+    : known.length === 0
+    ? "; no earlier timings in this output folder"
+    : `; about ${formatSeconds(total)} by the last runs` +
+      (known.length < run.length ? ` (+ ${run.length - known.length} never timed here)` : "");
+  lines.push(
+    `  ${run.length} to run, ${plans.filter((p) => p.action === "skip").length} up to date` +
+      (blocked ? `, blocked at ${blocked.stage}` : "") + estimate,
+  );
+  if (blocked) lines.push(`  ${blocked.stage}: ${blocked.reason}`);
+  return lines.join("\n");
+}
+
+/** `a, b and 3 more`. */
+function listNames(names: string[]): string {
+  return names.length <= 3
+    ? names.join(", ")
+    : `${names.slice(0, 2).join(", ")} and ${names.length - 2} more`;
+}
