@@ -6,6 +6,7 @@
  */
 export * from "./errors.ts";
 export * from "./atomic.ts";
+export * from "./disk.ts";
 export * from "./hash.ts";
 export * from "./arrow.ts";
 export * from "./npy.ts";
@@ -13,3 +14,5 @@ export * from "./npz.ts";
 export * from "./zip.ts";
 export * from "./crc32.ts";
 export * from "./mat.ts";
+export * from "./zipcrypto.ts";
+export * from "./zip_write.ts";

@@ -14,8 +14,8 @@ import { join, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { crc32 as nativeCrc32, createInflateRaw, inflateRawSync } from "node:zlib";
 import { tempPathFor } from "./atomic.ts";
-import { CRC_TABLE } from "./crc32.ts";
 import { describeValue, InputError } from "./errors.ts";
+import { ZipCrypto, ZIPCRYPTO_HEADER_BYTES } from "./zipcrypto.ts";
 
 /** One entry of a ZIP archive, from its central directory. */
 export interface ZipEntry {
@@ -104,41 +104,6 @@ export function crc32(bytes: Uint8Array, seed = 0): number {
   return nativeCrc32(bytes, seed) >>> 0;
 }
 
-/** Traditional PKWARE encryption keys ("ZipCrypto"). */
-class ZipCrypto {
-  k0 = 0x12345678;
-  k1 = 0x23456789;
-  k2 = 0x34567890;
-
-  constructor(password: Uint8Array) {
-    for (const b of password) this.update(b);
-  }
-
-  update(c: number): void {
-    this.k0 = (CRC_TABLE[(this.k0 ^ c) & 0xff] ^ (this.k0 >>> 8)) >>> 0;
-    this.k1 = (Math.imul((this.k1 + (this.k0 & 0xff)) >>> 0, 134775813) + 1) >>> 0;
-    this.k2 = (CRC_TABLE[(this.k2 ^ (this.k1 >>> 24)) & 0xff] ^ (this.k2 >>> 8)) >>> 0;
-  }
-
-  /** Decrypt `buf` in place. */
-  decrypt(buf: Uint8Array): void {
-    let k0 = this.k0;
-    let k1 = this.k1;
-    let k2 = this.k2;
-    for (let i = 0; i < buf.length; i++) {
-      const t = (k2 | 2) & 0xffff;
-      const c = (buf[i] ^ ((t * (t ^ 1)) >>> 8)) & 0xff;
-      buf[i] = c;
-      k0 = CRC_TABLE[(k0 ^ c) & 0xff] ^ (k0 >>> 8);
-      k1 = (Math.imul((k1 + (k0 & 0xff)) >>> 0, 134775813) + 1) >>> 0;
-      k2 = CRC_TABLE[(k2 ^ (k1 >>> 24)) & 0xff] ^ (k2 >>> 8);
-    }
-    this.k0 = k0 >>> 0;
-    this.k1 = k1;
-    this.k2 = k2 >>> 0;
-  }
-}
-
 const CP437_HIGH =
   "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0";
 
@@ -167,10 +132,6 @@ async function readAt(handle: FileHandle, position: number, length: number): Pro
 function getUint64(view: DataView, offset: number): number {
   const value = view.getUint32(offset, true) + view.getUint32(offset + 4, true) * 4294967296;
   return value;
-}
-
-function toBytes(password: string | Uint8Array): Uint8Array {
-  return typeof password === "string" ? new TextEncoder().encode(password) : password;
 }
 
 function hex(n: number, digits: number): string {
@@ -282,9 +243,11 @@ export class ZipReader implements AsyncDisposable {
       if (options.password === undefined) {
         fail(position, "a password (the entry is encrypted with ZipCrypto)", "no password given");
       }
-      if (remaining < 12) fail(position, "a 12-byte encryption header", `${remaining} bytes`);
-      cipher = new ZipCrypto(toBytes(options.password!));
-      const head = await readAt(this.#handle, position, 12);
+      if (remaining < ZIPCRYPTO_HEADER_BYTES) {
+        fail(position, "a 12-byte encryption header", `${remaining} bytes`);
+      }
+      cipher = new ZipCrypto(options.password!);
+      const head = await readAt(this.#handle, position, ZIPCRYPTO_HEADER_BYTES);
       cipher.decrypt(head);
       const check = e.flags & 0x08 ? (e.dosTime >>> 8) & 0xff : e.crc32 >>> 24;
       if (head[11] !== check) {
@@ -294,8 +257,8 @@ export class ZipReader implements AsyncDisposable {
           `check byte ${hex(head[11], 2)}: wrong password`,
         );
       }
-      position += 12;
-      remaining -= 12;
+      position += ZIPCRYPTO_HEADER_BYTES;
+      remaining -= ZIPCRYPTO_HEADER_BYTES;
     }
     const dataStart = position;
     const handle = this.#handle;

@@ -42,6 +42,12 @@ export interface Profile {
   testTriplets: string;
   /** Split policy. */
   split: SplitPolicy;
+  /**
+   * Gallery of same-concept retrieval: the other `test` images (embedded: several test images
+   * per concept), or the `train` images (THINGS: about one test photo per concept, so test
+   * photos query the training photos).
+   */
+  retrievalGallery: "test" | "train";
 }
 
 /** Resolve a profile by name (folders relative to `root`, the repository root by default). */
@@ -65,6 +71,7 @@ export function resolveProfile(
         valFraction: 0.2,
         minImagesForVal: 3,
       },
+      retrievalGallery: "test",
     };
   }
   if (name === "things") {
@@ -80,6 +87,7 @@ export function resolveProfile(
         testFraction: 0.1,
         heldOutFamilies: ["thingsplus-cc0"],
       },
+      retrievalGallery: "train",
     };
   }
   throw new UsageError(`unknown profile "${name}" (expected embedded or things)`);

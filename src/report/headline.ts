@@ -43,6 +43,8 @@ export interface HeadlineRow {
   kind: string;
   /** Cells by column key. */
   cells: Record<string, HeadlineCell>;
+  /** The seed's published value by column key (THINGS profile; absent elsewhere). */
+  reference?: Record<string, number>;
 }
 
 /** The headline table. */
@@ -53,6 +55,8 @@ export interface Headline {
   rows: HeadlineRow[];
   /** Seed shown. */
   seed: number | null;
+  /** What the rows' `reference` values are and where they come from (THINGS profile). */
+  reference?: { label: string; source: string };
 }
 
 /** The seed's snapshot columns. */
@@ -85,7 +89,21 @@ export function headlineTable(tables: ReportTables): Headline {
     }
     if (Object.values(cells).every((c) => c.value === null)) continue;
     const style = modelStyle(model);
-    rows.push({ model, label: style.label, color: style.color, kind: style.kind, cells });
+    const reference = tables.seedReference?.values[model];
+    rows.push({
+      model,
+      label: style.label,
+      color: style.color,
+      kind: style.kind,
+      cells,
+      ...(reference ? { reference } : {}),
+    });
   }
-  return { columns: [...HEADLINE_COLUMNS], rows, seed };
+  const ref = tables.seedReference;
+  return {
+    columns: [...HEADLINE_COLUMNS],
+    rows,
+    seed,
+    ...(ref ? { reference: { label: ref.label, source: ref.source } } : {}),
+  };
 }

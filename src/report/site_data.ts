@@ -28,6 +28,8 @@ export interface Overview {
   findings: string[];
   /** Facts about the run. */
   run: string[];
+  /** A warning shown above everything (synthetic rehearsal images). */
+  banner?: string;
 }
 
 /** The Overview from the tables and the write-up. */
@@ -43,11 +45,22 @@ export function overview(tables: ReportTables, writeup: WriteUp): Overview {
   ].filter(Boolean);
   const meta = tables.benchmarkMetadata;
   const options = (meta.options ?? {}) as Record<string, unknown>;
+  const rehearsal = (tables.images ?? []).some((r) => /rehearsal/.test(String(r.source)));
   return {
-    caption: `Seed ${headline.seed ?? "—"}, ${writeup.profile} profile. Test = the held-out ` +
-      `image style; intervals are 95% bootstrap intervals over concepts${
-        options.resamples ? ` (${options.resamples} resamples)` : ""
-      }. Head top-1 is the model's own classifier; the other columns use its embeddings.`,
+    ...(rehearsal
+      ? {
+        banner: "Rehearsal run: these images are synthetic composites made by `deno task " +
+          "rehearsal`, laid out like the THINGS archives. The numbers test the pipeline; they " +
+          "say nothing about human similarity and photographs.",
+      }
+      : {}),
+    caption: `Seed ${headline.seed ?? "—"}, ${writeup.profile} profile. Test = ${
+      writeup.profile === "things"
+        ? "10 % of each concept's photos, held out"
+        : "the held-out image style"
+    }; intervals are 95% bootstrap intervals over concepts${
+      options.resamples ? ` (${options.resamples} resamples)` : ""
+    }. Head top-1 is the model's own classifier; the other columns use its embeddings.`,
     headline,
     findings,
     run: [

@@ -14,6 +14,7 @@ import { tablePath } from "../figures/tables.ts";
 import { REPO_ROOT } from "../pipeline/paths.ts";
 import type { Stage } from "../pipeline/stage.ts";
 import { buildSite, SITE_PAGES } from "./build.ts";
+import { SEED_REFERENCE_FILE } from "./seed_reference.ts";
 
 /** Options of the site stage. */
 export interface SiteOptions extends Record<string, unknown> {
@@ -63,6 +64,7 @@ export const siteStage: Stage<SiteOptions> = {
         )
       ),
     );
+    if (ctx.profile.name === "things") files.push(SEED_REFERENCE_FILE);
     for (const dir of ["data/embedded/things-icons/licenses", "data/embedded/things/licenses"]) {
       files.push(...await listFiles(join(REPO_ROOT, dir)));
     }

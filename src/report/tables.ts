@@ -7,6 +7,7 @@
  * @module
  */
 import { join } from "node:path";
+import { readSeedReference, type SeedReference } from "./seed_reference.ts";
 import type { Table } from "apache-arrow";
 import { readTable, type TableMetadata, tableMetadata } from "../io/arrow.ts";
 import { InputError } from "../io/errors.ts";
@@ -80,6 +81,8 @@ export interface ReportTables {
   comparisons: ComparisonRow[];
   /** `models.arrow` rows. */
   models: ModelRow[];
+  /** The seed's published numbers (THINGS profile only; `data/reference/`). */
+  seedReference?: SeedReference;
   /** Provenance of `benchmark.arrow` (profile, seed, options). */
   benchmarkMetadata: TableMetadata;
   /** `training/*.arrow`, one entry per file. */
@@ -156,6 +159,9 @@ export async function loadReportTables(dir: string): Promise<ReportTables> {
   }
   const images = await optionalTable(join(dir, "images.arrow"));
   if (images) tables.images = arrowRows(images);
+  if (tables.benchmarkMetadata.profile === "things") {
+    tables.seedReference = await readSeedReference();
+  }
   return tables;
 }
 

@@ -568,6 +568,23 @@ function caveatSection(ctx: Ctx, profile: string): Section {
         "do on photographs.",
     ));
   }
+  const rehearsal = (ctx.tables.images ?? []).filter((r) => /rehearsal/.test(String(r.source)));
+  if (rehearsal.length > 0) {
+    bullets.push(cite.paragraph(
+      `REHEARSAL: ${fmtCount(rehearsal.length)} of the ${
+        fmtCount(ctx.tables.images!.length)
+      } images are synthetic composites made by \`deno task rehearsal\` from the ` +
+        "THINGS-icons set, laid out like the THINGS archives; they test the pipeline, and the " +
+        "numbers here say nothing about human similarity and photographs.",
+    ));
+  }
+  if (profile === "things" && ctx.tables.seedReference) {
+    bullets.push(cite.paragraph(
+      "The grey numbers in the headline table are the seed's published results (" +
+        `${ctx.tables.seedReference.source}), shown for comparison; a run on other images or ` +
+        "with another schedule is not expected to match them.",
+    ));
+  }
   bullets.push(cite.paragraph(
     "Human-pair ρ is a within-source alignment diagnostic (the training signal and the test " +
       "pairs come from the same SPoSE similarity), not an independent semantic benchmark; " +

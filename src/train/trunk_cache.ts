@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { tempPathFor, writeFileAtomic } from "../io/atomic.ts";
+import { formatBytes, requireFreeSpace } from "../io/disk.ts";
 import { InputError } from "../io/errors.ts";
 import { sha256File, sha256Hex, stableStringify } from "../io/hash.ts";
 import { type Backbone, modelJsonPath } from "../models/backbones.ts";
@@ -120,6 +121,10 @@ export async function trunkActivations(
 
   const start = performance.now();
   await Deno.mkdir(options.cacheDir, { recursive: true });
+  await checkRoomForCache(options.cacheDir, {
+    bytes: n * per * 4,
+    what: `the ${backbone.spec.name} trunk cache (${n} images × ${shape.join("×")} float32)`,
+  });
   const tmp = tempPathFor(`${base}.f32`);
   const file = await Deno.open(tmp, { write: true, createNew: true });
   const bad: TrunkCacheResult["bad"] = [];
@@ -167,6 +172,31 @@ export async function trunkActivations(
     } img/s), cached`,
   );
   return await open(bad, false, seconds);
+}
+
+/**
+ * Stop before computing a trunk cache that does not fit on the disk; the message names the older
+ * caches in the folder (other image sets or weights) that could be removed.
+ */
+async function checkRoomForCache(
+  dir: string,
+  options: { bytes: number; what: string },
+): Promise<void> {
+  let older = 0;
+  const names: string[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    if (entry.isFile && entry.name.endsWith(".f32")) {
+      older += (await Deno.stat(join(dir, entry.name))).size;
+      names.push(entry.name);
+    }
+  }
+  requireFreeSpace(dir, options.bytes, {
+    what: options.what,
+    hint: older > 0
+      ? `${names.length} older trunk cache file(s) in ${dir} take ${formatBytes(older)} ` +
+        "(other image sets or weights); remove those you no longer need, or use another --out."
+      : "Free some space or write the outputs elsewhere with --out DIR.",
+  });
 }
 
 /** Decode a batch; with skipBadImages, failing images become zeros and are recorded. */

@@ -95,3 +95,38 @@ Deno.test("offline scan: flags CDN references, allows citations, namespaces and 
     await Deno.remove(site, { recursive: true });
   }
 });
+
+Deno.test("headline table: with the THINGS profile, the seed's published numbers sit beside each row (never in the tables)", async () => {
+  const { readSeedReference } = await import("../../src/report/seed_reference.ts");
+  const tables = await loadReportTables(FIXTURE);
+  assert.equal(headlineTable(tables).reference, undefined, "embedded profile: no reference");
+  const reference = await readSeedReference();
+  assert.equal(reference.values.baseline.head_top1, 0.7274);
+  assert.equal(reference.values.high_pressure_triplets.human_pair_rho, 0.4478);
+  assert.equal(Object.keys(reference.values).length, 5);
+  const things = { ...tables, seedReference: reference };
+  const headline = headlineTable(things);
+  assert.match(headline.reference!.label, /seed's PyTorch run/);
+  const baseline = headline.rows.find((r) => r.model === "baseline")!;
+  assert.deepEqual(baseline.reference, reference.values.baseline);
+  const ids = new Set(headline.columns.map((c) => c.key));
+  for (const key of Object.keys(baseline.reference!)) assert.ok(ids.has(key), key);
+  // the run's own cells are unchanged by the reference
+  assert.deepEqual(
+    baseline.cells,
+    headlineTable(tables).rows.find((r) => r.model === "baseline")!.cells,
+  );
+  assert.equal(headline.rows.find((r) => r.model === "imagenet")!.reference, undefined);
+
+  // a broken reference file is an error naming the line
+  const dir = await Deno.makeTempDir();
+  const bad = join(dir, "ref.csv");
+  await Deno.writeTextFile(bad, "model,column,value\nbaseline,head_top1,0.7\nbaseline,top5,0.9\n");
+  await assert.rejects(
+    readSeedReference(bad),
+    /ref\.csv: line 3, column column: expected head_top1/,
+  );
+  await Deno.writeTextFile(bad, "model,column,value\nbaseline,head_top1,abc\n");
+  await assert.rejects(readSeedReference(bad), /line 2, column value: expected a finite number/);
+  await Deno.remove(dir, { recursive: true });
+});

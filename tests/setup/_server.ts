@@ -1,8 +1,10 @@
 /**
  * A local HTTP file server for the setup tests (127.0.0.1, random port, no network): serves files
  * by URL path with Range support and records every request, with switches to misbehave (cut the
- * connection half-way, ignore Range, corrupt a byte, answer 5xx).
+ * connection half-way, ignore Range, corrupt a byte, answer 5xx). The Range and streaming logic is
+ * the rehearsal server's (`rangeResponse` in src/setup/rehearsal/serve.ts).
  */
+import { bytesSource, rangeResponse } from "../../src/setup/rehearsal/serve.ts";
 
 /** One recorded request. */
 export interface SeenRequest {
@@ -87,38 +89,12 @@ export async function startServer(
       bytes = bytes.slice();
       bytes[bytes.length >> 1] ^= 0xff;
     }
-    let status = 200;
-    const headers: Record<string, string> = { "accept-ranges": "bytes" };
-    let body = bytes;
-    const match = range?.match(/^bytes=(\d+)-$/);
-    if (match && !m.ignoreRange) {
-      const start = Number(match[1]);
-      if (start >= bytes.length) {
-        return new Response(null, {
-          status: 416,
-          headers: { "content-range": `bytes */${bytes.length}` },
-        });
-      }
-      status = 206;
-      body = bytes.subarray(start);
-      headers["content-range"] = `bytes ${start}-${bytes.length - 1}/${bytes.length}`;
-    }
-    headers["content-length"] = String(body.length);
-    if (m.cutHalfway && m.cutHalfway > 0 && body.length > 1) {
-      m.cutHalfway--;
-      const half = body.subarray(0, body.length >> 1);
-      const stream = new ReadableStream<Uint8Array<ArrayBuffer>>({
-        start(c) {
-          c.enqueue(half);
-        },
-        async pull(c) {
-          await new Promise((r) => setTimeout(r, 10));
-          c.error(new Error("connection cut by the test server"));
-        },
-      });
-      return new Response(stream, { status, headers });
-    }
-    return new Response(body, { status, headers });
+    const cutHalfway = (m.cutHalfway ?? 0) > 0 && bytes.length > 1;
+    if (cutHalfway) m.cutHalfway!--;
+    return rangeResponse(request, bytesSource(bytes), {
+      cutHalfway,
+      ...(m.ignoreRange ? { ignoreRange: true } : {}),
+    });
   });
   const addr = await listening;
   base = `http://127.0.0.1:${addr.port}`;

@@ -30,7 +30,7 @@ const NO_FETCH: typeof fetch = () => {
  */
 function thingsResolver(options: { omitSha?: boolean; rawMissing?: boolean } = {}): Resolver {
   const byUpstream = new Map<string, string>();
-  for (const source of thingsSources()) {
+  for (const source of thingsSources({ images: "none" })) {
     if (source.origin.kind !== "github") continue;
     const { repo, commit, path } = source.origin;
     byUpstream.set(`${repo}/${commit}/${path}`, source.path);
@@ -72,6 +72,7 @@ function baseOptions(server: TestServer, dest: string, lines: string[]): SetupOp
   return {
     profile: "things",
     dest,
+    images: "none",
     bases: {
       githubRaw: `${server.base}/raw`,
       github: `${server.base}/gh`,
@@ -101,7 +102,7 @@ Deno.test("setup: THINGS tabular files from the real source list, verified, re-r
   try {
     const lines: string[] = [];
     const report = await runSetup(baseOptions(server, dest, lines));
-    const sources = thingsSources();
+    const sources = thingsSources({ images: "none" });
     assert.equal(report.files.length, sources.length);
     for (const source of sources) {
       assert.deepEqual(
@@ -145,7 +146,9 @@ Deno.test("setup: a 404 on raw.githubusercontent falls back to github.com/…/ra
   const server = await startServer(thingsResolver({ rawMissing: true }));
   const dest = await Deno.makeTempDir();
   try {
-    const sources = thingsSources().filter((s) => s.path === "rdm/RDM48_triplet.mat");
+    const sources = thingsSources({ images: "none" }).filter((s) =>
+      s.path === "rdm/RDM48_triplet.mat"
+    );
     const lines: string[] = [];
     await runSetup({ ...baseOptions(server, dest, lines), sources });
     assert.deepEqual(server.requests.map((r) => r.path.split("/")[1]), ["raw", "gh"]);
@@ -164,7 +167,9 @@ Deno.test("setup: a missing file everywhere is an error naming the URL", async (
   const server = await startServer(() => Promise.resolve(undefined));
   const dest = await Deno.makeTempDir();
   try {
-    const sources = thingsSources().filter((s) => s.path === "rdm/RDM48_triplet.mat");
+    const sources = thingsSources({ images: "none" }).filter((s) =>
+      s.path === "rdm/RDM48_triplet.mat"
+    );
     const error = await runSetup({ ...baseOptions(server, dest, []), sources }).then(
       () => undefined,
       (e) => e,
@@ -329,7 +334,7 @@ Deno.test("setup --from DIR: a wrong or missing file is a clear error", async ()
   const from = await Deno.makeTempDir();
   const dest = await Deno.makeTempDir();
   try {
-    const sources: SourceFile[] = thingsSources().filter((s) =>
+    const sources: SourceFile[] = thingsSources({ images: "none" }).filter((s) =>
       s.path === "concepts/unique_id.txt"
     );
     const options: SetupOptions = {

@@ -18,7 +18,7 @@ import { formatSha256Sums, parseSha256Sums } from "../../src/setup/sums.ts";
 const BUNDLE = fileURLToPath(new URL("../../data/embedded/things/", import.meta.url));
 
 Deno.test("sources: the tabular list is the embedded bundle, with matching sizes and sha256", async () => {
-  const sources = thingsSources();
+  const sources = thingsSources({ images: "none" });
   const shipped: string[] = [];
   for await (const path of walk(BUNDLE)) if (path !== "MANIFEST.md") shipped.push(path);
   assert.deepEqual(sources.map((s) => s.path).sort(), shipped.sort());
@@ -32,7 +32,7 @@ Deno.test("sources: the tabular list is the embedded bundle, with matching sizes
 });
 
 Deno.test("sources: image choices add the OSF archives with extraction targets", () => {
-  const osf = (images: "none" | "cc0" | "all", osfIds?: string[]) =>
+  const osf = (images: "none" | "cc0" | "things" | "all", osfIds?: string[]) =>
     thingsSources({ images, ...(osfIds ? { osfIds } : {}) }).filter((s) => s.origin.kind === "osf");
   assert.equal(osf("none").length, 0);
   const cc0 = osf("cc0");
@@ -45,6 +45,12 @@ Deno.test("sources: image choices add the OSF archives with extraction targets",
     "downloads/images_THINGS.zip",
   ]);
   assert.equal(all[1].extract?.password, THINGS_IMAGES_PASSWORD);
+  // `things` (the default): the photos the pipeline trains on, never the CC0 set
+  assert.deepEqual(osf("things").map((s) => s.path), ["downloads/images_THINGS.zip"]);
+  assert.deepEqual(
+    thingsSources().map((s) => s.path),
+    thingsSources({ images: "things" }).map((s) => s.path),
+  );
   const legacy = osf("all", LEGACY_THINGS_IMAGE_PARTS.map((p) => p.id).concat(["abcde"]));
   assert.deepEqual(legacy.map((s) => s.path).slice(1), [
     "downloads/object_images_A-C.zip",
@@ -118,7 +124,7 @@ Deno.test("setup command: flags and environment become options", () => {
     setupOptionsFromArgs(parseTaskArgs(SETUP_SPEC, args), env);
   const plain = parse([]);
   assert.equal(plain.profile, "embedded");
-  assert.equal(plain.images, "none");
+  assert.equal(plain.images, "things", "the THINGS photos by default: what `all` needs");
   assert.equal(plain.dest, "data/things");
   const full = parse(
     ["--profile", "things", "--images", "all", "--osf-id", "6kzat, whm5p", "--password", "p"],
@@ -131,6 +137,24 @@ Deno.test("setup command: flags and environment become options", () => {
   assert.throws(() => parse(["--images", "all", "--osf-id", "../x"]), UsageError);
   assert.throws(() => parse(["--images", "some"]), UsageError);
   assert.throws(() => parse(["extra"]), UsageError);
+  assert.throws(() => parse(["--images", "none", "--osf-id", "6kzat"]), /needs --images things/);
+  assert.deepEqual(
+    parse(["--osf-id", "6kzat"]).osfIds,
+    ["6kzat"],
+    "--images things takes --osf-id",
+  );
+  // --from-url: one mirror for every host; the environment fills only what it leaves unset
+  const mirror = parse(["--from-url", "http://127.0.0.1:8123/"], {
+    HUMAN_THINGS_OSF_API: "http://elsewhere",
+  });
+  assert.deepEqual(mirror.bases, {
+    githubRaw: "http://127.0.0.1:8123/raw",
+    github: "http://127.0.0.1:8123/github",
+    osfApi: "http://127.0.0.1:8123/osf/v2",
+    osfDownload: "http://127.0.0.1:8123/osf/download",
+  });
+  assert.throws(() => parse(["--from-url", "ftp://x"]), /not an http\(s\) address/);
+  assert.throws(() => parse(["--from-url", "http://x", "--from", "/tmp"]), /exclude each other/);
 });
 
 async function* walk(root: string, prefix = ""): AsyncGenerator<string> {

@@ -48,11 +48,32 @@ export function headlineTable(headline) {
       headline.columns.map((c) => {
         const cell = row.cells[c.key];
         const ci = cell.ci_low === null ? "" : `[${fmt(cell.ci_low)}, ${fmt(cell.ci_high)}]`;
-        return el("td", {}, fmt(cell.value), ci ? el("div", { class: "ci" }, ci) : null);
+        const ref = row.reference?.[c.key];
+        return el(
+          "td",
+          {},
+          fmt(cell.value),
+          ci ? el("div", { class: "ci" }, ci) : null,
+          ref === undefined
+            ? null
+            : el("div", { class: "ht-reference" }, `seed's PyTorch run: ${fmt(ref)}`),
+        );
       }),
     )
   );
-  return el("table", { class: "ht-table" }, el("thead", {}, head), el("tbody", {}, rows));
+  const table = el("table", { class: "ht-table" }, el("thead", {}, head), el("tbody", {}, rows));
+  if (!headline.reference) return table;
+  return el(
+    "div",
+    {},
+    table,
+    el(
+      "p",
+      { class: "ht-note" },
+      `Grey lines: the ${headline.reference.label} (${headline.reference.source}); ` +
+        "published numbers shown for comparison, not computed by this pipeline.",
+    ),
+  );
 }
 
 function sources(paragraph) {

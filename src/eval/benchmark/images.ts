@@ -107,37 +107,52 @@ export function classificationMetrics(
 }
 
 /**
- * Same-concept retrieval among the test images: every test image queries the other test
- * images by cosine similarity (ties broken by table row); retrieval@k is 1 when a same-concept
- * image is among the k nearest, AP averages the precision at each same-concept hit. Queries
- * without another image of their concept are left out (their count is in the notes).
+ * Same-concept retrieval: every image of `split` queries a gallery by cosine similarity (ties
+ * broken by table row); retrieval@k is 1 when a same-concept image is among the k nearest, AP
+ * averages the precision at each same-concept hit. The gallery is the other images of `split`
+ * (default), or the images of `gallery` (e.g. `train`: test photos query the training photos,
+ * for data sets with about one test image per concept). Queries without a same-concept gallery
+ * image are left out.
  */
 export function retrievalMetrics(
   model: BenchModel,
-  options: { space: ConceptSpace; split: string },
+  options: { space: ConceptSpace; split: string; gallery?: string },
 ): { specs: MetricSpec[]; queries: RetrievalQuery[] } {
   if (!model.images) return { specs: [], queries: [] };
   const { space } = options;
   const rows = imageRows(model, options.split, space);
+  const separate = options.gallery !== undefined && options.gallery !== options.split;
+  const galleryRows = separate ? imageRows(model, options.gallery!, space) : rows;
   const dim = model.images.dim;
-  const x = selectRows(imageMatrix(model.images), rows).data;
-  const sims = { data: new Float64Array(rows.length * rows.length), cols: rows.length };
-  gramIntoSimd(x, sims.data, { n: rows.length, d: dim });
-  const concept = Int32Array.from(rows, (r) => space.local[model.images!.concept[r]]);
-  const queries: RetrievalQuery[] = [];
+  const x = selectRows(imageMatrix(model.images), rows);
   const n = rows.length;
+  const m = galleryRows.length;
+  let sims: Float64Array;
+  if (separate) {
+    const g = selectRows(imageMatrix(model.images), galleryRows);
+    sims = crossProductSimd(x, g).data;
+  } else {
+    sims = new Float64Array(n * n);
+    gramIntoSimd(x.data, sims, { n, d: dim });
+  }
+  const concept = Int32Array.from(rows, (r) => space.local[model.images!.concept[r]]);
+  const galleryConcept = separate
+    ? Int32Array.from(galleryRows, (r) => space.local[model.images!.concept[r]])
+    : concept;
+  const queries: RetrievalQuery[] = [];
   const ranks: number[] = [];
   for (let q = 0; q < n; q++) {
     // the gallery in descending similarity, ties by table row; a same-concept image's rank is
     // 1 + the gallery images ahead of it (counted, not sorted: queries have few relevant images)
-    const row = sims.data.subarray(q * n, (q + 1) * n);
+    const row = sims.subarray(q * m, (q + 1) * m);
+    const self = separate ? -1 : q;
     ranks.length = 0;
-    for (let j = 0; j < n; j++) {
-      if (j === q || concept[j] !== concept[q]) continue;
+    for (let j = 0; j < m; j++) {
+      if (j === self || galleryConcept[j] !== concept[q]) continue;
       const s = row[j];
       let ahead = 0;
-      for (let k = 0; k < n; k++) {
-        if (k !== q && (row[k] > s || (row[k] === s && k < j))) ahead++;
+      for (let k = 0; k < m; k++) {
+        if (k !== self && (row[k] > s || (row[k] === s && k < j))) ahead++;
       }
       ranks.push(ahead + 1);
     }

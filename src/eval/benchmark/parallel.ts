@@ -68,6 +68,7 @@ export interface BenchWorkerInit {
   seed: number;
   groups: BenchGroup[];
   resamples: number;
+  retrievalGallery: "test" | "train";
   space: Int32Array;
   concepts: BenchConcepts;
   human: BenchHuman;
@@ -104,6 +105,7 @@ export function workerContext(init: BenchWorkerInit): BenchContext {
     groups: new Set(init.groups),
     seed: init.seed,
     resamples: init.resamples,
+    retrievalGallery: init.retrievalGallery,
     space: conceptSpace(init.space, init.concepts.ids.length),
   });
 }
@@ -181,6 +183,7 @@ export async function runBenchmarkParallel(
       seed: options.seed,
       groups: [...options.groups],
       resamples: options.resamples,
+      retrievalGallery: options.profile.retrievalGallery,
       space: space.canonical,
       concepts,
       human: { ...human, similarity: shared(human.similarity) },

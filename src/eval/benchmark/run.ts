@@ -89,6 +89,8 @@ export interface RunBenchmarkOptions {
   log?: (message: string) => void;
   /** The concept space (default {@link benchmarkSpace} of the inputs). */
   space?: ConceptSpace;
+  /** Retrieval gallery: the other test images (default) or the training images. */
+  retrievalGallery?: "test" | "train";
 }
 
 /** Key of a metric in the per-model maps. */
@@ -126,6 +128,8 @@ export interface BenchContext {
   targets: TransferTargets;
   /** The bootstrap's concept draws (the same for every model and metric). */
   draws: ConceptResamples;
+  /** Retrieval gallery (see {@link RunBenchmarkOptions}). */
+  retrievalGallery: "test" | "train";
 }
 
 /** Build the shared context of a run (see {@link runBenchmark} for the options). */
@@ -133,6 +137,7 @@ export function benchContext(inputs: BenchInputs, options: RunBenchmarkOptions):
   const space = options.space ?? benchmarkSpace(inputs);
   const rng = createRng(options.seed, { label: "bench-folds" });
   return {
+    retrievalGallery: options.retrievalGallery ?? "test",
     inputs,
     space,
     groups: options.groups,
@@ -184,7 +189,10 @@ function modelSpecs(
       specs.push(...classificationMetrics(model, { space, split: "test", ks: [1, 5] }));
       specs.push(...classificationMetrics(model, { space, split: "stress", ks: [1] }));
     });
-    const r = time("retrieval", () => retrievalMetrics(model, { space, split: "test" }));
+    const r = time(
+      "retrieval",
+      () => retrievalMetrics(model, { space, split: "test", gallery: context.retrievalGallery }),
+    );
     specs.push(...r.specs);
     retrieval = r.queries;
     time("human_pairs", () => {

@@ -102,7 +102,16 @@ export const benchStage: Stage<BenchOptions> = {
     const meta = (notes: Record<string, unknown>) =>
       stageMetadata(ctx, this, { stageOptions: options, inputs: inputHashes, notes });
     const paths = benchPaths(ctx);
-    const rows = result.rows;
+    // metrics with no items on this image set (e.g. no held-out triplet among the concepts of a
+    // small slice) have no value: listed in the notes, not written as rows
+    const rows = result.rows.filter((r) => r.n > 0 && Number.isFinite(r.value));
+    const notComputable = [
+      ...new Set(
+        result.rows.filter((r) => !(r.n > 0 && Number.isFinite(r.value))).map((r) =>
+          `${r.metric}|${r.subset}`
+        ),
+      ),
+    ];
     await writeTable(
       paths.benchmark,
       makeTable({
@@ -122,9 +131,11 @@ export const benchStage: Stage<BenchOptions> = {
         concepts: result.space.size,
         bootstrap: `${result.resamples} resamples of concepts, percentile 95% intervals`,
         noise_ceiling: result.human.ceiling.value,
+        not_computable: notComputable,
+        retrieval_gallery: ctx.profile.retrievalGallery,
       }),
     );
-    const c = comparisons;
+    const c = comparisons.filter((r) => Number.isFinite(r.delta));
     await writeTable(
       paths.comparisons,
       makeTable({
@@ -161,7 +172,11 @@ export const benchStage: Stage<BenchOptions> = {
         first_relevant_rank: int32Column(q.map((r) => r.firstRelevant)),
         average_precision: float64Column(q.map((r) => r.averagePrecision)),
       }),
-      await meta({ gallery: "the other test images, cosine similarity" }),
+      await meta({
+        gallery: ctx.profile.retrievalGallery === "train"
+          ? "the training images (test images query them), cosine similarity"
+          : "the other test images, cosine similarity",
+      }),
     );
     // the triplet margins, column by column (over 200,000 rows with a dozen models)
     const margins = result.details.flatMap((d) => d.margins.map((s) => ({ d, s })));

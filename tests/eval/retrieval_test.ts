@@ -1,0 +1,95 @@
+/**
+ * Same-concept retrieval, both galleries (the other test images; the training images), checked
+ * query by query against scikit-learn's average precision and a numpy ranking on fresh random
+ * embeddings.
+ */
+import { strict as assert } from "node:assert";
+import type { BenchModel } from "../../src/eval/benchmark/inputs.ts";
+import { retrievalMetrics } from "../../src/eval/benchmark/images.ts";
+import { conceptSpace } from "../../src/eval/benchmark/spec.ts";
+import { runPython } from "../_helpers/python.ts";
+import { withSeed } from "../_helpers/seed.ts";
+
+const SCRIPT = `
+import numpy as np
+from sklearn.metrics import average_precision_score
+x, concept, split = inp["x"], inp["concept"].astype(int), inp["split"].astype(int)
+gallery_split = int(inp["gallery"][0])
+q_rows = np.where(split == 1)[0]
+g_rows = np.where(split == gallery_split)[0]
+x = x / np.linalg.norm(x, axis=1, keepdims=True)
+res = []
+for q in q_rows:
+    g = g_rows[g_rows != q]
+    s = x[g] @ x[q]
+    rel = concept[g] == concept[q]
+    if not rel.any():
+        continue
+    # rank of the first relevant image: descending similarity, ties by table row
+    order = sorted(range(len(g)), key=lambda j: (-s[j], g[j]))
+    first = next(r for r, j in enumerate(order) if rel[j]) + 1
+    res.append([int(q), first, float(average_precision_score(rel, s))])
+out(res)
+`;
+
+Deno.test("retrieval: first-relevant ranks and AP equal numpy / scikit-learn, test-to-test and test-to-train", async () => {
+  await withSeed("retrieval", async (rng) => {
+    const nConcepts = 9;
+    const dim = 6;
+    const concept: number[] = [];
+    const split: string[] = [];
+    const vectors: number[] = [];
+    const centres = Array.from(
+      { length: nConcepts },
+      () => Array.from({ length: dim }, () => rng.next() - 0.5),
+    );
+    for (let c = 0; c < nConcepts; c++) {
+      const n = 2 + rng.int(5);
+      for (let i = 0; i < n; i++) {
+        concept.push(c);
+        split.push(i === 0 ? "test" : rng.next() < 0.3 ? "test" : "train");
+        const v = centres[c].map((x) => x + 0.6 * (rng.next() - 0.5));
+        const norm = Math.hypot(...v);
+        vectors.push(...v.map((x) => x / norm));
+      }
+    }
+    const model = {
+      model: "m",
+      seed: 7,
+      similarity: "cosine",
+      controlOf: null,
+      headTop1: null,
+      prototypes: { vectors: new Float64Array(nConcepts * dim), dim },
+      images: {
+        concept: Int32Array.from(concept),
+        split,
+        vectors: Float64Array.from(vectors),
+        dim,
+      },
+    } as unknown as BenchModel;
+    const space = conceptSpace(Array.from({ length: nConcepts }, (_, i) => i), nConcepts);
+    const codes = Int32Array.from(split, (s) => (s === "test" ? 1 : 2));
+    for (const gallery of ["test", "train"] as const) {
+      const ours = retrievalMetrics(model, { space, split: "test", gallery });
+      const reference = await runPython<[number, number, number][]>(SCRIPT, {
+        x: { data: Float64Array.from(vectors), shape: [concept.length, dim] },
+        concept: { data: Int32Array.from(concept) },
+        split: { data: codes },
+        gallery: { data: Int32Array.of(gallery === "test" ? 1 : 2) },
+      });
+      assert.equal(ours.queries.length, reference.length, gallery);
+      assert.ok(reference.length > 0);
+      ours.queries.forEach((q, i) => {
+        const [row, first, ap] = reference[i];
+        assert.equal(q.row, row, gallery);
+        assert.equal(q.firstRelevant, first, `${gallery} query ${row}`);
+        assert.ok(
+          Math.abs(q.averagePrecision - ap) < 1e-12,
+          `${gallery} AP ${q.averagePrecision} vs ${ap}`,
+        );
+      });
+      const r1 = ours.specs.find((s) => s.metric === "retrieval@1")!;
+      assert.equal(r1.n, reference.length);
+    }
+  });
+});
