@@ -48,12 +48,9 @@ if (import.meta.main) {
     const out = String(parsed.values.out ?? "outputs");
     const tables = join(out, "tables");
     const dest = resolve(String(parsed.values.dest ?? join(out, "export")));
-    const manifest = await runExport(resolve(tables), {
-      dest,
-      ...(seed !== undefined ? { seed } : {}),
-      tablesLabel: tables,
-    });
-    const shown = relative(Deno.cwd(), dest) || ".";
+    const manifest = await runExport(tables, { dest, ...(seed !== undefined ? { seed } : {}) });
+    const rel = relative(Deno.cwd(), dest);
+    const shown = rel === "" ? "." : rel.startsWith("..") ? dest : rel;
     console.log(
       `export: ${manifest.files.length} files (seed ${manifest.seed}, ${manifest.profile} ` +
         `profile) → ${shown}/ (${MANIFEST_FILE})`,

@@ -168,13 +168,21 @@ function whyRun(
 /** The plan as text: one line per stage, then a total of the known times. */
 export function formatPlan(plans: StagePlan[]): string {
   const width = Math.max(...plans.map((p) => p.stage.length), 5) + 2;
-  const lines = plans.map((p) => {
-    const time = p.lastSeconds !== undefined ? `last ${formatSeconds(p.lastSeconds)}` : "";
+  const lines = [
+    `  ${"stage".padEnd(width)}${"action".padEnd(8)}${"in → out".padEnd(12)}${
+      "took".padEnd(14)
+    }why`,
+  ];
+  lines.push(...plans.map((p) => {
+    const time = p.lastSeconds !== undefined ? `${formatSeconds(p.lastSeconds)} last` : "";
     const reason = p.action === "blocked" && p.reason.length > 70
       ? `${p.reason.slice(0, 67)}...`
       : p.reason;
-    return `  ${p.stage.padEnd(width)}${p.action.padEnd(8)}${time.padEnd(14)}${reason}`;
-  });
+    const files = `${p.inputs} → ${p.outputs.length}`;
+    return `  ${p.stage.padEnd(width)}${p.action.padEnd(8)}${files.padEnd(12)}${
+      time.padEnd(14)
+    }${reason}`;
+  }));
   const run = plans.filter((p) => p.action === "run");
   const known = run.filter((p) => p.lastSeconds !== undefined);
   const total = known.reduce((sum, p) => sum + p.lastSeconds!, 0);
