@@ -1,6 +1,7 @@
 /** The `human` stage: human similarity matrix, pair splits, training triplets and controls. */
 import { stageMetadata } from "../pipeline/metadata.ts";
 import { join } from "node:path";
+import { InputError } from "../io/errors.ts";
 import {
   boolColumn,
   float64Column,
@@ -156,11 +157,22 @@ export const humanStage: Stage<HumanOptions> = {
         ),
       });
     };
+    let control: ReturnType<typeof shuffleTripletPartners>;
+    try {
+      control = shuffleTripletPartners(triplets, { seed: ctx.seed });
+    } catch {
+      throw new InputError({
+        file: join(ctx.tables, "images.arrow"),
+        expected: "images of enough concepts to build the shuffled triplet control (its " +
+          "partners are permuted across rows without meeting their anchor; about 8 concepts or " +
+          "more, e.g. --limit-concepts 8)",
+        found: `${withImages.length} concepts with images, ${triplets.anchor.length} triplets`,
+      });
+    }
     await writeTable(join(ctx.tables, "triplets.arrow"), tripletTable(triplets), {
       ...meta,
       notes: { derived_from: "train pairs of human_pairs.arrow", n: triplets.anchor.length },
     });
-    const control = shuffleTripletPartners(triplets, { seed: ctx.seed });
     await writeTable(join(ctx.tables, "triplets_shuffled.arrow"), tripletTable(control), {
       ...meta,
       notes: {

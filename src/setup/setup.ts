@@ -390,7 +390,8 @@ async function copyVerified(
     throw new InputError({
       file: from,
       expected: `sha256 ${expected} (${source.path})`,
-      found: `sha256 ${found}`,
+      found: `sha256 ${found}: the file is damaged or incomplete; replace it with a complete ` +
+        "copy (or leave out --from to download it)",
     });
   }
   await Deno.mkdir(join(target, ".."), { recursive: true });
@@ -440,7 +441,9 @@ async function extractArchive(source: SourceFile, ctx: Context): Promise<SetupEx
     `⇣ ${source.path}: extracting into ${extract.into}/` +
       (extract.password !== undefined ? " (password-protected)" : ""),
   );
-  const entries = await listZip(archive);
+  const entries = await listZip(archive).catch(async (error) => {
+    throw await damagedArchive(error, source, ctx);
+  });
   const junk = entries.filter((e) => !isWanted(e)).length;
   const needed = await bytesToExtract(entries.filter(isWanted), into, ctx.force);
   requireFreeSpace(into, needed, {
@@ -465,6 +468,8 @@ async function extractArchive(source: SourceFile, ctx: Context): Promise<SetupEx
       progress.tick(p.bytesDone - shown);
       shown = p.bytesDone;
     },
+  }).catch(async (error) => {
+    throw await damagedArchive(error, source, ctx);
   }).finally(() => progress?.done());
   const files = result.files + result.skipped;
   await writeFileAtomic(
@@ -478,6 +483,34 @@ async function extractArchive(source: SourceFile, ctx: Context): Promise<SetupEx
       ` (${formatBytes(result.bytes)})`,
   );
   return { archive: source.path, into: extract.into, action: "extracted", files };
+}
+
+/**
+ * An extraction error with what to do. A wrong password names the flag that gives the right
+ * one. Any other error means a truncated or damaged archive: it is removed, with its line in
+ * SHA256SUMS, so that the same command fetches it again. Files extracted before the error are
+ * complete (each is written to a temporary file first) and are kept.
+ */
+async function damagedArchive(error: unknown, source: SourceFile, ctx: Context): Promise<unknown> {
+  if (!(error instanceof InputError)) return error;
+  let advice: string;
+  if (/password/.test(error.message)) {
+    advice = "the archive's password is wrong: pass the one in password_images.txt on OSF " +
+      "jum2f with --password (setup uses the published one unless told otherwise)";
+  } else {
+    await Deno.remove(join(ctx.dest, source.path)).catch(() => {});
+    ctx.sums.delete(source.path);
+    await writeSha256Sums(join(ctx.dest, SUMS_FILE), ctx.sums);
+    advice = `the archive is damaged or incomplete; setup removed it (and its checksum line): ` +
+      "run the same command to fetch it again" +
+      (ctx.from !== undefined ? ` (with --from, first replace the copy in ${ctx.from})` : "");
+  }
+  return new InputError({
+    file: error.file,
+    ...error.location,
+    expected: error.expected,
+    found: `${error.found} — ${advice}`,
+  });
 }
 
 /** Entries worth extracting: everything but macOS metadata ({@link isMacMetadata}). */

@@ -213,7 +213,16 @@ async function decodeBatch(
     return (await loadImageBatch(rows.map((r) => options.imagePaths[r]), { size, preprocess }))
       .data;
   } catch (error) {
-    if (!(options.skipBadImages && error instanceof InputError)) throw error;
+    if (!(error instanceof InputError)) throw error;
+    if (!options.skipBadImages) {
+      throw new InputError({
+        file: error.file,
+        ...error.location,
+        expected: error.expected,
+        found: `${error.found}; replace the file, or rerun with --skip-bad-images to leave ` +
+          "it out (it is then listed in the tables' metadata)",
+      });
+    }
     // decode one by one to find the bad images of this batch
     const pixels = new Float32Array(rows.length * size * size * 3);
     for (const [k, row] of rows.entries()) {
