@@ -1,5 +1,11 @@
 /** `deno task embed`: embeddings of every image for every trained model (and the ImageNet backbone). */
-import { runTask, type TaskSpec } from "../src/pipeline/cli.ts";
+import {
+  intFlag,
+  type ParsedArgs,
+  runTask,
+  type TaskSpec,
+  UsageError,
+} from "../src/pipeline/cli.ts";
 import { runStage } from "../src/pipeline/stage.ts";
 import { contextFromFlags, STAGE_FLAGS } from "../src/pipeline/stage_cli.ts";
 import { ensureNativeBackend, MODEL_FLAGS, seedsFlag, trainingBackend } from "../src/train/cli.ts";
@@ -20,6 +26,10 @@ export const spec: TaskSpec = {
       default: false,
       description: "skip images that fail to decode",
     },
+    "batch-size": {
+      type: "string",
+      description: "images per forward pass (memory against speed; default 128)",
+    },
   },
 };
 
@@ -34,7 +44,14 @@ if (import.meta.main) {
       models: [...MODEL_NAMES],
       backend,
       skipBadImages: Boolean(parsed.values["skip-bad-images"]),
+      ...(parsed.values["batch-size"] !== undefined ? { batchSize: batchSize(parsed) } : {}),
       force: Boolean(parsed.values.force),
     });
   });
+}
+
+function batchSize(parsed: ParsedArgs): number {
+  const n = intFlag(parsed, "batch-size")!;
+  if (n < 1) throw new UsageError(`--batch-size must be ≥ 1, got ${n}`);
+  return n;
 }

@@ -3,6 +3,7 @@
  * `<out>/figures/<family>/<name>.{svg,png}` plus `<out>/figures/figure_notes.json`.
  */
 import { resolve } from "node:path";
+import { ALL_FIGURES } from "../src/figures/mod.ts";
 import { FAMILIES } from "../src/figures/spec.ts";
 import { FIGURES_DEFAULTS, figuresStage, selectFigures } from "../src/figures/stage.ts";
 import { intFlag, runTask, type TaskSpec, UsageError } from "../src/pipeline/cli.ts";
@@ -13,6 +14,7 @@ import { contextFromFlags, STAGE_FLAGS } from "../src/pipeline/stage_cli.ts";
 export const spec: TaskSpec = {
   name: "figures",
   summary: "Render the figures (SVG + PNG) and figure_notes.json from the pipeline's tables",
+  usage: `[all|${FAMILIES.join("|")} …] [options]`,
   flags: {
     ...STAGE_FLAGS,
     tables: {
@@ -53,6 +55,14 @@ if (import.meta.main) {
   await runTask(spec, async (parsed) => {
     const only = String(parsed.values.only ?? "").split(",").map((s) => s.trim()).filter(Boolean);
     const family = String(parsed.values.family ?? "");
+    // seed 000's `14_make_figures.py paper improved …`: families as positionals (all = every one)
+    const families = parsed.positionals.filter((p) => p !== "all");
+    for (const name of families) {
+      if (!(FAMILIES as readonly string[]).includes(name)) {
+        throw new UsageError(`unknown figure family "${name}" (all, ${FAMILIES.join(", ")})`);
+      }
+      only.push(...ALL_FIGURES.filter((f) => f.family === name).map((f) => `${name}/${f.name}`));
+    }
     let figures;
     try {
       figures = selectFigures({ only, family });

@@ -28,6 +28,19 @@ export const MODEL_FLAGS: Record<string, FlagSpec> = {
   },
 };
 
+/** Sampler flags of seed 000's script 11 (batch-prototype triplets). */
+const SAMPLER_FLAGS: Record<string, FlagSpec> = {
+  "triplets-per-batch": {
+    type: "string",
+    description: "triplets per batch of batch-prototype training (default: its config, 8)",
+  },
+  "images-per-concept": {
+    type: "string",
+    description: "images per concept in the concept-sampled batches (batch prototypes, matrix " +
+      "alignment; default: each config)",
+  },
+};
+
 /**
  * Schedule flags of seed 000's training scripts (03 and 11), for every model this run trains:
  * head-only stages, stages that train the backbone's last stage (ResNet-50: layer4), and a cap
@@ -49,6 +62,7 @@ export const SCHEDULE_FLAGS: Record<string, FlagSpec> = {
     description: "at most N batches per epoch, and the batch cap of batch-prototype training " +
       "(default: each model's config; 1,200 batch-prototype batches on --profile things)",
   },
+  ...SAMPLER_FLAGS,
 };
 
 /** Read the schedule flags (see {@link SCHEDULE_FLAGS}); only the flags given are set. */
@@ -64,6 +78,10 @@ export function scheduleFlags(parsed: ParsedArgs): ScheduleOverrides {
   if (head !== undefined) out.headEpochs = head;
   if ((layer4 ?? top) !== undefined) out.topEpochs = layer4 ?? top;
   if (batches !== undefined) out.maxTrainBatches = batches;
+  const triplets = intFlag(parsed, "triplets-per-batch");
+  const images = intFlag(parsed, "images-per-concept");
+  if (triplets !== undefined) out.tripletsPerBatch = triplets;
+  if (images !== undefined) out.imagesPerConcept = images;
   for (const [flag, value] of Object.entries(out)) {
     if (value < 1) throw new UsageError(`${flagName(flag)} must be ≥ 1, got ${value}`);
   }
@@ -71,11 +89,10 @@ export function scheduleFlags(parsed: ParsedArgs): ScheduleOverrides {
 }
 
 function flagName(key: string): string {
-  return key === "headEpochs"
-    ? "--head-epochs"
-    : key === "topEpochs"
-    ? "--layer4-epochs"
-    : "--max-train-batches";
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`.replace(
+    "--top-epochs",
+    "--layer4-epochs",
+  );
 }
 
 /** Parse `--seeds 7,8,9` (default: the pipeline seed). */

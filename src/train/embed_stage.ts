@@ -41,6 +41,8 @@ export interface EmbedOptions extends Record<string, unknown> {
   models: string[];
   backend: string;
   skipBadImages: boolean;
+  /** Images per forward pass through the top (memory; seed 000's `--batch-size`; default 128). */
+  batchSize?: number;
 }
 
 /** Path of a model's embedding table. */
@@ -131,7 +133,7 @@ export const embedStage: Stage<EmbedOptions> = {
           const training = await readTable(trainingTablePath(ctx, model, seed));
           notes = (tableMetadata(training).notes ?? {}) as Record<string, unknown>;
         }
-        const features = topFeatures(net, trunk, all);
+        const features = topFeatures(net, trunk, all, { chunk: options.batchSize ?? 128 });
         const dim = features.length / all.length;
         const meta = await stageMetadata(ctx, this, {
           stageOptions: options,

@@ -13,6 +13,10 @@ export interface ScheduleOverrides {
   topEpochs?: number;
   /** At most this many batches per epoch; also the cap of capped samplers (`--max-train-batches`). */
   maxTrainBatches?: number;
+  /** Triplets per batch of the batch-prototype sampler (`--triplets-per-batch`). */
+  tripletsPerBatch?: number;
+  /** Images per concept of the concept samplers (`--images-per-concept`). */
+  imagesPerConcept?: number;
 }
 
 /** A configuration's overrides for one data profile (`profiles.<name>` in its JSON file). */
@@ -39,6 +43,13 @@ export function effectiveConfig(
     }),
   };
   delete out.profiles;
+  const sampler = out.sampler as unknown as Record<string, unknown>;
+  for (const key of ["tripletsPerBatch", "imagesPerConcept"] as const) {
+    const value = overrides[key];
+    if (value !== undefined && key in sampler) {
+      out.sampler = { ...out.sampler, [key]: value } as TrainConfig["sampler"];
+    }
+  }
   if (overrides.maxTrainBatches !== undefined) {
     out.maxBatchesPerEpoch = overrides.maxTrainBatches;
     if (out.sampler.kind === "triplet-concepts") {

@@ -64,3 +64,42 @@ Deno.test("validateTrainConfig: a profile section must name sampler fields with 
   const applied = effectiveConfig(ok, "things");
   assert.equal(applied.sampler.kind === "shuffle" && applied.sampler.batchSize, 32);
 });
+
+Deno.test("schedule flags: the seed's training flags parse into overrides, with clear errors", async () => {
+  const { parseTaskArgs, UsageError } = await import("../../src/pipeline/cli.ts");
+  const { SCHEDULE_FLAGS, scheduleFlags } = await import("../../src/train/cli.ts");
+  const spec = { name: "train", summary: "", flags: SCHEDULE_FLAGS };
+  const parse = (args: string[]) => scheduleFlags(parseTaskArgs(spec, args));
+  assert.deepEqual(parse([]), {});
+  assert.deepEqual(
+    parse([
+      "--head-epochs",
+      "1",
+      "--layer4-epochs",
+      "2",
+      "--max-train-batches",
+      "50",
+      "--triplets-per-batch",
+      "8",
+      "--images-per-concept",
+      "2",
+    ]),
+    { headEpochs: 1, topEpochs: 2, maxTrainBatches: 50, tripletsPerBatch: 8, imagesPerConcept: 2 },
+  );
+  assert.deepEqual(parse(["--top-epochs", "3"]), { topEpochs: 3 }, "--top-epochs is an alias");
+  assert.throws(() => parse(["--top-epochs", "3", "--layer4-epochs", "2"]), UsageError);
+  assert.throws(() => parse(["--head-epochs", "0"]), /--head-epochs must be ≥ 1/);
+  assert.throws(() => parse(["--images-per-concept", "0"]), /--images-per-concept must be ≥ 1/);
+  assert.throws(() => parse(["--max-train-batches", "x"]), /must be an integer/);
+  // the sampler overrides reach the samplers that have those fields, and only those
+  const batch = effectiveConfig(await loadTrainConfig("batch_prototype_triplets"), "things", {
+    tripletsPerBatch: 4,
+    imagesPerConcept: 3,
+  });
+  assert.equal(batch.sampler.kind === "triplet-concepts" && batch.sampler.tripletsPerBatch, 4);
+  assert.equal(batch.sampler.kind === "triplet-concepts" && batch.sampler.imagesPerConcept, 3);
+  const baseline = effectiveConfig(await loadTrainConfig("baseline"), "things", {
+    imagesPerConcept: 3,
+  });
+  assert.deepEqual(baseline.sampler, { kind: "shuffle", batchSize: 64 });
+});
