@@ -19,8 +19,19 @@ export function rowSize(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-/** Activations held in one array. */
-export function memoryActivations(data: Float32Array, shape: number[]): TrunkActivations {
+/** How a trunk cache stores its values: float32, or float16 (half the disk and page cache). */
+export type TrunkStorage = "float32" | "float16";
+
+/** Bytes per stored value. */
+export function bytesPerValue(storage: TrunkStorage): number {
+  return storage === "float16" ? 2 : 4;
+}
+
+/** Activations held in one array (float16 rows are widened to float32 when gathered). */
+export function memoryActivations(
+  data: Float32Array | Float16Array,
+  shape: number[],
+): TrunkActivations {
   const per = rowSize(shape);
   return {
     shape,
@@ -42,30 +53,33 @@ export function memoryActivations(data: Float32Array, shape: number[]): TrunkAct
  */
 export function fileActivations(
   path: string,
-  options: { shape: number[]; n: number; offset: number },
+  options: { shape: number[]; n: number; offset: number; storage?: TrunkStorage },
 ): TrunkActivations {
   const per = rowSize(options.shape);
+  const width = bytesPerValue(options.storage ?? "float32");
   const file = Deno.openSync(path, { read: true });
   return {
     shape: options.shape,
     n: options.n,
     gather(rows) {
-      const out = new Float32Array(rows.length * per);
-      const bytes = new Uint8Array(out.buffer);
+      const stored = width === 2
+        ? new Float16Array(rows.length * per)
+        : new Float32Array(rows.length * per);
+      const bytes = new Uint8Array(stored.buffer);
       for (let i = 0; i < rows.length; i++) {
         if (!(rows[i] >= 0 && rows[i] < options.n)) {
           throw new RangeError(`row ${rows[i]} outside [0, ${options.n})`);
         }
-        file.seekSync(options.offset + rows[i] * per * 4, Deno.SeekMode.Start);
+        file.seekSync(options.offset + rows[i] * per * width, Deno.SeekMode.Start);
         let got = 0;
-        const target = bytes.subarray(i * per * 4, (i + 1) * per * 4);
+        const target = bytes.subarray(i * per * width, (i + 1) * per * width);
         while (got < target.length) {
           const k = file.readSync(target.subarray(got));
           if (k === null) throw new Error(`${path}: truncated activation cache (row ${rows[i]})`);
           got += k;
         }
       }
-      return out;
+      return stored instanceof Float32Array ? stored : Float32Array.from(stored);
     },
   };
 }

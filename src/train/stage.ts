@@ -106,6 +106,7 @@ export async function sharedTrunk(
     imageHashes: hashes,
     imagePaths: data.imagePaths.map((p) => join(ctx.profile.imagesRoot, p)),
     skipBadImages: options.skipBadImages,
+    storage: ctx.profile.trunkStorage,
     log: ctx.log,
   });
   trunk.dispose();

@@ -14,10 +14,12 @@ import { foldModel } from "../models/fold.ts";
 import { loadImageBatch } from "../models/images.ts";
 import { createProgress } from "../pipeline/progress.ts";
 import {
+  bytesPerValue,
   fileActivations,
   memoryActivations,
   rowSize,
   type TrunkActivations,
+  type TrunkStorage,
 } from "./activations.ts";
 import type { PreprocessMode } from "../models/preprocess.ts";
 
@@ -46,6 +48,8 @@ export interface TrunkCacheOptions {
   log?: (message: string) => void;
   /** Caches larger than this are read from disk by rows (default 2 GiB). */
   memoryLimitBytes?: number;
+  /** Stored precision (default float32; float16 halves disk and page cache). */
+  storage?: TrunkStorage;
 }
 
 /** Result of {@link trunkActivations}. */
@@ -63,7 +67,12 @@ export interface TrunkCacheResult extends TrunkActivations {
 /** The cache key of a backbone trunk over an image set. */
 export async function trunkCacheKey(
   backbone: Backbone,
-  options: { imageIds: string[]; imageHashes: string[]; modelsRoot?: string },
+  options: {
+    imageIds: string[];
+    imageHashes: string[];
+    modelsRoot?: string;
+    storage?: TrunkStorage;
+  },
 ): Promise<string> {
   const modelJson = modelJsonPath(backbone.spec.name, { root: options.modelsRoot });
   const weights: string[] = [await sha256File(modelJson)];
@@ -84,6 +93,8 @@ export async function trunkCacheKey(
     images: sha256Hex(
       options.imageIds.map((id, i) => `${id}\t${options.imageHashes[i]}`).join("\n"),
     ),
+    // float32 caches keep the keys they had before float16 storage existed
+    ...(options.storage === "float16" ? { storage: "float16" } : {}),
   }));
 }
 
@@ -99,6 +110,9 @@ export async function trunkActivations(
   options: TrunkCacheOptions,
 ): Promise<TrunkCacheResult> {
   const key = await trunkCacheKey(backbone, options);
+  const storage = options.storage ?? "float32";
+  const width = bytesPerValue(storage);
+  const ext = storage === "float16" ? "f16" : "f32";
   const base = join(options.cacheDir, `${backbone.spec.name}-${key.slice(0, 16)}`);
   const shape = (trunk.outputs[0].shape as number[]).slice(1);
   const per = rowSize(shape);
@@ -109,23 +123,23 @@ export async function trunkActivations(
     hit: boolean,
     seconds: number,
   ): Promise<TrunkCacheResult> =>
-    openActivations(base, { n, shape, limit }).then((acts) => ({
+    openActivations(base, { n, shape, limit, storage }).then((acts) => ({
       ...acts,
       key,
       hit,
       bad,
       seconds,
     }));
-  const cached = await readSidecar(base, { key, n, per });
+  const cached = await readSidecar(base, { key, n, per, storage });
   if (cached) return await open(cached.bad, true, 0);
 
   const start = performance.now();
   await Deno.mkdir(options.cacheDir, { recursive: true });
   await checkRoomForCache(options.cacheDir, {
-    bytes: n * per * 4,
-    what: `the ${backbone.spec.name} trunk cache (${n} images × ${shape.join("×")} float32)`,
+    bytes: n * per * width,
+    what: `the ${backbone.spec.name} trunk cache (${n} images × ${shape.join("×")} ${storage})`,
   });
-  const tmp = tempPathFor(`${base}.f32`);
+  const tmp = tempPathFor(`${base}.${ext}`);
   const file = await Deno.open(tmp, { write: true, createNew: true });
   const bad: TrunkCacheResult["bad"] = [];
   const folded = foldModel(trunk);
@@ -149,7 +163,8 @@ export async function trunkActivations(
           values.fill(0, (b.row - i) * per, (b.row - i + 1) * per);
         }
       }
-      const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+      const stored = storage === "float16" ? new Float16Array(values) : values;
+      const bytes = new Uint8Array(stored.buffer, stored.byteOffset, stored.byteLength);
       for (let w = 0; w < bytes.length;) w += await file.write(bytes.subarray(w));
       progress.tick(rows.length);
     }
@@ -163,8 +178,11 @@ export async function trunkActivations(
     folded.dispose();
   }
   file.close();
-  await Deno.rename(tmp, `${base}.f32`);
-  await writeFileAtomic(`${base}.json`, JSON.stringify({ format: MAGIC, key, n, shape, bad }));
+  await Deno.rename(tmp, `${base}.${ext}`);
+  await writeFileAtomic(
+    `${base}.json`,
+    JSON.stringify({ format: MAGIC, key, n, shape, bad, storage }),
+  );
   const seconds = (performance.now() - start) / 1000;
   options.log?.(
     `trunk ${backbone.spec.name}: ${n} images in ${seconds.toFixed(1)}s (${
@@ -185,7 +203,7 @@ async function checkRoomForCache(
   let older = 0;
   const names: string[] = [];
   for await (const entry of Deno.readDir(dir)) {
-    if (entry.isFile && entry.name.endsWith(".f32")) {
+    if (entry.isFile && /\.f(32|16)$/.test(entry.name)) {
       older += (await Deno.stat(join(dir, entry.name))).size;
       names.push(entry.name);
     }
@@ -240,25 +258,31 @@ async function decodeBatch(
 
 async function openActivations(
   base: string,
-  o: { n: number; shape: number[]; limit: number },
+  o: { n: number; shape: number[]; limit: number; storage: TrunkStorage },
 ): Promise<TrunkActivations> {
-  const bytes = o.n * rowSize(o.shape) * 4;
+  const width = bytesPerValue(o.storage);
+  const path = `${base}.${o.storage === "float16" ? "f16" : "f32"}`;
+  const bytes = o.n * rowSize(o.shape) * width;
   if (bytes <= o.limit) {
-    const data = await Deno.readFile(`${base}.f32`);
-    return memoryActivations(
-      new Float32Array(data.buffer, data.byteOffset, data.byteLength / 4),
-      o.shape,
-    );
+    const data = await Deno.readFile(path);
+    const values = o.storage === "float16"
+      ? new Float16Array(data.buffer, data.byteOffset, data.byteLength / 2)
+      : new Float32Array(data.buffer, data.byteOffset, data.byteLength / 4);
+    return memoryActivations(values, o.shape);
   }
-  return fileActivations(`${base}.f32`, { shape: o.shape, n: o.n, offset: 0 });
+  return fileActivations(path, { shape: o.shape, n: o.n, offset: 0, storage: o.storage });
 }
 
-async function readSidecar(base: string, expect: { key: string; n: number; per: number }) {
+async function readSidecar(
+  base: string,
+  expect: { key: string; n: number; per: number; storage: TrunkStorage },
+) {
   try {
     const meta = JSON.parse(await Deno.readTextFile(`${base}.json`));
-    const stat = await Deno.stat(`${base}.f32`);
+    const ext = expect.storage === "float16" ? "f16" : "f32";
+    const stat = await Deno.stat(`${base}.${ext}`);
     if (meta.format !== MAGIC || meta.key !== expect.key || meta.n !== expect.n) return undefined;
-    if (stat.size !== expect.n * expect.per * 4) return undefined;
+    if (stat.size !== expect.n * expect.per * bytesPerValue(expect.storage)) return undefined;
     return { bad: meta.bad as TrunkCacheResult["bad"] };
   } catch {
     return undefined;

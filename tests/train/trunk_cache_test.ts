@@ -8,8 +8,13 @@ import { loadSplitBackbone } from "../../src/train/network.ts";
 import { trunkActivations } from "../../src/train/trunk_cache.ts";
 import { initBackend } from "../../src/models/backend.ts";
 import { ROOT } from "../_helpers/tasks.ts";
+import { oneDnnForcedUnsafe } from "../_helpers/onednn.ts";
+import { exists } from "../../src/io/files.ts";
+import { modelJsonPath } from "../../src/models/backbones.ts";
 
 await initBackend({ log: false });
+const HAVE_RESNET = await exists(modelJsonPath("resnet50"));
+const ONEDNN_UNSAFE = await oneDnnForcedUnsafe();
 
 const IMAGES = ["abacus/game-icons.png", "airplane/openclipart.png", "anchor/openclipart.png"].map((
   p,
@@ -61,4 +66,64 @@ Deno.test("trunk cache: computed once, then read back identically; bad images na
   assert.ok(skipped.gather([1]).every((v) => v === 0));
   assert.deepEqual(skipped.gather([0]), firstData.subarray(0, per));
   await Deno.remove(dir, { recursive: true });
+});
+
+/** float16 vs float32 caches of one backbone over the icons: values, bytes, features. */
+async function checkFloat16(name: "mobilenet_v2_035" | "resnet50"): Promise<void> {
+  const { buildNetwork } = await import("../../src/train/network.ts");
+  const { topFeatures } = await import("../../src/train/trainer.ts");
+  const dir = await Deno.makeTempDir({ prefix: "ht-trunk16-" });
+  const { backbone, trunk } = await loadSplitBackbone(name);
+  const options = {
+    cacheDir: dir,
+    imageIds: ["a", "b", "c"],
+    imageHashes: ["1", "2", "3"],
+    imagePaths: IMAGES,
+  };
+  const f32 = await trunkActivations(backbone, trunk, options);
+  const f16 = await trunkActivations(backbone, trunk, { ...options, storage: "float16" });
+  assert.notEqual(f16.key, f32.key, "the storage is part of the key");
+  const files = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+  const size = (ext: string) => Deno.statSync(join(dir, files.find((f) => f.endsWith(ext))!)).size;
+  assert.equal(size(".f16") * 2, size(".f32"));
+  const rows = [0, 1, 2];
+  const a = f32.gather(rows);
+  const b = f16.gather(rows);
+  assert.deepEqual(b, Float32Array.from(new Float16Array(a)), "float16 rounding of each value");
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (Math.abs(a[i]) >= 2 ** -14) worst = Math.max(worst, Math.abs(b[i] - a[i]) / Math.abs(a[i]));
+  }
+  assert.ok(worst <= 2 ** -11, `${name}: relative error ${worst} within half a float16 ulp`);
+  // read back from the file (past the memory limit) the same way
+  const onDisk = await trunkActivations(backbone, trunk, {
+    ...options,
+    storage: "float16",
+    memoryLimitBytes: 0,
+  });
+  assert.equal(onDisk.hit, true);
+  assert.deepEqual(onDisk.gather([2, 0]), f16.gather([2, 0]));
+  // what training and embedding see: the top's features agree to 1e-3 of their scale
+  const net = await buildNetwork(name, { nClasses: 3, seed: 7 });
+  const x32 = topFeatures(net, f32, rows);
+  const x16 = topFeatures(net, f16, rows);
+  let scale = 0;
+  let diff = 0;
+  for (let i = 0; i < x32.length; i++) {
+    scale = Math.max(scale, Math.abs(x32[i]));
+    diff = Math.max(diff, Math.abs(x16[i] - x32[i]));
+  }
+  assert.ok(diff <= 1e-3 * scale, `${name}: features differ by ${diff} at scale ${scale}`);
+  trunk.dispose();
+  await Deno.remove(dir, { recursive: true });
+}
+
+Deno.test("trunk cache, float16 storage (MobileNetV2): half the bytes, each value the float16 rounding, features equal to 1e-3", async () => {
+  await checkFloat16("mobilenet_v2_035");
+});
+
+Deno.test({
+  name: "trunk cache, float16 storage (ResNet-50, the THINGS profile's): features equal to 1e-3",
+  ignore: !HAVE_RESNET || ONEDNN_UNSAFE !== undefined,
+  fn: () => checkFloat16("resnet50"),
 });
