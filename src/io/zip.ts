@@ -15,6 +15,7 @@ import { pipeline } from "node:stream/promises";
 import { crc32 as nativeCrc32, createInflateRaw, inflateRawSync } from "node:zlib";
 import { tempPathFor } from "./atomic.ts";
 import { describeValue, InputError } from "./errors.ts";
+import { EOCD_SIZE, FLAG, MAX16, MAX32, METHOD, SIG, ZIP64_EXTRA_ID } from "./zip_format.ts";
 import { ZipCrypto, ZIPCRYPTO_HEADER_BYTES } from "./zipcrypto.ts";
 
 /** One entry of a ZIP archive, from its central directory. */
@@ -85,13 +86,6 @@ export interface ExtractResult {
   bytes: number;
 }
 
-const SIG_LOCAL = 0x04034b50;
-const SIG_CENTRAL = 0x02014b50;
-const SIG_EOCD = 0x06054b50;
-const SIG_ZIP64_EOCD = 0x06064b50;
-const SIG_ZIP64_LOCATOR = 0x07064b50;
-const EOCD_SIZE = 22;
-const MAX_COMMENT = 0xffff;
 const CHUNK = 1 << 20;
 /** Entries up to this uncompressed size (and one chunk compressed) are inflated in one call. */
 const SMALL_INFLATE = 16 << 20;
@@ -215,14 +209,14 @@ export class ZipReader implements AsyncDisposable {
     const fail = (offset: number, expected: string, found: string): never => {
       throw new InputError({ ...where, offset, expected, found });
     };
-    if (e.method === 99 || e.flags & 0x40) {
+    if (e.method === METHOD.aes || e.flags & FLAG.strongEncryption) {
       fail(
         e.localHeaderOffset,
         "no encryption or traditional PKWARE (ZipCrypto) encryption",
         "AES/strong encryption, which this reader does not support (extract with `7z x -p<password> archive.zip`)",
       );
     }
-    if (e.method !== 0 && e.method !== 8) {
+    if (e.method !== METHOD.stored && e.method !== METHOD.deflated) {
       fail(
         e.localHeaderOffset,
         "compression method 0 (stored) or 8 (deflate)",
@@ -249,7 +243,7 @@ export class ZipReader implements AsyncDisposable {
       cipher = new ZipCrypto(options.password!);
       const head = await readAt(this.#handle, position, ZIPCRYPTO_HEADER_BYTES);
       cipher.decrypt(head);
-      const check = e.flags & 0x08 ? (e.dosTime >>> 8) & 0xff : e.crc32 >>> 24;
+      const check = e.flags & FLAG.dataDescriptor ? (e.dosTime >>> 8) & 0xff : e.crc32 >>> 24;
       if (head[11] !== check) {
         fail(
           position,
@@ -286,7 +280,7 @@ export class ZipReader implements AsyncDisposable {
       crc = crc32(chunk, crc);
       await sink(chunk);
     };
-    if (e.method === 0) {
+    if (e.method === METHOD.stored) {
       for await (const chunk of source()) await consume(chunk);
     } else if (remaining <= CHUNK && e.uncompressedSize <= SMALL_INFLATE) {
       // Small entry: one read and a synchronous inflate (much cheaper than a stream per entry).
@@ -358,7 +352,7 @@ export class ZipReader implements AsyncDisposable {
       });
     }
     const view = new DataView(head.buffer);
-    if (view.getUint32(0, true) !== SIG_LOCAL) {
+    if (view.getUint32(0, true) !== SIG.local) {
       throw new InputError({
         ...where,
         expected: "a local file header (signature PK\\3\\4)",
@@ -380,13 +374,13 @@ async function readCentralDirectory(
   if (size < EOCD_SIZE) {
     fail(0, "a ZIP archive of at least 22 bytes", `${size} bytes`);
   }
-  const tailStart = Math.max(0, size - EOCD_SIZE - MAX_COMMENT);
+  const tailStart = Math.max(0, size - EOCD_SIZE - MAX16);
   const tail = await readAt(handle, tailStart, size - tailStart);
   const tv = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
   let at = -1;
   for (let i = tail.length - EOCD_SIZE; i >= 0; i--) {
     if (
-      tv.getUint32(i, true) === SIG_EOCD &&
+      tv.getUint32(i, true) === SIG.eocd &&
       i + EOCD_SIZE + tv.getUint16(i + 20, true) <= tail.length
     ) {
       at = i;
@@ -409,11 +403,11 @@ async function readCentralDirectory(
   const comment = decodeName(tail.subarray(at + 22, at + 22 + tv.getUint16(at + 20, true)), false);
   let cdLimit = eocdOffset;
   // ZIP64: a locator right before the EOCD points to the ZIP64 end-of-central-directory record.
-  if (at >= 20 && tv.getUint32(at - 20, true) === SIG_ZIP64_LOCATOR) {
+  if (at >= 20 && tv.getUint32(at - 20, true) === SIG.zip64Locator) {
     const z64Offset = getUint64(tv, at - 20 + 8);
     const rec = await readAt(handle, z64Offset, 56);
     const rv = new DataView(rec.buffer, rec.byteOffset, rec.byteLength);
-    if (rec.length < 56 || rv.getUint32(0, true) !== SIG_ZIP64_EOCD) {
+    if (rec.length < 56 || rv.getUint32(0, true) !== SIG.zip64Eocd) {
       fail(
         z64Offset,
         "a ZIP64 end-of-central-directory record (PK\\6\\6)",
@@ -439,7 +433,7 @@ async function readCentralDirectory(
   const entries: ZipEntry[] = [];
   let p = 0;
   for (let index = 0; index < count; index++) {
-    if (p + 46 > cd.length || cv.getUint32(p, true) !== SIG_CENTRAL) {
+    if (p + 46 > cd.length || cv.getUint32(p, true) !== SIG.central) {
       fail(
         cdOffset + p,
         `central directory header ${index + 1} of ${count} (PK\\1\\2)`,
@@ -465,14 +459,14 @@ async function readCentralDirectory(
         "end of the central directory",
       );
     }
-    const name = decodeName(cd.subarray(p + 46, p + 46 + nameLength), (flags & 0x800) !== 0);
+    const name = decodeName(cd.subarray(p + 46, p + 46 + nameLength), (flags & FLAG.utf8) !== 0);
     // ZIP64 extended information: 8-byte values for the fields saturated at 0xffffffff.
     let x = p + 46 + nameLength;
     const extraEnd = x + extraLength;
     while (x + 4 <= extraEnd) {
       const id = cv.getUint16(x, true);
       const len = cv.getUint16(x + 2, true);
-      if (id === 0x0001) {
+      if (id === ZIP64_EXTRA_ID) {
         let q = x + 4;
         const take = (): number => {
           if (q + 8 > x + 4 + len) {
@@ -482,9 +476,9 @@ async function readCentralDirectory(
           q += 8;
           return v;
         };
-        if (uncompressedSize === 0xffffffff) uncompressedSize = take();
-        if (compressedSize === 0xffffffff) compressedSize = take();
-        if (localHeaderOffset === 0xffffffff) localHeaderOffset = take();
+        if (uncompressedSize === MAX32) uncompressedSize = take();
+        if (compressedSize === MAX32) compressedSize = take();
+        if (localHeaderOffset === MAX32) localHeaderOffset = take();
       }
       x += 4 + len;
     }
@@ -497,7 +491,7 @@ async function readCentralDirectory(
       compressedSize,
       uncompressedSize,
       crc32: crc,
-      encrypted: (flags & 1) !== 0,
+      encrypted: (flags & FLAG.encrypted) !== 0,
       flags,
       isDirectory: name.endsWith("/"),
       localHeaderOffset,

@@ -19,6 +19,7 @@ import { tempPathFor } from "./atomic.ts";
 import { isNoSpaceError, noSpaceError } from "./disk.ts";
 import { describeValue, InputError } from "./errors.ts";
 import { crc32 } from "./zip.ts";
+import { EOCD_SIZE, FLAG, MAX16, MAX32, METHOD, SIG, ZIP64_EXTRA_ID } from "./zip_format.ts";
 import { ZipCrypto, ZIPCRYPTO_HEADER_BYTES } from "./zipcrypto.ts";
 
 /** How an entry's data are stored: `auto` deflates unless that does not make them smaller. */
@@ -78,15 +79,6 @@ interface CentralRecord {
   directory: boolean;
 }
 
-const SIG_LOCAL = 0x04034b50;
-const SIG_CENTRAL = 0x02014b50;
-const SIG_EOCD = 0x06054b50;
-const SIG_ZIP64_EOCD = 0x06064b50;
-const SIG_ZIP64_LOCATOR = 0x07064b50;
-const MAX32 = 0xffffffff;
-const MAX16 = 0xffff;
-const FLAG_ENCRYPTED = 0x0001;
-const FLAG_UTF8 = 0x0800;
 /** Version "made by": Unix (3), spec 6.3 (external attributes hold Unix modes). */
 const MADE_BY = (3 << 8) | 63;
 const BUFFER_BYTES = 1 << 20;
@@ -153,12 +145,12 @@ export class ZipWriter implements AsyncDisposable {
     const crc = crc32(data);
     const method = options.method ?? this.#options.method ?? "auto";
     let stored: Uint8Array = data;
-    let methodId = 0;
+    let methodId: number = METHOD.stored;
     if (method !== "store" && data.length > 0) {
       const deflated = deflateRawSync(data, { level: this.#options.level ?? 6 });
       if (method === "deflate" || deflated.length < data.length) {
         stored = new Uint8Array(deflated.buffer, deflated.byteOffset, deflated.byteLength);
-        methodId = 8;
+        methodId = METHOD.deflated;
       }
     }
     const encrypt = options.encrypt ?? this.#password !== undefined;
@@ -173,7 +165,7 @@ export class ZipWriter implements AsyncDisposable {
           found: "none",
         });
       }
-      flags |= FLAG_ENCRYPTED;
+      flags |= FLAG.encrypted;
       const cipher = new ZipCrypto(this.#password);
       header = this.#randomBytes(ZIPCRYPTO_HEADER_BYTES);
       header[ZIPCRYPTO_HEADER_BYTES - 1] = crc >>> 24;
@@ -199,7 +191,7 @@ export class ZipWriter implements AsyncDisposable {
     this.#checkName(name, true);
     await this.#writeEntry(name, {
       flags: 0,
-      method: 0,
+      method: METHOD.stored,
       crc: 0,
       compressedSize: 0,
       uncompressedSize: 0,
@@ -220,7 +212,7 @@ export class ZipWriter implements AsyncDisposable {
     if (zip64) {
       const z64Offset = this.#offset;
       const rec = new DataView(new ArrayBuffer(56));
-      rec.setUint32(0, SIG_ZIP64_EOCD, true);
+      rec.setUint32(0, SIG.zip64Eocd, true);
       setUint64(rec, 4, 44);
       rec.setUint16(12, MADE_BY, true);
       rec.setUint16(14, 45, true);
@@ -230,21 +222,21 @@ export class ZipWriter implements AsyncDisposable {
       setUint64(rec, 48, cdOffset);
       await this.#write(new Uint8Array(rec.buffer));
       const loc = new DataView(new ArrayBuffer(20));
-      loc.setUint32(0, SIG_ZIP64_LOCATOR, true);
+      loc.setUint32(0, SIG.zip64Locator, true);
       setUint64(loc, 8, z64Offset);
       loc.setUint32(16, 1, true);
       await this.#write(new Uint8Array(loc.buffer));
     }
     const comment = new TextEncoder().encode(this.#options.comment ?? "");
     if (comment.length > MAX16) throw new RangeError("ZIP comment longer than 65535 bytes");
-    const end = new DataView(new ArrayBuffer(22 + comment.length));
-    end.setUint32(0, SIG_EOCD, true);
+    const end = new DataView(new ArrayBuffer(EOCD_SIZE + comment.length));
+    end.setUint32(0, SIG.eocd, true);
     end.setUint16(8, Math.min(count, MAX16), true);
     end.setUint16(10, Math.min(count, MAX16), true);
     end.setUint32(12, Math.min(cdSize, MAX32), true);
     end.setUint32(16, Math.min(cdOffset, MAX32), true);
     end.setUint16(20, comment.length, true);
-    new Uint8Array(end.buffer).set(comment, 22);
+    new Uint8Array(end.buffer).set(comment, EOCD_SIZE);
     await this.#write(new Uint8Array(end.buffer));
     await this.#flush();
     try {
@@ -331,7 +323,7 @@ export class ZipWriter implements AsyncDisposable {
       });
     }
     // deno-lint-ignore no-control-regex
-    const utf8 = /[^\x00-\x7f]/.test(name) ? FLAG_UTF8 : 0;
+    const utf8 = /[^\x00-\x7f]/.test(name) ? FLAG.utf8 : 0;
     const { time, date } = dosDateTime(entry.date ?? this.#options.date ?? new Date());
     const record: CentralRecord = {
       name: nameBytes,
@@ -386,7 +378,7 @@ function localHeader(r: CentralRecord, always: boolean): Uint8Array {
   const zip64 = always || r.compressedSize >= MAX32 || r.uncompressedSize >= MAX32;
   const extraLength = zip64 ? 20 : 0;
   const view = new DataView(new ArrayBuffer(30 + r.name.length + extraLength));
-  view.setUint32(0, SIG_LOCAL, true);
+  view.setUint32(0, SIG.local, true);
   view.setUint16(4, zip64 ? 45 : 20, true);
   view.setUint16(6, r.flags, true);
   view.setUint16(8, r.method, true);
@@ -400,7 +392,7 @@ function localHeader(r: CentralRecord, always: boolean): Uint8Array {
   new Uint8Array(view.buffer).set(r.name, 30);
   if (zip64) {
     const x = 30 + r.name.length;
-    view.setUint16(x, 0x0001, true);
+    view.setUint16(x, ZIP64_EXTRA_ID, true);
     view.setUint16(x + 2, 16, true);
     setUint64(view, x + 4, r.uncompressedSize);
     setUint64(view, x + 12, r.compressedSize);
@@ -414,7 +406,7 @@ function centralHeader(r: CentralRecord, always: boolean): Uint8Array {
   const extraValues = [r.uncompressedSize, r.compressedSize, r.offset].filter((_, i) => big[i]);
   const extraLength = extraValues.length > 0 ? 4 + 8 * extraValues.length : 0;
   const view = new DataView(new ArrayBuffer(46 + r.name.length + extraLength));
-  view.setUint32(0, SIG_CENTRAL, true);
+  view.setUint32(0, SIG.central, true);
   view.setUint16(4, MADE_BY, true);
   view.setUint16(6, extraLength > 0 ? 45 : 20, true);
   view.setUint16(8, r.flags, true);
@@ -432,7 +424,7 @@ function centralHeader(r: CentralRecord, always: boolean): Uint8Array {
   new Uint8Array(view.buffer).set(r.name, 46);
   if (extraLength > 0) {
     let x = 46 + r.name.length;
-    view.setUint16(x, 0x0001, true);
+    view.setUint16(x, ZIP64_EXTRA_ID, true);
     view.setUint16(x + 2, extraLength - 4, true);
     x += 4;
     for (const value of extraValues) {

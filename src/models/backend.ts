@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { allocatorTuned } from "./allocator.ts";
 import * as tf from "@tensorflow/tfjs";
 import util from "node:util";
 import { type BackendInfo, recordBackendInfo } from "./backend_state.ts";
@@ -170,6 +171,13 @@ async function prepareNativeImport(as: "tensorflow" | "tensorflow-gpu"): Promise
     applyOneDnnDecision(oneDnn);
     // Printed whatever the caller's log option: the process may not live to print more.
     if (oneDnn.warning) console.error(`backend: WARNING: ${oneDnn.warning}`);
+  }
+  if (Deno.build.os === "linux" && !allocatorTuned()) {
+    console.error(
+      "backend: note: malloc is not tuned for TensorFlow in this process (MALLOC_MMAP_MAX_ and " +
+        "MALLOC_TRIM_THRESHOLD_ unset), so convolutions can run several times slower; " +
+        "`deno task …` sets them (src/models/allocator.ts)",
+    );
   }
 }
 

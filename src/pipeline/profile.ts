@@ -95,7 +95,7 @@ export function resolveProfile(
         heldOutFamilies: ["thingsplus-cc0"],
       },
       retrievalGallery: "train",
-      trunkStorage: "float32",
+      trunkStorage: "float16",
     };
   }
   throw new UsageError(`unknown profile "${name}" (expected embedded or things)`);

@@ -8,10 +8,9 @@
  */
 import * as aq from "arquero";
 import { arrowRows } from "../../figures/rows.ts";
-import { jsonText } from "./json.ts";
 import type { ExportedFile } from "./plan.ts";
 import { provenance, type Sources } from "./sources.ts";
-import { countBy, ordered, spread } from "./summary.ts";
+import { auditFiles, countBy, metadataCounts, ordered, spread } from "./summary.ts";
 
 /** Split names in report order. */
 export const SPLIT_ORDER: readonly string[] = ["train", "val", "test", "stress"];
@@ -96,9 +95,7 @@ export function imageSplitsReport(sources: Sources): Record<string, unknown> {
   }
   const conceptsWithImages = new Set(images.map((i) => String(i.uniqueID)));
   const trainConcepts = new Set(perSplit.filter((g) => g.split === "train").map((g) => g.uniqueID));
-  const metadataCounts = (splitsSource.metadata.notes?.counts ?? null) as
-    | Record<string, number>
-    | null;
+  const recordedCounts = metadataCounts(splitsSource);
   return {
     seed: splitsSource.metadata.seed ?? null,
     profile: splitsSource.metadata.profile ?? null,
@@ -107,8 +104,8 @@ export function imageSplitsReport(sources: Sources): Record<string, unknown> {
     n_images: splits.length,
     n_concepts: new Set(splits.map((s) => String(s.uniqueID))).size,
     counts: Object.fromEntries(names.map((n) => [n, counts[n]])),
-    counts_in_metadata: metadataCounts,
-    counts_match_metadata: metadataCounts === null ? null : sameCounts(counts, metadataCounts),
+    counts_in_metadata: recordedCounts,
+    counts_match_metadata: recordedCounts === null ? null : sameCounts(counts, recordedCounts),
     splits: split,
     concepts_without_train_images: [...conceptsWithImages].filter((c) => !trainConcepts.has(c))
       .sort(),
@@ -133,16 +130,8 @@ function sameCounts(a: Record<string, number>, b: Record<string, number>): boole
 
 /** Both data audits as exported files. */
 export function dataAuditFiles(sources: Sources): ExportedFile[] {
-  return [
-    {
-      path: "outputs/reports/image_metadata_report.json",
-      data: jsonText(imageMetadataReport(sources)),
-      rows: null,
-    },
-    {
-      path: "outputs/reports/image_splits_report.json",
-      data: jsonText(imageSplitsReport(sources)),
-      rows: null,
-    },
-  ];
+  return auditFiles(sources, {
+    "outputs/reports/image_metadata_report.json": imageMetadataReport,
+    "outputs/reports/image_splits_report.json": imageSplitsReport,
+  });
 }

@@ -10,10 +10,9 @@
 import { pearson, spearman } from "../../metrics/correlation.ts";
 import { numberColumn, stringValues } from "./columns.ts";
 import { PAIR_SPLITS } from "./human.ts";
-import { jsonText } from "./json.ts";
 import type { ExportedFile } from "./plan.ts";
 import { provenance, type Sources, type SourceTable } from "./sources.ts";
-import { countBy, ordered, spread } from "./summary.ts";
+import { auditFiles, countBy, metadataCounts, ordered, spread } from "./summary.ts";
 
 /** The human pairs as a dense lookup over the concepts they cover. */
 interface PairIndex {
@@ -95,9 +94,6 @@ export function similarityAuditReport(sources: Sources): Record<string, unknown>
   const disjoint = table.schema.fields.some((f) => f.name === "split_concept_disjoint")
     ? countBy(stringValues(table, "split_concept_disjoint"))
     : null;
-  const metadataCounts = (pairsSource.metadata.notes?.counts ?? null) as
-    | Record<string, number>
-    | null;
   return {
     seed: pairsSource.metadata.seed ?? null,
     profile: pairsSource.metadata.profile ?? null,
@@ -106,7 +102,7 @@ export function similarityAuditReport(sources: Sources): Record<string, unknown>
     n_concepts: index.m,
     all_pairs_present: a.length - index.duplicates === (index.m * (index.m - 1)) / 2,
     counts: Object.fromEntries(names.map((n) => [n, counts[n]])),
-    counts_in_metadata: metadataCounts,
+    counts_in_metadata: metadataCounts(pairsSource),
     counts_concept_disjoint: disjoint,
     similarity: { ...spread(similarity), sd: sd(similarity) },
     splits: perSplit,
@@ -313,16 +309,8 @@ export function tripletAuditReport(sources: Sources): Record<string, unknown> {
 
 /** Both human audits as exported files. */
 export function humanAuditFiles(sources: Sources): ExportedFile[] {
-  return [
-    {
-      path: "outputs/human_similarity/similarity_audit_report.json",
-      data: jsonText(similarityAuditReport(sources)),
-      rows: null,
-    },
-    {
-      path: "outputs/human_similarity/triplet_audit_report.json",
-      data: jsonText(tripletAuditReport(sources)),
-      rows: null,
-    },
-  ];
+  return auditFiles(sources, {
+    "outputs/human_similarity/similarity_audit_report.json": similarityAuditReport,
+    "outputs/human_similarity/triplet_audit_report.json": tripletAuditReport,
+  });
 }

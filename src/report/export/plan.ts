@@ -53,99 +53,83 @@ export const SUMMARY_FILE = "outputs/tables/embedding_benchmark_summary_with_joi
 /** The triplet-satisfaction table (script 13), written when the benchmark has the metric. */
 export const TRIPLET_SATISFACTION_FILE = "outputs/tables/triplet_satisfaction_summary.csv";
 
+/**
+ * The spec of an exported file at `path`; its format (`csv` or `json`) is the path's extension.
+ */
+function fileSpec(
+  path: string,
+  options: Omit<ExportFileSpec, "path" | "format">,
+): ExportFileSpec {
+  const format = path.endsWith(".csv") ? "csv" : path.endsWith(".json") ? "json" : undefined;
+  if (format === undefined) throw new RangeError(`export: ${path} is neither .csv nor .json`);
+  return { path, format, ...options };
+}
+
 /** Every exported file, in the order of the seed's scripts. */
 export const EXPORT_FILES: readonly ExportFileSpec[] = [
-  {
-    path: "data/processed/concepts.csv",
-    format: "csv",
+  fileSpec("data/processed/concepts.csv", {
     sources: ["concepts.arrow"],
     description: "one row per THINGS concept in canonical order, with THINGSplus metadata",
-  },
-  {
-    path: "data/processed/images.csv",
-    format: "csv",
+  }),
+  fileSpec("data/processed/images.csv", {
     sources: ["images.arrow"],
     description: "one row per image: concept, file path, family, source, style, license, size",
-  },
-  {
-    path: "data/baseline/image_metadata.csv",
-    format: "csv",
+  }),
+  fileSpec("data/baseline/image_metadata.csv", {
     sources: ["images.arrow", "concepts.arrow"],
     description: "one row per image with its concept's canonical index, word and WordNet id",
-  },
-  {
-    path: "data/baseline/image_splits.csv",
-    format: "csv",
+  }),
+  fileSpec("data/baseline/image_splits.csv", {
     sources: ["splits.arrow", "images.arrow", "concepts.arrow"],
     description: "one row per image: its split (train, val, test, stress) and concept index",
-  },
-  {
-    path: "outputs/reports/image_metadata_report.json",
-    format: "json",
+  }),
+  fileSpec("outputs/reports/image_metadata_report.json", {
     sources: ["images.arrow", "concepts.arrow"],
     description: "audit of the image metadata: counts, images per concept, licenses, sources",
-  },
-  {
-    path: "outputs/reports/image_splits_report.json",
-    format: "json",
+  }),
+  fileSpec("outputs/reports/image_splits_report.json", {
     sources: ["splits.arrow", "images.arrow"],
     description: "audit of the image splits: policy, per-split image and concept counts",
-  },
-  ...["train", "val", "test"].map((split): ExportFileSpec => ({
-    path: `data/human_similarity/${split}_similarity_pairs.csv`,
-    format: "csv",
-    sources: ["human_pairs.arrow"],
-    description: `human similarity of the concept pairs in the ${split} split`,
-  })),
-  {
-    path: "data/human_similarity/train_triplets.csv",
-    format: "csv",
+  }),
+  ...["train", "val", "test"].map((split) =>
+    fileSpec(`data/human_similarity/${split}_similarity_pairs.csv`, {
+      sources: ["human_pairs.arrow"],
+      description: `human similarity of the concept pairs in the ${split} split`,
+    })
+  ),
+  fileSpec("data/human_similarity/train_triplets.csv", {
     sources: ["triplets.arrow"],
     description: "training triplets (anchor, positive, negative) derived from the train pairs",
-  },
-  {
-    path: "data/human_similarity/shuffled_train_triplets.csv",
-    format: "csv",
+  }),
+  fileSpec("data/human_similarity/shuffled_train_triplets.csv", {
     sources: ["triplets_shuffled.arrow"],
     description: "shuffled-triplet control: same anchors per row, partners permuted across rows",
-  },
-  {
-    path: "outputs/human_similarity/similarity_audit_report.json",
-    format: "json",
+  }),
+  fileSpec("outputs/human_similarity/similarity_audit_report.json", {
     sources: ["human_pairs.arrow", "human_similarity_shuffled.arrow"],
     description: "audit of the human pairs: per-split counts, similarity range, shuffled vs real",
-  },
-  {
-    path: "outputs/human_similarity/triplet_audit_report.json",
-    format: "json",
+  }),
+  fileSpec("outputs/human_similarity/triplet_audit_report.json", {
     sources: ["triplets.arrow", "triplets_shuffled.arrow", "human_pairs.arrow"],
     description: "audit of the triplets: counts, anchors, anchor frequency kept by the control",
-  },
-  {
-    path: "outputs/reports/embedding_benchmark_report_with_joint_matrix.json",
-    format: "json",
+  }),
+  fileSpec("outputs/reports/embedding_benchmark_report_with_joint_matrix.json", {
     sources: ["benchmark.arrow"],
     description: "every benchmark row grouped by model, metric and subset (value, interval, n)",
-  },
-  {
-    path: SUMMARY_FILE,
-    format: "csv",
+  }),
+  fileSpec(SUMMARY_FILE, {
     sources: ["benchmark.arrow", "models.arrow"],
     description: "one row per model of the report seed: the headline table's columns",
-  },
-  {
-    path: "outputs/tables/model_comparison_summary.csv",
-    format: "csv",
+  }),
+  fileSpec("outputs/tables/model_comparison_summary.csv", {
     sources: ["comparisons.arrow"],
     description: "paired model comparisons: delta, bootstrap interval, p and Holm-adjusted p",
-  },
-  {
-    path: TRIPLET_SATISFACTION_FILE,
-    format: "csv",
+  }),
+  fileSpec(TRIPLET_SATISFACTION_FILE, {
     sources: ["benchmark.arrow"],
     description: "triplet satisfaction and margin per model, seed and triplet set",
     optional: true,
-  },
+  }),
 ];
 
 /** The spec of an exported file by its path. */

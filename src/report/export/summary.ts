@@ -1,11 +1,15 @@
 /**
- * Small descriptive statistics for the export's audit reports: counts by value and the
- * min / median / mean / max of a list of numbers.
+ * What the export's audit reports share: small descriptive statistics (counts by value and the
+ * min / median / mean / max of a list of numbers), the counts a source table's metadata records,
+ * and the audits as exported JSON files.
  *
  * @module
  */
 import * as aq from "arquero";
 import { percentile } from "../../stats/bootstrap.ts";
+import { jsonText } from "./json.ts";
+import type { ExportedFile } from "./plan.ts";
+import type { Sources, SourceTable } from "./sources.ts";
 
 /** Min, median (numpy's linear interpolation), mean and max; nulls when there are no values. */
 export interface Spread {
@@ -45,4 +49,27 @@ export function countBy(values: ArrayLike<unknown>): Record<string, number> {
 export function ordered(values: Iterable<string>, order: readonly string[]): string[] {
   const set = new Set(values);
   return [...order.filter((v) => set.has(v)), ...[...set].filter((v) => !order.includes(v)).sort()];
+}
+
+/** The counts a source table's stage recorded in its metadata (`notes.counts`); null if none. */
+export function metadataCounts(source: SourceTable): Record<string, number> | null {
+  return (source.metadata.notes?.counts ?? null) as Record<string, number> | null;
+}
+
+/** An audit report computed from the export's source tables. */
+export type AuditReport = (sources: Sources) => Record<string, unknown>;
+
+/**
+ * Audit reports as exported JSON files, in the order of `reports` (export path → report); their
+ * `rows` are null.
+ */
+export function auditFiles(
+  sources: Sources,
+  reports: Readonly<Record<string, AuditReport>>,
+): ExportedFile[] {
+  return Object.entries(reports).map(([path, report]) => ({
+    path,
+    data: jsonText(report(sources)),
+    rows: null,
+  }));
 }
