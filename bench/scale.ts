@@ -56,8 +56,10 @@ export const spec: TaskSpec = {
     },
     "max-train-batches": {
       type: "string",
-      description: "cap the measured training at N batches per epoch (quick checks only: the " +
-        "epoch's evaluation pass still covers every image)",
+      default: "12",
+      description: "cap the measured training at N batches per epoch (the fits use the images " +
+        "actually trained per epoch, so the cap changes no extrapolation; without it " +
+        "batch_prototype_triplets runs its things cap of 1,200 batches at every size); 0 = no cap",
     },
     stages: {
       type: "string",

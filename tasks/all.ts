@@ -9,10 +9,12 @@ import { HUMAN_DEFAULTS, humanStage } from "../src/human/stage.ts";
 import { intFlag, runTask, type TaskSpec } from "../src/pipeline/cli.ts";
 import { formatSeconds } from "../src/pipeline/progress.ts";
 import { formatPlan, Planner } from "../src/pipeline/plan.ts";
+import { planEstimates } from "../src/pipeline/estimate.ts";
 import { runStage, type StageResult } from "../src/pipeline/stage.ts";
 import { siteStage } from "../src/report/stage.ts";
 import { contextFromFlags, STAGE_FLAGS } from "../src/pipeline/stage_cli.ts";
 import {
+  decodeWorkersFlag,
   ensureNativeBackend,
   MODEL_FLAGS,
   plannedBackend,
@@ -60,8 +62,13 @@ if (import.meta.main) {
     const force = Boolean(parsed.values.force);
     const skipBadImages = Boolean(parsed.values["skip-bad-images"]);
     const schedule = scheduleFlags(parsed);
+    const decodeWorkers = decodeWorkersFlag(parsed);
     const results: [string, StageResult][] = [];
-    const planner = new Planner();
+    const backbone = (parsed.values.backbone as string | undefined) ??
+      defaultBackbone(ctx.profile.name);
+    const limitConcepts = intFlag(parsed, "limit-concepts") ?? 0;
+    const estimates = dryRun ? await planEstimates(ctx.profile, { backbone, limitConcepts }) : {};
+    const planner = new Planner(estimates);
     const run = async <O extends Record<string, unknown>>(
       stage: Parameters<typeof runStage<O>>[0],
       options: O,
@@ -69,12 +76,10 @@ if (import.meta.main) {
       if (dryRun) await planner.add(stage, ctx, { ...options, force });
       else results.push([stage.name, await runStage(stage, ctx, { ...options, force })]);
     };
-    await run(dataStage, { limitConcepts: intFlag(parsed, "limit-concepts") ?? 0, skipBadImages });
+    await run(dataStage, { limitConcepts, skipBadImages });
     await run(humanStage, { ...HUMAN_DEFAULTS });
     if (!dryRun) await ensureNativeBackend(parsed, ctx.log);
     const backend = dryRun ? await plannedBackend(parsed) : await trainingBackend(parsed);
-    const backbone = (parsed.values.backbone as string | undefined) ??
-      defaultBackbone(ctx.profile.name);
     const seeds = seedsFlag(parsed, ctx.seed);
     for (const trainSeed of seeds) {
       for (const model of MODEL_NAMES) {
@@ -85,10 +90,18 @@ if (import.meta.main) {
           resume: Boolean(parsed.values.resume),
           skipBadImages,
           schedule,
+          ...decodeWorkers,
         });
       }
     }
-    await run(embedStage, { backbone, seeds, models: [...MODEL_NAMES], backend, skipBadImages });
+    await run(embedStage, {
+      backbone,
+      seeds,
+      models: [...MODEL_NAMES],
+      backend,
+      skipBadImages,
+      ...decodeWorkers,
+    });
     await run(glocalStage, { ...GLOCAL_DEFAULTS });
     await run(alignetStage, { ...ALIGNET_DEFAULTS, backbone, skipBadImages });
     await run(benchStage, { ...BENCH_DEFAULTS });
@@ -101,7 +114,7 @@ if (import.meta.main) {
       console.log(
         `all --dry-run: the plan for ${ctx.profile.name} (seed ${ctx.seed}, backbone ${backbone}, ` +
           `backend ${backend}) into ${ctx.out}; nothing was run or written\n` +
-          formatPlan(planner.plans),
+          formatPlan(planner.plans, estimates),
       );
       return;
     }

@@ -8,7 +8,13 @@ import {
 } from "../src/pipeline/cli.ts";
 import { runStage } from "../src/pipeline/stage.ts";
 import { contextFromFlags, STAGE_FLAGS } from "../src/pipeline/stage_cli.ts";
-import { ensureNativeBackend, MODEL_FLAGS, seedsFlag, trainingBackend } from "../src/train/cli.ts";
+import {
+  decodeWorkersFlag,
+  ensureNativeBackend,
+  MODEL_FLAGS,
+  seedsFlag,
+  trainingBackend,
+} from "../src/train/cli.ts";
 import { MODEL_NAMES } from "../src/train/config.ts";
 import { embedStage } from "../src/train/embed_stage.ts";
 import { defaultBackbone } from "../src/train/stage.ts";
@@ -44,6 +50,7 @@ if (import.meta.main) {
       models: [...MODEL_NAMES],
       backend,
       skipBadImages: Boolean(parsed.values["skip-bad-images"]),
+      ...decodeWorkersFlag(parsed),
       ...(parsed.values["batch-size"] !== undefined ? { batchSize: batchSize(parsed) } : {}),
       force: Boolean(parsed.values.force),
     });

@@ -3,6 +3,7 @@ import { intFlag, runTask, type TaskSpec, UsageError } from "../src/pipeline/cli
 import { runStage } from "../src/pipeline/stage.ts";
 import { contextFromFlags, STAGE_FLAGS } from "../src/pipeline/stage_cli.ts";
 import {
+  decodeWorkersFlag,
   ensureNativeBackend,
   MODEL_FLAGS,
   SCHEDULE_FLAGS,
@@ -62,6 +63,7 @@ if (import.meta.main) {
           resume: Boolean(parsed.values.resume),
           skipBadImages: Boolean(parsed.values["skip-bad-images"]),
           schedule,
+          ...decodeWorkersFlag(parsed),
           ...(parsed.values["max-steps"] !== undefined
             ? { maxSteps: intFlag(parsed, "max-steps") }
             : {}),

@@ -23,7 +23,9 @@ import {
   applyOneDnnDecision,
   decideOneDnn,
   describeOneDnn,
+  ONEDNN_ENV,
   type OneDnnDecision,
+  parseOneDnnEnv,
 } from "./onednn.ts";
 
 /** What a caller asks for (`--backend`). */
@@ -109,11 +111,11 @@ export class BackendUnavailableError extends Error {
 
 /** Whether TensorFlow reads `TF_ENABLE_ONEDNN_OPTS` as on (as set before the native import). */
 function oneDnnEnabled(): boolean {
-  let value: string | undefined;
   try {
-    value = Deno.env.get("TF_ENABLE_ONEDNN_OPTS");
-  } catch { /* no --allow-env */ }
-  return value !== undefined && ["1", "true", "yes", "on"].includes(value.toLowerCase());
+    return parseOneDnnEnv(Deno.env.get(ONEDNN_ENV)) === true;
+  } catch {
+    return false; // no --allow-env, or a value TensorFlow does not read as on
+  }
 }
 
 /** Metadata of the active backend, for result tables ({@link backendInfo}). */

@@ -34,6 +34,19 @@ export interface StagePlan {
   outputs: string[];
   /** Seconds the stage took when it last ran, if known. */
   lastSeconds?: number;
+  /** Estimated seconds from a cost model, for a stage that never ran here (see `estimate`). */
+  estimatedSeconds?: number;
+}
+
+/** Options of a {@link Planner}. */
+export interface PlannerOptions {
+  /**
+   * Estimated seconds of a stage that never ran in this output folder (a bench:scale cost
+   * model; see src/pipeline/estimate.ts), or undefined when there is none.
+   */
+  estimate?: (stage: string) => number | undefined;
+  /** Where the estimates come from, for the plan's last line. */
+  estimateSource?: string;
 }
 
 /** Tracks, across the stages of one plan, which files earlier stages will rewrite. */
@@ -42,6 +55,13 @@ export class Planner {
   readonly pending = new Map<string, string>();
   /** The plans so far. */
   readonly plans: StagePlan[] = [];
+  /** How stages that never ran are estimated. */
+  readonly options: PlannerOptions;
+
+  /** A planner; `options.estimate` adds estimated times for stages never timed here. */
+  constructor(options: PlannerOptions = {}) {
+    this.options = options;
+  }
 
   /**
    * Plan one stage with the options it would run with (`force` plans a run). Errors that name a
@@ -53,6 +73,10 @@ export class Planner {
     options: O & { force?: boolean },
   ): Promise<StagePlan> {
     const plan = await this.#plan(stage, ctx, options);
+    if (plan.action === "run" && plan.lastSeconds === undefined) {
+      const seconds = this.options.estimate?.(stage.name);
+      if (seconds !== undefined) plan.estimatedSeconds = seconds;
+    }
     this.plans.push(plan);
     if (plan.action !== "skip") {
       for (const output of stage.outputs(ctx, withoutForce(options) as O)) {
@@ -165,8 +189,11 @@ function whyRun(
   return changed.length ? `changed: ${changed.join(", ")}` : "cache key changed";
 }
 
-/** The plan as text: one line per stage, then a total of the known times. */
-export function formatPlan(plans: StagePlan[]): string {
+/**
+ * The plan as text: one line per stage, then a total of the known times (last runs here, and
+ * estimates where `options.estimateSource` says where they come from).
+ */
+export function formatPlan(plans: StagePlan[], options: { estimateSource?: string } = {}): string {
   const width = Math.max(...plans.map((p) => p.stage.length), 5) + 2;
   const lines = [
     `  ${"stage".padEnd(width)}${"action".padEnd(8)}${"in → out".padEnd(12)}${
@@ -174,7 +201,11 @@ export function formatPlan(plans: StagePlan[]): string {
     }why`,
   ];
   lines.push(...plans.map((p) => {
-    const time = p.lastSeconds !== undefined ? `${formatSeconds(p.lastSeconds)} last` : "";
+    const time = p.lastSeconds !== undefined
+      ? `${formatSeconds(p.lastSeconds)} last`
+      : p.estimatedSeconds !== undefined
+      ? `~${formatSeconds(p.estimatedSeconds)} est.`
+      : "";
     const reason = p.action === "blocked" && p.reason.length > 70
       ? `${p.reason.slice(0, 67)}...`
       : p.reason;
@@ -186,18 +217,30 @@ export function formatPlan(plans: StagePlan[]): string {
   const run = plans.filter((p) => p.action === "run");
   const known = run.filter((p) => p.lastSeconds !== undefined);
   const total = known.reduce((sum, p) => sum + p.lastSeconds!, 0);
+  const guessed = run.filter((p) =>
+    p.lastSeconds === undefined && p.estimatedSeconds !== undefined
+  );
+  const guess = guessed.reduce((sum, p) => sum + p.estimatedSeconds!, 0);
+  const unknown = run.length - known.length - guessed.length;
   const blocked = plans.find((p) => p.action === "blocked");
+  const parts = [
+    ...(known.length ? [`about ${formatSeconds(total)} by the last runs`] : []),
+    ...(guessed.length
+      ? [`~${formatSeconds(guess)} estimated for ${guessed.length} never run here`]
+      : []),
+    ...(unknown ? [`${unknown} never timed here`] : []),
+  ];
   const estimate = run.length === 0
     ? ""
-    : known.length === 0
+    : known.length === 0 && guessed.length === 0
     ? "; no earlier timings in this output folder"
-    : `; about ${formatSeconds(total)} by the last runs` +
-      (known.length < run.length ? ` (+ ${run.length - known.length} never timed here)` : "");
+    : `; ${parts.join(" + ")}`;
   lines.push(
     `  ${run.length} to run, ${plans.filter((p) => p.action === "skip").length} up to date` +
       (blocked ? `, blocked at ${blocked.stage}` : "") + estimate,
   );
   if (blocked) lines.push(`  ${blocked.stage}: ${blocked.reason}`);
+  if (guessed.length && options.estimateSource) lines.push(`  est.: ${options.estimateSource}`);
   return lines.join("\n");
 }
 

@@ -85,6 +85,17 @@ export interface KeyParts {
   inputs: Record<string, string>;
 }
 
+/**
+ * Stage options that change how fast a stage runs but not what it writes (e.g. `decodeWorkers`,
+ * the image-decoding concurrency of `--num-workers`): left out of the cache key.
+ */
+export const RUNTIME_OPTIONS: readonly string[] = ["decodeWorkers"];
+
+/** The options that make up a stage's cache key (all but {@link RUNTIME_OPTIONS}). */
+function keyedOptions(options: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(options).filter(([k]) => !RUNTIME_OPTIONS.includes(k)));
+}
+
 /** The cache key of a stage run: its parts and their hash. */
 export async function stageKey(
   stage: Stage<never>,
@@ -92,13 +103,14 @@ export async function stageKey(
   options: { stageOptions: Record<string, unknown>; inputs: Record<string, string> },
 ): Promise<{ key: string; parts: KeyParts }> {
   const code = await codeHash(stage.modules);
+  const stageOptions = keyedOptions(options.stageOptions);
   const key = sha256Hex(stableStringify({
     stage: stage.name,
     version: ctx.version,
     code,
     profile: ctx.profile.name,
     seed: ctx.seed,
-    options: options.stageOptions,
+    options: stageOptions,
     inputs: options.inputs,
   }));
   return {
@@ -108,7 +120,7 @@ export async function stageKey(
       code,
       profile: ctx.profile.name,
       seed: ctx.seed,
-      options: sha256Hex(stableStringify(options.stageOptions)),
+      options: sha256Hex(stableStringify(stageOptions)),
       inputs: options.inputs,
     },
   };

@@ -1,5 +1,11 @@
 /** Shared command-line pieces of the train, embed and all tasks. */
-import { type BackendRequest, initBackend, switchBackend } from "../models/backend.ts";
+import {
+  type BackendRequest,
+  detectCuda,
+  GPU_PACKAGE,
+  initBackend,
+  switchBackend,
+} from "../models/backend.ts";
 import { locateTfjsNode, setupTf } from "../setup/tf/mod.ts";
 import { REPO_ROOT } from "../pipeline/paths.ts";
 import { type FlagSpec, intFlag, type ParsedArgs, UsageError } from "../pipeline/cli.ts";
@@ -26,7 +32,20 @@ export const MODEL_FLAGS: Record<string, FlagSpec> = {
     default: false,
     description: "continue interrupted training from each model's last checkpoint",
   },
+  "num-workers": {
+    type: "string",
+    description: "images decoded at once for the trunk cache (seed 000's --num-workers; 0 = one " +
+      "at a time; default 8); changes speed, not results",
+  },
 };
+
+/** `{ decodeWorkers }` from `--num-workers` (0 → 1), or nothing when the flag is absent. */
+export function decodeWorkersFlag(parsed: ParsedArgs): { decodeWorkers?: number } {
+  const n = intFlag(parsed, "num-workers");
+  if (n === undefined) return {};
+  if (n < 0) throw new UsageError(`--num-workers must be ≥ 0, got ${n}`);
+  return { decodeWorkers: Math.max(1, n) };
+}
 
 /** Sampler flags of seed 000's script 11 (batch-prototype triplets). */
 const SAMPLER_FLAGS: Record<string, FlagSpec> = {
@@ -125,13 +144,27 @@ export async function trainingBackend(parsed: ParsedArgs): Promise<string> {
 }
 
 /**
- * The backend a run would train on, without loading one (dry runs): the explicit request, or
- * for `auto` the native TensorFlow backend (which `ensureNativeBackend` builds when missing).
+ * The backend a run would train on, without loading one (dry runs): the explicit request, or for
+ * `auto` what {@link initBackend} would pick, judged without loading TensorFlow: the GPU package
+ * when a CUDA driver is present and `@tensorflow/tfjs-node-gpu` resolves, else the native
+ * TensorFlow backend (which `ensureNativeBackend` builds when missing).
  */
-export function plannedBackend(parsed: ParsedArgs): Promise<string> {
+export async function plannedBackend(parsed: ParsedArgs): Promise<string> {
   const request = String(parsed.values.backend ?? "auto");
-  if (request === "auto" || request === "tensorflow") return Promise.resolve("tensorflow");
-  return trainingBackend(parsed);
+  if (request === "tensorflow") return "tensorflow";
+  if (request !== "auto") return await trainingBackend(parsed);
+  if ((await detectCuda()).usable && resolvable(GPU_PACKAGE)) return "tensorflow-gpu";
+  return "tensorflow";
+}
+
+/** Whether a bare specifier resolves in this project's import map. */
+function resolvable(specifier: string): boolean {
+  try {
+    import.meta.resolve(specifier);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

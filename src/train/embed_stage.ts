@@ -43,6 +43,8 @@ export interface EmbedOptions extends Record<string, unknown> {
   skipBadImages: boolean;
   /** Images per forward pass through the top (memory; seed 000's `--batch-size`; default 128). */
   batchSize?: number;
+  /** Images decoded at once for the trunk cache (`--num-workers`; not part of the cache key). */
+  decodeWorkers?: number;
 }
 
 /** Path of a model's embedding table. */

@@ -48,6 +48,8 @@ export interface TrainStageOptions extends Record<string, unknown> {
   maxSteps?: number;
   /** Schedule overrides (`--head-epochs`, `--layer4-epochs`, `--max-train-batches`). */
   schedule?: ScheduleOverrides;
+  /** Images decoded at once for the trunk cache (`--num-workers`; not part of the cache key). */
+  decodeWorkers?: number;
 }
 
 /** Default backbone of a profile. */
@@ -92,7 +94,7 @@ const trunkMemo = new Map<string, SharedTrunk>();
 export async function sharedTrunk(
   ctx: StageContext,
   data: TrainData,
-  options: { backbone: string; skipBadImages: boolean },
+  options: { backbone: string; skipBadImages: boolean; decodeWorkers?: number },
 ): Promise<TrunkCacheResult> {
   const images = await readTable(join(ctx.tables, "images.arrow"), { require: ["sha256"] });
   const hashes = images.getChild("sha256")!.toArray() as string[];
@@ -107,6 +109,7 @@ export async function sharedTrunk(
     imagePaths: data.imagePaths.map((p) => join(ctx.profile.imagesRoot, p)),
     skipBadImages: options.skipBadImages,
     storage: ctx.profile.trunkStorage,
+    decodeWorkers: options.decodeWorkers,
     log: ctx.log,
   });
   trunk.dispose();

@@ -50,6 +50,8 @@ export interface TrunkCacheOptions {
   memoryLimitBytes?: number;
   /** Stored precision (default float32; float16 halves disk and page cache). */
   storage?: TrunkStorage;
+  /** Images decoded at once (sharp's thread pool; default 8). Does not change any value. */
+  decodeWorkers?: number;
 }
 
 /** Result of {@link trunkActivations}. */
@@ -228,8 +230,11 @@ async function decodeBatch(
 ): Promise<Float32Array> {
   const { size, preprocess } = options;
   try {
-    return (await loadImageBatch(rows.map((r) => options.imagePaths[r]), { size, preprocess }))
-      .data;
+    return (await loadImageBatch(rows.map((r) => options.imagePaths[r]), {
+      size,
+      preprocess,
+      concurrency: options.decodeWorkers,
+    })).data;
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     if (!options.skipBadImages) {

@@ -81,3 +81,30 @@ Deno.test("Planner: never ran → run; after a run → skip; changed input / opt
   assert.match(text, /first: missing input/);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("runStage: runtime options (decodeWorkers, from --num-workers) reach the stage but not its cache key", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ht-plan-runtime-" });
+  const a = join(dir, "a.txt");
+  await Deno.writeTextFile(a, "hello");
+  const seen: unknown[] = [];
+  const base = copyStage("copy", a, join(dir, "b.txt"));
+  const stage: Stage<{ upper: boolean; decodeWorkers?: number }> = {
+    ...base,
+    run(ctx, options) {
+      seen.push(options.decodeWorkers);
+      return base.run(ctx, options);
+    },
+  };
+  const ctx = await createContext(resolveProfile("embedded"), {
+    out: join(dir, "out"),
+    seed: 7,
+    quiet: true,
+  });
+  assert.equal((await runStage(stage, ctx, { upper: false, decodeWorkers: 1 })).status, "ran");
+  assert.deepEqual(seen, [1]);
+  assert.equal((await runStage(stage, ctx, { upper: false, decodeWorkers: 8 })).status, "skipped");
+  assert.equal((await runStage(stage, ctx, { upper: false })).status, "skipped");
+  assert.equal((await runStage(stage, ctx, { upper: true, decodeWorkers: 8 })).status, "ran");
+  assert.deepEqual(seen, [1, 8]);
+  await Deno.remove(dir, { recursive: true });
+});

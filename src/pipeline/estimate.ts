@@ -1,0 +1,160 @@
+/**
+ * Estimated stage times for dry runs of stages that never ran in an output folder, from a cost
+ * model measured by `deno task bench:scale` (its JSON report): each time row of a stage is the
+ * fitted `a + b·size^power` at this set's size, times the row's epochs under the configs'
+ * schedules. The shipped reference (`data/reference/bench_scale.json`) was measured on the
+ * THINGS profile with ResNet-50 on one machine; estimates say which machine, and are only made
+ * for runs like it (THINGS profile, the same backbone).
+ *
+ * @module
+ */
+import { relative } from "node:path";
+import { listImageFiles } from "../data/images.ts";
+import { type CostFit, extrapolate, type SizeName } from "./cost.ts";
+import { REPO_ROOT, repoPath } from "./paths.ts";
+import type { PlannerOptions } from "./plan.ts";
+import type { Profile } from "./profile.ts";
+
+/** The shipped cost model (a `deno task bench:scale` report). */
+export const COST_REFERENCE_PATH: string = repoPath("data/reference/bench_scale.json");
+
+/** One time row of a bench:scale report, as saved. */
+interface SavedRow {
+  name: string;
+  sub: boolean;
+  resource: string;
+  multiplier: number;
+  cost?: CostFit;
+}
+
+/** The parts of a bench:scale report that estimates need. */
+export interface CostReference {
+  /** The machine it was measured on, in words. */
+  machine: string;
+  /** Backbone of the measurement. */
+  backbone: string;
+  /** The set sizes of full THINGS (images, concepts, trained rows per epoch). */
+  things: Record<SizeName, number>;
+  /** Time rows with a fit. */
+  rows: SavedRow[];
+}
+
+/** Sizes of the set a run works on. */
+export interface SetSize {
+  /** Images. */
+  images: number;
+  /** Concepts. */
+  concepts: number;
+}
+
+/**
+ * Read a bench:scale JSON report; undefined when the file does not exist. A file that exists
+ * but is not such a report is an error naming it.
+ */
+export async function loadCostReference(
+  path: string = COST_REFERENCE_PATH,
+): Promise<CostReference | undefined> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+  const saved = JSON.parse(text);
+  const splits = saved?.things?.splits;
+  if (!Array.isArray(saved?.rows) || !splits || typeof saved.options?.backbone !== "string") {
+    throw new Error(`${path}: not a bench:scale report (expected rows, things.splits, options)`);
+  }
+  const m = saved.machine ?? {};
+  const onednn = m.onednn?.enabled === undefined
+    ? ""
+    : `, oneDNN ${m.onednn.enabled ? "on" : "off"}`;
+  return {
+    machine: `${m.cpu ?? "unknown CPU"}, ${m.cores ?? "?"} cores${onednn}`,
+    backbone: saved.options.backbone,
+    things: { images: splits.images, concepts: splits.concepts, trainRows: saved.things.train },
+    rows: (saved.rows as SavedRow[]).filter((r) => r.resource === "time" && r.cost),
+  };
+}
+
+/** The first training stage computes the trunk cache; its estimate includes it. */
+const TRUNK_ROW = "trunk cache";
+const FIRST_TRAIN_STAGE = "train:baseline";
+
+/**
+ * Estimated seconds of a stage on a set of `size`, or undefined when the reference has no fitted
+ * row for it. Trained rows per epoch scale with the images (the THINGS split proportions).
+ */
+export function estimateStageSeconds(
+  reference: CostReference,
+  stage: string,
+  size: SetSize,
+): number | undefined {
+  const sizes: Record<SizeName, number> = {
+    images: size.images,
+    concepts: size.concepts,
+    trainRows: reference.things.trainRows * size.images / reference.things.images,
+  };
+  const rows = reference.rows.filter((r) =>
+    r.name === stage || r.name.startsWith(`${stage} · `) ||
+    (stage === FIRST_TRAIN_STAGE && r.name === TRUNK_ROW)
+  );
+  if (rows.length === 0) return undefined;
+  return rows.reduce(
+    (sum, r) => sum + extrapolate(r.cost!, sizes[r.cost!.model.size]) * r.multiplier,
+    0,
+  );
+}
+
+/**
+ * The size of a THINGS image folder: its image files (as the data stage lists them) and their
+ * concepts (the folder of `object_images/<uniqueID>/…`, the file stem of the flat CC0 set);
+ * undefined when the folder is missing or holds no images.
+ */
+export async function countImageFolder(root: string): Promise<SetSize | undefined> {
+  let files: string[];
+  try {
+    files = await listImageFiles(root);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+  if (files.length === 0) return undefined;
+  const concepts = new Set(files.map((file) => {
+    const parts = relative(root, file).split("/");
+    return parts.length >= 3
+      ? parts[parts.length - 2]
+      : parts[parts.length - 1].replace(/\.[^.]+$/, "");
+  }));
+  return { images: files.length, concepts: concepts.size };
+}
+
+/**
+ * Estimates for a dry run of `all` (a {@link PlannerOptions}): on the THINGS profile with the
+ * reference's backbone, from the reference at the size of the profile's image folder (reduced
+ * proportionally by `--limit-concepts`); nothing elsewhere, or when the reference or the images
+ * are missing.
+ */
+export async function planEstimates(
+  profile: Profile,
+  options: { backbone: string; limitConcepts?: number; reference?: string },
+): Promise<PlannerOptions> {
+  if (profile.name !== "things") return {};
+  const reference = await loadCostReference(options.reference);
+  if (!reference || reference.backbone !== options.backbone) return {};
+  const found = await countImageFolder(profile.imagesRoot);
+  if (!found) return {};
+  const limit = options.limitConcepts ?? 0;
+  const size = limit > 0 && limit < found.concepts
+    ? { images: Math.round(found.images * limit / found.concepts), concepts: limit }
+    : found;
+  return {
+    estimate: (stage) => estimateStageSeconds(reference, stage, size),
+    estimateSource:
+      `bench:scale's cost model (${
+        relative(REPO_ROOT, options.reference ?? COST_REFERENCE_PATH)
+      }, measured on ${reference.machine}) at ${size.images.toLocaleString("en-US")} images of ` +
+      `${size.concepts.toLocaleString("en-US")} concepts, with the configs' schedules`,
+  };
+}
