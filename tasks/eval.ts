@@ -1,6 +1,7 @@
 /**
- * `deno task eval <oddoneout|ceiling|rsa|gwot>`: evaluate any embedding file (.txt, .npy, .arrow);
- * prints one JSON object to stdout.
+ * `deno task eval <oddoneout|ceiling|rsa|gwot>`: evaluate any embedding file (.txt, .tsv, .csv,
+ * .npy, .arrow); prints one JSON object to stdout. `rsa` and `gwot` compare two plain matrices of
+ * any equal row count by position when no `--concepts` list is given.
  */
 import { readConceptIndex } from "../src/data/readers/mod.ts";
 import { evaluateCeiling, evaluateGwot, evaluateOddOneOut, evaluateRsa } from "../src/eval/mod.ts";
@@ -18,7 +19,10 @@ export const spec: TaskSpec = {
     "  oddoneout --embedding F --triplets F   odd-one-out accuracy (ties count as wrong)\n" +
     "  ceiling --triplets F                   noise ceiling of repeated triplets\n" +
     "  rsa --a F --b F                        RSA over the upper triangle\n" +
-    "  gwot --a F --b F [--eps E,E] [--inits K]  Gromov–Wasserstein alignment of the RDMs",
+    "  gwot --a F --b F [--eps E,E] [--inits K]  Gromov–Wasserstein alignment of the RDMs\n" +
+    "  rsa / gwot take two plain matrices (.txt, .tsv, .csv, .npy) with the same number of rows;\n" +
+    "  without --concepts, rows are items matched by position (files of 1,854 rows are the\n" +
+    "  profile's concepts); Arrow files with uniqueIDs are matched by concept",
   flags: {
     profile: {
       type: "string",
@@ -35,9 +39,10 @@ export const spec: TaskSpec = {
     },
     concepts: {
       type: "string",
-      description: "concept list (unique_id.txt) instead of the profile's",
+      description: "concept list (unique_id.txt) instead of the profile's; for rsa / gwot, " +
+        "plain files must then have one row per concept",
     },
-    embedding: { type: "string", description: "embedding file (.txt, .npy, .arrow)" },
+    embedding: { type: "string", description: "embedding file (.txt, .tsv, .csv, .npy, .arrow)" },
     triplets: {
       type: "string",
       description: "triplet file (0-based i j k [subject] or 1-based noise-ceiling)",
@@ -87,6 +92,7 @@ if (import.meta.main) {
       (values.concepts as string) ?? join(profile.thingsDir, "concepts/unique_id.txt"),
     );
     const format = values.format as "auto" | "zero-based" | "noise-ceiling";
+    const match = values.concepts ? "concept" : "auto";
     let result: unknown;
     if (command === "oddoneout") {
       result = await evaluateOddOneOut(
@@ -103,22 +109,25 @@ if (import.meta.main) {
         { a: need(values, "a", command), b: need(values, "b", command) },
         {
           concepts,
+          match,
           similarity: values.similarity as SimilarityKind,
           compare: values.compare as CompareKind,
         },
       );
     } else if (command === "gwot") {
-      await initBackend({ backend: "auto", log: false });
       const eps = values.eps ? String(values.eps).split(",").map(Number) : undefined;
       if (eps?.some((e) => !(e > 0))) throw new UsageError(`--eps: positive numbers`);
       result = await evaluateGwot(
         { a: need(values, "a", command), b: need(values, "b", command) },
         {
           concepts,
+          match,
           ...(eps ? { epsilons: eps } : {}),
           inits: Number(values.inits),
           maxIter: Number(values["max-iter"]),
           seed: Number(values.seed),
+          // load TensorFlow only once the input files have been read and checked
+          prepare: () => initBackend({ backend: "auto", log: false }).then(() => {}),
         },
       );
     } else {

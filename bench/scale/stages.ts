@@ -160,8 +160,8 @@ export function parseModels(text: string): string[] {
 
 /** What every stage command gets besides the stage's own flags. */
 export interface CommandContext {
-  /** THINGS profile data folder (`setup --dest`). */
-  dataDir: string;
+  /** THINGS profile data folder (`setup --dest`); undefined for the embedded default. */
+  dataDir?: string;
   /** Output root of this size. */
   out: string;
   /** Backbone. */
@@ -179,7 +179,9 @@ export function stageCommands(
   ctx: CommandContext,
   options: { models: readonly string[] },
 ): { name: string; args: string[] }[] {
-  const base = ["--profile", "things", "--data-dir", ctx.dataDir, "--out", ctx.out];
+  const base = ctx.dataDir === undefined
+    ? ["--out", ctx.out]
+    : ["--profile", "things", "--data-dir", ctx.dataDir, "--out", ctx.out];
   const task = (file: string, extra: string[] = []) => [
     "run",
     "-A",

@@ -1,6 +1,8 @@
 /**
  * Load a concept-level embedding (or similarity matrix) from any supported file: whitespace text
- * (`.txt`, SPoSE style), NumPy `.npy`, or an Arrow table with a uniqueID column.
+ * (`.txt`, `.tsv`, SPoSE style; `.csv` may be comma-separated), NumPy `.npy`, or an Arrow table
+ * with a uniqueID column. Plain matrices can also be read without a concept list
+ * ({@link readPlainMatrix}), rows being items in file order.
  */
 import { extname } from "node:path";
 import { type FixedSizeList, type Table } from "apache-arrow";
@@ -22,29 +24,41 @@ export interface ConceptMatrix {
   note?: string;
 }
 
+/** Extensions read as plain matrices: one item per row, in file order, no labels. */
+const PLAIN_EXTENSIONS = [".txt", ".tsv", ".csv", ".npy"];
+
 /**
- * Read `path` as a concept matrix. Text and `.npy` files must have one row per concept in
- * canonical order. Arrow tables need a `uniqueID` column and a fixed-size-list column (`vector`,
- * `embedding`, `similarity` or the only such column); several rows of one concept (per-image
- * embeddings) are averaged into the concept's prototype; a `similarity` column whose width equals
- * the number of concepts is read as a similarity matrix.
+ * True when `path` is a plain matrix file (`.txt`, `.tsv`, `.csv` or `.npy`): rows in file
+ * order without labels, as opposed to an Arrow table with a uniqueID column.
  */
-export async function readConceptMatrix(
+export function isPlainMatrixFile(path: string): boolean {
+  return PLAIN_EXTENSIONS.includes(extname(path).toLowerCase());
+}
+
+/**
+ * Read a plain matrix file (see {@link isPlainMatrixFile}): whitespace-separated text (`.txt`,
+ * `.tsv`; `.csv` may be comma-separated), or a 2-D NumPy `.npy` array. The file must have at
+ * least one row, rows of equal length, and finite numbers only; `options.rows` (e.g. the number
+ * of concepts) is checked when given. Problems throw an {@link InputError} naming the file and
+ * the line (text) or row (`.npy`).
+ */
+export async function readPlainMatrix(
   path: string,
-  concepts: ConceptIndex,
-): Promise<ConceptMatrix> {
+  options: { rows?: number } = {},
+): Promise<Matrix> {
   const ext = extname(path).toLowerCase();
-  const n = concepts.size;
-  if (ext === ".txt" || ext === ".tsv" || ext === ".csv") {
-    const m = await readSposeEmbedding(path, { rows: n });
-    return { matrix: m, present: new Uint8Array(n).fill(1), kind: "embedding" };
-  }
   if (ext === ".npy") {
     const array = await readNpy(path);
-    if (array.shape.length !== 2 || array.shape[0] !== n) {
+    const n = options.rows;
+    if (
+      array.shape.length !== 2 || (n !== undefined && array.shape[0] !== n) ||
+      array.shape[0] === 0 || array.shape[1] === 0
+    ) {
       throw new InputError({
         file: path,
-        expected: `a 2-D array with ${n} rows (one per concept, canonical order)`,
+        expected: n !== undefined
+          ? `a 2-D array with ${n} rows (one per concept, canonical order)`
+          : "a 2-D array with at least one row and one column",
         found: `shape (${array.shape.join(", ")})`,
       });
     }
@@ -52,18 +66,44 @@ export async function readConceptMatrix(
       ? array.data
       : Float64Array.from(array.data as ArrayLike<number>);
     assertFinite(data, path, array.shape[1]);
-    return {
-      matrix: { data, rows: n, cols: array.shape[1] },
-      present: new Uint8Array(n).fill(1),
-      kind: "embedding",
-    };
+    return { data, rows: array.shape[0], cols: array.shape[1] };
+  }
+  if (ext === ".txt" || ext === ".tsv" || ext === ".csv") {
+    return await readSposeEmbedding(path, {
+      ...(options.rows !== undefined ? { rows: options.rows } : {}),
+      delimiter: ext === ".csv" ? "auto" : "whitespace",
+    });
+  }
+  throw new InputError({
+    file: path,
+    expected: "a .txt, .tsv, .csv or .npy file",
+    found: `extension "${ext}"`,
+  });
+}
+
+/**
+ * Read `path` as a concept matrix. Text (`.txt`, `.tsv`, `.csv`) and `.npy` files must have one
+ * row per concept in canonical order. Arrow tables need a `uniqueID` column and a fixed-size-list
+ * column (`vector`, `embedding`, `similarity` or the only such column); several rows of one
+ * concept (per-image embeddings) are averaged into the concept's prototype; a `similarity` column
+ * whose width equals the number of concepts is read as a similarity matrix.
+ */
+export async function readConceptMatrix(
+  path: string,
+  concepts: ConceptIndex,
+): Promise<ConceptMatrix> {
+  const ext = extname(path).toLowerCase();
+  const n = concepts.size;
+  if (isPlainMatrixFile(path)) {
+    const matrix = await readPlainMatrix(path, { rows: n });
+    return { matrix, present: new Uint8Array(n).fill(1), kind: "embedding" };
   }
   if (ext === ".arrow" || ext === ".feather" || ext === ".ipc") {
     return fromArrow(path, await readTable(path, { require: ["uniqueID"] }), concepts);
   }
   throw new InputError({
     file: path,
-    expected: "a .txt, .npy or .arrow file",
+    expected: "a .txt, .tsv, .csv, .npy or .arrow file",
     found: `extension "${ext}"`,
   });
 }

@@ -1,21 +1,27 @@
 /**
  * File-level GWOT behind `deno task eval gwot --a F --b F`: Gromov–Wasserstein alignment of the
  * RDMs (1 − cosine) of two concept embeddings over the concepts both files have, e.g. SPoSE-49
- * against VICE on all 1,854 concepts.
+ * against VICE on all 1,854 concepts, or, without a concept list, of two plain matrices with the
+ * same number of rows, matched by position (see {@link readMatrixPair}). Top-k matching rates
+ * count row i of one file matched to row i of the other; category matching rates need concept
+ * labels and are not computed here (`categoryRate` is NaN, printed as null).
  *
  * @module
  */
 import { type GwotRun, gwotSweep } from "../align/gwot_sweep.ts";
-import { readConceptMatrix } from "../data/embedding_file.ts";
 import type { ConceptIndex } from "../data/readers/mod.ts";
+import { InputError } from "../io/errors.ts";
 import { pearson } from "../metrics/correlation.ts";
 import { cosineDissimilarity, upperTriangle } from "../metrics/similarity.ts";
 import type { Matrix } from "../metrics/types.ts";
+import { type MatchMode, positionNote, readMatrixPair } from "./pair.ts";
 
 /** Result of {@link evaluateGwot}. */
 export interface GwotReport {
-  /** Concepts aligned (present in both files). */
+  /** Rows aligned: concepts present in both files, or items matched by position. */
   n: number;
+  /** `concept`: rows are the concepts of the list; `position`: items matched by file order. */
+  matched_by: "concept" | "position";
   /** The minimum-GW-distance run. */
   best: GwotRun;
   /** Every run of the sweep. */
@@ -29,6 +35,8 @@ export interface GwotReport {
   seconds: number;
   a: string;
   b: string;
+  /** What was skipped and why (rows matched by position: no category matching rates). */
+  note?: string;
 }
 
 /** 1 − cosine RDM of the given rows of a concept matrix. */
@@ -43,20 +51,29 @@ function rdm(m: Matrix, rows: number[]): Matrix {
 export async function evaluateGwot(
   files: { a: string; b: string },
   options: {
-    concepts: ConceptIndex;
+    /** Concept list indexing the files (needed for Arrow files; optional for plain matrices). */
+    concepts?: ConceptIndex;
+    /** See {@link readMatrixPair} (default `auto`). */
+    match?: MatchMode;
     epsilons?: number[];
     inits: number;
     maxIter: number;
     seed: number;
+    /** Called once the files are read and checked, before the sweep (e.g. to load the backend). */
+    prepare?: () => Promise<void>;
   },
 ): Promise<GwotReport> {
-  const a = await readConceptMatrix(files.a, options.concepts);
-  const b = await readConceptMatrix(files.b, options.concepts);
+  const { a, b, rows, matchedBy } = await readMatrixPair(files, options);
   for (const [m, f] of [[a, files.a], [b, files.b]] as const) {
-    if (m.kind !== "embedding") throw new Error(`${f}: GWOT needs an embedding`);
+    if (m.kind !== "embedding") {
+      throw new InputError({
+        file: f,
+        expected: "an embedding for GWOT (rows are vectors)",
+        found: "a similarity matrix",
+      });
+    }
   }
-  const rows: number[] = [];
-  for (let i = 0; i < options.concepts.size; i++) if (a.present[i] && b.present[i]) rows.push(i);
+  await options.prepare?.();
   const ra = rdm(a.matrix, rows), rb = rdm(b.matrix, rows);
   const start = performance.now();
   const sweep = gwotSweep(ra, rb, {
@@ -67,6 +84,7 @@ export async function evaluateGwot(
   });
   return {
     n: rows.length,
+    matched_by: matchedBy,
     best: sweep.runs[sweep.best],
     runs: sweep.runs,
     chance_top1_mean: sweep.chance.top1Mean,
@@ -75,5 +93,8 @@ export async function evaluateGwot(
     seconds: (performance.now() - start) / 1000,
     a: files.a,
     b: files.b,
+    ...(matchedBy === "position"
+      ? { note: positionNote(rows.length, "category matching rates") }
+      : {}),
   };
 }

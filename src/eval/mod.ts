@@ -1,6 +1,6 @@
 /**
  * File-level evaluations behind `deno task eval`: odd-one-out accuracy of an embedding on a
- * triplet file, the noise ceiling of repeated triplets, and RSA between two files.
+ * triplet file, the noise ceiling of repeated triplets, and RSA (and GWOT) between two files.
  *
  * @module
  */
@@ -15,6 +15,7 @@ import {
   type SimilarityKind,
   similarityMatrix,
 } from "../metrics/mod.ts";
+import { type MatchMode, positionNote, readMatrixPair } from "./pair.ts";
 
 /** Odd-one-out result as printed by `deno task eval oddoneout`. */
 export interface OddOneOutReport {
@@ -95,39 +96,60 @@ export async function evaluateCeiling(
 
 /** RSA options. */
 export interface RsaFileOptions {
-  concepts: ConceptIndex;
+  /** Concept list indexing the files (needed for Arrow files; optional for plain matrices). */
+  concepts?: ConceptIndex;
+  /**
+   * `concept`: plain files must have one row per concept (an explicit `--concepts`); `auto`
+   * (default): two plain files of any equal row count are matched by position.
+   */
+  match?: MatchMode;
   similarity?: SimilarityKind;
   compare?: CompareKind;
 }
 
+/** RSA result as printed by `deno task eval rsa`. */
+export interface RsaReport {
+  rho: number;
+  n_pairs: number;
+  /** Rows compared (concepts both files have, or items matched by position). */
+  n_items: number;
+  /** Concepts both files have (when rows are concepts). */
+  n_concepts?: number;
+  /** `concept`: rows are the concepts of the list; `position`: items matched by file order. */
+  matched_by: "concept" | "position";
+  similarity: string;
+  compare: string;
+  note?: string;
+}
+
 /**
- * RSA between two files over the concepts both have: each embedding becomes a similarity matrix
- * (`dot`, `cosine` or `correlation`; similarity-matrix files are used as they are), and the
- * upper triangles are correlated (Spearman with average ranks, or Pearson).
+ * RSA between two files over the rows both have (see {@link readMatrixPair}: the concepts both
+ * files have, or, without a concept list, the items of two equally long plain matrices matched by
+ * position): each embedding becomes a similarity matrix (`dot`, `cosine` or `correlation`;
+ * similarity-matrix files are used as they are), and the upper triangles are correlated
+ * (Spearman with average ranks, or Pearson).
  */
 export async function evaluateRsa(
   files: { a: string; b: string },
   options: RsaFileOptions,
-): Promise<
-  { rho: number; n_pairs: number; n_concepts: number; similarity: string; compare: string }
-> {
-  const a = await readConceptMatrix(files.a, options.concepts);
-  const b = await readConceptMatrix(files.b, options.concepts);
-  const common: number[] = [];
-  for (let i = 0; i < options.concepts.size; i++) if (a.present[i] && b.present[i]) common.push(i);
+): Promise<RsaReport> {
+  const { a, b, rows, matchedBy } = await readMatrixPair(files, options);
   const similarity = options.similarity ?? "cosine";
   const compare = options.compare ?? "spearman";
   const result = compareSimilarityMatrices(
-    toSimilarity(a, common, similarity),
-    toSimilarity(b, common, similarity),
+    toSimilarity(a, rows, similarity),
+    toSimilarity(b, rows, similarity),
     { compare },
   );
   return {
     rho: result.rho,
     n_pairs: result.nPairs,
-    n_concepts: common.length,
+    n_items: rows.length,
+    ...(matchedBy === "concept" ? { n_concepts: rows.length } : {}),
+    matched_by: matchedBy,
     similarity,
     compare,
+    ...(matchedBy === "position" ? { note: positionNote(rows.length) } : {}),
   };
 }
 
@@ -144,3 +166,4 @@ function toSimilarity(m: ConceptMatrix, rows: number[], kind: SimilarityKind): M
   return similarityMatrix({ data: sub, rows: rows.length, cols }, { kind });
 }
 export * from "./gwot.ts";
+export * from "./pair.ts";

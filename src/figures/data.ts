@@ -4,6 +4,11 @@
  *
  * @module
  */
+import {
+  benchmarkSaturation,
+  type Saturation,
+  saturationKey,
+} from "../eval/benchmark/saturation.ts";
 import { sortModels } from "./palette.ts";
 import type { Row, TableSet } from "./spec.ts";
 
@@ -57,6 +62,8 @@ export interface ComparisonRow {
   p: number;
   /** Holm-adjusted p-value. */
   pAdj: number;
+  /** The metric is saturated (the table's `saturated` column; false where it has none). */
+  saturated: boolean;
 }
 
 /** The rows of table `name`, or an error naming the table (figures declare what they read). */
@@ -152,6 +159,7 @@ export function comparisonRows(tables: TableSet): ComparisonRow[] {
     ciHigh: num(r.ci_high) ?? NaN,
     p: num(r.p) ?? NaN,
     pAdj: num(r.p_adj) ?? NaN,
+    saturated: r.saturated === true,
   }));
   const key = (r: ComparisonRow) => `${r.modelA}\u0000${r.modelB}`;
   const chosen = new Map<string, number | null>();
@@ -161,6 +169,47 @@ export function comparisonRows(tables: TableSet): ComparisonRow[] {
     if (r.seed === null || current === undefined || r.seed < current) chosen.set(key(r), r.seed);
   }
   return rows.filter((r) => r.seed === chosen.get(key(r)) && Number.isFinite(r.delta));
+}
+
+/**
+ * The saturation guard's verdict on every metric × subset of benchmark.arrow, by
+ * `metric|subset` (src/eval/benchmark/saturation.ts: the rule the bench stage writes the
+ * `saturated` column with, applied to every model and seed, the SPoSE reference left out).
+ */
+export function benchmarkVerdicts(tables: TableSet): Map<string, Saturation> {
+  return benchmarkSaturation(
+    tableRows(tables, "benchmark").map((r) => ({
+      model: str(r.model),
+      seed: num(r.seed),
+      metric: str(r.metric),
+      subset: str(r.subset),
+      value: num(r.value) ?? NaN,
+      ci_low: num(r.ci_low),
+      ci_high: num(r.ci_high),
+    })),
+  );
+}
+
+/** The verdict on one metric × subset (undefined when benchmark.arrow has no such rows). */
+export function verdictOf(
+  verdicts: Map<string, Saturation>,
+  metric: string,
+  subset: string,
+): Saturation | undefined {
+  return verdicts.get(saturationKey(metric, subset));
+}
+
+/**
+ * "Saturated, so the models cannot be told apart: Retrieval@1 — every model within its interval
+ * of the ceiling 1; …" for the saturated items ("" when none).
+ */
+export function saturatedSentence(
+  items: readonly { label: string; verdict: Saturation | undefined }[],
+): string {
+  const saturated = items.filter((i) => i.verdict?.saturated);
+  if (!saturated.length) return "";
+  return "Saturated, so the models cannot be told apart: " +
+    saturated.map((i) => `${i.label} — ${i.verdict!.reason}`).join("; ") + ".";
 }
 
 /** Models present in `rows`, in display order. */

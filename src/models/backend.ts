@@ -16,6 +16,7 @@
  * @module
  */
 import { allocatorTuned } from "./allocator.ts";
+import { installFastConvGradients } from "./conv_grads.ts";
 import * as tf from "@tensorflow/tfjs";
 import util from "node:util";
 import { type BackendInfo, recordBackendInfo } from "./backend_state.ts";
@@ -350,6 +351,8 @@ async function tryNative(probes: BackendProbes): Promise<BackendSelection | stri
   } catch (error) {
     return `${NATIVE_PACKAGE} unavailable (${firstLine(error)}): ${FIX_NATIVE}`;
   }
+  // TensorFlow's CPU input gradient of convolutions is slow; matrix-product paths (conv_grads.ts)
+  installFastConvGradients("tensorflow");
   const v = tensorflowVersion();
   return selection(
     "tensorflow",

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { Saturation } from "../eval/benchmark/saturation.ts";
 import type { BenchmarkRow, ComparisonRow } from "./tables.ts";
 
 /** The thresholds behind the qualitative words. */
@@ -38,14 +39,17 @@ export type Effect =
   | "robust_decrease"
   | "nominal_increase"
   | "nominal_decrease"
-  | "no_clear_change";
+  | "no_clear_change"
+  | "saturated";
 
 /**
- * Classify a paired difference: robust when its 95% interval excludes zero and its
- * Holm-adjusted p-value is below `alpha`; nominal when only the interval excludes zero; otherwise
- * no clear change.
+ * Classify a paired difference: saturated when its metric is (the row's `saturated` flag, see
+ * src/eval/benchmark/saturation.ts), whatever the interval and p-value; else robust when its 95%
+ * interval excludes zero and its Holm-adjusted p-value is below `alpha`; nominal when only the
+ * interval excludes zero; otherwise no clear change.
  */
 export function classifyEffect(row: ComparisonRow, thresholds: Thresholds = THRESHOLDS): Effect {
+  if (row.saturated === true) return "saturated";
   const excludesZeroUp = row.ci_low > 0;
   const excludesZeroDown = row.ci_high < 0;
   const robust = row.p_adj < thresholds.alpha;
@@ -54,9 +58,15 @@ export function classifyEffect(row: ComparisonRow, thresholds: Thresholds = THRE
   return "no_clear_change";
 }
 
-/** Words for an effect (`rose robustly`, `fell, not robustly`, …). */
-export function effectWords(effect: Effect): string {
+/**
+ * Words for an effect (`rose robustly`, `fell, not robustly`, …); for a saturated metric
+ * `cannot be told apart: the metric is saturated (<reason>)`, the reason when given.
+ */
+export function effectWords(effect: Effect, options: { reason?: string } = {}): string {
   switch (effect) {
+    case "saturated":
+      return "cannot be told apart: the metric is saturated" +
+        (options.reason ? ` (${options.reason})` : "");
     case "robust_increase":
       return "rose robustly";
     case "robust_decrease":
@@ -70,12 +80,41 @@ export function effectWords(effect: Effect): string {
   }
 }
 
-/** True when every row is within the tie threshold and none is a robust difference. */
+/**
+ * Why a metric is saturated, in words without derived numbers (the write-up prints only table
+ * cells): `every model within its interval of the ceiling 1`, or that the spread between models is
+ * below their median interval half-width; "" when not saturated.
+ */
+export function saturationWords(verdict: Saturation | undefined): string {
+  if (verdict?.criterion === "ceiling") {
+    return `every model within its interval of the ceiling ${verdict.ceiling}`;
+  }
+  if (verdict?.criterion === "spread") {
+    return "the spread between models is smaller than their median 95% interval half-width";
+  }
+  return "";
+}
+
+/** True when the row's metric is saturated (its comparisons are never robust). */
+export function isSaturated(row: ComparisonRow): boolean {
+  return row.saturated === true;
+}
+
+/** The rows whose metric is not saturated (those the qualitative words judge). */
+export function unsaturated(rows: readonly ComparisonRow[]): ComparisonRow[] {
+  return rows.filter((row) => !isSaturated(row));
+}
+
+/**
+ * True when every row of a metric that is not saturated is within the tie threshold and none is a
+ * robust difference; false when there is no such row (saturated metrics say nothing).
+ */
 export function almostIdentical(
   rows: readonly ComparisonRow[],
   thresholds: Thresholds = THRESHOLDS,
 ): boolean {
-  return rows.length > 0 && rows.every((row) =>
+  const judged = unsaturated(rows);
+  return judged.length > 0 && judged.every((row) =>
     Math.abs(row.delta) <= thresholds.tie &&
     !classifyEffect(row, thresholds).startsWith("robust")
   );
@@ -98,20 +137,22 @@ export function anyRobustDecrease(
 }
 
 /**
- * Direction of a set of practical-metric differences: "improved" / "worsened" when the mean Δ
- * is beyond the tie threshold; "slightly improved" / "slightly worsened" when it is within it but
- * some metric moved robustly in one direction only; else "barely changed".
+ * Direction of a set of practical-metric differences, over the metrics that are not saturated:
+ * "improved" / "worsened" when the mean Δ is beyond the tie threshold; "slightly improved" /
+ * "slightly worsened" when it is within it but some metric moved robustly in one direction only;
+ * else "barely changed" (also when every metric is saturated: the write-up then says so instead).
  */
 export function practicalDirection(
   rows: readonly ComparisonRow[],
   thresholds: Thresholds = THRESHOLDS,
 ): "improved" | "worsened" | "slightly improved" | "slightly worsened" | "barely changed" {
-  if (!rows.length) return "barely changed";
-  const mean = rows.reduce((s, r) => s + r.delta, 0) / rows.length;
+  const judged = unsaturated(rows);
+  if (!judged.length) return "barely changed";
+  const mean = judged.reduce((s, r) => s + r.delta, 0) / judged.length;
   if (mean > thresholds.tie) return "improved";
   if (mean < -thresholds.tie) return "worsened";
-  const up = anyRobustIncrease(rows, thresholds);
-  const down = anyRobustDecrease(rows, thresholds);
+  const up = anyRobustIncrease(judged, thresholds);
+  const down = anyRobustDecrease(judged, thresholds);
   if (up && !down) return "slightly improved";
   if (down && !up) return "slightly worsened";
   return "barely changed";

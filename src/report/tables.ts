@@ -14,6 +14,7 @@ import { InputError } from "../io/errors.ts";
 import { exists } from "../io/files.ts";
 import type { BenchmarkRow } from "../eval/benchmark/run.ts";
 import type { ComparisonRow } from "../eval/benchmark/comparisons.ts";
+import { benchmarkSaturation, saturationKey } from "../eval/benchmark/saturation.ts";
 import { arrowRows } from "../figures/rows.ts";
 import type { LogRow } from "../train/trainer.ts";
 
@@ -133,6 +134,7 @@ export async function loadReportTables(dir: string): Promise<ReportTables> {
   const benchmark = arrowRows(benchmarkTable) as unknown as BenchmarkRow[];
   checkFinite(join(dir, "benchmark.arrow"), benchmark, "value");
   checkFinite(join(dir, "comparisons.arrow"), comparisons, "delta");
+  markSaturated(benchmark, comparisons);
   const tables: ReportTables = {
     dir,
     benchmark,
@@ -163,6 +165,22 @@ export async function loadReportTables(dir: string): Promise<ReportTables> {
     tables.seedReference = await readSeedReference();
   }
   return tables;
+}
+
+/**
+ * Tables written before the `saturated` column: set each row's flag by the same rule the bench
+ * stage applies (src/eval/benchmark/saturation.ts) on the benchmark rows. Rows that carry the
+ * column keep it.
+ */
+export function markSaturated(benchmark: BenchmarkRow[], comparisons: ComparisonRow[]): void {
+  const rows = [...benchmark, ...comparisons];
+  if (rows.every((r) => typeof r.saturated === "boolean")) return;
+  const verdicts = benchmarkSaturation(benchmark);
+  for (const r of rows) {
+    if (typeof r.saturated !== "boolean") {
+      r.saturated = verdicts.get(saturationKey(r.metric, r.subset))?.saturated ?? false;
+    }
+  }
 }
 
 function checkFinite(file: string, rows: object[], column: string): void {

@@ -8,6 +8,11 @@
 import { metricLabel, modelStyle, sortModels } from "../figures/palette.ts";
 import { Citer, comparisonKey, type Paragraph } from "./cite.ts";
 import {
+  benchmarkSaturation,
+  type Saturation,
+  saturationKey,
+} from "../eval/benchmark/saturation.ts";
+import {
   ALIGNMENT_METRIC,
   almostIdentical,
   anyRobustIncrease,
@@ -15,11 +20,14 @@ import {
   classifyEffect,
   comparisonRows,
   effectWords,
+  isSaturated,
   PRACTICAL_METRICS,
   practicalDirection,
+  saturationWords,
   THRESHOLDS,
   type Thresholds,
   TRANSFER_METRIC,
+  unsaturated,
 } from "./findings.ts";
 import { fmt } from "../figures/data.ts";
 import { fmtCount } from "./format.ts";
@@ -67,7 +75,13 @@ export function methodsResults(tables: ReportTables, options: WriteUpOptions = {
   const thresholds = options.thresholds ?? THRESHOLDS;
   const seed = reportSeed(tables);
   const profile = String(tables.benchmarkMetadata.profile ?? "embedded");
-  const ctx: Ctx = { tables, seed, thresholds, cite: new Citer() };
+  const ctx: Ctx = {
+    tables,
+    seed,
+    thresholds,
+    cite: new Citer(),
+    saturation: benchmarkSaturation(tables.benchmark),
+  };
   const sections = [
     questionSection(ctx, profile),
     baselineSection(ctx),
@@ -88,6 +102,8 @@ interface Ctx {
   seed: number | null;
   thresholds: Thresholds;
   cite: Citer;
+  /** The saturation guard's verdicts on the benchmark rows (for the reasons in words). */
+  saturation: Map<string, Saturation>;
 }
 
 function bench(ctx: Ctx, model: string, metric: string, subset: string): BenchmarkRow | undefined {
@@ -128,6 +144,58 @@ function listWords(items: string[]): string {
 
 function deltas(ctx: Ctx, rows: ComparisonRow[], p = false): string {
   return rows.map((r) => ctx.cite.delta(r, { label: `Δ ${metricLabel(r.metric)}`, p })).join("; ");
+}
+
+/** Why a comparison's metric is saturated, in words; records the flag as a source. */
+function saturationReason(ctx: Ctx, row: ComparisonRow): string {
+  ctx.cite.record("comparisons.arrow", comparisonKey(row), "saturated", 1);
+  return saturationWords(ctx.saturation.get(saturationKey(row.metric, row.subset)));
+}
+
+/** Words for a comparison row's effect (with the reason when its metric is saturated). */
+function effect(ctx: Ctx, row: ComparisonRow): string {
+  const kind = classifyEffect(row, ctx.thresholds);
+  return effectWords(kind, kind === "saturated" ? { reason: saturationReason(ctx, row) } : {});
+}
+
+/**
+ * "Retrieval@1 and Retrieval mAP saturated, so not judged: every model within its interval of the
+ * ceiling 1" for the saturated rows among `rows` ("" when none).
+ */
+function saturatedNote(ctx: Ctx, rows: readonly ComparisonRow[]): string {
+  const saturated = rows.filter(isSaturated);
+  if (!saturated.length) return "";
+  const names = saturated.map((r) => metricLabel(r.metric));
+  const reasons = saturated.map((r) => saturationReason(ctx, r));
+  const why = new Set(reasons).size === 1
+    ? reasons[0]
+    : reasons.map((reason, i) => (reason ? `${names[i]}: ${reason}` : "")).filter(Boolean)
+      .join("; ");
+  return `${listWords(names)} saturated, so not judged${why ? `: ${why}` : ""}`;
+}
+
+/** Δs of the rows that are not saturated, then the {@link saturatedNote} of the others. */
+function practicalDetail(ctx: Ctx, rows: ComparisonRow[]): string {
+  return [deltas(ctx, unsaturated(rows)), saturatedNote(ctx, rows)].filter(Boolean).join("; ");
+}
+
+/**
+ * "improved the practical metrics<where> (Δ …)", the saturated ones named apart; "could not be
+ * judged on the practical metrics<where> (…)" when every one is saturated.
+ */
+function practicalPhrase(ctx: Ctx, rows: ComparisonRow[], where = ""): string {
+  const verb = rows.length && !unsaturated(rows).length
+    ? "could not be judged on"
+    : practicalDirection(rows, ctx.thresholds);
+  return `${verb} the practical metrics${where} (${practicalDetail(ctx, rows)})`;
+}
+
+/** "improved (Δ …)" after "practical metrics", as {@link practicalPhrase}. */
+function practicalState(ctx: Ctx, rows: ComparisonRow[]): string {
+  const verb = rows.length && !unsaturated(rows).length
+    ? "could not be judged"
+    : practicalDirection(rows, ctx.thresholds);
+  return `${verb} (${practicalDetail(ctx, rows)})`;
 }
 
 function questionSection(ctx: Ctx, profile: string): Section {
@@ -202,10 +270,8 @@ function baselineSection(ctx: Ctx): Section | undefined {
   if (practical.length && align) {
     paragraphs.push(cite.paragraph(
       `Against ImageNet-only features, fine-tuning ${
-        practicalDirection(practical, ctx.thresholds)
-      } the practical metrics (${deltas(ctx, practical)}), and human-pair ρ ${
-        effectWords(classifyEffect(align, ctx.thresholds))
-      } (${cite.delta(align, { p: true })}).`,
+        practicalPhrase(ctx, practical)
+      }, and human-pair ρ ${effect(ctx, align)} (${cite.delta(align, { p: true })}).`,
     ));
   }
   return section("baseline", "Image-only baseline", paragraphs);
@@ -229,45 +295,42 @@ function controlSections(ctx: Ctx): Section[] {
     const vc = compare(ctx, variant, control, PRACTICAL_METRICS);
     if (!vc.length) continue;
     const paragraphs: Paragraph[] = [];
-    const dirV = practicalDirection(vBase, ctx.thresholds);
     const dirC = practicalDirection(cBase, ctx.thresholds);
     const same = almostIdentical(vc, ctx.thresholds);
-    let text = `${label(variant)} ${dirV} the practical metrics relative to the baseline (${
-      deltas(ctx, vBase)
-    })`;
-    if (same) {
+    // saturated metrics are named once, in the first clause, and left out of the rest
+    const judged = unsaturated(vc);
+    let text = `${label(variant)} ${practicalPhrase(ctx, vBase, " relative to the baseline")}`;
+    if (!judged.length) {
+      text += `; every practical metric is saturated, so it cannot be told apart from its ` +
+        `shuffled control (${label(control)}) on them.`;
+    } else if (same) {
       const verb = dirC === "barely changed" ? "behaved" : dirC;
       text += `, but the shuffled control ${verb} almost identically (${label(control)} vs ` +
-        `baseline: ${deltas(ctx, cBase)}). Variant minus control: ${deltas(ctx, vc, true)}; ` +
-        `every |Δ| ≤ ${ctx.thresholds.tie} and none robust.`;
-    } else if (vc.some((r) => classifyEffect(r, ctx.thresholds).startsWith("robust"))) {
-      const robust = vc.filter((r) => classifyEffect(r, ctx.thresholds).startsWith("robust"));
+        `baseline: ${deltas(ctx, unsaturated(cBase))}). Variant minus control: ${
+          deltas(ctx, judged, true)
+        }; every |Δ| ≤ ${ctx.thresholds.tie} and none robust.`;
+    } else if (judged.some((r) => classifyEffect(r, ctx.thresholds).startsWith("robust"))) {
+      const robust = judged.filter((r) => classifyEffect(r, ctx.thresholds).startsWith("robust"));
       const on = robust.length === vc.length
         ? "every practical metric"
         : listWords(robust.map((r) => metricLabel(r.metric)));
       text += `, and it differed robustly from its shuffled control (${label(control)}) on ` +
-        `${on} (variant minus control: ${deltas(ctx, vc, true)}).`;
+        `${on} (variant minus control: ${deltas(ctx, judged, true)}).`;
     } else {
       text += `; it was not within ${ctx.thresholds.tie} of its shuffled control ` +
         `(${label(control)}) on every practical metric, but no difference is robust ` +
-        `(variant minus control: ${deltas(ctx, vc, true)}).`;
+        `(variant minus control: ${deltas(ctx, judged, true)}).`;
     }
     paragraphs.push(cite.paragraph(text));
     const [align] = compare(ctx, variant, control, [ALIGNMENT_METRIC]);
     const [transfer] = compare(ctx, variant, control, [TRANSFER_METRIC]);
     const extra: string[] = [];
     if (align) {
-      extra.push(
-        `human-pair ρ ${effectWords(classifyEffect(align, ctx.thresholds))} (${
-          cite.delta(align, { p: true })
-        })`,
-      );
+      extra.push(`human-pair ρ ${effect(ctx, align)} (${cite.delta(align, { p: true })})`);
     }
     if (transfer) {
       extra.push(
-        `object-properties ρ ${effectWords(classifyEffect(transfer, ctx.thresholds))} (${
-          cite.delta(transfer, { p: true })
-        })`,
+        `object-properties ρ ${effect(ctx, transfer)} (${cite.delta(transfer, { p: true })})`,
       );
     }
     if (extra.length) {
@@ -313,20 +376,18 @@ function strongerSection(ctx: Ctx): Section | undefined {
     const practical = compare(ctx, model, "baseline", PRACTICAL_METRICS);
     const [transfer] = compare(ctx, model, "baseline", [TRANSFER_METRIC]);
     const parts = [
-      `human-pair ρ ${effectWords(classifyEffect(align, thresholds))} (${
-        cite.delta(align, { p: true })
-      })`,
-      `practical metrics ${practicalDirection(practical, thresholds)} (${deltas(ctx, practical)})`,
+      `human-pair ρ ${effect(ctx, align)} (${cite.delta(align, { p: true })})`,
+      `practical metrics ${practicalState(ctx, practical)}`,
     ];
     if (transfer) {
       parts.push(
-        `object-properties ρ ${effectWords(classifyEffect(transfer, thresholds))} (${
-          cite.delta(transfer, { p: true })
-        })`,
+        `object-properties ρ ${effect(ctx, transfer)} (${cite.delta(transfer, { p: true })})`,
       );
     }
     bullets.push(cite.paragraph(`${label(model)} vs baseline: ${parts.join("; ")}.`));
-    if (align.delta >= thresholds.largeAlignmentGain && align.ci_low > 0) {
+    if (
+      !isSaturated(align) && align.delta >= thresholds.largeAlignmentGain && align.ci_low > 0
+    ) {
       strong.push({ model, align, practical, transfer });
     }
   }
@@ -344,15 +405,29 @@ function strongerSection(ctx: Ctx): Section | undefined {
     const transferWinners = strong.filter((s) =>
       s.transfer && classifyEffect(s.transfer, thresholds) === "robust_increase"
     );
-    const practicalText = practicalWinners.length === 0
-      ? "but none of them robustly improved practical utility (top-1, retrieval@1, mAP)"
-      : `and ${practicalWinners.map((s) => label(s.model)).join(", ")} robustly improved at ` +
-        `least one practical metric`;
-    const transferText = transferWinners.length === 0
-      ? "nor external THINGSplus transfer (object-properties ρ)"
-      : `while THINGSplus transfer (object-properties ρ) improved robustly for ${
+    // saturated metrics are left out of the "none robustly" claims (the flag is per metric)
+    const saturatedPractical = strong[0].practical.filter(isSaturated);
+    const judgedPractical = unsaturated(strong[0].practical);
+    const practicalNames = saturatedPractical.length
+      ? `${judgedPractical.map((r) => metricLabel(r.metric)).join(", ")}; ${
+        saturatedNote(ctx, saturatedPractical)
+      }`
+      : "top-1, retrieval@1, mAP";
+    const practicalText = practicalWinners.length > 0
+      ? `and ${practicalWinners.map((s) => label(s.model)).join(", ")} robustly improved at ` +
+        `least one practical metric`
+      : saturatedPractical.length && !judgedPractical.length
+      ? `but practical utility could not be judged (${saturatedNote(ctx, saturatedPractical)})`
+      : `but none of them robustly improved practical utility (${practicalNames})`;
+    const transferSaturated = strong.some((s) => s.transfer && isSaturated(s.transfer));
+    const transferText = transferWinners.length > 0
+      ? `while THINGSplus transfer (object-properties ρ) improved robustly for ${
         transferWinners.map((s) => label(s.model)).join(", ")
-      }`;
+      }`
+      : transferSaturated
+      ? "and external THINGSplus transfer (object-properties ρ) could not be judged: the metric " +
+        "is saturated"
+      : "nor external THINGSplus transfer (object-properties ρ)";
     const robust = strong.filter((s) => classifyEffect(s.align, thresholds) === "robust_increase");
     const robustText = robust.length === strong.length
       ? ""
@@ -374,7 +449,7 @@ function strongerSection(ctx: Ctx): Section | undefined {
 }
 
 function posthocSection(ctx: Ctx): Section | undefined {
-  const { cite, thresholds } = ctx;
+  const { cite } = ctx;
   if (!ctx.tables.benchmark.some((r) => r.model === "glocal")) return undefined;
   const [align] = compare(ctx, "glocal", "baseline", [ALIGNMENT_METRIC]);
   const practical = compare(ctx, "glocal", "baseline", PRACTICAL_METRICS);
@@ -383,14 +458,10 @@ function posthocSection(ctx: Ctx): Section | undefined {
   const fit = ctx.tables.aligned?.find((r) => r.model === "glocal");
   let text = `gLocal, an affine transform of the baseline's features fitted to the human ` +
     `training triplets without retraining the network, changed human-pair ρ: it ${
-      effectWords(classifyEffect(align, thresholds))
-    } (${cite.delta(align, { p: true })}); practical metrics ${
-      practicalDirection(practical, thresholds)
-    } (${deltas(ctx, practical)})`;
+      effect(ctx, align)
+    } (${cite.delta(align, { p: true })}); practical metrics ${practicalState(ctx, practical)}`;
   if (transfer) {
-    text += `; object-properties ρ ${effectWords(classifyEffect(transfer, thresholds))} (${
-      cite.delta(transfer, { p: true })
-    })`;
+    text += `; object-properties ρ ${effect(ctx, transfer)} (${cite.delta(transfer, { p: true })})`;
   }
   text += ".";
   if (fit && typeof fit.val_accuracy === "number") {
@@ -413,23 +484,18 @@ function distilledSection(ctx: Ctx): Section | undefined {
   const practical = compare(ctx, "alignet", "baseline", PRACTICAL_METRICS);
   let text = `AligNet, the baseline fine-tuned to reproduce the triplet choices of a teacher ` +
     `whose features were transformed toward SPoSE's human triplet probabilities, changed ` +
-    `human-pair ρ: it ${effectWords(classifyEffect(align, thresholds))} (${
-      cite.delta(align, { p: true })
-    }); practical metrics ${practicalDirection(practical, thresholds)} (${
-      deltas(ctx, practical)
-    }).`;
+    `human-pair ρ: it ${effect(ctx, align)} (${cite.delta(align, { p: true })}); practical ` +
+    `metrics ${practicalState(ctx, practical)}.`;
   const [vsControl] = compare(ctx, "alignet", "unalignet", [ALIGNMENT_METRIC]);
   const controlPractical = compare(ctx, "unalignet", "baseline", PRACTICAL_METRICS);
   if (vsControl) {
     text += ` Against UnAligNet, the same pipeline with the untransformed teacher, human-pair ρ ${
-      effectWords(classifyEffect(vsControl, thresholds))
+      effect(ctx, vsControl)
     } (${cite.delta(vsControl, { p: true })}), so ${
       classifyEffect(vsControl, thresholds) === "robust_increase"
         ? "the gain comes from the human-aligned teacher rather than from distillation itself"
         : "the change cannot be credited to the human-aligned teacher"
-    }; UnAligNet's practical metrics ${practicalDirection(controlPractical, thresholds)} (${
-      deltas(ctx, controlPractical)
-    }).`;
+    }; UnAligNet's practical metrics ${practicalState(ctx, controlPractical)}.`;
   }
   return section("distilled", "Distillation from a human-aligned teacher (AligNet)", [
     cite.paragraph(text),
@@ -511,11 +577,14 @@ function conclusionSection(ctx: Ctx): Section {
   );
   for (const [variant, control] of tied) {
     const vc = compare(ctx, variant, control, PRACTICAL_METRICS);
-    for (const r of vc) cite.record("comparisons.arrow", comparisonKey(r), "delta", r.delta);
+    for (const r of unsaturated(vc)) {
+      cite.record("comparisons.arrow", comparisonKey(r), "delta", r.delta);
+    }
+    const note = saturatedNote(ctx, vc);
     bullets.push(cite.paragraph(
       `Practical changes of ${label(variant)} cannot be credited to human similarity: its ` +
         `shuffled control (${label(control)}) matched it within ${thresholds.tie} on every ` +
-        `practical metric.`,
+        (note ? `practical metric that is not saturated (${note}).` : "practical metric."),
     ));
   }
   const gains = humanInformed(ctx)
@@ -535,6 +604,11 @@ function conclusionSection(ctx: Ctx): Section {
     const gained = tied.some(([v]) =>
       practicalDirection(compare(ctx, v, "baseline", PRACTICAL_METRICS), thresholds) === "improved"
     );
+    // pairs whose practical metrics are all saturated tell nothing either way
+    const saturated = pairs.filter(([v, c]) => {
+      const rows = compare(ctx, v, c, PRACTICAL_METRICS);
+      return rows.length > 0 && unsaturated(rows).length === 0;
+    });
     bullets.push(cite.paragraph(
       gained
         ? "Shuffled controls are essential: without them the practical gains would have been " +
@@ -543,8 +617,13 @@ function conclusionSection(ctx: Ctx): Section {
         ? "Shuffled controls are essential: a control matched its variant on the practical " +
           "metrics, so a comparison with the baseline alone cannot tell the effect of human " +
           "similarity from that of extra training."
+        : saturated.length === pairs.length
+        ? "Shuffled controls separate the effect of human similarity from the effect of extra " +
+          "training; here every practical metric is saturated, so they cannot tell a variant " +
+          "from its control."
         : "Shuffled controls separate the effect of human similarity from the effect of extra " +
-          "training; here every variant differed from its control on practical metrics.",
+          "training; here every variant differed from its control on practical metrics" +
+          (saturated.length ? " (where they are not all saturated)." : "."),
     ));
   }
   return section(
@@ -590,6 +669,21 @@ function caveatSection(ctx: Ctx, profile: string): Section {
       "pairs come from the same SPoSE similarity), not an independent semantic benchmark; " +
       "THINGSplus ratings are used only for evaluation.",
   ));
+  const saturated = new Map<string, ComparisonRow>();
+  for (const r of ctx.tables.comparisons.filter(isSaturated)) {
+    const key = saturationKey(r.metric, r.subset);
+    if (!saturated.has(key)) saturated.set(key, r);
+  }
+  if (saturated.size) {
+    const list = [...saturated.values()].map((r) => {
+      const reason = saturationReason(ctx, r);
+      return reason ? `${metricLabel(r.metric)} (${reason})` : metricLabel(r.metric);
+    });
+    bullets.push(cite.paragraph(
+      `Saturated metrics, on which the benchmark cannot tell the models apart, so no difference ` +
+        `on them is called robust or not robust: ${list.join("; ")}.`,
+    ));
+  }
   const spose = ctx.tables.benchmark.find((r) => r.model === "spose49" && r.note);
   if (spose?.note) {
     bullets.push(cite.paragraph(`SPoSE-49 row: ${spose.note}.`));

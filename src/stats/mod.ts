@@ -8,3 +8,4 @@ export * from "./random.ts";
 export * from "./bootstrap.ts";
 export * from "./permutation.ts";
 export * from "./multiple.ts";
+export * from "./median.ts";

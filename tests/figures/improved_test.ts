@@ -11,6 +11,7 @@ import {
   variantAndControlFigure,
 } from "../../src/figures/improved/variant_and_control.ts";
 import type { Row } from "../../src/figures/spec.ts";
+import { comparisonRow } from "../_helpers/comparisons.ts";
 
 function cmp(
   a: string,
@@ -21,19 +22,7 @@ function cmp(
   ci: [number, number],
 ): Row {
   return {
-    model_a: a,
-    model_b: b,
-    relation,
-    seed: 7,
-    metric,
-    subset: "test",
-    value_a: 0.5 + delta,
-    value_b: 0.5,
-    delta,
-    ci_low: ci[0],
-    ci_high: ci[1],
-    p: 0.01,
-    p_adj: delta > 0.05 ? 0.01 : 0.5,
+    ...comparisonRow(metric, delta, { a, b, relation, ci, pAdj: delta > 0.05 ? 0.01 : 0.5 }),
   };
 }
 

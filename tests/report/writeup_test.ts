@@ -162,7 +162,7 @@ Deno.test("a variant that beats its control loses the 'almost identically' state
   const after = pageText(methodsResults(tables));
   assert.ok(!after.includes("almost identically"));
   assert.ok(after.includes("differed robustly from its shuffled control"));
-  // it names the robust metric only (the other two fixture deltas are ties)
+  // it names the robust metric only (the fixture's retrieval@1 and mAP are saturated)
   assert.match(
     after,
     /differed robustly from its shuffled control \(Fixed-prototype control\) on Test top-1 \(variant minus control/,

@@ -131,6 +131,12 @@ export function thresholdList(thresholds) {
       {},
       `"Stronger human weighting": a human-pair ρ gain over the baseline ≥ ${thresholds.largeAlignmentGain}.`,
     ),
+    el(
+      "li",
+      {},
+      `"Saturated": every model within its 95% interval of the metric's ceiling, or the spread ` +
+        `between models below their median interval half-width; never called robust.`,
+    ),
   );
 }
 

@@ -12,12 +12,18 @@ export interface SposeOptions {
   rows?: number;
   /** Expected number of columns (e.g. 49); checked when given. */
   cols?: number;
+  /**
+   * How cells are separated: runs of spaces and tabs (`whitespace`, the default), commas
+   * (`comma`; spaces around a cell are ignored), or `auto`: commas when the first line has one.
+   */
+  delimiter?: "whitespace" | "comma" | "auto";
 }
 
 /**
- * Parse a whitespace-separated matrix without header. Every line must have the same number
- * of values (that of the first line, or `options.cols`); a non-numeric, NaN or infinite cell
- * throws an {@link InputError} naming its line and 1-based column.
+ * Parse a whitespace-separated (or, with `options.delimiter`, comma-separated) matrix without
+ * header. Every line must have the same number of values (that of the first line, or
+ * `options.cols`); a non-numeric, NaN or infinite cell throws an {@link InputError} naming its
+ * line and 1-based column.
  */
 export function parseSposeEmbedding(
   text: string,
@@ -29,18 +35,22 @@ export function parseSposeEmbedding(
     throw new InputError({ file, line: 1, expected: "a matrix row", found: "an empty file" });
   }
   const rows = lines.length;
+  const comma = options.delimiter === "comma" ||
+    (options.delimiter === "auto" && lines[0].text.includes(","));
+  const split = comma ? splitComma : splitWhitespace;
+  const separated = comma ? "comma-separated" : "whitespace-separated";
   let cols = options.cols ?? -1;
   let data = new Float64Array(0);
   for (let r = 0; r < rows; r++) {
     const { line, text: rowText } = lines[r];
-    const cells = splitWhitespace(rowText);
+    const cells = split(rowText);
     if (cols < 0) cols = cells.length;
     if (r === 0) data = new Float64Array(rows * cols);
     if (cells.length !== cols) {
       throw new InputError({
         file,
         line,
-        expected: `${cols} whitespace-separated values${
+        expected: `${cols} ${separated} values${
           options.cols === undefined ? " (as on line " + lines[0].line + ")" : ""
         }`,
         found: `${cells.length}`,
@@ -65,6 +75,10 @@ export function parseSposeEmbedding(
     });
   }
   return { data, rows, cols };
+}
+
+function splitComma(text: string): string[] {
+  return text.split(",").map((cell) => cell.trim());
 }
 
 /** Read a whitespace-separated matrix file; see {@link parseSposeEmbedding}. */

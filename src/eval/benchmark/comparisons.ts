@@ -68,6 +68,11 @@ export interface ComparisonRow {
   p_adj: number;
   n_units: number;
   test: string;
+  /**
+   * The saturation guard's flag of the compared metric × subset (saturation.ts): written by the
+   * bench stage, absent on the rows of a run and in tables written before the column.
+   */
+  saturated?: boolean;
 }
 
 /** A pair of models to compare, `a` minus `b`. */

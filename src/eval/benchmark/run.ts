@@ -44,6 +44,11 @@ export interface BenchmarkRow {
   n: number;
   source: string | null;
   note: string | null;
+  /**
+   * The saturation guard's flag of the row's metric × subset (saturation.ts): written by the bench
+   * stage, absent on the rows of a run and in tables written before the column.
+   */
+  saturated?: boolean;
 }
 
 /** Everything one model contributes beyond its rows. */

@@ -37,6 +37,28 @@ export interface MetricSpec {
   note?: string;
 }
 
+/**
+ * Metrics bounded above by 1 (accuracies, retrieval hit rates, average precision, AUCs, the share
+ * of satisfied triplets), by name pattern. A metric on its ceiling cannot rise further, which the
+ * saturation guard (saturation.ts) uses. Correlations are left out: their practical ceiling is the
+ * noise of the human data, not 1.
+ */
+export const BOUNDED_METRICS: readonly RegExp[] = [
+  /^top\d+$/,
+  /^head_top1$/,
+  /^retrieval@\d+$/,
+  /^mAP$/,
+  /^oddoneout_accuracy$/,
+  /^triplet_satisfaction$/,
+  /^category_auc$/,
+  /^category_comembership_auc$/,
+];
+
+/** The ceiling of a metric: 1 for the {@link BOUNDED_METRICS}, null for the others. */
+export function metricCeiling(metric: string): number | null {
+  return BOUNDED_METRICS.some((pattern) => pattern.test(metric)) ? 1 : null;
+}
+
 /** Concepts of the benchmark: canonical index ↔ local index `0..size-1`. */
 export interface ConceptSpace {
   /** Canonical index of each local concept. */

@@ -6,13 +6,21 @@
  * @module
  */
 import { join } from "node:path";
-import { float64Column, int32Column, makeTable, stringColumn, writeTable } from "../../io/arrow.ts";
+import {
+  boolColumn,
+  float64Column,
+  int32Column,
+  makeTable,
+  stringColumn,
+  writeTable,
+} from "../../io/arrow.ts";
 import { stageMetadata } from "../../pipeline/metadata.ts";
 import type { Stage, StageContext } from "../../pipeline/stage.ts";
 import { comparisonPairs } from "./comparisons.ts";
 import { alignedRegistries, embeddingStem, readModelList } from "./inputs.ts";
 import { utf8Column } from "./columns.ts";
 import { runBenchmarkParallel } from "./parallel.ts";
+import { benchmarkSaturation, saturationKey } from "./saturation.ts";
 import type { BenchGroup } from "./spec.ts";
 
 /** Which benchmarks to run: `core`, `expanded` or `all`. */
@@ -112,6 +120,10 @@ export const benchStage: Stage<BenchOptions> = {
         ),
       ),
     ];
+    // the saturation guard: one verdict per metric × subset, on its benchmark and comparison rows
+    const saturation = benchmarkSaturation(rows);
+    const saturated = (r: { metric: string; subset: string }) =>
+      saturation.get(saturationKey(r.metric, r.subset))?.saturated ?? false;
     await writeTable(
       paths.benchmark,
       makeTable({
@@ -126,6 +138,7 @@ export const benchStage: Stage<BenchOptions> = {
         n: int32Column(rows.map((r) => r.n)),
         source: stringColumn(rows.map((r) => r.source)),
         note: stringColumn(rows.map((r) => r.note)),
+        saturated: boolColumn(rows.map(saturated)),
       }),
       await meta({
         concepts: result.space.size,
@@ -133,6 +146,9 @@ export const benchStage: Stage<BenchOptions> = {
         noise_ceiling: result.human.ceiling.value,
         not_computable: notComputable,
         retrieval_gallery: ctx.profile.retrievalGallery,
+        saturated: Object.fromEntries(
+          [...saturation].filter(([, s]) => s.saturated).map(([key, s]) => [key, s.reason]),
+        ),
       }),
     );
     const c = comparisons.filter((r) => Number.isFinite(r.delta));
@@ -154,6 +170,7 @@ export const benchStage: Stage<BenchOptions> = {
         p_adj: float64Column(c.map((r) => r.p_adj)),
         n_units: int32Column(c.map((r) => r.n_units)),
         test: stringColumn(c.map((r) => r.test)),
+        saturated: boolColumn(c.map(saturated)),
       }),
       await meta({ correction: "Holm over every row of the table", pairs }),
     );

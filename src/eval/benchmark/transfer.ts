@@ -23,6 +23,7 @@ import { argsort } from "../../metrics/rank.ts";
 import type { BenchConcepts, BenchModel } from "./inputs.ts";
 import { allFinite, ItemWeights } from "./kernels.ts";
 import { type ConceptSpace, type MetricSpec, rankCorrelation, spaceVectors } from "./spec.ts";
+import { median } from "../../stats/median.ts";
 
 /** Minimum positives and negatives (concepts) for a category to be scored. */
 export const MIN_CATEGORY_CONCEPTS = 5;
@@ -39,12 +40,6 @@ export interface TransferTarget {
   n: number;
   /** Median λ chosen over the folds. */
   lambda: number;
-}
-
-function median(values: ArrayLike<number>): number {
-  const s = Float64Array.from(values).sort();
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /** The targets of the space: ratings (z-scored per target) and category indicators. */

@@ -1,10 +1,22 @@
 /**
  * Composite figures of benchmark metrics: rows of dot-and-interval panels (one per metric, one
  * line per model, 95% bootstrap intervals), the model labels on the first panel of each row.
+ * Saturated metrics (src/eval/benchmark/saturation.ts) say so in their panel heading, the
+ * subtitle and the notes.
  *
  * @module
  */
-import { fmt, fmtInterval, type MetricRow, metricRows, modelsOf } from "../data.ts";
+import type { Saturation } from "../../eval/benchmark/saturation.ts";
+import {
+  benchmarkVerdicts,
+  fmt,
+  fmtInterval,
+  type MetricRow,
+  metricRows,
+  modelsOf,
+  saturatedSentence,
+  verdictOf,
+} from "../data.ts";
 import { panelRow, rowWidths } from "../common/layout.ts";
 import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { metricLabel, modelStyle } from "../palette.ts";
@@ -35,6 +47,35 @@ export function gridRows(
     .filter((r) => prefix === null || r.subset.startsWith(prefix));
 }
 
+/**
+ * The saturation verdict of each grid metric, on the subset its rows have (the first, for a
+ * subset prefix); undefined where it has no rows.
+ */
+export function gridVerdicts(
+  tables: TableSet,
+  metrics: readonly GridMetric[],
+): (Saturation | undefined)[] {
+  const verdicts = benchmarkVerdicts(tables);
+  return metrics.map((m) => {
+    const subset = gridRows(tables, m)[0]?.subset;
+    return subset === undefined ? undefined : verdictOf(verdicts, m.metric, subset);
+  });
+}
+
+/** The panel heading of a grid metric, with "· saturated" when it is. */
+function panelLabel(m: GridMetric, verdict: Saturation | undefined): string {
+  const label = m.label ?? metricLabel(m.metric);
+  return verdict?.saturated ? `${label} · saturated` : label;
+}
+
+/** {@link saturatedSentence} of the grid metrics ("" when none is saturated). */
+export function gridSaturationSentence(tables: TableSet, metrics: readonly GridMetric[]): string {
+  const verdicts = gridVerdicts(tables, metrics);
+  return saturatedSentence(
+    metrics.map((m, i) => ({ label: m.label ?? metricLabel(m.metric), verdict: verdicts[i] })),
+  );
+}
+
 /** Draws the grid panels (`columns` per row) for `metrics`. */
 export function metricGridPanels(
   tables: TableSet,
@@ -42,6 +83,7 @@ export function metricGridPanels(
   options: { metrics: GridMetric[]; columns: number; exclude?: string[] },
 ): Element[] {
   const rows = options.metrics.map((m) => gridRows(tables, m, { exclude: options.exclude }));
+  const verdicts = gridVerdicts(tables, options.metrics);
   const models = modelsOf(rows.flat());
   if (!models.length) {
     return [messagePanel(context, "No rows of these metrics in benchmark.arrow.")];
@@ -54,7 +96,7 @@ export function metricGridPanels(
     out.push(panelRow(
       context,
       slice.map((m, i) => ({
-        label: m.label ?? metricLabel(m.metric),
+        label: panelLabel(m, verdicts[start + i]),
         svg: intervalPanel(context, {
           width: widths[i],
           models,
@@ -116,9 +158,10 @@ export function metricGridFigure(options: MetricGridOptions): FigureSpec {
     purpose: options.purpose,
     tables: ["benchmark"],
     render(tables, context) {
+      const saturated = gridSaturationSentence(tables, options.metrics);
       return composeFigure(context, {
         title: options.heading,
-        subtitle: options.subtitle,
+        subtitle: saturated ? `${options.subtitle} ${saturated}` : options.subtitle,
         panels: metricGridPanels(tables, context, {
           metrics: options.metrics,
           columns,
@@ -128,7 +171,9 @@ export function metricGridFigure(options: MetricGridOptions): FigureSpec {
     },
     notes(tables) {
       const notes = metricGridNotes(tables, options.metrics);
-      return notes.length ? notes : ["No rows of these metrics in benchmark.arrow."];
+      if (!notes.length) return ["No rows of these metrics in benchmark.arrow."];
+      const saturated = gridSaturationSentence(tables, options.metrics);
+      return saturated ? [...notes, saturated] : notes;
     },
   };
 }

@@ -1,4 +1,8 @@
-/** Improved figure: every model's change vs the baseline per headline metric, with Holm marks. */
+/**
+ * Improved figure: every model's change vs the baseline per headline metric, with Holm marks.
+ * Metrics the bench stage flagged saturated (comparisons.arrow `saturated`) say so in their
+ * panel heading, the subtitle and the notes: a Holm mark there is no robust difference.
+ */
 import * as Plot from "@observablehq/plot";
 import type { BackedFigureSpec } from "../common/backed.ts";
 import { panelRow, rowWidths } from "../common/layout.ts";
@@ -21,10 +25,22 @@ export function baselineDeltas(tables: TableSet): ComparisonRow[] {
   return rows.sort((a, b) => order.indexOf(a.modelA) - order.indexOf(b.modelA));
 }
 
-function metricKeys(rows: ComparisonRow[]): { key: string; label: string }[] {
-  const out = new Map<string, string>();
-  for (const r of rows) out.set(`${r.metric}|${r.subset}`, comparisonMetricLabel(r));
-  return [...out].map(([key, label]) => ({ key, label }));
+function metricKeys(rows: ComparisonRow[]): { key: string; label: string; saturated: boolean }[] {
+  const out = new Map<string, { label: string; saturated: boolean }>();
+  for (const r of rows) {
+    out.set(`${r.metric}|${r.subset}`, { label: comparisonMetricLabel(r), saturated: r.saturated });
+  }
+  return [...out].map(([key, m]) => ({ key, ...m }));
+}
+
+/** "Saturated (…): Retrieval@1, mAP; …" for the saturated metrics ("" when none). */
+function saturatedNote(rows: ComparisonRow[]): string {
+  const saturated = metricKeys(rows).filter((m) => m.saturated);
+  return saturated.length
+    ? `Saturated, so the models cannot be told apart and a Holm mark is no robust difference: ${
+      saturated.map((m) => m.label).join(", ")
+    }.`
+    : "";
 }
 
 const COLUMNS = 3;
@@ -90,7 +106,7 @@ export const headlineDeltasFigure: BackedFigureSpec = {
       panels.push(panelRow(
         context,
         metrics.slice(start, start + COLUMNS).map((m, i) => ({
-          label: m.label,
+          label: m.saturated ? `${m.label} · saturated` : m.label,
           svg: deltaPanel(context, {
             rows: rows.filter((r) => `${r.metric}|${r.subset}` === m.key),
             models,
@@ -104,7 +120,8 @@ export const headlineDeltasFigure: BackedFigureSpec = {
       title: "Change vs the image-only baseline, metric by metric",
       subtitle: "Δ = model − baseline on the same concepts with paired bootstrap 95% intervals; " +
         `filled dots: Holm-adjusted p < ${ALPHA} over every comparison of the benchmark, ` +
-        "hollow: not significant. Each panel has its own scale.",
+        "hollow: not significant. Each panel has its own scale." +
+        (saturatedNote(rows) ? ` ${saturatedNote(rows)}` : ""),
       legend: [
         { label: `Holm p < ${ALPHA}`, color: INK.text, symbol: "circle" },
         { label: "not significant", color: INK.text, symbol: "ring" },
@@ -126,6 +143,7 @@ export const headlineDeltasFigure: BackedFigureSpec = {
       p: r.p,
       p_holm: r.pAdj,
       significant: r.pAdj < ALPHA,
+      saturated: r.saturated,
     }));
   },
   notes(tables) {
@@ -151,6 +169,8 @@ export const headlineDeltasFigure: BackedFigureSpec = {
       `Largest change: ${modelStyle(largest.modelA).label} ${comparisonMetricLabel(largest)} ` +
         `${fmtSigned(largest.delta)} (p Holm ${fmt(largest.pAdj, 3)}).`,
     );
+    const saturated = saturatedNote(rows);
+    if (saturated) notes.push(saturated);
     return notes;
   },
 };

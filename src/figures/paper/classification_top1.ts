@@ -1,9 +1,29 @@
-/** Paper figure: nearest-prototype classification top-1 per model with 95% intervals. */
-import { fmt, fmtInterval, metricRows, modelsOf } from "../data.ts";
+/**
+ * Paper figure: nearest-prototype classification top-1 per model with 95% intervals; a saturated
+ * top-1 (src/eval/benchmark/saturation.ts) is named in the subtitle and the notes.
+ */
+import {
+  benchmarkVerdicts,
+  fmt,
+  fmtInterval,
+  metricRows,
+  modelsOf,
+  saturatedSentence,
+  verdictOf,
+} from "../data.ts";
 import { modelStyle } from "../palette.ts";
-import type { FigureSpec } from "../spec.ts";
+import type { FigureSpec, TableSet } from "../spec.ts";
 import { INK } from "../style.ts";
 import { intervalFigure } from "./common.ts";
+
+/** {@link saturatedSentence} of top-1 on the test and the stress images. */
+function top1Saturation(tables: TableSet): string {
+  const verdicts = benchmarkVerdicts(tables);
+  return saturatedSentence([
+    { label: "test top-1", verdict: verdictOf(verdicts, "top1", "test") },
+    { label: "stress top-1", verdict: verdictOf(verdicts, "top1", "stress") },
+  ]);
+}
 
 /** Classification top-1 (test and stress styles, plus each model's own head). */
 export const classificationTop1: FigureSpec = {
@@ -18,11 +38,12 @@ export const classificationTop1: FigureSpec = {
     const test = metricRows(tables, "top1", { subset: "test" });
     const stress = metricRows(tables, "top1", { subset: "stress" });
     const head = metricRows(tables, "head_top1", { subset: "test" });
+    const saturated = top1Saturation(tables);
     return intervalFigure(context, {
       title: "Classification top-1 by model",
       subtitle:
         "Nearest-prototype classification of held-out images among all benchmark concepts; " +
-        "bars are 95% bootstrap intervals over concepts.",
+        "bars are 95% bootstrap intervals over concepts." + (saturated ? ` ${saturated}` : ""),
       legend: [
         { label: "held-out style (test)", color: INK.text, symbol: "circle" },
         { label: "other drawing styles (stress)", color: INK.text, symbol: "ring" },
@@ -70,6 +91,8 @@ export const classificationTop1: FigureSpec = {
           "(test − stress).",
       );
     }
+    const saturated = top1Saturation(tables);
+    if (saturated) notes.push(saturated);
     return notes;
   },
 };
