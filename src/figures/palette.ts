@@ -108,6 +108,8 @@ const METRIC_LABELS: Record<string, string> = {
   rsa_pearson: "RSA (Pearson)",
   rsa_cosine: "RSA (cosine)",
   rsa_kendall_tau_a: "RSA (Kendall τa)",
+  rdm48_rsa_spearman: "RDM48 RSA (Spearman)",
+  rdm48_rsa_pearson: "RDM48 RSA (Pearson)",
   thingsplus_rating_rho: "THINGSplus rating ρ",
   object_properties_rho: "Object-properties ρ",
   category_auc: "Category AUC",

@@ -33,6 +33,13 @@ export const ALIGNMENT_METRIC = "human_pair_rho";
 /** The external THINGSplus transfer headline metric. */
 export const TRANSFER_METRIC = "object_properties_rho";
 
+/**
+ * The external human-similarity metric: RSA (Spearman) with the 48-object behavioural RDM of
+ * Hebart et al. (2020), independent of the SPoSE similarity the variants train on; its subset.
+ */
+export const EXTERNAL_RSA_METRIC = "rdm48_rsa_spearman";
+export const EXTERNAL_RSA_SUBSET = "rdm48";
+
 /** How one paired difference reads. */
 export type Effect =
   | "robust_increase"

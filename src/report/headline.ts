@@ -71,9 +71,15 @@ export const HEADLINE_COLUMNS: readonly HeadlineColumn[] = [
     metric: "object_properties_rho",
     subset: "mean_over_targets",
   },
+  // external human RSA: the 48-object behavioural RDM (Hebart et al. 2020), not SPoSE
+  { key: "rdm48_rsa", label: "RDM48 RSA", metric: "rdm48_rsa_spearman", subset: "rdm48" },
 ];
 
-/** Build the headline table from the benchmark (seed of the report; SPoSE last). */
+/**
+ * Build the headline table from the benchmark (seed of the report; SPoSE last). A column no model
+ * has a value for is left out (e.g. RDM48 RSA when fewer than 3 of its concepts have images, or
+ * in a benchmark table written before the metric).
+ */
 export function headlineTable(tables: ReportTables): Headline {
   const seed = reportSeed(tables);
   const models = sortModels(tables.benchmark.map((r) => r.model));
@@ -100,8 +106,14 @@ export function headlineTable(tables: ReportTables): Headline {
     });
   }
   const ref = tables.seedReference;
+  const columns = HEADLINE_COLUMNS.filter((c) => rows.some((r) => r.cells[c.key].value !== null));
+  for (const row of rows) {
+    for (const key of Object.keys(row.cells)) {
+      if (!columns.some((c) => c.key === key)) delete row.cells[key];
+    }
+  }
   return {
-    columns: [...HEADLINE_COLUMNS],
+    columns,
     rows,
     seed,
     ...(ref ? { reference: { label: ref.label, source: ref.source } } : {}),

@@ -20,6 +20,8 @@ import {
   classifyEffect,
   comparisonRows,
   effectWords,
+  EXTERNAL_RSA_METRIC,
+  EXTERNAL_RSA_SUBSET,
   isSaturated,
   PRACTICAL_METRICS,
   practicalDirection,
@@ -89,6 +91,7 @@ export function methodsResults(tables: ReportTables, options: WriteUpOptions = {
     strongerSection(ctx),
     posthocSection(ctx),
     distilledSection(ctx),
+    externalRsaSection(ctx),
     gwotSection(ctx),
     tripletSection(ctx),
     conclusionSection(ctx),
@@ -503,6 +506,80 @@ function distilledSection(ctx: Ctx): Section | undefined {
 }
 
 /**
+ * The external human RSA with the 48-object behavioural RDM (RDM48): the baseline's and SPoSE-49's
+ * values, then every human-informed variant against the baseline and against its shuffled control,
+ * in the words of findings.ts. When the bench stage could not compute it (fewer than 3 of its
+ * concepts have images) the section says so; absent from tables written before the metric.
+ */
+function externalRsaSection(ctx: Ctx): Section | undefined {
+  const { cite, thresholds } = ctx;
+  const metric = EXTERNAL_RSA_METRIC, subset = EXTERNAL_RSA_SUBSET;
+  const heading = "External human similarity (RDM48)";
+  const base = bench(ctx, "baseline", metric, subset);
+  if (!base) {
+    const notes = ctx.tables.benchmarkMetadata.notes as { not_computable?: unknown } | undefined;
+    const missing = Array.isArray(notes?.not_computable) &&
+      notes.not_computable.includes(`${metric}|${subset}`);
+    if (!missing) return undefined;
+    return section("external", heading, [cite.paragraph(
+      "RSA with the 48-object behavioural RDM of Hebart et al. (2020) could not be computed: " +
+        "fewer than 3 of its 48 concepts are among the concepts with images.",
+    )]);
+  }
+  const spose = bench(ctx, "spose49", metric, subset);
+  let text = `As an external check of human alignment, each model's concept similarity was ` +
+    `compared with the 48-object RDM of Hebart et al. (2020), measured in a separate, fully ` +
+    `sampled triplet odd-one-out experiment and so independent of the SPoSE similarity the ` +
+    `variants were trained on (RSA, Spearman, over ${cite.count(base)} concept pairs; ` +
+    `${base.note}). The baseline reached ${cite.valueCi(base)}`;
+  text += spose ? ` and SPoSE-49, the reference, ${cite.valueCi(spose)}.` : ".";
+  const paragraphs = [cite.paragraph(text)];
+  const vsBaseline: string[] = [];
+  for (const model of humanInformed(ctx)) {
+    const [row] = compare(ctx, model, "baseline", [metric]);
+    if (row) {
+      vsBaseline.push(`${label(model)} ${effect(ctx, row)} (${cite.delta(row, { p: true })})`);
+    }
+  }
+  const vsControl: ComparisonRow[] = [];
+  const controlText: string[] = [];
+  for (const [variant, control] of controlPairs(ctx)) {
+    const [row] = compare(ctx, variant, control, [metric]);
+    if (!row) continue;
+    vsControl.push(row);
+    controlText.push(
+      `${label(variant)} vs ${label(control)}: ${effect(ctx, row)} (${
+        cite.delta(row, { p: true })
+      })`,
+    );
+  }
+  if (vsBaseline.length || controlText.length) {
+    const parts: string[] = [];
+    if (vsBaseline.length) {
+      parts.push(`RDM48 RSA against the baseline: ${vsBaseline.join("; ")}.`);
+    }
+    if (controlText.length) {
+      const credited = vsControl.filter((r) => classifyEffect(r, thresholds) === "robust_increase");
+      const judged = unsaturated(vsControl);
+      const verdict = !judged.length
+        ? "the metric is saturated, so no variant can be told apart from its control on it"
+        : credited.length
+        ? (credited.length === 1 ? "the gain of " : "the gains of ") +
+          listWords(credited.map((r) => label(r.model_a))) +
+          (credited.length === 1
+            ? " over its shuffled control is robust, so it comes"
+            : " over their shuffled controls are robust, so they come") +
+          " from human similarity rather than from extra training"
+        : "no variant beat its shuffled control robustly, so no change on this independent " +
+          "measurement can be credited to human similarity";
+      parts.push(`Against the shuffled controls: ${controlText.join("; ")}; ${verdict}.`);
+    }
+    paragraphs.push(cite.paragraph(parts.join(" ")));
+  }
+  return section("external", heading, paragraphs);
+}
+
+/**
  * Unsupervised alignment, from gwot_summary.arrow when `align:gwot` ran: per model, top-1 and
  * category matching of the minimum-GW-distance plan against permutation chance (above its 95th
  * percentile, below its 5th, or within), with RSA alongside.
@@ -684,7 +761,9 @@ function caveatSection(ctx: Ctx, profile: string): Section {
         `on them is called robust or not robust: ${list.join("; ")}.`,
     ));
   }
-  const spose = ctx.tables.benchmark.find((r) => r.model === "spose49" && r.note);
+  const spose =
+    ctx.tables.benchmark.find((r) => r.model === "spose49" && r.note?.startsWith("reference:")) ??
+      ctx.tables.benchmark.find((r) => r.model === "spose49" && r.note);
   if (spose?.note) {
     bullets.push(cite.paragraph(`SPoSE-49 row: ${spose.note}.`));
   }

@@ -1,5 +1,8 @@
 import { strict as assert } from "node:assert";
-import { readIconsManifest, readRdmOrder } from "../../src/data/readers/mod.ts";
+import { join } from "node:path";
+import { readBehaviouralRdm, readIconsManifest, readRdmOrder } from "../../src/data/readers/mod.ts";
+import { readMatMatrix } from "../../src/io/mat.ts";
+import { runPython } from "../_helpers/python.ts";
 import {
   allConcepts,
   assertInputError,
@@ -57,6 +60,80 @@ Deno.test("readRdmOrder: fixture and malformed variants", async () => {
   for (const [name, line, pattern] of cases) {
     const p = fixture(name);
     await assertInputError(readRdmOrder(p, { conceptIds }), p, { line, pattern });
+  }
+});
+
+Deno.test("readBehaviouralRdm: the real RDM48, rows in the order file's concepts", async () => {
+  const concepts = await allConcepts();
+  const matrix = `${DATA}rdm/RDM48_triplet.mat`;
+  const rdm = await readBehaviouralRdm({
+    matrix,
+    order: `${DATA}rdm/RDM48_concepts_order.tsv`,
+    conceptIds: concepts,
+  });
+  assert.equal(rdm.size, 48);
+  assert.equal(rdm.ids[0], "pizza");
+  assert.equal(rdm.concept[0], 1192);
+  assert.equal(rdm.concept[47], 209);
+  assert.ok(rdm.ids.every((id, i) => concepts.ids[rdm.concept[i]] === id));
+  assert.deepEqual(rdm.dissimilarity, (await readMatMatrix(matrix, "RDM48_triplet")).data);
+});
+
+Deno.test("readBehaviouralRdm: malformed matrices name the file, variable, row and column", async () => {
+  const conceptIds = await tenConcepts();
+  const order = fixture("rdm_order_4.tsv");
+  const dir = await Deno.makeTempDir({ prefix: "ht-rdm-" });
+  try {
+    // scipy writes the variants (compressed and not)
+    await runPython(`
+import scipy.io
+d = np.array([[0, .2, .3, .4], [.2, 0, .5, .6], [.3, .5, 0, .7], [.4, .6, .7, 0]])
+base = ${JSON.stringify(dir)}
+def save(name, m, var="RDM48_triplet", z=False):
+    scipy.io.savemat(base + "/" + name, {var: m}, do_compression=z)
+save("ok.mat", d, z=True)
+save("five.mat", np.zeros((5, 5)))
+a = d.copy(); a[1, 3] = 0.61
+save("asymmetric.mat", a)
+g = d.copy(); g[2, 2] = 0.1
+save("diagonal.mat", g, z=True)
+n = d.copy(); n[0, 1] = n[1, 0] = np.nan
+save("nan.mat", n)
+save("other.mat", d, var="X")
+out(0)
+`);
+    const read = (name: string) =>
+      readBehaviouralRdm({ matrix: join(dir, name), order, conceptIds, count: 4 });
+    const ok = await read("ok.mat");
+    assert.deepEqual(Array.from(ok.concept), [3, 0, 8, 1]);
+    assert.equal(ok.dissimilarity[1 * 4 + 3], 0.6);
+    const cases: [string, RegExp][] = [
+      ["five.mat", /five\.mat: entry RDM48_triplet: expected a 4 × 4 matrix .* found 5 × 5/],
+      [
+        "asymmetric.mat",
+        /asymmetric\.mat: entry RDM48_triplet, row 2, column 4: expected a symmetric matrix \(0\.6 at row 4, column 2\), found 0\.61/,
+      ],
+      [
+        "diagonal.mat",
+        /entry RDM48_triplet, row 3, column 3: expected 0 on the diagonal, found 0\.1/,
+      ],
+      [
+        "nan.mat",
+        /entry RDM48_triplet, row 1, column 2: expected a finite dissimilarity, found NaN/,
+      ],
+      ["other.mat", /entry RDM48_triplet: expected a variable of that name, found only X/],
+    ];
+    for (const [name, pattern] of cases) {
+      await assertInputError(read(name), join(dir, name), { pattern });
+    }
+    // the order file is checked too (48 rows by default)
+    await assertInputError(
+      readBehaviouralRdm({ matrix: join(dir, "ok.mat"), order, conceptIds }),
+      order,
+      { pattern: /expected 48 RDM rows, found 4/ },
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });
 

@@ -130,6 +130,15 @@ Deno.test("e2e: deno task all --limit-concepts 40 writes every table, skips on r
     bench.filter((r) => r.model === "baseline" && r.metric === "human_pair_rho").length,
     2,
   );
+  // the external RSA with RDM48: of its 48 concepts only bag and beaver are in the 40-concept
+  // slice, fewer than 3, so no row and the metric listed as not computable
+  const benchNotes = tableMetadata(await readTable(join(out, "tables/benchmark.arrow"))).notes as {
+    not_computable: string[];
+  };
+  for (const metric of ["rdm48_rsa_spearman", "rdm48_rsa_pearson"]) {
+    assert.ok(benchNotes.not_computable.includes(`${metric}|rdm48`), metric);
+    assert.ok(!bench.some((r) => r.metric === metric), metric);
+  }
   const comparisons = (await readTable(join(out, "tables/comparisons.arrow"))).toArray()
     .map((r) => r.toJSON() as Record<string, unknown>);
   for (

@@ -134,6 +134,9 @@ function inputs(rng: Rng, models: BenchModel[], similarity: Float64Array): Bench
   ob.push(1, 13);
   oo.push(2, 3);
   const props = Array.from({ length: N * 3 }, () => rng.next());
+  // an RDM over six concepts, one of them (13) without images: dissimilarity 1 − similarity
+  const rdmConcepts = [13, 0, 5, 3, 9, 1];
+  const r = rdmConcepts.length;
   return {
     concepts: {
       ids: Array.from({ length: N }, (_, i) => `c${i}`),
@@ -159,6 +162,19 @@ function inputs(rng: Rng, models: BenchModel[], similarity: Float64Array): Bench
         source: "x/triplets.txt",
       },
       ceiling: { value: 0.7, source: "x/nc.csv" },
+      rdm48: {
+        concept: Int32Array.from(rdmConcepts),
+        ids: rdmConcepts.map((c) => `c${c}`),
+        size: r,
+        dissimilarity: Float64Array.from(
+          { length: r * r },
+          (_, k) =>
+            k % (r + 1) === 0
+              ? 0
+              : 1 - similarity[rdmConcepts[Math.floor(k / r)] * N + rdmConcepts[k % r]],
+        ),
+        source: "x/rdm/RDM48_triplet.mat",
+      },
     },
     models,
   };
@@ -206,6 +222,8 @@ Deno.test("benchmark: a model with the human geometry scores 1 on every alignmen
         ["rsa_kendall_tau_a", "with_images"],
         ["oddoneout_accuracy", "with_images"],
         ["triplet_satisfaction", "train"],
+        ["rdm48_rsa_spearman", "rdm48"],
+        ["rdm48_rsa_pearson", "rdm48"],
       ]
     ) {
       const r = value(rows, "human_like", metric, subset);
@@ -223,6 +241,13 @@ Deno.test("benchmark: a model with the human geometry scores 1 on every alignmen
           1 / (0.7 - 1 / 3) * (2 / 3),
       ) < 1e-12,
     );
+    // the RDM48 rows: the pairs of the five RDM concepts with images, the coverage in the note
+    const rdm = value(rows, "human_like", "rdm48_rsa_spearman", "rdm48");
+    assert.equal(rdm.n, 10);
+    assert.equal(rdm.group, "core");
+    assert.equal(rdm.source, "rdm/RDM48_triplet.mat");
+    assert.match(rdm.note!, /^5 of the 6 RDM48 concepts in the benchmark's concept space$/);
+    assert.ok(rdm.ci_low! <= rdm.value && rdm.value <= rdm.ci_high!);
     // intervals bracket the value; a random model is clearly worse on RSA
     const rsa = value(rows, "noisy", "rsa_spearman", "with_images");
     assert.ok(rsa.ci_low! <= rsa.value && rsa.value <= rsa.ci_high!);
@@ -260,6 +285,11 @@ Deno.test("comparisons: a control identical to its variant has delta 0 and p = 1
   const rows = compareModels(result.details, pairs, { seed: 1, permutations: 2000 });
   const same = rows.filter((r) => r.relation === "variant_vs_control");
   assert.ok(same.length >= 8);
+  assert.deepEqual(
+    rows.filter((r) => r.metric === "rdm48_rsa_spearman").map((r) => `${r.model_a}-${r.model_b}`),
+    ["variant-control", "variant-baseline", "control-baseline"],
+    "the external RSA is compared for every pair",
+  );
   for (const r of same) {
     assert.equal(r.delta, 0, r.metric);
     assert.equal(r.ci_low, 0);
@@ -288,6 +318,40 @@ Deno.test("comparisons: a control identical to its variant has delta 0 and p = 1
     dv.resamples.get(metricKey("top1", "test")),
     dc.resamples.get(metricKey("top1", "test")),
   );
+});
+
+Deno.test("RDM48 with fewer than 3 concepts in the space: rows with n = 0 and no value, never compared", () => {
+  const rng = createRng(11);
+  const { hidden, similarity } = world(rng);
+  const variant = imageModel("variant", hidden, { noise: 0.3, rng });
+  const base = imageModel("baseline", hidden, { noise: 0.5, rng });
+  const inp = inputs(rng, [base, variant], similarity);
+  // only concepts 13 (no images) and 0 of the RDM stay: one concept in the space
+  const keep = [13, 0];
+  const r = inp.human.rdm48;
+  inp.human.rdm48 = {
+    ...r,
+    concept: Int32Array.from(keep),
+    ids: keep.map((c) => `c${c}`),
+    size: 2,
+    dissimilarity: Float64Array.from([0, 0.5, 0.5, 0]),
+  };
+  const result = runBenchmark(inp, { groups: new Set(["core"]), seed: 3, resamples: 20 });
+  for (const model of ["baseline", "variant"]) {
+    for (const metric of ["rdm48_rsa_spearman", "rdm48_rsa_pearson"]) {
+      const row = value(result.rows, model, metric, "rdm48");
+      assert.equal(row.n, 0);
+      assert.ok(Number.isNaN(row.value));
+      assert.equal(row.ci_low, null);
+      assert.match(row.note!, /1 of the 2 RDM48 concepts .*: not computable/);
+    }
+  }
+  const rows = compareModels(result.details, comparisonPairs([base, variant]), {
+    seed: 1,
+    permutations: 100,
+  });
+  assert.ok(rows.length > 0);
+  assert.ok(!rows.some((row) => row.metric.startsWith("rdm48")));
 });
 
 Deno.test("weighted statistics: integer weights equal the replicated data; AUC vs scikit-learn", async () => {

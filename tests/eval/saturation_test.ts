@@ -111,6 +111,8 @@ Deno.test("metricCeiling: 1 for accuracies, hit rates, mAP and AUCs, none for co
     const m of [
       "human_pair_rho",
       "rsa_spearman",
+      "rdm48_rsa_spearman",
+      "rdm48_rsa_pearson",
       "oddoneout_normalised",
       "triplet_margin",
       "object_properties_rho",

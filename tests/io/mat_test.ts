@@ -10,6 +10,7 @@ import {
   readMatStrings,
 } from "../../src/io/mat.ts";
 import { runPython } from "../_helpers/python.ts";
+import { withSeed } from "../_helpers/seed.ts";
 
 const DIR = fileURLToPath(new URL("../fixtures/io/", import.meta.url));
 const fixture = (name: string) => join(DIR, "mat", name);
@@ -207,4 +208,66 @@ Deno.test("malformed .mat files fail with the file and byte offset", async () =>
     () => parseMat(new TextEncoder().encode("not a mat file"), { file: "x.mat" }),
     /x\.mat: byte 0: expected a 128-byte MATLAB header/,
   );
+});
+
+Deno.test("readMat equals scipy.io.loadmat on fresh random scipy.io.savemat files (compressed and not, several shapes and classes)", async () => {
+  await withSeed("mat savemat", async (rng) => {
+    const dir = await Deno.makeTempDir({ prefix: "ht-mat-" });
+    try {
+      // python draws the arrays from the seed, writes both files and returns the C-order values
+      const want = await runPython<Record<string, { dims: number[]; data: number[] }>>(`
+import scipy.io
+r = np.random.default_rng(${rng.int(2 ** 31)})
+arrays = {
+    "scalar": r.normal(size=(1, 1)),
+    "row": r.normal(size=(1, 7)),
+    "col": r.normal(size=(9, 1)),
+    "wide": r.normal(size=(3, 11)),
+    "square": r.random(size=(48, 48)),
+    "cube": r.normal(size=(4, 3, 2)),
+    "i16": r.integers(-30000, 30000, size=(5, 6)).astype(np.int16),
+    "u16": r.integers(0, 65535, size=(2, 9)).astype(np.uint16),
+    "i32": r.integers(-2**31, 2**31 - 1, size=(6, 4)).astype(np.int32),
+    "u8": r.integers(0, 255, size=(3, 3)).astype(np.uint8),
+    "f32": r.normal(size=(7, 5)).astype(np.float32),
+    "empty": np.zeros((0, 0)),
+}
+for z in (False, True):
+    scipy.io.savemat(${
+        JSON.stringify(dir)
+      } + ("/z.mat" if z else "/plain.mat"), arrays, do_compression=z)
+back = scipy.io.loadmat(${JSON.stringify(dir)} + "/plain.mat")
+out({k: {"dims": list(back[k].shape), "data": back[k].astype(np.float64).ravel(order="C")} for k in arrays})
+`);
+      for (const file of ["plain.mat", "z.mat"]) {
+        const vars = await readMat(join(dir, file));
+        assert.deepEqual([...vars.keys()].sort(), Object.keys(want).sort(), file);
+        for (const [name, w] of Object.entries(want)) {
+          const got = numeric(vars.get(name));
+          assert.deepEqual(got.dims, w.dims, `${file} ${name}`);
+          assert.deepEqual(got.data, w.data, `${file} ${name}: exactly scipy's values`);
+        }
+        const m = await readMatMatrix(join(dir, file), "wide");
+        assert.deepEqual([m.rows, m.cols], [3, 11]);
+        assert.deepEqual(Array.from(m.data), want.wide.data);
+      }
+      assert.equal(numeric((await readMat(join(dir, "plain.mat"))).get("i16")).class, "int16");
+      // a truncated copy and a text file fail with the file and the byte offset
+      const bytes = await Deno.readFile(join(dir, "plain.mat"));
+      // (elements of an uncompressed file start at multiples of 8: never cut at a boundary)
+      const cut = 200 + 8 * rng.int(Math.floor((bytes.length - 400) / 8)) + 1 + rng.int(7);
+      await Deno.writeFile(join(dir, "cut.mat"), bytes.subarray(0, cut));
+      const truncated = await errorOf(readMat(join(dir, "cut.mat")));
+      assert.match(truncated.message, /cut\.mat: (entry \w+, )?byte \d+: expected .*bytes left/);
+      assert.equal(typeof truncated.location.offset, "number");
+      await Deno.writeTextFile(join(dir, "text.mat"), "name,value\n".repeat(30));
+      const text = await errorOf(readMat(join(dir, "text.mat")));
+      assert.match(
+        text.message,
+        /text\.mat: byte 126: expected the endian indicator 'IM' or 'MI' of a MATLAB v5 file, found .* \(not a MATLAB v5 file\)/,
+      );
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
 });

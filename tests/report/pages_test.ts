@@ -33,6 +33,30 @@ Deno.test("headline table: every cell is the benchmark row of its model and metr
   }
 });
 
+Deno.test("headline table: the RDM48 RSA column, left out when no model has the metric", async () => {
+  const tables = await loadReportTables(FIXTURE);
+  const keys = (h: ReturnType<typeof headlineTable>) => h.columns.map((c) => c.key);
+  const before = headlineTable(tables);
+  assert.ok(!keys(before).includes("rdm48_rsa"), "the fixture predates the metric");
+  assert.ok(before.rows.every((r) => !("rdm48_rsa" in r.cells)));
+  const rho = tables.benchmark.filter((r) => r.metric === "human_pair_rho" && r.subset === "test");
+  tables.benchmark.push(
+    ...rho.map((r, i) => ({ ...r, metric: "rdm48_rsa_spearman", subset: "rdm48", value: i / 10 })),
+  );
+  const after = headlineTable(tables);
+  assert.deepEqual(keys(after), [...keys(before), "rdm48_rsa"]);
+  const column = after.columns.at(-1)!;
+  assert.equal(column.label, "RDM48 RSA");
+  for (const row of after.rows) {
+    const source = tables.benchmark.find((b) =>
+      b.model === row.model && b.metric === "rdm48_rsa_spearman" && b.subset === "rdm48" &&
+      (row.model === "spose49" || b.seed === after.seed)
+    );
+    assert.equal(row.cells.rdm48_rsa.value, source?.value ?? null, row.model);
+  }
+  assert.ok(after.rows.some((r) => r.model === "spose49" && r.cells.rdm48_rsa.value !== null));
+});
+
 Deno.test("model cards: one per model with seed, backend and hyperparameters", async () => {
   const tables = await loadReportTables(FIXTURE);
   const cards = modelCards(tables);

@@ -48,8 +48,8 @@ async function perturbedFixture(
   return dir;
 }
 
-Deno.test("every number in the write-up is a cell of its paragraph's sources", async () => {
-  const writeup = methodsResults(await loadReportTables(FIXTURE));
+/** Assert every 3–4-decimal number of the write-up is a source cell of its paragraph. */
+function assertTraceable(writeup: WriteUp): number {
   let checked = 0;
   for (const section of writeup.sections) {
     for (const paragraph of [...section.paragraphs, ...section.bullets]) {
@@ -77,7 +77,102 @@ Deno.test("every number in the write-up is a cell of its paragraph's sources", a
       }
     }
   }
+  return checked;
+}
+
+Deno.test("every number in the write-up is a cell of its paragraph's sources", async () => {
+  const checked = assertTraceable(methodsResults(await loadReportTables(FIXTURE)));
   assert.ok(checked > 50, `checked ${checked} numbers`);
+});
+
+/**
+ * The fixture tables plus RDM48 rows (the fixture predates the metric): every model's value from
+ * its human-pair ρ, and every human-pair ρ comparison repeated for RDM48 with `edit` applied.
+ */
+async function withRdm48(edit: (row: ComparisonRow) => Partial<ComparisonRow> = () => ({})) {
+  const tables = await loadReportTables(FIXTURE);
+  const rho = tables.benchmark.filter((r) => r.metric === "human_pair_rho" && r.subset === "test");
+  tables.benchmark.push(...rho.map((r) => ({
+    ...r,
+    metric: "rdm48_rsa_spearman",
+    subset: "rdm48",
+    value: 0.2 + r.value / 2,
+    ci_low: r.ci_low === null ? null : 0.1 + r.ci_low / 2,
+    ci_high: r.ci_high === null ? null : 0.3 + r.ci_high / 2,
+    n: 66,
+    note: "12 of the 48 RDM48 concepts in the benchmark's concept space",
+    saturated: false,
+  })));
+  const comparisons = tables.comparisons.filter((r) =>
+    r.metric === "human_pair_rho" && r.subset === "test"
+  );
+  tables.comparisons.push(...comparisons.map((r) => ({
+    ...r,
+    metric: "rdm48_rsa_spearman",
+    subset: "rdm48",
+    saturated: false,
+    ...edit(r),
+  })));
+  return tables;
+}
+
+Deno.test("the write-up's RDM48 section: baseline and SPoSE values, variants vs baseline and vs controls, traceable", async () => {
+  const before = methodsResults(await loadReportTables(FIXTURE));
+  assert.ok(!before.sections.some((s) => s.id === "external"), "no section without the rows");
+  // every variant robustly above its control
+  const tables = await withRdm48((r) =>
+    r.relation === "variant_vs_control"
+      ? { delta: 0.05, ci_low: 0.02, ci_high: 0.08, p: 0.001, p_adj: 0.004 }
+      : {}
+  );
+  const writeup = methodsResults(tables);
+  const section = writeup.sections.find((s) => s.id === "external");
+  assert.ok(section, "an RDM48 section");
+  assert.equal(section.heading, "External human similarity (RDM48)");
+  const text = section.paragraphs.map((p) => p.text).join("\n");
+  const base = tables.benchmark.find((r) =>
+    r.model === "baseline" && r.metric === "rdm48_rsa_spearman" && r.seed === writeup.seed
+  )!;
+  assert.ok(text.includes(`The baseline reached ${fmt(base.value)} [`), text);
+  assert.match(text, /Hebart et al\. \(2020\)/);
+  assert.match(text, /over 66 concept pairs; 12 of the 48 RDM48 concepts/);
+  assert.match(text, /SPoSE-49, the reference, \d\.\d{3}/);
+  assert.match(text, /RDM48 RSA against the baseline: .*(rose|fell|did not change)/);
+  assert.match(text, /Against the shuffled controls: .* vs .*: rose robustly \(Δ = \+0\.050/);
+  assert.match(text, /over their shuffled controls are robust, so they come from human similarity/);
+  assert.ok(assertTraceable(writeup) > 50);
+  // ties with the controls: nothing credited to human similarity
+  const tied = methodsResults(
+    await withRdm48((r) =>
+      r.relation === "variant_vs_control"
+        ? { delta: 0.001, ci_low: -0.02, ci_high: 0.022, p: 0.9, p_adj: 1 }
+        : {}
+    ),
+  );
+  const tiedText = tied.sections.find((s) => s.id === "external")!.paragraphs
+    .map((p) => p.text).join("\n");
+  assert.match(tiedText, /did not change clearly/);
+  assert.match(tiedText, /no variant beat its shuffled control robustly, so no change on this/);
+  // a saturated metric is named as such, never robust
+  const saturated = methodsResults(await withRdm48(() => ({ saturated: true })));
+  const satText = saturated.sections.find((s) => s.id === "external")!.paragraphs
+    .map((p) => p.text).join("\n");
+  assert.match(satText, /cannot be told apart: the metric is saturated/);
+  assert.doesNotMatch(satText, /rose robustly/);
+});
+
+Deno.test("the write-up says when RDM48 RSA was not computable", async () => {
+  const tables = await loadReportTables(FIXTURE);
+  tables.benchmarkMetadata = {
+    ...tables.benchmarkMetadata,
+    notes: { not_computable: ["rdm48_rsa_spearman|rdm48", "rdm48_rsa_pearson|rdm48"] },
+  };
+  const section = methodsResults(tables).sections.find((s) => s.id === "external");
+  assert.ok(section);
+  assert.match(
+    section.paragraphs[0].text,
+    /could not be computed: fewer than 3 of its 48 concepts/,
+  );
 });
 
 Deno.test("changing one benchmark value in a fixture table changes the page text", async () => {

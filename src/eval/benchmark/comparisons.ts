@@ -27,6 +27,7 @@ export const COMPARED_METRICS: readonly (readonly [string, string])[] = [
   ["human_pair_rho", "test"],
   ["oddoneout_accuracy", "with_images"],
   ["rsa_spearman", "with_images"],
+  ["rdm48_rsa_spearman", "rdm48"],
   ["object_properties_rho", "mean_over_targets"],
   ["triplet_satisfaction", "test"],
   ["property_difference_rho", "concept_pairs"],

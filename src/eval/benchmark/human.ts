@@ -1,8 +1,9 @@
 /**
  * Human-alignment benchmarks of a model's concept vectors: human-pair rho on held-out pairs,
  * odd-one-out accuracy on the THINGS test triplets (raw and noise-ceiling normalised), RSA
- * between model and human similarity (Spearman, Pearson, cosine of RDMs, Kendall tau-a), and the
- * satisfaction of the derived training/test triplets with their margins.
+ * between model and human similarity (Spearman, Pearson, cosine of RDMs, Kendall tau-a), the
+ * external RSA with the 48-object behavioural RDM (RDM48), and the satisfaction of the derived
+ * training/test triplets with their margins.
  *
  * @module
  */
@@ -137,6 +138,70 @@ export function rsaMetrics(
       evaluate: () => tauA,
       bootstrap: false,
     },
+  ];
+}
+
+/** Fewest RDM48 concepts in the space for which {@link rdm48Metrics} computes a value. */
+export const RDM48_MIN_CONCEPTS = 3;
+
+/**
+ * External human RSA: Spearman and Pearson between the model's concept similarity and the
+ * negated dissimilarity of the 48-object behavioural RDM (Hebart et al. 2020, fully sampled
+ * triplets, independent of the SPoSE embedding), over the pairs (a < b) of the RDM48 concepts in
+ * the space (subset `rdm48`; `n` = pairs). The interval is the concept bootstrap like every other
+ * pair metric. With fewer than {@link RDM48_MIN_CONCEPTS} covered concepts the rows have n = 0
+ * and no value (the bench stage lists them as not computable). The note says how many of the 48
+ * concepts are covered (after `options.note`, when given).
+ */
+export function rdm48Metrics(
+  sim: Float64Array,
+  options: { space: ConceptSpace; human: Pick<BenchHuman, "rdm48">; note?: string },
+): MetricSpec[] {
+  const { space } = options;
+  const rdm = options.human.rdm48;
+  const p = space.size, r = rdm.size;
+  // RDM rows in the space, by local concept (the pairs then run in row-major order of the space)
+  const rows = Array.from({ length: r }, (_, k) => k)
+    .filter((k) => space.local[rdm.concept[k]] >= 0)
+    .sort((k, l) => space.local[rdm.concept[k]] - space.local[rdm.concept[l]]);
+  const covered = rows.length;
+  const a: number[] = [], b: number[] = [], x: number[] = [], y: number[] = [];
+  if (covered >= RDM48_MIN_CONCEPTS) {
+    for (let u = 0; u < covered; u++) {
+      for (let t = u + 1; t < covered; t++) {
+        const la = space.local[rdm.concept[rows[u]]], lb = space.local[rdm.concept[rows[t]]];
+        a.push(la);
+        b.push(lb);
+        x.push(sim[la * p + lb]);
+        y.push(-rdm.dissimilarity[rows[u] * r + rows[t]]);
+      }
+    }
+  }
+  const coverage = covered >= RDM48_MIN_CONCEPTS
+    ? `${covered} of the ${r} RDM48 concepts in the benchmark's concept space`
+    : `${covered} of the ${r} RDM48 concepts in the benchmark's concept space: not computable ` +
+      `(at least ${RDM48_MIN_CONCEPTS} needed)`;
+  const note = options.note ? `${options.note}; ${coverage}` : coverage;
+  const source = rdm.source.split("/").slice(-2).join("/");
+  const base = { group: "core" as const, subset: "rdm48", source, note };
+  const pairs: PairData = {
+    a: Int32Array.from(a),
+    b: Int32Array.from(b),
+    x: Float64Array.from(x),
+    y: Float64Array.from(y),
+  };
+  if (covered < RDM48_MIN_CONCEPTS) {
+    return ["rdm48_rsa_spearman", "rdm48_rsa_pearson"].map((metric) => ({
+      ...base,
+      metric,
+      n: 0,
+      evaluate: () => NaN,
+      bootstrap: false,
+    }));
+  }
+  return [
+    pairMetric({ ...base, metric: "rdm48_rsa_spearman" }, pairs, { kind: "spearman", size: p }),
+    pairMetric({ ...base, metric: "rdm48_rsa_pearson" }, pairs, { kind: "pearson", size: p }),
   ];
 }
 

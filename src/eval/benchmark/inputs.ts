@@ -1,14 +1,20 @@
 /**
  * Everything the benchmark reads: the pipeline's tables (concepts, human similarity, pairs,
  * training triplets, models, embeddings) and the human files of the profile (THINGS test
- * triplets, the noise-ceiling file, SPoSE-49).
+ * triplets, the noise-ceiling file, SPoSE-49, the 48-object behavioural RDM).
  *
  * @module
  */
 import { join } from "node:path";
 import type { Table } from "apache-arrow";
 import { readConceptMatrix } from "../../data/embedding_file.ts";
-import { readConceptIndex, readTriplets } from "../../data/readers/mod.ts";
+import {
+  type BehaviouralRdm,
+  RDM48_FILES,
+  readBehaviouralRdm,
+  readConceptIndex,
+  readTriplets,
+} from "../../data/readers/mod.ts";
 import { deriveTrainingTriplets, type TrainingTriplets } from "../../human/triplets.ts";
 import { readTable, vectorColumnToFlat } from "../../io/arrow.ts";
 import { InputError } from "../../io/errors.ts";
@@ -61,6 +67,19 @@ export interface BenchHuman {
   oddOneOut: Triplets & { source: string };
   /** Noise ceiling of the repeated-triplet file, and its file. */
   ceiling: { value: number; source: string };
+  /**
+   * The 48-object behavioural RDM (Hebart et al. 2020, fully sampled triplets; independent of
+   * SPoSE): canonical concept of each row, dissimilarities (48 × 48 row-major), and its file.
+   */
+  rdm48: BehaviouralRdm & { source: string };
+}
+
+/** The RDM48 files of a profile: the matrix and its row order (in the profile's THINGS folder). */
+export function rdm48Files(profile: Profile): { matrix: string; order: string } {
+  return {
+    matrix: join(profile.thingsDir, RDM48_FILES.matrix),
+    order: join(profile.thingsDir, RDM48_FILES.order),
+  };
 }
 
 /** All inputs of the benchmark. */
@@ -147,11 +166,15 @@ export async function readConcepts(tables: string): Promise<BenchConcepts> {
   return { ids, categories, targetNames, targets };
 }
 
-/** Read the human side: similarity, pairs, training and test triplets, odd-one-out, ceiling. */
+/**
+ * Read the human side: similarity, pairs, training and test triplets, odd-one-out, ceiling,
+ * RDM48 (`conceptIds`: the canonical concept list, concepts.arrow's uniqueIDs).
+ */
 export async function readHuman(
   tables: string,
-  options: { profile: Profile; seed: number; nConcepts: number },
+  options: { profile: Profile; seed: number; conceptIds: readonly string[] },
 ): Promise<BenchHuman> {
+  const nConcepts = options.conceptIds.length;
   const sim = await readTable(join(tables, "human_similarity.arrow"), { require: ["similarity"] });
   const similarity = vectors(sim, "similarity").data;
   const pt = await readTable(join(tables, "human_pairs.arrow"), {
@@ -179,11 +202,13 @@ export async function readHuman(
     { seed: options.seed },
   );
   const source = options.profile.testTriplets;
-  const odd = await readTriplets(source, { nConcepts: options.nConcepts, format: "zero-based" });
+  const odd = await readTriplets(source, { nConcepts, format: "zero-based" });
   const ceilingFile = join(options.profile.thingsDir, "triplets/triplets_noiseceiling.csv");
   const nc = noiseCeiling(
-    await readTriplets(ceilingFile, { nConcepts: options.nConcepts, format: "noise-ceiling" }),
+    await readTriplets(ceilingFile, { nConcepts, format: "noise-ceiling" }),
   );
+  const rdmFiles = rdm48Files(options.profile);
+  const rdm48 = await readBehaviouralRdm({ ...rdmFiles, conceptIds: options.conceptIds });
   return {
     similarity,
     pairs,
@@ -191,6 +216,7 @@ export async function readHuman(
     testTriplets,
     oddOneOut: { a: odd.a, b: odd.b, odd: odd.odd, n: odd.n, source },
     ceiling: { value: nc.noiseCeiling, source: ceilingFile },
+    rdm48: { ...rdm48, source: rdmFiles.matrix },
   };
 }
 
@@ -317,7 +343,7 @@ export async function loadBenchInputs(
   const human = await readHuman(tables, {
     profile: options.profile,
     seed: options.seed,
-    nConcepts: concepts.ids.length,
+    conceptIds: concepts.ids,
   });
   const select = options.select ?? (() => true);
   const models: BenchModel[] = [];

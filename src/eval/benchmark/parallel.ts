@@ -166,7 +166,7 @@ export async function runBenchmarkParallel(
     const human = await readHuman(tables, {
       profile: options.profile,
       seed: options.seed,
-      nConcepts: concepts.ids.length,
+      conceptIds: concepts.ids,
     });
     const spose = await readSposeModel(options.profile);
     const common = await prototypeConcepts(tables, {

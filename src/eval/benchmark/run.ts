@@ -13,6 +13,7 @@ import {
   conceptSimilarity,
   humanPairMetrics,
   oddOneOutMetrics,
+  rdm48Metrics,
   rsaMetrics,
   tripletMargins,
   tripletMetrics,
@@ -204,6 +205,14 @@ function modelSpecs(
       specs.push(...humanPairMetrics(sim, { space, human, splits: ["test", "val"], note }));
       specs.push(...oddOneOutMetrics(sim, { space, human, model, note }));
       specs.push(...rsaMetrics(sim, { space, human, note }));
+      // RDM48 is an independent experiment: no circularity for the SPoSE row
+      specs.push(...rdm48Metrics(sim, {
+        space,
+        human,
+        note: model.model === "spose49"
+          ? "reference row: SPoSE-49 is not fitted to the RDM48 triplets"
+          : undefined,
+      }));
     });
   }
   const transfer = time("transfer", () =>

@@ -40,8 +40,9 @@ export interface MetricSpec {
 /**
  * Metrics bounded above by 1 (accuracies, retrieval hit rates, average precision, AUCs, the share
  * of satisfied triplets), by name pattern. A metric on its ceiling cannot rise further, which the
- * saturation guard (saturation.ts) uses. Correlations are left out: their practical ceiling is the
- * noise of the human data, not 1.
+ * saturation guard (saturation.ts) uses. Correlations (human-pair ρ, the RSAs including the
+ * external `rdm48_rsa_*`, transfer ρ) are left out: their practical ceiling is the noise of the
+ * human data, not 1.
  */
 export const BOUNDED_METRICS: readonly RegExp[] = [
   /^top\d+$/,

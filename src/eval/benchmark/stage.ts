@@ -17,7 +17,7 @@ import {
 import { stageMetadata } from "../../pipeline/metadata.ts";
 import type { Stage, StageContext } from "../../pipeline/stage.ts";
 import { comparisonPairs } from "./comparisons.ts";
-import { alignedRegistries, embeddingStem, readModelList } from "./inputs.ts";
+import { alignedRegistries, embeddingStem, rdm48Files, readModelList } from "./inputs.ts";
 import { utf8Column } from "./columns.ts";
 import { runBenchmarkParallel } from "./parallel.ts";
 import { benchmarkSaturation, saturationKey } from "./saturation.ts";
@@ -87,6 +87,7 @@ export const benchStage: Stage<BenchOptions> = {
       ctx.profile.testTriplets,
       join(things, "triplets/triplets_noiseceiling.csv"),
       join(things, "spose49/spose_embedding_49d_sorted.txt"),
+      ...Object.values(rdm48Files(ctx.profile)),
     );
     return files;
   },
