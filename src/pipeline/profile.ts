@@ -43,11 +43,12 @@ export interface Profile {
   /** Split policy. */
   split: SplitPolicy;
   /**
-   * Gallery of same-concept retrieval: the other `test` images (embedded: several test images
-   * per concept), or the `train` images (THINGS: about one test photo per concept, so test
-   * photos query the training photos).
+   * Splits whose images form the gallery of same-concept retrieval (test images query it; the
+   * query's own design is always left out, see src/eval/benchmark/images.ts). Embedded: every
+   * other design family (`train`, `val`, `stress`: the held-out `microsoft` renderings find the
+   * same concept drawn by other designers); THINGS: the `train` photos.
    */
-  retrievalGallery: "test" | "train";
+  retrievalGallery: readonly string[];
   /**
    * Precision of the trunk cache: float32 (embedded: small), or float16 (THINGS: 10.5 GB
    * instead of 21 GB for 26,107 photos, so that it fits the page cache of a 24 GB machine;
@@ -77,7 +78,7 @@ export function resolveProfile(
         valFraction: 0.2,
         minImagesForVal: 3,
       },
-      retrievalGallery: "test",
+      retrievalGallery: ["train", "val", "stress"],
       trunkStorage: "float32",
     };
   }
@@ -94,7 +95,7 @@ export function resolveProfile(
         testFraction: 0.1,
         heldOutFamilies: ["thingsplus-cc0"],
       },
-      retrievalGallery: "train",
+      retrievalGallery: ["train"],
       trunkStorage: "float16",
     };
   }

@@ -1,7 +1,7 @@
 /**
- * Same-concept retrieval, both galleries (the other test images; the training images), checked
- * query by query against scikit-learn's average precision and a numpy ranking on fresh random
- * embeddings.
+ * Same-concept retrieval across designs, with galleries of one or several splits and the
+ * query's own design left out, checked query by query against scikit-learn's average precision
+ * and a numpy ranking on fresh random embeddings.
  */
 import { strict as assert } from "node:assert";
 import type { BenchModel } from "../../src/eval/benchmark/inputs.ts";
@@ -14,13 +14,14 @@ const SCRIPT = `
 import numpy as np
 from sklearn.metrics import average_precision_score
 x, concept, split = inp["x"], inp["concept"].astype(int), inp["split"].astype(int)
-gallery_split = int(inp["gallery"][0])
+design = inp["design"].astype(int)
+gallery_splits = inp["gallery"].astype(int)
 q_rows = np.where(split == 1)[0]
-g_rows = np.where(split == gallery_split)[0]
+g_rows = np.where(np.isin(split, gallery_splits))[0]
 x = x / np.linalg.norm(x, axis=1, keepdims=True)
 res = []
 for q in q_rows:
-    g = g_rows[g_rows != q]
+    g = g_rows[design[g_rows] != design[q]]
     s = x[g] @ x[q]
     rel = concept[g] == concept[q]
     if not rel.any():
@@ -32,12 +33,13 @@ for q in q_rows:
 out(res)
 `;
 
-Deno.test("retrieval: first-relevant ranks and AP equal numpy / scikit-learn, test-to-test and test-to-train", async () => {
+Deno.test("retrieval: first-relevant ranks and AP equal numpy / scikit-learn; the query's own design is never in its gallery", async () => {
   await withSeed("retrieval", async (rng) => {
     const nConcepts = 9;
     const dim = 6;
     const concept: number[] = [];
     const split: string[] = [];
+    const design: number[] = [];
     const vectors: number[] = [];
     const centres = Array.from(
       { length: nConcepts },
@@ -47,7 +49,10 @@ Deno.test("retrieval: first-relevant ranks and AP equal numpy / scikit-learn, te
       const n = 2 + rng.int(5);
       for (let i = 0; i < n; i++) {
         concept.push(c);
-        split.push(i === 0 ? "test" : rng.next() < 0.3 ? "test" : "train");
+        const s = i === 0 ? "test" : rng.next() < 0.3 ? "test" : rng.next() < 0.5 ? "train" : "val";
+        split.push(s);
+        // test images share a few design families with each other and, rarely, with train
+        design.push(s === "test" ? rng.int(2) : rng.next() < 0.2 ? rng.int(2) : 2 + rng.int(3));
         const v = centres[c].map((x) => x + 0.6 * (rng.next() - 0.5));
         const norm = Math.hypot(...v);
         vectors.push(...v.map((x) => x / norm));
@@ -65,23 +70,26 @@ Deno.test("retrieval: first-relevant ranks and AP equal numpy / scikit-learn, te
         split,
         vectors: Float64Array.from(vectors),
         dim,
+        design: Int32Array.from(design),
       },
     } as unknown as BenchModel;
     const space = conceptSpace(Array.from({ length: nConcepts }, (_, i) => i), nConcepts);
-    const codes = Int32Array.from(split, (s) => (s === "test" ? 1 : 2));
-    for (const gallery of ["test", "train"] as const) {
+    const code: Record<string, number> = { test: 1, train: 2, val: 3 };
+    const codes = Int32Array.from(split, (s) => code[s]);
+    for (const gallery of [["test"], ["train"], ["train", "val"], ["test", "train", "val"]]) {
       const ours = retrievalMetrics(model, { space, split: "test", gallery });
       const reference = await runPython<[number, number, number][]>(SCRIPT, {
         x: { data: Float64Array.from(vectors), shape: [concept.length, dim] },
         concept: { data: Int32Array.from(concept) },
         split: { data: codes },
-        gallery: { data: Int32Array.of(gallery === "test" ? 1 : 2) },
+        design: { data: Int32Array.from(design) },
+        gallery: { data: Int32Array.from(gallery, (s) => code[s]) },
       });
-      assert.equal(ours.queries.length, reference.length, gallery);
+      assert.equal(ours.queries.length, reference.length, String(gallery));
       assert.ok(reference.length > 0);
       ours.queries.forEach((q, i) => {
         const [row, first, ap] = reference[i];
-        assert.equal(q.row, row, gallery);
+        assert.equal(q.row, row, String(gallery));
         assert.equal(q.firstRelevant, first, `${gallery} query ${row}`);
         assert.ok(
           Math.abs(q.averagePrecision - ap) < 1e-12,

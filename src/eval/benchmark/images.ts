@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { crossProductSimd, gramIntoSimd } from "../../metrics/product_simd.ts";
+import { crossProductSimd } from "../../metrics/product_simd.ts";
 import { type Matrix, selectRows } from "../../metrics/types.ts";
 import type { BenchModel } from "./inputs.ts";
 import { allFinite, ItemWeights } from "./kernels.ts";
@@ -107,52 +107,48 @@ export function classificationMetrics(
 }
 
 /**
- * Same-concept retrieval: every image of `split` queries a gallery by cosine similarity (ties
- * broken by table row); retrieval@k is 1 when a same-concept image is among the k nearest, AP
- * averages the precision at each same-concept hit. The gallery is the other images of `split`
- * (default), or the images of `gallery` (e.g. `train`: test photos query the training photos,
- * for data sets with about one test image per concept). Queries without a same-concept gallery
- * image are left out.
+ * Same-concept retrieval across designs: every image of `split` queries a gallery of the images
+ * of the `gallery` splits by cosine similarity (ties broken by table row), leaving out every
+ * image of the query's own design (`images.design`: its design family for drawn icons, so the
+ * three Fluent renderings of one emoji never find each other; the image itself for photos).
+ * Retrieval@k is 1 when a same-concept image is among the k nearest, AP averages the precision
+ * at each same-concept hit. Queries without a same-concept image in the gallery are left out.
  */
 export function retrievalMetrics(
   model: BenchModel,
-  options: { space: ConceptSpace; split: string; gallery?: string },
+  options: { space: ConceptSpace; split: string; gallery: readonly string[] },
 ): { specs: MetricSpec[]; queries: RetrievalQuery[] } {
   if (!model.images) return { specs: [], queries: [] };
   const { space } = options;
+  const images = model.images;
   const rows = imageRows(model, options.split, space);
-  const separate = options.gallery !== undefined && options.gallery !== options.split;
-  const galleryRows = separate ? imageRows(model, options.gallery!, space) : rows;
-  const dim = model.images.dim;
-  const x = selectRows(imageMatrix(model.images), rows);
+  const galleryRows = options.gallery.flatMap((s) => imageRows(model, s, space))
+    .sort((a, b) => a - b);
   const n = rows.length;
   const m = galleryRows.length;
-  let sims: Float64Array;
-  if (separate) {
-    const g = selectRows(imageMatrix(model.images), galleryRows);
-    sims = crossProductSimd(x, g).data;
-  } else {
-    sims = new Float64Array(n * n);
-    gramIntoSimd(x.data, sims, { n, d: dim });
-  }
-  const concept = Int32Array.from(rows, (r) => space.local[model.images!.concept[r]]);
-  const galleryConcept = separate
-    ? Int32Array.from(galleryRows, (r) => space.local[model.images!.concept[r]])
-    : concept;
+  const x = selectRows(imageMatrix(images), rows);
+  const g = selectRows(imageMatrix(images), galleryRows);
+  const sims = crossProductSimd(x, g).data;
+  const concept = Int32Array.from(rows, (r) => space.local[images.concept[r]]);
+  const galleryConcept = Int32Array.from(galleryRows, (r) => space.local[images.concept[r]]);
+  // the query's own design (and so the query itself) is not in its gallery
+  const design = images.design ?? Int32Array.from(images.concept, (_, r) => r);
+  const queryDesign = Int32Array.from(rows, (r) => design[r]);
+  const galleryDesign = Int32Array.from(galleryRows, (r) => design[r]);
   const queries: RetrievalQuery[] = [];
   const ranks: number[] = [];
   for (let q = 0; q < n; q++) {
     // the gallery in descending similarity, ties by table row; a same-concept image's rank is
     // 1 + the gallery images ahead of it (counted, not sorted: queries have few relevant images)
     const row = sims.subarray(q * m, (q + 1) * m);
-    const self = separate ? -1 : q;
+    const own = queryDesign[q];
     ranks.length = 0;
     for (let j = 0; j < m; j++) {
-      if (j === self || galleryConcept[j] !== concept[q]) continue;
+      if (galleryDesign[j] === own || galleryConcept[j] !== concept[q]) continue;
       const s = row[j];
       let ahead = 0;
       for (let k = 0; k < m; k++) {
-        if (k !== self && (row[k] > s || (row[k] === s && k < j))) ahead++;
+        if (galleryDesign[k] !== own && (row[k] > s || (row[k] === s && k < j))) ahead++;
       }
       ranks.push(ahead + 1);
     }

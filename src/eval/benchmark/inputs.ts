@@ -45,8 +45,17 @@ export interface BenchModel {
   similarity: "cosine" | "dot";
   /** Concept vectors: canonical concept index of each row, and the vectors (rows × dim). */
   prototypes: { concept: Int32Array; vectors: Float64Array; dim: number };
-  /** Image vectors (L2-normalised), with concept and split per image; absent for SPoSE. */
-  images?: { concept: Int32Array; split: string[]; vectors: Float64Array; dim: number };
+  /**
+   * Image vectors (L2-normalised), with concept, split and design group per image (see
+   * {@link imageDesigns}; absent: every image its own design); absent for SPoSE.
+   */
+  images?: {
+    concept: Int32Array;
+    split: string[];
+    vectors: Float64Array;
+    dim: number;
+    design?: Int32Array;
+  };
   /** Test top-1 of the model's own classification head, from models.arrow. */
   headTop1?: number | null;
   /** Matched variant for a control (models.arrow `control_of`). */
@@ -277,6 +286,55 @@ export async function readModelList(
   return list;
 }
 
+/** Image families that are photographs: every photo is its own design. */
+export const PHOTO_FAMILIES: readonly string[] = ["things", "thingsplus-cc0"];
+
+/**
+ * The design group of every image of `images.arrow`, by image id: one group per design family
+ * for drawn images (the emoji sets, clip art; the three Fluent renderings of Microsoft's emoji
+ * are one family), one group per image for photos ({@link PHOTO_FAMILIES}). Retrieval never
+ * counts an image of the query's own design as relevant or as a competitor.
+ */
+export async function imageDesigns(tables: string): Promise<Map<string, number>> {
+  const file = join(tables, "images.arrow");
+  const images = await readTable(file, { require: ["image_id", "family"] });
+  const ids = images.getChild("image_id")!.toArray() as string[];
+  const families = images.getChild("family")!.toArray() as string[];
+  const groups = new Map<string, number>();
+  const out = new Map<string, number>();
+  ids.forEach((id, i) => {
+    const family = String(families[i]);
+    if (PHOTO_FAMILIES.includes(family)) {
+      out.set(id, -1 - i);
+    } else {
+      if (!groups.has(family)) groups.set(family, groups.size);
+      out.set(id, groups.get(family)!);
+    }
+  });
+  return out;
+}
+
+/** The design group of each row of an embedding table (see {@link imageDesigns}). */
+function designColumn(
+  table: Table,
+  designs: Map<string, number>,
+  file: string,
+): Int32Array {
+  const ids = table.getChild("image_id")!.toArray() as string[];
+  return Int32Array.from(ids, (id, row) => {
+    const d = designs.get(String(id));
+    if (d === undefined) {
+      throw new InputError({
+        file,
+        row: row + 1,
+        expected: "an image_id of images.arrow (rerun `deno task embed` after `deno task data`)",
+        found: `"${id}"`,
+      });
+    }
+    return d;
+  });
+}
+
 /** Read one image model's embeddings and prototypes. */
 export async function readImageModel(
   tables: string,
@@ -287,12 +345,17 @@ export async function readImageModel(
     index: Map<string, number>;
     headTop1?: number | null;
     controlOf?: string | null;
+    /** Design groups by image id (default: read from images.arrow). */
+    designs?: Map<string, number>;
   },
 ): Promise<BenchModel> {
   const stem = embeddingStem(options.model, options.seed, options.primarySeed);
   const imgFile = join(tables, "embeddings", `${stem}.arrow`);
   const protoFile = join(tables, "embeddings", `${stem}.prototypes.arrow`);
-  const img = await readTable(imgFile, { require: ["uniqueID", "split", "vector_l2"] });
+  const img = await readTable(imgFile, {
+    require: ["image_id", "uniqueID", "split", "vector_l2"],
+  });
+  const designs = options.designs ?? await imageDesigns(tables);
   const proto = await readTable(protoFile, { require: ["uniqueID", "vector_l2"] });
   const iv = vectors(img, "vector_l2");
   const pv = vectors(proto, "vector_l2");
@@ -307,6 +370,7 @@ export async function readImageModel(
       split: img.getChild("split")!.toArray().map(String) as string[],
       vectors: iv.data,
       dim: iv.dim,
+      design: designColumn(img, designs, imgFile),
     },
     prototypes: {
       concept: conceptColumn(proto, { column: "uniqueID", index: options.index, file: protoFile }),

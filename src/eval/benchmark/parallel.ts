@@ -68,7 +68,7 @@ export interface BenchWorkerInit {
   seed: number;
   groups: BenchGroup[];
   resamples: number;
-  retrievalGallery: "test" | "train";
+  retrievalGallery: readonly string[];
   space: Int32Array;
   concepts: BenchConcepts;
   human: BenchHuman;

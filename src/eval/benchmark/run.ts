@@ -95,8 +95,8 @@ export interface RunBenchmarkOptions {
   log?: (message: string) => void;
   /** The concept space (default {@link benchmarkSpace} of the inputs). */
   space?: ConceptSpace;
-  /** Retrieval gallery: the other test images (default) or the training images. */
-  retrievalGallery?: "test" | "train";
+  /** Splits of the retrieval gallery (default: every split but `test`; see retrievalMetrics). */
+  retrievalGallery?: readonly string[];
 }
 
 /** Key of a metric in the per-model maps. */
@@ -135,7 +135,7 @@ export interface BenchContext {
   /** The bootstrap's concept draws (the same for every model and metric). */
   draws: ConceptResamples;
   /** Retrieval gallery (see {@link RunBenchmarkOptions}). */
-  retrievalGallery: "test" | "train";
+  retrievalGallery: readonly string[];
 }
 
 /** Build the shared context of a run (see {@link runBenchmark} for the options). */
@@ -143,7 +143,7 @@ export function benchContext(inputs: BenchInputs, options: RunBenchmarkOptions):
   const space = options.space ?? benchmarkSpace(inputs);
   const rng = createRng(options.seed, { label: "bench-folds" });
   return {
-    retrievalGallery: options.retrievalGallery ?? "test",
+    retrievalGallery: options.retrievalGallery ?? ["train", "val", "stress"],
     inputs,
     space,
     groups: options.groups,

@@ -191,9 +191,11 @@ export const benchStage: Stage<BenchOptions> = {
         average_precision: float64Column(q.map((r) => r.averagePrecision)),
       }),
       await meta({
-        gallery: ctx.profile.retrievalGallery === "train"
-          ? "the training images (test images query them), cosine similarity"
-          : "the other test images, cosine similarity",
+        gallery:
+          `the images of ${
+            ctx.profile.retrievalGallery.join(", ")
+          } (test images query them) except the query's own design (its design family for ` +
+          "drawn images, the image itself for photos), cosine similarity",
       }),
     );
     // the triplet margins, column by column (over 200,000 rows with a dozen models)

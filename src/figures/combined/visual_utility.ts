@@ -7,7 +7,8 @@ export const visualUtilityFigure = metricGridFigure({
   title: "Visual utility",
   heading: "Visual utility: classification and retrieval of held-out images",
   subtitle: "Nearest-prototype top-1 on the held-out style and on unseen drawing styles, " +
-    "same-concept retrieval@1 and mean average precision among the test images; 95% bootstrap " +
+    "same-concept retrieval@1 and mean average precision across designs (test images query the " +
+    "other design families' images); 95% bootstrap " +
     "intervals over concepts.",
   purpose: "Does human-informed training make the embedding more useful for recognising and " +
     "retrieving objects than image-only training?",

@@ -254,7 +254,9 @@ export const retrievalExamplesFigure: FigureSpec = {
     return composeFigure(context, {
       title: "Retrieval examples: nearest test images of a query image",
       subtitle:
-        `Each held-out (test-style) image queries the other test images; the ${RETRIEVAL_K} ` +
+        `Each held-out (test-style) image queries the other test images (a within-family view: ` +
+        "a same-concept hit here may be another rendering of the same design, which the " +
+        `benchmark's retrieval leaves out); the ${RETRIEVAL_K} ` +
         "nearest by cosine similarity are shown for both models. Queries chosen where exactly " +
         "one model ranks a same-concept image first (else where their average precision " +
         "differs most).",
