@@ -467,6 +467,14 @@ function posthocSection(ctx: Ctx): Section | undefined {
     text += `; object-properties ρ ${effect(ctx, transfer)} (${cite.delta(transfer, { p: true })})`;
   }
   text += ".";
+  const direction = practicalDirection(practical, ctx.thresholds);
+  if (direction === "worsened" || direction === "slightly worsened") {
+    text += ` The gLocal documentation in thingsvision reports the same for ImageNet-trained ` +
+      `models (ResNets, VGG, AlexNet): gLocal improves their alignment with human ` +
+      `similarity judgments but deteriorates their downstream task performance, so it does not ` +
+      `give them a best-of-both-worlds representation as it does for CLIP-like models; this ` +
+      `backbone is ImageNet-trained too.`;
+  }
   if (fit && typeof fit.val_accuracy === "number") {
     cite.record(
       String(fit.registry ?? "aligned"),

@@ -231,3 +231,24 @@ Deno.test("write-up: when every practical metric is saturated nothing is judged 
   assert.ok(/here every practical metric is saturated, so they cannot tell a variant/.test(all));
   assert.ok(!/every variant differed from its control/.test(all));
 });
+
+Deno.test("write-up: where gLocal lowers the practical metrics, it cites thingsvision's caution for ImageNet models", () => {
+  const withGlocal = (delta: number): ReportTables => {
+    const t = tables();
+    const top1 = t.benchmark.find((r) => r.model === "baseline" && r.metric === "top1")!;
+    const rho = t.benchmark.find((r) => r.model === "baseline" && r.metric === "human_pair_rho")!;
+    t.benchmark.push(
+      { ...top1, model: "glocal", value: top1.value + delta },
+      { ...rho, model: "glocal", value: rho.value + 0.2 },
+    );
+    const o = { a: "glocal", b: "baseline", relation: "posthoc_vs_baseline" };
+    t.comparisons.push(
+      comparison("top1", delta, [delta - 0.01, delta + 0.01], 0.001, { ...o, saturated: false }),
+      comparison("human_pair_rho", 0.2, [0.1, 0.3], 0.001, { ...o, saturated: false }),
+    );
+    return t;
+  };
+  const caution = /thingsvision reports the same for ImageNet-trained models/;
+  assert.match(paragraphs(methodsResults(withGlocal(-0.08))).join("\n"), caution);
+  assert.doesNotMatch(paragraphs(methodsResults(withGlocal(0.08))).join("\n"), caution);
+});
