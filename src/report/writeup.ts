@@ -92,6 +92,7 @@ export function methodsResults(tables: ReportTables, options: WriteUpOptions = {
     posthocSection(ctx),
     distilledSection(ctx),
     externalRsaSection(ctx),
+    oodSection(ctx),
     gwotSection(ctx),
     tripletSection(ctx),
     conclusionSection(ctx),
@@ -585,6 +586,48 @@ function externalRsaSection(ctx: Ctx): Section | undefined {
     paragraphs.push(cite.paragraph(parts.join(" ")));
   }
   return section("external", heading, paragraphs);
+}
+
+/** The comparison row of a and b on one metric and subset (the report's seed first). */
+function compareOn(
+  ctx: Ctx,
+  pair: [string, string],
+  key: [metric: string, subset: string],
+): ComparisonRow | undefined {
+  const rows = ctx.tables.comparisons.filter((r) =>
+    r.model_a === pair[0] && r.model_b === pair[1] && r.metric === key[0] && r.subset === key[1]
+  );
+  return rows.find((r) => r.seed === ctx.seed) ?? rows[0];
+}
+
+/**
+ * Out of distribution: the stress styles (never trained on) — the baseline's nearest-prototype
+ * top-1 and cross-design retrieval@1 there, and each human-informed variant against the baseline
+ * in the words of findings.ts. Absent when the benchmark has no stress retrieval rows.
+ */
+function oodSection(ctx: Ctx): Section | undefined {
+  const { cite } = ctx;
+  const top1 = bench(ctx, "baseline", "top1", "stress");
+  const r1 = bench(ctx, "baseline", "retrieval@1", "stress");
+  if (!top1 || !r1) return undefined;
+  const parts: string[] = [];
+  for (const model of humanInformed(ctx)) {
+    const words = (["top1", "retrieval@1"] as const).flatMap((metric) => {
+      const row = compareOn(ctx, [model, "baseline"], [metric, "stress"]);
+      return row
+        ? [
+          `${metric === "top1" ? "top-1" : "retrieval@1"} ${effect(ctx, row)} (${
+            cite.delta(row, { p: true })
+          })`,
+        ]
+        : [];
+    });
+    if (words.length) parts.push(`${label(model)}: ${words.join(", ")}`);
+  }
+  const text = `On the stress styles, drawings no model was trained on, the baseline's ` +
+    `nearest-prototype top-1 was ${cite.valueCi(top1)} and its cross-design retrieval@1 ` +
+    `${cite.valueCi(r1)}.` + (parts.length ? ` Against the baseline: ${parts.join("; ")}.` : "");
+  return section("ood", "Out-of-distribution styles", [cite.paragraph(text)]);
 }
 
 /**

@@ -252,3 +252,24 @@ Deno.test("write-up: where gLocal lowers the practical metrics, it cites thingsv
   assert.match(paragraphs(methodsResults(withGlocal(-0.08))).join("\n"), caution);
   assert.doesNotMatch(paragraphs(methodsResults(withGlocal(0.08))).join("\n"), caution);
 });
+
+Deno.test("write-up: the out-of-distribution section reports the stress styles and each variant vs the baseline", () => {
+  const t = tables();
+  assert.ok(!paragraphs(methodsResults(t)).some((p) => /stress styles/.test(p)), "no stress rows");
+  for (const m of MODELS) {
+    t.benchmark.push(
+      { ...bench(m, "top1", 0.3, 0.05), subset: "stress" },
+      { ...bench(m, "retrieval@1", 0.4, 0.05), subset: "stress" },
+    );
+  }
+  const o = { a: "variant", b: "baseline", relation: "vs_baseline", saturated: false };
+  t.comparisons.push(
+    { ...comparison("top1", 0.1, [0.05, 0.15], 0.001, o), subset: "stress" },
+    { ...comparison("retrieval@1", -0.01, [-0.05, 0.03], 0.6, o), subset: "stress" },
+  );
+  const text = paragraphs(methodsResults(t)).find((p) => /stress styles/.test(p));
+  assert.ok(text, "the section is there");
+  assert.match(text, /baseline's nearest-prototype top-1 was 0\.300/);
+  assert.match(text, /top-1 rose robustly/);
+  assert.match(text, /retrieval@1 did not change clearly/);
+});

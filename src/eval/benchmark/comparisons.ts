@@ -24,6 +24,8 @@ export const COMPARED_METRICS: readonly (readonly [string, string])[] = [
   ["top1", "test"],
   ["retrieval@1", "test"],
   ["mAP", "test"],
+  ["top1", "stress"],
+  ["retrieval@1", "stress"],
   ["human_pair_rho", "test"],
   ["oddoneout_accuracy", "with_images"],
   ["rsa_spearman", "with_images"],

@@ -201,6 +201,13 @@ function modelSpecs(
     );
     specs.push(...r.specs);
     retrieval = r.queries;
+    // out of distribution: the stress styles (never trained on) query the same gallery;
+    // retrieval@1 and mAP (their per-query rows are not kept)
+    const ood = time(
+      "retrieval",
+      () => retrievalMetrics(model, { space, split: "stress", gallery: context.retrievalGallery }),
+    );
+    specs.push(...ood.specs.filter((s) => s.metric === "retrieval@1" || s.metric === "mAP"));
     time("human_pairs", () => {
       specs.push(...humanPairMetrics(sim, { space, human, splits: ["test", "val"], note }));
       specs.push(...oddOneOutMetrics(sim, { space, human, model, note }));
