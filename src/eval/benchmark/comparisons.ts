@@ -24,6 +24,8 @@ export const COMPARED_METRICS: readonly (readonly [string, string])[] = [
   ["top1", "test"],
   ["retrieval@1", "test"],
   ["mAP", "test"],
+  ["fewshot1_top1", "test"],
+  ["fewshot5_top1", "test"],
   ["top1", "stress"],
   ["retrieval@1", "stress"],
   ["human_pair_rho", "test"],

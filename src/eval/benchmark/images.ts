@@ -43,8 +43,11 @@ function imageMatrix(images: { vectors: Float64Array; dim: number }): Matrix {
   return { data: images.vectors, rows: images.vectors.length / images.dim, cols: images.dim };
 }
 
-/** Mean-of-items metric owned by concepts. */
-function itemMetric(
+/**
+ * A mean-of-items metric owned by concepts (per-image scores; the bootstrap resamples the
+ * concepts that own them).
+ */
+export function itemMetric(
   base: Omit<MetricSpec, "evaluate" | "perConcept" | "n">,
   items: { scores: Float64Array; owner: Int32Array; size: number },
 ): MetricSpec {

@@ -8,6 +8,7 @@
 import { createRng } from "../../stats/random.ts";
 import { foldAssignment } from "../../metrics/ridge.ts";
 import type { BenchInputs, BenchModel } from "./inputs.ts";
+import { fewShotMetrics } from "./fewshot.ts";
 import { classificationMetrics, retrievalMetrics, type RetrievalQuery } from "./images.ts";
 import {
   conceptSimilarity,
@@ -136,6 +137,8 @@ export interface BenchContext {
   draws: ConceptResamples;
   /** Retrieval gallery (see {@link RunBenchmarkOptions}). */
   retrievalGallery: readonly string[];
+  /** The benchmark seed (few-shot draws). */
+  seed: number;
 }
 
 /** Build the shared context of a run (see {@link runBenchmark} for the options). */
@@ -144,6 +147,7 @@ export function benchContext(inputs: BenchInputs, options: RunBenchmarkOptions):
   const rng = createRng(options.seed, { label: "bench-folds" });
   return {
     retrievalGallery: options.retrievalGallery ?? ["train", "val", "stress"],
+    seed: options.seed,
     inputs,
     space,
     groups: options.groups,
@@ -194,6 +198,7 @@ function modelSpecs(
     time("classification", () => {
       specs.push(...classificationMetrics(model, { space, split: "test", ks: [1, 5] }));
       specs.push(...classificationMetrics(model, { space, split: "stress", ks: [1] }));
+      specs.push(...fewShotMetrics(model, { space, seed: context.seed }));
     });
     const r = time(
       "retrieval",
