@@ -5,8 +5,8 @@
  */
 import { strict as assert } from "node:assert";
 import { drawShots, fewShotMetrics } from "../../src/eval/benchmark/fewshot.ts";
-import type { BenchModel } from "../../src/eval/benchmark/inputs.ts";
 import { conceptSpace } from "../../src/eval/benchmark/spec.ts";
+import { clusteredImageModel } from "../_helpers/image_model.ts";
 import { runPython } from "../_helpers/python.ts";
 import { withSeed } from "../_helpers/seed.ts";
 
@@ -50,33 +50,13 @@ Deno.test("few-shot: draws are deterministic, model-independent subsets of each 
 Deno.test("few-shot: nearest-centroid top-1 per test image equals numpy on the same draws", async () => {
   await withSeed("fewshot", async (rng) => {
     const nConcepts = 12, dim = 8;
-    const concept: number[] = [], split: string[] = [], vectors: number[] = [];
-    const centres = Array.from(
-      { length: nConcepts },
-      () => Array.from({ length: dim }, () => rng.next() - 0.5),
-    );
-    for (let c = 0; c < nConcepts; c++) {
-      const n = 2 + rng.int(8);
-      for (let i = 0; i < n; i++) {
-        concept.push(c);
-        split.push(i < 2 ? "test" : rng.next() < 0.15 ? "val" : "train");
-        const v = centres[c].map((x) => x + 0.9 * (rng.next() - 0.5));
-        const norm = Math.hypot(...v);
-        vectors.push(...v.map((x) => x / norm));
-      }
-    }
-    const model = {
-      model: "m",
-      seed: 7,
-      similarity: "cosine",
-      prototypes: { vectors: new Float64Array(nConcepts * dim), dim },
-      images: {
-        concept: Int32Array.from(concept),
-        split,
-        vectors: Float64Array.from(vectors),
-        dim,
-      },
-    } as unknown as BenchModel;
+    const { model, concept, split, vectors } = clusteredImageModel(rng, {
+      concepts: nConcepts,
+      dim,
+      images: (r) => 2 + r.int(8),
+      split: (i, r) => (i < 2 ? "test" : r.next() < 0.15 ? "val" : "train"),
+      spread: 0.9,
+    });
     const space = conceptSpace(Array.from({ length: nConcepts }, (_, i) => i), nConcepts);
     const draws = 4;
     const specs = fewShotMetrics(model, { space, seed: 11, shots: [1, 3], draws });

@@ -4,9 +4,9 @@
  * and a numpy ranking on fresh random embeddings.
  */
 import { strict as assert } from "node:assert";
-import type { BenchModel } from "../../src/eval/benchmark/inputs.ts";
 import { retrievalMetrics } from "../../src/eval/benchmark/images.ts";
 import { conceptSpace } from "../../src/eval/benchmark/spec.ts";
+import { clusteredImageModel } from "../_helpers/image_model.ts";
 import { runPython } from "../_helpers/python.ts";
 import { withSeed } from "../_helpers/seed.ts";
 
@@ -37,42 +37,16 @@ Deno.test("retrieval: first-relevant ranks and AP equal numpy / scikit-learn; th
   await withSeed("retrieval", async (rng) => {
     const nConcepts = 9;
     const dim = 6;
-    const concept: number[] = [];
-    const split: string[] = [];
-    const design: number[] = [];
-    const vectors: number[] = [];
-    const centres = Array.from(
-      { length: nConcepts },
-      () => Array.from({ length: dim }, () => rng.next() - 0.5),
-    );
-    for (let c = 0; c < nConcepts; c++) {
-      const n = 2 + rng.int(5);
-      for (let i = 0; i < n; i++) {
-        concept.push(c);
-        const s = i === 0 ? "test" : rng.next() < 0.3 ? "test" : rng.next() < 0.5 ? "train" : "val";
-        split.push(s);
-        // test images share a few design families with each other and, rarely, with train
-        design.push(s === "test" ? rng.int(2) : rng.next() < 0.2 ? rng.int(2) : 2 + rng.int(3));
-        const v = centres[c].map((x) => x + 0.6 * (rng.next() - 0.5));
-        const norm = Math.hypot(...v);
-        vectors.push(...v.map((x) => x / norm));
-      }
-    }
-    const model = {
-      model: "m",
-      seed: 7,
-      similarity: "cosine",
-      controlOf: null,
-      headTop1: null,
-      prototypes: { vectors: new Float64Array(nConcepts * dim), dim },
-      images: {
-        concept: Int32Array.from(concept),
-        split,
-        vectors: Float64Array.from(vectors),
-        dim,
-        design: Int32Array.from(design),
-      },
-    } as unknown as BenchModel;
+    // test images share a few design families with each other and, rarely, with train
+    const { model, concept, split, design, vectors } = clusteredImageModel(rng, {
+      concepts: nConcepts,
+      dim,
+      images: (r) => 2 + r.int(5),
+      split: (i, r) =>
+        i === 0 ? "test" : r.next() < 0.3 ? "test" : r.next() < 0.5 ? "train" : "val",
+      design: (s, r) => (s === "test" ? r.int(2) : r.next() < 0.2 ? r.int(2) : 2 + r.int(3)),
+      spread: 0.6,
+    });
     const space = conceptSpace(Array.from({ length: nConcepts }, (_, i) => i), nConcepts);
     const code: Record<string, number> = { test: 1, train: 2, val: 3 };
     const codes = Int32Array.from(split, (s) => code[s]);

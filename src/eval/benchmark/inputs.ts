@@ -297,6 +297,20 @@ export const PHOTO_FAMILIES: readonly string[] = ["things", "thingsplus-cc0"];
  */
 export async function imageDesigns(tables: string): Promise<Map<string, number>> {
   const file = join(tables, "images.arrow");
+  // read once per file version: every model of a run (and of a worker) asks for the same table
+  const stat = await Deno.stat(file).catch(() => undefined);
+  const version = stat ? `${file}|${stat.mtime?.getTime()}|${stat.size}` : undefined;
+  const cached = version === undefined ? undefined : designCache.get(version);
+  if (cached) return cached;
+  const designs = await readDesigns(file);
+  if (version !== undefined) designCache.set(version, designs);
+  return designs;
+}
+
+/** {@link imageDesigns} by file version. */
+const designCache = new Map<string, Map<string, number>>();
+
+async function readDesigns(file: string): Promise<Map<string, number>> {
   const images = await readTable(file, { require: ["image_id", "family"] });
   const ids = images.getChild("image_id")!.toArray() as string[];
   const families = images.getChild("family")!.toArray() as string[];
