@@ -7,6 +7,9 @@ import { createProgress } from "../pipeline/progress.ts";
 import type { Profile } from "../pipeline/profile.ts";
 import { imageSize } from "./image_size.ts";
 import { type ConceptIndex, readIconsManifest } from "./readers/mod.ts";
+import { applyAudit, type AuditExclusion } from "./audit/decisions.ts";
+import { loadAuditDecisions } from "./audit/run.ts";
+import { iconImageId } from "./audit/flags.ts";
 
 /** One image of the data set. */
 export interface ImageRecord {
@@ -42,14 +45,35 @@ export interface CollectImagesOptions {
   concepts?: Set<string>;
 }
 
-/** Images of a profile, in manifest / path order, plus any skipped files with the reason. */
+/** What {@link collectImages} found. */
+export interface CollectedImages {
+  /** The images, in manifest / path order. */
+  images: ImageRecord[];
+  /** Unreadable files skipped (with `skipBadImages`), with the reason. */
+  skipped: { path: string; reason: string }[];
+  /** Images the profile's audit file (`Profile.imageAudit`) leaves out, with its reason. */
+  excluded: AuditExclusion[];
+}
+
+/**
+ * Images of a profile, in manifest / path order, less those the profile's audit decisions
+ * drop (returned in `excluded`), plus any skipped files with the reason.
+ */
 export async function collectImages(
   profile: Profile,
   concepts: ConceptIndex,
   options: CollectImagesOptions = {},
-): Promise<{ images: ImageRecord[]; skipped: { path: string; reason: string }[] }> {
-  const entries = profile.imageManifest
-    ? (await readIconsManifest(profile.imageManifest, { conceptIds: concepts })).map((row) => ({
+): Promise<CollectedImages> {
+  let entries;
+  let excluded: AuditExclusion[] = [];
+  if (profile.imageManifest) {
+    const manifest = await readIconsManifest(profile.imageManifest, { conceptIds: concepts });
+    const audited = applyAudit(
+      manifest.map((row) => ({ ...row, imageId: iconImageId(row) })),
+      await loadAuditDecisions(profile, manifest),
+    );
+    excluded = audited.excluded;
+    entries = audited.kept.map((row) => ({
       uniqueID: row.uniqueID,
       path: row.path,
       family: row.family,
@@ -57,8 +81,8 @@ export async function collectImages(
       style: row.style,
       license: row.license,
       attribution: row.attribution,
-    }))
-    : await listThingsImages(profile.imagesRoot, concepts);
+    }));
+  } else entries = await listThingsImages(profile.imagesRoot, concepts);
   const wanted = options.concepts
     ? entries.filter((e) => options.concepts!.has(e.uniqueID))
     : entries;
@@ -96,7 +120,7 @@ export async function collectImages(
     progress.tick();
   }
   progress.done();
-  return { images, skipped };
+  return { images, skipped, excluded };
 }
 
 /**

@@ -10,3 +10,4 @@ export * from "./images.ts";
 export * from "./splits.ts";
 export * from "./embedding_file.ts";
 export * from "./stage.ts";
+export * from "./audit/mod.ts";

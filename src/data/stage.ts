@@ -26,6 +26,7 @@ import {
   readThingsplusCategories,
 } from "./readers/mod.ts";
 import { assignSplits } from "./splits.ts";
+import type { AuditExclusion } from "./audit/decisions.ts";
 
 /** Options of the data stage. */
 export interface DataOptions extends Record<string, unknown> {
@@ -69,6 +70,7 @@ export const dataStage: Stage<DataOptions> = {
       thingsFile(ctx, "size"),
     ];
     if (ctx.profile.imageManifest) files.push(ctx.profile.imageManifest);
+    if (ctx.profile.imageAudit) files.push(ctx.profile.imageAudit);
     files.push(...(await listImageFiles(ctx.profile.imagesRoot)));
     files.push(...(await rehearsalMarkers(ctx.profile.imagesRoot)));
     return files;
@@ -93,11 +95,16 @@ export const dataStage: Stage<DataOptions> = {
         concepts.ids.filter((id) => withImages.has(id)).slice(0, options.limitConcepts),
       );
     }
-    const { images, skipped } = await collectImages(ctx.profile, concepts, {
+    const { images, skipped, excluded } = await collectImages(ctx.profile, concepts, {
       skipBadImages: options.skipBadImages,
       concepts: selection,
     });
-    const notes = { skipped_images: skipped, image_set_sha256: imageSetHash(images) };
+    const audit = auditNote(ctx, excluded);
+    const notes = {
+      skipped_images: skipped,
+      image_set_sha256: imageSetHash(images),
+      ...(audit ? { audit } : {}),
+    };
     const conceptTable = await buildConceptTable(ctx, concepts, images);
     await writeTable(join(ctx.tables, "concepts.arrow"), conceptTable, meta);
     await writeTable(join(ctx.tables, "images.arrow"), buildImageTable(images), { ...meta, notes });
@@ -120,9 +127,35 @@ export const dataStage: Stage<DataOptions> = {
     const splitText = ["train", "val", "test", "stress"].filter((s) => splitCounts[s])
       .map((s) => `${s} ${splitCounts[s]}`).join(", ");
     return `${concepts.size} concepts, ${images.length} images of ${nConcepts} concepts (${splitText})` +
-      (skipped.length ? `, ${skipped.length} bad images skipped` : "");
+      (skipped.length ? `, ${skipped.length} bad images skipped` : "") +
+      (audit ? `, ${audit.summary}` : "");
   },
 };
+
+/**
+ * What the profile's audit file left out, for images.arrow's metadata (`notes.audit`): the
+ * file, a one-line summary and every excluded image with its decision and reason. Null when
+ * the profile has no audit file.
+ */
+function auditNote(ctx: StageContext, excluded: AuditExclusion[]) {
+  if (!ctx.profile.imageAudit) return null;
+  const concepts = new Set(
+    excluded.filter((e) => e.decision === "drop_concept").map((e) => e.uniqueID),
+  );
+  const images = excluded.filter((e) => e.decision === "drop_image").length;
+  return {
+    file: displayPath(ctx.profile.imageAudit),
+    summary: `audit (${displayPath(ctx.profile.imageAudit)}) left out ${concepts.size} ` +
+      `concepts and ${images} further images`,
+    dropped_concepts: [...concepts],
+    excluded: excluded.map((e) => ({
+      image_id: e.imageId,
+      uniqueID: e.uniqueID,
+      decision: e.decision,
+      reason: e.reason,
+    })),
+  };
+}
 
 /**
  * The THINGS profile needs `deno task setup --profile things` first: without its tabular files

@@ -38,6 +38,12 @@ export interface Profile {
   imagesRoot: string;
   /** Image manifest (CSV with per-image family, license, attribution); absent for THINGS. */
   imageManifest?: string;
+  /**
+   * Reviewed audit decisions for the manifest's images (`audit.tsv`: keep / drop_image /
+   * drop_concept with a reason; see src/data/audit/). The data stage leaves out what it drops
+   * and records each exclusion in images.arrow's metadata.
+   */
+  imageAudit?: string;
   /** Human triplet file used as the test set for odd-one-out accuracy. */
   testTriplets: string;
   /** Split policy. */
@@ -70,6 +76,7 @@ export function resolveProfile(
       thingsDir,
       imagesRoot: join(root, "data/embedded/things-icons"),
       imageManifest: join(root, "data/embedded/things-icons/manifest.csv"),
+      imageAudit: join(root, "data/embedded/things-icons/audit.tsv"),
       testTriplets: join(thingsDir, "triplets/thingsdata_test_10_ID.txt"),
       split: {
         kind: "held-out-style",

@@ -7,6 +7,10 @@ import { join } from "node:path";
 import { describeValue, InputError } from "../../io/errors.ts";
 import { readConceptIds } from "../../data/readers/concepts.ts";
 import { readIconsManifest } from "../../data/readers/icons_manifest.ts";
+import { applyAudit, readAuditDecisions } from "../../data/audit/decisions.ts";
+import { iconImageId } from "../../data/audit/flags.ts";
+import { manifestImages } from "../../data/audit/run.ts";
+import { exists } from "../../io/files.ts";
 
 /** One icon of a concept. */
 export interface IconRef {
@@ -36,7 +40,7 @@ export interface SelectConceptsOptions {
 
 /**
  * Read the concept list (`<bundleDir>/concepts/unique_id.txt`) and the icons manifest
- * (`<iconsDir>/manifest.csv`) and pick the concepts: `ids` as given, else the first `count`
+ * (`<iconsDir>/manifest.csv`, less what `<iconsDir>/audit.tsv` drops) and pick the concepts: `ids` as given, else the first `count`
  * concepts that have icons, followed by concepts without icons when `count` exceeds those.
  */
 export async function selectConcepts(
@@ -48,8 +52,16 @@ export async function selectConcepts(
   const manifest = await readIconsManifest(join(dirs.iconsDir, "manifest.csv"), {
     conceptIds: ids,
   });
+  const auditFile = join(dirs.iconsDir, "audit.tsv");
+  const decisions = (await exists(auditFile))
+    ? await readAuditDecisions(auditFile, { images: manifestImages(manifest) })
+    : [];
+  const { kept } = applyAudit(
+    manifest.map((entry) => ({ ...entry, imageId: iconImageId(entry) })),
+    decisions,
+  );
   const byConcept = new Map<string, IconRef[]>();
-  for (const entry of manifest) {
+  for (const entry of kept) {
     const list = byConcept.get(entry.uniqueID) ?? [];
     list.push({
       family: entry.family,
