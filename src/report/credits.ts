@@ -124,6 +124,18 @@ export interface Credits {
   licenses: LicenseText[];
   /** Data notes (data/embedded/README.md), when shipped. */
   dataNotes: string | null;
+  /** What the icon audit left out (images.arrow `notes.audit`), null without an audit. */
+  audit: ImageAudit | null;
+}
+
+/** The icon audit's exclusions as the data stage recorded them. */
+export interface ImageAudit {
+  /** The decisions file. */
+  file: string;
+  /** One line: how many concepts and images were left out. */
+  summary: string;
+  /** Every excluded image with its decision and reason. */
+  excluded: { image_id: string; uniqueID: string; decision: string; reason: string }[];
 }
 
 /** Collect the credits from images.arrow and the files in data/. */
@@ -168,6 +180,17 @@ export async function credits(tables: ReportTables, root = REPO_ROOT): Promise<C
     attributionNotes: await optionalText(join(root, "data/embedded/things-icons/ATTRIBUTION.md")),
     licenses,
     dataNotes: await optionalText(join(root, "data/embedded/README.md")),
+    audit: imageAudit(tables.imagesMetadata?.notes?.audit),
+  };
+}
+
+function imageAudit(value: unknown): ImageAudit | null {
+  if (!value || typeof value !== "object") return null;
+  const audit = value as Partial<ImageAudit>;
+  return {
+    file: String(audit.file ?? ""),
+    summary: String(audit.summary ?? ""),
+    excluded: Array.isArray(audit.excluded) ? audit.excluded : [],
   };
 }
 

@@ -101,6 +101,8 @@ export interface ReportTables {
   gwotMetadata?: TableMetadata;
   /** `images.arrow` rows (credits), when present. */
   images?: Record<string, unknown>[];
+  /** `images.arrow` metadata (its `notes.audit` lists the images the icon audit left out). */
+  imagesMetadata?: TableMetadata;
 }
 
 const BENCHMARK_COLUMNS = ["model", "seed", "metric", "subset", "value", "ci_low", "ci_high", "n"];
@@ -160,7 +162,10 @@ export async function loadReportTables(dir: string): Promise<ReportTables> {
     tables.gwotMetadata = tableMetadata(gwot);
   }
   const images = await optionalTable(join(dir, "images.arrow"));
-  if (images) tables.images = arrowRows(images);
+  if (images) {
+    tables.images = arrowRows(images);
+    tables.imagesMetadata = tableMetadata(images);
+  }
   if (tables.benchmarkMetadata.profile === "things") {
     tables.seedReference = await readSeedReference();
   }

@@ -85,6 +85,21 @@ Deno.test("credits: per-source licenses from images.arrow and the shipped licens
   for (const source of c.sources) assert.ok(source.license, `${source.source} has a license`);
   assert.ok(c.licenses.some((l) => l.file.endsWith("LICENSE-CC-BY-SA-4.0.txt")));
   assert.ok(c.citations.some((x) => x.key === "things" && x.url?.startsWith("https://doi.org/")));
+  // the icon audit's exclusions, as the data stage records them in images.arrow
+  assert.equal(c.audit, null);
+  const excluded = [{
+    image_id: "bank/noto",
+    uniqueID: "bank",
+    decision: "drop_concept",
+    reason: "a bank building",
+  }];
+  tables.imagesMetadata = {
+    task: "data",
+    version: "test",
+    notes: { audit: { file: "audit.tsv", summary: "left out 1", excluded } },
+  };
+  const audited = await credits(tables);
+  assert.deepEqual(audited.audit, { file: "audit.tsv", summary: "left out 1", excluded });
 });
 
 Deno.test("reproduce: commands carry the run's profile and seed", async () => {

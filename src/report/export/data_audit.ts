@@ -65,6 +65,7 @@ export function imageMetadataReport(sources: Sources): Record<string, unknown> {
       ? { image_size: { width: spread(numeric("width")), height: spread(numeric("height")) } }
       : {}),
     skipped_images: skipped,
+    icon_audit: notes.audit ?? null,
     image_set_sha256: notes.image_set_sha256 ?? null,
     source_tables: [provenance(imagesSource), provenance(conceptsSource)],
   };
