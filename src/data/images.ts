@@ -142,9 +142,7 @@ async function listThingsImages(root: string, concepts: ConceptIndex) {
   return files.map((file) => {
     const path = relative(root, file);
     const parts = path.split("/");
-    const folder = parts.length >= 2 ? parts[parts.length - 2] : "";
-    const stem = parts[parts.length - 1].replace(/\.[^.]+$/, "");
-    const uniqueID = concepts.has(folder) ? folder : stem;
+    const uniqueID = thingsImageConcept(path, concepts);
     concepts.indexOf(uniqueID, { file });
     const cc0 = parts[0].toLowerCase().includes("plus") || parts[0].toLowerCase().includes("cc0");
     const family = cc0 ? "thingsplus-cc0" : "things";
@@ -169,6 +167,18 @@ async function listThingsImages(root: string, concepts: ConceptIndex) {
       attribution: cc0 ? "THINGSplus (Stoinski et al. 2023), CC0" : "THINGS (Hebart et al. 2019)",
     };
   });
+}
+
+/**
+ * The concept of a THINGS image from its path below the images root: its folder when that is a
+ * known concept (`object_images/abacus/abacus_01b.jpg`), else its file stem (the flat CC0 set:
+ * `THINGSplus-CC0/abacus.jpg`). The caller checks the result is a known concept.
+ */
+export function thingsImageConcept(path: string, concepts: { has(id: string): boolean }): string {
+  const parts = path.split("/");
+  const folder = parts.length >= 2 ? parts[parts.length - 2] : "";
+  const stem = parts[parts.length - 1].replace(/\.[^.]+$/, "");
+  return concepts.has(folder) ? folder : stem;
 }
 
 /** Image files below `root` (`.jpg`, `.jpeg`, `.png`), without macOS metadata files. */

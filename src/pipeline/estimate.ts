@@ -8,8 +8,10 @@
  *
  * @module
  */
-import { relative } from "node:path";
-import { listImageFiles } from "../data/images.ts";
+import { join, relative } from "node:path";
+import { listImageFiles, thingsImageConcept } from "../data/images.ts";
+import { readConceptIds } from "../data/readers/concepts.ts";
+import { exists } from "../io/files.ts";
 import { type CostFit, extrapolate, type SizeName } from "./cost.ts";
 import { REPO_ROOT, repoPath } from "./paths.ts";
 import type { PlannerOptions } from "./plan.ts";
@@ -109,10 +111,13 @@ export function estimateStageSeconds(
 
 /**
  * The size of a THINGS image folder: its image files (as the data stage lists them) and their
- * concepts (the folder of `object_images/<uniqueID>/…`, the file stem of the flat CC0 set);
- * undefined when the folder is missing or holds no images.
+ * concepts, named by the data stage's rule ({@link thingsImageConcept}) against the concept
+ * list `concepts`; undefined when the folder is missing or holds no images.
  */
-export async function countImageFolder(root: string): Promise<SetSize | undefined> {
+export async function countImageFolder(
+  root: string,
+  options: { concepts: { has(id: string): boolean } },
+): Promise<SetSize | undefined> {
   let files: string[];
   try {
     files = await listImageFiles(root);
@@ -121,12 +126,9 @@ export async function countImageFolder(root: string): Promise<SetSize | undefine
     throw error;
   }
   if (files.length === 0) return undefined;
-  const concepts = new Set(files.map((file) => {
-    const parts = relative(root, file).split("/");
-    return parts.length >= 3
-      ? parts[parts.length - 2]
-      : parts[parts.length - 1].replace(/\.[^.]+$/, "");
-  }));
+  const concepts = new Set(
+    files.map((file) => thingsImageConcept(relative(root, file), options.concepts)),
+  );
   return { images: files.length, concepts: concepts.size };
 }
 
@@ -143,7 +145,10 @@ export async function planEstimates(
   if (profile.name !== "things") return {};
   const reference = await loadCostReference(options.reference);
   if (!reference || reference.backbone !== options.backbone) return {};
-  const found = await countImageFolder(profile.imagesRoot);
+  const list = join(profile.thingsDir, "concepts/unique_id.txt");
+  if (!(await exists(list))) return {};
+  const conceptIds = await readConceptIds(list);
+  const found = await countImageFolder(profile.imagesRoot, { concepts: new Set(conceptIds) });
   if (!found) return {};
   const limit = options.limitConcepts ?? 0;
   const size = limit > 0 && limit < found.concepts

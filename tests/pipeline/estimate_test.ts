@@ -101,11 +101,14 @@ Deno.test("estimate: image folders are counted as the data stage lists them; onl
   );
   await Deno.mkdir(join(root, "object_images_CC0"), { recursive: true });
   await Deno.writeFile(join(root, "object_images_CC0", "aardvark.jpg"), new Uint8Array(4));
-  assert.deepEqual(await countImageFolder(root), { images: 7, concepts: 2 });
-  assert.equal(await countImageFolder(join(dir, "none")), undefined);
+  const concepts = { concepts: new Set(["aardvark", "abacus"]) };
+  assert.deepEqual(await countImageFolder(root, concepts), { images: 7, concepts: 2 });
+  assert.equal(await countImageFolder(join(dir, "none"), concepts), undefined);
 
   const path = join(dir, "bench_scale.json");
   await Deno.writeTextFile(path, JSON.stringify(report()));
+  await Deno.mkdir(join(dir, "concepts"));
+  await Deno.writeTextFile(join(dir, "concepts/unique_id.txt"), "aardvark\nabacus\naccordion\n");
   const things = { ...resolveProfile("things", { dataDir: dir }), imagesRoot: root };
   const est = await planEstimates(things, { backbone: "resnet50", reference: path });
   assert.ok(est.estimate && est.estimateSource);
