@@ -70,7 +70,17 @@ export const dataStage: Stage<DataOptions> = {
       thingsFile(ctx, "size"),
     ];
     if (ctx.profile.imageManifest) files.push(ctx.profile.imageManifest);
-    if (ctx.profile.imageAudit) files.push(ctx.profile.imageAudit);
+    if (ctx.profile.imageAudit) {
+      if (!(await exists(ctx.profile.imageAudit))) {
+        throw new InputError({
+          file: ctx.profile.imageAudit,
+          expected: "the icon audit's decisions (uniqueID, image, decision, found_by, reason; " +
+            "see `deno task audit:icons`)",
+          found: "no file",
+        });
+      }
+      files.push(ctx.profile.imageAudit);
+    }
     files.push(...(await listImageFiles(ctx.profile.imagesRoot)));
     files.push(...(await rehearsalMarkers(ctx.profile.imagesRoot)));
     return files;

@@ -82,6 +82,7 @@ Deno.test("data: a missing image listed in the manifest fails with the file name
   const lines = manifest.split("\n").filter((l, i) => i === 0 || l.startsWith("abacus,"));
   // copy every abacus image but the first, so the first is missing
   await Deno.writeTextFile(join(dir, "things-icons/manifest.csv"), lines.join("\n") + "\n");
+  const audit = join(dir, "things-icons/audit.tsv");
   for (const l of lines.slice(2)) {
     const path = l.match(/images\/abacus\/[^,]+\.png/)![0];
     await Deno.copyFile(
@@ -95,6 +96,12 @@ Deno.test("data: a missing image listed in the manifest fails with the file name
   const profile = resolveProfile("embedded", { root });
   const ctx = await createContext(profile, { out, seed: 7, quiet: true });
   const first = lines[1].match(/images\/abacus\/[^,]+\.png/)![0];
+  // the profile's audit file is required: a clear error names it
+  await assert.rejects(
+    runStage(dataStage, ctx, { limitConcepts: 0, skipBadImages: false }),
+    /audit\.tsv: expected the icon audit's decisions/,
+  );
+  await Deno.writeTextFile(audit, "uniqueID\timage\tdecision\tfound_by\treason\n");
   await assert.rejects(
     runStage(dataStage, ctx, { limitConcepts: 0, skipBadImages: false }),
     new RegExp(
