@@ -7,6 +7,9 @@
  * - `tensorflow-gpu`: `@tensorflow/tfjs-node-gpu` (libtensorflow with CUDA 11.2 + cuDNN 8.1, Linux
  *   x64). It is not a dependency of this project; it is imported by a computed specifier so that
  *   `deno check` does not need it.
+ * - `webgpu`: `@tensorflow/tfjs-backend-webgpu` on Deno's built-in WebGPU (Vulkan on Linux, Metal
+ *   on macOS, D3D12 on Windows). `auto` takes it only when the adapter is a real GPU; a software
+ *   adapter (Mesa's lavapipe/llvmpipe, SwiftShader) is used only when asked for, e.g. in CI.
  * - `tensorflow`: `@tensorflow/tfjs-node`, the native TensorFlow C library on the CPU (needs
  *   `deno task setup:tf` once).
  * - `wasm`: `@tensorflow/tfjs-backend-wasm` (SIMD, one thread under Deno); fast inference but it
@@ -30,16 +33,17 @@ import {
 } from "./onednn.ts";
 
 /** What a caller asks for (`--backend`). */
-export type BackendRequest = "auto" | "tensorflow" | "gpu" | "wasm" | "cpu";
+export type BackendRequest = "auto" | "tensorflow" | "gpu" | "webgpu" | "wasm" | "cpu";
 
 /** The backend that was activated. */
-export type BackendName = "tensorflow" | "tensorflow-gpu" | "wasm" | "cpu";
+export type BackendName = "tensorflow" | "tensorflow-gpu" | "webgpu" | "wasm" | "cpu";
 
 /** Every accepted {@link BackendRequest}, for command-line choices. */
 export const BACKEND_REQUESTS: readonly BackendRequest[] = [
   "auto",
   "tensorflow",
   "gpu",
+  "webgpu",
   "wasm",
   "cpu",
 ];
@@ -50,6 +54,8 @@ export const NATIVE_PACKAGE = "@tensorflow/tfjs-node";
 export const GPU_PACKAGE = "@tensorflow/tfjs-node-gpu";
 /** Package of the WebAssembly backend (in deno.json). */
 export const WASM_PACKAGE = "@tensorflow/tfjs-backend-wasm";
+/** Package of the WebGPU backend (in deno.json). */
+export const WEBGPU_PACKAGE = "@tensorflow/tfjs-backend-webgpu";
 
 /** Result of {@link initBackend}. */
 export interface BackendSelection {
@@ -61,6 +67,16 @@ export interface BackendSelection {
   canTrain: boolean;
   /** Backend to switch to for training ({@link switchBackend}): `cpu` when `name` is `wasm`. */
   trainBackend: BackendName;
+}
+
+/** The WebGPU adapter, as {@link detectWebgpu} found it. */
+export interface WebgpuStatus {
+  /** An adapter was found. */
+  usable: boolean;
+  /** Whether it is a software rasteriser (lavapipe, llvmpipe, SwiftShader, a fallback adapter). */
+  software: boolean;
+  /** Vendor, architecture, device and description, or why there is none. */
+  detail: string;
 }
 
 /** Whether a CUDA driver is present, as detected by {@link detectCuda}. */
@@ -85,6 +101,12 @@ export interface BackendProbes {
   loadNative(): Promise<void>;
   /** Load `@tensorflow/tfjs-backend-wasm`. */
   loadWasm(): Promise<void>;
+  /** Find a WebGPU adapter in this process. */
+  detectWebgpu(): Promise<WebgpuStatus>;
+  /** Find a WebGPU adapter without loading a driver here (`auto`). */
+  probeWebgpu(): Promise<WebgpuStatus>;
+  /** Load `@tensorflow/tfjs-backend-webgpu`. */
+  loadWebgpu(): Promise<void>;
 }
 
 /** Options of {@link initBackend}. */
@@ -204,6 +226,12 @@ async function loadNodePackage(pkg: string, as: "tensorflow" | "tensorflow-gpu")
     );
   }
   if (nativeFrom === as) return;
+  if (webgpuTouched) {
+    throw new Error(
+      `${pkg} cannot be loaded after WebGPU in the same process (libtensorflow after a Vulkan ` +
+        "driver crashes it: both carry LLVM); run the native backend in its own process",
+    );
+  }
   await prepareNativeImport(as);
   await importComputed(pkg);
   if (!hasTensorflowFactory()) {
@@ -262,6 +290,111 @@ export async function detectCuda(): Promise<CudaStatus> {
   return { usable: false, detail: "no CUDA driver (no libcuda.so.1, no working nvidia-smi)" };
 }
 
+/**
+ * Whether `auto` tries WebGPU (on a real GPU adapter only). Off until the training loop and the
+ * trunk cache read tensors asynchronously: WebGPU under Deno has no synchronous read-back
+ * (`dataSync`), which they use today, so `--backend webgpu` runs the ops (tested against the cpu
+ * backend) but not yet `train` or `embed` (they refuse it with this reason).
+ */
+export const WEBGPU_IN_AUTO = false;
+
+/** Why `train` and `embed` cannot use the webgpu backend yet (see {@link WEBGPU_IN_AUTO}). */
+export const WEBGPU_TRAINING_GAP = "training and embedding read tensors synchronously " +
+  "(dataSync), which WebGPU under Deno cannot do; use --backend tensorflow (or gpu) for now";
+
+/** Adapter names of software WebGPU implementations. */
+const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|swiftshader|softpipe|warp|basic render/i;
+
+let webgpuAdapter: string | undefined;
+/** Whether this process asked WebGPU for an adapter (which loads the Vulkan driver). */
+let webgpuTouched = false;
+
+/**
+ * {@link detectWebgpu} in a child process, so that this process does not load a Vulkan driver:
+ * libtensorflow loaded after Mesa's lavapipe crashes the process (both carry LLVM), so `auto`
+ * looks before it leaps. On Linux, without a GPU device node (`/dev/dri/renderD*`,
+ * `/dev/nvidia0`) there is no real GPU to find and no child is started.
+ */
+export async function probeWebgpu(): Promise<WebgpuStatus> {
+  if (Deno.build.os === "linux") {
+    let nodes = false;
+    try {
+      Deno.statSync("/dev/nvidia0");
+      nodes = true;
+    } catch {
+      try {
+        for (const entry of Deno.readDirSync("/dev/dri")) {
+          if (entry.name.startsWith("renderD")) nodes = true;
+        }
+      } catch { /* no /dev/dri */ }
+    }
+    if (!nodes) {
+      return {
+        usable: false,
+        software: false,
+        detail: "no GPU device node (/dev/dri/renderD*, /dev/nvidia0)",
+      };
+    }
+  }
+  const code = `import { detectWebgpu } from ${JSON.stringify(import.meta.url)};` +
+    "console.log(JSON.stringify(await detectWebgpu()));";
+  try {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["eval", "--quiet", code],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    const line = new TextDecoder().decode(out.stdout).trim().split("\n").pop() ?? "";
+    if (out.success && line.startsWith("{")) return JSON.parse(line) as WebgpuStatus;
+    return { usable: false, software: false, detail: `WebGPU probe failed (exit ${out.code})` };
+  } catch (error) {
+    return { usable: false, software: false, detail: `WebGPU probe failed: ${firstLine(error)}` };
+  }
+}
+
+/**
+ * Find a WebGPU adapter (`navigator.gpu.requestAdapter()`, high-performance preference) and
+ * describe it: vendor, architecture, device, description. A software adapter (Mesa's lavapipe,
+ * SwiftShader, Microsoft's WARP, or one WebGPU marks as a fallback adapter) is usable but not a
+ * GPU. Sets `XDG_RUNTIME_DIR` to a private temp folder when unset, which keeps Mesa's Vulkan
+ * loader from printing an error on headless machines.
+ */
+export async function detectWebgpu(): Promise<WebgpuStatus> {
+  const gpu = (navigator as unknown as { gpu?: GPU }).gpu;
+  if (!gpu) return { usable: false, software: false, detail: "no navigator.gpu in this runtime" };
+  try {
+    if (Deno.build.os === "linux" && !Deno.env.get("XDG_RUNTIME_DIR")) {
+      Deno.env.set("XDG_RUNTIME_DIR", await Deno.makeTempDir({ prefix: "ht-xdg-" }));
+    }
+  } catch { /* no --allow-env / --allow-write: Mesa may print a harmless warning */ }
+  let adapter: GPUAdapter | null = null;
+  try {
+    adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
+  } catch (error) {
+    return { usable: false, software: false, detail: `requestAdapter failed: ${firstLine(error)}` };
+  }
+  if (!adapter) {
+    return {
+      usable: false,
+      software: false,
+      detail: "no WebGPU adapter (no Vulkan/Metal/D3D12 driver; on Linux install the GPU's " +
+        "Vulkan driver, or mesa-vulkan-drivers for the software lavapipe device)",
+    };
+  }
+  webgpuTouched = true;
+  const info = (adapter as unknown as { info?: GPUAdapterInfo }).info;
+  // Vulkan reports vendor and device as numbers ("65541", "0"); the description names the device
+  const named = [info?.vendor, info?.architecture, info?.device].filter((s) =>
+    s && !/^\d+$/.test(s)
+  );
+  const detail = [...named, info?.description].filter((s) => s).join(" ") || "unnamed adapter";
+  const fallback = Boolean(
+    (adapter as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter ||
+      (info as unknown as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter,
+  );
+  return { usable: true, software: fallback || SOFTWARE_ADAPTER.test(detail), detail };
+}
+
 /** The default detection and loading steps (see {@link BackendProbes}). */
 export const DEFAULT_PROBES: BackendProbes = {
   detectCuda,
@@ -272,6 +405,15 @@ export const DEFAULT_PROBES: BackendProbes = {
       wasmModule = await importComputed(WASM_PACKAGE) as typeof wasmModule;
       if (tf.findBackendFactory("wasm") == null) {
         throw new Error(`${WASM_PACKAGE} did not register in this @tensorflow/tfjs-core`);
+      }
+    }),
+  detectWebgpu,
+  probeWebgpu,
+  loadWebgpu: () =>
+    once("webgpu", async () => {
+      await importComputed(WEBGPU_PACKAGE);
+      if (tf.findBackendFactory("webgpu") == null) {
+        throw new Error(`${WEBGPU_PACKAGE} did not register in this @tensorflow/tfjs-core`);
       }
     }),
 };
@@ -362,6 +504,34 @@ async function tryNative(probes: BackendProbes): Promise<BackendSelection | stri
   );
 }
 
+/** Try the WebGPU backend; with `gpuOnly`, a software adapter is skipped (`auto`). */
+async function tryWebgpu(
+  probes: BackendProbes,
+  options: { gpuOnly: boolean },
+): Promise<BackendSelection | string> {
+  if (options.gpuOnly) {
+    const probed = await probes.probeWebgpu();
+    if (!probed.usable) return probed.detail;
+    if (probed.software) {
+      return `${probed.detail} is a software adapter, not a GPU (--backend webgpu uses it anyway)`;
+    }
+  }
+  const adapter = await probes.detectWebgpu();
+  if (!adapter.usable) return adapter.detail;
+  try {
+    await probes.loadWebgpu();
+    await activate("webgpu");
+  } catch (error) {
+    return `${adapter.detail}, but ${WEBGPU_PACKAGE} is unavailable (${firstLine(error)})`;
+  }
+  webgpuAdapter = adapter.detail;
+  recordBackendInfo(backendInfo());
+  return selection(
+    "webgpu",
+    `WebGPU on ${adapter.detail}${adapter.software ? " (software, not a GPU)" : ""}`,
+  );
+}
+
 /** Try the wasm backend. */
 async function tryWasm(probes: BackendProbes): Promise<BackendSelection | string> {
   try {
@@ -386,17 +556,28 @@ async function tryCpu(): Promise<BackendSelection | string> {
   return selection("cpu", "pure-JS cpu backend (slow; trains everything)");
 }
 
-/** `auto`: GPU, then native, then wasm (+cpu for training), then cpu. */
+/** `auto`: CUDA GPU, then WebGPU on a real GPU, then native, then wasm (+cpu for training), then cpu. */
 async function chooseAuto(probes: BackendProbes): Promise<BackendSelection> {
   const skipped: string[] = [];
-  for (const attempt of [tryGpu, tryNative, tryWasm]) {
+  const attempts: [string, (p: BackendProbes) => Promise<BackendSelection | string>][] = [
+    ["GPU: ", tryGpu],
+    ...(WEBGPU_IN_AUTO
+      ? [["WebGPU: ", (p: BackendProbes) => tryWebgpu(p, { gpuOnly: true })]] as [
+        string,
+        (p: BackendProbes) => Promise<BackendSelection | string>,
+      ][]
+      : []),
+    ["", tryNative],
+    ["", tryWasm],
+  ];
+  for (const [label, attempt] of attempts) {
     const result = await attempt(probes);
     if (typeof result !== "string") {
       return skipped.length === 0
         ? result
         : { ...result, reason: `${result.reason}; skipped: ${skipped.join("; ")}` };
     }
-    skipped.push(attempt === tryGpu ? `GPU: ${result}` : result);
+    skipped.push(`${label}${result}`);
   }
   const cpu = await tryCpu();
   if (typeof cpu === "string") {
@@ -423,9 +604,13 @@ async function chooseExplicit(
       );
     }
   }
-  const attempt = { gpu: tryGpu, tensorflow: tryNative, wasm: tryWasm, cpu: () => tryCpu() }[
-    request
-  ];
+  const attempt = {
+    gpu: tryGpu,
+    webgpu: (p: BackendProbes) => tryWebgpu(p, { gpuOnly: false }),
+    tensorflow: tryNative,
+    wasm: tryWasm,
+    cpu: () => tryCpu(),
+  }[request];
   const result = await attempt(probes);
   if (typeof result === "string") {
     throw new BackendUnavailableError(request, `--backend ${request}: ${result}`);
@@ -438,7 +623,7 @@ async function chooseExplicit(
  * reason as one line on stderr.
  *
  * `auto` takes `tensorflow-gpu` when a CUDA driver is present and `@tensorflow/tfjs-node-gpu`
- * loads, else `tensorflow` (tfjs-node), else `wasm` for inference with `cpu` for training
+ * loads, else `webgpu` when WebGPU has a real GPU adapter, else `tensorflow` (tfjs-node), else `wasm` for inference with `cpu` for training
  * (`trainBackend`), else `cpu`. An explicit request fails with {@link BackendUnavailableError}
  * when that backend cannot be used.
  */
@@ -489,6 +674,7 @@ export function backendInfo(): BackendInfo {
     threads = wasmModule?.getThreadsCount?.() ?? 1;
   }
   const info: BackendInfo = { name, tfjs: tf.version_core, threads };
+  if (current === "webgpu" && webgpuAdapter) info.adapter = webgpuAdapter;
   const v = current === "tensorflow" ? tensorflowVersion() : undefined;
   if (v) info.tensorflow = v;
   if (current === "tensorflow") {

@@ -21,6 +21,8 @@ export interface BackendInfo {
   onednn?: boolean;
   /** Why oneDNN is on or off (`probe crashed with SIGFPE on this CPU`; native backend only). */
   onednnReason?: string;
+  /** The WebGPU adapter (vendor, architecture, device, description; webgpu backend only). */
+  adapter?: string;
 }
 
 let recorded: BackendInfo | undefined;

@@ -1,10 +1,14 @@
 /** Shared command-line pieces of the train, embed and all tasks. */
 import {
+  BACKEND_REQUESTS,
   type BackendRequest,
   detectCuda,
   GPU_PACKAGE,
   initBackend,
+  probeWebgpu,
   switchBackend,
+  WEBGPU_IN_AUTO,
+  WEBGPU_TRAINING_GAP,
 } from "../models/backend.ts";
 import { locateTfjsNode, setupTf } from "../setup/tf/mod.ts";
 import { REPO_ROOT } from "../pipeline/paths.ts";
@@ -16,8 +20,9 @@ export const MODEL_FLAGS: Record<string, FlagSpec> = {
   backend: {
     type: "string",
     default: "auto",
-    choices: ["auto", "tensorflow", "gpu", "wasm", "cpu"],
-    description: "TF.js backend: auto picks tfjs-node-gpu with CUDA, else tfjs-node, else wasm/cpu",
+    choices: [...BACKEND_REQUESTS],
+    description: "TF.js backend: auto picks tfjs-node-gpu with CUDA, else tfjs-node, else " +
+      "wasm/cpu (webgpu runs the model ops, not yet training: see README, Backends and GPU)",
   },
   backbone: {
     type: "string",
@@ -130,9 +135,9 @@ export function seedsFlag(parsed: ParsedArgs, fallback: number): number[] {
 
 /** Initialise the backend for training; returns the backend name in use. */
 export async function trainingBackend(parsed: ParsedArgs): Promise<string> {
-  const selection = await initBackend({
-    backend: String(parsed.values.backend ?? "auto") as BackendRequest,
-  });
+  const request = String(parsed.values.backend ?? "auto") as BackendRequest;
+  if (request === "webgpu") throw new UsageError(`--backend webgpu: ${WEBGPU_TRAINING_GAP}`);
+  const selection = await initBackend({ backend: request });
   if (!selection.canTrain) {
     await switchBackend(selection.trainBackend);
     console.error(
@@ -146,14 +151,19 @@ export async function trainingBackend(parsed: ParsedArgs): Promise<string> {
 /**
  * The backend a run would train on, without loading one (dry runs): the explicit request, or for
  * `auto` what {@link initBackend} would pick, judged without loading TensorFlow: the GPU package
- * when a CUDA driver is present and `@tensorflow/tfjs-node-gpu` resolves, else the native
- * TensorFlow backend (which `ensureNativeBackend` builds when missing).
+ * when a CUDA driver is present and `@tensorflow/tfjs-node-gpu` resolves, else WebGPU when its
+ * adapter is a real GPU, else the native TensorFlow backend (which `ensureNativeBackend` builds
+ * when missing).
  */
 export async function plannedBackend(parsed: ParsedArgs): Promise<string> {
   const request = String(parsed.values.backend ?? "auto");
   if (request === "tensorflow") return "tensorflow";
   if (request !== "auto") return await trainingBackend(parsed);
   if ((await detectCuda()).usable && resolvable(GPU_PACKAGE)) return "tensorflow-gpu";
+  if (WEBGPU_IN_AUTO) {
+    const webgpu = await probeWebgpu();
+    if (webgpu.usable && !webgpu.software) return "webgpu";
+  }
   return "tensorflow";
 }
 

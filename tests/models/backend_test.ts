@@ -11,11 +11,20 @@ import {
   detectCuda,
   initBackend,
   switchBackend,
+  WEBGPU_IN_AUTO,
 } from "../../src/models/backend.ts";
 import { assertFloat32Close } from "../_helpers/numeric.ts";
 
 const quiet = { log: false as const };
-const noCuda = { detectCuda: () => Promise.resolve({ usable: false, detail: "no CUDA (test)" }) };
+const noWebgpu = {
+  usable: false,
+  software: false,
+  detail: "no WebGPU (test)",
+};
+const noCuda = {
+  detectCuda: () => Promise.resolve({ usable: false, detail: "no CUDA (test)" }),
+  probeWebgpu: () => Promise.resolve(noWebgpu),
+};
 const fakeCuda = {
   detectCuda: () => Promise.resolve({ usable: true, detail: "CUDA driver (test)" }),
 };
@@ -45,6 +54,32 @@ function values(n: number, seed: number): Float32Array {
     return s / 1073741824 - 1;
   });
 }
+
+Deno.test({
+  name: "auto: WebGPU only on a real GPU adapter, probed without loading a driver here",
+  ignore: !WEBGPU_IN_AUTO,
+}, async () => {
+  const software = { usable: true, software: true, detail: "llvmpipe (test)" };
+  const real = { usable: true, software: false, detail: "NVIDIA H100 (test)" };
+  const touched: string[] = [];
+  const stubs = (probed: typeof real) => ({
+    ...noCuda,
+    probeWebgpu: () => Promise.resolve(probed),
+    detectWebgpu: () => {
+      touched.push("detect");
+      return Promise.resolve(probed);
+    },
+    loadWebgpu: fail("webgpu package refused (test)"),
+  });
+  const skipSoftware = await initBackend({ backend: "auto", ...quiet, probes: stubs(software) });
+  assert.equal(skipSoftware.name, "tensorflow");
+  assert.match(skipSoftware.reason, /WebGPU: llvmpipe \(test\) is a software adapter, not a GPU/);
+  assert.deepEqual(touched, [], "a software adapter is never requested in this process by auto");
+  const realGpu = await initBackend({ backend: "auto", ...quiet, probes: stubs(real) });
+  assert.equal(realGpu.name, "tensorflow", "falls back when the package fails");
+  assert.match(realGpu.reason, /WebGPU: NVIDIA H100 \(test\), but .*webgpu package refused/);
+  assert.deepEqual(touched, ["detect"]);
+});
 
 Deno.test("auto picks the native tensorflow backend when it is available", async () => {
   const lines: string[] = [];
