@@ -397,8 +397,11 @@ export const alignetStage: Stage<AlignetStageOptions> = {
         seed: ctx.seed,
       });
       await loadTrainedWeights(ctx, net, { model: options.student, seed: ctx.seed });
-      const tauS = calibrateTemperature(val.probabilities, studentLogits(net, trunk, val.triplets));
-      const result = distillStudent(net, { trunk, train, val }, {
+      const tauS = calibrateTemperature(
+        val.probabilities,
+        await studentLogits(net, trunk, val.triplets),
+      );
+      const result = await distillStudent(net, { trunk, train, val }, {
         loss: options.loss,
         tau: tauS.tau,
         lambdaInit: options.lambdaInit,
@@ -410,14 +413,14 @@ export const alignetStage: Stage<AlignetStageOptions> = {
         label: `align:alignet ${job.model}`,
       });
       const all = Int32Array.from({ length: data.imageIds.length }, (_, r) => r);
-      const features = topFeatures(net, trunk, all);
+      const features = await topFeatures(net, trunk, all);
       const dim = features.length / all.length;
       const m = await meta(job.model);
       const dir = checkpointDir(ctx, job.model, ctx.seed);
       await Deno.mkdir(dir, { recursive: true });
       await saveCheckpoint(join(dir, "final.ckpt"), {
         state: { model: job.model, options, sampling },
-        tensors: networkWeights(net),
+        tensors: await networkWeights(net),
       });
       await writeModelEmbeddings(ctx, {
         model: job.model,

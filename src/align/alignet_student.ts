@@ -78,24 +78,24 @@ export interface DistillResult {
 }
 
 /** Validation KL of the network's current embeddings. */
-function validationKl(
+async function validationKl(
   net: Network,
   trunk: TrunkActivations,
   val: TeacherTriplets,
   tau: number,
-): number {
-  return meanTripletKl(val.probabilities, studentLogits(net, trunk, val.triplets), tau);
+): Promise<number> {
+  return meanTripletKl(val.probabilities, await studentLogits(net, trunk, val.triplets), tau);
 }
 
 /** The student's triplet logits (cosine similarities of its embeddings) on triplets of trunk rows. */
-export function studentLogits(
+export async function studentLogits(
   net: Network,
   trunk: TrunkActivations,
   triplets: Triplets,
-): Float64Array {
+): Promise<Float64Array> {
   const rows = [...new Set([...triplets.a, ...triplets.b, ...triplets.odd])].sort((x, y) => x - y);
   const local = new Map(rows.map((r, i) => [r, i]));
-  const feats = topFeatures(net, trunk, rows);
+  const feats = await topFeatures(net, trunk, rows);
   const dim = feats.length / Math.max(1, rows.length);
   return tripletLogits(
     { data: Float64Array.from(feats), rows: rows.length, cols: dim },
@@ -110,11 +110,11 @@ export function studentLogits(
 }
 
 /** Fine-tune the network's top by distillation (see the module documentation). */
-export function distillStudent(
+export async function distillStudent(
   net: Network,
   data: { trunk: TrunkActivations; train: TeacherTriplets; val: TeacherTriplets },
   options: DistillOptions,
-): DistillResult {
+): Promise<DistillResult> {
   const { trunk, train, val } = data;
   const log = options.log ?? (() => {});
   const vars = net.top.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -122,7 +122,7 @@ export function distillStudent(
   const adam = new Adam(vars, { learningRate: options.learningRate });
   const rng = createRng(options.seed, { label: "alignet-student" });
   const order = Int32Array.from({ length: train.triplets.n }, (_, i) => i);
-  const initialValKl = validationKl(net, trunk, val, options.tau);
+  const initialValKl = await validationKl(net, trunk, val, options.tau);
   let best = initialValKl, bestEpoch = 0;
   let bestWeights = vars.map((v) => tf.keep(tf.clone(v)));
   const epochs: DistillEpoch[] = [];
@@ -176,12 +176,12 @@ export function distillStudent(
         return tf.add(d, l2ToInit(vars, initial, { lambda: options.lambdaInit })) as tf.Scalar;
       }, vars);
       adam.apply(vars.map((v) => grads[v.name] ?? null));
-      sum += value.dataSync()[0];
+      sum += (await value.data())[0];
       tf.dispose([value, ...Object.values(grads), x, ia, ib, io, targets]);
       progress.tick();
     }
     progress.done();
-    const valKl = validationKl(net, trunk, val, options.tau);
+    const valKl = await validationKl(net, trunk, val, options.tau);
     const row = {
       epoch,
       trainLoss: sum / Math.max(1, steps),

@@ -291,16 +291,12 @@ export async function detectCuda(): Promise<CudaStatus> {
 }
 
 /**
- * Whether `auto` tries WebGPU (on a real GPU adapter only). Off until the training loop and the
- * trunk cache read tensors asynchronously: WebGPU under Deno has no synchronous read-back
- * (`dataSync`), which they use today, so `--backend webgpu` runs the ops (tested against the cpu
- * backend) but not yet `train` or `embed` (they refuse it with this reason).
+ * Whether `auto` tries WebGPU (on a real GPU adapter only). Off for now: `train` and `embed` read
+ * tensors asynchronously and run on WebGPU (tested on lavapipe), but the alignment stages (GWOT's
+ * TF.js solver, gLocal) still read synchronously (`dataSync`, which WebGPU under Deno cannot do)
+ * and pick their backend with `auto`, and no real GPU has run the route yet.
  */
 export const WEBGPU_IN_AUTO = false;
-
-/** Why `train` and `embed` cannot use the webgpu backend yet (see {@link WEBGPU_IN_AUTO}). */
-export const WEBGPU_TRAINING_GAP = "training and embedding read tensors synchronously " +
-  "(dataSync), which WebGPU under Deno cannot do; use --backend tensorflow (or gpu) for now";
 
 /** Adapter names of software WebGPU implementations. */
 const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|swiftshader|softpipe|warp|basic render/i;

@@ -60,16 +60,15 @@ export class Adam {
   }
 
   /** The state as named tensors (copies of the values). */
-  state(): Record<string, StoredTensor> {
+  async state(): Promise<Record<string, StoredTensor>> {
     const out: Record<string, StoredTensor> = {};
-    const put = (
-      name: string,
-      t: tf.Tensor,
-    ) => (out[name] = { data: t.dataSync().slice() as Float32Array, shape: t.shape });
-    this.#m.forEach((t, i) => put(`adam/m/${i}`, t));
-    this.#v.forEach((t, i) => put(`adam/v/${i}`, t));
-    put("adam/acc1", this.#acc1);
-    put("adam/acc2", this.#acc2);
+    const put = async (name: string, t: tf.Tensor) => {
+      out[name] = { data: (await t.data() as Float32Array).slice(), shape: t.shape };
+    };
+    for (const [i, t] of this.#m.entries()) await put(`adam/m/${i}`, t);
+    for (const [i, t] of this.#v.entries()) await put(`adam/v/${i}`, t);
+    await put("adam/acc1", this.#acc1);
+    await put("adam/acc2", this.#acc2);
     return out;
   }
 

@@ -43,11 +43,11 @@ export interface LossTerms {
 }
 
 /** Compute the weighted loss, its gradients and the value of each term. */
-export function batchLoss(
+export async function batchLoss(
   net: Network,
   input: BatchInput,
   ctx: LossContext,
-): { value: number; grads: tf.NamedTensorMap; terms: LossTerms } {
+): Promise<{ value: number; grads: tf.NamedTensorMap; terms: LossTerms }> {
   const { config, data } = ctx;
   const rows = input.batch.rows;
   const labels = Int32Array.from(rows, (r) => data.imageClass[r]);
@@ -124,11 +124,11 @@ export function batchLoss(
   for (const name of ["ce", "triplet", "matrix"] as const) {
     const t = kept[name];
     if (t) {
-      terms[name] = t.dataSync()[0];
+      terms[name] = (await t.data())[0];
       t.dispose();
     }
   }
-  const v = value.dataSync()[0];
+  const v = (await value.data())[0];
   value.dispose();
   if (matrix) tf.dispose([matrix.similarity, matrix.mask]);
   return { value: v, grads, terms };

@@ -8,7 +8,6 @@ import {
   probeWebgpu,
   switchBackend,
   WEBGPU_IN_AUTO,
-  WEBGPU_TRAINING_GAP,
 } from "../models/backend.ts";
 import { locateTfjsNode, setupTf } from "../setup/tf/mod.ts";
 import { REPO_ROOT } from "../pipeline/paths.ts";
@@ -22,7 +21,7 @@ export const MODEL_FLAGS: Record<string, FlagSpec> = {
     default: "auto",
     choices: [...BACKEND_REQUESTS],
     description: "TF.js backend: auto picks tfjs-node-gpu with CUDA, else tfjs-node, else " +
-      "wasm/cpu (webgpu runs the model ops, not yet training: see README, Backends and GPU)",
+      "wasm/cpu; webgpu (explicit) trains on any WebGPU adapter, a software one included",
   },
   backbone: {
     type: "string",
@@ -136,7 +135,6 @@ export function seedsFlag(parsed: ParsedArgs, fallback: number): number[] {
 /** Initialise the backend for training; returns the backend name in use. */
 export async function trainingBackend(parsed: ParsedArgs): Promise<string> {
   const request = String(parsed.values.backend ?? "auto") as BackendRequest;
-  if (request === "webgpu") throw new UsageError(`--backend webgpu: ${WEBGPU_TRAINING_GAP}`);
   const selection = await initBackend({ backend: request });
   if (!selection.canTrain) {
     await switchBackend(selection.trainBackend);

@@ -135,7 +135,7 @@ export const embedStage: Stage<EmbedOptions> = {
           const training = await readTable(trainingTablePath(ctx, model, seed));
           notes = (tableMetadata(training).notes ?? {}) as Record<string, unknown>;
         }
-        const features = topFeatures(net, trunk, all, { chunk: options.batchSize ?? 128 });
+        const features = await topFeatures(net, trunk, all, { chunk: options.batchSize ?? 128 });
         const dim = features.length / all.length;
         const meta = await stageMetadata(ctx, this, {
           stageOptions: options,

@@ -150,12 +150,13 @@ export async function loadTrainedWeights(
 }
 
 /** Top-1 of the head over image rows (rows whose concept has no class count as wrong). */
-export function splitTop1(
+export async function splitTop1(
   net: Network,
   options: { data: TrainData; rows: Int32Array; trunk: TrunkActivations },
-): number {
+): Promise<number> {
   const { data, rows, trunk } = options;
-  return top1(net, topFeatures(net, trunk, rows), Int32Array.from(rows, (r) => data.imageClass[r]));
+  const features = await topFeatures(net, trunk, rows);
+  return await top1(net, features, Int32Array.from(rows, (r) => data.imageClass[r]));
 }
 
 /** The train stage of one model. */
@@ -258,9 +259,9 @@ export function trainStage(model: string): Stage<TrainStageOptions> {
       const seconds = (performance.now() - start) / 1000;
       const accuracy = (rows: Int32Array) => splitTop1(net, { data, rows, trunk });
       const summary = {
-        val_top1: accuracy(data.rows.val),
-        test_top1: accuracy(data.rows.test),
-        stress_top1: accuracy(data.rows.stress),
+        val_top1: await accuracy(data.rows.val),
+        test_top1: await accuracy(data.rows.test),
+        stress_top1: await accuracy(data.rows.stress),
         chance: 1 / data.classConcept.length,
         n_classes: data.classConcept.length,
         n_test: data.rows.test.length,

@@ -87,13 +87,14 @@ export interface TrainResult {
 }
 
 /** Weights of the network as named tensors (top then head, in `getWeights()` order). */
-export function networkWeights(net: Network): Record<string, StoredTensor> {
+export async function networkWeights(net: Network): Promise<Record<string, StoredTensor>> {
   const out: Record<string, StoredTensor> = {};
   for (const [part, model] of [["top", net.top], ["head", net.head]] as const) {
-    model.getWeights().forEach((
-      w,
-      i,
-    ) => (out[`${part}/${i}`] = { data: w.dataSync().slice() as Float32Array, shape: w.shape }));
+    const weights = model.getWeights();
+    for (let i = 0; i < weights.length; i++) {
+      const data = (await weights[i].data() as Float32Array).slice();
+      out[`${part}/${i}`] = { data, shape: weights[i].shape };
+    }
   }
   return out;
 }
@@ -136,12 +137,12 @@ function gatherRows(data: Float32Array, rowSize: number, rows: ArrayLike<number>
 }
 
 /** Pooled features (top output) of image rows, in chunks. */
-export function topFeatures(
+export async function topFeatures(
   net: Network,
   trunk: TrunkActivations,
   rows: ArrayLike<number>,
   options: { chunk?: number } = {},
-): Float32Array {
+): Promise<Float32Array> {
   const chunk = options.chunk ?? 128;
   const dim = (net.top.outputs[0].shape as number[]).at(-1)!;
   const out = new Float32Array(rows.length * dim);
@@ -151,7 +152,7 @@ export function topFeatures(
       const x = tf.tensor(trunk.gather(part), [part.length, ...trunk.shape]);
       return net.top.apply(x, { training: false }) as tf.Tensor;
     });
-    out.set(feats.dataSync(), i * dim);
+    out.set(await feats.data() as Float32Array, i * dim);
     feats.dispose();
   }
   return out;
@@ -161,13 +162,19 @@ export function topFeatures(
  * Top-1 of the concept head on precomputed features of some images, given each image's class
  * (−1 for images whose concept has no class: they count as wrong).
  */
-export function top1(net: Network, features: Float32Array, classes: Int32Array): number {
+export async function top1(
+  net: Network,
+  features: Float32Array,
+  classes: Int32Array,
+): Promise<number> {
   if (classes.length === 0) return NaN;
   const dim = features.length / classes.length;
-  const predicted = tf.tidy(() => {
+  const argmax = tf.tidy(() => {
     const logits = net.head.apply(tf.tensor2d(features, [classes.length, dim])) as tf.Tensor;
-    return tf.argMax(logits, 1).dataSync() as Int32Array;
+    return tf.argMax(logits, 1);
   });
+  const predicted = await argmax.data() as Int32Array;
+  argmax.dispose();
   let correct = 0;
   classes.forEach((c, i) => {
     if (c >= 0 && predicted[i] === c) correct++;
@@ -196,7 +203,7 @@ export async function trainModel(run: TrainRun): Promise<TrainResult> {
   // fixed prototypes come from the initial weights (before any restore), so a resumed run uses
   // exactly the prototypes of an uninterrupted one
   const prototypes = config.loss.triplet > 0 && config.triplets?.prototypes === "fixed"
-    ? classPrototypes(net, run.trunk, data)
+    ? await classPrototypes(net, run.trunk, data)
     : undefined;
   let restored: Checkpoint<TrainState> | undefined;
   if (run.resume) {
@@ -247,7 +254,11 @@ export async function trainModel(run: TrainRun): Promise<TrainResult> {
     }
     // frozen top: features once per stage, the head trains on them
     const frozenFeatures = headOnly
-      ? topFeatures(net, run.trunk, Int32Array.from({ length: data.imageIds.length }, (_, i) => i))
+      ? await topFeatures(
+        net,
+        run.trunk,
+        Int32Array.from({ length: data.imageIds.length }, (_, i) => i),
+      )
       : undefined;
     const featureDim = (net.top.outputs[0].shape as number[]).at(-1)!;
     for (; state.epochInStage < stage.epochs; state.epochInStage++) {
@@ -282,7 +293,7 @@ export async function trainModel(run: TrainRun): Promise<TrainResult> {
               ...run.trunk.shape,
             ]),
           };
-        const { value, grads, terms } = batchLoss(
+        const { value, grads, terms } = await batchLoss(
           net,
           { ...input, batch, step: state.step, vars },
           lossContext,
@@ -300,11 +311,11 @@ export async function trainModel(run: TrainRun): Promise<TrainResult> {
       progress.done();
       const valFeatures = frozenFeatures
         ? gatherRows(frozenFeatures, featureDim, data.rows.val)
-        : topFeatures(net, run.trunk, data.rows.val);
+        : await topFeatures(net, run.trunk, data.rows.val);
       const trainFeatures = frozenFeatures
         ? gatherRows(frozenFeatures, featureDim, data.rows.train)
-        : topFeatures(net, run.trunk, data.rows.train);
-      const val = top1(net, valFeatures, valClasses);
+        : await topFeatures(net, run.trunk, data.rows.train);
+      const val = await top1(net, valFeatures, valClasses);
       const row: LogRow = {
         stage: stage.name,
         epoch: state.globalEpoch + 1,
@@ -313,7 +324,7 @@ export async function trainModel(run: TrainRun): Promise<TrainResult> {
         loss_ce: sums.ce / batches.length,
         loss_triplet: sums.triplet / batches.length,
         loss_matrix: sums.matrix / batches.length,
-        train_top1: top1(net, trainFeatures, trainClasses),
+        train_top1: await top1(net, trainFeatures, trainClasses),
         val_top1: val,
         seconds: (performance.now() - start) / 1000,
       };
@@ -333,7 +344,7 @@ export async function trainModel(run: TrainRun): Promise<TrainResult> {
         state.bestVal = val;
         state.bestEpoch = state.globalEpoch;
         state.badEpochs = 0;
-        await saveCheckpoint(bestPath, { state: { ...state }, tensors: networkWeights(net) });
+        await saveCheckpoint(bestPath, { state: { ...state }, tensors: await networkWeights(net) });
       } else state.badEpochs++;
       const stop = state.badEpochs >= config.earlyStopping.patience;
       if (stop || state.epochInStage + 1 === stage.epochs) {
@@ -343,7 +354,7 @@ export async function trainModel(run: TrainRun): Promise<TrainResult> {
         state.epochInStage = stage.epochs;
         await saveCheckpoint(lastPath, {
           state: { ...state, stage: state.stage + 1, epochInStage: 0 },
-          tensors: networkWeights(net),
+          tensors: await networkWeights(net),
         });
         if (stop) {
           log(
@@ -356,28 +367,28 @@ export async function trainModel(run: TrainRun): Promise<TrainResult> {
       }
       await saveCheckpoint(lastPath, {
         state: { ...state, epochInStage: state.epochInStage + 1 },
-        tensors: { ...networkWeights(net), ...adam.state() },
+        tensors: { ...(await networkWeights(net)), ...(await adam.state()) },
       });
     }
     adam.dispose();
   }
   prototypes?.dispose();
   state.done = true;
-  await saveCheckpoint(lastPath, { state, tensors: networkWeights(net) });
+  await saveCheckpoint(lastPath, { state, tensors: await networkWeights(net) });
   await saveCheckpoint(join(run.checkpointDir, "final.ckpt"), {
     state,
-    tensors: networkWeights(net),
+    tensors: await networkWeights(net),
   });
   return { log: withTimes(state.log, timings), finished: true, steps };
 }
 
 /** Mean pooled feature of each class's training images (fixed prototypes), as a [C, D] tensor. */
-export function classPrototypes(
+export async function classPrototypes(
   net: Network,
   trunk: TrunkActivations,
   data: TrainData,
-): tf.Tensor2D {
-  const features = topFeatures(net, trunk, data.rows.train);
+): Promise<tf.Tensor2D> {
+  const features = await topFeatures(net, trunk, data.rows.train);
   const dim = features.length / data.rows.train.length;
   const C = data.classConcept.length;
   const sums = new Float32Array(C * dim);

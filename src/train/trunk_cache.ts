@@ -158,7 +158,7 @@ export async function trunkActivations(
         bad,
       });
       const out = tf.tidy(() => folded.predict(tf.tensor4d(pixels, [rows.length, size, size, 3])));
-      const values = out.dataSync() as Float32Array;
+      const values = await out.data() as Float32Array;
       out.dispose();
       for (const b of bad) {
         if (b.row >= i && b.row < i + rows.length) {

@@ -222,7 +222,7 @@ function tinyNetwork(seed: number): Network {
 }
 
 Deno.test("distillStudent: a student taught by its own distribution stays put; a teacher is learned; decay-to-init holds weights", async () => {
-  await withSeed("alignet-student", (rng) => {
+  await withSeed("alignet-student", async (rng) => {
     const n = 60;
     const trunk = memoryActivations(
       Float32Array.from({ length: n * 4 }, () => gaussian(rng)),
@@ -250,13 +250,13 @@ Deno.test("distillStudent: a student taught by its own distribution stays put; a
     // teacher = the student's own distribution: KL(p‖p) = 0 and the weights do not move
     const self = tinyNetwork(1);
     const w0 = self.top.getWeights().map((w) => w.dataSync().slice());
-    const selfTeacher = (t: Triplets) => ({
+    const selfTeacher = async (t: Triplets) => ({
       triplets: t,
-      probabilities: tripletProbabilities(studentLogits(self, trunk, t), options.tau),
+      probabilities: tripletProbabilities(await studentLogits(self, trunk, t), options.tau),
     });
-    const fixed = distillStudent(
+    const fixed = await distillStudent(
       self,
-      { trunk, train: selfTeacher(train), val: selfTeacher(val) },
+      { trunk, train: await selfTeacher(train), val: await selfTeacher(val) },
       options,
     );
     // exact by construction: the teacher's probabilities are tripletProbabilities of the very
@@ -268,12 +268,16 @@ Deno.test("distillStudent: a student taught by its own distribution stays put; a
     });
     // a different teacher network: validation KL falls
     const teacher = tinyNetwork(2);
-    const teach = (t: Triplets) => ({
+    const teach = async (t: Triplets) => ({
       triplets: t,
-      probabilities: tripletProbabilities(studentLogits(teacher, trunk, t), options.tau),
+      probabilities: tripletProbabilities(await studentLogits(teacher, trunk, t), options.tau),
     });
     const student = tinyNetwork(3);
-    const learned = distillStudent(student, { trunk, train: teach(train), val: teach(val) }, {
+    const learned = await distillStudent(student, {
+      trunk,
+      train: await teach(train),
+      val: await teach(val),
+    }, {
       ...options,
       epochs: 8,
     });
@@ -281,7 +285,11 @@ Deno.test("distillStudent: a student taught by its own distribution stays put; a
     const bestKl = learned.epochs.find((e) => e.epoch === learned.bestEpoch)!.valKl;
     assert.ok(bestKl < 0.6 * learned.initialValKl, `${learned.initialValKl} → ${bestKl}`);
     // jsd runs too and also improves
-    const jsd = distillStudent(tinyNetwork(3), { trunk, train: teach(train), val: teach(val) }, {
+    const jsd = await distillStudent(tinyNetwork(3), {
+      trunk,
+      train: await teach(train),
+      val: await teach(val),
+    }, {
       ...options,
       loss: "jsd",
       epochs: 4,
@@ -290,7 +298,7 @@ Deno.test("distillStudent: a student taught by its own distribution stays put; a
     // a strong decay-to-init keeps the weights near their start
     const anchored = tinyNetwork(3);
     const a0 = anchored.top.getWeights().map((w) => w.dataSync().slice());
-    distillStudent(anchored, { trunk, train: teach(train), val: teach(val) }, {
+    await distillStudent(anchored, { trunk, train: await teach(train), val: await teach(val) }, {
       ...options,
       lambdaInit: 1e4,
       epochs: 2,

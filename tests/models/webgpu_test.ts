@@ -8,7 +8,6 @@
  */
 import { strict as assert } from "node:assert";
 import { fileURLToPath } from "node:url";
-import { runTaskCli } from "../_helpers/tasks.ts";
 
 const TOL = 1e-4; // float32 sums of a few hundred terms, in another order
 
@@ -43,10 +42,4 @@ Deno.test("webgpu: ops and gradients of the models equal the cpu backend", async
     assert.equal(report.gradients.length, 5);
     report.gradients.forEach((d: number, i: number) => assert.ok(d < TOL, `gradient ${i}: ${d}`));
   });
-});
-
-Deno.test("webgpu: train refuses it with the reason until training reads asynchronously", async () => {
-  const run = await runTaskCli("train", ["--backend", "webgpu", "--out", "/nonexistent-ht"]);
-  assert.equal(run.code, 2);
-  assert.match(run.stderr, /--backend webgpu: training and embedding read tensors synchronously/);
 });

@@ -105,8 +105,8 @@ async function checkFloat16(name: "mobilenet_v2_035" | "resnet50"): Promise<void
   assert.deepEqual(onDisk.gather([2, 0]), f16.gather([2, 0]));
   // what training and embedding see: the top's features agree to 1e-3 of their scale
   const net = await buildNetwork(name, { nClasses: 3, seed: 7 });
-  const x32 = topFeatures(net, f32, rows);
-  const x16 = topFeatures(net, f16, rows);
+  const x32 = await topFeatures(net, f32, rows);
+  const x16 = await topFeatures(net, f16, rows);
   let scale = 0;
   let diff = 0;
   for (let i = 0; i < x32.length; i++) {
