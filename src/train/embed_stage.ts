@@ -155,7 +155,7 @@ export const embedStage: Stage<EmbedOptions> = {
           control_of: config?.controlOf ?? null,
           test_top1: model === "imagenet"
             ? null
-            : splitTop1(net, { data, rows: data.rows.test, trunk }),
+            : await splitTop1(net, { data, rows: data.rows.test, trunk }),
           val_top1: s.val_top1 ?? null,
           stress_top1: s.stress_top1 ?? null,
           chance: 1 / data.classConcept.length,
