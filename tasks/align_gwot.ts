@@ -1,7 +1,8 @@
 /**
  * `deno task align:gwot`: unsupervised Gromov–Wasserstein alignment of every model's concept RDM
- * with the human RDM (ε sweep × initial plans, minimum-GWD solution, matching rates with chance
- * levels, RSA alongside) → outputs/tables/gwot.arrow, gwot_summary.arrow, gwot/plans/.
+ * with the human RDM (ε sweep × initial plans, minimum-GWD and highest-matching-rate solutions,
+ * matching rates with chance levels, RSA alongside, the untrained-network baseline) →
+ * outputs/tables/gwot.arrow, gwot_summary.arrow, gwot/plans/.
  */
 import { GWOT_DEFAULTS, gwotStage } from "../src/align/gwot_stage.ts";
 import { intFlag, runTask, type TaskSpec, UsageError } from "../src/pipeline/cli.ts";
@@ -23,6 +24,21 @@ export const spec: TaskSpec = {
     inits: { type: "string", default: "3", description: "initial plans per ε" },
     "max-iter": { type: "string", default: "300", description: "gradient steps per run" },
     models: { type: "string", description: "comma-separated models (default: all + spose49)" },
+    untrained: {
+      type: "string",
+      default: String(GWOT_DEFAULTS.untrained),
+      description: "random-weight networks of the backbone for the untrained baseline (0 = none)",
+    },
+    "untrained-images": {
+      type: "string",
+      default: String(GWOT_DEFAULTS.untrainedImages),
+      description: "training images per concept each untrained network embeds (0 = all)",
+    },
+    "untrained-max-iter": {
+      type: "string",
+      default: String(GWOT_DEFAULTS.untrainedMaxIter),
+      description: "gradient steps per run of the untrained networks (0 = --max-iter)",
+    },
   },
 };
 
@@ -43,6 +59,15 @@ if (import.meta.main) {
     const inits = intFlag(parsed, "inits") ?? GWOT_DEFAULTS.inits;
     const maxIter = intFlag(parsed, "max-iter") ?? GWOT_DEFAULTS.maxIter;
     if (inits < 1 || maxIter < 1) throw new UsageError("--inits and --max-iter must be ≥ 1");
+    const untrained = intFlag(parsed, "untrained") ?? GWOT_DEFAULTS.untrained;
+    const untrainedImages = intFlag(parsed, "untrained-images") ?? GWOT_DEFAULTS.untrainedImages;
+    const untrainedMaxIter = intFlag(parsed, "untrained-max-iter") ??
+      GWOT_DEFAULTS.untrainedMaxIter;
+    if (untrained < 0 || untrainedImages < 0 || untrainedMaxIter < 0) {
+      throw new UsageError(
+        "--untrained, --untrained-images and --untrained-max-iter must be ≥ 0",
+      );
+    }
     const models = parsed.values.models ? String(parsed.values.models).split(",") : [];
     const ctx = await contextFromFlags(parsed);
     await runStage(gwotStage, ctx, {
@@ -51,6 +76,9 @@ if (import.meta.main) {
       inits,
       maxIter,
       models,
+      untrained,
+      untrainedImages,
+      untrainedMaxIter,
       force: Boolean(parsed.values.force),
     });
   });

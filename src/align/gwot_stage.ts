@@ -2,8 +2,10 @@
  * The `align:gwot` stage: unsupervised GWOT between every model's concept RDM (1 − cosine of
  * its concept vectors, over the benchmark's concepts) and the human RDM (1 − RSM), with RSA of
  * the same RDMs as the supervised baseline. Writes `gwot.arrow` (every ε × init run),
- * `gwot_summary.arrow` (the minimum-GWD solution per model, chance levels, RSA) and the chosen
- * plans under `gwot/plans/`.
+ * `gwot_summary.arrow` (per model the minimum-GWD solution and the highest-matching-rate
+ * solution, chance levels, RSA; and the untrained-network baseline: the backbone with random
+ * weights, several seeded initialisations, mean and 5th/95th percentiles) and the chosen plans
+ * under `gwot/plans/`.
  *
  * @module
  */
@@ -24,6 +26,7 @@ import { pearson, spearman } from "../metrics/correlation.ts";
 import { cosineDissimilarity, upperTriangle } from "../metrics/similarity.ts";
 import type { Matrix } from "../metrics/types.ts";
 import { initBackend } from "../models/backend.ts";
+import { modelJsonPath } from "../models/backbones.ts";
 import { stageMetadata } from "../pipeline/metadata.ts";
 import { displayPath } from "../pipeline/paths.ts";
 import type { Stage, StageContext } from "../pipeline/stage.ts";
@@ -31,7 +34,9 @@ import { embeddingStem, loadBenchInputs, readModelList } from "../eval/benchmark
 import type { BenchModel } from "../eval/benchmark/inputs.ts";
 import { benchmarkSpace } from "../eval/benchmark/run.ts";
 import { type ConceptSpace, spaceVectors } from "../eval/benchmark/spec.ts";
+import { loadTrainData } from "../train/dataset.ts";
 import { gwotSweep, type GwotSweepResult } from "./gwot_sweep.ts";
+import { spread, untrainedPrototypes, untrainedSeeds } from "./gwot_untrained.ts";
 
 /** Options of the GWOT stage. */
 export interface GwotStageOptions extends Record<string, unknown> {
@@ -45,6 +50,22 @@ export interface GwotStageOptions extends Record<string, unknown> {
   maxIter: number;
   /** Models to analyse (empty = every model of models.arrow and SPoSE-49). */
   models: string[];
+  /**
+   * Random-weight networks of the backbone for the untrained baseline (seeds `--seed` …
+   * `--seed + untrained − 1`; 0 = no untrained baseline).
+   */
+  untrained: number;
+  /**
+   * Training images per concept each untrained network embeds (evenly spaced over the concept's
+   * training images in images.arrow order; 0 = all).
+   */
+  untrainedImages: number;
+  /**
+   * Gradient-step cap of the untrained networks' runs (0 = `maxIter`). Their smallest-ε runs do
+   * not converge (the plan oscillates): on the embedded default they end at the same GW distance
+   * (to 4 digits) and top-1 after 100 steps as after 300, so the quick sweep stops them at 100.
+   */
+  untrainedMaxIter: number;
 }
 
 /** Defaults of `deno task align:gwot`. */
@@ -54,6 +75,9 @@ export const GWOT_DEFAULTS: GwotStageOptions = {
   inits: 3,
   maxIter: 300,
   models: [],
+  untrained: 5,
+  untrainedImages: 2,
+  untrainedMaxIter: 0,
 };
 
 /**
@@ -69,6 +93,9 @@ export const GWOT_QUICK: GwotStageOptions = {
   inits: 1,
   maxIter: 300,
   models: ["baseline", "joint_matrix_alignment"],
+  untrained: 5,
+  untrainedImages: 2,
+  untrainedMaxIter: 100,
 };
 
 /**
@@ -93,6 +120,12 @@ export async function gwotOptionsForAll(
   ) {
     return { options: GWOT_QUICK, source: "the quick sweep" };
   }
+  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? []) === JSON.stringify(b);
+  const quick = same(recorded.epsilons, GWOT_QUICK.epsilons) &&
+    same(recorded.epsilonScales, GWOT_QUICK.epsilonScales) &&
+    same(recorded.models, GWOT_QUICK.models) && recorded.inits === GWOT_QUICK.inits &&
+    recorded.maxIter === GWOT_QUICK.maxIter;
+  const fallback = quick ? GWOT_QUICK : GWOT_DEFAULTS;
   return {
     options: {
       epsilons: recorded.epsilons as number[],
@@ -100,6 +133,15 @@ export async function gwotOptionsForAll(
       inits: recorded.inits,
       maxIter: recorded.maxIter,
       models: recorded.models as string[],
+      // tables written before the untrained baseline existed get the quick sweep's settings
+      // when they are the quick sweep's tables, else the defaults of `deno task align:gwot`
+      untrained: typeof recorded.untrained === "number" ? recorded.untrained : fallback.untrained,
+      untrainedImages: typeof recorded.untrainedImages === "number"
+        ? recorded.untrainedImages
+        : fallback.untrainedImages,
+      untrainedMaxIter: typeof recorded.untrainedMaxIter === "number"
+        ? recorded.untrainedMaxIter
+        : fallback.untrainedMaxIter,
     },
     source: `the options of ${displayPath(path)}`,
   };
@@ -131,11 +173,163 @@ function paths(ctx: StageContext) {
   };
 }
 
+/** Model name of the untrained-network baseline in the GWOT tables. */
+export const UNTRAINED_MODEL = "untrained";
+
+/**
+ * The backbone the pipeline's models were built on, as the embed stage recorded it in
+ * models.arrow's metadata (`options.backbone`).
+ */
+export async function pipelineBackbone(tables: string): Promise<string> {
+  const file = join(tables, "models.arrow");
+  const options = tableMetadata(await readTable(file)).options as
+    | Record<string, unknown>
+    | undefined;
+  if (typeof options?.backbone !== "string") {
+    throw new Error(`${displayPath(file)} does not record its backbone: rerun \`deno task embed\``);
+  }
+  return options.backbone;
+}
+
+/**
+ * Up to `perConcept` rows of `rows` per concept (0 = all), evenly spaced over each concept's
+ * rows in their order (first and last included); the result keeps the order of `rows`.
+ */
+export function evenlyPerConcept(
+  rows: ArrayLike<number>,
+  options: { concept: ArrayLike<number>; perConcept: number },
+): number[] {
+  const groups = new Map<number, number[]>();
+  for (const r of Array.from(rows)) {
+    const c = options.concept[r];
+    if (!groups.has(c)) groups.set(c, []);
+    groups.get(c)!.push(r);
+  }
+  const k = options.perConcept;
+  const keep = new Set<number>();
+  for (const list of groups.values()) {
+    if (k <= 0 || list.length <= k) list.forEach((r) => keep.add(r));
+    else if (k === 1) keep.add(list[0]);
+    else {
+      for (let j = 0; j < k; j++) keep.add(list[Math.round((j * (list.length - 1)) / (k - 1))]);
+    }
+  }
+  return Array.from(rows).filter((r) => keep.has(r));
+}
+
+/** The summary metrics that get a spread over untrained networks. */
+const SPREAD_COLUMNS = [
+  "top1",
+  "top5",
+  "top10",
+  "category_rate",
+  "rsa_pearson",
+  "rsa_spearman",
+] as const;
+
+/** One analysed model (or one untrained network): its sweep and RSA. */
+export interface GwotModelResult {
+  /** Model key (`untrained` for a random network). */
+  model: string;
+  /** Training seed (the random network's seed; null for SPoSE-49). */
+  seed: number | null;
+  /** Its ε × initial-plan sweep. */
+  sweep: GwotSweepResult;
+  /** RSA of its RDM with the human RDM: Pearson, Spearman. */
+  rsa: [number, number];
+}
+
+/** One row of `gwot_summary.arrow`. */
+export interface GwotSummaryRow {
+  /** Model key. */
+  model: string;
+  /** Training seed (null for SPoSE-49 and the untrained baseline). */
+  seed: number | null;
+  /** `min_gwd` (minimum GW distance) or `max_matching` (highest top-1 matching rate). */
+  solution: "min_gwd" | "max_matching";
+  /** Networks summarised: 1 for a trained model, the random initialisations for `untrained`. */
+  networks: number;
+  /** Values by column name (`top1`, `rsa_spearman`, `chance_top1_p95` …). */
+  values: Record<string, number>;
+  /** 5th/95th percentiles over networks (untrained only). */
+  spreads?: Record<string, { p05: number; p95: number }>;
+}
+
+/** The summary values of one solution of one result (see {@link GwotSummaryRow}). */
+function solutionValues(
+  result: GwotModelResult,
+  solution: GwotSummaryRow["solution"],
+): Record<string, number> {
+  const { sweep, rsa } = result;
+  const run = sweep.runs[solution === "min_gwd" ? sweep.best : sweep.bestMatching];
+  const chance = solution === "min_gwd" ? sweep.chance : sweep.matchingChance;
+  return {
+    eps: run.epsilon,
+    gwd: run.gwDistance,
+    top1: run.top1,
+    top5: run.top5,
+    top10: run.top10,
+    category_rate: run.categoryRate,
+    chance_top1_mean: chance.top1Mean,
+    chance_top1_p95: chance.top1P95,
+    chance_top1_p05: chance.top1P05,
+    chance_category_mean: chance.categoryMean,
+    chance_category_p95: chance.categoryP95,
+    chance_category_p05: chance.categoryP05,
+    rsa_pearson: rsa[0],
+    rsa_spearman: rsa[1],
+  };
+}
+
+/**
+ * The summary rows: per model its minimum-GWD and highest-matching-rate solutions; then, when
+ * there are untrained networks, one row per solution with the mean over networks of every value
+ * (chance levels included) and the 5th/95th percentiles of the rates and RSA.
+ */
+export function summaryRows(
+  models: readonly GwotModelResult[],
+  untrained: readonly GwotModelResult[] = [],
+): GwotSummaryRow[] {
+  const solutions = ["min_gwd", "max_matching"] as const;
+  const rows: GwotSummaryRow[] = models.flatMap((m) =>
+    solutions.map((solution) => ({
+      model: m.model,
+      seed: m.seed,
+      solution,
+      networks: 1,
+      values: solutionValues(m, solution),
+    }))
+  );
+  if (untrained.length) {
+    for (const solution of solutions) {
+      const each = untrained.map((u) => solutionValues(u, solution));
+      const values: Record<string, number> = {};
+      const spreads: Record<string, { p05: number; p95: number }> = {};
+      for (const key of Object.keys(each[0])) {
+        const s = spread(each.map((v) => v[key]));
+        values[key] = s.mean;
+        if ((SPREAD_COLUMNS as readonly string[]).includes(key)) {
+          spreads[key] = { p05: s.p05, p95: s.p95 };
+        }
+      }
+      rows.push({
+        model: UNTRAINED_MODEL,
+        seed: null,
+        solution,
+        networks: untrained.length,
+        values,
+        spreads,
+      });
+    }
+  }
+  return rows;
+}
+
 /** The `align:gwot` stage. */
 export const gwotStage: Stage<GwotStageOptions> = {
   name: "align:gwot",
   modules: [import.meta.url],
-  async inputs(ctx) {
+  async inputs(ctx, options) {
     const t = ctx.tables;
     const files = ["concepts.arrow", "human_similarity.arrow", "human_pairs.arrow", "models.arrow"]
       .map((f) => join(t, f));
@@ -145,6 +339,14 @@ export const gwotStage: Stage<GwotStageOptions> = {
       );
     }
     files.push(join(ctx.profile.thingsDir, "spose49/spose_embedding_49d_sorted.txt"));
+    if ((options?.untrained ?? 0) > 0) {
+      // the untrained networks read the images (images.arrow holds their hashes) and the
+      // backbone's architecture
+      files.push(join(t, "images.arrow"), join(t, "splits.arrow"));
+      if (await exists(join(t, "models.arrow"))) {
+        files.push(modelJsonPath(await pipelineBackbone(t)));
+      }
+    }
     return files;
   },
   outputs(ctx) {
@@ -162,36 +364,78 @@ export const gwotStage: Stage<GwotStageOptions> = {
     const space = benchmarkSpace(inputs);
     const human = humanRdm(inputs.human.similarity, space);
     const categories = Array.from(space.canonical, (c) => inputs.concepts.categories[c]);
-    const results: { model: BenchModel; sweep: GwotSweepResult; rsa: [number, number] }[] = [];
-    for (const model of inputs.models) {
+    const analyse = (model: BenchModel, maxIter: number): GwotModelResult => {
       const rdm = conceptRdm(model, space);
-      ctx.log(`align:gwot ${model.model}: ${space.size} concepts`);
+      ctx.log(
+        `align:gwot ${model.model}${
+          model.model === UNTRAINED_MODEL ? ` (seed ${model.seed})` : ""
+        }: ${space.size} concepts`,
+      );
       const sweep = gwotSweep(rdm, human, {
         seed: ctx.seed,
         categories,
         inits: options.inits,
-        maxIter: options.maxIter,
+        maxIter,
         ...(options.epsilons.length ? { epsilons: options.epsilons } : {}),
         ...(options.epsilonScales.length ? { epsilonScales: options.epsilonScales } : {}),
         log: ctx.log,
       });
       const a = upperTriangle(rdm), b = upperTriangle(human);
-      results.push({ model, sweep, rsa: [pearson(a, b), spearman(a, b)] });
+      return { model: model.model, seed: model.seed, sweep, rsa: [pearson(a, b), spearman(a, b)] };
+    };
+    const results = inputs.models.map((model) => analyse(model, options.maxIter));
+    const untrained: GwotModelResult[] = [];
+    let untrainedNote: Record<string, unknown> | undefined;
+    if (options.untrained > 0) {
+      const backbone = await pipelineBackbone(ctx.tables);
+      const data = await loadTrainData(ctx.tables);
+      const rows = evenlyPerConcept(
+        Array.from(data.rows.train).filter((r) => space.local[data.imageConcept[r]] >= 0),
+        { concept: data.imageConcept, perConcept: options.untrainedImages },
+      );
+      const seeds = untrainedSeeds(ctx.seed, options.untrained);
+      const protos = await untrainedPrototypes(
+        {
+          paths: rows.map((r) => join(ctx.profile.imagesRoot, data.imagePaths[r])),
+          concept: Int32Array.from(rows, (r) => data.imageConcept[r]),
+        },
+        { backbone, seeds },
+      );
+      ctx.log(
+        `align:gwot ${UNTRAINED_MODEL}: ${seeds.length} random ${backbone} networks embedded ` +
+          `${protos.images} training images in ${protos.seconds.toFixed(1)}s`,
+      );
+      for (const net of protos.networks) {
+        untrained.push(analyse({
+          model: UNTRAINED_MODEL,
+          seed: net.seed,
+          similarity: "cosine",
+          prototypes: { concept: protos.concepts, vectors: net.vectors, dim: protos.dim },
+        }, options.untrainedMaxIter || options.maxIter));
+      }
+      untrainedNote = {
+        backbone,
+        seeds,
+        images: protos.images,
+        weights: "every weight drawn from its layer's initializer (Keras weights=None), seeded",
+      };
     }
     const meta = await stageMetadata(ctx, this, {
       stageOptions: options,
       notes: {
         rdm: "1 − cosine of concept vectors (model); 1 − RSM (human)",
         concepts: space.size,
+        ...(untrainedNote ? { untrained: untrainedNote } : {}),
       },
       backend: true,
     });
     const p = paths(ctx);
-    const runs = results.flatMap(({ model, sweep }) =>
+    const runs = [...results, ...untrained].flatMap(({ model, seed, sweep }) =>
       sweep.runs.map((r, i) => ({
-        model: model.model,
-        seed: model.seed,
+        model,
+        seed,
         selected: i === sweep.best,
+        bestMatching: i === sweep.bestMatching,
         ...r,
       }))
     );
@@ -211,43 +455,48 @@ export const gwotStage: Stage<GwotStageOptions> = {
         converged: boolColumn(runs.map((r) => r.converged)),
         seconds: float64Column(runs.map((r) => r.seconds)),
         selected: boolColumn(runs.map((r) => r.selected)),
+        best_matching: boolColumn(runs.map((r) => r.bestMatching)),
       }),
       meta,
     );
-    const best = results.map(({ model, sweep, rsa }) => ({
-      model: model.model,
-      seed: model.seed,
-      run: sweep.runs[sweep.best],
-      chance: sweep.chance,
-      rsa,
-    }));
+    const summary = summaryRows(results, untrained);
+    const value = (key: string) => float64Column(summary.map((r) => r.values[key]));
+    const spreadColumns = Object.fromEntries(
+      SPREAD_COLUMNS.flatMap((key) => [
+        [`${key}_p05`, float64Column(summary.map((r) => r.spreads?.[key].p05 ?? null))],
+        [`${key}_p95`, float64Column(summary.map((r) => r.spreads?.[key].p95 ?? null))],
+      ]),
+    );
     await writeTable(
       p.summary,
       makeTable({
-        model: stringColumn(best.map((r) => r.model)),
-        seed: int32Column(best.map((r) => r.seed)),
-        eps: float64Column(best.map((r) => r.run.epsilon)),
-        gwd: float64Column(best.map((r) => r.run.gwDistance)),
-        top1: float64Column(best.map((r) => r.run.top1)),
-        top5: float64Column(best.map((r) => r.run.top5)),
-        top10: float64Column(best.map((r) => r.run.top10)),
-        category_rate: float64Column(best.map((r) => r.run.categoryRate)),
-        chance_top1_mean: float64Column(best.map((r) => r.chance.top1Mean)),
-        chance_top1_p95: float64Column(best.map((r) => r.chance.top1P95)),
-        chance_top1_p05: float64Column(best.map((r) => r.chance.top1P05)),
-        chance_category_mean: float64Column(best.map((r) => r.chance.categoryMean)),
-        chance_category_p95: float64Column(best.map((r) => r.chance.categoryP95)),
-        chance_category_p05: float64Column(best.map((r) => r.chance.categoryP05)),
-        rsa_pearson: float64Column(best.map((r) => r.rsa[0])),
-        rsa_spearman: float64Column(best.map((r) => r.rsa[1])),
-        n_concepts: int32Column(best.map(() => space.size)),
+        model: stringColumn(summary.map((r) => r.model)),
+        seed: int32Column(summary.map((r) => r.seed)),
+        eps: value("eps"),
+        gwd: value("gwd"),
+        top1: value("top1"),
+        top5: value("top5"),
+        top10: value("top10"),
+        category_rate: value("category_rate"),
+        chance_top1_mean: value("chance_top1_mean"),
+        chance_top1_p95: value("chance_top1_p95"),
+        chance_top1_p05: value("chance_top1_p05"),
+        chance_category_mean: value("chance_category_mean"),
+        chance_category_p95: value("chance_category_p95"),
+        chance_category_p05: value("chance_category_p05"),
+        rsa_pearson: value("rsa_pearson"),
+        rsa_spearman: value("rsa_spearman"),
+        n_concepts: int32Column(summary.map(() => space.size)),
+        solution: stringColumn(summary.map((r) => r.solution)),
+        n_networks: int32Column(summary.map((r) => r.networks)),
+        ...spreadColumns,
       }),
       meta,
     );
     await Deno.mkdir(p.plans, { recursive: true });
     const ids = Array.from(space.canonical, (c) => inputs.concepts.ids[c]);
-    for (const { model, sweep } of results) {
-      const stem = model.seed == null ? model.model : `${model.model}.seed${model.seed}`;
+    for (const { model, seed, sweep } of results) {
+      const stem = seed == null ? model : `${model}.seed${seed}`;
       await writeTable(
         join(p.plans, `${stem}.arrow`),
         makeTable({
@@ -264,7 +513,15 @@ export const gwotStage: Stage<GwotStageOptions> = {
         },
       );
     }
-    const line = best.map((r) => `${r.model} top-1 ${r.run.top1.toFixed(3)}`).join(", ");
-    return `${results.length} models, ${space.size} concepts: ${line}`;
+    const line = results.map((r) =>
+      `${r.model} top-1 ${r.sweep.runs[r.sweep.best].top1.toFixed(3)}`
+    )
+      .join(", ");
+    const base = summary.find((r) => r.model === UNTRAINED_MODEL && r.solution === "min_gwd");
+    const extra = base
+      ? `; untrained (${base.networks} networks) top-1 ${base.values.top1.toFixed(3)}, RSA ` +
+        `${base.values.rsa_spearman.toFixed(3)}`
+      : "";
+    return `${results.length} models, ${space.size} concepts: ${line}${extra}`;
   },
 };

@@ -16,7 +16,7 @@ import { modelCards } from "./models.ts";
 import { reproduceCommands } from "./reproduce.ts";
 import { planFigures, type PlanOptions, type SiteFigure } from "./site_figures.ts";
 import { loadReportTables, type ReportTables } from "./tables.ts";
-import { methodsResults, type WriteUp } from "./writeup.ts";
+import { methodsResults, type Section, type WriteUp } from "./writeup.ts";
 
 /** The Overview page's data. */
 export interface Overview {
@@ -70,7 +70,7 @@ export function overview(tables: ReportTables, writeup: WriteUp): Overview {
       `${tables.models.length} rows in models.arrow, ${tables.benchmark.length} in ` +
       `benchmark.arrow, ${tables.comparisons.length} in comparisons.arrow.`,
       tables.gwotSummary
-        ? `GWOT summary for ${tables.gwotSummary.length} models.`
+        ? `GWOT summary for ${new Set(tables.gwotSummary.map((r) => r.model)).size} models.`
         : "GWOT has not been run for these tables (deno task align:gwot).",
     ],
   };
@@ -90,23 +90,49 @@ function firstSentence(text: string): string {
   return text;
 }
 
-/** The GWOT page's data: the summary rows and a sentence on the sweep that made them. */
-export function gwotData(
-  tables: ReportTables,
-): { summary: unknown[] | null; message: string; sweep: string } {
+/** The GWOT page's data (see {@link gwotData}). */
+export interface GwotPageData {
+  /** The minimum-GWD solution per model (`null` when gwot_summary.arrow is absent). */
+  summary: unknown[] | null;
+  /** The highest-matching-rate solution per model. */
+  bestMatching: unknown[];
+  /** The untrained-network baseline's rows (one per solution), with their percentiles. */
+  untrained: unknown[];
+  /** The write-up's GWOT section (paragraphs with the table cells behind their numbers). */
+  writeup: Section | null;
+  /** Why there is nothing to show. */
+  message: string;
+  /** The sweep in words. */
+  sweep: string;
+}
+
+/**
+ * The GWOT page's data: the summary rows split by solution (minimum GW distance, highest matching
+ * rate) and the untrained baseline, the write-up's GWOT section and a sentence on the sweep.
+ */
+export function gwotData(tables: ReportTables): GwotPageData {
   if (!tables.gwotSummary) {
     return {
       summary: null,
+      bestMatching: [],
+      untrained: [],
+      writeup: null,
       message: "GWOT has not been run for these tables: gwot_summary.arrow is absent. Run " +
         "`deno task align:gwot`, then `deno task figures` and `deno task site`.",
       sweep: "",
     };
   }
+  const labelled: Record<string, unknown>[] = tables.gwotSummary.map((row) => ({
+    ...row,
+    label: modelStyle(String(row.model)).label,
+  }));
+  // tables written before the `solution` column hold the minimum-GWD solution only
+  const solution = (row: Record<string, unknown>) => String(row.solution ?? "min_gwd");
   return {
-    summary: tables.gwotSummary.map((row) => ({
-      ...row,
-      label: modelStyle(String(row.model)).label,
-    })),
+    summary: labelled.filter((r) => solution(r) === "min_gwd" && r.model !== "untrained"),
+    bestMatching: labelled.filter((r) => solution(r) === "max_matching" && r.model !== "untrained"),
+    untrained: labelled.filter((r) => r.model === "untrained"),
+    writeup: methodsResults(tables).sections.find((s) => s.id === "gwot") ?? null,
     message: "",
     sweep: gwotSweepSentence(tables.gwotMetadata?.options as Record<string, unknown> | undefined),
   };
@@ -124,12 +150,21 @@ export function gwotSweepSentence(options: Record<string, unknown> | undefined):
       "dissimilarity scale"
     : "the default ε grid (5 values, 10⁻³ … 10⁻¹ × the RDMs' dissimilarity scale)";
   const models = list(options.models);
+  const untrained = typeof options.untrained === "number" && options.untrained > 0
+    ? `; untrained baseline: ${options.untrained} random initialisations of the backbone, ${
+      options.untrainedImages ? `${options.untrainedImages}` : "all"
+    } training image(s) per concept${
+      typeof options.untrainedMaxIter === "number" && options.untrainedMaxIter > 0
+        ? `, at most ${options.untrainedMaxIter} gradient steps per run`
+        : ""
+    }`
+    : "";
   return `Sweep: ${grid}; ${options.inits} initial plan(s) per ε; at most ${options.maxIter} ` +
     `gradient steps per run; ${
       models.length
         ? `models: ${models.map((m) => modelStyle(String(m)).label).join(", ")}`
         : "every model and SPoSE-49"
-    }.`;
+    }${untrained}.`;
 }
 
 /** Options of {@link writeSiteData}. */

@@ -137,6 +137,10 @@ Deno.test("GWOT: the human RDM against a relabelled copy of itself recovers ≥ 
   assert.ok(sweep.chance.top1P95 < 0.05, `chance ${sweep.chance.top1P95}`);
   assert.equal(sweep.runs.length, 4);
   assert.ok(sweep.runs[sweep.best].gwDistance <= Math.min(...sweep.runs.map((r) => r.gwDistance)));
+  // the highest-matching-rate run: no run has a higher top-1; with the same label shuffles, its
+  // chance levels equal the minimum-GWD plan's when the two runs are the same
+  assert.equal(sweep.runs[sweep.bestMatching].top1, Math.max(...sweep.runs.map((r) => r.top1)));
+  if (sweep.bestMatching === sweep.best) assert.deepEqual(sweep.matchingChance, sweep.chance);
 });
 
 Deno.test("categoryMatchingRate and randomPlan: hand case and marginals", () => {

@@ -21,11 +21,17 @@ export interface GwotRun {
   top1: number;
   /** Minimum-GWD run of the model. */
   selected: boolean;
+  /** Highest-matching-rate run of the model (`best_matching`; false in older tables). */
+  bestMatching: boolean;
 }
 
-/** Runs of `gwot.arrow` (first seed per model), models in display order. */
+/**
+ * Runs of `gwot.arrow` (first seed per model), models in display order. The untrained networks'
+ * runs are left out: their GW distances, several times the models', would squeeze the shared
+ * axis (the matching-rates figure shows the untrained baseline).
+ */
 export function gwotRuns(tables: TableSet): GwotRun[] {
-  const rows = tableRows(tables, "gwot");
+  const rows = tableRows(tables, "gwot").filter((r) => r.model !== "untrained");
   const seedOf = firstSeeds(rows);
   const runs = rows.filter((r) => num(r.seed) === seedOf.get(str(r.model))).map((r) => ({
     model: str(r.model),
@@ -34,6 +40,7 @@ export function gwotRuns(tables: TableSet): GwotRun[] {
     gwd: num(r.gwd) ?? NaN,
     top1: num(r.top1) ?? NaN,
     selected: r.selected === true,
+    bestMatching: r.best_matching === true,
   })).filter((r) => Number.isFinite(r.gwd) && Number.isFinite(r.top1));
   const order = sortModels(runs.map((r) => r.model));
   return runs.sort((a, b) =>
@@ -71,6 +78,9 @@ function subscript(k: number): string {
 
 const COLUMNS = 4;
 
+/** Ring of the highest-matching-rate run (seed 003, Fig. 4c: red circle). */
+const BEST_MATCHING_COLOR = "#d73027";
+
 /** Local optima of the ε × init sweep. */
 export const localOptimaFigure: FigureSpec = {
   name: "local_optima",
@@ -99,8 +109,12 @@ export const localOptimaFigure: FigureSpec = {
     const stepColor = (k: number) =>
       d3.interpolateViridis(steps > 1 ? (0.85 * k) / (steps - 1) : 0.4);
     const color = (r: GwotRun) => stepColor(step.get(r)!);
+    // the minimum-GWD solution's chance level (tables before the `solution` column: every row)
     const chance = new Map(
-      tableRows(tables, "gwot_summary").map((r) => [str(r.model), num(r.chance_top1_p95)]),
+      tableRows(tables, "gwot_summary").filter((r) =>
+        r.solution == null || r.solution === "min_gwd"
+      )
+        .map((r) => [str(r.model), num(r.chance_top1_p95)]),
     );
     const chanceRows = models.flatMap((m) => {
       const c = chance.get(m);
@@ -146,6 +160,15 @@ export const localOptimaFigure: FigureSpec = {
           fill: color,
           r: 3.2,
         }),
+        Plot.dot(runs.filter((r) => r.bestMatching && !r.selected), {
+          x: "gwd",
+          y: "top1",
+          fx,
+          fy,
+          stroke: BEST_MATCHING_COLOR,
+          strokeWidth: 1.4,
+          r: 6.5,
+        }),
         Plot.dot(runs.filter((r) => r.selected), {
           x: "gwd",
           y: "top1",
@@ -184,6 +207,15 @@ export const localOptimaFigure: FigureSpec = {
         symbol: "ring",
       },
       { label: "selected (minimum GWD)", color: INK.text, symbol: "ring" },
+      ...(runs.some((r) => r.bestMatching)
+        ? [
+          {
+            label: "highest top-1 (when not the selected run)",
+            color: BEST_MATCHING_COLOR,
+            symbol: "ring",
+          } satisfies LegendItem,
+        ]
+        : []),
       { label: "top-1 chance (95th pct.)", color: INK.reference, symbol: "dash" },
     ];
     return composeFigure(context, {

@@ -1,4 +1,8 @@
-/** GWOT figure: matching rates (top-1/5/10, category) of the selected plans with chance levels. */
+/**
+ * GWOT figure: matching rates (top-1/5/10, category) of the selected (minimum-GWD) plans with
+ * chance levels, the highest-matching-rate solution beside them, and the untrained-network
+ * baseline (mean over random initialisations, 5th–95th percentile whiskers).
+ */
 import * as Plot from "@observablehq/plot";
 import { fmt, num, str, tableRows } from "../data.ts";
 import { composeFigure, type LegendItem, messagePanel, panelWidth } from "../frame.ts";
@@ -29,14 +33,33 @@ export interface GwotSummary {
   rsaSpearman: number;
   /** ε of the selected run. */
   eps: number;
+  /** Random networks averaged (1 for a trained model; the untrained baseline's count). */
+  networks: number;
+  /** 5th–95th percentiles over networks of top-1 and the category rate (untrained only). */
+  range?: { top1: [number, number]; category: [number, number] };
+  /** The highest-matching-rate solution's top-1 and category rate (when the table has it). */
+  bestMatching?: { top1: number; category: number };
 }
 
-/** Rows of `gwot_summary` (first row per model), in display order. */
+/** A row's solution (`min_gwd` when the table predates the `solution` column). */
+function solutionOf(r: Record<string, unknown>): string {
+  return r.solution == null ? "min_gwd" : str(r.solution);
+}
+
+/**
+ * Rows of `gwot_summary` for the minimum-GWD solution (first such row per model), in display
+ * order, each with its model's highest-matching-rate row and, for the untrained baseline, the
+ * percentile ranges.
+ */
 export function gwotSummaries(tables: TableSet): GwotSummary[] {
   const seen = new Map<string, GwotSummary>();
-  for (const r of tableRows(tables, "gwot_summary")) {
+  const rows = tableRows(tables, "gwot_summary");
+  for (const r of rows) {
     const model = str(r.model);
-    if (seen.has(model)) continue;
+    if (seen.has(model) || solutionOf(r) !== "min_gwd") continue;
+    const best = rows.find((b) => str(b.model) === model && solutionOf(b) === "max_matching");
+    const p05 = num(r.top1_p05), p95 = num(r.top1_p95);
+    const c05 = num(r.category_rate_p05), c95 = num(r.category_rate_p95);
     seen.set(model, {
       model,
       n: num(r.n_concepts) ?? 0,
@@ -48,6 +71,18 @@ export function gwotSummaries(tables: TableSet): GwotSummary[] {
       chanceCategory: [num(r.chance_category_mean) ?? NaN, num(r.chance_category_p95) ?? NaN],
       rsaSpearman: num(r.rsa_spearman) ?? NaN,
       eps: num(r.eps) ?? NaN,
+      networks: num(r.n_networks) ?? 1,
+      ...(p05 !== null && p95 !== null
+        ? { range: { top1: [p05, p95], category: [c05 ?? NaN, c95 ?? NaN] } }
+        : {}),
+      ...(best
+        ? {
+          bestMatching: {
+            top1: num(best.top1) ?? NaN,
+            category: num(best.category_rate) ?? NaN,
+          },
+        }
+        : {}),
     });
   }
   return sortModels(seen.keys()).map((m) => seen.get(m)!);
@@ -76,6 +111,8 @@ export const matchingRatesFigure: FigureSpec = {
     const width = panelWidth(context, 2);
     const height = 48 + 24 * Math.max(1, rows.length);
     const n = rows[0]?.n ?? 0;
+    const ranged = rows.filter((r) => r.range);
+    const matched = rows.filter((r) => r.bestMatching && Number.isFinite(r.bestMatching.top1));
     const objects = Plot.plot({
       document: context.document,
       width,
@@ -102,9 +139,26 @@ export const matchingRatesFigure: FigureSpec = {
           ? [Plot.ruleX([5 / n, 10 / n], { stroke: INK.reference, strokeDasharray: "3,3" })]
           : []),
         Plot.ruleY(rows, { y, x1: "top1", x2: "top10", stroke: y, strokeOpacity: 0.5 }),
+        // the untrained baseline: 5th–95th percentile of top-1 over random initialisations
+        Plot.tickX(ranged, { y, x: (r) => r.range!.top1[0], stroke: INK.text }),
+        Plot.tickX(ranged, { y, x: (r) => r.range!.top1[1], stroke: INK.text }),
+        Plot.ruleY(ranged, {
+          y,
+          x1: (r) => r.range!.top1[0],
+          x2: (r) => r.range!.top1[1],
+          stroke: INK.text,
+        }),
         Plot.dot(rows, { y, x: "top10", symbol: "square", fill: y, r: 3.5 }),
         Plot.dot(rows, { y, x: "top5", stroke: y, fill: INK.background, strokeWidth: 1.5, r: 3.5 }),
         Plot.dot(rows, { y, x: "top1", fill: y, r: 4 }),
+        Plot.dot(matched, {
+          y,
+          x: (r) => r.bestMatching!.top1,
+          symbol: "diamond",
+          stroke: INK.text,
+          strokeWidth: 1.2,
+          r: 4.5,
+        }),
       ],
     });
     const category = Plot.plot({
@@ -128,7 +182,21 @@ export const matchingRatesFigure: FigureSpec = {
           strokeWidth: 7,
           strokeOpacity: 0.5,
         }),
+        Plot.ruleY(ranged, {
+          y,
+          x1: (r) => r.range!.category[0],
+          x2: (r) => r.range!.category[1],
+          stroke: INK.text,
+        }),
         Plot.dot(rows, { y, x: "category", fill: y, r: 4 }),
+        Plot.dot(matched, {
+          y,
+          x: (r) => r.bestMatching!.category,
+          symbol: "diamond",
+          stroke: INK.text,
+          strokeWidth: 1.2,
+          r: 4.5,
+        }),
         Plot.text(rows, {
           y,
           x: "category",
@@ -142,13 +210,33 @@ export const matchingRatesFigure: FigureSpec = {
     });
     const legend: LegendItem[] = [
       ...RATES.map((k): LegendItem => ({ label: k.label, color: INK.text, symbol: k.legend })),
+      ...(rows.some((r) => r.bestMatching)
+        ? [
+          {
+            label: "highest-matching-rate solution (top-1; category)",
+            color: INK.text,
+            symbol: "diamond",
+          } satisfies LegendItem,
+        ]
+        : []),
+      ...(rows.some((r) => r.range)
+        ? [
+          {
+            label: "untrained: 5th–95th pct. over random initialisations",
+            color: INK.text,
+            symbol: "line",
+          } satisfies LegendItem,
+        ]
+        : []),
       { label: "permutation chance (mean to 95th pct.)", color: "#cccccc", symbol: "square" },
       { label: "k/n (top-5, top-10 chance)", color: INK.reference, symbol: "dash" },
     ];
     return composeFigure(context, {
       title: "Unsupervised matching rates of the selected plans",
       subtitle: `Share of ${n} concepts whose own human concept is among the k largest entries ` +
-        "of their plan row (left), and whose best match shares a THINGSplus category (right).",
+        "of their plan row (left), and whose best match shares a THINGSplus category (right), " +
+        "for the minimum-GWD plan of each model; the untrained row averages the backbone with " +
+        "random weights over its initialisations.",
       legend,
       panels: rows.length
         ? [{ svg: objects, label: "Object matching" }, {
@@ -164,7 +252,9 @@ export const matchingRatesFigure: FigureSpec = {
     if (!rows.length) return ["No rows in gwot_summary.arrow."];
     const above = rows.filter((r) => r.top1 > r.chanceTop1[1]);
     const catAbove = rows.filter((r) => r.category > r.chanceCategory[1]);
-    const best = rows.filter((r) => r.model !== "spose49").reduce<GwotSummary | null>(
+    const best = rows.filter((r) => r.model !== "spose49" && r.model !== "untrained").reduce<
+      GwotSummary | null
+    >(
       (a, b) => (!a || b.top1 > a.top1 ? b : a),
       null,
     );
@@ -180,6 +270,30 @@ export const matchingRatesFigure: FigureSpec = {
         `Best image model: ${modelStyle(best.model).label}, top-1 ${fmt(best.top1, 3)}, top-10 ` +
           `${fmt(best.top10, 3)}, category ${fmt(best.category, 3)} (chance p95 ` +
           `${fmt(best.chanceCategory[1], 3)}).`,
+      );
+    }
+    const untrained = rows.find((r) => r.model === "untrained" && r.range);
+    if (untrained) {
+      notes.push(
+        `Untrained backbone (${untrained.networks} random initialisations): top-1 ` +
+          `${fmt(untrained.top1, 3)} (5th–95th pct. ${fmt(untrained.range!.top1[0], 3)}–` +
+          `${fmt(untrained.range!.top1[1], 3)}), category ${fmt(untrained.category, 3)}, RSA ` +
+          `(Spearman) ${fmt(untrained.rsaSpearman, 3)}.`,
+      );
+    }
+    const differs = rows.filter((r) => r.bestMatching && r.bestMatching.top1 > r.top1);
+    if (rows.some((r) => r.bestMatching)) {
+      notes.push(
+        `The highest-matching-rate solution beats the minimum-GWD one at top-1 for ` +
+          `${differs.length} of ${rows.length} models${
+            differs.length
+              ? ` (${
+                differs.map((r) =>
+                  `${modelStyle(r.model).label} ${fmt(r.top1, 3)} → ${fmt(r.bestMatching!.top1, 3)}`
+                ).join(", ")
+              })`
+              : ""
+          }.`,
       );
     }
     return notes;

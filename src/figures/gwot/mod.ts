@@ -8,12 +8,14 @@ import type { FigureSpec } from "../spec.ts";
 import { localOptimaFigure } from "./local_optima.ts";
 import { matchingRatesFigure } from "./matching_rates.ts";
 import { rdmsFigure } from "./rdms.ts";
+import { topMatchesFigure } from "./top_matches.ts";
 import { transportPlanFigure } from "./transport_plan.ts";
 
 /** Every figure of this family, in display order. */
 export const FIGURES: FigureSpec[] = [
   rdmsFigure,
   transportPlanFigure,
+  topMatchesFigure,
   matchingRatesFigure,
   localOptimaFigure,
 ];

@@ -89,7 +89,9 @@ function buildPlanViews(tables: TableSet): PlanView[] {
     const plan = readPlan(tables[planTable(model)]);
     if (!plan) return [];
     const order = categoryOrder(plan.ids, (id) => concepts.get(id)?.categories ?? []);
-    const summary = summaries.find((r) => str(r.model) === model);
+    const summary = summaries.find((r) =>
+      str(r.model) === model && (r.solution == null || r.solution === "min_gwd")
+    );
     const n = plan.ids.length;
     const display = rowMaxNormalise(permuteMatrix(plan.mass, { n, order: order.order }), n);
     return [{ model, plan, order, summary, display }];
