@@ -5,11 +5,15 @@
  * @module
  */
 import {
+  asCriterion,
   benchmarkSaturation,
   type Saturation,
+  SATURATION_LABELS,
+  type SaturationCriterion,
   saturationKey,
 } from "../eval/benchmark/saturation.ts";
 import { sortModels } from "./palette.ts";
+import { FONT_SIZE, textWidth } from "./style.ts";
 import type { Row, TableSet } from "./spec.ts";
 
 /** One row of `benchmark.arrow`. */
@@ -64,6 +68,11 @@ export interface ComparisonRow {
   pAdj: number;
   /** The metric is saturated (the table's `saturated` column; false where it has none). */
   saturated: boolean;
+  /**
+   * Why (the table's `saturation_reason`: `ceiling` or `indistinguishable`); null when not
+   * flagged or where the table does not say.
+   */
+  saturationReason: SaturationCriterion | null;
 }
 
 /** The rows of table `name`, or an error naming the table (figures declare what they read). */
@@ -160,6 +169,7 @@ export function comparisonRows(tables: TableSet): ComparisonRow[] {
     p: num(r.p) ?? NaN,
     pAdj: num(r.p_adj) ?? NaN,
     saturated: r.saturated === true,
+    saturationReason: r.saturated === true ? asCriterion(r.saturation_reason) : null,
   }));
   const key = (r: ComparisonRow) => `${r.modelA}\u0000${r.modelB}`;
   const chosen = new Map<string, number | null>();
@@ -200,16 +210,67 @@ export function verdictOf(
 }
 
 /**
- * "Saturated, so the models cannot be told apart: Retrieval@1 — every model within its interval
- * of the ceiling 1; …" for the saturated items ("" when none).
+ * The mark a panel heading gets for a flagged metric: `saturated (at ceiling)`,
+ * `indistinguishable` (spread between models < interval half-width), or `saturated` where the
+ * reason is unknown.
+ */
+export function saturationTag(criterion: SaturationCriterion | null | undefined): string {
+  return criterion === "ceiling"
+    ? SATURATION_LABELS.ceiling
+    : criterion === "indistinguishable"
+    ? "indistinguishable"
+    : "saturated";
+}
+
+/**
+ * A panel heading for a flagged metric: `<label> · saturated (at ceiling)` or `<label> ·
+ * indistinguishable` ({@link saturationTag}), or the short `<label> · at ceiling` / `<label> ·
+ * tied` where the long one is wider than `width` pixels (bold body text); the figure's subtitle and
+ * notes give the reason in full.
+ */
+export function flaggedHeading(
+  label: string,
+  options: { criterion: SaturationCriterion | null | undefined; width: number },
+): string {
+  const long = `${label} · ${saturationTag(options.criterion)}`;
+  if (textWidth(long, FONT_SIZE.body, { bold: true }) <= options.width) return long;
+  const short = options.criterion === "indistinguishable"
+    ? "tied"
+    : options.criterion === "ceiling"
+    ? "at ceiling"
+    : "saturated";
+  return `${label} · ${short}`;
+}
+
+/**
+ * The opening of a sentence on flagged metrics of one criterion: `Saturated (at ceiling)`,
+ * `Models indistinguishable (spread < interval half-width)`, or `Saturated` where unknown.
+ */
+export function saturationOpening(criterion: SaturationCriterion | null | undefined): string {
+  const words = criterion ? SATURATION_LABELS[criterion] : "saturated";
+  return words[0].toUpperCase() + words.slice(1);
+}
+
+/**
+ * "Saturated (at ceiling), so the models cannot be told apart: Retrieval@1 — every model within
+ * its interval of the ceiling 1. Models indistinguishable (spread < interval half-width), so the
+ * models cannot be told apart: stress top-1 — spread 0.002 < median half-width 0.050." for the
+ * flagged items, one sentence per criterion ("" when none).
  */
 export function saturatedSentence(
   items: readonly { label: string; verdict: Saturation | undefined }[],
 ): string {
   const saturated = items.filter((i) => i.verdict?.saturated);
-  if (!saturated.length) return "";
-  return "Saturated, so the models cannot be told apart: " +
-    saturated.map((i) => `${i.label} — ${i.verdict!.reason}`).join("; ") + ".";
+  const sentences: string[] = [];
+  for (const criterion of ["ceiling", "indistinguishable"] as const) {
+    const group = saturated.filter((i) => i.verdict!.criterion === criterion);
+    if (!group.length) continue;
+    sentences.push(
+      `${saturationOpening(criterion)}, so the models cannot be told apart: ` +
+        group.map((i) => `${i.label} — ${i.verdict!.reason}`).join("; ") + ".",
+    );
+  }
+  return sentences.join(" ");
 }
 
 /** Models present in `rows`, in display order. */

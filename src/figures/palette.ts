@@ -64,6 +64,8 @@ export const MODEL_STYLES: readonly ModelStyle[] = [
   { model: "alignet", label: "AligNet", color: "#9467bd", kind: "aligned" },
   { model: "unalignet", label: "UnAligNet", color: "#c5b0d5", kind: "control" },
   { model: "spose49", label: "SPoSE-49 (human)", color: "#bcbd22", kind: "reference" },
+  // the GWOT stage's untrained-network baseline (the backbone with random weights)
+  { model: "untrained", label: "Untrained (random weights)", color: "#a0a0a0", kind: "reference" },
 ];
 
 const BY_MODEL = new Map(MODEL_STYLES.map((s) => [s.model, s]));
@@ -101,6 +103,10 @@ const METRIC_LABELS: Record<string, string> = {
   head_top1: "Head top-1",
   "retrieval@1": "Retrieval@1",
   mAP: "Retrieval mAP",
+  fewshot1_top1: "1-shot top-1 (centroid)",
+  fewshot5_top1: "5-shot top-1 (centroid)",
+  fewshot1_probe_top1: "1-shot top-1 (probe)",
+  fewshot5_probe_top1: "5-shot top-1 (probe)",
   human_pair_rho: "Human-pair ρ",
   oddoneout_accuracy: "Odd-one-out accuracy",
   oddoneout_normalised: "Odd-one-out (ceiling-normalised)",

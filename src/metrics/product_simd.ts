@@ -136,22 +136,33 @@ function productSimd(
     if (symmetric) out[j * m + i] = v;
   };
   const used = Math.ceil(m / 2);
-  for (let i = 0; i < n; i += 2) {
-    const i1 = Math.min(i + 1, n - 1);
-    const q0 = symmetric ? i >> 1 : 0;
-    const q1 = q0 + Math.ceil((used - q0) / 2) * 2;
-    strip(i * d * 8, i1 * d * 8, xBytes, q0, q1, d, outAt);
-    for (let q = q0; q < q1; q++) {
-      const block = ((q - q0) >> 1) * 8 + ((q - q0) & 1) * 2;
-      for (let lane = 0; lane < 2; lane++) {
-        const j = 2 * q + lane;
-        if (j >= m) continue;
-        put(i, j, sums[block + lane]);
-        if (i1 !== i) put(i1, j, sums[block + 4 + lane]);
+  // X·Yᵀ in column blocks of about BLOCK_BYTES of packed Y, so a block stays in cache while every
+  // row pair of X passes it (a large Y, e.g. a transposed data matrix, otherwise streams from
+  // memory once per row pair); the symmetric product keeps one block. Each entry is still one
+  // sequential sum, so the result does not depend on the blocking.
+  const width = symmetric ? used : Math.max(2, 2 * Math.floor(BLOCK_BYTES / (32 * d)));
+  for (let b0 = 0; b0 < used; b0 += width) {
+    const b1 = Math.min(used, b0 + width);
+    for (let i = 0; i < n; i += 2) {
+      const i1 = Math.min(i + 1, n - 1);
+      const q0 = symmetric ? i >> 1 : b0;
+      const q1 = q0 + Math.ceil((b1 - q0) / 2) * 2;
+      strip(i * d * 8, i1 * d * 8, xBytes, q0, q1, d, outAt);
+      for (let q = q0; q < q1; q++) {
+        const block = ((q - q0) >> 1) * 8 + ((q - q0) & 1) * 2;
+        for (let lane = 0; lane < 2; lane++) {
+          const j = 2 * q + lane;
+          if (j >= (symmetric ? m : Math.min(m, 2 * b1))) continue;
+          put(i, j, sums[block + lane]);
+          if (i1 !== i) put(i1, j, sums[block + 4 + lane]);
+        }
       }
     }
   }
 }
+
+/** Bytes of packed Y per column block of {@link productSimd} (about a core's L2 cache). */
+const BLOCK_BYTES = 1 << 20;
 
 /** Whether the SIMD products run here (and the operands fit the 32-bit address space). */
 function useSimd(bytes: number): boolean {

@@ -5,7 +5,11 @@
  *
  * @module
  */
-import type { Saturation } from "../eval/benchmark/saturation.ts";
+import {
+  type Saturation,
+  SATURATION_LABELS,
+  type SaturationCriterion,
+} from "../eval/benchmark/saturation.ts";
 import type { BenchmarkRow, ComparisonRow } from "./tables.ts";
 
 /** The thresholds behind the qualitative words. */
@@ -27,11 +31,20 @@ export const THRESHOLDS: Thresholds = { tie: 0.01, alpha: 0.05, largeAlignmentGa
 /** Practical (visual utility) metrics: classification and retrieval on the held-out style. */
 export const PRACTICAL_METRICS: readonly string[] = ["top1", "retrieval@1", "mAP"];
 
+/** The subset the practical metrics are judged on: the held-out style. */
+export const PRACTICAL_SUBSET = "test";
+
 /** The human-alignment headline metric (held-out human pairs). */
 export const ALIGNMENT_METRIC = "human_pair_rho";
 
+/** Its subset: the held-out human pairs. */
+export const ALIGNMENT_SUBSET = "test";
+
 /** The external THINGSplus transfer headline metric. */
 export const TRANSFER_METRIC = "object_properties_rho";
+
+/** Its subset: the mean over the THINGSplus targets. */
+export const TRANSFER_SUBSET = "mean_over_targets";
 
 /**
  * The external human-similarity metric: RSA (Spearman) with the 48-object behavioural RDM of
@@ -66,12 +79,24 @@ export function classifyEffect(row: ComparisonRow, thresholds: Thresholds = THRE
 }
 
 /**
- * Words for an effect (`rose robustly`, `fell, not robustly`, …); for a saturated metric
- * `cannot be told apart: the metric is saturated (<reason>)`, the reason when given.
+ * Words for an effect (`rose robustly`, `fell, not robustly`, …). For a metric the saturation
+ * guard flags, by its criterion: `cannot be told apart: saturated (at ceiling): <reason>` or
+ * `cannot be told apart: models indistinguishable (spread < interval half-width)`; without a
+ * criterion (tables that do not say), `cannot be told apart: the metric is saturated (<reason>)`.
  */
-export function effectWords(effect: Effect, options: { reason?: string } = {}): string {
+export function effectWords(
+  effect: Effect,
+  options: { criterion?: SaturationCriterion | null; reason?: string } = {},
+): string {
   switch (effect) {
     case "saturated":
+      if (options.criterion === "ceiling") {
+        return `cannot be told apart: ${SATURATION_LABELS.ceiling}` +
+          (options.reason ? `: ${options.reason}` : "");
+      }
+      if (options.criterion === "indistinguishable") {
+        return `cannot be told apart: ${SATURATION_LABELS.indistinguishable}`;
+      }
       return "cannot be told apart: the metric is saturated" +
         (options.reason ? ` (${options.reason})` : "");
     case "robust_increase":
@@ -88,18 +113,34 @@ export function effectWords(effect: Effect, options: { reason?: string } = {}): 
 }
 
 /**
- * Why a metric is saturated, in words without derived numbers (the write-up prints only table
+ * Why a metric is flagged, in words without derived numbers (the write-up prints only table
  * cells): `every model within its interval of the ceiling 1`, or that the spread between models is
- * below their median interval half-width; "" when not saturated.
+ * below their median interval half-width; "" when not flagged.
  */
 export function saturationWords(verdict: Saturation | undefined): string {
   if (verdict?.criterion === "ceiling") {
     return `every model within its interval of the ceiling ${verdict.ceiling}`;
   }
-  if (verdict?.criterion === "spread") {
+  if (verdict?.criterion === "indistinguishable") {
     return "the spread between models is smaller than their median 95% interval half-width";
   }
   return "";
+}
+
+/**
+ * What flagged metrics do, as a verb phrase ("every practical metric …"), from their criteria:
+ * `is saturated (at ceiling)`, `leaves the models indistinguishable (spread < interval
+ * half-width)`, both joined by "or" when they differ, and `is flagged by the saturation guard`
+ * where a criterion is unknown.
+ */
+export function flaggedClause(criteria: readonly (SaturationCriterion | null)[]): string {
+  const known = new Set(criteria);
+  if (known.has(null) || !known.size) return "is flagged by the saturation guard";
+  const ceiling = known.has("ceiling"), tie = known.has("indistinguishable");
+  if (ceiling && tie) return "is saturated (at ceiling) or leaves the models indistinguishable";
+  return ceiling
+    ? `is ${SATURATION_LABELS.ceiling}`
+    : "leaves the models indistinguishable (spread < interval half-width)";
 }
 
 /** True when the row's metric is saturated (its comparisons are never robust). */
@@ -165,19 +206,37 @@ export function practicalDirection(
   return "barely changed";
 }
 
-/** Rows of one comparison (model a vs model b) for the given metrics, in metric order. */
+/** Which rows {@link comparisonRows} selects. */
+export interface ComparisonSelection {
+  /** Model a (`delta = value_a − value_b`). */
+  modelA: string;
+  /** Model b. */
+  modelB: string;
+  /** Metrics, in the order wanted. */
+  metrics: readonly string[];
+  /**
+   * The subset every metric is compared on (`test`, `stress`, …): a metric such as top-1 is
+   * compared on more than one, so the metric alone does not pick a row.
+   */
+  subset: string;
+  /** Training seed (null: the over-seed rows); any seed when absent. */
+  seed?: number | null;
+}
+
+/**
+ * Rows of one comparison (model a vs model b) for the given metrics on one subset, in metric
+ * order; a metric without such a row is left out.
+ */
 export function comparisonRows(
   comparisons: readonly ComparisonRow[],
-  modelA: string,
-  modelB: string,
-  metrics: readonly string[],
-  seed?: number | null,
+  selection: ComparisonSelection,
 ): ComparisonRow[] {
+  const { modelA, modelB, subset, seed } = selection;
   const out: ComparisonRow[] = [];
-  for (const metric of metrics) {
+  for (const metric of selection.metrics) {
     const row = comparisons.find((r) =>
       r.model_a === modelA && r.model_b === modelB && r.metric === metric &&
-      (seed === undefined || r.seed === seed)
+      r.subset === subset && (seed === undefined || r.seed === seed)
     );
     if (row) out.push(row);
   }

@@ -64,9 +64,22 @@ export const HEADLINE_COLUMNS: readonly HeadlineColumn[] = [
   { key: "head_top1", label: "Test top-1 (head)", metric: "head_top1", subset: "test" },
   { key: "top1", label: "Nearest-prototype top-1", metric: "top1", subset: "test" },
   { key: "retrieval1", label: "Retrieval@1", metric: "retrieval@1", subset: "test" },
-  // few-shot (nearest centroid of 1 / 5 training images per concept) and out of distribution
-  { key: "fewshot1", label: "1-shot top-1", metric: "fewshot1_top1", subset: "test" },
-  { key: "fewshot5", label: "5-shot top-1", metric: "fewshot5_top1", subset: "test" },
+  // few-shot (1 / 5 training images per concept; nearest centroid, and a linear probe on the same
+  // draws) and out of distribution
+  { key: "fewshot1", label: "1-shot top-1 (centroid)", metric: "fewshot1_top1", subset: "test" },
+  {
+    key: "fewshot1_probe",
+    label: "1-shot top-1 (probe)",
+    metric: "fewshot1_probe_top1",
+    subset: "test",
+  },
+  { key: "fewshot5", label: "5-shot top-1 (centroid)", metric: "fewshot5_top1", subset: "test" },
+  {
+    key: "fewshot5_probe",
+    label: "5-shot top-1 (probe)",
+    metric: "fewshot5_probe_top1",
+    subset: "test",
+  },
   { key: "ood_top1", label: "OOD top-1", metric: "top1", subset: "stress" },
   { key: "ood_retrieval1", label: "OOD retrieval@1", metric: "retrieval@1", subset: "stress" },
   { key: "human_pair_rho", label: "Human-pair ρ", metric: "human_pair_rho", subset: "test" },

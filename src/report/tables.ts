@@ -14,7 +14,7 @@ import { InputError } from "../io/errors.ts";
 import { exists } from "../io/files.ts";
 import type { BenchmarkRow } from "../eval/benchmark/run.ts";
 import type { ComparisonRow } from "../eval/benchmark/comparisons.ts";
-import { benchmarkSaturation, saturationKey } from "../eval/benchmark/saturation.ts";
+import { asCriterion, benchmarkSaturation, saturationKey } from "../eval/benchmark/saturation.ts";
 import { arrowRows } from "../figures/rows.ts";
 import type { LogRow } from "../train/trainer.ts";
 
@@ -173,18 +173,28 @@ export async function loadReportTables(dir: string): Promise<ReportTables> {
 }
 
 /**
- * Tables written before the `saturated` column: set each row's flag by the same rule the bench
- * stage applies (src/eval/benchmark/saturation.ts) on the benchmark rows. Rows that carry the
- * column keep it.
+ * Tables written before the `saturated` or the `saturation_reason` column: set each row's flag
+ * and reason (`ceiling`, `indistinguishable`, null when not flagged) by the same rule the bench
+ * stage applies (src/eval/benchmark/saturation.ts) on the benchmark rows. Rows that carry a
+ * column keep it; a flagged row whose reason the rule does not give keeps a null reason.
  */
 export function markSaturated(benchmark: BenchmarkRow[], comparisons: ComparisonRow[]): void {
   const rows = [...benchmark, ...comparisons];
-  if (rows.every((r) => typeof r.saturated === "boolean")) return;
+  const complete = (r: BenchmarkRow | ComparisonRow) =>
+    typeof r.saturated === "boolean" && r.saturation_reason !== undefined;
+  if (rows.every(complete)) {
+    for (const r of rows) {
+      r.saturation_reason = r.saturated ? asCriterion(r.saturation_reason) : null;
+    }
+    return;
+  }
   const verdicts = benchmarkSaturation(benchmark);
   for (const r of rows) {
-    if (typeof r.saturated !== "boolean") {
-      r.saturated = verdicts.get(saturationKey(r.metric, r.subset))?.saturated ?? false;
-    }
+    const verdict = verdicts.get(saturationKey(r.metric, r.subset));
+    if (typeof r.saturated !== "boolean") r.saturated = verdict?.saturated ?? false;
+    r.saturation_reason = !r.saturated
+      ? null
+      : asCriterion(r.saturation_reason) ?? (verdict?.saturated ? verdict.criterion : null);
   }
 }
 

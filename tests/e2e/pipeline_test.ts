@@ -27,6 +27,8 @@ const TABLES = [
   "triplets_shuffled.arrow",
   "benchmark.arrow",
   "comparisons.arrow",
+  // the GWOT summary (the untrained baseline's seeded random networks included)
+  "gwot_summary.arrow",
 ];
 
 async function tableBytes(dir: string): Promise<Record<string, Uint8Array>> {
@@ -157,18 +159,69 @@ Deno.test("e2e: deno task all --limit-concepts 40 writes every table, skips on r
     }
   }
 
-  // the quick GWOT sweep of `all`: baseline and joint matrix alignment, 3 ε from the product plan
+  // the quick GWOT sweep of `all`: baseline and joint matrix alignment, 3 ε from the product plan,
+  // and the untrained baseline (5 random networks of the backbone, seeds 7…11, the same sweep)
   const quick = (await readTable(join(out, "tables/gwot.arrow"))).toArray()
     .map((r) => r.toJSON() as Record<string, unknown>);
-  assert.equal(quick.length, 2 * 3);
-  assert.deepEqual([...new Set(quick.map((r) => r.model))], ["baseline", "joint_matrix_alignment"]);
+  assert.equal(quick.length, (2 + 5) * 3);
+  assert.deepEqual([...new Set(quick.map((r) => r.model))], [
+    "baseline",
+    "joint_matrix_alignment",
+    "untrained",
+  ]);
+  assert.deepEqual(
+    [...new Set(quick.filter((r) => r.model === "untrained").map((r) => r.seed))],
+    [7, 8, 9, 10, 11],
+  );
+  assert.equal(quick.filter((r) => r.best_matching).length, 2 + 5, "one best-matching run each");
   assert.match(first.stderr, /all: align:gwot with the quick sweep/);
+  // gwot_summary: the minimum-GWD and the highest-matching-rate solution per model, then the
+  // untrained baseline's mean and 5th–95th percentiles over its networks
+  const quickSummary = (await readTable(join(out, "tables/gwot_summary.arrow"))).toArray()
+    .map((r) => r.toJSON() as Record<string, unknown>);
+  assert.deepEqual(quickSummary.map((r) => `${r.model}/${r.solution}`), [
+    "baseline/min_gwd",
+    "baseline/max_matching",
+    "joint_matrix_alignment/min_gwd",
+    "joint_matrix_alignment/max_matching",
+    "untrained/min_gwd",
+    "untrained/max_matching",
+  ]);
+  for (const model of ["baseline", "joint_matrix_alignment"]) {
+    const [min, max] = quickSummary.filter((r) => r.model === model);
+    assert.ok((max.top1 as number) >= (min.top1 as number), `${model}: best matching ≥ min GWD`);
+    assert.ok((max.gwd as number) >= (min.gwd as number), `${model}: min GWD ≤ best matching`);
+    assert.equal(min.n_networks, 1);
+    assert.equal(min.top1_p05, null);
+    const own = quick.filter((r) => r.model === model);
+    assert.equal(max.top1, Math.max(...own.map((r) => r.top1 as number)));
+    assert.equal(min.gwd, Math.min(...own.map((r) => r.gwd as number)));
+  }
+  for (const row of quickSummary.filter((r) => r.model === "untrained")) {
+    assert.equal(row.n_networks, 5);
+    assert.equal(row.seed, null);
+    for (const c of ["top1", "top5", "top10", "category_rate", "rsa_pearson", "rsa_spearman"]) {
+      const [p05, mean, p95] = [row[`${c}_p05`], row[c], row[`${c}_p95`]] as number[];
+      assert.ok(
+        p05 <= mean + 1e-12 && mean <= p95 + 1e-12,
+        `untrained ${c}: ${p05} ${mean} ${p95}`,
+      );
+    }
+    // the mean is the mean of the networks' runs of that solution in gwot.arrow
+    const flag = row.solution === "min_gwd" ? "selected" : "best_matching";
+    const top1 = quick.filter((r) => r.model === "untrained" && r[flag]).map((r) =>
+      r.top1 as number
+    );
+    assert.equal(top1.length, 5);
+    assert.ok(Math.abs((row.top1 as number) - top1.reduce((a, b) => a + b, 0) / 5) < 1e-12);
+  }
 
   // figures and the site: every page built, figure notes written
   const notes = JSON.parse(await Deno.readTextFile(join(out, "figures/figure_notes.json")));
   assert.ok(notes.figures.length >= 30, `${notes.figures.length} figures`);
   await Deno.stat(join(out, "figures/paper/classification_top1.png"));
   await Deno.stat(join(out, "figures/gwot/transport_plan.png"));
+  await Deno.stat(join(out, "figures/gwot/top_matches.png"));
   for (const page of ["index.html", "results.html", "models.html", "credits.html", "gwot.html"]) {
     await Deno.stat(join(out, "site", page));
   }
@@ -217,10 +270,11 @@ Deno.test("e2e: deno task all --limit-concepts 40 writes every table, skips on r
   assert.equal(gwot.code, 0, gwot.stderr);
   const runs = (await readTable(join(out, "tables/gwot.arrow"))).toArray()
     .map((r) => r.toJSON() as Record<string, unknown>);
-  assert.equal(runs.length, 2 * 2 * 2);
-  assert.equal(runs.filter((r) => r.selected).length, 2);
+  assert.equal(runs.length, (2 + 5) * 2 * 2, "two models and five untrained networks");
+  assert.equal(runs.filter((r) => r.selected).length, 2 + 5);
   const summary = await readTable(join(out, "tables/gwot_summary.arrow"));
-  assert.deepEqual(summary.getChild("model")!.toArray(), ["baseline", "spose49"]);
+  const summaryModels = ["baseline", "baseline", "spose49", "spose49", "untrained", "untrained"];
+  assert.deepEqual(summary.getChild("model")!.toArray(), summaryModels);
   const plan = await readTable(join(out, "tables/gwot/plans/baseline.seed7.arrow"));
   assert.equal(plan.numRows, summary.getChild("n_concepts")!.get(0));
   // `all` afterwards keeps that run's options (and so skips the stage) rather than the quick sweep
@@ -229,7 +283,7 @@ Deno.test("e2e: deno task all --limit-concepts 40 writes every table, skips on r
   assert.match(kept.stderr, /all: align:gwot with the options of .*gwot_summary\.arrow/);
   assert.match(kept.stderr, /align:gwot: up to date, skipped/);
   const keptSummary = await readTable(join(out, "tables/gwot_summary.arrow"));
-  assert.deepEqual(keptSummary.getChild("model")!.toArray(), ["baseline", "spose49"]);
+  assert.deepEqual(keptSummary.getChild("model")!.toArray(), summaryModels);
 
   // a changed option reruns the stage
   const changed = await runTaskCli("data", ["--limit-concepts", "30", "--out", out]);

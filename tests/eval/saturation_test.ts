@@ -1,8 +1,10 @@
 /** The saturation guard (src/eval/benchmark/saturation.ts) on constructed benchmark rows. */
 import { strict as assert } from "node:assert";
 import {
+  asCriterion,
   benchmarkSaturation,
   saturation,
+  SATURATION_LABELS,
   type SaturationRow,
 } from "../../src/eval/benchmark/saturation.ts";
 import { metricCeiling } from "../../src/eval/benchmark/spec.ts";
@@ -41,11 +43,32 @@ Deno.test("saturation: a spread below the median half-width", () => {
   const rows = [row(0.500, 0.010), row(0.503, 0.012), row(0.504, 0.008)];
   const s = saturation(rows);
   assert.equal(s.saturated, true);
-  assert.equal(s.criterion, "spread");
+  assert.equal(s.criterion, "indistinguishable");
   assert.equal(s.reason, "spread 0.004 < median half-width 0.010");
   assert.ok(Math.abs(s.medianHalfWidth - 0.010) < 1e-12);
   // even with a ceiling far away
-  assert.equal(saturation(rows, { ceiling: 1 }).criterion, "spread");
+  assert.equal(saturation(rows, { ceiling: 1 }).criterion, "indistinguishable");
+});
+
+Deno.test("saturation: top-1 at 0.63–0.67 with wide intervals is indistinguishable, not at ceiling", () => {
+  // the embedded benchmark's case: top-1 far below its ceiling 1, models within 0.04 of each
+  // other, intervals ±0.05 — flagged for the spread, never as saturated at the ceiling
+  const s = saturation([row(0.63, 0.05), row(0.65, 0.05), row(0.67, 0.05)], { ceiling: 1 });
+  assert.equal(s.saturated, true);
+  assert.equal(s.criterion, "indistinguishable");
+  assert.equal(
+    SATURATION_LABELS[s.criterion!],
+    "models indistinguishable (spread < interval half-width)",
+  );
+  const atCeiling = saturation([row(0.99, 0.02), row(1, 0)], { ceiling: 1 });
+  assert.equal(atCeiling.criterion, "ceiling");
+  assert.equal(SATURATION_LABELS[atCeiling.criterion!], "saturated (at ceiling)");
+  // table cells: only the two criteria are read back
+  assert.equal(asCriterion("ceiling"), "ceiling");
+  assert.equal(asCriterion("indistinguishable"), "indistinguishable");
+  assert.equal(asCriterion("spread"), null);
+  assert.equal(asCriterion(null), null);
+  assert.equal(asCriterion(undefined), null);
 });
 
 Deno.test("saturation: models told apart are not saturated", () => {
@@ -142,8 +165,8 @@ Deno.test("benchmarkSaturation: one verdict per metric × subset, the reference 
       ["retrieval@1|test", true, "ceiling", 3],
       // both seeds of a model count: 0.8 vs 0.6 is a spread of 0.2 ≥ 0.1
       ["top1|test", false, null, 3],
-      ["top1|stress", true, "spread", 3],
-      ["human_pair_rho|test", true, "spread", 3],
+      ["top1|stress", true, "indistinguishable", 3],
+      ["human_pair_rho|test", true, "indistinguishable", 3],
     ],
   );
 });

@@ -100,9 +100,21 @@ export function syntheticTables(): TableSet {
       margins.push({ model, seed: 7, subset: "test", anchor, positive, negative, margin });
     }
   }
+  // GWOT plans (rows: the model's concepts, columns: the human's), `own` of each row's mass on
+  // its own concept
+  const plan = (own: number) =>
+    CONCEPTS.map((c, i) => ({
+      uniqueID: c.id,
+      plan: Float32Array.from(
+        CONCEPTS,
+        (_, j) => (i === j ? own : (1 - own) / (CONCEPTS.length - 1)) / CONCEPTS.length,
+      ),
+    }));
   return {
     benchmark: [],
     "benchmark/retrieval_queries": queries,
+    "gwot/plans/baseline.seed7": plan(0.3),
+    "gwot/plans/joint_matrix_alignment.seed7": plan(0.6),
     "benchmark/triplet_margins": margins,
     concepts,
     images,

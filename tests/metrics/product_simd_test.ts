@@ -16,8 +16,19 @@ function assertSameBits(got: Float64Array, want: Float64Array, what: string) {
 Deno.test("crossProductSimd and gramIntoSimd equal the JavaScript products bit for bit", async () => {
   assert.ok(simdSupported(), "this runtime has WebAssembly SIMD (else the JS products run)");
   await withSeed("product simd", (rng) => {
-    // odd and even row counts on both sides, widths with and without a remainder
-    for (const [n, m, d] of [[1, 1, 1], [2, 3, 5], [7, 4, 16], [9, 11, 33], [64, 45, 130]]) {
+    // odd and even row counts on both sides, widths with and without a remainder; the last two
+    // are wide enough for several column blocks of the cross product (a short last block, and an
+    // odd m)
+    const shapes = [
+      [1, 1, 1],
+      [2, 3, 5],
+      [7, 4, 16],
+      [9, 11, 33],
+      [64, 45, 130],
+      [5, 301, 4100],
+      [6, 59, 9000],
+    ];
+    for (const [n, m, d] of shapes) {
       const a = randomMatrix(rng, n, d), b = randomMatrix(rng, m, d);
       // large and small magnitudes, so the order of the additions shows in the last bits
       a.data.forEach((v, i) => (a.data[i] = v * 10 ** (i % 7 - 3)));

@@ -11,6 +11,7 @@ import {
   classifyEffect,
   type ComparisonRow,
   effectWords,
+  flaggedClause,
   markSaturated,
   methodsResults,
   type ModelRow,
@@ -74,7 +75,7 @@ Deno.test("saturationWords: the reason without derived numbers", () => {
     "every model within its interval of the ceiling 1",
   );
   assert.equal(
-    saturationWords({ ...base, criterion: "spread", ceiling: null, reason: "" }),
+    saturationWords({ ...base, criterion: "indistinguishable", ceiling: null, reason: "" }),
     "the spread between models is smaller than their median 95% interval half-width",
   );
   assert.equal(saturationWords(undefined), "");
@@ -177,17 +178,58 @@ Deno.test("markSaturated: tables without the column get the stage's verdict", ()
   assert.deepEqual(flags("mAP"), [true]);
   assert.deepEqual(flags("top1"), [false]);
   assert.deepEqual(flags("human_pair_rho"), [false]);
+  // …with the reason: retrieval@1 and mAP sit on their ceiling
+  const reasons = (metric: string) => [
+    ...new Set(
+      [...t.benchmark, ...t.comparisons].filter((r) => r.metric === metric)
+        .map((r) => r.saturation_reason),
+    ),
+  ];
+  assert.deepEqual(reasons("retrieval@1"), ["ceiling"]);
+  assert.deepEqual(reasons("top1"), [null]);
   // a column that is there is kept
   const rows = [{ ...t.comparisons[1], saturated: false }];
   markSaturated(t.benchmark, rows);
   assert.equal(rows[0].saturated, false);
+  assert.equal(rows[0].saturation_reason, null);
+  // a flag without the reason column (tables written between the two columns) gets the reason
+  const flagged = [{ ...t.comparisons[1], saturated: true, saturation_reason: undefined }];
+  markSaturated(t.benchmark, flagged);
+  assert.equal(flagged[0].saturation_reason, "ceiling");
+});
+
+Deno.test("effectWords and flaggedClause name the guard's reason", () => {
+  assert.equal(
+    effectWords("saturated", {
+      criterion: "ceiling",
+      reason: "every model within its interval of the ceiling 1",
+    }),
+    "cannot be told apart: saturated (at ceiling): every model within its interval of the " +
+      "ceiling 1",
+  );
+  const tie = effectWords("saturated", { criterion: "indistinguishable", reason: "ignored" });
+  assert.equal(
+    tie,
+    "cannot be told apart: models indistinguishable (spread < interval half-width)",
+  );
+  assert.ok(!/saturated|robust/.test(tie));
+  assert.equal(flaggedClause(["ceiling", "ceiling"]), "is saturated (at ceiling)");
+  assert.equal(
+    flaggedClause(["indistinguishable"]),
+    "leaves the models indistinguishable (spread < interval half-width)",
+  );
+  assert.equal(
+    flaggedClause(["ceiling", "indistinguishable"]),
+    "is saturated (at ceiling) or leaves the models indistinguishable",
+  );
+  assert.equal(flaggedClause(["ceiling", null]), "is flagged by the saturation guard");
 });
 
 Deno.test("write-up: saturated practical metrics are named and never called robust", () => {
   const text = paragraphs(methodsResults(tables()));
   const all = text.join("\n");
-  const note = "Retrieval@1 and Retrieval mAP saturated, so not judged: every model within its " +
-    "interval of the ceiling 1";
+  const note = "Retrieval@1 and Retrieval mAP saturated (at ceiling), so not judged: every model " +
+    "within its interval of the ceiling 1";
   // every sentence that summarises the practical metrics names the saturated ones
   const summaries = text.filter((p) => /practical metrics/.test(p) && /Δ Test top-1/.test(p));
   assert.ok(summaries.length >= 3, `${summaries.length} practical summaries`);
@@ -198,7 +240,9 @@ Deno.test("write-up: saturated practical metrics are named and never called robu
   assert.ok(!/differed robustly/.test(all));
   assert.ok(
     text.some((p) =>
-      p.includes("matched it within 0.01 on every practical metric that is not saturated")
+      p.includes(
+        "matched it within 0.01 on every practical metric the saturation guard does not flag",
+      )
     ),
   );
   // no sentence puts "robust" next to a saturated metric
@@ -212,9 +256,11 @@ Deno.test("write-up: saturated practical metrics are named and never called robu
   // the caveats list the saturated metrics
   assert.ok(
     text.some((p) =>
-      p.startsWith("Saturated metrics") &&
-      p.includes("Retrieval@1 (every model within its interval of the ceiling 1)") &&
-      p.includes("Retrieval mAP (every model within its interval of the ceiling 1)")
+      p.startsWith("Metrics on which the benchmark cannot tell the models apart") &&
+      p.includes(
+        "Saturated (at ceiling): Retrieval@1 (every model within its interval of the ceiling 1), " +
+          "Retrieval mAP (every model within its interval of the ceiling 1).",
+      )
     ),
   );
 });
@@ -223,12 +269,17 @@ Deno.test("write-up: when every practical metric is saturated nothing is judged 
   const text = paragraphs(methodsResults(tables({ allSaturated: true })));
   const all = text.join("\n");
   assert.ok(/fine-tuning could not be judged on the practical metrics/.test(all), all);
-  assert.ok(/every practical metric is saturated, so it cannot be told apart/.test(all));
+  assert.ok(
+    /every practical metric is saturated \(at ceiling\), so it cannot be told apart/.test(all),
+  );
   assert.ok(!/almost identically/.test(all));
   assert.ok(!/robustly improved at least one practical metric/.test(all));
   assert.ok(!/Practical changes of .* cannot be credited/.test(all));
   assert.ok(!/Δ Test top-1/.test(all));
-  assert.ok(/here every practical metric is saturated, so they cannot tell a variant/.test(all));
+  assert.ok(
+    /here every practical metric is saturated \(at ceiling\), so they cannot tell a variant/
+      .test(all),
+  );
   assert.ok(!/every variant differed from its control/.test(all));
 });
 

@@ -157,7 +157,14 @@ Deno.test("the write-up's RDM48 section: baseline and SPoSE values, variants vs 
   const saturated = methodsResults(await withRdm48(() => ({ saturated: true })));
   const satText = saturated.sections.find((s) => s.id === "external")!.paragraphs
     .map((p) => p.text).join("\n");
-  assert.match(satText, /cannot be told apart: the metric is saturated/);
+  // the fixture's RDM48 RSA is far from any ceiling: flagged because the models' spread is below
+  // their interval half-width, and said so (not "saturated")
+  assert.match(
+    satText,
+    /cannot be told apart: models indistinguishable \(spread < interval half-width\)/,
+  );
+  assert.match(satText, /the metric leaves the models indistinguishable/);
+  assert.doesNotMatch(satText, /saturated/);
   assert.doesNotMatch(satText, /rose robustly/);
 });
 
@@ -314,7 +321,10 @@ Deno.test("the GWOT paragraph reads gwot_summary.arrow: chance wording follows t
   const section = () => methodsResults(tables).sections.find((s) => s.id === "gwot");
   const before = section()!;
   const sources = before.paragraphs[0].sources.filter((s) => s.table === "gwot_summary.arrow");
-  assert.ok(sources.length >= 7 * tables.gwotSummary!.length, "every number has its cell");
+  const minGwd = tables.gwotSummary!.filter((r) =>
+    (r.solution ?? "min_gwd") === "min_gwd" && r.model !== "untrained"
+  );
+  assert.ok(sources.length >= 7 * minGwd.length, "every number has its cell");
   const row = tables.gwotSummary!.find((r) => r.model === "baseline")!;
   const sentence = (text: string) => text.slice(text.indexOf("Baseline:")).split(". ")[0];
   Object.assign(row, { top1: 0.5, chance_top1_p95: 0.1, chance_top1_p05: 0 });

@@ -17,6 +17,7 @@ import { normalCdf, pairedBootstrap, percentileSorted } from "../../stats/bootst
 import { holm } from "../../stats/multiple.ts";
 import { pairedPermutationTest } from "../../stats/permutation.ts";
 import { modelKey } from "./inputs.ts";
+import type { SaturationCriterion } from "./saturation.ts";
 import { metricKey, type ModelDetail } from "./run.ts";
 
 /** The metrics compared (metric, subset), when the benchmark computed them. */
@@ -26,6 +27,8 @@ export const COMPARED_METRICS: readonly (readonly [string, string])[] = [
   ["mAP", "test"],
   ["fewshot1_top1", "test"],
   ["fewshot5_top1", "test"],
+  ["fewshot1_probe_top1", "test"],
+  ["fewshot5_probe_top1", "test"],
   ["top1", "stress"],
   ["retrieval@1", "stress"],
   ["human_pair_rho", "test"],
@@ -78,6 +81,8 @@ export interface ComparisonRow {
    * bench stage, absent on the rows of a run and in tables written before the column.
    */
   saturated?: boolean;
+  /** Why it is flagged (benchmark.arrow's `saturation_reason`); null when not flagged. */
+  saturation_reason?: SaturationCriterion | null;
 }
 
 /** A pair of models to compare, `a` minus `b`. */

@@ -1,12 +1,23 @@
 /**
  * Few-shot classification on frozen embeddings (the AligNet and gLocal papers' downstream test):
  * for n training images per concept, drawn at random, each held-out (test-style) image is
- * assigned to the concept whose centroid of the n drawn images (L2-normalised image vectors,
- * mean, normalised again) is the most cosine-similar; top-1 is averaged over several draws. The
- * draws depend only on the benchmark seed, the concept and the shot count, never on the model, so
- * every model is scored on the same draws and the comparisons are paired. Concepts with fewer
- * than n training images use all they have. Intervals: the bootstrap over concepts of the
- * benchmark (each test image's score is its mean over the draws).
+ * assigned to a concept by two classifiers trained on the drawn images (L2-normalised image
+ * vectors), and top-1 is averaged over several draws:
+ *
+ * - nearest centroid (`fewshot<n>_top1`): the concept whose centroid of the n drawn images (mean,
+ *   normalised again) is the most cosine-similar;
+ * - linear probe (`fewshot<n>_probe_top1`): multinomial logistic regression on the drawn images
+ *   (probe.ts: L2 penalty with C = {@link PROBE_C}, scikit-learn's default, balanced class weights
+ *   so a concept with fewer than n images weighs as much as the others, as a centroid does;
+ *   L-BFGS to max |gradient| ≤ {@link PROBE_TOLERANCE}), the concept with the largest decision
+ *   value.
+ *
+ * The draws depend only on the benchmark seed, the concept and the shot count, never on the
+ * model, so every model is scored on the same draws, both classifiers see the same images and the
+ * comparisons are paired. Concepts with fewer than n training images use all they have; concepts
+ * without any are never predicted. An image counts as correct when no concept scores strictly
+ * higher than its own. Intervals: the bootstrap over concepts of the benchmark (each test image's
+ * score is its mean over the draws).
  *
  * @module
  */
@@ -14,6 +25,13 @@ import { crossProductSimd } from "../../metrics/product_simd.ts";
 import { createRng } from "../../stats/random.ts";
 import { itemMetric } from "./images.ts";
 import type { BenchModel } from "./inputs.ts";
+import {
+  balancedWeights,
+  decisionFunction,
+  fitLogistic,
+  PROBE_C,
+  PROBE_TOLERANCE,
+} from "./probe.ts";
 import type { ConceptSpace, MetricSpec } from "./spec.ts";
 
 /** Shot counts of the benchmark. */
@@ -32,6 +50,10 @@ export interface FewShotOptions {
   shots?: readonly number[];
   /** Draws per shot count (default {@link FEW_SHOT_DRAWS}). */
   draws?: number;
+  /** Also score the linear probe (default true). */
+  probe?: boolean;
+  /** The probe's stopping tolerance (default {@link PROBE_TOLERANCE}; tests tighten it). */
+  probeTolerance?: number;
 }
 
 /**
@@ -53,7 +75,26 @@ export function drawShots(
   });
 }
 
-/** Nearest-centroid few-shot top-1 on the `test` images, one metric per shot count. */
+/** Per test image, 1 when no concept with shots scores strictly higher than its own, else 0. */
+function hitsOf(
+  scores: Float64Array,
+  options: { owner: Int32Array; column: Int32Array; columns: number },
+): Int32Array {
+  const { owner, column, columns } = options;
+  return Int32Array.from(owner, (concept, i) => {
+    const j0 = column[concept];
+    if (j0 < 0) return 0;
+    const row = scores.subarray(i * columns, (i + 1) * columns);
+    const truth = row[j0];
+    for (let j = 0; j < columns; j++) if (row[j] > truth) return 0;
+    return 1;
+  });
+}
+
+/**
+ * Few-shot top-1 on the `test` images, one metric per shot count and classifier: nearest
+ * centroid (`fewshot<n>_top1`), then the linear probe (`fewshot<n>_probe_top1`).
+ */
 export function fewShotMetrics(model: BenchModel, options: FewShotOptions): MetricSpec[] {
   const images = model.images;
   if (!images) return [];
@@ -67,19 +108,28 @@ export function fewShotMetrics(model: BenchModel, options: FewShotOptions): Metr
     if (images.split[r] === "train") trainRows[local].push(r);
     else if (images.split[r] === "test") testRows.push(r);
   }
-  const present = trainRows.map((rows) => rows.length > 0);
-  if (testRows.length === 0 || !present.some(Boolean)) return [];
+  // the concepts with training images, in local order: the classes both classifiers choose from
+  const classOf = new Int32Array(space.size).fill(-1);
+  let classes = 0;
+  trainRows.forEach((rows, c) => rows.length > 0 && (classOf[c] = classes++));
+  if (testRows.length === 0 || classes === 0) return [];
   const queries = new Float64Array(testRows.length * dim);
   testRows.forEach((r, i) => queries.set(images.vectors.subarray(r * dim, (r + 1) * dim), i * dim));
+  const query = { data: queries, rows: testRows.length, cols: dim };
   const owner = Int32Array.from(testRows, (r) => space.local[images.concept[r]]);
-  return (options.shots ?? FEW_SHOTS).map((n) => {
-    const draws = options.draws ?? FEW_SHOT_DRAWS;
-    const hits = new Int32Array(testRows.length);
+  const draws = options.draws ?? FEW_SHOT_DRAWS;
+  const shotCounts = options.shots ?? FEW_SHOTS;
+  const probe = options.probe ?? true;
+  const centroid: MetricSpec[] = [], probes: MetricSpec[] = [];
+  for (const n of shotCounts) {
+    const centroidHits = new Int32Array(testRows.length);
+    const probeHits = new Int32Array(testRows.length);
     for (let d = 0; d < draws; d++) {
       const shots = drawShots(trainRows, { n, draw: d, seed: options.seed });
-      const centroids = new Float64Array(space.size * dim);
+      const centroids = new Float64Array(classes * dim);
       shots.forEach((rows, c) => {
-        const out = centroids.subarray(c * dim, (c + 1) * dim);
+        if (classOf[c] < 0) return;
+        const out = centroids.subarray(classOf[c] * dim, (classOf[c] + 1) * dim);
         for (const r of rows) {
           for (let k = 0; k < dim; k++) out[k] += images.vectors[r * dim + k];
         }
@@ -88,26 +138,41 @@ export function fewShotMetrics(model: BenchModel, options: FewShotOptions): Metr
         norm = Math.sqrt(norm);
         if (norm > 0) { for (let k = 0; k < dim; k++) out[k] /= norm; }
       });
-      const sims = crossProductSimd(
-        { data: queries, rows: testRows.length, cols: dim },
-        { data: centroids, rows: space.size, cols: dim },
-      );
-      for (let i = 0; i < testRows.length; i++) {
-        const row = sims.data.subarray(i * space.size, (i + 1) * space.size);
-        // correct when no concept with shots scores strictly higher than the true one
-        const truth = row[owner[i]];
-        let higher = 0;
-        for (let j = 0; j < space.size; j++) if (present[j] && row[j] > truth) higher++;
-        if (present[owner[i]] && higher === 0) hits[i]++;
-      }
+      const sims = crossProductSimd(query, { data: centroids, rows: classes, cols: dim });
+      hitsOf(sims.data, { owner, column: classOf, columns: classes })
+        .forEach((h, i) => (centroidHits[i] += h));
+      if (!probe) continue;
+      const rows = shots.flat();
+      const labels = Int32Array.from(shots.flatMap((r, c) => r.map(() => classOf[c])));
+      const x = new Float64Array(rows.length * dim);
+      rows.forEach((r, i) => x.set(images.vectors.subarray(r * dim, (r + 1) * dim), i * dim));
+      const fit = fitLogistic({ data: x, rows: rows.length, cols: dim }, {
+        labels,
+        classes,
+        c: PROBE_C,
+        weights: balancedWeights(labels, classes),
+        tolerance: options.probeTolerance ?? PROBE_TOLERANCE,
+      });
+      hitsOf(decisionFunction(fit, query), { owner, column: classOf, columns: classes })
+        .forEach((h, i) => (probeHits[i] += h));
     }
-    const scores = Float64Array.from(hits, (h) => h / draws);
-    return itemMetric({
+    const drawn = `${n} training image${n > 1 ? "s" : ""} per concept, ${draws} draws`;
+    const score = (hits: Int32Array) => Float64Array.from(hits, (h) => h / draws);
+    centroid.push(itemMetric({
       metric: `fewshot${n}_top1`,
       subset: "test",
       group: "core",
-      note: `nearest centroid of ${n} training image${n > 1 ? "s" : ""} per concept, ${draws} ` +
-        "draws",
-    }, { scores, owner, size: space.size });
-  });
+      note: `nearest centroid of ${drawn}`,
+    }, { scores: score(centroidHits), owner, size: space.size }));
+    if (probe) {
+      probes.push(itemMetric({
+        metric: `fewshot${n}_probe_top1`,
+        subset: "test",
+        group: "core",
+        note: `linear probe (multinomial logistic regression, C = ${PROBE_C}, balanced class ` +
+          `weights) on ${drawn}`,
+      }, { scores: score(probeHits), owner, size: space.size }));
+    }
+  }
+  return [...centroid, ...probes];
 }

@@ -26,6 +26,7 @@ import {
   resampleValues,
 } from "./resamples.ts";
 import { type BenchGroup, type ConceptSpace, conceptSpace, type MetricSpec } from "./spec.ts";
+import type { SaturationCriterion } from "./saturation.ts";
 import {
   transferMetrics,
   type TransferTarget,
@@ -51,6 +52,11 @@ export interface BenchmarkRow {
    * stage, absent on the rows of a run and in tables written before the column.
    */
   saturated?: boolean;
+  /**
+   * Why it is flagged (saturation.ts): `ceiling` or `indistinguishable`; null when not flagged;
+   * absent where `saturated` is, and in tables written before the column.
+   */
+  saturation_reason?: SaturationCriterion | null;
 }
 
 /** Everything one model contributes beyond its rows. */
@@ -198,8 +204,8 @@ function modelSpecs(
     time("classification", () => {
       specs.push(...classificationMetrics(model, { space, split: "test", ks: [1, 5] }));
       specs.push(...classificationMetrics(model, { space, split: "stress", ks: [1] }));
-      specs.push(...fewShotMetrics(model, { space, seed: context.seed }));
     });
+    time("fewshot", () => specs.push(...fewShotMetrics(model, { space, seed: context.seed })));
     const r = time(
       "retrieval",
       () => retrievalMetrics(model, { space, split: "test", gallery: context.retrievalGallery }),

@@ -1,15 +1,20 @@
 /**
- * The saturation guard. A metric × subset is *saturated* when the benchmark cannot tell its
- * models apart:
+ * The saturation guard. A metric × subset is flagged (`saturated`) when the benchmark cannot tell
+ * its models apart, for one of two reasons, kept apart because they mean different things:
  *
- * - ceiling: the metric is bounded (spec.ts, {@link metricCeiling}) and every model is within its
- *   own 95% interval half-width of the ceiling, |ceiling − value| ≤ (ci_high − ci_low)/2; or
- * - spread: at least two models, and the spread of their values (max − min) is smaller than the
- *   median of their 95% interval half-widths.
+ * - `ceiling` — saturated (at ceiling): the metric is bounded (spec.ts, {@link metricCeiling})
+ *   and every model is within its own 95% interval half-width of the ceiling,
+ *   |ceiling − value| ≤ (ci_high − ci_low)/2; the benchmark is too easy for these models;
+ * - `indistinguishable` — models indistinguishable: at least two models, and the spread of their
+ *   values (max − min) is smaller than the median of their 95% interval half-widths. This says
+ *   nothing about a ceiling (top-1 can be flagged at 0.65): the models differ by less than the
+ *   benchmark's resolution.
  *
- * A model without a finite value and interval makes the metric not saturated (nothing to judge
- * it by). The bench stage writes the flag on benchmark.arrow and comparisons.arrow (`saturated`);
- * the write-up never calls a difference on a saturated metric robust (src/report/findings.ts).
+ * The ceiling test comes first. A model without a finite value and interval makes the metric not
+ * flagged (nothing to judge it by). The bench stage writes the flag and the reason on
+ * benchmark.arrow and comparisons.arrow (`saturated`, `saturation_reason`); the write-up never
+ * calls a difference on a flagged metric robust, and it and the figures name the reason
+ * ({@link SATURATION_LABELS}).
  *
  * @module
  */
@@ -26,8 +31,27 @@ export interface SaturationInput {
   ci_high: number | null;
 }
 
-/** Which criterion made a metric saturated. */
-export type SaturationCriterion = "ceiling" | "spread";
+/**
+ * Which criterion flagged a metric: `ceiling` (every model within its interval of the ceiling)
+ * or `indistinguishable` (spread between models < their median interval half-width).
+ */
+export type SaturationCriterion = "ceiling" | "indistinguishable";
+
+/** Every {@link SaturationCriterion}, in the order the rule tests them. */
+export const SATURATION_CRITERIA: readonly SaturationCriterion[] = ["ceiling", "indistinguishable"];
+
+/** How the write-up, the figures and the site name each criterion. */
+export const SATURATION_LABELS: Readonly<Record<SaturationCriterion, string>> = {
+  ceiling: "saturated (at ceiling)",
+  indistinguishable: "models indistinguishable (spread < interval half-width)",
+};
+
+/** A table cell's criterion (`saturation_reason`), or null when it is not one. */
+export function asCriterion(value: unknown): SaturationCriterion | null {
+  return SATURATION_CRITERIA.includes(value as SaturationCriterion)
+    ? value as SaturationCriterion
+    : null;
+}
 
 /** The verdict on one metric × subset. */
 export interface Saturation {
@@ -102,7 +126,7 @@ export function saturation(
     spread < medianHalfWidth ? "<" : "≥"
   } median half-width ${fmtReason(medianHalfWidth)}`;
   if (rows.length >= 2 && spread < medianHalfWidth) {
-    return { ...measured, saturated: true, criterion: "spread", reason: comparison };
+    return { ...measured, saturated: true, criterion: "indistinguishable", reason: comparison };
   }
   return {
     ...measured,

@@ -47,6 +47,7 @@ export interface MetricSpec {
 export const BOUNDED_METRICS: readonly RegExp[] = [
   /^top\d+$/,
   /^head_top1$/,
+  /^fewshot\d+(_probe)?_top1$/,
   /^retrieval@\d+$/,
   /^mAP$/,
   /^oddoneout_accuracy$/,

@@ -20,7 +20,7 @@ import { comparisonPairs } from "./comparisons.ts";
 import { alignedRegistries, embeddingStem, rdm48Files, readModelList } from "./inputs.ts";
 import { utf8Column } from "./columns.ts";
 import { runBenchmarkParallel } from "./parallel.ts";
-import { benchmarkSaturation, saturationKey } from "./saturation.ts";
+import { benchmarkSaturation, SATURATION_LABELS, saturationKey } from "./saturation.ts";
 import type { BenchGroup } from "./spec.ts";
 
 /** Which benchmarks to run: `core`, `expanded` or `all`. */
@@ -123,8 +123,11 @@ export const benchStage: Stage<BenchOptions> = {
     ];
     // the saturation guard: one verdict per metric × subset, on its benchmark and comparison rows
     const saturation = benchmarkSaturation(rows);
-    const saturated = (r: { metric: string; subset: string }) =>
-      saturation.get(saturationKey(r.metric, r.subset))?.saturated ?? false;
+    const verdict = (r: { metric: string; subset: string }) =>
+      saturation.get(saturationKey(r.metric, r.subset));
+    const saturated = (r: { metric: string; subset: string }) => verdict(r)?.saturated ?? false;
+    const reason = (r: { metric: string; subset: string }) =>
+      verdict(r)?.saturated ? verdict(r)!.criterion : null;
     await writeTable(
       paths.benchmark,
       makeTable({
@@ -140,6 +143,7 @@ export const benchStage: Stage<BenchOptions> = {
         source: stringColumn(rows.map((r) => r.source)),
         note: stringColumn(rows.map((r) => r.note)),
         saturated: boolColumn(rows.map(saturated)),
+        saturation_reason: stringColumn(rows.map(reason)),
       }),
       await meta({
         concepts: result.space.size,
@@ -148,7 +152,9 @@ export const benchStage: Stage<BenchOptions> = {
         not_computable: notComputable,
         retrieval_gallery: ctx.profile.retrievalGallery,
         saturated: Object.fromEntries(
-          [...saturation].filter(([, s]) => s.saturated).map(([key, s]) => [key, s.reason]),
+          [...saturation].filter(([, s]) => s.saturated).map((
+            [key, s],
+          ) => [key, `${SATURATION_LABELS[s.criterion!]}: ${s.reason}`]),
         ),
       }),
     );
@@ -172,6 +178,7 @@ export const benchStage: Stage<BenchOptions> = {
         n_units: int32Column(c.map((r) => r.n_units)),
         test: stringColumn(c.map((r) => r.test)),
         saturated: boolColumn(c.map(saturated)),
+        saturation_reason: stringColumn(c.map(reason)),
       }),
       await meta({ correction: "Holm over every row of the table", pairs }),
     );

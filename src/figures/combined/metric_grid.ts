@@ -9,6 +9,7 @@
 import type { Saturation } from "../../eval/benchmark/saturation.ts";
 import {
   benchmarkVerdicts,
+  flaggedHeading,
   fmt,
   fmtInterval,
   type MetricRow,
@@ -62,10 +63,12 @@ export function gridVerdicts(
   });
 }
 
-/** The panel heading of a grid metric, with "· saturated" when it is. */
-function panelLabel(m: GridMetric, verdict: Saturation | undefined): string {
+/** The panel heading of a grid metric, marked (see {@link flaggedHeading}) when it is flagged. */
+function panelLabel(m: GridMetric, verdict: Saturation | undefined, width: number): string {
   const label = m.label ?? metricLabel(m.metric);
-  return verdict?.saturated ? `${label} · saturated` : label;
+  return verdict?.saturated
+    ? flaggedHeading(label, { criterion: verdict.criterion, width })
+    : label;
 }
 
 /** {@link saturatedSentence} of the grid metrics ("" when none is saturated). */
@@ -96,7 +99,7 @@ export function metricGridPanels(
     out.push(panelRow(
       context,
       slice.map((m, i) => ({
-        label: panelLabel(m, verdicts[start + i]),
+        label: panelLabel(m, verdicts[start + i], widths[i]),
         svg: intervalPanel(context, {
           width: widths[i],
           models,

@@ -1,12 +1,22 @@
 /**
  * Improved figure: every model's change vs the baseline per headline metric, with Holm marks.
- * Metrics the bench stage flagged saturated (comparisons.arrow `saturated`) say so in their
- * panel heading, the subtitle and the notes: a Holm mark there is no robust difference.
+ * Metrics the bench stage flagged (comparisons.arrow `saturated`, with `saturation_reason`: at
+ * ceiling or models indistinguishable) say so in their panel heading, the subtitle and the notes:
+ * a Holm mark there is no robust difference.
  */
 import * as Plot from "@observablehq/plot";
 import type { BackedFigureSpec } from "../common/backed.ts";
 import { panelRow, rowWidths } from "../common/layout.ts";
-import { type ComparisonRow, comparisonRows, fmt, fmtInterval, fmtSigned } from "../data.ts";
+import type { SaturationCriterion } from "../../eval/benchmark/saturation.ts";
+import {
+  type ComparisonRow,
+  comparisonRows,
+  flaggedHeading,
+  fmt,
+  fmtInterval,
+  fmtSigned,
+  saturationOpening,
+} from "../data.ts";
 import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle, sortModels } from "../palette.ts";
 import { comparisonMetricLabel, labelMargin, modelColorScale } from "../paper/common.ts";
@@ -25,22 +35,42 @@ export function baselineDeltas(tables: TableSet): ComparisonRow[] {
   return rows.sort((a, b) => order.indexOf(a.modelA) - order.indexOf(b.modelA));
 }
 
-function metricKeys(rows: ComparisonRow[]): { key: string; label: string; saturated: boolean }[] {
-  const out = new Map<string, { label: string; saturated: boolean }>();
+interface MetricKey {
+  key: string;
+  label: string;
+  saturated: boolean;
+  reason: SaturationCriterion | null;
+}
+
+function metricKeys(rows: ComparisonRow[]): MetricKey[] {
+  const out = new Map<string, Omit<MetricKey, "key">>();
   for (const r of rows) {
-    out.set(`${r.metric}|${r.subset}`, { label: comparisonMetricLabel(r), saturated: r.saturated });
+    out.set(`${r.metric}|${r.subset}`, {
+      label: comparisonMetricLabel(r),
+      saturated: r.saturated,
+      reason: r.saturationReason,
+    });
   }
   return [...out].map(([key, m]) => ({ key, ...m }));
 }
 
-/** "Saturated (…): Retrieval@1, mAP; …" for the saturated metrics ("" when none). */
+/**
+ * "Saturated (at ceiling), so the models cannot be told apart and a Holm mark is no robust
+ * difference: Retrieval@1, mAP." (and likewise for models indistinguishable) for the flagged
+ * metrics, one sentence per reason ("" when none).
+ */
 function saturatedNote(rows: ComparisonRow[]): string {
   const saturated = metricKeys(rows).filter((m) => m.saturated);
-  return saturated.length
-    ? `Saturated, so the models cannot be told apart and a Holm mark is no robust difference: ${
-      saturated.map((m) => m.label).join(", ")
-    }.`
-    : "";
+  const sentences: string[] = [];
+  for (const reason of ["ceiling", "indistinguishable", null] as const) {
+    const group = saturated.filter((m) => m.reason === reason);
+    if (!group.length) continue;
+    sentences.push(
+      `${saturationOpening(reason)}, so the models cannot be told apart and a Holm mark is no ` +
+        `robust difference: ${group.map((m) => m.label).join(", ")}.`,
+    );
+  }
+  return sentences.join(" ");
 }
 
 const COLUMNS = 3;
@@ -106,7 +136,9 @@ export const headlineDeltasFigure: BackedFigureSpec = {
       panels.push(panelRow(
         context,
         metrics.slice(start, start + COLUMNS).map((m, i) => ({
-          label: m.saturated ? `${m.label} · saturated` : m.label,
+          label: m.saturated
+            ? flaggedHeading(m.label, { criterion: m.reason, width: widths[i] })
+            : m.label,
           svg: deltaPanel(context, {
             rows: rows.filter((r) => `${r.metric}|${r.subset}` === m.key),
             models,
@@ -144,6 +176,7 @@ export const headlineDeltasFigure: BackedFigureSpec = {
       p_holm: r.pAdj,
       significant: r.pAdj < ALPHA,
       saturated: r.saturated,
+      saturation_reason: r.saturationReason,
     }));
   },
   notes(tables) {
