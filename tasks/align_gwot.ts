@@ -39,6 +39,11 @@ export const spec: TaskSpec = {
       default: String(GWOT_DEFAULTS.untrainedMaxIter),
       description: "gradient steps per run of the untrained networks (0 = --max-iter)",
     },
+    "untrained-eps-scales": {
+      type: "string",
+      description: "ε grid of the untrained networks, in units of the dissimilarity scale " +
+        "(default: the trained models' grid)",
+    },
   },
 };
 
@@ -68,6 +73,14 @@ if (import.meta.main) {
         "--untrained, --untrained-images and --untrained-max-iter must be ≥ 0",
       );
     }
+    const untrainedEpsilonScales = parsed.values["untrained-eps-scales"]
+      ? String(parsed.values["untrained-eps-scales"]).split(",").map(Number)
+      : GWOT_DEFAULTS.untrainedEpsilonScales;
+    if (untrainedEpsilonScales.some((e) => !(e > 0))) {
+      throw new UsageError(
+        `--untrained-eps-scales: positive numbers, got ${parsed.values["untrained-eps-scales"]}`,
+      );
+    }
     const models = parsed.values.models ? String(parsed.values.models).split(",") : [];
     const ctx = await contextFromFlags(parsed);
     await runStage(gwotStage, ctx, {
@@ -79,6 +92,7 @@ if (import.meta.main) {
       untrained,
       untrainedImages,
       untrainedMaxIter,
+      untrainedEpsilonScales,
       force: Boolean(parsed.values.force),
     });
   });

@@ -66,6 +66,12 @@ export interface GwotStageOptions extends Record<string, unknown> {
    * (to 4 digits) and top-1 after 100 steps as after 300, so the quick sweep stops them at 100.
    */
   untrainedMaxIter: number;
+  /**
+   * ε grid of the untrained networks' runs, in units of the dissimilarity scale (empty = the
+   * trained models' grid). The quick sweep uses its middle value only: five random networks at
+   * three ε cost more than the whole trained sweep.
+   */
+  untrainedEpsilonScales: number[];
 }
 
 /** Defaults of `deno task align:gwot`. */
@@ -78,6 +84,7 @@ export const GWOT_DEFAULTS: GwotStageOptions = {
   untrained: 5,
   untrainedImages: 2,
   untrainedMaxIter: 0,
+  untrainedEpsilonScales: [],
 };
 
 /**
@@ -96,6 +103,7 @@ export const GWOT_QUICK: GwotStageOptions = {
   untrained: 5,
   untrainedImages: 2,
   untrainedMaxIter: 100,
+  untrainedEpsilonScales: [1e-2],
 };
 
 /**
@@ -142,6 +150,9 @@ export async function gwotOptionsForAll(
       untrainedMaxIter: typeof recorded.untrainedMaxIter === "number"
         ? recorded.untrainedMaxIter
         : fallback.untrainedMaxIter,
+      untrainedEpsilonScales: numbers(recorded.untrainedEpsilonScales)
+        ? recorded.untrainedEpsilonScales as number[]
+        : fallback.untrainedEpsilonScales,
     },
     source: `the options of ${displayPath(path)}`,
   };
@@ -364,7 +375,10 @@ export const gwotStage: Stage<GwotStageOptions> = {
     const space = benchmarkSpace(inputs);
     const human = humanRdm(inputs.human.similarity, space);
     const categories = Array.from(space.canonical, (c) => inputs.concepts.categories[c]);
-    const analyse = (model: BenchModel, maxIter: number): GwotModelResult => {
+    const analyse = (
+      model: BenchModel,
+      run: { maxIter: number; epsilonScales?: number[] },
+    ): GwotModelResult => {
       const rdm = conceptRdm(model, space);
       ctx.log(
         `align:gwot ${model.model}${
@@ -375,15 +389,21 @@ export const gwotStage: Stage<GwotStageOptions> = {
         seed: ctx.seed,
         categories,
         inits: options.inits,
-        maxIter,
-        ...(options.epsilons.length ? { epsilons: options.epsilons } : {}),
-        ...(options.epsilonScales.length ? { epsilonScales: options.epsilonScales } : {}),
+        maxIter: run.maxIter,
+        ...(options.epsilons.length && !run.epsilonScales?.length
+          ? { epsilons: options.epsilons }
+          : {}),
+        ...(run.epsilonScales?.length
+          ? { epsilonScales: run.epsilonScales }
+          : options.epsilonScales.length
+          ? { epsilonScales: options.epsilonScales }
+          : {}),
         log: ctx.log,
       });
       const a = upperTriangle(rdm), b = upperTriangle(human);
       return { model: model.model, seed: model.seed, sweep, rsa: [pearson(a, b), spearman(a, b)] };
     };
-    const results = inputs.models.map((model) => analyse(model, options.maxIter));
+    const results = inputs.models.map((model) => analyse(model, { maxIter: options.maxIter }));
     const untrained: GwotModelResult[] = [];
     let untrainedNote: Record<string, unknown> | undefined;
     if (options.untrained > 0) {
@@ -411,7 +431,10 @@ export const gwotStage: Stage<GwotStageOptions> = {
           seed: net.seed,
           similarity: "cosine",
           prototypes: { concept: protos.concepts, vectors: net.vectors, dim: protos.dim },
-        }, options.untrainedMaxIter || options.maxIter));
+        }, {
+          maxIter: options.untrainedMaxIter || options.maxIter,
+          epsilonScales: options.untrainedEpsilonScales,
+        }));
       }
       untrainedNote = {
         backbone,

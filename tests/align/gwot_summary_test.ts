@@ -227,14 +227,26 @@ Deno.test("gwotOptionsForAll: the untrained settings of recorded tables, else qu
       );
     assert.deepEqual((await gwotOptionsForAll(ctx)).options, GWOT_QUICK, "no tables: quick");
     // the quick sweep's tables from before the untrained baseline: the quick untrained settings
-    const { untrained: _, untrainedImages: __, untrainedMaxIter: ___, ...quickOld } = GWOT_QUICK;
+    const {
+      untrained: _,
+      untrainedImages: __,
+      untrainedMaxIter: ___,
+      untrainedEpsilonScales: ____,
+      ...quickOld
+    } = GWOT_QUICK;
     await record(quickOld);
     assert.deepEqual((await gwotOptionsForAll(ctx)).options, GWOT_QUICK);
     // a researcher's sweep from before: the defaults of `deno task align:gwot`
     const full = { epsilons: [], epsilonScales: [], inits: 3, maxIter: 300, models: [] };
     await record(full);
     const kept = (await gwotOptionsForAll(ctx)).options;
-    assert.deepEqual(kept, { ...full, untrained: 5, untrainedImages: 2, untrainedMaxIter: 0 });
+    assert.deepEqual(kept, {
+      ...full,
+      untrained: 5,
+      untrainedImages: 2,
+      untrainedMaxIter: 0,
+      untrainedEpsilonScales: [],
+    });
     // recorded untrained settings are kept
     await record({ ...full, untrained: 7, untrainedImages: 0, untrainedMaxIter: 40 });
     const own = (await gwotOptionsForAll(ctx)).options;
