@@ -68,8 +68,7 @@ export interface GwotStageOptions extends Record<string, unknown> {
   untrainedMaxIter: number;
   /**
    * ε grid of the untrained networks' runs, in units of the dissimilarity scale (empty = the
-   * trained models' grid). The quick sweep uses its middle value only: five random networks at
-   * three ε cost more than the whole trained sweep.
+   * trained models' grid, as in the quick sweep).
    */
   untrainedEpsilonScales: number[];
 }
@@ -103,7 +102,7 @@ export const GWOT_QUICK: GwotStageOptions = {
   untrained: 5,
   untrainedImages: 2,
   untrainedMaxIter: 100,
-  untrainedEpsilonScales: [1e-2],
+  untrainedEpsilonScales: [],
 };
 
 /**
