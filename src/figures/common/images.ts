@@ -198,3 +198,28 @@ export function tileRow(
   });
   return { group, height: options.size + captionHeight({ detail: hasDetail }) };
 }
+
+/**
+ * A bold title at (x, y) over one large tile with a caption: the query (or probe) column of the
+ * example figures. Appends both to `group`; returns the tile row.
+ */
+export function titledTile(
+  context: FigureContext,
+  group: SVGGElement,
+  options: { x: number; y: number; title: string; size: number; item: RowItem },
+): { group: SVGGElement; height: number } {
+  group.append(svgText(context.document, options.title, {
+    x: options.x,
+    y: options.y + 12,
+    "font-weight": "bold",
+  }));
+  const row = tileRow(context, {
+    x: options.x,
+    y: options.y + 20,
+    size: options.size,
+    gap: 0,
+    items: [options.item],
+  });
+  group.append(row.group);
+  return row;
+}

@@ -1,7 +1,7 @@
 /** Examples figure: nearest concepts of a few probe concepts, by humans and by each model. */
 import { conceptInfo, conceptWord } from "../common/concepts.ts";
 import { humanPairs } from "../common/human.ts";
-import { conceptImages, MARK, type RowItem, tileRow } from "../common/images.ts";
+import { conceptImages, MARK, type RowItem, tileRow, titledTile } from "../common/images.ts";
 import { blockGrid } from "../common/layout.ts";
 import { memoAll } from "../common/memo.ts";
 import { BASELINE, conceptFigureTables, HUMAN_MODEL, prototypesTable } from "../common/models.ts";
@@ -102,19 +102,13 @@ function probeBlock(
   const group = svgElement(document, "g");
   const { x, y } = options;
   const humanSet = new Set(result.human);
-  group.append(svgText(document, options.words(result.probe), {
+  titledTile(context, group, {
     x,
-    y: y + 12,
-    "font-weight": "bold",
-  }));
-  const probeRow = tileRow(context, {
-    x,
-    y: y + 20,
+    y,
+    title: options.words(result.probe),
     size: PROBE_TILE,
-    gap: 0,
-    items: [{ path: options.images.get(result.probe) ?? null, label: "probe" }],
+    item: { path: options.images.get(result.probe) ?? null, label: "probe" },
   });
-  group.append(probeRow.group);
   const rows: { label: string; color: string; ids: string[]; human: boolean }[] = [
     { label: "Humans (SPoSE-49 similarity)", color: INK.text, ids: result.human, human: true },
     ...result.models.map((m) => ({

@@ -6,7 +6,7 @@
  * @module
  */
 import { conceptInfo, conceptWord } from "../common/concepts.ts";
-import { conceptImages, MARK, type RowItem, tileRow } from "../common/images.ts";
+import { conceptImages, MARK, type RowItem, tileRow, titledTile } from "../common/images.ts";
 import { blockGrid } from "../common/layout.ts";
 import { memoAll } from "../common/memo.ts";
 import { BASELINE, HUMAN_MODEL } from "../common/models.ts";
@@ -117,19 +117,13 @@ function queryBlock(
   const { document } = context;
   const group = svgElement(document, "g");
   const { x, y } = options;
-  group.append(svgText(document, options.words(result.query), {
+  titledTile(context, group, {
     x,
-    y: y + 12,
-    "font-weight": "bold",
-  }));
-  const queryRow = tileRow(context, {
-    x,
-    y: y + 20,
+    y,
+    title: options.words(result.query),
     size: QUERY_TILE,
-    gap: 0,
-    items: [{ path: options.images.get(result.query) ?? null, label: "query" }],
+    item: { path: options.images.get(result.query) ?? null, label: "query" },
   });
-  group.append(queryRow.group);
   const own = new Set(options.categories(result.query));
   const left = x + QUERY_TILE + 14;
   let rowY = y;
