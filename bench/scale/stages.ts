@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { gwotArgs } from "../../src/align/gwot_cli.ts";
 import { GWOT_QUICK } from "../../src/align/gwot_stage.ts";
 import { UsageError } from "../../src/pipeline/cli.ts";
 import type { SizeName } from "../../src/pipeline/cost.ts";
@@ -202,16 +203,8 @@ export function stageCommands(
     case "align_gwot":
       return [{
         name: "align:gwot",
-        args: task("align_gwot", [
-          "--eps-scales",
-          GWOT_QUICK.epsilonScales.join(","),
-          "--inits",
-          String(GWOT_QUICK.inits),
-          "--max-iter",
-          String(GWOT_QUICK.maxIter),
-          "--models",
-          GWOT_QUICK.models.join(","),
-        ]),
+        // every option of the quick sweep `deno task all` runs (the untrained networks' too)
+        args: task("align_gwot", gwotArgs(GWOT_QUICK)),
       }];
     default:
       return [{ name: displayName(stage.name), args: task(stage.name) }];
