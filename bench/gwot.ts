@@ -34,7 +34,7 @@ function rdm(data: ArrayLike<number>, d: number): Matrix {
 const a = rdm(spose.data, spose.cols), b = rdm(vice.data, vice.shape[1]);
 
 let t = performance.now();
-const ours = entropicGwTf(a, b, { epsilon: eps });
+const ours = await entropicGwTf(a, b, { epsilon: eps });
 const oursSeconds = (performance.now() - t) / 1000;
 const oursTop1 = matchingRate(ours.plan, { n, k: 1 });
 

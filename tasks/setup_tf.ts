@@ -7,11 +7,14 @@
 import { type ParsedArgs, runTask, type TaskSpec } from "../src/pipeline/cli.ts";
 import {
   describeTensorflowSource,
+  GPU_WHEEL,
+  PINNED_KEYWORD,
   PINNED_TF_WHEEL,
   setupTf,
   SetupTfError,
   shortSha,
   tfCacheDir,
+  TFJS_NODE_GPU,
 } from "../src/setup/tf/mod.ts";
 import { describeOneDnn } from "../src/models/onednn.ts";
 
@@ -39,6 +42,14 @@ export const SETUP_TF_SPEC: TaskSpec = {
       type: "string",
       description: `cache of the wheel's libraries (default ${tfCacheDir()}; env HT_TF_CACHE)`,
     },
+    gpu: {
+      type: "boolean",
+      default: false,
+      description: `set up ${TFJS_NODE_GPU} (--backend gpu) instead, from TensorFlow's CUDA ` +
+        `build ${GPU_WHEEL} (its sha256 is not pinned: HT_TF_WHEEL_SHA256 checks it); ` +
+        `--gpu --wheel ${PINNED_KEYWORD} builds it against the CPU pin (tests on machines ` +
+        "without a GPU)",
+    },
     wheel: {
       type: "string",
       description: `override the pinned wheel ${PIN} with a pip requirement ` +
@@ -57,7 +68,7 @@ export const SETUP_TF_SPEC: TaskSpec = {
     "(TFJS_NODE_BASE_URI / scripts/custom-binary.json are honoured). A lock file",
     "(<package>/.setup-tf.lock) keeps two setup:tf on one checkout from building at once: the",
     "second waits, then finds the addon working; a lock whose process is gone is taken over.",
-    "GPU: see README, 'Backends and GPU'.",
+    `--gpu: the same steps for ${TFJS_NODE_GPU}; README, 'Backends and GPU'.`,
   ].join("\n"),
 };
 
@@ -70,6 +81,7 @@ export async function setupTfMain(parsed: ParsedArgs): Promise<void> {
       stock: v.stock === true,
       ...(typeof v.cache === "string" ? { cacheDir: v.cache } : {}),
       ...(typeof v.wheel === "string" ? { wheel: v.wheel } : {}),
+      gpu: v.gpu === true,
     });
     console.log(
       `setup:tf: ok (${report.route}) in ${
@@ -84,8 +96,7 @@ export async function setupTfMain(parsed: ParsedArgs): Promise<void> {
       console.error(`  fix: ${error.hint}`);
       console.error(
         "  meanwhile --backend wasm (inference) and --backend cpu (slow training) work without " +
-          "it. GPU (tfjs-node-gpu, CUDA 11.2 + cuDNN 8.1, Linux x64) is a separate install: " +
-          "README, 'Backends and GPU'.",
+          "it; on a GPU, --backend webgpu needs no build. README, 'Backends and GPU'.",
       );
       Deno.exit(1);
     }

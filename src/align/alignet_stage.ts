@@ -233,7 +233,7 @@ export const alignetStage: Stage<AlignetStageOptions> = {
     const grid: { lambda: number; fit: GlocalFit }[] = [];
     for (const lambda of options.lambdas) {
       const start = performance.now();
-      const fit = fitGlocal(
+      const fit = await fitGlocal(
         {
           concepts: inputs.prototypes,
           train: inputs.train,

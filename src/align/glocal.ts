@@ -186,8 +186,14 @@ export function glocalLoss(
   return tf.add(loss, tf.mul(options.lambda, tf.sum(tf.square(offIdentity)))) as tf.Scalar;
 }
 
-/** Fit a gLocal transform (see the module documentation). */
-export function fitGlocal(data: GlocalData, options: GlocalOptions): GlocalFit {
+/**
+ * Fit a gLocal transform (see the module documentation). Values are read with `await data()`,
+ * so the fit runs on WebGPU too.
+ */
+export async function fitGlocal(
+  data: GlocalData,
+  options: GlocalOptions,
+): Promise<GlocalFit> {
   const d = data.concepts.cols;
   const { mean, std } = scalarStats(data.images ?? data.concepts);
   const epochs = options.epochs ?? 10, batchSize = options.batchSize ?? 256;
@@ -250,16 +256,16 @@ export function fitGlocal(data: GlocalData, options: GlocalOptions): GlocalFit {
         true,
         [W, b],
       )!;
-      sum += cost.dataSync()[0];
+      sum += (await cost.data())[0];
       steps++;
       tf.dispose([cost, ia, ib, io, ...(imgIdx ? [imgIdx] : []), ...(targets ? [targets] : [])]);
     }
     losses.push(sum / Math.max(1, steps));
   }
   const transform: GlocalTransform = {
-    weights: Float64Array.from(W.dataSync()),
+    weights: Float64Array.from(await W.data()),
     dim: d,
-    bias: Float64Array.from(b.dataSync()),
+    bias: Float64Array.from(await b.data()),
     mean,
     std,
   };

@@ -64,7 +64,7 @@ export const glocalStage: Stage<GlocalStageOptions> = {
     for (const lambda of options.lambdas) {
       for (const alpha of options.alphas) {
         const start = performance.now();
-        const fit = fitGlocal({ concepts: inputs.prototypes, train, val, images }, {
+        const fit = await fitGlocal({ concepts: inputs.prototypes, train, val, images }, {
           lambda,
           alpha,
           epochs: options.epochs,

@@ -374,17 +374,17 @@ export const gwotStage: Stage<GwotStageOptions> = {
     const space = benchmarkSpace(inputs);
     const human = humanRdm(inputs.human.similarity, space);
     const categories = Array.from(space.canonical, (c) => inputs.concepts.categories[c]);
-    const analyse = (
+    const analyse = async (
       model: BenchModel,
       run: { maxIter: number; epsilonScales?: number[] },
-    ): GwotModelResult => {
+    ): Promise<GwotModelResult> => {
       const rdm = conceptRdm(model, space);
       ctx.log(
         `align:gwot ${model.model}${
           model.model === UNTRAINED_MODEL ? ` (seed ${model.seed})` : ""
         }: ${space.size} concepts`,
       );
-      const sweep = gwotSweep(rdm, human, {
+      const sweep = await gwotSweep(rdm, human, {
         seed: ctx.seed,
         categories,
         inits: options.inits,
@@ -402,7 +402,10 @@ export const gwotStage: Stage<GwotStageOptions> = {
       const a = upperTriangle(rdm), b = upperTriangle(human);
       return { model: model.model, seed: model.seed, sweep, rsa: [pearson(a, b), spearman(a, b)] };
     };
-    const results = inputs.models.map((model) => analyse(model, { maxIter: options.maxIter }));
+    const results: GwotModelResult[] = [];
+    for (const model of inputs.models) {
+      results.push(await analyse(model, { maxIter: options.maxIter }));
+    }
     const untrained: GwotModelResult[] = [];
     let untrainedNote: Record<string, unknown> | undefined;
     if (options.untrained > 0) {
@@ -425,15 +428,17 @@ export const gwotStage: Stage<GwotStageOptions> = {
           `${protos.images} training images in ${protos.seconds.toFixed(1)}s`,
       );
       for (const net of protos.networks) {
-        untrained.push(analyse({
-          model: UNTRAINED_MODEL,
-          seed: net.seed,
-          similarity: "cosine",
-          prototypes: { concept: protos.concepts, vectors: net.vectors, dim: protos.dim },
-        }, {
-          maxIter: options.untrainedMaxIter || options.maxIter,
-          epsilonScales: options.untrainedEpsilonScales,
-        }));
+        untrained.push(
+          await analyse({
+            model: UNTRAINED_MODEL,
+            seed: net.seed,
+            similarity: "cosine",
+            prototypes: { concept: protos.concepts, vectors: net.vectors, dim: protos.dim },
+          }, {
+            maxIter: options.untrainedMaxIter || options.maxIter,
+            epsilonScales: options.untrainedEpsilonScales,
+          }),
+        );
       }
       untrainedNote = {
         backbone,

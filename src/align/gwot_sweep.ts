@@ -157,7 +157,11 @@ function quantile(values: number[], q: number): number {
  * ({@link bestMatchingRun}); rates of the kept plans and their chance levels (see the module
  * documentation).
  */
-export function gwotSweep(a: Matrix, b: Matrix, options: GwotSweepOptions): GwotSweepResult {
+export async function gwotSweep(
+  a: Matrix,
+  b: Matrix,
+  options: GwotSweepOptions,
+): Promise<GwotSweepResult> {
   const n = a.rows;
   if (b.rows !== n) throw new RangeError(`gwotSweep: ${n} vs ${b.rows} objects`);
   const epsilons = options.epsilons ?? scaledEpsilons(a, b, options.epsilonScales);
@@ -174,7 +178,7 @@ export function gwotSweep(a: Matrix, b: Matrix, options: GwotSweepOptions): Gwot
   for (const epsilon of epsilons) {
     for (let init = 0; init < inits; init++) {
       const start = performance.now();
-      const r = entropicGwTf(a, b, {
+      const r = await entropicGwTf(a, b, {
         epsilon,
         maxIter: options.maxIter ?? 300,
         ...(plans[init] ? { init: plans[init] } : {}),

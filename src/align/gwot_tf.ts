@@ -10,6 +10,7 @@
  *   end of the chunk (f += ε log u, g += ε log v; Schmitzer 2019), so no row or column
  *   underflows however small ε is; the recomputed kernel *is* the current plan, which is what
  *   the stop test needs;
+ * - values read with `await data()`, never `dataSync()`, so the solver runs on WebGPU too;
  * - **warm starts**: the potentials carry over from one gradient step to the next (and, through
  *   `potentials`, from one ε of a sweep to the next), so each inner Sinkhorn needs few
  *   iterations; it stops when the column marginals are met to `sinkhornTol` (checked every 10
@@ -42,6 +43,15 @@ export interface EntropicGwTfResult extends EntropicGwResult {
   sinkhornIterations: number;
 }
 
+/** Read a tensor's values without blocking (WebGPU cannot read synchronously), then free it. */
+async function readAndDispose(t: tf.Tensor): Promise<Float32Array> {
+  try {
+    return await t.data() as Float32Array;
+  } finally {
+    t.dispose();
+  }
+}
+
 function squareMatrix(m: Matrix, name: string): tf.Tensor2D {
   if (m.rows !== m.cols) throw new RangeError(`${name} must be square, got ${m.rows}×${m.cols}`);
   return tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols]);
@@ -53,11 +63,11 @@ function squareMatrix(m: Matrix, name: string): tf.Tensor2D {
  * default, `init` = outer(p, q) by default, the relative ‖T − T_prev‖_F ≤ tol checked every
  * 10th step).
  */
-export function entropicGwTf(
+export async function entropicGwTf(
   C1: Matrix,
   C2: Matrix,
   options: EntropicGwTfOptions,
-): EntropicGwTfResult {
+): Promise<EntropicGwTfResult> {
   const n = C1.rows, m = C2.rows;
   const eps = options.epsilon;
   if (!(eps > 0) || !Number.isFinite(eps)) {
@@ -98,7 +108,7 @@ export function entropicGwTf(
     ) as tf.Tensor2D;
   const logP = tf.log(p), logQ = tf.log(q);
   const pCol = p.reshape([n, 1]), qRow = q.reshape([1, m]);
-  const qData = q.dataSync();
+  const qData = await q.data();
   let qNorm = 0;
   for (const v of qData) qNorm += v * v;
   qNorm = Math.sqrt(qNorm);
@@ -135,7 +145,7 @@ export function entropicGwTf(
       g = g2;
       K = kernel(M, f, g);
       sinkhornIterations += 10;
-      const col = tf.tidy(() => tf.sum(K!, 0)).dataSync() as Float32Array;
+      const col = await readAndDispose(tf.tidy(() => tf.sum(K!, 0)));
       let e = 0;
       for (let j = 0; j < m; j++) e += (col[j] - qData[j]) ** 2;
       if (!Number.isFinite(e)) {
@@ -145,7 +155,7 @@ export function entropicGwTf(
     }
     M.dispose();
     if (cpt % 10 === 0) {
-      err = tf.tidy(() => tf.div(tf.norm(tf.sub(K!, T)), tf.norm(K!))).dataSync()[0];
+      err = (await readAndDispose(tf.tidy(() => tf.div(tf.norm(tf.sub(K!, T)), tf.norm(K!)))))[0];
     }
     T.dispose();
     T = K!;
@@ -156,11 +166,11 @@ export function entropicGwTf(
     return tf.sum(tf.mul(tens, T));
   });
   const result: EntropicGwTfResult = {
-    plan: Float64Array.from(T.dataSync()),
-    gwDistance: gw.dataSync()[0],
+    plan: Float64Array.from(await T.data()),
+    gwDistance: (await gw.data())[0],
     iterations: cpt,
     converged: err <= tol,
-    potentials: { f: f.dataSync() as Float32Array, g: g.dataSync() as Float32Array },
+    potentials: { f: await f.data() as Float32Array, g: await g.data() as Float32Array },
     sinkhornIterations,
   };
   tf.dispose([p, q, logP, logQ, pCol, qRow, c1, c2, constC, T, f, g, gw]);

@@ -233,15 +233,15 @@ export async function untrainedPrototypes(
         concurrency: options.decodeWorkers,
       });
       const x = tf.tensor4d(pixels.data, [paths.length, size, size, 3]);
-      nets.forEach((net, k) => {
+      for (const [k, net] of nets.entries()) {
         const out = net.folded.predict(x);
-        const values = out.dataSync() as Float32Array;
+        const values = await out.data() as Float32Array;
         out.dispose();
         for (let b = 0; b < paths.length; b++) {
           const base = row.get(images.concept[i + b])! * dim;
           for (let d = 0; d < dim; d++) sums[k][base + d] += values[b * dim + d];
         }
-      });
+      }
       x.dispose();
     }
     // the mean's direction is the sum's: normalising the sum gives the normalised mean

@@ -76,7 +76,7 @@ export async function evaluateGwot(
   await options.prepare?.();
   const ra = rdm(a.matrix, rows), rb = rdm(b.matrix, rows);
   const start = performance.now();
-  const sweep = gwotSweep(ra, rb, {
+  const sweep = await gwotSweep(ra, rb, {
     seed: options.seed,
     inits: options.inits,
     maxIter: options.maxIter,

@@ -4,9 +4,10 @@
  * Everything else imports its ops from `@tensorflow/tfjs` (one tfjs-core instance); this module
  * only loads backend packages, which register themselves in that instance, and selects one:
  *
- * - `tensorflow-gpu`: `@tensorflow/tfjs-node-gpu` (libtensorflow with CUDA 11.2 + cuDNN 8.1, Linux
- *   x64). It is not a dependency of this project; it is imported by a computed specifier so that
- *   `deno check` does not need it.
+ * - `tensorflow-gpu`: `@tensorflow/tfjs-node-gpu`, the same addon built by `deno task setup:tf
+ *   --gpu` against TensorFlow's CUDA build (Linux x64, an NVIDIA driver, the CUDA runtime and
+ *   cuDNN that build needs; `src/models/cuda.ts` says what is missing). Imported by a computed
+ *   specifier so that `deno check` does not load it.
  * - `webgpu`: `@tensorflow/tfjs-backend-webgpu` on Deno's built-in WebGPU (Vulkan on Linux, Metal
  *   on macOS, D3D12 on Windows). `auto` takes it only when the adapter is a real GPU; a software
  *   adapter (Mesa's lavapipe/llvmpipe, SwiftShader) is used only when asked for, e.g. in CI.
@@ -23,6 +24,7 @@ import { installFastConvGradients } from "./conv_grads.ts";
 import * as tf from "@tensorflow/tfjs";
 import util from "node:util";
 import { type BackendInfo, recordBackendInfo } from "./backend_state.ts";
+import { cpuOnlyLibtensorflow, type CudaStatus, detectCuda, packageDirOf } from "./cuda.ts";
 import {
   applyOneDnnDecision,
   decideOneDnn,
@@ -76,14 +78,6 @@ export interface WebgpuStatus {
   /** Whether it is a software rasteriser (lavapipe, llvmpipe, SwiftShader, a fallback adapter). */
   software: boolean;
   /** Vendor, architecture, device and description, or why there is none. */
-  detail: string;
-}
-
-/** Whether a CUDA driver is present, as detected by {@link detectCuda}. */
-export interface CudaStatus {
-  /** A driver was found (`libcuda.so.1` or a working `nvidia-smi`). */
-  usable: boolean;
-  /** What was found or missing, for messages. */
   detail: string;
 }
 
@@ -143,10 +137,26 @@ function oneDnnEnabled(): boolean {
 
 /** Metadata of the active backend, for result tables ({@link backendInfo}). */
 export type { BackendInfo };
+export { type CudaStatus, detectCuda };
 
 const FIX_NATIVE = "run `deno task setup:tf` (builds the tfjs-node addon against libtensorflow)";
-const FIX_GPU = `install ${GPU_PACKAGE}@4.22.0 (needs CUDA 11.2 + cuDNN 8.1 on Linux x64; ` +
-  "see README, Backends and GPU)";
+const FIX_GPU = "run `deno task setup:tf --gpu` (builds the tfjs-node-gpu addon against " +
+  "TensorFlow's CUDA build; README, Backends and GPU)";
+
+/**
+ * `HT_GPU_ALLOW_CPU=1`: `--backend gpu` loads the GPU package even without a CUDA driver, and
+ * TensorFlow runs its CPU kernels. For testing the GPU build on machines without a GPU (CI).
+ */
+export const GPU_ALLOW_CPU_ENV = "HT_GPU_ALLOW_CPU";
+
+/** Whether {@link GPU_ALLOW_CPU_ENV} is set to 1. */
+function gpuAllowCpu(): boolean {
+  try {
+    return Deno.env.get(GPU_ALLOW_CPU_ENV) === "1";
+  } catch {
+    return false;
+  }
+}
 
 let active: BackendName | undefined;
 let wasmModule: { getThreadsCount?: () => number } | undefined;
@@ -196,6 +206,12 @@ async function prepareNativeImport(as: "tensorflow" | "tensorflow-gpu"): Promise
     applyOneDnnDecision(oneDnn);
     // Printed whatever the caller's log option: the process may not live to print more.
     if (oneDnn.warning) console.error(`backend: WARNING: ${oneDnn.warning}`);
+  } else {
+    // The GPU build's CPU kernels matter little on a GPU, and stock TensorFlow turns oneDNN on
+    // by itself on AVX-512 CPUs, including those where it crashes (src/models/onednn.ts).
+    try {
+      if (Deno.env.get(ONEDNN_ENV) === undefined) Deno.env.set(ONEDNN_ENV, "0");
+    } catch { /* no --allow-env */ }
   }
   if (Deno.build.os === "linux" && !allocatorTuned()) {
     console.error(
@@ -243,60 +259,13 @@ async function loadNodePackage(pkg: string, as: "tensorflow" | "tensorflow-gpu")
   nativeFrom = as;
 }
 
-/** Folders where a CUDA driver (`libcuda.so.1`) usually lives. */
-const LIBCUDA_DIRS = [
-  "/usr/lib/x86_64-linux-gnu",
-  "/usr/lib64",
-  "/usr/lib",
-  "/usr/local/cuda/lib64",
-  "/usr/local/cuda/compat",
-  "/usr/lib/wsl/lib",
-];
-
 /**
- * Detect a CUDA driver: `libcuda.so.1` in the usual library folders or `LD_LIBRARY_PATH`, or an
- * `nvidia-smi` that lists a GPU. A driver is necessary, not sufficient: tfjs-node-gpu also needs
- * the CUDA 11.2 runtime and cuDNN 8.1, which only loading it can tell.
+ * Whether `auto` tries WebGPU (on a real GPU adapter only, after the CUDA route). Every stage
+ * that runs TF.js reads tensors asynchronously (`await data()`; WebGPU under Deno cannot read
+ * synchronously), and the WebGPU model and training tests pass on lavapipe; no real GPU has run
+ * the route yet (README, Backends and GPU).
  */
-export async function detectCuda(): Promise<CudaStatus> {
-  if (Deno.build.os !== "linux" && Deno.build.os !== "windows") {
-    return { usable: false, detail: `no CUDA on ${Deno.build.os}` };
-  }
-  let ldPath: string[] = [];
-  try {
-    ldPath = (Deno.env.get("LD_LIBRARY_PATH") ?? "").split(":").filter((s) => s !== "");
-  } catch { /* no --allow-env */ }
-  let lib: string | undefined;
-  for (const dir of [...ldPath, ...LIBCUDA_DIRS]) {
-    try {
-      Deno.statSync(`${dir}/libcuda.so.1`);
-      lib = `${dir}/libcuda.so.1`;
-      break;
-    } catch { /* not here */ }
-  }
-  let smi: string | undefined;
-  try {
-    const out = await new Deno.Command("nvidia-smi", {
-      args: ["-L"],
-      stdout: "piped",
-      stderr: "null",
-    })
-      .output();
-    const text = new TextDecoder().decode(out.stdout).trim();
-    if (out.success && text !== "") smi = text.split("\n")[0];
-  } catch { /* not installed or not allowed */ }
-  if (smi) return { usable: true, detail: `nvidia-smi: ${smi}${lib ? `; ${lib}` : ""}` };
-  if (lib) return { usable: true, detail: `CUDA driver ${lib}` };
-  return { usable: false, detail: "no CUDA driver (no libcuda.so.1, no working nvidia-smi)" };
-}
-
-/**
- * Whether `auto` tries WebGPU (on a real GPU adapter only). Off for now: `train` and `embed` read
- * tensors asynchronously and run on WebGPU (tested on lavapipe), but the alignment stages (GWOT's
- * TF.js solver, gLocal) still read synchronously (`dataSync`, which WebGPU under Deno cannot do)
- * and pick their backend with `auto`, and no real GPU has run the route yet.
- */
-export const WEBGPU_IN_AUTO = false;
+export const WEBGPU_IN_AUTO = true;
 
 /** Adapter names of software WebGPU implementations. */
 const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|swiftshader|softpipe|warp|basic render/i;
@@ -460,10 +429,26 @@ function tensorflowVersion(): string | undefined {
   }
 }
 
-/** Try the GPU backend; returns the selection or the reason it was skipped. */
-async function tryGpu(probes: BackendProbes): Promise<BackendSelection | string> {
+/** The GPU package's folder under node_modules, when it resolves. */
+function gpuPackageDir(): string | undefined {
+  try {
+    const url = import.meta.resolve(GPU_PACKAGE);
+    return url.startsWith("file:") ? packageDirOf(new URL(url).pathname) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Try the GPU backend; returns the selection or the reason it was skipped. `allowCpu`
+ * ({@link GPU_ALLOW_CPU_ENV}) loads it without a CUDA driver.
+ */
+async function tryGpu(
+  probes: BackendProbes,
+  options: { allowCpu?: boolean } = {},
+): Promise<BackendSelection | string> {
   const cuda = await probes.detectCuda();
-  if (!cuda.usable) return cuda.detail;
+  if (!cuda.usable && !options.allowCpu) return cuda.detail;
   try {
     await probes.loadGpu();
     await activate("tensorflow-gpu");
@@ -471,14 +456,23 @@ async function tryGpu(probes: BackendProbes): Promise<BackendSelection | string>
     const why = /not a dependency|not in import map|Cannot find (module|package)|MODULE_NOT_FOUND/i
         .test(String(error))
       ? "not installed"
+      : /tfjs_binding\.node|libtensorflow/i.test(String(error))
+      ? `its addon is not built (${firstLine(error)})`
       : firstLine(error);
     return `${cuda.detail}, but ${GPU_PACKAGE} is unavailable (${why}): ${FIX_GPU}`;
   }
   const v = tensorflowVersion();
-  return selection(
-    "tensorflow-gpu",
-    `CUDA found (${cuda.detail}); ${GPU_PACKAGE}${v ? ` with TensorFlow ${v}` : ""}`,
-  );
+  const dir = gpuPackageDir();
+  const cpuBuild = dir ? await cpuOnlyLibtensorflow(dir) : undefined;
+  const notes = [
+    cuda.usable ? `CUDA found (${cuda.detail})` : `${cuda.detail}: TensorFlow runs on the CPU ` +
+      `(${GPU_ALLOW_CPU_ENV}=1)`,
+    `${GPU_PACKAGE}${v ? ` with TensorFlow ${v}` : ""}`,
+    ...(cpuBuild
+      ? [`its libtensorflow is the CPU-only build (${cpuBuild}), so no GPU is used: ${FIX_GPU}`]
+      : []),
+  ];
+  return selection("tensorflow-gpu", notes.join("; "));
 }
 
 /** Try the native CPU backend. */
@@ -590,18 +584,20 @@ async function chooseExplicit(
   request: Exclude<BackendRequest, "auto">,
   probes: BackendProbes,
 ): Promise<BackendSelection> {
-  if (request === "gpu") {
+  const allowCpu = gpuAllowCpu();
+  if (request === "gpu" && !allowCpu) {
     const cuda = await probes.detectCuda();
     if (!cuda.usable) {
       throw new BackendUnavailableError(
         "gpu",
-        `--backend gpu: ${cuda.detail}; the GPU backend (${GPU_PACKAGE}) needs an NVIDIA GPU with ` +
-          "CUDA 11.2 + cuDNN 8.1 on Linux x64. Use --backend tensorflow (native CPU) instead.",
+        `--backend gpu: ${cuda.detail}; the GPU backend (${GPU_PACKAGE}) needs an NVIDIA GPU and ` +
+          "driver on Linux x64, and `deno task setup:tf --gpu`. Use --backend tensorflow " +
+          `(native CPU) instead (or set ${GPU_ALLOW_CPU_ENV}=1 to run the GPU build on the CPU).`,
       );
     }
   }
   const attempt = {
-    gpu: tryGpu,
+    gpu: (p: BackendProbes) => tryGpu(p, { allowCpu }),
     webgpu: (p: BackendProbes) => tryWebgpu(p, { gpuOnly: false }),
     tensorflow: tryNative,
     wasm: tryWasm,

@@ -180,25 +180,25 @@ Deno.test("nearestCenter assigns rows to the closest centre", () => {
 });
 
 Deno.test("fitGlocal with soft targets: one-hot targets equal the hard objective; soft SPoSE-like targets are fitted", async () => {
-  await withSeed("alignet-soft-transform", (rng) => {
+  await withSeed("alignet-soft-transform", async (rng) => {
     const concepts = randomMatrix(rng, 30, 6);
     const hidden = randomMatrix(rng, 30, 6);
     const train = sampleTriplets(30, null, { n: 600, seed: rng.int(1000) });
     const val = sampleTriplets(30, null, { n: 300, seed: rng.int(1000) });
     const oneHot = Float64Array.from({ length: train.n * 3 }, (_, j) => (j % 3 === 0 ? 1 : 0));
     const options = { lambda: 1e-3, alpha: 0, epochs: 2, seed: 9 };
-    const hard = fitGlocal({ concepts, train, val }, options);
-    const soft = fitGlocal({ concepts, train, val, targets: oneHot }, options);
+    const hard = await fitGlocal({ concepts, train, val }, options);
+    const soft = await fitGlocal({ concepts, train, val, targets: oneHot }, options);
     // exact by construction: with one-hot targets Σ targets·log p multiplies by 1 and 0 and adds
     // zeros, and its gradient places the same values where the hard objective's gather does
     assert.deepEqual(soft.losses, hard.losses);
     // soft targets from a hidden embedding: the fitted transform moves toward them
     const targets = tripletProbabilities(tripletLogits(hidden, train));
     const before = meanTripletKl(targets, tripletLogits(concepts, train));
-    const fit = fitGlocal({ concepts, train, val, targets }, { ...options, epochs: 30 });
+    const fit = await fitGlocal({ concepts, train, val, targets }, { ...options, epochs: 30 });
     assert.ok(fit.losses.at(-1)! < fit.losses[0], `${fit.losses}`);
     assert.ok(Number.isFinite(before));
-    assert.throws(
+    await assert.rejects(
       () => fitGlocal({ concepts, train, val, targets: new Float64Array(5) }, options),
       /soft targets/,
     );

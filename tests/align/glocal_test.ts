@@ -159,7 +159,7 @@ out((inp["x"] - z["mean"]) / z["std"] @ z["weights"] + z["bias"])`,
 });
 
 Deno.test("fitGlocal: learns a hidden linear map of the human choices (validation accuracy rises)", async () => {
-  await withSeed("glocal fit", (rng) => {
+  await withSeed("glocal fit", async (rng) => {
     const n = 60, d = 8;
     const x = randomMatrix(rng, n, d);
     const hidden = randomMatrix(rng, d, d);
@@ -173,7 +173,7 @@ Deno.test("fitGlocal: learns a hidden linear map of the human choices (validatio
     }
     const train = tripletsFrom(z, rng, 3000), val = tripletsFrom(z, rng, 1000);
     const before = tripletAccuracy(x, val);
-    const fit = fitGlocal({ concepts: x, train, val }, {
+    const fit = await fitGlocal({ concepts: x, train, val }, {
       lambda: 1e-4,
       alpha: 0,
       epochs: 30,
@@ -184,7 +184,7 @@ Deno.test("fitGlocal: learns a hidden linear map of the human choices (validatio
     assert.ok(fit.valAccuracy > before + 0.1, `val accuracy ${before} → ${fit.valAccuracy}`);
     // with images, the local term keeps the fit near the image geometry but still learns
     const images = randomMatrix(rng, 50, d);
-    const mixed = fitGlocal({ concepts: x, train, val, images }, {
+    const mixed = await fitGlocal({ concepts: x, train, val, images }, {
       lambda: 1e-4,
       alpha: 0.25,
       epochs: 10,

@@ -51,7 +51,7 @@ function recovered(plan: Float64Array, perm: Int32Array): number {
 }
 
 Deno.test("entropicGwTf: float32 solver agrees with the float64 (POT-exact) solver", async () => {
-  await withSeed("gwot tf", (rng) => {
+  await withSeed("gwot tf", async (rng) => {
     const n = 40;
     const pts = Array.from({ length: n }, () => [rng.next(), rng.next(), rng.next()]);
     const c1 = pointRdm(pts);
@@ -59,7 +59,7 @@ Deno.test("entropicGwTf: float32 solver agrees with the float64 (POT-exact) solv
     const tol = 1e-4, sinkhornTol = 1e-5; // entropicGwTf's defaults: its stopping tolerances
     for (const epsilon of [0.05, 0.01]) {
       const ref = entropicGromovWasserstein(c1, c2, { epsilon, maxIter: 500 });
-      const got = entropicGwTf(c1, c2, { epsilon, maxIter: 500, sinkhornIter: 1000 });
+      const got = await entropicGwTf(c1, c2, { epsilon, maxIter: 500, sinkhornIter: 1000 });
       // The float32 error model of one projected-gradient step (tests/_helpers/gw_error.ts: ρ, the
       // relative change of a plan entry), plus the TF solver's stopping rules: the last step's
       // ‖ΔT‖_F ≤ tol·‖T‖_F ≤ tol·n·max T and column residuals of sinkhornTol·√n. ρ bounds the
@@ -126,7 +126,7 @@ Deno.test("GWOT: the human RDM against a relabelled copy of itself recovers ≥ 
   const rsm = await humanSimilarityFromEmbedding(sub);
   const human = { data: rsm.map((v) => 1 - v), rows: n, cols: n };
   const perm = createRng(3).shuffle(Int32Array.from({ length: n }, (_, i) => i));
-  const sweep = gwotSweep(human, relabel(human, perm), {
+  const sweep = await gwotSweep(human, relabel(human, perm), {
     seed: 7,
     inits: 2,
     epsilons: [0.002, 0.005],

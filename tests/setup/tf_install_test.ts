@@ -158,6 +158,22 @@ Deno.test("setup:tf: no HT_TF_WHEEL means the pinned wheel and its sha256", () =
   assert.match(error.message, /HT_TF_WHEEL_SHA256 is set .* but HT_TF_WHEEL is not/);
 });
 
+Deno.test("setup:tf --gpu: TensorFlow's CUDA build of the pinned version; `pinned` keeps the CPU pin", () => {
+  const gpu = chooseWheel(undefined, { gpu: true });
+  assert.equal(gpu.kind, "requirement");
+  assert.equal(gpu.requirement, `tensorflow==${PIN.version}`);
+  assert.equal(gpu.sha256, undefined, "no pinned sha256 for the CUDA build");
+  assert.match(gpu.label, /CUDA build of the pinned version \(sha256 not checked/);
+  const checked = chooseWheel("", { gpu: true, sha256: "b".repeat(64) });
+  assert.equal(checked.sha256, "b".repeat(64), "HT_TF_WHEEL_SHA256 checks it");
+  for (const gpuFlag of [true, false]) {
+    const pinned = chooseWheel("pinned", { gpu: gpuFlag });
+    assert.equal(pinned.kind, "pinned");
+    assert.equal(pinned.sha256, PIN.sha256);
+  }
+  assert.equal(chooseWheel("tensorflow==2.20.0", { gpu: true }).requirement, "tensorflow==2.20.0");
+});
+
 Deno.test("setup:tf: HT_TF_WHEEL is a pip requirement or a local .whl path", () => {
   const req = chooseWheel("tensorflow-cpu==2.20.0");
   assert.equal(req.kind, "requirement");

@@ -26,6 +26,12 @@
  *    TensorFlow build). Also done when step 2 finds nothing to do; a failure here does not fail
  *    setup:tf.
  *
+ * With `--gpu` ({@link SetupTfOptions.gpu}) the same steps set up `@tensorflow/tfjs-node-gpu`
+ * ({@link TFJS_NODE_GPU}) from TensorFlow's CUDA build {@link GPU_WHEEL} (sha256 not pinned), and
+ * step 5 checks it with `HT_GPU_ALLOW_CPU=1`, so a machine without a GPU checks it on the CPU;
+ * `--gpu --wheel pinned` builds it against the CPU pin (how CI tests it). Step 6 is skipped: the
+ * GPU package runs the CPU kernels with oneDNN off.
+ *
  * Steps 3 to 5 run under an exclusive lock file in the package folder
  * ({@link acquireSetupTfLock}; `lock.ts`): a second `setup:tf` on the same checkout (e.g.
  * `deno task all` building the addon while another task does the same) waits for the first, then
@@ -35,14 +41,16 @@
  */
 export { tfCacheDir } from "./cache_dir.ts";
 export { SetupTfError } from "./error.ts";
-export { locateTfjsNode, TFJS_NODE, type TfjsNodePackage } from "./package.ts";
+export { locateTfjsNode, TFJS_NODE, TFJS_NODE_GPU, type TfjsNodePackage } from "./package.ts";
 export {
   chooseWheel,
   type ChooseWheelOptions,
   DEFAULT_WHEEL,
+  GPU_WHEEL,
   type ObtainedWheel,
   obtainWheel,
   type ObtainWheelOptions,
+  PINNED_KEYWORD,
   PINNED_TF_WHEEL,
   type PinnedWheel,
   pipDownloadArgs,

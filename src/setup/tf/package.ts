@@ -12,8 +12,16 @@ import { run, tail } from "./run.ts";
 /** Name of the npm package this module sets up. */
 export const TFJS_NODE = "@tensorflow/tfjs-node";
 
+/**
+ * The CUDA flavour (`setup:tf --gpu`): the same addon source as {@link TFJS_NODE}, registered as
+ * the same `tensorflow` backend, built against TensorFlow's CUDA build.
+ */
+export const TFJS_NODE_GPU = "@tensorflow/tfjs-node-gpu";
+
 /** The located tfjs-node package and the paths its addon needs. */
 export interface TfjsNodePackage {
+  /** npm name ({@link TFJS_NODE} or {@link TFJS_NODE_GPU}). */
+  name: string;
   /** Real path of the package folder. */
   dir: string;
   /** Package version (from its package.json). */
@@ -29,20 +37,21 @@ export interface TfjsNodePackage {
 }
 
 /**
- * Locate tfjs-node under `root/node_modules` (running `deno install` there when it is missing)
+ * Locate tfjs-node (or `options.name`, e.g. {@link TFJS_NODE_GPU}) under `root/node_modules` (running `deno install` there when it is missing)
  * and derive the paths its addon needs.
  */
 export async function locateTfjsNode(
   root: string,
-  options: { install?: boolean; log?: (line: string) => void } = {},
+  options: { install?: boolean; log?: (line: string) => void; name?: string } = {},
 ): Promise<TfjsNodePackage> {
-  const link = join(root, "node_modules", ...TFJS_NODE.split("/"));
+  const name = options.name ?? TFJS_NODE;
+  const link = join(root, "node_modules", ...name.split("/"));
   let dir: string | undefined;
   try {
     dir = await Deno.realPath(link);
   } catch {
     if (options.install ?? true) {
-      options.log?.(`  ${TFJS_NODE} is not in node_modules: running deno install`);
+      options.log?.(`  ${name} is not in node_modules: running deno install`);
       const r = await run(Deno.execPath(), ["install"], { cwd: root, timeoutS: 900 });
       if (r.code !== 0) {
         throw new SetupTfError(
@@ -57,8 +66,8 @@ export async function locateTfjsNode(
   if (!dir) {
     throw new SetupTfError(
       "locate",
-      `${TFJS_NODE} not found at ${link}`,
-      `add it to deno.json imports (npm:${TFJS_NODE}@4.22.0) and run deno install`,
+      `${name} not found at ${link}`,
+      `add it to deno.json imports (npm:${name}@4.22.0) and run deno install`,
     );
   }
   const pkgJson = JSON.parse(await Deno.readTextFile(join(dir, "package.json")));
@@ -76,6 +85,7 @@ export async function locateTfjsNode(
     bindingPath = preGyp.find(join(dir, "package.json"));
   } catch { /* keep the napi-v8 default */ }
   return {
+    name,
     dir,
     version: String(pkgJson.version),
     libtensorflowVersion,

@@ -52,10 +52,12 @@ export function describeSelfTest(t: NativeSelfTest): string {
  * ({@link float32ComparisonRatio}; Σ|terms| from the same operation on |inputs|, on the cpu
  * backend). Throws when the addon does not load.
  */
-export async function nativeSelfTest(): Promise<NativeSelfTest> {
+export async function nativeSelfTest(
+  options: { gpu?: boolean } = {},
+): Promise<NativeSelfTest> {
   const tf = await import("@tensorflow/tfjs");
   const { initBackend } = await import("../../models/backend.ts");
-  await initBackend({ backend: "tensorflow", log: false });
+  await initBackend({ backend: options.gpu ? "gpu" : "tensorflow", log: false });
   const version = (tf.backend() as unknown as { binding: { TF_Version: string } }).binding
     .TF_Version;
   let seed = 12345;
@@ -103,16 +105,23 @@ export async function nativeSelfTest(): Promise<NativeSelfTest> {
   };
 }
 
-/** Run {@link nativeSelfTest} in a fresh Deno process (a broken addon cannot crash this one). */
+/**
+ * Run {@link nativeSelfTest} in a fresh Deno process (a broken addon cannot crash this one).
+ * With `gpu`, the GPU package is checked, with `HT_GPU_ALLOW_CPU=1` so that a machine without a
+ * CUDA device checks it on TensorFlow's CPU kernels.
+ */
 export async function selfTestSubprocess(
   root: string,
+  options: { gpu?: boolean } = {},
 ): Promise<{ ok: true; result: NativeSelfTest } | { ok: false; error: string }> {
   const url = new URL("./selftest.ts", import.meta.url).href;
   const code = `import { nativeSelfTest } from ${JSON.stringify(url)};\n` +
-    `console.log("SELFTEST " + JSON.stringify(await nativeSelfTest()));`;
+    `console.log("SELFTEST " + JSON.stringify(await nativeSelfTest(${
+      JSON.stringify({ gpu: options.gpu ?? false })
+    })));`;
   const r = await run(Deno.execPath(), ["eval", "--ext=ts", code], {
     cwd: root,
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", ...(options.gpu ? { HT_GPU_ALLOW_CPU: "1" } : {}) },
     timeoutS: 300,
   });
   const line = r.out.split("\n").find((l) => l.startsWith("SELFTEST "));

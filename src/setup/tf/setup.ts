@@ -21,7 +21,7 @@ import {
   wheelIdentity,
 } from "./libs.ts";
 import { acquireSetupTfLock, type SetupTfLockOptions, setupTfLockPath } from "./lock.ts";
-import { locateTfjsNode, TFJS_NODE, type TfjsNodePackage } from "./package.ts";
+import { locateTfjsNode, TFJS_NODE, TFJS_NODE_GPU, type TfjsNodePackage } from "./package.ts";
 import { which } from "./run.ts";
 import { describeSelfTest, type NativeSelfTest, selfTestSubprocess } from "./selftest.ts";
 import {
@@ -104,6 +104,12 @@ export interface SetupTfOptions {
   log?: (line: string) => void;
   /** Settings of the lock against two builds at once ({@link acquireSetupTfLock}). */
   lock?: Omit<SetupTfLockOptions, "log">;
+  /**
+   * Set up the CUDA flavour `@tensorflow/tfjs-node-gpu` instead ({@link TFJS_NODE_GPU}), by
+   * default from `GPU_WHEEL` (`wheel.ts`) (`wheel: "pinned"` builds it against the CPU pin, which is how
+   * CI tests the GPU package on machines without a GPU).
+   */
+  gpu?: boolean;
 }
 
 /**
@@ -114,10 +120,14 @@ export async function setupTf(options: SetupTfOptions = {}): Promise<SetupTfRepo
   const log = options.log ?? ((line: string) => console.error(line));
   const root = resolve(options.root ?? REPO_ROOT);
   const cacheDir = resolve(options.cacheDir ?? tfCacheDir());
+  const gpu = options.gpu ?? false;
   const choice = chooseWheel(options.wheel ?? Deno.env.get("HT_TF_WHEEL"), {
     sha256: options.wheelSha256 ?? Deno.env.get("HT_TF_WHEEL_SHA256"),
     name: options.wheel !== undefined ? "--wheel" : "HT_TF_WHEEL",
+    gpu,
   });
+  const packageName = gpu ? TFJS_NODE_GPU : TFJS_NODE;
+  const selfTest = () => selfTestSubprocess(root, { gpu });
   const stock = options.stock ?? false;
   const t0 = performance.now();
   const steps: SetupTfStep[] = [];
@@ -133,9 +143,9 @@ export async function setupTf(options: SetupTfOptions = {}): Promise<SetupTfRepo
     stepT = performance.now();
   };
 
-  begin(`[locate] ${TFJS_NODE} under ${join(root, "node_modules")}`);
-  const pkg = await locateTfjsNode(root, { log });
-  done("locate", "ok", `${TFJS_NODE}@${pkg.version} at ${pkg.dir}`);
+  begin(`[locate] ${packageName} under ${join(root, "node_modules")}`);
+  const pkg = await locateTfjsNode(root, { log, name: packageName });
+  done("locate", "ok", `${packageName}@${pkg.version} at ${pkg.dir}`);
 
   // A local override is hashed (and checked) up front: a second or two, and a wrong file fails
   // before anything is touched.
@@ -292,8 +302,10 @@ export async function setupTf(options: SetupTfOptions = {}): Promise<SetupTfRepo
       done("build", "ok", `built ${pkg.bindingPath}`);
     }
 
-    begin("[verify] loading tfjs-node in a fresh Deno process; matMul + conv2d vs the cpu backend");
-    const check = await selfTestSubprocess(root);
+    begin(
+      `[verify] loading ${packageName} in a fresh Deno process; matMul + conv2d vs the cpu backend`,
+    );
+    const check = await selfTest();
     if (!check.ok) {
       throw new SetupTfError(
         "verify",
@@ -323,7 +335,7 @@ export async function setupTf(options: SetupTfOptions = {}): Promise<SetupTfRepo
   let report: SetupTfReport | undefined;
   if (!options.force && await exists(pkg.bindingPath)) {
     begin("[check] loading the existing addon in a fresh Deno process");
-    const check = await selfTestSubprocess(root);
+    const check = await selfTest();
     if (check.ok) report = await nothingToDo(check.result, "addon loads");
     else done("check", "failed", `existing addon unusable, rebuilding: ${check.error.trim()}`);
   } else {
@@ -352,7 +364,7 @@ export async function setupTf(options: SetupTfOptions = {}): Promise<SetupTfRepo
         // The other setup:tf may have built a working addon meanwhile.
         if (await exists(pkg.bindingPath)) {
           begin("[check] another setup:tf finished: loading its addon in a fresh Deno process");
-          const check = await selfTestSubprocess(root);
+          const check = await selfTest();
           if (check.ok) {
             report = await nothingToDo(check.result, "addon built by the other setup:tf loads");
           } else {
@@ -370,6 +382,15 @@ export async function setupTf(options: SetupTfOptions = {}): Promise<SetupTfRepo
     }
   }
 
+  if (gpu) {
+    done(
+      "onednn",
+      "skipped",
+      "the GPU package runs TensorFlow's CPU kernels with oneDNN off (src/models/backend.ts)",
+    );
+    report.ms = performance.now() - t0;
+    return report;
+  }
   begin("[onednn] TensorFlow's oneDNN kernels on this CPU (cached verdict, else a probe)");
   try {
     const { decideOneDnn, describeOneDnn } = await import("../../models/onednn.ts");

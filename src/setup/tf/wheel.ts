@@ -50,6 +50,18 @@ export const PINNED_TF_WHEEL: Readonly<PinnedWheel> = Object.freeze({
 /** pip requirement of the pinned wheel (`tensorflow-cpu==2.21.0`). */
 export const DEFAULT_WHEEL = `${PINNED_TF_WHEEL.project}==${PINNED_TF_WHEEL.version}`;
 
+/**
+ * The wheel `deno task setup:tf --gpu` takes libtensorflow from by default: TensorFlow's CUDA
+ * build (the `tensorflow` project on Linux x86_64) of the pinned version. Its sha256 is not
+ * pinned: neither the pip registry this project's machines and CI reach nor anything else
+ * reachable here carries that file, so no hash could be read off it (README, Backends and GPU).
+ * `HT_TF_WHEEL_SHA256` checks it when set.
+ */
+export const GPU_WHEEL = `tensorflow==${PINNED_TF_WHEEL.version}`;
+
+/** `--wheel pinned`: the CPU pin, also under `--gpu` (the GPU package on CPU-only machines). */
+export const PINNED_KEYWORD = "pinned";
+
 /** Which wheel `setup:tf` uses: the pin, or an `HT_TF_WHEEL` override. */
 export interface WheelChoice {
   /** `pinned`: {@link PINNED_TF_WHEEL}; `requirement` / `file`: an override. */
@@ -72,6 +84,11 @@ export interface ChooseWheelOptions {
   name?: string;
   /** Folder a relative `.whl` path is relative to (default `$INIT_CWD`, else the cwd). */
   cwd?: string;
+  /**
+   * For the GPU package (`setup:tf --gpu`): without an override the default is {@link GPU_WHEEL}
+   * (sha256 checked only when given), not the CPU pin.
+   */
+  gpu?: boolean;
 }
 
 /** `2b847d21…`: the first 8 hex digits of a sha256, for log lines. */
@@ -80,7 +97,8 @@ export function shortSha(sha256: string): string {
 }
 
 /**
- * Decide which wheel to use from an override (`HT_TF_WHEEL`, empty or undefined: the pin):
+ * Decide which wheel to use from an override (`HT_TF_WHEEL`, empty or undefined: the pin, or
+ * {@link GPU_WHEEL} with `options.gpu`; {@link PINNED_KEYWORD}: the pin in either case):
  * a value ending in `.whl` or holding a `/` (but no `://`) is a local wheel file, anything else
  * (`tensorflow-cpu==2.20.0`, a URL) a pip requirement. With an override the pinned sha256 does not
  * apply; `options.sha256` (`HT_TF_WHEEL_SHA256`) checks it instead. Throws {@link SetupTfError}
@@ -101,7 +119,18 @@ export function chooseWheel(
   }
   const value = override?.trim() ?? "";
   const pin = PINNED_TF_WHEEL;
-  if (value === "") {
+  if (value === "" && options.gpu) {
+    const check = sha === undefined
+      ? "sha256 not checked: not pinned, see README, Backends and GPU"
+      : `sha256 must be ${shortSha(sha)} (HT_TF_WHEEL_SHA256)`;
+    return {
+      kind: "requirement",
+      requirement: GPU_WHEEL,
+      sha256: sha,
+      label: `${GPU_WHEEL}, the CUDA build of the pinned version (${check})`,
+    };
+  }
+  if (value === "" || value === PINNED_KEYWORD) {
     if (sha !== undefined && sha !== pin.sha256) {
       throw new SetupTfError(
         "wheel",
