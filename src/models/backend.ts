@@ -419,6 +419,15 @@ async function activate(name: BackendName): Promise<void> {
   recordBackendInfo(backendInfo());
 }
 
+/** Whether the active native backend placed its ops on a GPU (tfjs-node's `isUsingGpuDevice`). */
+function usingGpuDevice(): boolean {
+  try {
+    return (tf.backend() as unknown as { isUsingGpuDevice?: boolean }).isUsingGpuDevice === true;
+  } catch {
+    return false;
+  }
+}
+
 /** TF version of the active native backend, if any. */
 function tensorflowVersion(): string | undefined {
   try {
@@ -441,11 +450,13 @@ function gpuPackageDir(): string | undefined {
 
 /**
  * Try the GPU backend; returns the selection or the reason it was skipped. `allowCpu`
- * ({@link GPU_ALLOW_CPU_ENV}) loads it without a CUDA driver.
+ * ({@link GPU_ALLOW_CPU_ENV}) loads it without a CUDA driver; `requireDevice` (an explicit
+ * `--backend gpu`) refuses a TensorFlow that found no GPU device (`auto` keeps it, on the CPU,
+ * and says so: once loaded it is the process's `tensorflow` backend).
  */
 async function tryGpu(
   probes: BackendProbes,
-  options: { allowCpu?: boolean } = {},
+  options: { allowCpu?: boolean; requireDevice?: boolean } = {},
 ): Promise<BackendSelection | string> {
   const cuda = await probes.detectCuda();
   if (!cuda.usable && !options.allowCpu) return cuda.detail;
@@ -464,10 +475,20 @@ async function tryGpu(
   const v = tensorflowVersion();
   const dir = gpuPackageDir();
   const cpuBuild = dir ? await cpuOnlyLibtensorflow(dir) : undefined;
+  const onGpu = usingGpuDevice();
+  if (cuda.usable && !onGpu && !cpuBuild && options.requireDevice) {
+    // TensorFlow's own warnings above name the CUDA libraries it could not open
+    return `${cuda.detail}; ${GPU_PACKAGE}${v ? ` (TensorFlow ${v})` : ""} loaded but ` +
+      "TensorFlow found no usable GPU: the CUDA runtime or cuDNN libraries its CUDA build needs " +
+      "did not load (TensorFlow's warnings above name them), or the driver is too old for them. " +
+      `Install them (pip install 'tensorflow[and-cuda]==${v ?? "<version>"}', then put the ` +
+      "nvidia/*/lib folders on LD_LIBRARY_PATH) or update the driver";
+  }
   const notes = [
     cuda.usable ? `CUDA found (${cuda.detail})` : `${cuda.detail}: TensorFlow runs on the CPU ` +
       `(${GPU_ALLOW_CPU_ENV}=1)`,
     `${GPU_PACKAGE}${v ? ` with TensorFlow ${v}` : ""}`,
+    `TensorFlow ${onGpu ? "placed its ops on the GPU" : "runs on the CPU (no GPU device)"}`,
     ...(cpuBuild
       ? [`its libtensorflow is the CPU-only build (${cpuBuild}), so no GPU is used: ${FIX_GPU}`]
       : []),
@@ -597,7 +618,7 @@ async function chooseExplicit(
     }
   }
   const attempt = {
-    gpu: (p: BackendProbes) => tryGpu(p, { allowCpu }),
+    gpu: (p: BackendProbes) => tryGpu(p, { allowCpu, requireDevice: !allowCpu }),
     webgpu: (p: BackendProbes) => tryWebgpu(p, { gpuOnly: false }),
     tensorflow: tryNative,
     wasm: tryWasm,
@@ -673,5 +694,6 @@ export function backendInfo(): BackendInfo {
     info.onednn = oneDnnEnabled();
     if (oneDnn && nativeFrom === "tensorflow") info.onednnReason = oneDnn.reason;
   }
+  if (name === "tensorflow-gpu") info.gpuDevice = usingGpuDevice();
   return info;
 }

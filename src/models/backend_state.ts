@@ -23,6 +23,11 @@ export interface BackendInfo {
   onednnReason?: string;
   /** The WebGPU adapter (vendor, architecture, device, description; webgpu backend only). */
   adapter?: string;
+  /**
+   * Whether TensorFlow placed ops on a GPU (`tensorflow-gpu` only: the addon's
+   * `isUsingGpuDevice`; false when its CUDA libraries did not load and it runs on the CPU).
+   */
+  gpuDevice?: boolean;
 }
 
 let recorded: BackendInfo | undefined;
