@@ -25,6 +25,7 @@
  *
  * @module
  */
+import { NeedsStageError } from "../io/errors.ts";
 import { join } from "node:path";
 import { readSposeEmbedding } from "../data/readers/mod.ts";
 import { thingsFile } from "../data/stage.ts";
@@ -258,10 +259,11 @@ export const alignetStage: Stage<AlignetStageOptions> = {
       inputs.split.flatMap((s, i) => {
         const r = trunkRow.get(inputs.imageIds[i]);
         if (r === undefined) {
-          throw new Error(
+          throw new NeedsStageError(
             `${embeddingPath(ctx, options.teacher, ctx.seed)}: image ${
               inputs.imageIds[i]
-            } is not in images.arrow (rerun \`deno task embed\`)`,
+            } is not in images.arrow`,
+            "deno task embed",
           );
         }
         return s === split && !bad.has(r) ? [i] : [];

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { NeedsStageError } from "../io/errors.ts";
 import { join } from "node:path";
 import {
   boolColumn,
@@ -196,7 +197,10 @@ export async function pipelineBackbone(tables: string): Promise<string> {
     | Record<string, unknown>
     | undefined;
   if (typeof options?.backbone !== "string") {
-    throw new Error(`${displayPath(file)} does not record its backbone: rerun \`deno task embed\``);
+    throw new NeedsStageError(
+      `${displayPath(file)} does not record its backbone`,
+      "deno task embed",
+    );
   }
   return options.backbone;
 }

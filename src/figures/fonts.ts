@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { NeedsStageError } from "../io/errors.ts";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { repoPath } from "../pipeline/paths.ts";
@@ -21,9 +22,9 @@ export const FONT_DIR: string = repoPath("node_modules/dejavu-fonts-ttf/ttf");
  */
 export function usePinnedFonts(): void {
   if (!existsSync(`${FONT_DIR}/DejaVuSans.ttf`)) {
-    throw new Error(
-      `${FONT_DIR}/DejaVuSans.ttf: expected the pinned DejaVu fonts (npm dejavu-fonts-ttf), ` +
-        "found no file; run `deno install`",
+    throw new NeedsStageError(
+      `${FONT_DIR}/DejaVuSans.ttf: the pinned DejaVu fonts (npm dejavu-fonts-ttf) are not installed`,
+      "deno install",
     );
   }
   Deno.env.set("FONTCONFIG_FILE", FONTS_CONF);

@@ -10,7 +10,7 @@
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { writeFileAtomic } from "../io/atomic.ts";
-import { InputError } from "../io/errors.ts";
+import { InputError, UserError } from "../io/errors.ts";
 import { displayPath } from "../pipeline/paths.ts";
 import { createProgress } from "../pipeline/progress.ts";
 import type { Stage, StageContext } from "../pipeline/stage.ts";
@@ -54,7 +54,7 @@ export function selectFigures(
   const only = options.only ?? [];
   const unknown = only.filter((n) => !figures.some((f) => matches(f, n)));
   if (unknown.length) {
-    throw new Error(
+    throw new UserError(
       `unknown figure ${unknown.join(", ")} (see \`deno task figures --list\`)`,
     );
   }

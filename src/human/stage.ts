@@ -1,7 +1,8 @@
 /** The `human` stage: human similarity matrix, pair splits, training triplets and controls. */
 import { stageMetadata } from "../pipeline/metadata.ts";
+import { displayPath } from "../pipeline/paths.ts";
 import { join } from "node:path";
-import { InputError } from "../io/errors.ts";
+import { InputError, NeedsStageError } from "../io/errors.ts";
 import {
   boolColumn,
   float64Column,
@@ -69,8 +70,11 @@ export const humanStage: Stage<HumanOptions> = {
     });
     const ids = conceptTable.getChild("uniqueID")!.toArray() as string[];
     if (ids.length !== concepts.size || ids.some((id, i) => id !== concepts.ids[i])) {
-      throw new Error(
-        "concepts.arrow does not follow the canonical concept order: rerun `deno task data`",
+      throw new NeedsStageError(
+        `${
+          displayPath(join(ctx.tables, "concepts.arrow"))
+        } does not follow the canonical concept order`,
+        "deno task data",
       );
     }
     const hasImages = conceptTable.getChild("has_images")!.toArray() as boolean[];

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { UserError } from "./errors.ts";
 import { statfsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 
@@ -15,7 +16,7 @@ import { dirname, resolve } from "node:path";
 export const FREE_BYTES_ENV = "HUMAN_THINGS_FREE_BYTES";
 
 /** Not enough free space for a step, or a write that failed because the disk is full. */
-export class DiskSpaceError extends Error {
+export class DiskSpaceError extends UserError {
   /** Folder or file concerned. */
   readonly path: string;
   /** Bytes needed (0 when unknown: the disk filled up during a write). */

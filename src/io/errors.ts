@@ -1,3 +1,33 @@
+/**
+ * A condition the user can fix: a bad input file, a stage output that is missing or stale, an
+ * unusable backend, a full disk. The task runner (`runTask`) prints its message as one line,
+ * without a stack trace, and exits with code 2; anything else is a bug and keeps its stack.
+ * Throw a subclass ({@link InputError}, {@link NeedsStageError}, …) or this class itself.
+ */
+export class UserError extends Error {
+  /** Build from the message (one line that says what is wrong and what to do). */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "UserError";
+  }
+}
+
+/**
+ * A stage's input is missing, stale or from another run: names the file (or what is wrong with
+ * it) and the command that makes it right.
+ */
+export class NeedsStageError extends UserError {
+  /** The command that fixes it (`deno task data`). */
+  readonly fix: string;
+
+  /** Build from what is wrong and the command that fixes it. */
+  constructor(problem: string, fix: string) {
+    super(`${problem}: run \`${fix}\``);
+    this.name = "NeedsStageError";
+    this.fix = fix;
+  }
+}
+
 /** Where in an input file a problem was found. */
 export interface InputLocation {
   /** 1-based line number (text files). */
@@ -26,7 +56,7 @@ export interface InputErrorOptions extends InputLocation {
  * A problem with an input file: names the file, the place (line/row/column or byte offset)
  * and what was expected versus found, so a user can fix the file.
  */
-export class InputError extends Error {
+export class InputError extends UserError {
   /** Path of the offending file. */
   readonly file: string;
   /** Where in the file. */

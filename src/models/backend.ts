@@ -23,6 +23,7 @@ import { allocatorTuned } from "./allocator.ts";
 import { installFastConvGradients } from "./conv_grads.ts";
 import * as tf from "@tensorflow/tfjs";
 import util from "node:util";
+import { UserError } from "../io/errors.ts";
 import { type BackendInfo, recordBackendInfo } from "./backend_state.ts";
 import { cpuOnlyLibtensorflow, type CudaStatus, detectCuda, packageDirOf } from "./cuda.ts";
 import {
@@ -114,7 +115,7 @@ export interface InitBackendOptions {
 }
 
 /** Thrown when an explicitly requested backend cannot be used; the message says how to fix it. */
-export class BackendUnavailableError extends Error {
+export class BackendUnavailableError extends UserError {
   /** The request that failed. */
   readonly request: BackendRequest;
 

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
-import { DiskSpaceError, isNoSpaceError } from "../io/disk.ts";
-import { InputError } from "../io/errors.ts";
+import { isNoSpaceError } from "../io/disk.ts";
+import { InputError, UserError } from "../io/errors.ts";
+import { producerHint } from "../tables/artifacts.ts";
 
 /** One command-line flag of a task. */
 export interface FlagSpec {
@@ -52,7 +53,7 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
 };
 
 /** Thrown for a bad command line; the runner prints it with the usage hint. */
-export class UsageError extends Error {
+export class UsageError extends UserError {
   /** Build from a message. */
   constructor(message: string) {
     super(message);
@@ -136,8 +137,23 @@ export function numberFlag(parsed: ParsedArgs, name: string): number | undefined
 }
 
 /**
- * Run a task's main function: handles `--help`, prints usage errors and input errors as one clear
- * line on stderr with exit code 2 (1 for anything unexpected, with the stack).
+ * The message of a missing-file error, with the stage that writes the file when it is a pipeline
+ * table ({@link producerHint}): a `Deno.errors.NotFound` (`stat '…/tables/images.arrow'`) or an
+ * {@link InputError} that found no file.
+ */
+export function withProducer(error: Error): string {
+  let path: string | undefined;
+  if (error instanceof InputError && error.found === "no file") path = error.file;
+  else if (error instanceof Deno.errors.NotFound) path = /'([^']+)'/.exec(error.message)?.[1];
+  const hint = path ? producerHint(path) : undefined;
+  return hint ? `${error.message} (${hint})` : error.message;
+}
+
+/**
+ * Run a task's main function: handles `--help`, prints usage errors and every other
+ * {@link UserError} (bad input files, missing or stale stage outputs, an unusable backend, a
+ * full disk) as one clear line on stderr with exit code 2; anything unexpected is a bug and is
+ * printed with its stack, exit code 1.
  */
 export async function runTask(
   spec: TaskSpec,
@@ -159,11 +175,8 @@ export async function runTask(
       );
       Deno.exit(2);
     }
-    if (
-      error instanceof InputError || error instanceof Deno.errors.NotFound ||
-      error instanceof DiskSpaceError
-    ) {
-      console.error(`${spec.name}: ${error.message}`);
+    if (error instanceof UserError || error instanceof Deno.errors.NotFound) {
+      console.error(`${spec.name}: ${withProducer(error)}`);
       Deno.exit(2);
     }
     if (isNoSpaceError(error)) {

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { NeedsStageError } from "../io/errors.ts";
 import { basename, dirname, join } from "node:path";
 import * as esbuild from "esbuild";
 import { exists } from "../io/files.ts";
@@ -63,7 +64,7 @@ export async function buildSite(
   const log = options.log ?? (() => {});
   const cli = join(root, "node_modules/@observablehq/framework/dist/bin/observable.js");
   if (!(await exists(cli))) {
-    throw new Error(`${cli} is missing: run \`deno install\` to install the site's npm packages`);
+    throw new NeedsStageError(`${cli} is missing (the site's npm packages)`, "deno install");
   }
   const builds = join(root, "report", ".build");
   await Deno.mkdir(builds, { recursive: true });

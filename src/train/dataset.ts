@@ -2,6 +2,7 @@
  * Training data from the pipeline's tables: image rows with their concept, class and split;
  * training triplets; and the human similarity matrix with its train-pair mask.
  */
+import { NeedsStageError } from "../io/errors.ts";
 import { join } from "node:path";
 import { readTable, vectorColumnToFlat } from "../io/arrow.ts";
 
@@ -39,10 +40,9 @@ export async function loadTrainData(tables: string): Promise<TrainData> {
   const imageIds = images.getChild("image_id")!.toArray() as string[];
   const splitIds = splits.getChild("image_id")!.toArray() as string[];
   if (splitIds.length !== imageIds.length || splitIds.some((id, i) => id !== imageIds[i])) {
-    throw new Error(
-      `${
-        join(tables, "splits.arrow")
-      } does not match images.arrow row by row: rerun \`deno task data\``,
+    throw new NeedsStageError(
+      `${join(tables, "splits.arrow")} does not match images.arrow row by row`,
+      "deno task data",
     );
   }
   const imageSplit = splits.getChild("split")!.toArray() as string[];

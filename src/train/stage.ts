@@ -2,6 +2,7 @@
  * The `train` stages: one per model of seed 000 (baseline first, then the six variants), each
  * training from the shared trunk cache and writing a checkpoint folder and a training-log table.
  */
+import { NeedsStageError, UserError } from "../io/errors.ts";
 import { stageMetadata } from "../pipeline/metadata.ts";
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
@@ -142,8 +143,9 @@ export async function loadTrainedWeights(
   const path = join(checkpointDir(ctx, options.model, options.seed), "final.ckpt");
   const ckpt = await loadCheckpoint(path);
   if (!ckpt) {
-    throw new Error(
-      `${path}: no trained weights (run \`deno task train --model ${options.model}\`)`,
+    throw new NeedsStageError(
+      `${path}: no trained weights`,
+      `deno task train --model ${options.model}`,
     );
   }
   setNetworkWeights(net, ckpt.tensors);
@@ -222,7 +224,7 @@ export function trainStage(model: string): Stage<TrainStageOptions> {
       if (resume) {
         const previous = await Deno.readTextFile(runFile).then(JSON.parse).catch(() => undefined);
         if (previous && previous.runKey !== runKey) {
-          throw new Error(
+          throw new UserError(
             `${dir}: the checkpoints belong to a different run (config, data, backend or seed changed); rerun without --resume`,
           );
         }
@@ -252,7 +254,7 @@ export function trainStage(model: string): Stage<TrainStageOptions> {
         log: ctx.log,
       });
       if (!result.finished) {
-        throw new Error(
+        throw new UserError(
           `${model}: stopped after ${result.steps} steps (--max-steps); rerun with --resume to continue`,
         );
       }
