@@ -82,15 +82,15 @@ export async function loadTrainData(tables: string): Promise<TrainData> {
   };
 }
 
-/** Training triplets in concept indices. */
-export interface ConceptTriplets {
+/** Training triplets in concept indices (the rows of `triplets.arrow`). */
+export interface TrainingTriplets {
   anchor: Int32Array;
   positive: Int32Array;
   negative: Int32Array;
 }
 
 /** Read `triplets.arrow` or `triplets_shuffled.arrow`. */
-export async function loadTriplets(tables: string, name: string): Promise<ConceptTriplets> {
+export async function loadTriplets(tables: string, name: string): Promise<TrainingTriplets> {
   const t = await readTable(join(tables, `${name}.arrow`), {
     require: ["anchor", "positive", "negative"],
   });

@@ -4,12 +4,12 @@
  */
 import { createRng } from "../stats/random.ts";
 import type { SamplerConfig } from "./config.ts";
-import type { ConceptTriplets, TrainData } from "./dataset.ts";
+import type { TrainData, TrainingTriplets } from "./dataset.ts";
 
 /** A batch: image rows, plus the triplets drawn for it (concept indices) where the sampler makes them. */
 export interface Batch {
   rows: Int32Array;
-  triplets?: ConceptTriplets;
+  triplets?: TrainingTriplets;
 }
 
 /** Options of {@link epochBatches}. */
@@ -19,7 +19,7 @@ export interface SamplerOptions {
   /** Global epoch number (0-based). */
   epoch: number;
   /** Training triplets (needed by the triplet-concepts sampler). */
-  triplets?: ConceptTriplets;
+  triplets?: TrainingTriplets;
 }
 
 /** The batches of one epoch over the training rows. */
@@ -135,7 +135,7 @@ export function tripletsForRows(
   options: {
     data: TrainData;
     byAnchor: Map<number, number[]>;
-    triplets: ConceptTriplets;
+    triplets: TrainingTriplets;
     seed: number;
     step: number;
   },
@@ -159,7 +159,7 @@ export function tripletsForRows(
 
 /** Triplet indices grouped by anchor concept, keeping only triplets whose partners have a class. */
 export function tripletsByAnchor(
-  triplets: ConceptTriplets,
+  triplets: TrainingTriplets,
   data: TrainData,
 ): Map<number, number[]> {
   const out = new Map<number, number[]>();

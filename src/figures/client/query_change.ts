@@ -5,7 +5,7 @@ import { BASELINE, CONTROL_MODEL, HUMAN_MODEL, prototypesTable } from "../common
 import { fmt, fmtSigned } from "../data.ts";
 import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle } from "../palette.ts";
-import { labelMargin } from "../paper/common.ts";
+import { labelMargin } from "../common/plots.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { FONT_SIZE, INK } from "../style.ts";
 import { changeCounts, homeQueries, scoreChange, SUGGESTIONS } from "./home.ts";

@@ -21,7 +21,7 @@ import {
 import { panelRow, rowWidths } from "../common/layout.ts";
 import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { metricLabel, modelStyle } from "../palette.ts";
-import { intervalPanel, labelMargin } from "../paper/common.ts";
+import { intervalPanel, labelMargin } from "../common/plots.ts";
 import type { FigureContext, FigureSpec, TableSet } from "../spec.ts";
 
 /** One metric panel. */

@@ -1,8 +1,9 @@
 /**
  * Helpers shared by the examples, client, gwot, workflow, combined, improved and exploratory
  * figures: concept facts and category blocks, human pair lookups, vectors and neighbours, image
- * tiles, raster heatmaps (palette PNG), panel rows, backing data, and the models the
- * qualitative figures contrast. Browser-safe.
+ * tiles, raster heatmaps (palette PNG), panel rows, backing data, the models the qualitative
+ * figures contrast, and the Plot building blocks (`plots.ts`: interval and forest panels, colour
+ * scales, label placement). Browser-safe.
  *
  * @module
  */
@@ -13,5 +14,6 @@ export * from "./images.ts";
 export * from "./layout.ts";
 export * from "./memo.ts";
 export * from "./models.ts";
+export * from "./plots.ts";
 export * from "./raster.ts";
 export * from "./vectors.ts";

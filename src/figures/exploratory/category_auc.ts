@@ -3,7 +3,7 @@ import * as Plot from "@observablehq/plot";
 import { firstSeeds, fmt, num, str, tableRows } from "../data.ts";
 import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle, sortModels } from "../palette.ts";
-import { labelMargin } from "../paper/common.ts";
+import { labelMargin } from "../common/plots.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { FONT_SIZE } from "../style.ts";
 

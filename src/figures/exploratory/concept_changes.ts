@@ -5,7 +5,7 @@ import { BASELINE, HUMAN_MODEL } from "../common/models.ts";
 import { fmtSigned } from "../data.ts";
 import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle } from "../palette.ts";
-import { labelMargin } from "../paper/common.ts";
+import { labelMargin } from "../common/plots.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { DELTA_COLORS, INK } from "../style.ts";
 import { conceptChanges, conceptScores } from "./concept_scores.ts";

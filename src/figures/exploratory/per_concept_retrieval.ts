@@ -3,7 +3,7 @@ import * as Plot from "@observablehq/plot";
 import { fmt, modelsOf } from "../data.ts";
 import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle } from "../palette.ts";
-import { labelMargin, modelColorScale } from "../paper/common.ts";
+import { labelMargin, modelColorScale } from "../common/plots.ts";
 import type { FigureSpec } from "../spec.ts";
 import { INK } from "../style.ts";
 import { conceptScores } from "./concept_scores.ts";

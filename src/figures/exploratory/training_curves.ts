@@ -4,7 +4,7 @@ import { panelRow } from "../common/layout.ts";
 import { fmt, num, str } from "../data.ts";
 import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle, sortModels } from "../palette.ts";
-import { modelColorScale, modelLegend } from "../paper/common.ts";
+import { modelColorScale, modelLegend } from "../common/plots.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { MODEL_NAMES } from "../../train/model_names.ts";
 

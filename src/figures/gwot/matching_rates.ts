@@ -7,7 +7,7 @@ import * as Plot from "@observablehq/plot";
 import { fmt, num, str, tableRows } from "../data.ts";
 import { composeFigure, type LegendItem, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle, sortModels } from "../palette.ts";
-import { labelMargin, modelColorScale } from "../paper/common.ts";
+import { labelMargin, modelColorScale } from "../common/plots.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { INK } from "../style.ts";
 

@@ -19,7 +19,7 @@ import {
 } from "../data.ts";
 import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle, sortModels } from "../palette.ts";
-import { comparisonMetricLabel, labelMargin, modelColorScale } from "../paper/common.ts";
+import { comparisonMetricLabel, labelMargin, modelColorScale } from "../common/plots.ts";
 import type { FigureContext, TableSet } from "../spec.ts";
 import { INK } from "../style.ts";
 

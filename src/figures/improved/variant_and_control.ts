@@ -3,7 +3,7 @@ import type { BackedFigureSpec } from "../common/backed.ts";
 import { type ComparisonRow, comparisonRows, excludesZero } from "../data.ts";
 import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle, sortModels } from "../palette.ts";
-import { comparisonMetricLabel, forestPanel } from "../paper/common.ts";
+import { comparisonMetricLabel, forestPanel } from "../common/plots.ts";
 import type { TableSet } from "../spec.ts";
 
 /** One variant with its control: their deltas vs the baseline and against each other. */

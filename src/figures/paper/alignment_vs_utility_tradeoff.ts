@@ -6,7 +6,7 @@ import { composeFigure, messagePanel } from "../frame.ts";
 import { modelStyle, sortModels } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { INK } from "../style.ts";
-import { modelColorScale, paddedExtent, placedLabelMarks, scatterLayout } from "./common.ts";
+import { modelColorScale, paddedExtent, placedLabelMarks, scatterLayout } from "../common/plots.ts";
 
 interface Point {
   model: string;

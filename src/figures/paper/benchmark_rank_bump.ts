@@ -4,7 +4,7 @@ import { benchmarkRows, fmt, type MetricRow } from "../data.ts";
 import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { metricLabel, modelStyle, sortModels } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
-import { labelMargin, modelColorScale } from "./common.ts";
+import { labelMargin, modelColorScale } from "../common/plots.ts";
 
 /** Headline benchmarks of the bump chart (higher is better for each). */
 export const RANK_METRICS: readonly { metric: string; subset: string; short: string }[] = [

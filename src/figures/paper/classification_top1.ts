@@ -14,7 +14,7 @@ import {
 import { modelStyle } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { INK } from "../style.ts";
-import { intervalFigure } from "./common.ts";
+import { intervalFigure } from "../common/plots.ts";
 
 /** {@link saturatedSentence} of top-1 on the test and the stress images. */
 function top1Saturation(tables: TableSet): string {

@@ -6,7 +6,12 @@ import { comparisonRows, excludesZero } from "../data.ts";
 import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
-import { comparisonMetricLabel, deltaNote, forestPanel, type ForestSeries } from "./common.ts";
+import {
+  comparisonMetricLabel,
+  deltaNote,
+  forestPanel,
+  type ForestSeries,
+} from "../common/plots.ts";
 
 function series(tables: TableSet, variant: string, control: string): ForestSeries[] {
   const rows = comparisonRows(tables);

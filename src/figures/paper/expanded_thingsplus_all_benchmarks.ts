@@ -5,7 +5,7 @@ import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { metricLabel, modelStyle, sortModels } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { DELTA_COLORS, INK } from "../style.ts";
-import { labelMargin } from "./common.ts";
+import { labelMargin } from "../common/plots.ts";
 import { targetLabel } from "./thingsplus_transfer_focus.ts";
 
 interface Cell extends MetricRow {

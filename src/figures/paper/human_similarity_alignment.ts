@@ -3,7 +3,7 @@ import { fmt, fmtInterval, type MetricRow, metricRows, modelsOf } from "../data.
 import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
-import { intervalPanel, labelMargin } from "./common.ts";
+import { intervalPanel, labelMargin } from "../common/plots.ts";
 
 const PANELS = [
   { metric: "human_pair_rho", subset: "test", label: "Human-pair ρ (held-out pairs)" },

@@ -4,7 +4,7 @@ import { benchmarkRows, fmt, type MetricRow, metricRows, modelsOf } from "../dat
 import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
-import { modelColorScale, modelLegend } from "./common.ts";
+import { modelColorScale, modelLegend } from "../common/plots.ts";
 
 interface CurvePoint extends MetricRow {
   k: number;

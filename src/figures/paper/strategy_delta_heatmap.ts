@@ -5,7 +5,7 @@ import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle, sortModels } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { DELTA_COLORS, INK } from "../style.ts";
-import { comparisonMetricLabel, labelMargin } from "./common.ts";
+import { comparisonMetricLabel, labelMargin } from "../common/plots.ts";
 
 interface Cell extends ComparisonRow {
   /** Delta divided by the largest |delta| of its metric (−1…1). */

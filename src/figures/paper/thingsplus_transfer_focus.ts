@@ -5,7 +5,7 @@ import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle, sortModels } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { INK } from "../style.ts";
-import { labelMargin, modelColorScale, modelLegend } from "./common.ts";
+import { labelMargin, modelColorScale, modelLegend } from "../common/plots.ts";
 
 /** Display name of a THINGSplus target (`property_be_moved` → `be moved`). */
 export function targetLabel(subset: string): string {

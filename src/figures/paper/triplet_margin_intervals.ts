@@ -14,7 +14,7 @@ import { modelStyle, sortModels } from "../palette.ts";
 import { memo } from "../common/memo.ts";
 import type { FigureContext, FigureSpec, Row, TableSet } from "../spec.ts";
 import { INK } from "../style.ts";
-import { labelMargin, modelColorScale } from "./common.ts";
+import { labelMargin, modelColorScale } from "../common/plots.ts";
 
 interface Spread {
   model: string;

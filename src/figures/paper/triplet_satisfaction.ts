@@ -3,7 +3,7 @@ import { fmt, fmtInterval, metricRows } from "../data.ts";
 import { modelStyle } from "../palette.ts";
 import type { FigureSpec } from "../spec.ts";
 import { INK } from "../style.ts";
-import { intervalFigure } from "./common.ts";
+import { intervalFigure } from "../common/plots.ts";
 
 /** Triplet satisfaction on training and held-out triplets with 95% intervals. */
 export const tripletSatisfaction: FigureSpec = {

@@ -1,7 +1,8 @@
 /**
- * Building blocks shared by the paper figures: model colour scales for Plot, the dot-and-interval
- * panel (one row per model) and a figure of one such panel, and the variant-vs-control forest
- * panel.
+ * Plot building blocks shared by the paper, improved, exploratory, combined, client and gwot
+ * figures: model colour scales and legends, the dot-and-interval panel (one row per model) and a
+ * figure of one such panel, the variant-vs-control forest panel, and label placement for scatter
+ * plots. Browser-safe.
  *
  * @module
  */
