@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { readTable, tableMetadata } from "../../src/io/arrow.ts";
 import type { SplitCounts } from "../../src/pipeline/cost.ts";
 import type { TrainConfig } from "../../src/train/config.ts";
-import { type TrainingTriplets, loadTrainData, loadTriplets } from "../../src/train/dataset.ts";
+import { loadTrainData, loadTriplets, type TripletRows } from "../../src/train/dataset.ts";
 import { epochBatches } from "../../src/train/sampler.ts";
 
 /** Split counts of a run's tables, and its training triplets. */
@@ -87,7 +87,7 @@ export async function trainingRecord(
   const epochsCol = Array.from(table.getChild("epoch")!.toArray() as Int32Array);
   const seconds = Array.from(table.getChild("seconds")!.toArray() as Float64Array);
   const data = await loadTrainData(tables);
-  let triplets: TrainingTriplets | undefined;
+  let triplets: TripletRows | undefined;
   if (config.sampler.kind === "triplet-concepts" && config.triplets) {
     triplets = await loadTriplets(tables, config.triplets.table);
   }

@@ -60,7 +60,7 @@ import {
   type TripletSampling,
 } from "./alignet.ts";
 import { type DistillLoss, distillStudent, studentLogits } from "./alignet_student.ts";
-import { applyGlocal, fitGlocal, type GlocalFit } from "./glocal.ts";
+import { applyGlocal, searchGlocalGrid } from "./glocal.ts";
 import {
   alignedPath,
   alignInputFiles,
@@ -231,26 +231,21 @@ export const alignetStage: Stage<AlignetStageOptions> = {
     const trainTargets = tripletProbabilities(tripletLogits(spose, canonical(inputs.train)));
     const valTargets = tripletProbabilities(tripletLogits(spose, canonical(inputs.val)));
     // 1. uncertainty-distillation transform of the teacher
-    const grid: { lambda: number; fit: GlocalFit }[] = [];
-    for (const lambda of options.lambdas) {
-      const start = performance.now();
-      const fit = await fitGlocal(
-        {
-          concepts: inputs.prototypes,
-          train: inputs.train,
-          val: inputs.val,
-          targets: trainTargets,
-        },
-        { lambda, alpha: 0, epochs: options.transformEpochs, seed: ctx.seed },
-      );
-      grid.push({ lambda, fit });
-      ctx.log(
-        `align:alignet teacher transform λ ${lambda}: val odd-one-out ${
-          fit.valAccuracy.toFixed(4)
-        } (${((performance.now() - start) / 1000).toFixed(1)}s)`,
-      );
-    }
-    const best = grid.reduce((a, b) => (b.fit.valAccuracy > a.fit.valAccuracy ? b : a));
+    const { best } = await searchGlocalGrid(
+      {
+        concepts: inputs.prototypes,
+        train: inputs.train,
+        val: inputs.val,
+        targets: trainTargets,
+      },
+      {
+        grid: options.lambdas.map((lambda) => ({ lambda, alpha: 0 })),
+        epochs: options.transformEpochs,
+        seed: ctx.seed,
+        label: "align:alignet teacher transform",
+        log: ctx.log,
+      },
+    );
     // student data: trunk rows by image id
     const trunk = await sharedTrunk(ctx, data, options);
     const bad = new Set(trunk.bad.map((b) => b.row));

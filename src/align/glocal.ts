@@ -274,3 +274,45 @@ export async function fitGlocal(
   const valAccuracy = tripletAccuracy(applyGlocal(transform, data.concepts), data.val);
   return { transform, valAccuracy, losses };
 }
+
+/** One point of a gLocal hyper-parameter grid and its fit. */
+export interface GlocalGridPoint {
+  /** Weight of the regulariser. */
+  lambda: number;
+  /** Weight of the local term. */
+  alpha: number;
+  /** The fit at this point. */
+  fit: GlocalFit;
+}
+
+/**
+ * Fit a gLocal transform at every (λ, α) of a grid and keep the one with the highest validation
+ * odd-one-out accuracy (the first on ties): the selection `align:glocal` makes over λ × α and
+ * `align:alignet` over λ for its teacher transform. Logs one line per point, prefixed with
+ * `label`.
+ */
+export async function searchGlocalGrid(
+  data: GlocalData,
+  options: Omit<GlocalOptions, "lambda" | "alpha"> & {
+    grid: readonly { lambda: number; alpha: number }[];
+    label: string;
+    log?: (line: string) => void;
+  },
+): Promise<{ points: GlocalGridPoint[]; best: GlocalGridPoint }> {
+  const { grid, label, log, ...fitOptions } = options;
+  if (grid.length === 0) throw new RangeError("searchGlocalGrid: an empty grid");
+  const points: GlocalGridPoint[] = [];
+  for (const { lambda, alpha } of grid) {
+    const start = performance.now();
+    const fit = await fitGlocal(data, { ...fitOptions, lambda, alpha });
+    points.push({ lambda, alpha, fit });
+    const alphaText = grid.every((g) => g.alpha === 0) ? "" : ` α ${alpha}`;
+    log?.(
+      `${label} λ ${lambda}${alphaText}: ` +
+        `val odd-one-out ${fit.valAccuracy.toFixed(4)} ` +
+        `(${((performance.now() - start) / 1000).toFixed(1)}s)`,
+    );
+  }
+  const best = points.reduce((a, b) => (b.fit.valAccuracy > a.fit.valAccuracy ? b : a));
+  return { points, best };
+}

@@ -17,7 +17,7 @@ import { stageMetadata } from "../pipeline/metadata.ts";
 import type { Stage } from "../pipeline/stage.ts";
 import { embeddingPath, prototypePath } from "../train/embed_stage.ts";
 import { writeEmbeddingTables } from "../train/embedding_tables.ts";
-import { applyGlocal, fitGlocal, type GlocalFit } from "./glocal.ts";
+import { applyGlocal, searchGlocalGrid } from "./glocal.ts";
 import { alignedPath, alignInputFiles, loadAlignInputs, selectRows } from "./inputs.ts";
 
 /** Options of the gLocal stage. */
@@ -60,24 +60,18 @@ export const glocalStage: Stage<GlocalStageOptions> = {
     const { train, val } = inputs;
     const trainRows = inputs.split.flatMap((s, r) => (s === "train" ? [r] : []));
     const images = selectRows(inputs.images, trainRows);
-    const grid: { lambda: number; alpha: number; fit: GlocalFit }[] = [];
-    for (const lambda of options.lambdas) {
-      for (const alpha of options.alphas) {
-        const start = performance.now();
-        const fit = await fitGlocal({ concepts: inputs.prototypes, train, val, images }, {
-          lambda,
-          alpha,
-          epochs: options.epochs,
-          seed: ctx.seed,
-        });
-        grid.push({ lambda, alpha, fit });
-        ctx.log(
-          `align:glocal λ ${lambda} α ${alpha}: val odd-one-out ${fit.valAccuracy.toFixed(4)} ` +
-            `(${((performance.now() - start) / 1000).toFixed(1)}s)`,
-        );
-      }
-    }
-    const best = grid.reduce((a, b) => (b.fit.valAccuracy > a.fit.valAccuracy ? b : a));
+    const { points: grid, best } = await searchGlocalGrid({
+      concepts: inputs.prototypes,
+      train,
+      val,
+      images,
+    }, {
+      grid: options.lambdas.flatMap((lambda) => options.alphas.map((alpha) => ({ lambda, alpha }))),
+      epochs: options.epochs,
+      seed: ctx.seed,
+      label: "align:glocal",
+      log: ctx.log,
+    });
     const transformed = applyGlocal(best.fit.transform, inputs.images);
     const meta = await stageMetadata(ctx, this, {
       stageOptions: options,

@@ -4,7 +4,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { TrainConfig } from "./config.ts";
-import type { HumanMatrix, TrainData, TrainingTriplets } from "./dataset.ts";
+import type { HumanMatrix, TrainData, TripletRows } from "./dataset.ts";
 import {
   batchPrototypeTripletLoss,
   crossEntropyLoss,
@@ -19,7 +19,7 @@ export interface LossContext {
   config: TrainConfig;
   data: TrainData;
   seed: number;
-  triplets?: TrainingTriplets;
+  triplets?: TripletRows;
   byAnchor?: Map<number, number[]>;
   human?: HumanMatrix;
   /** Fixed class prototypes [C, D] (fixed-prototype triplet variants). */

@@ -2,6 +2,7 @@
  * Training data from the pipeline's tables: image rows with their concept, class and split;
  * training triplets; and the human similarity matrix with its train-pair mask.
  */
+import type { TrainingTriplets } from "../human/triplets.ts";
 import { NeedsStageError } from "../io/errors.ts";
 import { join } from "node:path";
 import { readTable, vectorColumnToFlat } from "../io/arrow.ts";
@@ -82,15 +83,14 @@ export async function loadTrainData(tables: string): Promise<TrainData> {
   };
 }
 
-/** Training triplets in concept indices (the rows of `triplets.arrow`). */
-export interface TrainingTriplets {
-  anchor: Int32Array;
-  positive: Int32Array;
-  negative: Int32Array;
-}
+/**
+ * Training triplets in canonical concept indices, as `triplets.arrow` holds them (the concepts of
+ * the human stage's {@link TrainingTriplets}, without their similarities).
+ */
+export type TripletRows = Pick<TrainingTriplets, "anchor" | "positive" | "negative">;
 
 /** Read `triplets.arrow` or `triplets_shuffled.arrow`. */
-export async function loadTriplets(tables: string, name: string): Promise<TrainingTriplets> {
+export async function loadTriplets(tables: string, name: string): Promise<TripletRows> {
   const t = await readTable(join(tables, `${name}.arrow`), {
     require: ["anchor", "positive", "negative"],
   });

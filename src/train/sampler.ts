@@ -4,12 +4,12 @@
  */
 import { createRng } from "../stats/random.ts";
 import type { SamplerConfig } from "./config.ts";
-import type { TrainData, TrainingTriplets } from "./dataset.ts";
+import type { TrainData, TripletRows } from "./dataset.ts";
 
 /** A batch: image rows, plus the triplets drawn for it (concept indices) where the sampler makes them. */
 export interface Batch {
   rows: Int32Array;
-  triplets?: TrainingTriplets;
+  triplets?: TripletRows;
 }
 
 /** Options of {@link epochBatches}. */
@@ -19,7 +19,7 @@ export interface SamplerOptions {
   /** Global epoch number (0-based). */
   epoch: number;
   /** Training triplets (needed by the triplet-concepts sampler). */
-  triplets?: TrainingTriplets;
+  triplets?: TripletRows;
 }
 
 /** The batches of one epoch over the training rows. */
@@ -135,7 +135,7 @@ export function tripletsForRows(
   options: {
     data: TrainData;
     byAnchor: Map<number, number[]>;
-    triplets: TrainingTriplets;
+    triplets: TripletRows;
     seed: number;
     step: number;
   },
@@ -159,7 +159,7 @@ export function tripletsForRows(
 
 /** Triplet indices grouped by anchor concept, keeping only triplets whose partners have a class. */
 export function tripletsByAnchor(
-  triplets: TrainingTriplets,
+  triplets: TripletRows,
   data: TrainData,
 ): Map<number, number[]> {
   const out = new Map<number, number[]>();

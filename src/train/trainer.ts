@@ -15,7 +15,7 @@ import {
   type StoredTensor,
 } from "./checkpoint.ts";
 import type { TrainConfig } from "./config.ts";
-import type { HumanMatrix, TrainData, TrainingTriplets } from "./dataset.ts";
+import type { HumanMatrix, TrainData, TripletRows } from "./dataset.ts";
 import { batchLoss, type LossContext } from "./batch_loss.ts";
 import { epochBatches, tripletsByAnchor } from "./sampler.ts";
 
@@ -64,7 +64,7 @@ export interface TrainRun {
   trunk: TrunkActivations;
   net: Network;
   /** Triplets of the config's triplet table. */
-  triplets?: TrainingTriplets;
+  triplets?: TripletRows;
   /** Human matrix of the config's matrix table (with its train-pair mask). */
   human?: HumanMatrix;
   /** Folder for `last.ckpt`, `best.ckpt`, `final.ckpt`. */

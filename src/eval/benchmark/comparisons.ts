@@ -45,10 +45,12 @@ export const COMPARED_METRICS: readonly (readonly [string, string])[] = [
  * Two-sided p-value of "delta = 0" from the paired bootstrap: a Wald test with the bootstrap
  * standard error, 2·(1 − Φ(|Δ| / SE*)). Unlike counting resamples on the far side of 0 it is not
  * floored at 2/(B + 1), which Holm's correction over a large table would inflate into
- * non-significance for effects whose interval is far from 0. 1 when SE* is 0 and Δ = 0.
+ * non-significance for effects whose interval is far from 0. 1 when SE* is 0 and Δ = 0, and 1
+ * with fewer than 2 resamples (no standard error can be estimated, so no evidence).
  */
 export function bootstrapPValue(delta: number, resampledDeltas: Float64Array): number {
   const n = resampledDeltas.length;
+  if (n < 2) return 1;
   let mean = 0;
   for (const d of resampledDeltas) mean += d;
   mean /= n;
@@ -94,15 +96,18 @@ export interface ModelPair {
 
 /**
  * The comparison pairs among the models present: variant vs matched control (`controlOf`),
- * every other trained or aligned model vs `baseline`, `baseline` vs `imagenet`.
+ * every other trained or aligned model vs `baseline`, `baseline` vs `imagenet`. Each pair once,
+ * however many rows (training seeds) a model has in `models`.
  */
 export function comparisonPairs(
   models: readonly { model: string; controlOf?: string | null }[],
 ): ModelPair[] {
   const names = new Set(models.map((m) => m.model));
   const pairs: ModelPair[] = [];
+  const controlled = new Set<string>();
   for (const m of models) {
-    if (m.controlOf && names.has(m.controlOf)) {
+    if (m.controlOf && names.has(m.controlOf) && !controlled.has(m.model)) {
+      controlled.add(m.model);
       pairs.push({ a: m.controlOf, b: m.model, relation: "variant_vs_control" });
     }
   }

@@ -8,6 +8,7 @@
  * @module
  */
 import type { TrainingTriplets } from "../../human/triplets.ts";
+import type { Matrix } from "../../metrics/types.ts";
 import { kendallTauA } from "../../metrics/correlation.ts";
 import { oddOneOutAccuracy } from "../../metrics/oddoneout.ts";
 import { gramIntoSimd } from "../../metrics/product_simd.ts";
@@ -206,6 +207,25 @@ export function rdm48Metrics(
 }
 
 /**
+ * A concept-level model's vectors in canonical concept order (row c = concept c), when its
+ * prototypes cover each of the `n` concepts exactly once, whatever their row order; else
+ * undefined.
+ */
+function canonicalRows(model: BenchModel, n: number): Matrix | undefined {
+  const { concept, vectors, dim } = model.prototypes;
+  if (concept.length !== n) return undefined;
+  const data = new Float64Array(n * dim);
+  const seen = new Uint8Array(n);
+  for (let r = 0; r < n; r++) {
+    const c = concept[r];
+    if (!(c >= 0 && c < n) || seen[c]) return undefined;
+    seen[c] = 1;
+    data.set(vectors.subarray(r * dim, (r + 1) * dim), c * dim);
+  }
+  return { data, rows: n, cols: dim };
+}
+
+/**
  * Odd-one-out accuracy on the THINGS test triplets whose three concepts are in the space
  * (subset `with_images`), raw and normalised by the noise ceiling, (acc − ⅓)/(ceiling − ⅓). A
  * triplet is correct when the kept pair's similarity is strictly the largest. For concept-level
@@ -249,12 +269,10 @@ export function oddOneOutMetrics(
       evaluate: (cw) => normalise(raw(cw)),
     },
   ];
-  if (!model.images && model.prototypes.concept.length === human.similarity.length ** 0.5) {
-    const emb = {
-      data: model.prototypes.vectors,
-      rows: model.prototypes.concept.length,
-      cols: model.prototypes.dim,
-    };
+  const emb = model.images
+    ? undefined
+    : canonicalRows(model, Math.round(human.similarity.length ** 0.5));
+  if (emb) {
     const all = oddOneOutAccuracy(emb, t);
     for (
       const [metric, value] of [["oddoneout_accuracy", all.accuracy], [
