@@ -149,15 +149,15 @@ export async function trainingBackend(parsed: ParsedArgs): Promise<string> {
 /**
  * The backend a run would train on, without loading one (dry runs): the explicit request, or for
  * `auto` what {@link initBackend} would pick, judged without loading TensorFlow: the GPU package
- * when a CUDA driver is present and `@tensorflow/tfjs-node-gpu` resolves, else WebGPU when its
- * adapter is a real GPU, else the native TensorFlow backend (which `ensureNativeBackend` builds
- * when missing).
+ * when a CUDA driver is present and its addon is built (`deno task setup:tf --gpu`), else WebGPU
+ * when its adapter is a real GPU, else the native TensorFlow backend (which `ensureNativeBackend`
+ * builds when missing).
  */
 export async function plannedBackend(parsed: ParsedArgs): Promise<string> {
   const request = String(parsed.values.backend ?? "auto");
   if (request === "tensorflow") return "tensorflow";
   if (request !== "auto") return await trainingBackend(parsed);
-  if ((await detectCuda()).usable && resolvable(GPU_PACKAGE)) return "tensorflow-gpu";
+  if ((await detectCuda()).usable && await gpuAddonBuilt()) return "tensorflow-gpu";
   if (WEBGPU_IN_AUTO) {
     const webgpu = await probeWebgpu();
     if (webgpu.usable && !webgpu.software) return "webgpu";
@@ -165,11 +165,11 @@ export async function plannedBackend(parsed: ParsedArgs): Promise<string> {
   return "tensorflow";
 }
 
-/** Whether a bare specifier resolves in this project's import map. */
-function resolvable(specifier: string): boolean {
+/** Whether `deno task setup:tf --gpu` has built the GPU package's addon. */
+async function gpuAddonBuilt(): Promise<boolean> {
   try {
-    import.meta.resolve(specifier);
-    return true;
+    const pkg = await locateTfjsNode(REPO_ROOT, { name: GPU_PACKAGE, install: false });
+    return await Deno.stat(pkg.bindingPath).then(() => true, () => false);
   } catch {
     return false;
   }
