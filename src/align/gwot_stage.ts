@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { UNTRAINED } from "../models/registry.ts";
 import { NeedsStageError } from "../io/errors.ts";
 import { join } from "node:path";
 import {
@@ -184,8 +185,8 @@ function paths(ctx: StageContext) {
   };
 }
 
-/** Model name of the untrained-network baseline in the GWOT tables. */
-export const UNTRAINED_MODEL = "untrained";
+/** Model name of the untrained-network baseline in the GWOT tables (the registry's). */
+export const UNTRAINED_MODEL = UNTRAINED;
 
 /**
  * The backbone the pipeline's models were built on, as the embed stage recorded it in

@@ -1,13 +1,15 @@
 /**
  * One source of model colours, labels and order for every figure and page, so a model looks the
- * same everywhere. Colours are from the Okabe–Ito and Tableau palettes (colour-blind safe pairs:
- * each human-informed variant and its shuffled control share a hue family).
+ * same everywhere: the model registry's (`src/models/registry.ts`; Okabe–Ito and Tableau colours,
+ * colour-blind safe pairs: each human-informed variant and its shuffled control share a hue
+ * family), with stable fallbacks for models it does not know.
  *
  * @module
  */
+import { MODEL_REGISTRY, type ModelRole } from "../models/registry.ts";
 
-/** How a model was made, for grouping and legends. */
-export type ModelKind = "reference" | "image-only" | "human-informed" | "control" | "aligned";
+/** How a model was made, for grouping and legends (the registry's role). */
+export type ModelKind = ModelRole;
 
 /** Display facts of one model. */
 export interface ModelStyle {
@@ -23,50 +25,14 @@ export interface ModelStyle {
   control?: string;
 }
 
-/** Every known model in display order. */
-export const MODEL_STYLES: readonly ModelStyle[] = [
-  { model: "imagenet", label: "ImageNet only", color: "#7f7f7f", kind: "image-only" },
-  { model: "baseline", label: "Baseline", color: "#000000", kind: "image-only" },
-  {
-    model: "fixed_prototype_triplets",
-    label: "Fixed-prototype triplets",
-    color: "#0072b2",
-    kind: "human-informed",
-    control: "fixed_prototype_control",
-  },
-  {
-    model: "fixed_prototype_control",
-    label: "Fixed-prototype control",
-    color: "#56b4e9",
-    kind: "control",
-  },
-  {
-    model: "batch_prototype_triplets",
-    label: "Batch-prototype triplets",
-    color: "#009e73",
-    kind: "human-informed",
-  },
-  {
-    model: "high_pressure_triplets",
-    label: "High-pressure triplets",
-    color: "#cc79a7",
-    kind: "human-informed",
-  },
-  {
-    model: "joint_matrix_alignment",
-    label: "Joint matrix alignment",
-    color: "#d55e00",
-    kind: "human-informed",
-    control: "matrix_control",
-  },
-  { model: "matrix_control", label: "Matrix control", color: "#e69f00", kind: "control" },
-  { model: "glocal", label: "gLocal", color: "#8c564b", kind: "aligned" },
-  { model: "alignet", label: "AligNet", color: "#9467bd", kind: "aligned" },
-  { model: "unalignet", label: "UnAligNet", color: "#c5b0d5", kind: "control" },
-  { model: "spose49", label: "SPoSE-49 (human)", color: "#bcbd22", kind: "reference" },
-  // the GWOT stage's untrained-network baseline (the backbone with random weights)
-  { model: "untrained", label: "Untrained (random weights)", color: "#a0a0a0", kind: "reference" },
-];
+/** Every known model in display order: the model registry's labels, colours and roles. */
+export const MODEL_STYLES: readonly ModelStyle[] = MODEL_REGISTRY.map((m) => ({
+  model: m.key,
+  label: m.label,
+  color: m.color,
+  kind: m.role,
+  ...(m.control ? { control: m.control } : {}),
+}));
 
 const BY_MODEL = new Map(MODEL_STYLES.map((s) => [s.model, s]));
 const FALLBACK = ["#17becf", "#aec7e8", "#ff9896", "#98df8a", "#c49c94", "#f7b6d2"];

@@ -1,17 +1,10 @@
 /**
- * The names of the models the pipeline trains, with no runtime imports, so browser code (the
- * figure bundle) can use the same list as the training stages.
+ * The names of the models the pipeline trains, from the model registry (no runtime imports
+ * beyond it), so browser code (the figure bundle) can use the same list as the training stages.
  *
  * @module
  */
+import { TRAINED_MODELS } from "../models/registry.ts";
 
 /** Names of the models trained by the pipeline, in training order (baseline first). */
-export const MODEL_NAMES = [
-  "baseline",
-  "fixed_prototype_triplets",
-  "fixed_prototype_control",
-  "batch_prototype_triplets",
-  "high_pressure_triplets",
-  "joint_matrix_alignment",
-  "matrix_control",
-] as const;
+export const MODEL_NAMES: readonly string[] = TRAINED_MODELS;

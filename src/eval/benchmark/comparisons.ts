@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { BASELINE, IMAGENET, SPOSE49 } from "../../models/registry.ts";
 import { normalCdf, pairedBootstrap, percentileSorted } from "../../stats/bootstrap.ts";
 import { holm } from "../../stats/multiple.ts";
 import { pairedPermutationTest } from "../../stats/permutation.ts";
@@ -111,13 +112,13 @@ export function comparisonPairs(
       pairs.push({ a: m.controlOf, b: m.model, relation: "variant_vs_control" });
     }
   }
-  if (names.has("baseline")) {
+  if (names.has(BASELINE)) {
     for (const name of names) {
-      if (["baseline", "imagenet", "spose49"].includes(name)) continue;
-      pairs.push({ a: name, b: "baseline", relation: "vs_baseline" });
+      if ([BASELINE, IMAGENET, SPOSE49].includes(name)) continue;
+      pairs.push({ a: name, b: BASELINE, relation: "vs_baseline" });
     }
-    if (names.has("imagenet")) {
-      pairs.push({ a: "baseline", b: "imagenet", relation: "baseline_vs_imagenet" });
+    if (names.has(IMAGENET)) {
+      pairs.push({ a: BASELINE, b: IMAGENET, relation: "baseline_vs_imagenet" });
     }
   }
   return pairs;

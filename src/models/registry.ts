@@ -1,0 +1,171 @@
+/**
+ * The study's models in one place: every model key the tables can hold, how it is made (trained
+ * by the pipeline, aligned from another model's features, or a reference), its label and colour,
+ * its matched control, and the stage that produces it. The palette, the training task, the
+ * comparisons, the GWOT stage and the tests read it. Browser-safe: no imports.
+ *
+ * @module
+ */
+
+/** The image-only model every variant is compared with. */
+export const BASELINE = "baseline";
+/** The ImageNet backbone's features, embedded without training. */
+export const IMAGENET = "imagenet";
+/** The SPoSE-49 human embedding (the human reference row of the benchmark). */
+export const SPOSE49 = "spose49";
+/** GWOT's untrained-network baseline (the backbone with random weights). */
+export const UNTRAINED = "untrained";
+
+/** How a model is made. */
+export type ModelOrigin = "trained" | "aligned" | "reference";
+
+/** What a model stands for in the comparisons and legends. */
+export type ModelRole = "reference" | "image-only" | "human-informed" | "control" | "aligned";
+
+/** One model of the study. */
+export interface RegisteredModel {
+  /** Key in the tables (`model` columns). */
+  key: string;
+  /** Short label for axes and legends. */
+  label: string;
+  /** Colour (hex; Okabe–Ito and Tableau, each variant and its control in one hue family). */
+  color: string;
+  /** How it is made. */
+  origin: ModelOrigin;
+  /** What it stands for. */
+  role: ModelRole;
+  /** Its matched control (a variant's shuffled twin). */
+  control?: string;
+  /** The variant it is the matched control of. */
+  controlOf?: string;
+  /** The `deno task` that produces it. */
+  stage: string;
+}
+
+/** Every model of the study, in display order (trained models in training order). */
+export const MODEL_REGISTRY: readonly RegisteredModel[] = [
+  {
+    key: IMAGENET,
+    label: "ImageNet only",
+    color: "#7f7f7f",
+    origin: "reference",
+    role: "image-only",
+    stage: "embed",
+  },
+  {
+    key: BASELINE,
+    label: "Baseline",
+    color: "#000000",
+    origin: "trained",
+    role: "image-only",
+    stage: "train --model baseline",
+  },
+  {
+    key: "fixed_prototype_triplets",
+    label: "Fixed-prototype triplets",
+    color: "#0072b2",
+    origin: "trained",
+    role: "human-informed",
+    control: "fixed_prototype_control",
+    stage: "train --model fixed_prototype_triplets",
+  },
+  {
+    key: "fixed_prototype_control",
+    label: "Fixed-prototype control",
+    color: "#56b4e9",
+    origin: "trained",
+    role: "control",
+    controlOf: "fixed_prototype_triplets",
+    stage: "train --model fixed_prototype_control",
+  },
+  {
+    key: "batch_prototype_triplets",
+    label: "Batch-prototype triplets",
+    color: "#009e73",
+    origin: "trained",
+    role: "human-informed",
+    stage: "train --model batch_prototype_triplets",
+  },
+  {
+    key: "high_pressure_triplets",
+    label: "High-pressure triplets",
+    color: "#cc79a7",
+    origin: "trained",
+    role: "human-informed",
+    stage: "train --model high_pressure_triplets",
+  },
+  {
+    key: "joint_matrix_alignment",
+    label: "Joint matrix alignment",
+    color: "#d55e00",
+    origin: "trained",
+    role: "human-informed",
+    control: "matrix_control",
+    stage: "train --model joint_matrix_alignment",
+  },
+  {
+    key: "matrix_control",
+    label: "Matrix control",
+    color: "#e69f00",
+    origin: "trained",
+    role: "control",
+    controlOf: "joint_matrix_alignment",
+    stage: "train --model matrix_control",
+  },
+  {
+    key: "glocal",
+    label: "gLocal",
+    color: "#8c564b",
+    origin: "aligned",
+    role: "aligned",
+    stage: "align:glocal",
+  },
+  {
+    key: "alignet",
+    label: "AligNet",
+    color: "#9467bd",
+    origin: "aligned",
+    role: "aligned",
+    control: "unalignet",
+    stage: "align:alignet",
+  },
+  {
+    key: "unalignet",
+    label: "UnAligNet",
+    color: "#c5b0d5",
+    origin: "aligned",
+    role: "control",
+    controlOf: "alignet",
+    stage: "align:alignet",
+  },
+  {
+    key: SPOSE49,
+    label: "SPoSE-49 (human)",
+    color: "#bcbd22",
+    origin: "reference",
+    role: "reference",
+    stage: "bench",
+  },
+  {
+    key: UNTRAINED,
+    label: "Untrained (random weights)",
+    color: "#a0a0a0",
+    origin: "reference",
+    role: "reference",
+    stage: "align:gwot",
+  },
+];
+
+const BY_KEY = new Map(MODEL_REGISTRY.map((m) => [m.key, m]));
+
+/**
+ * The registered model of a key; a seeded key (`baseline.seed8`) is its model's. Undefined for
+ * a model the study does not know (a user's own).
+ */
+export function registeredModel(key: string): RegisteredModel | undefined {
+  return BY_KEY.get(key) ?? BY_KEY.get(key.replace(/\.seed\d+$/, ""));
+}
+
+/** Keys of the models the pipeline trains, in training order ({@link BASELINE} first). */
+export const TRAINED_MODELS: readonly string[] = MODEL_REGISTRY
+  .filter((m) => m.origin === "trained").map((m) => m.key);
