@@ -16,6 +16,25 @@ export const SPOSE49 = "spose49";
 /** GWOT's untrained-network baseline (the backbone with random weights). */
 export const UNTRAINED = "untrained";
 
+/** The trained variants and controls, and the aligned models, by name. */
+export const FIXED_PROTOTYPE_TRIPLETS = "fixed_prototype_triplets";
+/** The shuffled-triplet control of {@link FIXED_PROTOTYPE_TRIPLETS}. */
+export const FIXED_PROTOTYPE_CONTROL = "fixed_prototype_control";
+/** Triplets against the batch's prototypes. */
+export const BATCH_PROTOTYPE_TRIPLETS = "batch_prototype_triplets";
+/** Triplets with a high triplet-loss weight. */
+export const HIGH_PRESSURE_TRIPLETS = "high_pressure_triplets";
+/** Joint classification and human-similarity-matrix alignment. */
+export const JOINT_MATRIX_ALIGNMENT = "joint_matrix_alignment";
+/** The shuffled-matrix control of {@link JOINT_MATRIX_ALIGNMENT}. */
+export const MATRIX_CONTROL = "matrix_control";
+/** gLocal's linear transform of the baseline's features. */
+export const GLOCAL = "glocal";
+/** The AligNet student. */
+export const ALIGNET = "alignet";
+/** AligNet's unaligned control student. */
+export const UNALIGNET = "unalignet";
+
 /** How a model is made. */
 export type ModelOrigin = "trained" | "aligned" | "reference";
 
@@ -58,62 +77,62 @@ export const MODEL_REGISTRY: readonly RegisteredModel[] = [
     color: "#000000",
     origin: "trained",
     role: "image-only",
-    stage: "train --model baseline",
+    stage: `train --model ${BASELINE}`,
   },
   {
-    key: "fixed_prototype_triplets",
+    key: FIXED_PROTOTYPE_TRIPLETS,
     label: "Fixed-prototype triplets",
     color: "#0072b2",
     origin: "trained",
     role: "human-informed",
-    control: "fixed_prototype_control",
-    stage: "train --model fixed_prototype_triplets",
+    control: FIXED_PROTOTYPE_CONTROL,
+    stage: `train --model ${FIXED_PROTOTYPE_TRIPLETS}`,
   },
   {
-    key: "fixed_prototype_control",
+    key: FIXED_PROTOTYPE_CONTROL,
     label: "Fixed-prototype control",
     color: "#56b4e9",
     origin: "trained",
     role: "control",
-    controlOf: "fixed_prototype_triplets",
-    stage: "train --model fixed_prototype_control",
+    controlOf: FIXED_PROTOTYPE_TRIPLETS,
+    stage: `train --model ${FIXED_PROTOTYPE_CONTROL}`,
   },
   {
-    key: "batch_prototype_triplets",
+    key: BATCH_PROTOTYPE_TRIPLETS,
     label: "Batch-prototype triplets",
     color: "#009e73",
     origin: "trained",
     role: "human-informed",
-    stage: "train --model batch_prototype_triplets",
+    stage: `train --model ${BATCH_PROTOTYPE_TRIPLETS}`,
   },
   {
-    key: "high_pressure_triplets",
+    key: HIGH_PRESSURE_TRIPLETS,
     label: "High-pressure triplets",
     color: "#cc79a7",
     origin: "trained",
     role: "human-informed",
-    stage: "train --model high_pressure_triplets",
+    stage: `train --model ${HIGH_PRESSURE_TRIPLETS}`,
   },
   {
-    key: "joint_matrix_alignment",
+    key: JOINT_MATRIX_ALIGNMENT,
     label: "Joint matrix alignment",
     color: "#d55e00",
     origin: "trained",
     role: "human-informed",
-    control: "matrix_control",
-    stage: "train --model joint_matrix_alignment",
+    control: MATRIX_CONTROL,
+    stage: `train --model ${JOINT_MATRIX_ALIGNMENT}`,
   },
   {
-    key: "matrix_control",
+    key: MATRIX_CONTROL,
     label: "Matrix control",
     color: "#e69f00",
     origin: "trained",
     role: "control",
-    controlOf: "joint_matrix_alignment",
-    stage: "train --model matrix_control",
+    controlOf: JOINT_MATRIX_ALIGNMENT,
+    stage: `train --model ${MATRIX_CONTROL}`,
   },
   {
-    key: "glocal",
+    key: GLOCAL,
     label: "gLocal",
     color: "#8c564b",
     origin: "aligned",
@@ -121,21 +140,21 @@ export const MODEL_REGISTRY: readonly RegisteredModel[] = [
     stage: "align:glocal",
   },
   {
-    key: "alignet",
+    key: ALIGNET,
     label: "AligNet",
     color: "#9467bd",
     origin: "aligned",
     role: "aligned",
-    control: "unalignet",
+    control: UNALIGNET,
     stage: "align:alignet",
   },
   {
-    key: "unalignet",
+    key: UNALIGNET,
     label: "UnAligNet",
     color: "#c5b0d5",
     origin: "aligned",
     role: "control",
-    controlOf: "alignet",
+    controlOf: ALIGNET,
     stage: "align:alignet",
   },
   {
