@@ -41,6 +41,7 @@ import type { GlocalTransform } from "../io/npz.ts";
 import type { Matrix, Triplets } from "../metrics/types.ts";
 import { modelJsonPath } from "../models/backbones.ts";
 import { initBackend } from "../models/backend.ts";
+import { ALIGNET, BASELINE, IMAGENET, registeredModel, UNALIGNET } from "../models/registry.ts";
 import { stageMetadata } from "../pipeline/metadata.ts";
 import type { Stage } from "../pipeline/stage.ts";
 import { saveCheckpoint } from "../train/checkpoint.ts";
@@ -114,8 +115,8 @@ export interface AlignetStageOptions extends AlignetSettings, Record<string, unk
 
 /** Defaults of `deno task align:alignet` (and of the stage in `deno task all`). */
 export const ALIGNET_DEFAULTS: AlignetSettings = {
-  teacher: "imagenet",
-  student: "baseline",
+  teacher: IMAGENET,
+  student: BASELINE,
   samplings: ["cluster-border"],
   loss: "kl",
   lambdas: [1e-2],
@@ -133,7 +134,7 @@ export const ALIGNET_DEFAULTS: AlignetSettings = {
 /** Model names the stage writes for its options. */
 export function alignetModels(options: { samplings: readonly TripletSampling[] }): string[] {
   return options.samplings.flatMap((s) =>
-    s === "cluster-border" ? ["alignet", "unalignet"] : [`alignet_${s.replace("-", "_")}`]
+    s === "cluster-border" ? [ALIGNET, UNALIGNET] : [`${ALIGNET}_${s.replace("-", "_")}`]
   );
 }
 
@@ -201,7 +202,7 @@ export const alignetStage: Stage<AlignetStageOptions> = {
         prototypePath(ctx, m, ctx.seed),
         join(checkpointDir(ctx, m, ctx.seed), "final.ckpt"),
       ]),
-      alignedPath(ctx, "alignet"),
+      alignedPath(ctx, ALIGNET),
     ];
   },
   async run(ctx, options) {
@@ -335,11 +336,16 @@ export const alignetStage: Stage<AlignetStageOptions> = {
     const jobs = options.samplings.flatMap((sampling): Job[] =>
       sampling === "cluster-border"
         ? [
-          { model: "alignet", sampling, teacher: teachers[0], controlOf: null },
-          { model: "unalignet", sampling, teacher: teachers[1], controlOf: "alignet" },
+          { model: ALIGNET, sampling, teacher: teachers[0], controlOf: null },
+          {
+            model: UNALIGNET,
+            sampling,
+            teacher: teachers[1],
+            controlOf: registeredModel(UNALIGNET)!.controlOf!,
+          },
         ]
         : [{
-          model: `alignet_${sampling.replace("-", "_")}`,
+          model: `${ALIGNET}_${sampling.replace("-", "_")}`,
           sampling,
           teacher: teachers[0],
           controlOf: null,
@@ -459,12 +465,12 @@ export const alignetStage: Stage<AlignetStageOptions> = {
     }
     const col = <T>(key: string) => rows.map((r) => r[key] as T);
     await writeTable(
-      alignedPath(ctx, "alignet"),
+      alignedPath(ctx, ALIGNET),
       makeTable({
         model: stringColumn(col<string>("model")),
         seed: int32Column(rows.map(() => ctx.seed)),
         control_of: stringColumn(col<string | null>("control_of")),
-        method: stringColumn(rows.map((r) => (r.model === "unalignet" ? "UnAligNet" : "AligNet"))),
+        method: stringColumn(rows.map((r) => (r.model === UNALIGNET ? "UnAligNet" : "AligNet"))),
         source: stringColumn(rows.map(() => options.student)),
         teacher: stringColumn(rows.map(() => options.teacher)),
         teacher_transform: stringColumn(col<string>("teacher_transform")),

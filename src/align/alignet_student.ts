@@ -13,6 +13,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Triplets } from "../metrics/types.ts";
+import { ALIGNET } from "../models/registry.ts";
 import { createProgress } from "../pipeline/progress.ts";
 import { createRng } from "../stats/random.ts";
 import type { TrunkActivations } from "../train/activations.ts";
@@ -136,7 +137,7 @@ export async function distillStudent(
     if (!starts) rng.shuffle(order);
     const steps = batchOrder ? batchOrder.length : Math.ceil(order.length / options.batchSize);
     const progress = createProgress(
-      `${options.label ?? "alignet"} epoch ${epoch}/${options.epochs}`,
+      `${options.label ?? ALIGNET} epoch ${epoch}/${options.epochs}`,
       steps,
       { unit: "batches" },
     );
@@ -190,7 +191,7 @@ export async function distillStudent(
     };
     epochs.push(row);
     log(
-      `${options.label ?? "alignet"} epoch ${epoch}: loss ${row.trainLoss.toFixed(4)} · val KL ${
+      `${options.label ?? ALIGNET} epoch ${epoch}: loss ${row.trainLoss.toFixed(4)} · val KL ${
         valKl.toFixed(4)
       } (start ${initialValKl.toFixed(4)}) · ${row.seconds.toFixed(1)}s`,
     );

@@ -13,6 +13,7 @@
  */
 import { float64Column, int32Column, makeTable, stringColumn, writeTable } from "../io/arrow.ts";
 import { initBackend } from "../models/backend.ts";
+import { BASELINE, GLOCAL } from "../models/registry.ts";
 import { stageMetadata } from "../pipeline/metadata.ts";
 import type { Stage } from "../pipeline/stage.ts";
 import { embeddingPath, prototypePath } from "../train/embed_stage.ts";
@@ -34,7 +35,7 @@ export interface GlocalStageOptions extends Record<string, unknown> {
 
 /** Defaults of `deno task align:glocal` (and of the stage in `deno task all`). */
 export const GLOCAL_DEFAULTS: GlocalStageOptions = {
-  source: "baseline",
+  source: BASELINE,
   lambdas: [1e-2],
   alphas: [0, 0.25],
   epochs: 5,
@@ -49,9 +50,9 @@ export const glocalStage: Stage<GlocalStageOptions> = {
   },
   outputs(ctx) {
     return [
-      embeddingPath(ctx, "glocal", ctx.seed),
-      prototypePath(ctx, "glocal", ctx.seed),
-      alignedPath(ctx, "glocal"),
+      embeddingPath(ctx, GLOCAL, ctx.seed),
+      prototypePath(ctx, GLOCAL, ctx.seed),
+      alignedPath(ctx, GLOCAL),
     ];
   },
   async run(ctx, options) {
@@ -80,8 +81,8 @@ export const glocalStage: Stage<GlocalStageOptions> = {
     });
     await writeEmbeddingTables(
       {
-        embeddings: embeddingPath(ctx, "glocal", ctx.seed),
-        prototypes: prototypePath(ctx, "glocal", ctx.seed),
+        embeddings: embeddingPath(ctx, GLOCAL, ctx.seed),
+        prototypes: prototypePath(ctx, GLOCAL, ctx.seed),
       },
       {
         imageIds: inputs.imageIds,
@@ -94,9 +95,9 @@ export const glocalStage: Stage<GlocalStageOptions> = {
       meta,
     );
     await writeTable(
-      alignedPath(ctx, "glocal"),
+      alignedPath(ctx, GLOCAL),
       makeTable({
-        model: stringColumn(["glocal"]),
+        model: stringColumn([GLOCAL]),
         seed: int32Column([ctx.seed]),
         source: stringColumn([options.source]),
         method: stringColumn(["gLocal"]),

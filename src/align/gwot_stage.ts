@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { UNTRAINED } from "../models/registry.ts";
+import { BASELINE, JOINT_MATRIX_ALIGNMENT, UNTRAINED } from "../models/registry.ts";
 import { NeedsStageError } from "../io/errors.ts";
 import { join } from "node:path";
 import {
@@ -100,7 +100,7 @@ export const GWOT_QUICK: GwotStageOptions = {
   epsilonScales: [10 ** -2.5, 1e-2, 10 ** -1.5],
   inits: 1,
   maxIter: 300,
-  models: ["baseline", "joint_matrix_alignment"],
+  models: [BASELINE, JOINT_MATRIX_ALIGNMENT],
   untrained: 5,
   untrainedImages: 2,
   untrainedMaxIter: 100,

@@ -6,6 +6,7 @@
  */
 import { join } from "node:path";
 import { exists } from "../io/files.ts";
+import { GLOCAL } from "../models/registry.ts";
 import { REPO_ROOT } from "../pipeline/paths.ts";
 import type { ReportTables } from "./tables.ts";
 
@@ -57,7 +58,7 @@ export const CITATIONS: readonly Citation[] = [
     url: "https://doi.org/10.3758/s13428-023-02110-8",
   },
   {
-    key: "glocal",
+    key: GLOCAL,
     used_for: "the gLocal post-hoc alignment method",
     text: "Muttenthaler, L., Linhardt, L., Dippel, J., Vandermeulen, R. A., Hermann, K., " +
       "Lampinen, A. K., & Kornblith, S. (2023). Improving neural network representations using " +

@@ -5,6 +5,7 @@
  * @module
  */
 import { modelStyle, sortModels } from "../figures/palette.ts";
+import { SPOSE49 } from "../models/registry.ts";
 import { benchmarkValue } from "./findings.ts";
 import type { ReportTables } from "./tables.ts";
 import { reportSeed } from "./writeup.ts";
@@ -103,7 +104,7 @@ export function headlineTable(tables: ReportTables): Headline {
   const models = sortModels(tables.benchmark.map((r) => r.model));
   const rows: HeadlineRow[] = [];
   for (const model of models) {
-    const rowSeed = model === "spose49" ? null : seed;
+    const rowSeed = model === SPOSE49 ? null : seed;
     const cells: Record<string, HeadlineCell> = {};
     for (const column of HEADLINE_COLUMNS) {
       const row = benchmarkValue(tables.benchmark, model, column.metric, column.subset, rowSeed);

@@ -9,6 +9,7 @@
 import { dirname, join } from "node:path";
 import { modelStyle } from "../figures/palette.ts";
 import { FAMILIES } from "../figures/spec.ts";
+import { UNTRAINED } from "../models/registry.ts";
 import { tablePath } from "../figures/tables.ts";
 import { credits } from "./credits.ts";
 import { headlineTable } from "./headline.ts";
@@ -129,9 +130,9 @@ export function gwotData(tables: ReportTables): GwotPageData {
   // tables written before the `solution` column hold the minimum-GWD solution only
   const solution = (row: Record<string, unknown>) => String(row.solution ?? "min_gwd");
   return {
-    summary: labelled.filter((r) => solution(r) === "min_gwd" && r.model !== "untrained"),
-    bestMatching: labelled.filter((r) => solution(r) === "max_matching" && r.model !== "untrained"),
-    untrained: labelled.filter((r) => r.model === "untrained"),
+    summary: labelled.filter((r) => solution(r) === "min_gwd" && r.model !== UNTRAINED),
+    bestMatching: labelled.filter((r) => solution(r) === "max_matching" && r.model !== UNTRAINED),
+    untrained: labelled.filter((r) => r.model === UNTRAINED),
     writeup: methodsResults(tables).sections.find((s) => s.id === "gwot") ?? null,
     message: "",
     sweep: gwotSweepSentence(tables.gwotMetadata?.options as Record<string, unknown> | undefined),

@@ -40,6 +40,16 @@ import {
 } from "./findings.ts";
 import { fmt } from "../figures/data.ts";
 import { fmtCount } from "./format.ts";
+import {
+  ALIGNET,
+  BASELINE,
+  GLOCAL,
+  IMAGENET,
+  MODEL_REGISTRY,
+  type RegisteredModel,
+  SPOSE49,
+  UNTRAINED,
+} from "../models/registry.ts";
 import { PROBE_C } from "../eval/benchmark/probe.ts";
 import type { BenchmarkRow, ComparisonRow, ModelRow, ReportTables } from "./tables.ts";
 
@@ -97,8 +107,7 @@ export function methodsResults(tables: ReportTables, options: WriteUpOptions = {
     baselineSection(ctx),
     ...controlSections(ctx),
     strongerSection(ctx),
-    posthocSection(ctx),
-    distilledSection(ctx),
+    ...alignedSections(ctx),
     externalRsaSection(ctx),
     oodSection(ctx),
     gwotSection(ctx),
@@ -119,7 +128,7 @@ interface Ctx {
 }
 
 function bench(ctx: Ctx, model: string, metric: string, subset: string): BenchmarkRow | undefined {
-  const seed = model === "spose49" ? null : ctx.seed;
+  const seed = model === SPOSE49 ? null : ctx.seed;
   return benchmarkValue(ctx.tables.benchmark, model, metric, subset, seed) ??
     benchmarkValue(ctx.tables.benchmark, model, metric, subset);
 }
@@ -255,11 +264,11 @@ function practicalState(ctx: Ctx, rows: ComparisonRow[]): string {
 
 function questionSection(ctx: Ctx, profile: string): Section {
   const { cite } = ctx;
-  const baseline = modelRow(ctx, "baseline");
-  const top1 = bench(ctx, "baseline", "top1", "test");
-  const pairs = bench(ctx, "baseline", ALIGNMENT_METRIC, "test");
-  const triplets = bench(ctx, "baseline", "oddoneout_accuracy", "with_images");
-  const run = ctx.tables.training.find((t) => t.model === "baseline");
+  const baseline = modelRow(ctx, BASELINE);
+  const top1 = bench(ctx, BASELINE, "top1", "test");
+  const pairs = bench(ctx, BASELINE, ALIGNMENT_METRIC, "test");
+  const triplets = bench(ctx, BASELINE, "oddoneout_accuracy", "with_images");
+  const run = ctx.tables.training.find((t) => t.model === BASELINE);
   const backbone = String(
     run?.metadata.options?.backbone_spec ?? run?.metadata.options?.backbone ??
       "the ImageNet backbone",
@@ -303,11 +312,11 @@ function questionSection(ctx: Ctx, profile: string): Section {
 
 function baselineSection(ctx: Ctx): Section | undefined {
   const { cite } = ctx;
-  const base = modelRow(ctx, "baseline");
-  const top1 = bench(ctx, "baseline", "top1", "test");
-  const r1 = bench(ctx, "baseline", "retrieval@1", "test");
-  const rho = bench(ctx, "baseline", ALIGNMENT_METRIC, "test");
-  const props = bench(ctx, "baseline", TRANSFER_METRIC, "mean_over_targets");
+  const base = modelRow(ctx, BASELINE);
+  const top1 = bench(ctx, BASELINE, "top1", "test");
+  const r1 = bench(ctx, BASELINE, "retrieval@1", "test");
+  const rho = bench(ctx, BASELINE, ALIGNMENT_METRIC, "test");
+  const props = bench(ctx, BASELINE, TRANSFER_METRIC, "mean_over_targets");
   if (!top1 || !rho) return undefined;
   const parts: string[] = [];
   if (base?.test_top1 !== null && base?.test_top1 !== undefined) {
@@ -320,8 +329,8 @@ function baselineSection(ctx: Ctx): Section | undefined {
   const paragraphs = [
     cite.paragraph(`The image-only baseline: ${parts.join(", ")}.`),
   ];
-  const practical = compare(ctx, ["baseline", "imagenet"], PRACTICAL);
-  const [align] = compare(ctx, ["baseline", "imagenet"], ALIGNMENT);
+  const practical = compare(ctx, [BASELINE, IMAGENET], PRACTICAL);
+  const [align] = compare(ctx, [BASELINE, IMAGENET], ALIGNMENT);
   if (practical.length && align) {
     paragraphs.push(cite.paragraph(
       `Against ImageNet-only features, fine-tuning ${
@@ -329,7 +338,7 @@ function baselineSection(ctx: Ctx): Section | undefined {
       }, and human-pair ρ ${effect(ctx, align)} (${cite.delta(align, { p: true })}).`,
     ));
   }
-  return section("baseline", "Image-only baseline", paragraphs);
+  return section(BASELINE, "Image-only baseline", paragraphs);
 }
 
 /** Variant/control pairs from models.arrow (`control_of`). */
@@ -345,8 +354,8 @@ function controlSections(ctx: Ctx): Section[] {
   const { cite } = ctx;
   const out: Section[] = [];
   for (const [variant, control] of controlPairs(ctx)) {
-    const vBase = compare(ctx, [variant, "baseline"], PRACTICAL);
-    const cBase = compare(ctx, [control, "baseline"], PRACTICAL);
+    const vBase = compare(ctx, [variant, BASELINE], PRACTICAL);
+    const cBase = compare(ctx, [control, BASELINE], PRACTICAL);
     const vc = compare(ctx, [variant, control], PRACTICAL);
     if (!vc.length) continue;
     const paragraphs: Paragraph[] = [];
@@ -409,7 +418,7 @@ function humanInformed(ctx: Ctx): string[] {
   return sortModels(
     ctx.tables.models
       .filter((m) =>
-        m.trained && m.model !== "baseline" && !m.control_of &&
+        m.trained && m.model !== BASELINE && !m.control_of &&
         (ctx.seed === null || m.seed === ctx.seed)
       )
       .map((m) => m.model),
@@ -426,10 +435,10 @@ function strongerSection(ctx: Ctx): Section | undefined {
     transfer?: ComparisonRow;
   }[] = [];
   for (const model of humanInformed(ctx)) {
-    const [align] = compare(ctx, [model, "baseline"], ALIGNMENT);
+    const [align] = compare(ctx, [model, BASELINE], ALIGNMENT);
     if (!align) continue;
-    const practical = compare(ctx, [model, "baseline"], PRACTICAL);
-    const [transfer] = compare(ctx, [model, "baseline"], TRANSFER);
+    const practical = compare(ctx, [model, BASELINE], PRACTICAL);
+    const [transfer] = compare(ctx, [model, BASELINE], TRANSFER);
     const parts = [
       `human-pair ρ ${effect(ctx, align)} (${cite.delta(align, { p: true })})`,
       `practical metrics ${practicalState(ctx, practical)}`,
@@ -503,15 +512,31 @@ function strongerSection(ctx: Ctx): Section | undefined {
   return section("stronger", "Human-informed variants against the baseline", paragraphs, bullets);
 }
 
-function posthocSection(ctx: Ctx): Section | undefined {
+/** The section of each aligned model (the registry's origin "aligned", not a control), by key. */
+const ALIGNED_SECTIONS: Readonly<
+  Record<string, (ctx: Ctx, model: RegisteredModel) => Section | undefined>
+> = {
+  [GLOCAL]: posthocSection,
+  [ALIGNET]: distilledSection,
+};
+
+/** The aligned models' sections, in the registry's order. */
+function alignedSections(ctx: Ctx): (Section | undefined)[] {
+  return MODEL_REGISTRY
+    .filter((m) => m.origin === "aligned" && m.role === "aligned")
+    .map((m) => ALIGNED_SECTIONS[m.key]?.(ctx, m));
+}
+
+function posthocSection(ctx: Ctx, model: RegisteredModel): Section | undefined {
   const { cite } = ctx;
-  if (!ctx.tables.benchmark.some((r) => r.model === "glocal")) return undefined;
-  const [align] = compare(ctx, ["glocal", "baseline"], ALIGNMENT);
-  const practical = compare(ctx, ["glocal", "baseline"], PRACTICAL);
-  const [transfer] = compare(ctx, ["glocal", "baseline"], TRANSFER);
+  const { key } = model;
+  if (!ctx.tables.benchmark.some((r) => r.model === key)) return undefined;
+  const [align] = compare(ctx, [key, BASELINE], ALIGNMENT);
+  const practical = compare(ctx, [key, BASELINE], PRACTICAL);
+  const [transfer] = compare(ctx, [key, BASELINE], TRANSFER);
   if (!align) return undefined;
-  const fit = ctx.tables.aligned?.find((r) => r.model === "glocal");
-  let text = `gLocal, an affine transform of the baseline's features fitted to the human ` +
+  const fit = ctx.tables.aligned?.find((r) => r.model === key);
+  let text = `${label(key)}, an affine transform of the baseline's features fitted to the human ` +
     `training triplets without retraining the network, changed human-pair ρ: it ${
       effect(ctx, align)
     } (${cite.delta(align, { p: true })}); practical metrics ${practicalState(ctx, practical)}`;
@@ -530,37 +555,41 @@ function posthocSection(ctx: Ctx): Section | undefined {
   if (fit && typeof fit.val_accuracy === "number") {
     cite.record(
       String(fit.registry ?? "aligned"),
-      "model=glocal",
+      `model=${key}`,
       "val_accuracy",
       fit.val_accuracy,
     );
     text += ` Its validation triplet accuracy was ${fmt(fit.val_accuracy)} (λ = ${fit.lambda}, ` +
       `α = ${fit.alpha}).`;
   }
-  return section("posthoc", "Post-hoc alignment (gLocal)", [cite.paragraph(text)]);
+  return section("posthoc", `Post-hoc alignment (${label(key)})`, [cite.paragraph(text)]);
 }
 
-function distilledSection(ctx: Ctx): Section | undefined {
+function distilledSection(ctx: Ctx, model: RegisteredModel): Section | undefined {
   const { cite, thresholds } = ctx;
-  const [align] = compare(ctx, ["alignet", "baseline"], ALIGNMENT);
+  const { key, control } = model;
+  const [align] = compare(ctx, [key, BASELINE], ALIGNMENT);
   if (!align) return undefined;
-  const practical = compare(ctx, ["alignet", "baseline"], PRACTICAL);
-  let text = `AligNet, the baseline fine-tuned to reproduce the triplet choices of a teacher ` +
+  const practical = compare(ctx, [key, BASELINE], PRACTICAL);
+  let text =
+    `${label(key)}, the baseline fine-tuned to reproduce the triplet choices of a teacher ` +
     `whose features were transformed toward SPoSE's human triplet probabilities, changed ` +
     `human-pair ρ: it ${effect(ctx, align)} (${cite.delta(align, { p: true })}); practical ` +
     `metrics ${practicalState(ctx, practical)}.`;
-  const [vsControl] = compare(ctx, ["alignet", "unalignet"], ALIGNMENT);
-  const controlPractical = compare(ctx, ["unalignet", "baseline"], PRACTICAL);
-  if (vsControl) {
-    text += ` Against UnAligNet, the same pipeline with the untransformed teacher, human-pair ρ ${
-      effect(ctx, vsControl)
-    } (${cite.delta(vsControl, { p: true })}), so ${
+  const [vsControl] = control ? compare(ctx, [key, control], ALIGNMENT) : [];
+  if (control && vsControl) {
+    const controlPractical = compare(ctx, [control, BASELINE], PRACTICAL);
+    text += ` Against ${
+      label(control)
+    }, the same pipeline with the untransformed teacher, human-pair ρ ${effect(ctx, vsControl)} (${
+      cite.delta(vsControl, { p: true })
+    }), so ${
       classifyEffect(vsControl, thresholds) === "robust_increase"
         ? "the gain comes from the human-aligned teacher rather than from distillation itself"
         : "the change cannot be credited to the human-aligned teacher"
-    }; UnAligNet's practical metrics ${practicalState(ctx, controlPractical)}.`;
+    }; ${label(control)}'s practical metrics ${practicalState(ctx, controlPractical)}.`;
   }
-  return section("distilled", "Distillation from a human-aligned teacher (AligNet)", [
+  return section("distilled", `Distillation from a human-aligned teacher (${label(key)})`, [
     cite.paragraph(text),
   ]);
 }
@@ -575,7 +604,7 @@ function externalRsaSection(ctx: Ctx): Section | undefined {
   const { cite, thresholds } = ctx;
   const metric = EXTERNAL_RSA_METRIC, subset = EXTERNAL_RSA_SUBSET;
   const heading = "External human similarity (RDM48)";
-  const base = bench(ctx, "baseline", metric, subset);
+  const base = bench(ctx, BASELINE, metric, subset);
   if (!base) {
     const notes = ctx.tables.benchmarkMetadata.notes as { not_computable?: unknown } | undefined;
     const missing = Array.isArray(notes?.not_computable) &&
@@ -586,7 +615,7 @@ function externalRsaSection(ctx: Ctx): Section | undefined {
         "fewer than 3 of its 48 concepts are among the concepts with images.",
     )]);
   }
-  const spose = bench(ctx, "spose49", metric, subset);
+  const spose = bench(ctx, SPOSE49, metric, subset);
   let text = `As an external check of human alignment, each model's concept similarity was ` +
     `compared with the 48-object RDM of Hebart et al. (2020), measured in a separate, fully ` +
     `sampled triplet odd-one-out experiment and so independent of the SPoSE similarity the ` +
@@ -596,7 +625,7 @@ function externalRsaSection(ctx: Ctx): Section | undefined {
   const paragraphs = [cite.paragraph(text)];
   const vsBaseline: string[] = [];
   for (const model of humanInformed(ctx)) {
-    const [row] = compare(ctx, [model, "baseline"], { metrics: [metric], subset });
+    const [row] = compare(ctx, [model, BASELINE], { metrics: [metric], subset });
     if (row) {
       vsBaseline.push(`${label(model)} ${effect(ctx, row)} (${cite.delta(row, { p: true })})`);
     }
@@ -671,14 +700,14 @@ const DOWNSTREAM: readonly [string, string, string][] = [
 function oodSection(ctx: Ctx): Section | undefined {
   const { cite } = ctx;
   const values = DOWNSTREAM.flatMap(([metric, subset, words]) => {
-    const row = bench(ctx, "baseline", metric, subset);
+    const row = bench(ctx, BASELINE, metric, subset);
     return row ? [`${words} ${cite.valueCi(row)}`] : [];
   });
   if (!values.length) return undefined;
   const parts: string[] = [];
   for (const model of humanInformed(ctx)) {
     const words = DOWNSTREAM.flatMap(([metric, subset, name]) => {
-      const row = compareOn(ctx, [model, "baseline"], [metric, subset]);
+      const row = compareOn(ctx, [model, BASELINE], [metric, subset]);
       return row ? [`${name} ${effect(ctx, row)} (${cite.delta(row, { p: true })})`] : [];
     });
     if (words.length) parts.push(`${label(model)}: ${words.join(", ")}`);
@@ -748,9 +777,6 @@ function gwotSection(ctx: Ctx): Section | undefined {
   if (untrained) paragraphs.push(gwotUntrained(ctx, { untrained, rows, models, num }));
   return section("gwot", "Unsupervised alignment (GWOT)", paragraphs);
 }
-
-/** Model key of the untrained-network baseline in gwot_summary.arrow. */
-const UNTRAINED = "untrained";
 
 /**
  * The highest-matching-rate solution beside the minimum-GWD one (seed 003 reports both): per
@@ -831,7 +857,7 @@ function gwotUntrained(
   const rsaRange = range("rsa_spearman"), top1Range = range("top1");
   const where = (value: number, [low, high]: [number, number]) =>
     value > high ? "above" : value < low ? "below" : "within";
-  const placed = options.models.filter((m) => m !== "spose49").map((model) => {
+  const placed = options.models.filter((m) => m !== SPOSE49).map((model) => {
     const row = options.rows.find((r) => r.model === model)!;
     const rsa = num(row, "rsa_spearman"), top1 = num(row, "top1");
     return `${label(model)} RSA ${fmt(rsa)} (${where(rsa, rsaRange)}), top-1 ${fmt(top1)} ` +
@@ -858,10 +884,10 @@ function gwotUntrained(
 
 function tripletSection(ctx: Ctx): Section | undefined {
   const { cite } = ctx;
-  const base = bench(ctx, "baseline", "triplet_satisfaction", "test");
+  const base = bench(ctx, BASELINE, "triplet_satisfaction", "test");
   if (!base) return undefined;
   const candidates = ctx.tables.benchmark.filter((r) =>
-    r.metric === "triplet_satisfaction" && r.subset === "test" && r.model !== "spose49" &&
+    r.metric === "triplet_satisfaction" && r.subset === "test" && r.model !== SPOSE49 &&
     (ctx.seed === null || r.seed === ctx.seed)
   );
   const best = candidates.reduce((a, b) => (b.value > a.value ? b : a), base);
@@ -902,7 +928,7 @@ function conclusionSection(ctx: Ctx): Section {
     ));
   }
   const gains = humanInformed(ctx)
-    .map((m) => compare(ctx, [m, "baseline"], ALIGNMENT)[0])
+    .map((m) => compare(ctx, [m, BASELINE], ALIGNMENT)[0])
     .filter((r): r is ComparisonRow => r !== undefined);
   if (gains.length) {
     const lo = gains.reduce((a, b) => (b.delta < a.delta ? b : a));
@@ -916,7 +942,7 @@ function conclusionSection(ctx: Ctx): Section {
   }
   if (pairs.length) {
     const gained = tied.some(([v]) =>
-      practicalDirection(compare(ctx, [v, "baseline"], PRACTICAL), thresholds) === "improved"
+      practicalDirection(compare(ctx, [v, BASELINE], PRACTICAL), thresholds) === "improved"
     );
     // pairs whose practical metrics are all saturated tell nothing either way
     const saturated = pairs.filter(([v, c]) => {
@@ -1011,8 +1037,8 @@ function caveatSection(ctx: Ctx, profile: string): Section {
     ));
   }
   const spose =
-    ctx.tables.benchmark.find((r) => r.model === "spose49" && r.note?.startsWith("reference:")) ??
-      ctx.tables.benchmark.find((r) => r.model === "spose49" && r.note);
+    ctx.tables.benchmark.find((r) => r.model === SPOSE49 && r.note?.startsWith("reference:")) ??
+      ctx.tables.benchmark.find((r) => r.model === SPOSE49 && r.note);
   if (spose?.note) {
     bullets.push(cite.paragraph(`SPoSE-49 row: ${spose.note}.`));
   }

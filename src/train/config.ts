@@ -5,6 +5,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describeValue, InputError } from "../io/errors.ts";
+import { BASELINE, IMAGENET } from "../models/registry.ts";
 import type { ProfileSection } from "./schedule.ts";
 
 /** Which weights a stage trains. */
@@ -40,7 +41,7 @@ export interface TrainConfig {
   /** What the variant does. */
   description: string;
   /** Start from the ImageNet backbone or from the trained baseline. */
-  init: "imagenet" | "baseline";
+  init: typeof IMAGENET | typeof BASELINE;
   /** Batch sampler. */
   sampler: SamplerConfig;
   /** Schedule. */
@@ -98,8 +99,8 @@ export function validateTrainConfig(raw: unknown, options: { file: string }): Tr
   const c = raw as TrainConfig;
   if (!c || typeof c !== "object") fail("(root)", "an object", raw);
   if (typeof c.name !== "string" || !c.name) fail("name", "a model name", c.name);
-  if (c.init !== "imagenet" && c.init !== "baseline") {
-    fail("init", '"imagenet" or "baseline"', c.init);
+  if (c.init !== IMAGENET && c.init !== BASELINE) {
+    fail("init", `"${IMAGENET}" or "${BASELINE}"`, c.init);
   }
   if (!Array.isArray(c.stages) || c.stages.length === 0) {
     fail("stages", "a non-empty list", c.stages);

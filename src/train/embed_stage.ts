@@ -4,6 +4,7 @@
  * The ImageNet-only backbone is embedded too, as model `imagenet`.
  */
 import { stageMetadata } from "../pipeline/metadata.ts";
+import { IMAGENET } from "../models/registry.ts";
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import {
@@ -105,8 +106,8 @@ export const embedStage: Stage<EmbedOptions> = {
   outputs(ctx, options) {
     const out = [join(ctx.tables, "models.arrow")];
     for (const seed of options.seeds) {
-      for (const model of ["imagenet", ...options.models]) {
-        if (model === "imagenet" && seed !== options.seeds[0]) continue;
+      for (const model of [IMAGENET, ...options.models]) {
+        if (model === IMAGENET && seed !== options.seeds[0]) continue;
         out.push(embeddingPath(ctx, model, seed), prototypePath(ctx, model, seed));
       }
     }
@@ -123,14 +124,14 @@ export const embedStage: Stage<EmbedOptions> = {
       (await this.inputs(ctx, options)).filter((f) => !f.includes("/training/")),
     );
     for (const seed of options.seeds) {
-      for (const model of ["imagenet", ...options.models]) {
-        if (model === "imagenet" && seed !== options.seeds[0]) continue;
+      for (const model of [IMAGENET, ...options.models]) {
+        if (model === IMAGENET && seed !== options.seeds[0]) continue;
         const net = await buildNetwork(options.backbone, {
           nClasses: Math.max(1, data.classConcept.length),
           seed,
         });
         let notes: Record<string, unknown> = {};
-        if (model !== "imagenet") {
+        if (model !== IMAGENET) {
           await loadTrainedWeights(ctx, net, { model, seed });
           const training = await readTable(trainingTablePath(ctx, model, seed));
           notes = (tableMetadata(training).notes ?? {}) as Record<string, unknown>;
@@ -146,14 +147,14 @@ export const embedStage: Stage<EmbedOptions> = {
         });
         await writeModelEmbeddings(ctx, { model, seed, data, features, dim, meta });
         const s = (notes.summary ?? {}) as Record<string, number>;
-        const config = model === "imagenet" ? undefined : await trainedConfig(ctx, { model, seed });
+        const config = model === IMAGENET ? undefined : await trainedConfig(ctx, { model, seed });
         summaries.push({
           model,
           seed,
-          init: config?.init ?? "imagenet",
-          trained: model !== "imagenet",
+          init: config?.init ?? IMAGENET,
+          trained: model !== IMAGENET,
           control_of: config?.controlOf ?? null,
-          test_top1: model === "imagenet"
+          test_top1: model === IMAGENET
             ? null
             : await splitTop1(net, { data, rows: data.rows.test, trunk }),
           val_top1: s.val_top1 ?? null,

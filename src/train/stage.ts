@@ -17,6 +17,7 @@ import {
 import { writeFileAtomic } from "../io/atomic.ts";
 import { sha256Hex, stableStringify } from "../io/hash.ts";
 import { backboneSpec, modelJsonPath } from "../models/backbones.ts";
+import { BASELINE } from "../models/registry.ts";
 import type { Stage, StageContext } from "../pipeline/stage.ts";
 import { loadCheckpoint } from "./checkpoint.ts";
 import { CONFIG_DIR, loadTrainConfig, type TrainConfig } from "./config.ts";
@@ -170,8 +171,8 @@ export function trainStage(model: string): Stage<TrainStageOptions> {
       const config = await loadTrainConfig(model);
       const files = [...TABLE_INPUTS, ...configTables(config)].map((t) => join(ctx.tables, t));
       files.push(join(CONFIG_DIR, `${model}.json`), modelJsonPath(options.backbone));
-      if (config.init === "baseline") {
-        files.push(join(checkpointDir(ctx, "baseline", options.trainSeed), "final.ckpt"));
+      if (config.init === BASELINE) {
+        files.push(join(checkpointDir(ctx, BASELINE, options.trainSeed), "final.ckpt"));
       }
       return files;
     },
@@ -200,8 +201,8 @@ export function trainStage(model: string): Stage<TrainStageOptions> {
         nClasses: data.classConcept.length,
         seed,
       });
-      if (config.init === "baseline") {
-        await loadTrainedWeights(ctx, net, { model: "baseline", seed });
+      if (config.init === BASELINE) {
+        await loadTrainedWeights(ctx, net, { model: BASELINE, seed });
       }
       const triplets = config.loss.triplet > 0 && config.triplets
         ? await loadTriplets(ctx.tables, config.triplets.table)

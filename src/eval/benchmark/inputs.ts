@@ -21,6 +21,7 @@ import { InputError } from "../../io/errors.ts";
 import { exists } from "../../io/files.ts";
 import { noiseCeiling } from "../../metrics/ceiling.ts";
 import type { Triplets } from "../../metrics/types.ts";
+import { SPOSE49 } from "../../models/registry.ts";
 import type { Profile } from "../../pipeline/profile.ts";
 
 /** Concept metadata used by the transfer benchmarks (canonical order, 1,854 rows). */
@@ -400,7 +401,7 @@ export async function readSposeModel(profile: Profile): Promise<BenchModel> {
   const index = await readConceptIndex(join(profile.thingsDir, "concepts/unique_id.txt"));
   const m = await readConceptMatrix(file, index);
   return {
-    model: "spose49",
+    model: SPOSE49,
     seed: null,
     similarity: "dot",
     prototypes: {
@@ -432,7 +433,7 @@ export async function loadBenchInputs(
     );
   }
   models.push(...(options.extra ?? []).filter((m) => select(modelKey(m))));
-  if (select(modelKey({ model: "spose49", seed: null }))) {
+  if (select(modelKey({ model: SPOSE49, seed: null }))) {
     models.push(await readSposeModel(options.profile));
   }
   return { concepts, human, models };

@@ -9,6 +9,7 @@
  * @module
  */
 import type { Profile } from "../../pipeline/profile.ts";
+import { SPOSE49 } from "../../models/registry.ts";
 import { type ComparisonRow, ComparisonTable, type ModelPair } from "./comparisons.ts";
 import {
   type BenchConcepts,
@@ -142,7 +143,7 @@ export async function runBenchmarkParallel(
   options: ParallelBenchOptions,
 ): Promise<ParallelBenchResult> {
   const list = await readModelList(tables);
-  const order = [...list.map(modelKey), modelKey({ model: "spose49", seed: null })];
+  const order = [...list.map(modelKey), modelKey({ model: SPOSE49, seed: null })];
   const rank = new Map(order.map((k, i) => [k, i]));
   const nWorkers = Math.max(
     1,

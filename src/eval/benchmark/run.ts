@@ -7,6 +7,7 @@
  */
 import { createRng } from "../../stats/random.ts";
 import { foldAssignment } from "../../metrics/ridge.ts";
+import { SPOSE49 } from "../../models/registry.ts";
 import type { BenchInputs, BenchModel } from "./inputs.ts";
 import { fewShotMetrics } from "./fewshot.ts";
 import { classificationMetrics, retrievalMetrics, type RetrievalQuery } from "./images.ts";
@@ -190,7 +191,7 @@ function modelSpecs(
 } {
   const { inputs, space, groups } = context;
   const human = inputs.human;
-  const note = model.model === "spose49"
+  const note = model.model === SPOSE49
     ? "reference: the human similarity is computed from SPoSE-49, so human-pair, RSA and " +
       "triplet-satisfaction values of this row are circular"
     : undefined;
@@ -227,7 +228,7 @@ function modelSpecs(
       specs.push(...rdm48Metrics(sim, {
         space,
         human,
-        note: model.model === "spose49"
+        note: model.model === SPOSE49
           ? "reference row: SPoSE-49 is not fitted to the RDM48 triplets"
           : undefined,
       }));

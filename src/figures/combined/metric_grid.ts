@@ -23,6 +23,7 @@ import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { metricLabel, modelStyle } from "../palette.ts";
 import { intervalPanel, labelMargin } from "../common/plots.ts";
 import type { FigureContext, FigureSpec, TableSet } from "../spec.ts";
+import { BASELINE, SPOSE49 } from "../../models/registry.ts";
 
 /** One metric panel. */
 export interface GridMetric {
@@ -117,10 +118,10 @@ export function metricGridPanels(
 /** Notes: per metric, the best image model and the baseline. */
 export function metricGridNotes(tables: TableSet, metrics: GridMetric[]): string[] {
   return metrics.flatMap((m) => {
-    const rows = gridRows(tables, m).filter((r) => r.model !== "spose49");
+    const rows = gridRows(tables, m).filter((r) => r.model !== SPOSE49);
     if (!rows.length) return [];
     const best = rows.reduce((a, b) => (b.value > a.value ? b : a));
-    const base = rows.find((r) => r.model === "baseline");
+    const base = rows.find((r) => r.model === BASELINE);
     return [
       `${m.label ?? metricLabel(m.metric)}: best ${modelStyle(best.model).label} ${
         fmt(best.value)

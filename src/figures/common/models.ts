@@ -6,14 +6,16 @@
  * @module
  */
 
+import { JOINT_MATRIX_ALIGNMENT, MATRIX_CONTROL } from "../../models/registry.ts";
+
 /** The image-only baseline. */
-export const BASELINE = "baseline";
+export { BASELINE } from "../../models/registry.ts";
 
 /** The human-informed model the qualitative figures show (human similarity matrix loss). */
-export const HUMAN_MODEL = "joint_matrix_alignment";
+export const HUMAN_MODEL = JOINT_MATRIX_ALIGNMENT;
 
 /** Its matched control (the human matrix with shuffled concept labels). */
-export const CONTROL_MODEL = "matrix_control";
+export const CONTROL_MODEL = MATRIX_CONTROL;
 
 /** The pipeline's default seed (`--seed 7`), part of per-seed file names (GWOT plans). */
 export const DEFAULT_SEED = 7;

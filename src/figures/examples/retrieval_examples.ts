@@ -31,7 +31,7 @@ export interface SelectedQuery extends PairedQuery {
    * `human`: only the human-informed model ranks a same-concept image first; `baseline`: only
    * the baseline does; `neither`: both or neither do.
    */
-  better: "human" | "baseline" | "neither";
+  better: "human" | typeof BASELINE | "neither";
 }
 
 /**
@@ -73,7 +73,7 @@ export function pairedQueries(
  * models (then the hardest by summed AP), marked `neither`.
  */
 export function selectQueries(queries: PairedQuery[], perSide: number = 2): SelectedQuery[] {
-  const pick = (better: "human" | "baseline") => {
+  const pick = (better: "human" | typeof BASELINE) => {
     const [win, lose] = better === "human" ? [1, 0] : [0, 1];
     return queries
       .filter((q) => q.rank[win] === 1 && q.rank[lose] > 1)
@@ -86,7 +86,7 @@ export function selectQueries(queries: PairedQuery[], perSide: number = 2): Sele
   };
   const chosen: SelectedQuery[] = [];
   const concepts = new Set<string>();
-  for (const side of ["human", "baseline"] as const) {
+  for (const side of ["human", BASELINE] as const) {
     let taken = 0;
     for (const q of pick(side)) {
       if (taken >= perSide) break;
@@ -110,7 +110,7 @@ export function selectQueries(queries: PairedQuery[], perSide: number = 2): Sele
     const better = q.rank[1] === 1 && q.rank[0] > 1
       ? "human"
       : q.rank[0] === 1 && q.rank[1] > 1
-      ? "baseline"
+      ? BASELINE
       : "neither";
     chosen.push({ ...q, better });
   }

@@ -53,7 +53,7 @@ function buildPairs(rows: Row[], models: [string, string]): PairedTriplet[] {
 /** A selected triplet and which model agrees with humans. */
 export interface SelectedTriplet extends PairedTriplet {
   /** `human` (only the human-informed model agrees with humans) or `baseline`. */
-  agrees: "human" | "baseline";
+  agrees: "human" | typeof BASELINE;
 }
 
 /**
@@ -63,7 +63,7 @@ export interface SelectedTriplet extends PairedTriplet {
 export function selectTriplets(triplets: PairedTriplet[], perSide: number = 2): SelectedTriplet[] {
   const chosen: SelectedTriplet[] = [];
   const anchors = new Set<string>();
-  for (const side of ["human", "baseline"] as const) {
+  for (const side of ["human", BASELINE] as const) {
     const [win, lose] = side === "human" ? [1, 0] : [0, 1];
     const candidates = triplets
       .filter((t) => t.margin[win] > 0 && t.margin[lose] <= 0)

@@ -6,6 +6,7 @@ import { modelStyle, sortModels } from "../palette.ts";
 import { labelMargin } from "../common/plots.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { FONT_SIZE } from "../style.ts";
+import { BASELINE } from "../../models/registry.ts";
 
 /** One category AUC of `benchmark/transfer_targets` (kind `category`). */
 export interface CategoryAuc {
@@ -48,12 +49,12 @@ export const LABEL_DELTA = 0.05;
  */
 export function labelledCells(aucs: CategoryAuc[]): CategoryAuc[] {
   const base = new Map(
-    aucs.filter((a) => a.model === "baseline").map((a) => [a.category, a.auc]),
+    aucs.filter((a) => a.model === BASELINE).map((a) => [a.category, a.auc]),
   );
   if (!base.size) return aucs;
   return aucs.filter((a) => {
     const b = base.get(a.category);
-    return a.model === "baseline" || b === undefined || Math.abs(a.auc - b) >= LABEL_DELTA - 1e-12;
+    return a.model === BASELINE || b === undefined || Math.abs(a.auc - b) >= LABEL_DELTA - 1e-12;
   });
 }
 
@@ -112,14 +113,14 @@ export const categoryAucFigure: FigureSpec = {
     if (!aucs.length) return ["No category rows in benchmark/transfer_targets.arrow."];
     const order = categoryOrderByAuc(aucs);
     const base = new Map(
-      aucs.filter((a) => a.model === "baseline").map((a) => [a.category, a.auc]),
+      aucs.filter((a) => a.model === BASELINE).map((a) => [a.category, a.auc]),
     );
     const notes = [
       `${order.length} categories; easiest ${order.slice(0, 3).join(", ")}; hardest ` +
       `${order.slice(-3).reverse().join(", ")}.`,
     ];
     for (const m of sortModels(aucs.map((a) => a.model))) {
-      if (m === "baseline" || !base.size) continue;
+      if (m === BASELINE || !base.size) continue;
       const own = aucs.filter((a) => a.model === m && base.has(a.category));
       const up = own.filter((a) => a.auc > base.get(a.category)!).length;
       notes.push(

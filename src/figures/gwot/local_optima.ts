@@ -6,6 +6,7 @@ import { composeFigure, type LegendItem, messagePanel, panelWidth } from "../fra
 import { modelStyle, sortModels } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { FONT_SIZE, INK } from "../style.ts";
+import { UNTRAINED } from "../../models/registry.ts";
 
 /** One run of `gwot.arrow`. */
 export interface GwotRun {
@@ -31,7 +32,7 @@ export interface GwotRun {
  * axis (the matching-rates figure shows the untrained baseline).
  */
 export function gwotRuns(tables: TableSet): GwotRun[] {
-  const rows = tableRows(tables, "gwot").filter((r) => r.model !== "untrained");
+  const rows = tableRows(tables, "gwot").filter((r) => r.model !== UNTRAINED);
   const seedOf = firstSeeds(rows);
   const runs = rows.filter((r) => num(r.seed) === seedOf.get(str(r.model))).map((r) => ({
     model: str(r.model),

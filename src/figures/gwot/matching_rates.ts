@@ -10,6 +10,7 @@ import { modelStyle, sortModels } from "../palette.ts";
 import { labelMargin, modelColorScale } from "../common/plots.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { INK } from "../style.ts";
+import { SPOSE49, UNTRAINED } from "../../models/registry.ts";
 
 /** One model's row of `gwot_summary.arrow`. */
 export interface GwotSummary {
@@ -252,7 +253,7 @@ export const matchingRatesFigure: FigureSpec = {
     if (!rows.length) return ["No rows in gwot_summary.arrow."];
     const above = rows.filter((r) => r.top1 > r.chanceTop1[1]);
     const catAbove = rows.filter((r) => r.category > r.chanceCategory[1]);
-    const best = rows.filter((r) => r.model !== "spose49" && r.model !== "untrained").reduce<
+    const best = rows.filter((r) => r.model !== SPOSE49 && r.model !== UNTRAINED).reduce<
       GwotSummary | null
     >(
       (a, b) => (!a || b.top1 > a.top1 ? b : a),
@@ -272,7 +273,7 @@ export const matchingRatesFigure: FigureSpec = {
           `${fmt(best.chanceCategory[1], 3)}).`,
       );
     }
-    const untrained = rows.find((r) => r.model === "untrained" && r.range);
+    const untrained = rows.find((r) => r.model === UNTRAINED && r.range);
     if (untrained) {
       notes.push(
         `Untrained backbone (${untrained.networks} random initialisations): top-1 ` +

@@ -22,6 +22,7 @@ import { modelStyle, sortModels } from "../palette.ts";
 import { comparisonMetricLabel, labelMargin, modelColorScale } from "../common/plots.ts";
 import type { FigureContext, TableSet } from "../spec.ts";
 import { INK } from "../style.ts";
+import { BASELINE } from "../../models/registry.ts";
 
 /** Holm-adjusted p below which a delta counts as significant. */
 export const ALPHA = 0.05;
@@ -29,7 +30,7 @@ export const ALPHA = 0.05;
 /** `vs_baseline` comparisons (model − baseline), models in display order. */
 export function baselineDeltas(tables: TableSet): ComparisonRow[] {
   const rows = comparisonRows(tables).filter((r) =>
-    r.relation === "vs_baseline" && r.modelB === "baseline"
+    r.relation === "vs_baseline" && r.modelB === BASELINE
   );
   const order = sortModels(rows.map((r) => r.modelA));
   return rows.sort((a, b) => order.indexOf(a.modelA) - order.indexOf(b.modelA));

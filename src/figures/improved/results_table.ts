@@ -6,6 +6,7 @@ import { composeFigure, messagePanel, panelWidth, svgElement, svgText } from "..
 import { metricLabel, modelStyle } from "../palette.ts";
 import type { TableSet } from "../spec.ts";
 import { FONT_SIZE, INK, textWidth } from "../style.ts";
+import { BASELINE, SPOSE49 } from "../../models/registry.ts";
 
 /** Columns of the table (the seed's results snapshot plus odd-one-out). */
 export const TABLE_METRICS = [
@@ -31,7 +32,7 @@ function bestPerColumn(models: string[], cells: (MetricRow | undefined)[][]): (s
     let best: string | null = null, value = -Infinity;
     models.forEach((m, i) => {
       const c = cells[i][j];
-      if (m !== "spose49" && c && c.value > value) [best, value] = [m, c.value];
+      if (m !== SPOSE49 && c && c.value > value) [best, value] = [m, c.value];
     });
     return best;
   });
@@ -82,7 +83,7 @@ export const resultsTableFigure: BackedFigureSpec = {
     }));
     models.forEach((model, i) => {
       const top = headHeight + i * rowHeight;
-      if (model === "baseline") {
+      if (model === BASELINE) {
         svg.append(svgElement(document, "rect", {
           x: 0,
           y: top,

@@ -5,6 +5,7 @@ import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle, sortModels } from "../palette.ts";
 import { comparisonMetricLabel, forestPanel } from "../common/plots.ts";
 import type { TableSet } from "../spec.ts";
+import { BASELINE } from "../../models/registry.ts";
 
 /** One variant with its control: their deltas vs the baseline and against each other. */
 export interface ControlPair {
@@ -28,7 +29,7 @@ export function controlPairs(tables: TableSet): ControlPair[] {
     if (r.relation === "variant_vs_control") pairs.set(r.modelA, [r.modelA, r.modelB]);
   }
   const vsBaseline = (m: string) =>
-    rows.filter((r) => r.relation === "vs_baseline" && r.modelA === m && r.modelB === "baseline");
+    rows.filter((r) => r.relation === "vs_baseline" && r.modelA === m && r.modelB === BASELINE);
   return sortModels(pairs.keys()).map((variant) => {
     const control = pairs.get(variant)![1];
     return {

@@ -7,6 +7,7 @@ import { modelStyle, sortModels } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { INK } from "../style.ts";
 import { modelColorScale, paddedExtent, placedLabelMarks, scatterLayout } from "../common/plots.ts";
+import { BASELINE, SPOSE49 } from "../../models/registry.ts";
 
 interface Point {
   model: string;
@@ -16,7 +17,7 @@ interface Point {
 }
 
 function points(tables: TableSet): Point[] {
-  const x = metricRows(tables, "human_pair_rho", { subset: "test", exclude: ["spose49"] });
+  const x = metricRows(tables, "human_pair_rho", { subset: "test", exclude: [SPOSE49] });
   const y = metricRows(tables, "top1", { subset: "test" });
   return sortModels(x.map((r) => r.model)).flatMap((model) => {
     const px = x.find((r) => r.model === model), py = y.find((r) => r.model === model);
@@ -34,7 +35,7 @@ export const alignmentVsUtilityTradeoff: FigureSpec = {
   tables: ["benchmark"],
   render(tables, context) {
     const data = points(tables);
-    const base = data.find((p) => p.model === "baseline");
+    const base = data.find((p) => p.model === BASELINE);
     const xDomain = paddedExtent(
       data.flatMap((p) => [p.x.value, p.x.ciLow ?? NaN, p.x.ciHigh ?? NaN]),
     );
@@ -120,7 +121,7 @@ export const alignmentVsUtilityTradeoff: FigureSpec = {
         }.`,
       );
     }
-    const base = data.find((p) => p.model === "baseline");
+    const base = data.find((p) => p.model === BASELINE);
     if (base) {
       const both = data.filter((p) =>
         p !== base && p.x.value > base.x.value && p.y.value > base.y.value

@@ -5,6 +5,7 @@ import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { metricLabel, modelStyle, sortModels } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { labelMargin, modelColorScale } from "../common/plots.ts";
+import { SPOSE49 } from "../../models/registry.ts";
 
 /** Headline benchmarks of the bump chart (higher is better for each). */
 export const RANK_METRICS: readonly { metric: string; subset: string; short: string }[] = [
@@ -32,7 +33,7 @@ interface Rank {
 
 /** Competition ranks (1 = best; ties share the best rank) of image models per metric. */
 export function metricRanks(tables: TableSet): Rank[] {
-  const rows = benchmarkRows(tables).filter((r) => r.model !== "spose49");
+  const rows = benchmarkRows(tables).filter((r) => r.model !== SPOSE49);
   const ranks: Rank[] = [];
   for (const m of RANK_METRICS) {
     const models = sortModels(rows.map((r) => r.model));

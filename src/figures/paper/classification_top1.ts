@@ -15,6 +15,7 @@ import { modelStyle } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { INK } from "../style.ts";
 import { intervalFigure } from "../common/plots.ts";
+import { BASELINE } from "../../models/registry.ts";
 
 /** {@link saturatedSentence} of top-1 on the test and the stress images. */
 function top1Saturation(tables: TableSet): string {
@@ -64,7 +65,7 @@ export const classificationTop1: FigureSpec = {
     const test = metricRows(tables, "top1", { subset: "test" });
     if (!test.length) return ["No top-1 rows in benchmark.arrow."];
     const best = test.reduce((a, b) => (b.value > a.value ? b : a));
-    const baseline = test.find((r) => r.model === "baseline");
+    const baseline = test.find((r) => r.model === BASELINE);
     const notes = [
       `Highest test top-1: ${modelStyle(best.model).label} ${fmt(best.value)} ` +
       `${fmtInterval(best.ciLow, best.ciHigh)}.`,

@@ -12,6 +12,7 @@ import {
   forestPanel,
   type ForestSeries,
 } from "../common/plots.ts";
+import { BASELINE } from "../../models/registry.ts";
 
 function series(tables: TableSet, variant: string, control: string): ForestSeries[] {
   const rows = comparisonRows(tables);
@@ -22,13 +23,13 @@ function series(tables: TableSet, variant: string, control: string): ForestSerie
     {
       label: `${v.label} − baseline`,
       color: v.color,
-      rows: pair(variant, "baseline"),
+      rows: pair(variant, BASELINE),
       hollow: true,
     },
     {
       label: `${c.label} − baseline`,
       color: c.color,
-      rows: pair(control, "baseline"),
+      rows: pair(control, BASELINE),
       hollow: true,
     },
   ].filter((s) => s.rows.length);
@@ -85,10 +86,7 @@ export function controlForestFigure(options: ControlForestOptions): FigureSpec {
     },
     notes(tables) {
       const s = series(tables, variant, control);
-      const direct = s.find((x) =>
-        x.label.startsWith(modelStyle(variant).label) &&
-        !x.label.endsWith("baseline")
-      );
+      const direct = s.find((x) => x.rows[0].modelA === variant && x.rows[0].modelB === control);
       if (!direct) return [`No ${variant} vs ${control} rows in comparisons.arrow.`];
       const headline = direct.rows.filter((r) =>
         ["top1", "human_pair_rho", "rsa_spearman", "object_properties_rho"].includes(r.metric)

@@ -7,6 +7,7 @@ import type { FigureSpec, TableSet } from "../spec.ts";
 import { DELTA_COLORS, INK } from "../style.ts";
 import { labelMargin } from "../common/plots.ts";
 import { targetLabel } from "./thingsplus_transfer_focus.ts";
+import { SPOSE49 } from "../../models/registry.ts";
 
 interface Cell extends MetricRow {
   row: string;
@@ -36,7 +37,7 @@ function cells(tables: TableSet): Cell[] {
   }
   return [...byRow.entries()].flatMap(([row, group]) => {
     // z-scores over the image models: the SPoSE reference is on other scales (dot products)
-    const image = group.filter((r) => r.model !== "spose49");
+    const image = group.filter((r) => r.model !== SPOSE49);
     const mean = image.reduce((s, r) => s + r.value, 0) / Math.max(1, image.length);
     const sd = Math.sqrt(
       image.reduce((s, r) => s + (r.value - mean) ** 2, 0) / Math.max(1, image.length),
@@ -45,7 +46,7 @@ function cells(tables: TableSet): Cell[] {
       ...r,
       row,
       column: modelStyle(r.model).label,
-      z: r.model === "spose49" || !(sd > 0) ? 0 : Math.max(-2, Math.min(2, (r.value - mean) / sd)),
+      z: r.model === SPOSE49 || !(sd > 0) ? 0 : Math.max(-2, Math.min(2, (r.value - mean) / sd)),
     }));
   });
 }
@@ -78,13 +79,13 @@ export const expandedThingsplusAllBenchmarks: FigureSpec = {
           range: [DELTA_COLORS.negative, DELTA_COLORS.zero, DELTA_COLORS.positive],
         },
         marks: [
-          Plot.cell(data.filter((c) => c.model !== "spose49"), {
+          Plot.cell(data.filter((c) => c.model !== SPOSE49), {
             x: "column",
             y: "row",
             fill: "z",
             inset: 0.5,
           }),
-          Plot.cell(data.filter((c) => c.model === "spose49"), {
+          Plot.cell(data.filter((c) => c.model === SPOSE49), {
             x: "column",
             y: "row",
             fill: "#eeeeee",
@@ -114,7 +115,7 @@ export const expandedThingsplusAllBenchmarks: FigureSpec = {
     });
   },
   notes(tables) {
-    const data = cells(tables).filter((c) => c.model !== "spose49");
+    const data = cells(tables).filter((c) => c.model !== SPOSE49);
     if (!data.length) return ["No expanded benchmark rows in benchmark.arrow."];
     const wins = new Map<string, number>();
     for (const row of new Set(data.map((c) => c.row))) {

@@ -4,6 +4,7 @@ import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { intervalPanel, labelMargin } from "../common/plots.ts";
+import { BASELINE, SPOSE49 } from "../../models/registry.ts";
 
 const PANELS = [
   { metric: "human_pair_rho", subset: "test", label: "Human-pair ρ (held-out pairs)" },
@@ -57,10 +58,10 @@ export const humanSimilarityAlignment: FigureSpec = {
     const rows = panelRows(tables);
     const notes: string[] = [];
     PANELS.forEach((p, i) => {
-      const image = rows[i].filter((r) => r.model !== "spose49");
+      const image = rows[i].filter((r) => r.model !== SPOSE49);
       if (!image.length) return;
       const best = image.reduce((a, b) => (b.value > a.value ? b : a));
-      const baseline = image.find((r) => r.model === "baseline");
+      const baseline = image.find((r) => r.model === BASELINE);
       notes.push(
         `${p.label}: highest ${modelStyle(best.model).label} ${fmt(best.value)} ` +
           `${fmtInterval(best.ciLow, best.ciHigh)}` +

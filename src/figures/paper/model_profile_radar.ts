@@ -12,6 +12,7 @@ import { modelStyle, sortModels } from "../palette.ts";
 import type { FigureContext, FigureSpec, TableSet } from "../spec.ts";
 import { FONT_SIZE, INK } from "../style.ts";
 import { RANK_METRICS } from "./benchmark_rank_bump.ts";
+import { BASELINE, SPOSE49 } from "../../models/registry.ts";
 
 /** Shorter axis labels for the small radars. */
 const RADAR_LABELS: Record<string, string> = {
@@ -31,7 +32,7 @@ interface Profile {
 
 /** Per-model profiles over the headline axes, min–max scaled across image models. */
 export function modelProfiles(tables: TableSet): { axes: string[]; profiles: Profile[] } {
-  const rows = benchmarkRows(tables).filter((r) => r.model !== "spose49");
+  const rows = benchmarkRows(tables).filter((r) => r.model !== SPOSE49);
   const axes = RANK_METRICS.filter((m) =>
     rows.some((r) => r.metric === m.metric && r.subset === m.subset)
   );
@@ -124,7 +125,7 @@ export const modelProfileRadar: FigureSpec = {
     const { axes, profiles } = modelProfiles(tables);
     const columns = 3;
     const size = panelWidth(context, columns);
-    const reference = profiles.find((p) => p.model === "baseline");
+    const reference = profiles.find((p) => p.model === BASELINE);
     const panels: Panel[] = profiles.map((p) => ({
       label: modelStyle(p.model).label,
       svg: radar(context, axes, p, reference, size),
@@ -135,7 +136,7 @@ export const modelProfileRadar: FigureSpec = {
         "Each axis is min–max scaled across the image models (centre = lowest, rim = highest); " +
         "the dashed outline is the baseline.",
       legend: reference
-        ? [{ label: "baseline profile", color: modelStyle("baseline").color, symbol: "dash" }]
+        ? [{ label: "baseline profile", color: modelStyle(BASELINE).color, symbol: "dash" }]
         : undefined,
       columns,
       panels: panels.length

@@ -7,6 +7,7 @@ import { modelStyle, sortModels } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { INK } from "../style.ts";
 import { modelColorScale, paddedExtent, placedLabelMarks, scatterLayout } from "../common/plots.ts";
+import { BASELINE, IMAGENET, SPOSE49 } from "../../models/registry.ts";
 
 interface MapData {
   models: string[];
@@ -22,7 +23,7 @@ interface MapData {
  * largest loading of each axis is positive).
  */
 export function modelMap(tables: TableSet): MapData {
-  const rows = benchmarkRows(tables).filter((r) => r.model !== "spose49");
+  const rows = benchmarkRows(tables).filter((r) => r.model !== SPOSE49);
   const models = sortModels(rows.map((r) => r.model));
   const keyOf = (r: { metric: string; subset: string }) => `${r.metric}/${r.subset}`;
   const byModel = new Map(models.map((m) => [m, new Map<string, number>()]));
@@ -122,7 +123,7 @@ export const modelSimilarityMap: FigureSpec = {
   notes(tables) {
     const map = modelMap(tables);
     if (!map.points.length) return ["Fewer than three models with common metrics."];
-    return map.models.filter((m) => m !== "baseline" && m !== "imagenet").map((model) => {
+    return map.models.filter((m) => m !== BASELINE && m !== IMAGENET).map((model) => {
       const i = map.models.indexOf(model);
       let nearest = -1;
       map.models.forEach((_, j) => {

@@ -6,6 +6,7 @@ import { modelStyle, sortModels } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { INK } from "../style.ts";
 import { labelMargin, modelColorScale, modelLegend } from "../common/plots.ts";
+import { BASELINE, SPOSE49 } from "../../models/registry.ts";
 
 /** Display name of a THINGSplus target (`property_be_moved` → `be moved`). */
 export function targetLabel(subset: string): string {
@@ -14,7 +15,7 @@ export function targetLabel(subset: string): string {
 
 function rows(tables: TableSet): MetricRow[] {
   return benchmarkRows(tables).filter((r) =>
-    r.metric === "thingsplus_rating_rho" && r.model !== "spose49"
+    r.metric === "thingsplus_rating_rho" && r.model !== SPOSE49
   );
 }
 
@@ -31,7 +32,7 @@ export const thingsplusTransferFocus: FigureSpec = {
     const data = rows(tables);
     const models = sortModels(data.map((r) => r.model));
     const targets = [...new Set(data.map((r) => targetLabel(r.subset)))];
-    const baseline = data.filter((r) => r.model === "baseline" && r.ciLow !== null);
+    const baseline = data.filter((r) => r.model === BASELINE && r.ciLow !== null);
     const offset = (i: number) =>
       (i - (models.length - 1) / 2) * (14 / Math.max(1, models.length - 1));
     const label = (r: MetricRow) => modelStyle(r.model).label;
@@ -87,12 +88,12 @@ export const thingsplusTransferFocus: FigureSpec = {
     const data = rows(tables);
     if (!data.length) return ["No thingsplus_rating_rho rows in benchmark.arrow."];
     const baseline = new Map(
-      data.filter((r) => r.model === "baseline" && r.ciLow !== null && r.ciHigh !== null)
+      data.filter((r) => r.model === BASELINE && r.ciLow !== null && r.ciHigh !== null)
         .map((r) => [r.subset, r]),
     );
     const notes: string[] = [];
     for (const model of sortModels(data.map((r) => r.model))) {
-      if (model === "baseline" || !baseline.size) continue;
+      if (model === BASELINE || !baseline.size) continue;
       const own = data.filter((r) => r.model === model && baseline.has(r.subset));
       const above = own.filter((r) => r.value > baseline.get(r.subset)!.ciHigh!).length;
       const below = own.filter((r) => r.value < baseline.get(r.subset)!.ciLow!).length;

@@ -15,6 +15,7 @@ import { memo } from "../common/memo.ts";
 import type { FigureContext, FigureSpec, Row, TableSet } from "../spec.ts";
 import { INK } from "../style.ts";
 import { labelMargin, modelColorScale } from "../common/plots.ts";
+import { SPOSE49 } from "../../models/registry.ts";
 
 interface Spread {
   model: string;
@@ -152,7 +153,7 @@ export const tripletMarginIntervals: FigureSpec = {
   render(tables, context) {
     const all = spreads(tables);
     const means = (subset: string) =>
-      metricRows(tables, "triplet_margin", { subset, exclude: ["spose49"] });
+      metricRows(tables, "triplet_margin", { subset, exclude: [SPOSE49] });
     const subsets = ["train", "test"].filter((s) => means(s).length);
     const models = sortModels(subsets.flatMap((s) => means(s).map((r) => r.model)));
     if (!models.length) {
@@ -187,7 +188,7 @@ export const tripletMarginIntervals: FigureSpec = {
   notes(tables) {
     const notes: string[] = [];
     for (const subset of ["train", "test"]) {
-      const rows = metricRows(tables, "triplet_margin", { subset, exclude: ["spose49"] });
+      const rows = metricRows(tables, "triplet_margin", { subset, exclude: [SPOSE49] });
       if (!rows.length) continue;
       const positive = rows.filter((r) => r.ciLow !== null && r.ciLow > 0);
       const best = rows.reduce((a, b) => (b.value > a.value ? b : a));

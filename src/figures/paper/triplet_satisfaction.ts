@@ -4,6 +4,7 @@ import { modelStyle } from "../palette.ts";
 import type { FigureSpec } from "../spec.ts";
 import { INK } from "../style.ts";
 import { intervalFigure } from "../common/plots.ts";
+import { BASELINE, SPOSE49 } from "../../models/registry.ts";
 
 /** Triplet satisfaction on training and held-out triplets with 95% intervals. */
 export const tripletSatisfaction: FigureSpec = {
@@ -39,9 +40,9 @@ export const tripletSatisfaction: FigureSpec = {
   notes(tables) {
     const notes: string[] = [];
     for (const subset of ["train", "test"]) {
-      const rows = metricRows(tables, "triplet_satisfaction", { subset, exclude: ["spose49"] });
+      const rows = metricRows(tables, "triplet_satisfaction", { subset, exclude: [SPOSE49] });
       if (!rows.length) continue;
-      const base = rows.find((r) => r.model === "baseline");
+      const base = rows.find((r) => r.model === BASELINE);
       const best = rows.reduce((a, b) => (b.value > a.value ? b : a));
       notes.push(
         `${subset === "train" ? "Training" : "Held-out"} triplets: ` +

@@ -1,6 +1,7 @@
 /** Workflow figure: modeling and evaluation (train → embed → align → bench → figures → site). */
 import type { FigureSpec } from "../spec.ts";
 import { type Diagram, diagramFigure } from "./diagram.ts";
+import { ALIGNET, BASELINE, GLOCAL } from "../../models/registry.ts";
 
 /** The stages from the tables to the site, as `deno task all` runs them (GWOT separately). */
 export const MODELING_EVALUATION: Diagram = {
@@ -18,7 +19,7 @@ export const MODELING_EVALUATION: Diagram = {
       kind: "source",
     },
     {
-      id: "baseline",
+      id: BASELINE,
       label: "train: baseline",
       detail: "image-only concept classifier",
       kind: "stage",
@@ -39,14 +40,14 @@ export const MODELING_EVALUATION: Diagram = {
       task: "embed",
     },
     {
-      id: "glocal",
+      id: GLOCAL,
       label: "align:glocal",
       detail: "affine transform of baseline features",
       kind: "stage",
       task: "align:glocal",
     },
     {
-      id: "alignet",
+      id: ALIGNET,
       label: "align:alignet",
       detail: "student distilled from a human-aligned teacher",
       kind: "stage",
@@ -82,16 +83,16 @@ export const MODELING_EVALUATION: Diagram = {
     },
   ],
   edges: [
-    { from: "tables", to: "baseline" },
-    { from: "backbone", to: "baseline" },
-    { from: "baseline", to: "variants" },
-    { from: "baseline", to: "embed" },
+    { from: "tables", to: BASELINE },
+    { from: "backbone", to: BASELINE },
+    { from: BASELINE, to: "variants" },
+    { from: BASELINE, to: "embed" },
     { from: "variants", to: "embed" },
-    { from: "embed", to: "glocal" },
-    { from: "embed", to: "alignet" },
+    { from: "embed", to: GLOCAL },
+    { from: "embed", to: ALIGNET },
     { from: "embed", to: "gwot" },
-    { from: "glocal", to: "bench" },
-    { from: "alignet", to: "bench" },
+    { from: GLOCAL, to: "bench" },
+    { from: ALIGNET, to: "bench" },
     { from: "bench", to: "figures" },
     { from: "gwot", to: "figures" },
     { from: "figures", to: "site" },

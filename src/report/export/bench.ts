@@ -7,6 +7,7 @@
  * @module
  */
 import { sortModels } from "../../figures/palette.ts";
+import { SPOSE49 } from "../../models/registry.ts";
 import { HEADLINE_COLUMNS, headlineTable } from "../headline.ts";
 import type { BenchmarkRow, ReportTables } from "../tables.ts";
 import { csvFromRows, csvFromTable, type CsvValue } from "./csv.ts";
@@ -58,7 +59,7 @@ export function benchmarkSummary(tables: ReportTables): { text: string; rows: nu
     const out: Record<string, CsvValue> = {
       Model: row.label,
       model: row.model,
-      seed: row.model === "spose49" ? null : headline.seed,
+      seed: row.model === SPOSE49 ? null : headline.seed,
       kind: row.kind,
     };
     keys.forEach((key, k) => {
