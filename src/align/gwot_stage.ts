@@ -19,6 +19,7 @@ import {
   makeTable,
   readTable,
   stringColumn,
+  type TableMetadata,
   tableMetadata,
   vectorColumn,
   writeTable,
@@ -370,190 +371,286 @@ export const gwotStage: Stage<GwotStageOptions> = {
   },
   async run(ctx, options) {
     await initBackend({ backend: "auto", log: false });
-    const wanted = new Set(options.models);
-    const inputs = await loadBenchInputs(ctx.tables, {
-      profile: ctx.profile,
-      seed: ctx.seed,
-      select: (k) => wanted.size === 0 || wanted.has(k.split("|")[0]),
-    });
-    const space = benchmarkSpace(inputs);
-    const human = humanRdm(inputs.human.similarity, space);
-    const categories = Array.from(space.canonical, (c) => inputs.concepts.categories[c]);
-    const analyse = async (
-      model: BenchModel,
-      run: { maxIter: number; epsilonScales?: number[] },
-    ): Promise<GwotModelResult> => {
-      const rdm = conceptRdm(model, space);
-      ctx.log(
-        `align:gwot ${model.model}${
-          model.model === UNTRAINED_MODEL ? ` (seed ${model.seed})` : ""
-        }: ${space.size} concepts`,
-      );
-      const sweep = await gwotSweep(rdm, human, {
-        seed: ctx.seed,
-        categories,
-        inits: options.inits,
-        maxIter: run.maxIter,
-        ...(options.epsilons.length && !run.epsilonScales?.length
-          ? { epsilons: options.epsilons }
-          : {}),
-        ...(run.epsilonScales?.length
-          ? { epsilonScales: run.epsilonScales }
-          : options.epsilonScales.length
-          ? { epsilonScales: options.epsilonScales }
-          : {}),
-        log: ctx.log,
-      });
-      const a = upperTriangle(rdm), b = upperTriangle(human);
-      return { model: model.model, seed: model.seed, sweep, rsa: [pearson(a, b), spearman(a, b)] };
-    };
+    const problem = await loadGwotProblem(ctx, options);
+    const analyse = gwotAnalyser(ctx, options, problem);
     const results: GwotModelResult[] = [];
-    for (const model of inputs.models) {
+    for (const model of problem.inputs.models) {
       results.push(await analyse(model, { maxIter: options.maxIter }));
     }
-    const untrained: GwotModelResult[] = [];
-    let untrainedNote: Record<string, unknown> | undefined;
-    if (options.untrained > 0) {
-      const backbone = await pipelineBackbone(ctx.tables);
-      const data = await loadTrainData(ctx.tables);
-      const rows = evenlyPerConcept(
-        Array.from(data.rows.train).filter((r) => space.local[data.imageConcept[r]] >= 0),
-        { concept: data.imageConcept, perConcept: options.untrainedImages },
-      );
-      const seeds = untrainedSeeds(ctx.seed, options.untrained);
-      const protos = await untrainedPrototypes(
-        {
-          paths: rows.map((r) => join(ctx.profile.imagesRoot, data.imagePaths[r])),
-          concept: Int32Array.from(rows, (r) => data.imageConcept[r]),
-        },
-        { backbone, seeds },
-      );
-      ctx.log(
-        `align:gwot ${UNTRAINED_MODEL}: ${seeds.length} random ${backbone} networks embedded ` +
-          `${protos.images} training images in ${protos.seconds.toFixed(1)}s`,
-      );
-      for (const net of protos.networks) {
-        untrained.push(
-          await analyse({
-            model: UNTRAINED_MODEL,
-            seed: net.seed,
-            similarity: "cosine",
-            prototypes: { concept: protos.concepts, vectors: net.vectors, dim: protos.dim },
-          }, {
-            maxIter: options.untrainedMaxIter || options.maxIter,
-            epsilonScales: options.untrainedEpsilonScales,
-          }),
-        );
-      }
-      untrainedNote = {
-        backbone,
-        seeds,
-        images: protos.images,
-        weights: "every weight drawn from its layer's initializer (Keras weights=None), seeded",
-      };
-    }
+    const baseline = options.untrained > 0
+      ? await untrainedBaseline(ctx, options, { space: problem.space, analyse })
+      : undefined;
+    const untrained = baseline?.results ?? [];
     const meta = await stageMetadata(ctx, this, {
       stageOptions: options,
       notes: {
         rdm: "1 − cosine of concept vectors (model); 1 − RSM (human)",
-        concepts: space.size,
-        ...(untrainedNote ? { untrained: untrainedNote } : {}),
+        concepts: problem.space.size,
+        ...(baseline ? { untrained: baseline.note } : {}),
       },
       backend: true,
     });
-    const p = paths(ctx);
-    const runs = [...results, ...untrained].flatMap(({ model, seed, sweep }) =>
-      sweep.runs.map((r, i) => ({
-        model,
-        seed,
-        selected: i === sweep.best,
-        bestMatching: i === sweep.bestMatching,
-        ...r,
-      }))
-    );
-    await writeTable(
-      p.runs,
-      makeTable({
-        model: stringColumn(runs.map((r) => r.model)),
-        seed: int32Column(runs.map((r) => r.seed)),
-        eps: float64Column(runs.map((r) => r.epsilon)),
-        init: int32Column(runs.map((r) => r.init)),
-        gwd: float64Column(runs.map((r) => r.gwDistance)),
-        top1: float64Column(runs.map((r) => r.top1)),
-        top5: float64Column(runs.map((r) => r.top5)),
-        top10: float64Column(runs.map((r) => r.top10)),
-        category_rate: float64Column(runs.map((r) => r.categoryRate)),
-        iterations: int32Column(runs.map((r) => r.iterations)),
-        converged: boolColumn(runs.map((r) => r.converged)),
-        seconds: float64Column(runs.map((r) => r.seconds)),
-        selected: boolColumn(runs.map((r) => r.selected)),
-        best_matching: boolColumn(runs.map((r) => r.bestMatching)),
-      }),
-      meta,
-    );
-    const summary = summaryRows(results, untrained);
-    const value = (key: string) => float64Column(summary.map((r) => r.values[key]));
-    const spreadColumns = Object.fromEntries(
-      SPREAD_COLUMNS.flatMap((key) => [
-        [`${key}_p05`, float64Column(summary.map((r) => r.spreads?.[key].p05 ?? null))],
-        [`${key}_p95`, float64Column(summary.map((r) => r.spreads?.[key].p95 ?? null))],
-      ]),
-    );
-    await writeTable(
-      p.summary,
-      makeTable({
-        model: stringColumn(summary.map((r) => r.model)),
-        seed: int32Column(summary.map((r) => r.seed)),
-        eps: value("eps"),
-        gwd: value("gwd"),
-        top1: value("top1"),
-        top5: value("top5"),
-        top10: value("top10"),
-        category_rate: value("category_rate"),
-        chance_top1_mean: value("chance_top1_mean"),
-        chance_top1_p95: value("chance_top1_p95"),
-        chance_top1_p05: value("chance_top1_p05"),
-        chance_category_mean: value("chance_category_mean"),
-        chance_category_p95: value("chance_category_p95"),
-        chance_category_p05: value("chance_category_p05"),
-        rsa_pearson: value("rsa_pearson"),
-        rsa_spearman: value("rsa_spearman"),
-        n_concepts: int32Column(summary.map(() => space.size)),
-        solution: stringColumn(summary.map((r) => r.solution)),
-        n_networks: int32Column(summary.map((r) => r.networks)),
-        ...spreadColumns,
-      }),
-      meta,
-    );
-    await Deno.mkdir(p.plans, { recursive: true });
-    const ids = Array.from(space.canonical, (c) => inputs.concepts.ids[c]);
-    for (const { model, seed, sweep } of results) {
-      const stem = seed == null ? model : `${model}.seed${seed}`;
-      await writeTable(
-        join(p.plans, `${stem}.arrow`),
-        makeTable({
-          uniqueID: stringColumn(ids),
-          plan: vectorColumn(Float32Array.from(sweep.plan), space.size),
-        }),
-        {
-          ...meta,
-          notes: {
-            ...meta.notes,
-            columns:
-              "plan row i: mass sent from model concept i to each human concept, in uniqueID order",
-          },
-        },
-      );
-    }
-    const line = results.map((r) =>
-      `${r.model} top-1 ${r.sweep.runs[r.sweep.best].top1.toFixed(3)}`
-    )
-      .join(", ");
-    const base = summary.find((r) => r.model === UNTRAINED_MODEL && r.solution === "min_gwd");
-    const extra = base
-      ? `; untrained (${base.networks} networks) top-1 ${base.values.top1.toFixed(3)}, RSA ` +
-        `${base.values.rsa_spearman.toFixed(3)}`
-      : "";
-    return `${results.length} models, ${space.size} concepts: ${line}${extra}`;
+    const ids = Array.from(problem.space.canonical, (c) => problem.inputs.concepts.ids[c]);
+    const summary = await writeGwotTables(paths(ctx), { results, untrained, ids, meta });
+    return gwotSummaryLine(results, summary, problem.space.size);
   },
 };
+
+/** What every GWOT run of a stage shares: the benchmark's inputs and concept space, the human RDM. */
+interface GwotProblem {
+  inputs: Awaited<ReturnType<typeof loadBenchInputs>>;
+  space: ConceptSpace;
+  human: Matrix;
+  categories: string[][];
+}
+
+/** Load the models to analyse, the concept space and the human RDM over it. */
+async function loadGwotProblem(
+  ctx: StageContext,
+  options: GwotStageOptions,
+): Promise<GwotProblem> {
+  const wanted = new Set(options.models);
+  const inputs = await loadBenchInputs(ctx.tables, {
+    profile: ctx.profile,
+    seed: ctx.seed,
+    select: (k) => wanted.size === 0 || wanted.has(k.split("|")[0]),
+  });
+  const space = benchmarkSpace(inputs);
+  const human = humanRdm(inputs.human.similarity, space);
+  const categories = Array.from(space.canonical, (c) => inputs.concepts.categories[c]);
+  return { inputs, space, human, categories };
+}
+
+/** Analyses one model (or one untrained network): its GWOT sweep against the human RDM and RSA. */
+type GwotAnalyser = (
+  model: BenchModel,
+  run: { maxIter: number; epsilonScales?: number[] },
+) => Promise<GwotModelResult>;
+
+/** The analysis of one model under the stage's options ({@link GwotAnalyser}). */
+function gwotAnalyser(
+  ctx: StageContext,
+  options: GwotStageOptions,
+  { space, human, categories }: GwotProblem,
+): GwotAnalyser {
+  return async (
+    model: BenchModel,
+    run: { maxIter: number; epsilonScales?: number[] },
+  ): Promise<GwotModelResult> => {
+    const rdm = conceptRdm(model, space);
+    ctx.log(
+      `align:gwot ${model.model}${
+        model.model === UNTRAINED_MODEL ? ` (seed ${model.seed})` : ""
+      }: ${space.size} concepts`,
+    );
+    const sweep = await gwotSweep(rdm, human, {
+      seed: ctx.seed,
+      categories,
+      inits: options.inits,
+      maxIter: run.maxIter,
+      ...(options.epsilons.length && !run.epsilonScales?.length
+        ? { epsilons: options.epsilons }
+        : {}),
+      ...(run.epsilonScales?.length
+        ? { epsilonScales: run.epsilonScales }
+        : options.epsilonScales.length
+        ? { epsilonScales: options.epsilonScales }
+        : {}),
+      log: ctx.log,
+    });
+    const a = upperTriangle(rdm), b = upperTriangle(human);
+    return { model: model.model, seed: model.seed, sweep, rsa: [pearson(a, b), spearman(a, b)] };
+  };
+}
+
+/**
+ * The untrained-network baseline: `options.untrained` random-weight networks of the pipeline's
+ * backbone embed `options.untrainedImages` training images per concept, and each is analysed
+ * like a model; with the note the tables record.
+ */
+async function untrainedBaseline(
+  ctx: StageContext,
+  options: GwotStageOptions,
+  { space, analyse }: { space: ConceptSpace; analyse: GwotAnalyser },
+): Promise<{ results: GwotModelResult[]; note: Record<string, unknown> }> {
+  const untrained: GwotModelResult[] = [];
+  const backbone = await pipelineBackbone(ctx.tables);
+  const data = await loadTrainData(ctx.tables);
+  const rows = evenlyPerConcept(
+    Array.from(data.rows.train).filter((r) => space.local[data.imageConcept[r]] >= 0),
+    { concept: data.imageConcept, perConcept: options.untrainedImages },
+  );
+  const seeds = untrainedSeeds(ctx.seed, options.untrained);
+  const protos = await untrainedPrototypes(
+    {
+      paths: rows.map((r) => join(ctx.profile.imagesRoot, data.imagePaths[r])),
+      concept: Int32Array.from(rows, (r) => data.imageConcept[r]),
+    },
+    { backbone, seeds },
+  );
+  ctx.log(
+    `align:gwot ${UNTRAINED_MODEL}: ${seeds.length} random ${backbone} networks embedded ` +
+      `${protos.images} training images in ${protos.seconds.toFixed(1)}s`,
+  );
+  for (const net of protos.networks) {
+    untrained.push(
+      await analyse({
+        model: UNTRAINED_MODEL,
+        seed: net.seed,
+        similarity: "cosine",
+        prototypes: { concept: protos.concepts, vectors: net.vectors, dim: protos.dim },
+      }, {
+        maxIter: options.untrainedMaxIter || options.maxIter,
+        epsilonScales: options.untrainedEpsilonScales,
+      }),
+    );
+  }
+  const note = {
+    backbone,
+    seeds,
+    images: protos.images,
+    weights: "every weight drawn from its layer's initializer (Keras weights=None), seeded",
+  };
+  return { results: untrained, note };
+}
+
+/**
+ * Write `gwot.arrow` (every run), `gwot_summary.arrow` ({@link summaryRows}) and the plans of the
+ * analysed models' minimum-GWD solutions; returns the summary rows.
+ */
+async function writeGwotTables(
+  p: ReturnType<typeof paths>,
+  { results, untrained, ids, meta }: {
+    results: GwotModelResult[];
+    untrained: GwotModelResult[];
+    ids: string[];
+    meta: TableMetadata;
+  },
+): Promise<GwotSummaryRow[]> {
+  await writeRunsTable(p.runs, [...results, ...untrained], meta);
+  const summary = summaryRows(results, untrained);
+  await writeSummaryTable(p.summary, { summary, concepts: ids.length }, meta);
+  await writePlans(p.plans, { results, ids }, meta);
+  return summary;
+}
+
+/** `gwot.arrow`: one row per model (or untrained network), ε and initial plan. */
+async function writeRunsTable(
+  path: string,
+  analysed: GwotModelResult[],
+  meta: TableMetadata,
+): Promise<void> {
+  const runs = analysed.flatMap(({ model, seed, sweep }) =>
+    sweep.runs.map((r, i) => ({
+      model,
+      seed,
+      selected: i === sweep.best,
+      bestMatching: i === sweep.bestMatching,
+      ...r,
+    }))
+  );
+  await writeTable(
+    path,
+    makeTable({
+      model: stringColumn(runs.map((r) => r.model)),
+      seed: int32Column(runs.map((r) => r.seed)),
+      eps: float64Column(runs.map((r) => r.epsilon)),
+      init: int32Column(runs.map((r) => r.init)),
+      gwd: float64Column(runs.map((r) => r.gwDistance)),
+      top1: float64Column(runs.map((r) => r.top1)),
+      top5: float64Column(runs.map((r) => r.top5)),
+      top10: float64Column(runs.map((r) => r.top10)),
+      category_rate: float64Column(runs.map((r) => r.categoryRate)),
+      iterations: int32Column(runs.map((r) => r.iterations)),
+      converged: boolColumn(runs.map((r) => r.converged)),
+      seconds: float64Column(runs.map((r) => r.seconds)),
+      selected: boolColumn(runs.map((r) => r.selected)),
+      best_matching: boolColumn(runs.map((r) => r.bestMatching)),
+    }),
+    meta,
+  );
+}
+
+/** `gwot_summary.arrow`: two rows (solutions) per model and for the untrained baseline. */
+async function writeSummaryTable(
+  path: string,
+  { summary, concepts }: { summary: GwotSummaryRow[]; concepts: number },
+  meta: TableMetadata,
+): Promise<void> {
+  const value = (key: string) => float64Column(summary.map((r) => r.values[key]));
+  const spreadColumns = Object.fromEntries(
+    SPREAD_COLUMNS.flatMap((key) => [
+      [`${key}_p05`, float64Column(summary.map((r) => r.spreads?.[key].p05 ?? null))],
+      [`${key}_p95`, float64Column(summary.map((r) => r.spreads?.[key].p95 ?? null))],
+    ]),
+  );
+  await writeTable(
+    path,
+    makeTable({
+      model: stringColumn(summary.map((r) => r.model)),
+      seed: int32Column(summary.map((r) => r.seed)),
+      eps: value("eps"),
+      gwd: value("gwd"),
+      top1: value("top1"),
+      top5: value("top5"),
+      top10: value("top10"),
+      category_rate: value("category_rate"),
+      chance_top1_mean: value("chance_top1_mean"),
+      chance_top1_p95: value("chance_top1_p95"),
+      chance_top1_p05: value("chance_top1_p05"),
+      chance_category_mean: value("chance_category_mean"),
+      chance_category_p95: value("chance_category_p95"),
+      chance_category_p05: value("chance_category_p05"),
+      rsa_pearson: value("rsa_pearson"),
+      rsa_spearman: value("rsa_spearman"),
+      n_concepts: int32Column(summary.map(() => concepts)),
+      solution: stringColumn(summary.map((r) => r.solution)),
+      n_networks: int32Column(summary.map((r) => r.networks)),
+      ...spreadColumns,
+    }),
+    meta,
+  );
+}
+
+/** `gwot/plans/<model>[.seed<k>].arrow`: each analysed model's minimum-GWD plan. */
+async function writePlans(
+  dir: string,
+  { results, ids }: { results: GwotModelResult[]; ids: string[] },
+  meta: TableMetadata,
+): Promise<void> {
+  await Deno.mkdir(dir, { recursive: true });
+  for (const { model, seed, sweep } of results) {
+    const stem = seed == null ? model : `${model}.seed${seed}`;
+    await writeTable(
+      join(dir, `${stem}.arrow`),
+      makeTable({
+        uniqueID: stringColumn(ids),
+        plan: vectorColumn(Float32Array.from(sweep.plan), ids.length),
+      }),
+      {
+        ...meta,
+        notes: {
+          ...meta.notes,
+          columns:
+            "plan row i: mass sent from model concept i to each human concept, in uniqueID order",
+        },
+      },
+    );
+  }
+}
+
+/** The stage's one-line result: each model's top-1 matching rate, and the untrained baseline's. */
+function gwotSummaryLine(
+  results: GwotModelResult[],
+  summary: GwotSummaryRow[],
+  concepts: number,
+): string {
+  const line = results.map((r) => `${r.model} top-1 ${r.sweep.runs[r.sweep.best].top1.toFixed(3)}`)
+    .join(", ");
+  const base = summary.find((r) => r.model === UNTRAINED_MODEL && r.solution === "min_gwd");
+  const extra = base
+    ? `; untrained (${base.networks} networks) top-1 ${base.values.top1.toFixed(3)}, RSA ` +
+      `${base.values.rsa_spearman.toFixed(3)}`
+    : "";
+  return `${results.length} models, ${concepts} concepts: ${line}${extra}`;
+}
