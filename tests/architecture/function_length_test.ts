@@ -28,7 +28,6 @@ const KNOWN_LONG = new Map<string, number>([
   ["src/figures/gwot/local_optima.ts#render", 138],
   ["src/metrics/ridge.ts#ridgeLoo", 135],
   ["src/train/stage.ts#run", 128],
-  ["src/human/stage.ts#run", 124],
   ["src/figures/workflow/diagram.ts#drawDiagram", 122],
   ["src/io/zip.ts#stream", 117],
   ["src/io/mat.ts#matrix", 115],
