@@ -19,7 +19,6 @@ const KNOWN_LONG = new Map<string, number>([
   ["src/train/trainer.ts#trainModel", 198],
   ["src/eval/benchmark/probe.ts#fitLogistic", 190],
   ["src/eval/benchmark/transfer.ts#transferMetrics", 173],
-  ["src/eval/benchmark/stage.ts#run", 157],
   ["src/figures/gwot/matrix_panel.ts#matrixRow", 150],
   ["src/train/stage.ts#trainStage", 149],
   ["src/setup/tf/setup.ts#buildLocked", 145],
