@@ -14,6 +14,7 @@ import {
   stringColumn,
   writeTable,
 } from "../io/arrow.ts";
+import type { Table } from "apache-arrow";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { sha256Hex, stableStringify } from "../io/hash.ts";
 import { backboneSpec, modelJsonPath } from "../models/backbones.ts";
@@ -189,66 +190,28 @@ export function trainStage(model: string): Stage<TrainStageOptions> {
         options.schedule,
       );
       const seed = options.trainSeed;
-      const data = await loadTrainData(ctx.tables);
-      const trunk = await sharedTrunk(ctx, data, options);
-      const bad = new Set(trunk.bad.map((b) => b.row));
-      if (bad.size) {
-        for (const split of ["train", "val", "test", "stress"] as const) {
-          data.rows[split] = data.rows[split].filter((r) => !bad.has(r));
-        }
-      }
-      const net = await buildNetwork(options.backbone, {
-        nClasses: data.classConcept.length,
-        seed,
-      });
-      if (config.init === BASELINE) {
-        await loadTrainedWeights(ctx, net, { model: BASELINE, seed });
-      }
-      const triplets = config.loss.triplet > 0 && config.triplets
-        ? await loadTriplets(ctx.tables, config.triplets.table)
-        : undefined;
-      const human = config.loss.matrix > 0 && config.matrix
-        ? await loadHumanMatrix(ctx.tables, config.matrix.table)
-        : undefined;
+      const inputs = await ctx.hasher.hashAll(await this.inputs(ctx, options));
+      const setup = await prepareTraining(ctx, { config, seed, options });
       const dir = checkpointDir(ctx, model, seed);
-      await Deno.mkdir(dir, { recursive: true });
-      const runKey = sha256Hex(stableStringify({
-        config,
+      const resume = await prepareCheckpoints(dir, {
+        model,
         seed,
-        backbone: options.backbone,
-        backend: options.backend,
-        trunk: trunk.key,
-        inputs: await ctx.hasher.hashAll(await this.inputs(ctx, options)),
-      }));
-      const runFile = join(dir, "run.json");
-      let resume = options.resume;
-      if (resume) {
-        const previous = await Deno.readTextFile(runFile).then(JSON.parse).catch(() => undefined);
-        if (previous && previous.runKey !== runKey) {
-          throw new UserError(
-            `${dir}: the checkpoints belong to a different run (config, data, backend or seed changed); rerun without --resume`,
-          );
-        }
-        resume = previous !== undefined;
-      }
-      if (!resume) {
-        for (const f of ["last.ckpt", "best.ckpt", "final.ckpt", "timings.json"]) {
-          await Deno.remove(join(dir, f)).catch(() => {});
-        }
-      }
-      await writeFileAtomic(
-        runFile,
-        JSON.stringify({ runKey, model, seed, backend: options.backend, config }, null, 2),
-      );
+        config,
+        options,
+        runKey: sha256Hex(stableStringify({
+          config,
+          seed,
+          backbone: options.backbone,
+          backend: options.backend,
+          trunk: setup.trunk.key,
+          inputs,
+        })),
+      });
       const start = performance.now();
       const result = await trainModel({
         config,
         seed,
-        data,
-        trunk,
-        net,
-        triplets,
-        human,
+        ...setup,
         checkpointDir: dir,
         resume,
         maxSteps: options.maxSteps,
@@ -260,50 +223,25 @@ export function trainStage(model: string): Stage<TrainStageOptions> {
         );
       }
       const seconds = (performance.now() - start) / 1000;
-      const accuracy = (rows: Int32Array) => splitTop1(net, { data, rows, trunk });
-      const summary = {
-        val_top1: await accuracy(data.rows.val),
-        test_top1: await accuracy(data.rows.test),
-        stress_top1: await accuracy(data.rows.stress),
-        chance: 1 / data.classConcept.length,
-        n_classes: data.classConcept.length,
-        n_test: data.rows.test.length,
-        train_seconds: seconds,
-        trunk_seconds: trunk.seconds,
-        trunk_cache_hit: trunk.hit,
-      };
-      const log = result.log;
+      const summary = await trainedSummary(setup, seconds);
       await writeTable(
         trainingTablePath(ctx, model, seed),
-        makeTable({
-          model: stringColumn(log.map(() => model)),
-          seed: int32Column(log.map(() => seed)),
-          stage: stringColumn(log.map((r) => r.stage)),
-          epoch: int32Column(log.map((r) => r.epoch)),
-          step: int32Column(log.map((r) => r.step)),
-          loss_total: float64Column(log.map((r) => r.loss_total)),
-          loss_ce: float64Column(log.map((r) => r.loss_ce)),
-          loss_triplet: float64Column(log.map((r) => r.loss_triplet)),
-          loss_matrix: float64Column(log.map((r) => r.loss_matrix)),
-          train_top1: float64Column(log.map((r) => r.train_top1)),
-          val_top1: float64Column(log.map((r) => r.val_top1)),
-          seconds: float64Column(log.map((r) => r.seconds)),
-          backend: stringColumn(log.map(() => options.backend)),
-        }),
+        trainingTable(result.log, { model, seed, backend: options.backend }),
         await stageMetadata(ctx, this, {
           stageOptions: {
             ...options,
             config,
             backbone_spec: backboneSpec(options.backbone).title,
           },
-          inputs: await ctx.hasher.hashAll(await this.inputs(ctx, options)),
+          inputs,
           seed,
-          notes: { summary, bad_images: trunk.bad },
+          notes: { summary, bad_images: setup.trunk.bad },
           backend: true,
         }),
       );
+      const { net } = setup;
       tf.dispose([net.top, net.head].flatMap((m) => m.weights.map((w) => w.read())));
-      return `${model} seed ${seed}: ${log.length} epochs, val top-1 ${
+      return `${model} seed ${seed}: ${result.log.length} epochs, val top-1 ${
         summary.val_top1.toFixed(3)
       }, ` +
         `test top-1 ${summary.test_top1.toFixed(3)} (chance ${summary.chance.toFixed(4)}), ${
@@ -311,4 +249,118 @@ export function trainStage(model: string): Stage<TrainStageOptions> {
         }s`;
     },
   };
+}
+
+/**
+ * What a training run needs: the data (images the trunk could not read dropped from every
+ * split), the trunk cache, the network (from the baseline's weights where the config says so),
+ * and the triplets and human matrix its losses use.
+ */
+async function prepareTraining(
+  ctx: StageContext,
+  { config, seed, options }: { config: TrainConfig; seed: number; options: TrainStageOptions },
+) {
+  const data = await loadTrainData(ctx.tables);
+  const trunk = await sharedTrunk(ctx, data, options);
+  const bad = new Set(trunk.bad.map((b) => b.row));
+  if (bad.size) {
+    for (const split of ["train", "val", "test", "stress"] as const) {
+      data.rows[split] = data.rows[split].filter((r) => !bad.has(r));
+    }
+  }
+  const net = await buildNetwork(options.backbone, {
+    nClasses: data.classConcept.length,
+    seed,
+  });
+  if (config.init === BASELINE) {
+    await loadTrainedWeights(ctx, net, { model: BASELINE, seed });
+  }
+  const triplets = config.loss.triplet > 0 && config.triplets
+    ? await loadTriplets(ctx.tables, config.triplets.table)
+    : undefined;
+  const human = config.loss.matrix > 0 && config.matrix
+    ? await loadHumanMatrix(ctx.tables, config.matrix.table)
+    : undefined;
+  return { data, trunk, net, triplets, human };
+}
+
+/**
+ * The checkpoint folder of a run, ready: with `--resume`, refuse checkpoints of another run
+ * (another `runKey`) and resume from this run's; else start clean. Records the run in
+ * `run.json`; returns whether to resume.
+ */
+async function prepareCheckpoints(
+  dir: string,
+  run: {
+    model: string;
+    seed: number;
+    config: TrainConfig;
+    options: TrainStageOptions;
+    runKey: string;
+  },
+): Promise<boolean> {
+  await Deno.mkdir(dir, { recursive: true });
+  const runFile = join(dir, "run.json");
+  let resume = run.options.resume;
+  if (resume) {
+    const previous = await Deno.readTextFile(runFile).then(JSON.parse).catch(() => undefined);
+    if (previous && previous.runKey !== run.runKey) {
+      throw new UserError(
+        `${dir}: the checkpoints belong to a different run (config, data, backend or seed changed); rerun without --resume`,
+      );
+    }
+    resume = previous !== undefined;
+  }
+  if (!resume) {
+    for (const f of ["last.ckpt", "best.ckpt", "final.ckpt", "timings.json"]) {
+      await Deno.remove(join(dir, f)).catch(() => {});
+    }
+  }
+  const { runKey, model, seed, config } = run;
+  await writeFileAtomic(
+    runFile,
+    JSON.stringify({ runKey, model, seed, backend: run.options.backend, config }, null, 2),
+  );
+  return resume;
+}
+
+/** The trained head's top-1 on val, test and stress, with the run's facts (table notes). */
+async function trainedSummary(
+  { data, trunk, net }: Awaited<ReturnType<typeof prepareTraining>>,
+  seconds: number,
+) {
+  const accuracy = (rows: Int32Array) => splitTop1(net, { data, rows, trunk });
+  return {
+    val_top1: await accuracy(data.rows.val),
+    test_top1: await accuracy(data.rows.test),
+    stress_top1: await accuracy(data.rows.stress),
+    chance: 1 / data.classConcept.length,
+    n_classes: data.classConcept.length,
+    n_test: data.rows.test.length,
+    train_seconds: seconds,
+    trunk_seconds: trunk.seconds,
+    trunk_cache_hit: trunk.hit,
+  };
+}
+
+/** `training/<model>.arrow`: one row per epoch of the training log. */
+function trainingTable(
+  log: Awaited<ReturnType<typeof trainModel>>["log"],
+  { model, seed, backend }: { model: string; seed: number; backend: string },
+): Table {
+  return makeTable({
+    model: stringColumn(log.map(() => model)),
+    seed: int32Column(log.map(() => seed)),
+    stage: stringColumn(log.map((r) => r.stage)),
+    epoch: int32Column(log.map((r) => r.epoch)),
+    step: int32Column(log.map((r) => r.step)),
+    loss_total: float64Column(log.map((r) => r.loss_total)),
+    loss_ce: float64Column(log.map((r) => r.loss_ce)),
+    loss_triplet: float64Column(log.map((r) => r.loss_triplet)),
+    loss_matrix: float64Column(log.map((r) => r.loss_matrix)),
+    train_top1: float64Column(log.map((r) => r.train_top1)),
+    val_top1: float64Column(log.map((r) => r.val_top1)),
+    seconds: float64Column(log.map((r) => r.seconds)),
+    backend: stringColumn(log.map(() => backend)),
+  });
 }
