@@ -6,6 +6,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { describeAdapter } from "../../src/models/webgpu_adapter.ts";
 
 /** What one `navigator.gpu.requestAdapter()` found. */
 export interface AdapterReport {
@@ -27,8 +28,6 @@ export interface AdapterReport {
   seconds: number;
 }
 
-const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|swiftshader|softpipe|warp|basic render/i;
-
 /** First line of an error's message, at most `max` characters. */
 export function firstLine(error: unknown, max = 400): string {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -37,8 +36,8 @@ export function firstLine(error: unknown, max = 400): string {
 }
 
 /**
- * Ask WebGPU for a high-performance adapter and a device, and describe both (the same naming
- * as `detectWebgpu` in `src/models/backend.ts`).
+ * Ask WebGPU for a high-performance adapter and a device, and describe both (named and judged by
+ * `describeAdapter`, as `detectWebgpu` does).
  */
 export async function probeAdapter(): Promise<AdapterReport> {
   const start = performance.now();
@@ -77,12 +76,7 @@ export async function probeAdapter(): Promise<AdapterReport> {
     const value = raw?.[key];
     if (value !== undefined) info[key] = String(value);
   }
-  const named = [info.vendor, info.architecture, info.device].filter((s) => s && !/^\d+$/.test(s));
-  const detail = [...named, info.description].filter((s) => s).join(" ") || "unnamed adapter";
-  const fallback = Boolean(
-    (adapter as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter ||
-      (raw as unknown as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter,
-  );
+  const { detail, software } = describeAdapter(adapter);
   const limits: Record<string, number> = {};
   for (
     const key of [
@@ -104,7 +98,7 @@ export async function probeAdapter(): Promise<AdapterReport> {
   }
   return {
     usable: device === "ok",
-    software: fallback || SOFTWARE_ADAPTER.test(detail),
+    software,
     detail,
     info,
     limits,

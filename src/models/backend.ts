@@ -26,6 +26,7 @@ import util from "node:util";
 import { UserError } from "../io/errors.ts";
 import { type BackendInfo, recordBackendInfo } from "./backend_state.ts";
 import { cpuOnlyLibtensorflow, type CudaStatus, detectCuda, packageDirOf } from "./cuda.ts";
+import { describeAdapter } from "./webgpu_adapter.ts";
 import {
   applyOneDnnDecision,
   decideOneDnn,
@@ -268,9 +269,6 @@ async function loadNodePackage(pkg: string, as: "tensorflow" | "tensorflow-gpu")
  */
 export const WEBGPU_IN_AUTO = true;
 
-/** Adapter names of software WebGPU implementations. */
-const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|swiftshader|softpipe|warp|basic render/i;
-
 let webgpuAdapter: string | undefined;
 /** Whether this process asked WebGPU for an adapter (which loads the Vulkan driver). */
 let webgpuTouched = false;
@@ -348,17 +346,7 @@ export async function detectWebgpu(): Promise<WebgpuStatus> {
     };
   }
   webgpuTouched = true;
-  const info = (adapter as unknown as { info?: GPUAdapterInfo }).info;
-  // Vulkan reports vendor and device as numbers ("65541", "0"); the description names the device
-  const named = [info?.vendor, info?.architecture, info?.device].filter((s) =>
-    s && !/^\d+$/.test(s)
-  );
-  const detail = [...named, info?.description].filter((s) => s).join(" ") || "unnamed adapter";
-  const fallback = Boolean(
-    (adapter as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter ||
-      (info as unknown as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter,
-  );
-  return { usable: true, software: fallback || SOFTWARE_ADAPTER.test(detail), detail };
+  return { usable: true, ...describeAdapter(adapter) };
 }
 
 /** The default detection and loading steps (see {@link BackendProbes}). */

@@ -7,9 +7,10 @@
  * @module
  */
 import { str, tableRows } from "../data.ts";
-import { svgElement, svgText } from "../frame.ts";
+import { panelWidth, svgElement, svgText } from "../frame.ts";
 import type { FigureContext, TableSet } from "../spec.ts";
 import { FONT_SIZE, INK, textWidth } from "../style.ts";
+import { blockGrid } from "./layout.ts";
 import { memo } from "./memo.ts";
 
 /** Frame colours of image tiles: a correct / human-matching item, a wrong one. */
@@ -199,27 +200,70 @@ export function tileRow(
   return { group, height: options.size + captionHeight({ detail: hasDetail }) };
 }
 
+/** Sizes of the query blocks ({@link queryTileBlock}): neighbour tiles, their gap, the query. */
+export const QUERY_BLOCK = { tile: 38, gap: 9, query: 56 } as const;
+
+/** One labelled row of neighbour tiles in a query block. */
+export interface NeighbourRow {
+  /** Row label (bold, in `color`). */
+  label: string;
+  /** Label colour. */
+  color: string;
+  /** The tiles. */
+  items: RowItem[];
+}
+
 /**
- * A bold title at (x, y) over one large tile with a caption: the query (or probe) column of the
- * example figures. Appends both to `group`; returns the tile row.
+ * One query block of the example figures (semantic probes, GWOT top matches): a bold title over
+ * the query's large tile on the left, and to its right one labelled row of neighbour tiles per
+ * entry of `rows`. Returns the block's group and height.
  */
-export function titledTile(
+export function queryTileBlock(
   context: FigureContext,
-  group: SVGGElement,
-  options: { x: number; y: number; title: string; size: number; item: RowItem },
+  options: { x: number; y: number; title: string; item: RowItem; rows: NeighbourRow[] },
 ): { group: SVGGElement; height: number } {
-  group.append(svgText(context.document, options.title, {
-    x: options.x,
-    y: options.y + 12,
-    "font-weight": "bold",
-  }));
-  const row = tileRow(context, {
-    x: options.x,
-    y: options.y + 20,
-    size: options.size,
-    gap: 0,
-    items: [options.item],
+  const { document } = context;
+  const { x, y } = options;
+  const { tile, gap, query } = QUERY_BLOCK;
+  const group = svgElement(document, "g");
+  group.append(svgText(document, options.title, { x, y: y + 12, "font-weight": "bold" }));
+  group.append(
+    tileRow(context, { x, y: y + 20, size: query, gap: 0, items: [options.item] }).group,
+  );
+  const left = x + query + 14;
+  let rowY = y;
+  for (const row of options.rows) {
+    group.append(svgText(document, row.label, {
+      x: left,
+      y: rowY + 11,
+      "font-size": FONT_SIZE.small,
+      "font-weight": "bold",
+      fill: row.color,
+    }));
+    const strip = tileRow(context, { x: left, y: rowY + 16, size: tile, gap, items: row.items });
+    group.append(strip.group);
+    rowY += 16 + strip.height + 6;
+  }
+  return { group, height: Math.max(rowY - y, query + 40) };
+}
+
+/** Query blocks of `k` neighbour tiles each, in as many columns as fit the panel. */
+export function queryBlockGrid<T>(
+  context: FigureContext,
+  items: readonly T[],
+  options: {
+    k: number;
+    draw: (item: T, at: { x: number; y: number }) => { group: SVGGElement; height: number };
+  },
+): SVGSVGElement {
+  const { tile, gap, query } = QUERY_BLOCK;
+  const blockWidth = query + 14 + options.k * (tile + gap) + 16;
+  return blockGrid(context, items, {
+    width: panelWidth(context),
+    blockWidth,
+    columnStep: blockWidth,
+    left: 4,
+    rowGap: 14,
+    draw: options.draw,
   });
-  group.append(row.group);
-  return row;
 }

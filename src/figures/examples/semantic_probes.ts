@@ -1,16 +1,21 @@
 /** Examples figure: nearest concepts of a few probe concepts, by humans and by each model. */
 import { conceptInfo, conceptWord } from "../common/concepts.ts";
 import { humanPairs } from "../common/human.ts";
-import { conceptImages, MARK, type RowItem, tileRow, titledTile } from "../common/images.ts";
-import { blockGrid } from "../common/layout.ts";
+import {
+  conceptImages,
+  MARK,
+  queryBlockGrid,
+  queryTileBlock,
+  type RowItem,
+} from "../common/images.ts";
 import { memoAll } from "../common/memo.ts";
 import { BASELINE, conceptFigureTables, HUMAN_MODEL, prototypesTable } from "../common/models.ts";
 import { similaritiesTo, topK, type VectorSet, vectorSet } from "../common/vectors.ts";
 import { fmt } from "../data.ts";
-import { composeFigure, messagePanel, panelWidth, svgElement, svgText } from "../frame.ts";
+import { composeFigure, messagePanel } from "../frame.ts";
 import { modelStyle } from "../palette.ts";
 import type { FigureContext, FigureSpec, TableSet } from "../spec.ts";
-import { FONT_SIZE, INK } from "../style.ts";
+import { INK } from "../style.ts";
 
 const MODELS = [BASELINE, HUMAN_MODEL];
 
@@ -85,8 +90,6 @@ function computeProbes(tables: TableSet, count: number, k: number): ProbeResult[
   });
 }
 
-const TILE = 38, GAP = 9, PROBE_TILE = 56;
-
 function probeBlock(
   context: FigureContext,
   result: ProbeResult,
@@ -98,17 +101,7 @@ function probeBlock(
     sim: (a: string, b: string) => number | null;
   },
 ): { group: SVGGElement; height: number } {
-  const { document } = context;
-  const group = svgElement(document, "g");
-  const { x, y } = options;
   const humanSet = new Set(result.human);
-  titledTile(context, group, {
-    x,
-    y,
-    title: options.words(result.probe),
-    size: PROBE_TILE,
-    item: { path: options.images.get(result.probe) ?? null, label: "probe" },
-  });
   const rows: { label: string; color: string; ids: string[]; human: boolean }[] = [
     { label: "Humans (SPoSE-49 similarity)", color: INK.text, ids: result.human, human: true },
     ...result.models.map((m) => ({
@@ -118,30 +111,25 @@ function probeBlock(
       human: false,
     })),
   ];
-  let rowY = y;
-  const left = x + PROBE_TILE + 14;
-  for (const row of rows) {
-    group.append(svgText(document, row.label, {
-      x: left,
-      y: rowY + 11,
-      "font-size": FONT_SIZE.small,
-      "font-weight": "bold",
-      fill: row.color,
-    }));
-    const items: RowItem[] = row.ids.map((id) => {
-      const s = options.sim(result.probe, id);
-      return {
-        path: options.images.get(id) ?? null,
-        label: options.words(id),
-        detail: s === null ? "" : fmt(s, 3),
-        frame: !row.human && humanSet.has(id) ? MARK.match : undefined,
-      };
-    });
-    const strip = tileRow(context, { x: left, y: rowY + 16, size: TILE, gap: GAP, items });
-    group.append(strip.group);
-    rowY += 16 + strip.height + 6;
-  }
-  return { group, height: Math.max(rowY - y, PROBE_TILE + 40) };
+  return queryTileBlock(context, {
+    x: options.x,
+    y: options.y,
+    title: options.words(result.probe),
+    item: { path: options.images.get(result.probe) ?? null, label: "probe" },
+    rows: rows.map((row) => ({
+      label: row.label,
+      color: row.color,
+      items: row.ids.map((id): RowItem => {
+        const s = options.sim(result.probe, id);
+        return {
+          path: options.images.get(id) ?? null,
+          label: options.words(id),
+          detail: s === null ? "" : fmt(s, 3),
+          frame: !row.human && humanSet.has(id) ? MARK.match : undefined,
+        };
+      }),
+    })),
+  });
 }
 
 /** The probe blocks as one `<svg>` panel (null when there is nothing to probe). */
@@ -155,13 +143,8 @@ export function probesPanel(
   const concepts = conceptInfo(tables);
   const images = conceptImages(tables);
   const human = humanPairs(tables);
-  const blockWidth = PROBE_TILE + 14 + PROBE_K * (TILE + GAP) + 16;
-  return blockGrid(context, results, {
-    width: panelWidth(context),
-    blockWidth,
-    columnStep: blockWidth,
-    left: 4,
-    rowGap: 14,
+  return queryBlockGrid(context, results, {
+    k: PROBE_K,
     draw: (result, at) =>
       probeBlock(context, result, {
         ...at,

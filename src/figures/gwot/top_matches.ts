@@ -6,16 +6,20 @@
  * @module
  */
 import { conceptInfo, conceptWord } from "../common/concepts.ts";
-import { conceptImages, MARK, type RowItem, tileRow, titledTile } from "../common/images.ts";
-import { blockGrid } from "../common/layout.ts";
+import {
+  conceptImages,
+  MARK,
+  queryBlockGrid,
+  queryTileBlock,
+  type RowItem,
+} from "../common/images.ts";
 import { memoAll } from "../common/memo.ts";
 import { BASELINE, HUMAN_MODEL } from "../common/models.ts";
 import { fmt } from "../data.ts";
-import { composeFigure, messagePanel, panelWidth, svgElement, svgText } from "../frame.ts";
+import { composeFigure, messagePanel } from "../frame.ts";
 import { modelStyle } from "../palette.ts";
 import { PREFERRED_PROBES } from "../examples/semantic_probes.ts";
 import type { FigureContext, FigureSpec, TableSet } from "../spec.ts";
-import { FONT_SIZE } from "../style.ts";
 import { type Plan, planTable, readPlan } from "./transport_plan.ts";
 
 const MODELS = [BASELINE, HUMAN_MODEL];
@@ -101,8 +105,6 @@ function computeQueries(tables: TableSet, count: number): QueryMatches[] {
   }));
 }
 
-const TILE = 38, GAP = 9, QUERY_TILE = 56;
-
 function queryBlock(
   context: FigureContext,
   result: QueryMatches,
@@ -114,43 +116,28 @@ function queryBlock(
     categories: (id: string) => string[];
   },
 ): { group: SVGGElement; height: number } {
-  const { document } = context;
-  const group = svgElement(document, "g");
-  const { x, y } = options;
-  titledTile(context, group, {
-    x,
-    y,
-    title: options.words(result.query),
-    size: QUERY_TILE,
-    item: { path: options.images.get(result.query) ?? null, label: "query" },
-  });
   const own = new Set(options.categories(result.query));
-  const left = x + QUERY_TILE + 14;
-  let rowY = y;
-  for (const { model, matches } of result.models) {
-    group.append(svgText(document, modelStyle(model).label, {
-      x: left,
-      y: rowY + 11,
-      "font-size": FONT_SIZE.small,
-      "font-weight": "bold",
-      fill: modelStyle(model).color,
-    }));
-    const items: RowItem[] = matches.map((m) => {
-      const same = m.uniqueID === result.query;
-      const category = !same && options.categories(m.uniqueID).some((c) => own.has(c));
-      return {
-        path: options.images.get(m.uniqueID) ?? null,
-        label: options.words(m.uniqueID),
-        detail: `${fmt(m.weight * 100, 0)}%`,
-        frame: same || category ? MARK.match : undefined,
-        dashed: category,
-      };
-    });
-    const strip = tileRow(context, { x: left, y: rowY + 16, size: TILE, gap: GAP, items });
-    group.append(strip.group);
-    rowY += 16 + strip.height + 6;
-  }
-  return { group, height: Math.max(rowY - y, QUERY_TILE + 40) };
+  return queryTileBlock(context, {
+    x: options.x,
+    y: options.y,
+    title: options.words(result.query),
+    item: { path: options.images.get(result.query) ?? null, label: "query" },
+    rows: result.models.map(({ model, matches }) => ({
+      label: modelStyle(model).label,
+      color: modelStyle(model).color,
+      items: matches.map((m): RowItem => {
+        const same = m.uniqueID === result.query;
+        const category = !same && options.categories(m.uniqueID).some((c) => own.has(c));
+        return {
+          path: options.images.get(m.uniqueID) ?? null,
+          label: options.words(m.uniqueID),
+          detail: `${fmt(m.weight * 100, 0)}%`,
+          frame: same || category ? MARK.match : undefined,
+          dashed: category,
+        };
+      }),
+    })),
+  });
 }
 
 /** Top-5 matched objects of example queries. */
@@ -166,14 +153,9 @@ export const topMatchesFigure: FigureSpec = {
     const results = queryMatches(tables);
     const concepts = conceptInfo(tables);
     const images = conceptImages(tables);
-    const blockWidth = QUERY_TILE + 14 + TOP_K * (TILE + GAP) + 16;
     const panel = results.length
-      ? blockGrid(context, results, {
-        width: panelWidth(context),
-        blockWidth,
-        columnStep: blockWidth,
-        left: 4,
-        rowGap: 14,
+      ? queryBlockGrid(context, results, {
+        k: TOP_K,
         draw: (result, at) =>
           queryBlock(context, result, {
             ...at,
