@@ -20,9 +20,10 @@ import { parseArgs } from "node:util";
 import { join, resolve } from "node:path";
 import { int32Column, makeTable, readTable, stringColumn, writeTable } from "../src/io/arrow.ts";
 import { exists } from "../src/io/files.ts";
-import { embeddingStem, readModelList } from "../src/eval/benchmark/inputs.ts";
+import { readModelList } from "../src/eval/benchmark/inputs.ts";
 import { BENCH_PROFILE_ENV, BENCH_PROFILE_PREFIX } from "../src/eval/benchmark/stage.ts";
 import { REPO_ROOT } from "../src/pipeline/paths.ts";
+import { seedStem } from "../src/tables/paths.ts";
 
 /** The bench stage's outputs, relative to the tables folder. */
 const OUTPUTS = [
@@ -75,7 +76,7 @@ async function addModels(tables: string, n: number, seed: number): Promise<strin
   for (let k = 0; k < extra; k++) {
     const from = list[k % list.length];
     const name = `bench_sim_${k + 1}`;
-    const stem = embeddingStem(from.model, from.seed, seed);
+    const stem = seedStem(from.model, from.seed, seed);
     for (const suffix of [".arrow", ".prototypes.arrow"]) {
       await Deno.symlink(
         await Deno.realPath(join(tables, "embeddings", stem + suffix)),

@@ -46,9 +46,9 @@ import { stageMetadata } from "../pipeline/metadata.ts";
 import type { Stage } from "../pipeline/stage.ts";
 import { saveCheckpoint } from "../train/checkpoint.ts";
 import { loadTrainData } from "../train/dataset.ts";
-import { embeddingPath, prototypePath, writeModelEmbeddings } from "../train/embed_stage.ts";
+import { writeModelEmbeddings } from "../train/embed_stage.ts";
 import { buildNetwork } from "../train/network.ts";
-import { checkpointDir, loadTrainedWeights, sharedTrunk } from "../train/stage.ts";
+import { loadTrainedWeights, sharedTrunk } from "../train/stage.ts";
 import { networkWeights, topFeatures } from "../train/trainer.ts";
 import {
   calibrateTemperature,
@@ -62,15 +62,10 @@ import {
 } from "./alignet.ts";
 import { type DistillLoss, distillStudent, studentLogits } from "./alignet_student.ts";
 import { applyGlocal, searchGlocalGrid } from "./glocal.ts";
-import {
-  alignedPath,
-  alignInputFiles,
-  readHumanTriplets,
-  readModelEmbeddings,
-  selectRows,
-} from "./inputs.ts";
+import { alignInputFiles, readHumanTriplets, readModelEmbeddings, selectRows } from "./inputs.ts";
 import { backboneEmbeddings, isBackboneTeacher } from "./teacher.ts";
 import { elbowK, kmeans } from "./kmeans.ts";
+import { alignedPath, checkpointDir, embeddingPath, prototypePath } from "../tables/paths.ts";
 
 /** Settings of the AligNet stage (everything but the backbone). */
 export interface AlignetSettings {

@@ -16,10 +16,10 @@ import { initBackend } from "../models/backend.ts";
 import { BASELINE, GLOCAL } from "../models/registry.ts";
 import { stageMetadata } from "../pipeline/metadata.ts";
 import type { Stage } from "../pipeline/stage.ts";
-import { embeddingPath, prototypePath } from "../train/embed_stage.ts";
 import { writeEmbeddingTables } from "../train/embedding_tables.ts";
 import { applyGlocal, searchGlocalGrid } from "./glocal.ts";
-import { alignedPath, alignInputFiles, loadAlignInputs, selectRows } from "./inputs.ts";
+import { alignInputFiles, loadAlignInputs, selectRows } from "./inputs.ts";
+import { alignedPath, embeddingPath, prototypePath } from "../tables/paths.ts";
 
 /** Options of the gLocal stage. */
 export interface GlocalStageOptions extends Record<string, unknown> {

@@ -33,13 +33,14 @@ import { modelJsonPath } from "../models/backbones.ts";
 import { stageMetadata } from "../pipeline/metadata.ts";
 import { displayPath } from "../pipeline/paths.ts";
 import type { Stage, StageContext } from "../pipeline/stage.ts";
-import { embeddingStem, loadBenchInputs, readModelList } from "../eval/benchmark/inputs.ts";
+import { loadBenchInputs, readModelList } from "../eval/benchmark/inputs.ts";
 import type { BenchModel } from "../eval/benchmark/inputs.ts";
 import { benchmarkSpace } from "../eval/benchmark/run.ts";
 import { type ConceptSpace, spaceVectors } from "../eval/benchmark/spec.ts";
 import { loadTrainData } from "../train/dataset.ts";
 import { gwotSweep, type GwotSweepResult } from "./gwot_sweep.ts";
 import { spread, untrainedPrototypes, untrainedSeeds } from "./gwot_untrained.ts";
+import { seedStem } from "../tables/paths.ts";
 
 /** Options of the GWOT stage. */
 export interface GwotStageOptions extends Record<string, unknown> {
@@ -351,7 +352,7 @@ export const gwotStage: Stage<GwotStageOptions> = {
       .map((f) => join(t, f));
     for (const m of await readModelList(t)) {
       files.push(
-        join(t, "embeddings", `${embeddingStem(m.model, m.seed, ctx.seed)}.prototypes.arrow`),
+        join(t, "embeddings", `${seedStem(m.model, m.seed, ctx.seed)}.prototypes.arrow`),
       );
     }
     files.push(join(ctx.profile.thingsDir, "spose49/spose_embedding_49d_sorted.txt"));

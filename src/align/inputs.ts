@@ -12,7 +12,7 @@ import { deriveTrainingTriplets } from "../human/triplets.ts";
 import { readTable, vectorColumnToFlat } from "../io/arrow.ts";
 import type { Matrix, Triplets } from "../metrics/types.ts";
 import type { StageContext } from "../pipeline/stage.ts";
-import { embeddingPath, prototypePath } from "../train/embed_stage.ts";
+import { embeddingPath, prototypePath } from "../tables/paths.ts";
 
 /** A model's image embeddings and concept prototypes. */
 export interface ModelEmbeddings {
@@ -42,15 +42,6 @@ export interface HumanTriplets {
 
 /** A model's embeddings and the human triplets over its prototype rows. */
 export type AlignInputs = ModelEmbeddings & HumanTriplets;
-
-/**
- * The registry file of an aligned model (`tables/aligned/<model>.arrow`): one row per model the
- * stage registers (model, seed, control_of, method, source, chosen hyperparameters); the
- * benchmark scores every model listed in `tables/aligned/`.
- */
-export function alignedPath(ctx: StageContext, model: string): string {
-  return join(ctx.tables, "aligned", `${model}.arrow`);
-}
 
 /** Triplets over prototype rows from (anchor, positive, negative) columns; others dropped. */
 export function triplesOnRows(

@@ -22,16 +22,15 @@ import type { Stage, StageContext } from "../pipeline/stage.ts";
 import { writeEmbeddingTables } from "./embedding_tables.ts";
 import { loadTrainData, type TrainData } from "./dataset.ts";
 import { buildNetwork } from "./network.ts";
+import { loadTrainedWeights, sharedTrunk, splitTop1, trainedConfig } from "./stage.ts";
+import { topFeatures } from "./trainer.ts";
 import {
   checkpointDir,
-  loadTrainedWeights,
+  embeddingPath,
+  prototypePath,
   seedSuffix,
-  sharedTrunk,
-  splitTop1,
-  trainedConfig,
   trainingTablePath,
-} from "./stage.ts";
-import { topFeatures } from "./trainer.ts";
+} from "../tables/paths.ts";
 
 /** Options of the embed stage. */
 export interface EmbedOptions extends Record<string, unknown> {
@@ -46,16 +45,6 @@ export interface EmbedOptions extends Record<string, unknown> {
   batchSize?: number;
   /** Images decoded at once for the trunk cache (`--num-workers`; not part of the cache key). */
   decodeWorkers?: number;
-}
-
-/** Path of a model's embedding table. */
-export function embeddingPath(ctx: StageContext, model: string, seed: number): string {
-  return join(ctx.tables, "embeddings", `${model}${seedSuffix(ctx, seed)}.arrow`);
-}
-
-/** Path of a model's concept-prototype table. */
-export function prototypePath(ctx: StageContext, model: string, seed: number): string {
-  return join(ctx.tables, "embeddings", `${model}${seedSuffix(ctx, seed)}.prototypes.arrow`);
 }
 
 /** Write a model's embeddings of every image of `data` and its prototypes (atomically). */

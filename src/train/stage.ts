@@ -34,6 +34,7 @@ import {
   type TrunkActivations,
 } from "./trainer.ts";
 import { trunkActivations, type TrunkCacheResult } from "./trunk_cache.ts";
+import { checkpointDir, trainingTablePath } from "../tables/paths.ts";
 
 /** Options of a train stage. */
 export interface TrainStageOptions extends Record<string, unknown> {
@@ -58,21 +59,6 @@ export interface TrainStageOptions extends Record<string, unknown> {
 /** Default backbone of a profile. */
 export function defaultBackbone(profile: string): string {
   return profile === "things" ? "resnet50" : "mobilenet_v2_035";
-}
-
-/** Where a model's checkpoints live. */
-export function checkpointDir(ctx: StageContext, model: string, seed: number): string {
-  return join(ctx.out, "checkpoints", model, `seed-${seed}`);
-}
-
-/** File name suffix of a seed: "" for the pipeline seed, `.seed<k>` for extra seeds. */
-export function seedSuffix(ctx: StageContext, seed: number): string {
-  return seed === ctx.seed ? "" : `.seed${seed}`;
-}
-
-/** The training-log table of a model and seed. */
-export function trainingTablePath(ctx: StageContext, model: string, seed: number): string {
-  return join(ctx.tables, "training", `${model}${seedSuffix(ctx, seed)}.arrow`);
 }
 
 const TABLE_INPUTS = ["images.arrow", "splits.arrow", "concepts.arrow"];

@@ -23,6 +23,7 @@ import { noiseCeiling } from "../../metrics/ceiling.ts";
 import type { Triplets } from "../../metrics/types.ts";
 import { SPOSE49 } from "../../models/registry.ts";
 import type { Profile } from "../../pipeline/profile.ts";
+import { seedStem } from "../../tables/paths.ts";
 
 /** Concept metadata used by the transfer benchmarks (canonical order, 1,854 rows). */
 export interface BenchConcepts {
@@ -126,11 +127,6 @@ function conceptColumn(
   });
 }
 
-/** Embedding table name of a model and seed (`<model>[.seed<k>]`), as written by `embed`. */
-export function embeddingStem(model: string, seed: number, primarySeed: number): string {
-  return seed === primarySeed ? model : `${model}.seed${seed}`;
-}
-
 /**
  * The concepts every image model of models.arrow has a prototype for (canonical indices), read
  * from the prototype tables only.
@@ -142,7 +138,7 @@ export async function prototypeConcepts(
   const index = new Map(options.conceptIds.map((id, i) => [id, i]));
   let common: Set<number> | undefined;
   for (const m of await readModelList(tables)) {
-    const stem = embeddingStem(m.model, m.seed, options.primarySeed);
+    const stem = seedStem(m.model, m.seed, options.primarySeed);
     const file = join(tables, "embeddings", `${stem}.prototypes.arrow`);
     const t = await readTable(file, { require: ["uniqueID"] });
     const has = new Set(conceptColumn(t, { column: "uniqueID", index, file }));
@@ -364,7 +360,7 @@ export async function readImageModel(
     designs?: Map<string, number>;
   },
 ): Promise<BenchModel> {
-  const stem = embeddingStem(options.model, options.seed, options.primarySeed);
+  const stem = seedStem(options.model, options.seed, options.primarySeed);
   const imgFile = join(tables, "embeddings", `${stem}.arrow`);
   const protoFile = join(tables, "embeddings", `${stem}.prototypes.arrow`);
   const img = await readTable(imgFile, {

@@ -10,10 +10,11 @@ import { join } from "node:path";
 import { stageMetadata } from "../../pipeline/metadata.ts";
 import type { Stage, StageContext } from "../../pipeline/stage.ts";
 import { comparisonPairs } from "./comparisons.ts";
-import { alignedRegistries, embeddingStem, rdm48Files, readModelList } from "./inputs.ts";
+import { alignedRegistries, rdm48Files, readModelList } from "./inputs.ts";
 import { runBenchmarkParallel } from "./parallel.ts";
 import type { BenchGroup } from "./spec.ts";
 import { writeBenchmarkTables } from "./tables.ts";
+import { seedStem } from "../../tables/paths.ts";
 
 /** Which benchmarks to run: `core`, `expanded` or `all`. */
 export type BenchMode = "core" | "expanded" | "all";
@@ -68,7 +69,7 @@ export const benchStage: Stage<BenchOptions> = {
     ].map((f) => join(t, f));
     files.push(...await alignedRegistries(t));
     for (const m of await readModelList(t)) {
-      const stem = embeddingStem(m.model, m.seed, ctx.seed);
+      const stem = seedStem(m.model, m.seed, ctx.seed);
       files.push(
         join(t, "embeddings", `${stem}.arrow`),
         join(t, "embeddings", `${stem}.prototypes.arrow`),
