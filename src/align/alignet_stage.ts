@@ -25,47 +25,36 @@
  *
  * @module
  */
-import { NeedsStageError } from "../io/errors.ts";
 import { join } from "node:path";
-import { readSposeEmbedding } from "../data/readers/mod.ts";
 import { thingsFile } from "../data/stage.ts";
-import {
-  float64Column,
-  int32Column,
-  makeTable,
-  stringColumn,
-  type TableMetadata,
-  writeTable,
-} from "../io/arrow.ts";
-import type { GlocalTransform } from "../io/npz.ts";
-import type { Matrix, Triplets } from "../metrics/types.ts";
+import type { TableMetadata } from "../io/arrow.ts";
 import { modelJsonPath } from "../models/backbones.ts";
 import { initBackend } from "../models/backend.ts";
-import { ALIGNET, BASELINE, IMAGENET, registeredModel, UNALIGNET } from "../models/registry.ts";
+import { ALIGNET, BASELINE, IMAGENET, UNALIGNET } from "../models/registry.ts";
 import { stageMetadata } from "../pipeline/metadata.ts";
 import type { Stage } from "../pipeline/stage.ts";
-import { saveCheckpoint } from "../train/checkpoint.ts";
-import { loadTrainData } from "../train/dataset.ts";
-import { writeModelEmbeddings } from "../train/embed_stage.ts";
-import { buildNetwork } from "../train/network.ts";
-import { loadTrainedWeights, sharedTrunk } from "../train/stage.ts";
-import { networkWeights, topFeatures } from "../train/trainer.ts";
+import { TABLE } from "../tables/names.ts";
 import {
-  calibrateTemperature,
-  nearestCenter,
-  sampleTripletBatches,
-  sampleTriplets,
-  TRIPLET_SAMPLINGS,
-  tripletLogits,
-  tripletProbabilities,
-  type TripletSampling,
-} from "./alignet.ts";
-import { type DistillLoss, distillStudent, studentLogits } from "./alignet_student.ts";
-import { applyGlocal, searchGlocalGrid } from "./glocal.ts";
-import { alignInputFiles, readHumanTriplets, readModelEmbeddings, selectRows } from "./inputs.ts";
-import { backboneEmbeddings, isBackboneTeacher } from "./teacher.ts";
-import { elbowK, kmeans } from "./kmeans.ts";
-import { alignedPath, checkpointDir, embeddingPath, prototypePath } from "../tables/paths.ts";
+  alignedPath,
+  checkpointDir,
+  embeddingPath,
+  prototypePath,
+  tablePath,
+} from "../tables/paths.ts";
+import { loadTrainData } from "../train/dataset.ts";
+import { sharedTrunk } from "../train/stage.ts";
+import { TRIPLET_SAMPLINGS, type TripletSampling } from "./alignet.ts";
+import type { DistillLoss } from "./alignet_student.ts";
+import {
+  alignetJobs,
+  distillAlignetModel,
+  samplingModel,
+  studentItems,
+} from "./alignet_student_step.ts";
+import { type AlignetRow, writeAlignetRegistry } from "../tables/aligned_alignet.ts";
+import { buildTeachers, fitTeacherTransform, loadAlignetInputs } from "./alignet_teacher_step.ts";
+import { alignInputFiles } from "./inputs.ts";
+import { isBackboneTeacher } from "./teacher.ts";
 
 /** Settings of the AligNet stage (everything but the backbone). */
 export interface AlignetSettings {
@@ -129,7 +118,7 @@ export const ALIGNET_DEFAULTS: AlignetSettings = {
 /** Model names the stage writes for its options. */
 export function alignetModels(options: { samplings: readonly TripletSampling[] }): string[] {
   return options.samplings.flatMap((s) =>
-    s === "cluster-border" ? [ALIGNET, UNALIGNET] : [`${ALIGNET}_${s.replace("-", "_")}`]
+    s === "cluster-border" ? [ALIGNET, UNALIGNET] : [samplingModel(s)]
   );
 }
 
@@ -147,28 +136,6 @@ export function parseSamplings(value: string): TripletSampling[] {
   return list as TripletSampling[];
 }
 
-/** The teacher's vectors: transformed (AligNet) or standardised and scaled (UnAligNet). */
-interface Teacher {
-  name: "aligned" | "unaligned";
-  images: Matrix;
-  prototypes: Matrix;
-  tau: number;
-  calibrationKl: number;
-  k: number;
-  inertia: { k: number; inertia: number }[];
-  trainLabels: Int32Array;
-  valLabels: Int32Array;
-}
-
-/** ((x − mean)/std)·c: the untransformed teacher on the transform's scale. */
-function scaledIdentity(t: GlocalTransform): GlocalTransform {
-  let diag = 0;
-  for (let i = 0; i < t.dim; i++) diag += t.weights[i * t.dim + i];
-  const weights = new Float64Array(t.dim * t.dim);
-  for (let i = 0; i < t.dim; i++) weights[i * t.dim + i] = diag / t.dim;
-  return { ...t, weights, bias: undefined };
-}
-
 /** The AligNet stage (see the module documentation). */
 export const alignetStage: Stage<AlignetStageOptions> = {
   name: "align:alignet",
@@ -177,14 +144,14 @@ export const alignetStage: Stage<AlignetStageOptions> = {
     return Promise.resolve([
       ...(isBackboneTeacher(options.teacher)
         ? [
-          join(ctx.tables, "triplets.arrow"),
-          join(ctx.tables, "human_pairs.arrow"),
-          join(ctx.tables, "concepts.arrow"),
+          tablePath(ctx.tables, TABLE.triplets),
+          tablePath(ctx.tables, TABLE.humanPairs),
+          tablePath(ctx.tables, TABLE.concepts),
           modelJsonPath(options.teacher),
         ]
         : alignInputFiles(ctx, options.teacher)),
-      join(ctx.tables, "images.arrow"),
-      join(ctx.tables, "splits.arrow"),
+      tablePath(ctx.tables, TABLE.images),
+      tablePath(ctx.tables, TABLE.splits),
       thingsFile(ctx, "spose"),
       join(checkpointDir(ctx, options.student, ctx.seed), "final.ckpt"),
       modelJsonPath(options.backbone),
@@ -203,117 +170,15 @@ export const alignetStage: Stage<AlignetStageOptions> = {
   async run(ctx, options) {
     await initBackend({ backend: "auto", log: false });
     const data = await loadTrainData(ctx.tables);
-    const embeddings = isBackboneTeacher(options.teacher)
-      ? await backboneEmbeddings(ctx, data, {
-        backbone: options.teacher,
-        skipBadImages: options.skipBadImages,
-      })
-      : await readModelEmbeddings(ctx, options.teacher);
-    const inputs = { ...embeddings, ...await readHumanTriplets(ctx, embeddings.prototypeRow) };
-    const spose = await readSposeEmbedding(thingsFile(ctx, "spose"), {
-      rows: inputs.conceptIds.length,
-    });
-    // SPoSE soft targets of the training triplets (prototype rows → canonical concepts)
-    const conceptOfRow = new Int32Array(inputs.prototypes.rows);
-    inputs.prototypeRow.forEach((r, c) => {
-      if (r >= 0) conceptOfRow[r] = c;
-    });
-    const canonical = (t: Triplets): Triplets => ({
-      a: Int32Array.from(t.a.subarray(0, t.n), (r) => conceptOfRow[r]),
-      b: Int32Array.from(t.b.subarray(0, t.n), (r) => conceptOfRow[r]),
-      odd: Int32Array.from(t.odd.subarray(0, t.n), (r) => conceptOfRow[r]),
-      n: t.n,
-    });
-    const trainTargets = tripletProbabilities(tripletLogits(spose, canonical(inputs.train)));
-    const valTargets = tripletProbabilities(tripletLogits(spose, canonical(inputs.val)));
-    // 1. uncertainty-distillation transform of the teacher
-    const { best } = await searchGlocalGrid(
-      {
-        concepts: inputs.prototypes,
-        train: inputs.train,
-        val: inputs.val,
-        targets: trainTargets,
-      },
-      {
-        grid: options.lambdas.map((lambda) => ({ lambda, alpha: 0 })),
-        epochs: options.transformEpochs,
-        seed: ctx.seed,
-        label: "align:alignet teacher transform",
-        log: ctx.log,
-      },
-    );
-    // student data: trunk rows by image id
+    const inputs = await loadAlignetInputs(ctx, data, options);
+    const transform = await fitTeacherTransform(ctx, inputs, options);
     const trunk = await sharedTrunk(ctx, data, options);
-    const bad = new Set(trunk.bad.map((b) => b.row));
-    const trunkRow = new Map(data.imageIds.map((id, r) => [id, r]));
-    const rowsOf = (split: string) =>
-      inputs.split.flatMap((s, i) => {
-        const r = trunkRow.get(inputs.imageIds[i]);
-        if (r === undefined) {
-          throw new NeedsStageError(
-            `${embeddingPath(ctx, options.teacher, ctx.seed)}: image ${
-              inputs.imageIds[i]
-            } is not in images.arrow`,
-            "deno task embed",
-          );
-        }
-        return s === split && !bad.has(r) ? [i] : [];
-      });
-    const trainItems = rowsOf("train"), valItems = rowsOf("val");
-    const toTrunk = (items: number[], t: Triplets): Triplets => ({
-      a: Int32Array.from(t.a, (i) => trunkRow.get(inputs.imageIds[items[i]])!),
-      b: Int32Array.from(t.b, (i) => trunkRow.get(inputs.imageIds[items[i]])!),
-      odd: Int32Array.from(t.odd, (i) => trunkRow.get(inputs.imageIds[items[i]])!),
-      n: t.n,
-    });
-    // 2–3. the two teachers: temperature and clusters
-    const teachers: Teacher[] = [];
-    for (const name of ["aligned", "unaligned"] as const) {
-      if (name === "unaligned" && !options.samplings.includes("cluster-border")) continue;
-      const started = performance.now();
-      const transform = name === "aligned"
-        ? best.fit.transform
-        : scaledIdentity(best.fit.transform);
-      const images = applyGlocal(transform, inputs.images);
-      const prototypes = applyGlocal(transform, inputs.prototypes);
-      const cal = calibrateTemperature(valTargets, tripletLogits(prototypes, inputs.val));
-      const trainVectors = selectRows(images, trainItems);
-      const ks = options.kGrid.filter((k) => k >= 2 && k <= trainItems.length / 2);
-      if (ks.length === 0) {
-        throw new RangeError(
-          `align:alignet: ${trainItems.length} training images are too few for k-means over ` +
-            `k ∈ {${options.kGrid.join(", ")}}`,
-        );
-      }
-      const runs = ks.map((k) => ({
-        k,
-        run: kmeans(trainVectors, { k, seed: ctx.seed, maxIter: 100 }),
-      }));
-      const inertia = runs.map((r) => ({ k: r.k, inertia: r.run.inertia }));
-      const k = ks.length >= 3 ? elbowK(inertia) : ks[0];
-      const chosen = runs.find((r) => r.k === k)!.run;
-      const centers: Matrix = { data: chosen.centers, rows: k, cols: images.cols };
-      teachers.push({
-        name,
-        images,
-        prototypes,
-        tau: cal.tau,
-        calibrationKl: cal.kl,
-        k,
-        inertia,
-        trainLabels: chosen.labels,
-        valLabels: nearestCenter(selectRows(images, valItems), centers),
-      });
-      ctx.log(
-        `align:alignet ${name} teacher: τ_t ${cal.tau.toPrecision(3)} (val KL to SPoSE ${
-          cal.kl.toFixed(4)
-        }), k ${k} by the elbow of ${inertia.map((p) => p.k).join("/")} (${
-          ((performance.now() - started) / 1000).toFixed(1)
-        }s)`,
-      );
-    }
-    // 4–5. triplets and students
-    const rows: Record<string, unknown>[] = [];
+    const items = studentItems(ctx, { data, inputs, trunk }, options.teacher);
+    const teachers = buildTeachers(ctx, {
+      inputs,
+      transform: transform.fit.transform,
+      items,
+    }, options);
     const inputHashes = await ctx.hasher.hashAll(await this.inputs(ctx, options));
     const meta = (model: string): Promise<TableMetadata> =>
       stageMetadata(ctx, this, {
@@ -322,174 +187,28 @@ export const alignetStage: Stage<AlignetStageOptions> = {
         notes: { model, teacher: options.teacher, student: options.student },
         backend: true,
       });
-    interface Job {
-      model: string;
-      sampling: TripletSampling;
-      teacher: Teacher;
-      controlOf: string | null;
+    const setup = { data, trunk, inputs, items, meta };
+    const rows: AlignetRow[] = [];
+    for (const job of alignetJobs(options.samplings, teachers)) {
+      rows.push(await distillAlignetModel(ctx, job, { setup, options }));
     }
-    const jobs = options.samplings.flatMap((sampling): Job[] =>
-      sampling === "cluster-border"
-        ? [
-          { model: ALIGNET, sampling, teacher: teachers[0], controlOf: null },
-          {
-            model: UNALIGNET,
-            sampling,
-            teacher: teachers[1],
-            controlOf: registeredModel(UNALIGNET)!.controlOf!,
-          },
-        ]
-        : [{
-          model: `${ALIGNET}_${sampling.replace("-", "_")}`,
-          sampling,
-          teacher: teachers[0],
-          controlOf: null,
-        }]
-    );
-    const conceptOfItem = (items: number[]) =>
-      Int32Array.from(items, (i) => inputs.imageConcept[i]);
-    for (const job of jobs) {
-      const start = performance.now();
-      const { teacher, sampling } = job;
-      const groups = (items: number[], labels: Int32Array) =>
-        sampling === "random" ? null : sampling === "class-border" ? conceptOfItem(items) : labels;
-      const label = `alignet-${sampling}`;
-      // one epoch = every training image about once as a pair member
-      const trainT = sampleTripletBatches(
-        trainItems.length,
-        groups(trainItems, teacher.trainLabels),
-        {
-          batches: Math.max(1, Math.round(trainItems.length / (2 * options.pairsPerBatch))),
-          pairsPerBatch: options.pairsPerBatch,
-          oddsPerPair: options.oddsPerPair,
-          seed: ctx.seed,
-          label,
-        },
-      );
-      const valT = sampleTriplets(valItems.length, groups(valItems, teacher.valLabels), {
-        n: Math.round(options.valTripletsPerImage * valItems.length),
-        seed: ctx.seed,
-        label: `${label}-val`,
-      });
-      const teacherProbs = (items: number[], t: Triplets) =>
-        tripletProbabilities(
-          tripletLogits(teacher.images, {
-            a: Int32Array.from(t.a, (i) => items[i]),
-            b: Int32Array.from(t.b, (i) => items[i]),
-            odd: Int32Array.from(t.odd, (i) => items[i]),
-            n: t.n,
-          }),
-          teacher.tau,
-        );
-      const train = {
-        triplets: toTrunk(trainItems, trainT),
-        probabilities: teacherProbs(trainItems, trainT),
-        batchStarts: trainT.batchStarts,
-      };
-      const val = {
-        triplets: toTrunk(valItems, valT),
-        probabilities: teacherProbs(valItems, valT),
-      };
-      const net = await buildNetwork(options.backbone, {
-        nClasses: data.classConcept.length,
-        seed: ctx.seed,
-      });
-      await loadTrainedWeights(ctx, net, { model: options.student, seed: ctx.seed });
-      const tauS = calibrateTemperature(
-        val.probabilities,
-        await studentLogits(net, trunk, val.triplets),
-      );
-      const result = await distillStudent(net, { trunk, train, val }, {
-        loss: options.loss,
-        tau: tauS.tau,
-        lambdaInit: options.lambdaInit,
-        epochs: options.epochs,
-        batchSize: options.pairsPerBatch * options.oddsPerPair,
-        learningRate: options.learningRate,
-        seed: ctx.seed,
-        log: ctx.log,
-        label: `align:alignet ${job.model}`,
-      });
-      const all = Int32Array.from({ length: data.imageIds.length }, (_, r) => r);
-      const features = await topFeatures(net, trunk, all);
-      const dim = features.length / all.length;
-      const m = await meta(job.model);
-      const dir = checkpointDir(ctx, job.model, ctx.seed);
-      await Deno.mkdir(dir, { recursive: true });
-      await saveCheckpoint(join(dir, "final.ckpt"), {
-        state: { model: job.model, options, sampling },
-        tensors: await networkWeights(net),
-      });
-      await writeModelEmbeddings(ctx, {
-        model: job.model,
-        seed: ctx.seed,
-        data,
-        features,
-        dim,
-        meta: m,
-      });
-      net.top.dispose();
-      net.head.dispose();
-      const bestRow = result.epochs.find((e) => e.epoch === result.bestEpoch);
-      rows.push({
-        model: job.model,
-        control_of: job.controlOf,
-        sampling,
-        teacher_transform: teacher.name,
-        k: teacher.k,
-        tau_teacher: teacher.tau,
-        tau_student: tauS.tau,
-        val_kl_start: result.initialValKl,
-        val_kl_best: bestRow?.valKl ?? result.initialValKl,
-        best_epoch: result.bestEpoch,
-        n_train_triplets: train.triplets.n,
-        n_val_triplets: val.triplets.n,
-        // no wall-clock seconds here: the registry must be identical for the same seed
-        log: JSON.stringify({
-          epochs: result.epochs.map(({ seconds: _s, ...e }) => e),
-          inertia: teacher.inertia,
-        }),
-      });
-      ctx.log(
-        `align:alignet ${job.model}: τ_s ${tauS.tau.toPrecision(3)}, val KL ${
-          result.initialValKl.toFixed(4)
-        } → ${(bestRow?.valKl ?? result.initialValKl).toFixed(4)} (epoch ${result.bestEpoch}), ${
-          ((performance.now() - start) / 1000).toFixed(1)
-        }s`,
-      );
-    }
-    const col = <T>(key: string) => rows.map((r) => r[key] as T);
-    await writeTable(
-      alignedPath(ctx, ALIGNET),
-      makeTable({
-        model: stringColumn(col<string>("model")),
-        seed: int32Column(rows.map(() => ctx.seed)),
-        control_of: stringColumn(col<string | null>("control_of")),
-        method: stringColumn(rows.map((r) => (r.model === UNALIGNET ? "UnAligNet" : "AligNet"))),
-        source: stringColumn(rows.map(() => options.student)),
-        teacher: stringColumn(rows.map(() => options.teacher)),
-        teacher_transform: stringColumn(col<string>("teacher_transform")),
-        sampling: stringColumn(col<string>("sampling")),
-        loss: stringColumn(rows.map(() => options.loss)),
-        transform_lambda: float64Column(rows.map(() => best.lambda)),
-        transform_val_accuracy: float64Column(rows.map(() => best.fit.valAccuracy)),
-        k: int32Column(col<number>("k")),
-        tau_teacher: float64Column(col<number>("tau_teacher")),
-        tau_student: float64Column(col<number>("tau_student")),
-        lambda_init: float64Column(rows.map(() => options.lambdaInit)),
-        val_kl_start: float64Column(col<number>("val_kl_start")),
-        val_kl_best: float64Column(col<number>("val_kl_best")),
-        best_epoch: int32Column(col<number>("best_epoch")),
-        n_train_triplets: int32Column(col<number>("n_train_triplets")),
-        n_val_triplets: int32Column(col<number>("n_val_triplets")),
-        log: stringColumn(col<string>("log")),
-      }),
-      await meta("registry"),
-    );
-    return rows.map((r) =>
-      `${r.model}: k ${r.k}, val KL ${(r.val_kl_start as number).toFixed(3)} → ${
-        (r.val_kl_best as number).toFixed(3)
-      }`
-    ).join("; ");
+    await writeAlignetRegistry(alignedPath(ctx, ALIGNET), rows, {
+      seed: ctx.seed,
+      student: options.student,
+      teacher: options.teacher,
+      loss: options.loss,
+      lambdaInit: options.lambdaInit,
+      transformLambda: transform.lambda,
+      transformValAccuracy: transform.fit.valAccuracy,
+      meta: await meta("registry"),
+    });
+    return alignetSummaryLine(rows);
   },
 };
+
+/** The stage's one-line result: each model's k and validation KL before → after. */
+function alignetSummaryLine(rows: readonly AlignetRow[]): string {
+  return rows.map((r) =>
+    `${r.model}: k ${r.k}, val KL ${r.valKlStart.toFixed(3)} → ${r.valKlBest.toFixed(3)}`
+  ).join("; ");
+}

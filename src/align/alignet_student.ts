@@ -15,7 +15,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { Triplets } from "../metrics/types.ts";
 import { ALIGNET } from "../models/registry.ts";
 import { createProgress } from "../pipeline/progress.ts";
-import { createRng } from "../stats/random.ts";
+import { createRng, type Rng } from "../stats/random.ts";
 import type { TrunkActivations } from "../train/activations.ts";
 import { Adam } from "../train/adam.ts";
 import { jsdTripletLoss, klTripletLoss, l2ToInit } from "../train/losses/distill.ts";
@@ -128,60 +128,10 @@ export async function distillStudent(
   let bestWeights = vars.map((v) => tf.keep(tf.clone(v)));
   const epochs: DistillEpoch[] = [];
   const divergence = options.loss === "jsd" ? jsdTripletLoss : klTripletLoss;
+  const st: StudentTraining = { net, trunk, train, options, vars, initial, adam, divergence };
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
     const start = performance.now();
-    const starts = train.batchStarts;
-    const batchOrder = starts
-      ? rng.shuffle(Int32Array.from({ length: starts.length - 1 }, (_, i) => i))
-      : undefined;
-    if (!starts) rng.shuffle(order);
-    const steps = batchOrder ? batchOrder.length : Math.ceil(order.length / options.batchSize);
-    const progress = createProgress(
-      `${options.label ?? ALIGNET} epoch ${epoch}/${options.epochs}`,
-      steps,
-      { unit: "batches" },
-    );
-    let sum = 0;
-    for (let s = 0; s < steps; s++) {
-      const idx = batchOrder
-        ? order.subarray(starts![batchOrder[s]], starts![batchOrder[s] + 1])
-        : order.subarray(s * options.batchSize, (s + 1) * options.batchSize);
-      if (idx.length === 0) {
-        progress.tick();
-        continue;
-      }
-      const t = train.triplets;
-      const rows = [...new Set(Array.from(idx, (q) => [t.a[q], t.b[q], t.odd[q]]).flat())];
-      const local = new Map(rows.map((r, i) => [r, i]));
-      const at = (col: Int32Array) =>
-        tf.tensor1d(Int32Array.from(idx, (q) => local.get(col[q])!), "int32");
-      const ia = at(t.a), ib = at(t.b), io = at(t.odd);
-      const targets = tf.tensor2d(
-        Float32Array.from(
-          { length: idx.length * 3 },
-          (_, j) => train.probabilities[idx[Math.floor(j / 3)] * 3 + (j % 3)],
-        ),
-        [idx.length, 3],
-      );
-      const x = tf.tensor(trunk.gather(rows), [rows.length, ...trunk.shape]);
-      const { value, grads } = tf.variableGrads(() => {
-        const feats = net.top.apply(x, { training: false }) as tf.Tensor2D;
-        const unit = tf.div(feats, tf.maximum(tf.norm(feats, 2, 1, true), 1e-12)) as tf.Tensor2D;
-        const ua = tf.gather(unit, ia), ub = tf.gather(unit, ib), uo = tf.gather(unit, io);
-        const logits = tf.stack([
-          tf.sum(tf.mul(ua, ub), 1),
-          tf.sum(tf.mul(ua, uo), 1),
-          tf.sum(tf.mul(ub, uo), 1),
-        ], 1) as tf.Tensor2D;
-        const d = divergence(targets, logits, { temperature: options.tau });
-        return tf.add(d, l2ToInit(vars, initial, { lambda: options.lambdaInit })) as tf.Scalar;
-      }, vars);
-      adam.apply(vars.map((v) => grads[v.name] ?? null));
-      sum += (await value.data())[0];
-      tf.dispose([value, ...Object.values(grads), x, ia, ib, io, targets]);
-      progress.tick();
-    }
-    progress.done();
+    const { sum, steps } = await distillEpoch(st, { epoch, rng, order });
     const valKl = await validationKl(net, trunk, val, options.tau);
     const row = {
       epoch,
@@ -206,4 +156,90 @@ export async function distillStudent(
   tf.dispose([...initial, ...bestWeights]);
   adam.dispose();
   return { initialValKl, epochs, bestEpoch };
+}
+
+/** A distillation under way: the network, its data and options, variables and optimizer. */
+interface StudentTraining {
+  net: Network;
+  trunk: TrunkActivations;
+  train: TeacherTriplets;
+  options: DistillOptions;
+  /** The top's trainable variables. */
+  vars: tf.Variable[];
+  /** Their values at the start (decay-to-init). */
+  initial: tf.Tensor[];
+  adam: Adam;
+  divergence: typeof klTripletLoss;
+}
+
+/**
+ * One epoch of Adam steps over the training triplets (batches in a new random order, or the
+ * triplets shuffled and cut into `batchSize`); the summed loss and the number of steps.
+ */
+async function distillEpoch(
+  st: StudentTraining,
+  epochRun: { epoch: number; rng: Rng; order: Int32Array },
+): Promise<{ sum: number; steps: number }> {
+  const { train, options } = st;
+  const { epoch, rng, order } = epochRun;
+  const starts = train.batchStarts;
+  const batchOrder = starts
+    ? rng.shuffle(Int32Array.from({ length: starts.length - 1 }, (_, i) => i))
+    : undefined;
+  if (!starts) rng.shuffle(order);
+  const steps = batchOrder ? batchOrder.length : Math.ceil(order.length / options.batchSize);
+  const progress = createProgress(
+    `${options.label ?? ALIGNET} epoch ${epoch}/${options.epochs}`,
+    steps,
+    { unit: "batches" },
+  );
+  let sum = 0;
+  for (let s = 0; s < steps; s++) {
+    const idx = batchOrder
+      ? order.subarray(starts![batchOrder[s]], starts![batchOrder[s] + 1])
+      : order.subarray(s * options.batchSize, (s + 1) * options.batchSize);
+    if (idx.length === 0) {
+      progress.tick();
+      continue;
+    }
+    sum += await distillStep(st, idx);
+    progress.tick();
+  }
+  progress.done();
+  return { sum, steps };
+}
+
+/** One Adam step on the training triplets `idx`; returns its loss. */
+async function distillStep(st: StudentTraining, idx: Int32Array): Promise<number> {
+  const { net, trunk, train, options, vars, initial, adam, divergence } = st;
+  const t = train.triplets;
+  const rows = [...new Set(Array.from(idx, (q) => [t.a[q], t.b[q], t.odd[q]]).flat())];
+  const local = new Map(rows.map((r, i) => [r, i]));
+  const at = (col: Int32Array) =>
+    tf.tensor1d(Int32Array.from(idx, (q) => local.get(col[q])!), "int32");
+  const ia = at(t.a), ib = at(t.b), io = at(t.odd);
+  const targets = tf.tensor2d(
+    Float32Array.from(
+      { length: idx.length * 3 },
+      (_, j) => train.probabilities[idx[Math.floor(j / 3)] * 3 + (j % 3)],
+    ),
+    [idx.length, 3],
+  );
+  const x = tf.tensor(trunk.gather(rows), [rows.length, ...trunk.shape]);
+  const { value, grads } = tf.variableGrads(() => {
+    const feats = net.top.apply(x, { training: false }) as tf.Tensor2D;
+    const unit = tf.div(feats, tf.maximum(tf.norm(feats, 2, 1, true), 1e-12)) as tf.Tensor2D;
+    const ua = tf.gather(unit, ia), ub = tf.gather(unit, ib), uo = tf.gather(unit, io);
+    const logits = tf.stack([
+      tf.sum(tf.mul(ua, ub), 1),
+      tf.sum(tf.mul(ua, uo), 1),
+      tf.sum(tf.mul(ub, uo), 1),
+    ], 1) as tf.Tensor2D;
+    const d = divergence(targets, logits, { temperature: options.tau });
+    return tf.add(d, l2ToInit(vars, initial, { lambda: options.lambdaInit })) as tf.Scalar;
+  }, vars);
+  adam.apply(vars.map((v) => grads[v.name] ?? null));
+  const loss = (await value.data())[0];
+  tf.dispose([value, ...Object.values(grads), x, ia, ib, io, targets]);
+  return loss;
 }

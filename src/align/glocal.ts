@@ -17,7 +17,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { GlocalTransform } from "../io/npz.ts";
 import { crossProductSimd } from "../metrics/product_simd.ts";
 import { type Matrix, transpose, type Triplets } from "../metrics/types.ts";
-import { createRng } from "../stats/random.ts";
+import { createRng, type Rng } from "../stats/random.ts";
 
 /** Data of {@link fitGlocal}. */
 export interface GlocalData {
@@ -213,52 +213,27 @@ export async function fitGlocal(
       `fitGlocal: ${data.targets.length} soft targets for ${data.train.n} triplets (need 3 each)`,
     );
   }
+  const fit: GlocalTraining = {
+    data,
+    lambda: options.lambda,
+    alpha,
+    tau,
+    localBatch,
+    concepts,
+    images,
+    W,
+    b,
+    optimizer,
+    rng,
+  };
   const losses: number[] = [];
   for (let epoch = 0; epoch < epochs; epoch++) {
     rng.shuffle(order);
     let sum = 0, steps = 0;
     for (let start = 0; start < order.length; start += batchSize) {
       const idx = order.subarray(start, Math.min(order.length, start + batchSize));
-      const ia = tf.tensor1d(Int32Array.from(idx, (q) => data.train.a[q]), "int32");
-      const ib = tf.tensor1d(Int32Array.from(idx, (q) => data.train.b[q]), "int32");
-      const io = tf.tensor1d(Int32Array.from(idx, (q) => data.train.odd[q]), "int32");
-      const imgIdx = images && alpha > 0
-        ? tf.tensor1d(
-          Int32Array.from({ length: Math.min(localBatch, data.images!.rows) }, () =>
-            rng.int(data.images!.rows)),
-          "int32",
-        )
-        : undefined;
-      const targets = data.targets
-        ? tf.tensor2d(
-          Float32Array.from({ length: idx.length * 3 }, (_, j) =>
-            data.targets![idx[Math.floor(j / 3)] * 3 + (j % 3)]),
-          [idx.length, 3],
-        )
-        : undefined;
-      const cost = optimizer.minimize(
-        () =>
-          glocalLoss(
-            {
-              ...(data.concepts.rows < 3 * idx.length
-                ? { concepts, index: { a: ia, b: ib, odd: io } }
-                : {
-                  a: tf.gather(concepts, ia),
-                  b: tf.gather(concepts, ib),
-                  odd: tf.gather(concepts, io),
-                }),
-              ...(imgIdx ? { images: tf.gather(images!, imgIdx) } : {}),
-              ...(targets ? { targets } : {}),
-            },
-            { W, b },
-            { alpha, lambda: options.lambda, tau },
-          ),
-        true,
-        [W, b],
-      )!;
-      sum += (await cost.data())[0];
+      sum += await glocalStep(fit, idx);
       steps++;
-      tf.dispose([cost, ia, ib, io, ...(imgIdx ? [imgIdx] : []), ...(targets ? [targets] : [])]);
     }
     losses.push(sum / Math.max(1, steps));
   }
@@ -273,6 +248,69 @@ export async function fitGlocal(
   optimizer.dispose();
   const valAccuracy = tripletAccuracy(applyGlocal(transform, data.concepts), data.val);
   return { transform, valAccuracy, losses };
+}
+
+/** A gLocal fit under way: its data and settings, standardised features, parameters, optimizer. */
+interface GlocalTraining {
+  data: GlocalData;
+  lambda: number;
+  alpha: number;
+  tau: number;
+  localBatch: number;
+  /** Standardised concept vectors. */
+  concepts: tf.Tensor2D;
+  /** Standardised image features (local term). */
+  images?: tf.Tensor2D;
+  W: tf.Variable<tf.Rank.R2>;
+  b: tf.Variable<tf.Rank.R1>;
+  optimizer: tf.Optimizer;
+  /** Batch order and local-term image draws. */
+  rng: Rng;
+}
+
+/** One Adam step on the training triplets `idx` (and a random image batch); returns its loss. */
+async function glocalStep(fit: GlocalTraining, idx: Int32Array): Promise<number> {
+  const { data, alpha, localBatch, concepts, images, W, b, rng } = fit;
+  const ia = tf.tensor1d(Int32Array.from(idx, (q) => data.train.a[q]), "int32");
+  const ib = tf.tensor1d(Int32Array.from(idx, (q) => data.train.b[q]), "int32");
+  const io = tf.tensor1d(Int32Array.from(idx, (q) => data.train.odd[q]), "int32");
+  const imgIdx = images && alpha > 0
+    ? tf.tensor1d(
+      Int32Array.from({ length: Math.min(localBatch, data.images!.rows) }, () =>
+        rng.int(data.images!.rows)),
+      "int32",
+    )
+    : undefined;
+  const targets = data.targets
+    ? tf.tensor2d(
+      Float32Array.from({ length: idx.length * 3 }, (_, j) =>
+        data.targets![idx[Math.floor(j / 3)] * 3 + (j % 3)]),
+      [idx.length, 3],
+    )
+    : undefined;
+  const cost = fit.optimizer.minimize(
+    () =>
+      glocalLoss(
+        {
+          ...(data.concepts.rows < 3 * idx.length
+            ? { concepts, index: { a: ia, b: ib, odd: io } }
+            : {
+              a: tf.gather(concepts, ia),
+              b: tf.gather(concepts, ib),
+              odd: tf.gather(concepts, io),
+            }),
+          ...(imgIdx ? { images: tf.gather(images!, imgIdx) } : {}),
+          ...(targets ? { targets } : {}),
+        },
+        { W, b },
+        { alpha, lambda: fit.lambda, tau: fit.tau },
+      ),
+    true,
+    [W, b],
+  )!;
+  const value = (await cost.data())[0];
+  tf.dispose([cost, ia, ib, io, ...(imgIdx ? [imgIdx] : []), ...(targets ? [targets] : [])]);
+  return value;
 }
 
 /** One point of a gLocal hyper-parameter grid and its fit. */

@@ -15,15 +15,9 @@ import { extname } from "node:path";
 import { FixedSizeList, type Table } from "apache-arrow";
 import { readSposeEmbedding } from "../data/readers/spose.ts";
 import { parseFiniteNumber, readText, splitDelimited, splitLines } from "../data/readers/text.ts";
-import {
-  int32Column,
-  makeTable,
-  readTable,
-  stringColumn,
-  vectorColumn,
-  vectorColumnToFlat,
-  writeTable,
-} from "../io/arrow.ts";
+import { readTable, vectorColumnToFlat } from "../io/arrow.ts";
+import { writeFeatureTable } from "../tables/features.ts";
+import { tableReader } from "../tables/reader.ts";
 import { InputError } from "../io/errors.ts";
 import { sha256File } from "../io/hash.ts";
 import { type NpyArray, readNpy } from "../io/npy.ts";
@@ -166,9 +160,11 @@ export async function readFeatureRows(
         found: String(data[bad]),
       });
     }
+    const reader = tableReader(table, path);
     for (const name of CARRIED_COLUMNS) {
-      const col = table.getChild(name);
-      if (col) carried.set(name, Array.from({ length: rows }, (_, r) => col.get(r)));
+      if (reader.names.includes(name)) {
+        carried.set(name, reader.cells(name) as (string | number | null)[]);
+      }
     }
     return { matrix: { data, rows, cols: dim }, carried, source: `column ${column}` };
   }
@@ -242,18 +238,13 @@ export async function applyTransformFile(
   checkFeatureDim(transform, matrix, { transform: transformPath, features: options.features });
   const z = applyGlocal(transform, matrix);
   const vec = Float32Array.from(z.data);
-  const columns: Record<string, ReturnType<typeof stringColumn>> = {};
-  if (carried.size === 0) {
-    columns.row = int32Column(Int32Array.from({ length: z.rows }, (_, i) => i));
-  }
-  for (const [name, values] of carried) {
-    columns[name] = typeof values.find((v) => v != null) === "number"
-      ? int32Column(values as (number | null)[])
-      : stringColumn(values.map((v) => (v == null ? null : String(v))));
-  }
-  columns.vector = vectorColumn(vec, z.cols);
-  columns.vector_l2 = vectorColumn(l2Rows(vec, z.cols), z.cols);
-  await writeTable(options.out, makeTable(columns), {
+  await writeFeatureTable(options.out, {
+    carried,
+    vectors: vec,
+    vectorsL2: l2Rows(vec, z.cols),
+    rows: z.rows,
+    dim: z.cols,
+  }, {
     task: "align:glocal apply",
     version: await pipelineVersion(),
     inputs: {

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { float64Column, int32Column, makeTable, stringColumn, writeTable } from "../io/arrow.ts";
+import { writeGlocalRegistry } from "../tables/aligned_glocal.ts";
 import { initBackend } from "../models/backend.ts";
 import { BASELINE, GLOCAL } from "../models/registry.ts";
 import { stageMetadata } from "../pipeline/metadata.ts";
@@ -94,24 +94,16 @@ export const glocalStage: Stage<GlocalStageOptions> = {
       },
       meta,
     );
-    await writeTable(
-      alignedPath(ctx, GLOCAL),
-      makeTable({
-        model: stringColumn([GLOCAL]),
-        seed: int32Column([ctx.seed]),
-        source: stringColumn([options.source]),
-        method: stringColumn(["gLocal"]),
-        lambda: float64Column([best.lambda]),
-        alpha: float64Column([best.alpha]),
-        val_accuracy: float64Column([best.fit.valAccuracy]),
-        grid: stringColumn([
-          JSON.stringify(
-            grid.map((g) => ({ lambda: g.lambda, alpha: g.alpha, val: g.fit.valAccuracy })),
-          ),
-        ]),
-      }),
-      meta,
-    );
+    await writeGlocalRegistry(alignedPath(ctx, GLOCAL), {
+      model: GLOCAL,
+      seed: ctx.seed,
+      source: options.source,
+      method: "gLocal",
+      lambda: best.lambda,
+      alpha: best.alpha,
+      valAccuracy: best.fit.valAccuracy,
+      grid: grid.map((g) => ({ lambda: g.lambda, alpha: g.alpha, val: g.fit.valAccuracy })),
+    }, meta);
     return `glocal from ${options.source}: λ ${best.lambda}, α ${best.alpha}, val odd-one-out ` +
       `${best.fit.valAccuracy.toFixed(4)} (${train.n} train, ${val.n} val triplets)`;
   },

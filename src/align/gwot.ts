@@ -186,52 +186,14 @@ export function entropicGromovWasserstein(
   C2: Matrix,
   options: EntropicGwOptions,
 ): EntropicGwResult {
-  assertMatrix(C1, "C1");
-  assertMatrix(C2, "C2");
-  if (C1.rows !== C1.cols) throw new RangeError(`C1 must be square, got ${C1.rows}×${C1.cols}`);
-  if (C2.rows !== C2.cols) throw new RangeError(`C2 must be square, got ${C2.rows}×${C2.cols}`);
-  const n = C1.rows, m = C2.rows;
-  if (n === 0 || m === 0) throw new RangeError("C1 and C2 must be non-empty");
-  const { epsilon } = options;
-  if (!(epsilon > 0) || !Number.isFinite(epsilon)) {
-    throw new RangeError(`epsilon = ${epsilon} must be positive and finite`);
-  }
+  const { n, m, p, q } = checkedProblem(C1, C2, options);
   const maxIter = options.maxIter ?? 1000;
   const tol = options.tol ?? 1e-9;
   const sinkhornIter = options.sinkhornIter ?? 1000;
   const sinkhornTol = options.sinkhornTol ?? 1e-9;
-  const p = options.p ?? uniform(n);
-  const q = options.q ?? uniform(m);
-  checkWeights(p, n, "p");
-  checkWeights(q, m, "q");
-
-  // constC_ij = Σ_k C1_ik² p_k + Σ_l C2_jl² q_l
-  const a1 = new Float64Array(n), a2 = new Float64Array(m);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let k = 0; k < n; k++) s += C1.data[i * n + k] * C1.data[i * n + k] * p[k];
-    a1[i] = s;
-  }
-  for (let j = 0; j < m; j++) {
-    let s = 0;
-    for (let l = 0; l < m; l++) s += C2.data[j * m + l] * C2.data[j * m + l] * q[l];
-    a2[j] = s;
-  }
-  const constC = new Float64Array(n * m);
-  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) constC[i * m + j] = a1[i] + a2[j];
-
-  let T = new Float64Array(n * m);
-  if (options.init) {
-    if (options.init.length !== n * m) {
-      throw new RangeError(
-        `init: expected ${n}×${m} = ${n * m} values, got ${options.init.length}`,
-      );
-    }
-    T.set(options.init);
-  } else {
-    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) T[i * m + j] = p[i] * q[j];
-  }
-  let Tprev = new Float64Array(n * m);
+  const constC = squareLossConstant(C1, C2, { p, q });
+  let T = initialPlan(options.init, { p, q });
+  let Tprev: Float64Array = new Float64Array(n * m);
   const tens = new Float64Array(n * m), tmp = new Float64Array(n * m);
   const work: SinkhornWork = {
     f: new Float64Array(n),
@@ -242,7 +204,7 @@ export function entropicGromovWasserstein(
     colMax: new Float64Array(m),
     colSum: new Float64Array(m),
   };
-  const dims = { n, m, epsilon, maxIter: sinkhornIter, stopThr: sinkhornTol };
+  const dims = { n, m, epsilon: options.epsilon, maxIter: sinkhornIter, stopThr: sinkhornTol };
 
   let cpt = 0, err = 1;
   while (err > tol && cpt < maxIter) {
@@ -263,6 +225,74 @@ export function entropicGromovWasserstein(
   let gw = 0;
   for (let x = 0; x < n * m; x++) gw += tens[x] * T[x];
   return { plan: T, gwDistance: gw, iterations: cpt, converged: err <= tol };
+}
+
+/** Check the matrices, ε and the weights (uniform by default); the sizes and weights. */
+function checkedProblem(
+  C1: Matrix,
+  C2: Matrix,
+  options: EntropicGwOptions,
+): { n: number; m: number; p: Float64Array; q: Float64Array } {
+  assertMatrix(C1, "C1");
+  assertMatrix(C2, "C2");
+  if (C1.rows !== C1.cols) throw new RangeError(`C1 must be square, got ${C1.rows}×${C1.cols}`);
+  if (C2.rows !== C2.cols) throw new RangeError(`C2 must be square, got ${C2.rows}×${C2.cols}`);
+  const n = C1.rows, m = C2.rows;
+  if (n === 0 || m === 0) throw new RangeError("C1 and C2 must be non-empty");
+  const { epsilon } = options;
+  if (!(epsilon > 0) || !Number.isFinite(epsilon)) {
+    throw new RangeError(`epsilon = ${epsilon} must be positive and finite`);
+  }
+  const p = options.p ?? uniform(n);
+  const q = options.q ?? uniform(m);
+  checkWeights(p, n, "p");
+  checkWeights(q, m, "q");
+  return { n, m, p, q };
+}
+
+/** constC_ij = Σ_k C1_ik² p_k + Σ_l C2_jl² q_l (n×m, row-major). */
+function squareLossConstant(
+  C1: Matrix,
+  C2: Matrix,
+  weights: { p: Float64Array; q: Float64Array },
+): Float64Array {
+  const { p, q } = weights;
+  const n = C1.rows, m = C2.rows;
+  const a1 = new Float64Array(n), a2 = new Float64Array(m);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let k = 0; k < n; k++) s += C1.data[i * n + k] * C1.data[i * n + k] * p[k];
+    a1[i] = s;
+  }
+  for (let j = 0; j < m; j++) {
+    let s = 0;
+    for (let l = 0; l < m; l++) s += C2.data[j * m + l] * C2.data[j * m + l] * q[l];
+    a2[j] = s;
+  }
+  const constC = new Float64Array(n * m);
+  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) constC[i * m + j] = a1[i] + a2[j];
+  return constC;
+}
+
+/** The starting plan: a copy of `init` (checked to be n×m), else `outer(p, q)`. */
+function initialPlan(
+  init: Float64Array | undefined,
+  weights: { p: Float64Array; q: Float64Array },
+): Float64Array {
+  const { p, q } = weights;
+  const n = p.length, m = q.length;
+  const T = new Float64Array(n * m);
+  if (init) {
+    if (init.length !== n * m) {
+      throw new RangeError(
+        `init: expected ${n}×${m} = ${n * m} values, got ${init.length}`,
+      );
+    }
+    T.set(init);
+  } else {
+    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) T[i * m + j] = p[i] * q[j];
+  }
+  return T;
 }
 
 /** Options of {@link matchingRate}. */

@@ -12,18 +12,7 @@
 import { BASELINE, JOINT_MATRIX_ALIGNMENT, UNTRAINED } from "../models/registry.ts";
 import { NeedsStageError } from "../io/errors.ts";
 import { join } from "node:path";
-import {
-  boolColumn,
-  float64Column,
-  int32Column,
-  makeTable,
-  readTable,
-  stringColumn,
-  type TableMetadata,
-  tableMetadata,
-  vectorColumn,
-  writeTable,
-} from "../io/arrow.ts";
+import { type TableMetadata } from "../io/arrow.ts";
 import { exists } from "../io/files.ts";
 import { pearson, spearman } from "../metrics/correlation.ts";
 import { cosineDissimilarity, upperTriangle } from "../metrics/similarity.ts";
@@ -40,7 +29,19 @@ import { type ConceptSpace, spaceVectors } from "../eval/benchmark/spec.ts";
 import { loadTrainData } from "../train/dataset.ts";
 import { gwotSweep, type GwotSweepResult } from "./gwot_sweep.ts";
 import { spread, untrainedPrototypes, untrainedSeeds } from "./gwot_untrained.ts";
-import { seedStem } from "../tables/paths.ts";
+import { prototypePath, tablePath } from "../tables/paths.ts";
+import {
+  gwotPaths,
+  gwotPlanFile,
+  type GwotRunRow,
+  type GwotSummaryRow,
+  readGwotSummaryOptions,
+  writeGwotPlan,
+  writeGwotRuns,
+  writeGwotSummary,
+} from "../tables/gwot.ts";
+import { modelsPath, readModelsOptions } from "../tables/models.ts";
+import { GWOT_PLANS_DIR, TABLE } from "../tables/names.ts";
 
 /** Options of the GWOT stage. */
 export interface GwotStageOptions extends Record<string, unknown> {
@@ -120,9 +121,7 @@ export async function gwotOptionsForAll(
 ): Promise<{ options: GwotStageOptions; source: string }> {
   const path = paths(ctx).summary;
   if (!(await exists(path))) return { options: GWOT_QUICK, source: "the quick sweep" };
-  const recorded = tableMetadata(await readTable(path)).options as
-    | Record<string, unknown>
-    | undefined;
+  const recorded = await readGwotSummaryOptions(ctx.tables);
   const numbers = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === "number");
   const strings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === "string");
   if (
@@ -179,12 +178,9 @@ export function humanRdm(similarity: Float64Array, space: ConceptSpace): Matrix 
   return { data, rows: p, cols: p };
 }
 
+/** The stage's output paths: its two tables and the plans folder. */
 function paths(ctx: StageContext) {
-  return {
-    runs: join(ctx.tables, "gwot.arrow"),
-    summary: join(ctx.tables, "gwot_summary.arrow"),
-    plans: join(ctx.tables, "gwot", "plans"),
-  };
+  return { ...gwotPaths(ctx.tables), plans: join(ctx.tables, GWOT_PLANS_DIR) };
 }
 
 /** Model name of the untrained-network baseline in the GWOT tables (the registry's). */
@@ -195,10 +191,8 @@ export const UNTRAINED_MODEL = UNTRAINED;
  * models.arrow's metadata (`options.backbone`).
  */
 export async function pipelineBackbone(tables: string): Promise<string> {
-  const file = join(tables, "models.arrow");
-  const options = tableMetadata(await readTable(file)).options as
-    | Record<string, unknown>
-    | undefined;
+  const file = modelsPath(tables);
+  const options = await readModelsOptions(tables);
   if (typeof options?.backbone !== "string") {
     throw new NeedsStageError(
       `${displayPath(file)} does not record its backbone`,
@@ -254,22 +248,6 @@ export interface GwotModelResult {
   sweep: GwotSweepResult;
   /** RSA of its RDM with the human RDM: Pearson, Spearman. */
   rsa: [number, number];
-}
-
-/** One row of `gwot_summary.arrow`. */
-export interface GwotSummaryRow {
-  /** Model key. */
-  model: string;
-  /** Training seed (null for SPoSE-49 and the untrained baseline). */
-  seed: number | null;
-  /** `min_gwd` (minimum GW distance) or `max_matching` (highest top-1 matching rate). */
-  solution: "min_gwd" | "max_matching";
-  /** Networks summarised: 1 for a trained model, the random initialisations for `untrained`. */
-  networks: number;
-  /** Values by column name (`top1`, `rsa_spearman`, `chance_top1_p95` …). */
-  values: Record<string, number>;
-  /** 5th/95th percentiles over networks (untrained only). */
-  spreads?: Record<string, { p05: number; p95: number }>;
 }
 
 /** The summary values of one solution of one result (see {@link GwotSummaryRow}). */
@@ -348,19 +326,15 @@ export const gwotStage: Stage<GwotStageOptions> = {
   modules: [import.meta.url],
   async inputs(ctx, options) {
     const t = ctx.tables;
-    const files = ["concepts.arrow", "human_similarity.arrow", "human_pairs.arrow", "models.arrow"]
-      .map((f) => join(t, f));
-    for (const m of await readModelList(t)) {
-      files.push(
-        join(t, "embeddings", `${seedStem(m.model, m.seed, ctx.seed)}.prototypes.arrow`),
-      );
-    }
+    const files = [TABLE.concepts, TABLE.humanSimilarity, TABLE.humanPairs, TABLE.models]
+      .map((f) => tablePath(t, f));
+    for (const m of await readModelList(t)) files.push(prototypePath(ctx, m.model, m.seed));
     files.push(join(ctx.profile.thingsDir, "spose49/spose_embedding_49d_sorted.txt"));
     if ((options?.untrained ?? 0) > 0) {
       // the untrained networks read the images (images.arrow holds their hashes) and the
       // backbone's architecture
-      files.push(join(t, "images.arrow"), join(t, "splits.arrow"));
-      if (await exists(join(t, "models.arrow"))) {
+      files.push(tablePath(t, TABLE.images), tablePath(t, TABLE.splits));
+      if (await exists(modelsPath(t))) {
         files.push(modelJsonPath(await pipelineBackbone(t)));
       }
     }
@@ -392,7 +366,7 @@ export const gwotStage: Stage<GwotStageOptions> = {
       backend: true,
     });
     const ids = Array.from(problem.space.canonical, (c) => problem.inputs.concepts.ids[c]);
-    const summary = await writeGwotTables(paths(ctx), { results, untrained, ids, meta });
+    const summary = await writeGwotTables(ctx, { results, untrained, ids, meta });
     return gwotSummaryLine(results, summary, problem.space.size);
   },
 };
@@ -520,7 +494,7 @@ async function untrainedBaseline(
  * analysed models' minimum-GWD solutions; returns the summary rows.
  */
 async function writeGwotTables(
-  p: ReturnType<typeof paths>,
+  ctx: StageContext,
   { results, untrained, ids, meta }: {
     results: GwotModelResult[];
     untrained: GwotModelResult[];
@@ -528,20 +502,20 @@ async function writeGwotTables(
     meta: TableMetadata;
   },
 ): Promise<GwotSummaryRow[]> {
-  await writeRunsTable(p.runs, [...results, ...untrained], meta);
+  await writeGwotRuns(ctx.tables, runRows([...results, ...untrained]), meta);
   const summary = summaryRows(results, untrained);
-  await writeSummaryTable(p.summary, { summary, concepts: ids.length }, meta);
-  await writePlans(p.plans, { results, ids }, meta);
+  await writeGwotSummary(
+    ctx.tables,
+    { summary, concepts: ids.length, spreadColumns: SPREAD_COLUMNS },
+    meta,
+  );
+  await writePlans(ctx, { results, ids }, meta);
   return summary;
 }
 
-/** `gwot.arrow`: one row per model (or untrained network), ε and initial plan. */
-async function writeRunsTable(
-  path: string,
-  analysed: GwotModelResult[],
-  meta: TableMetadata,
-): Promise<void> {
-  const runs = analysed.flatMap(({ model, seed, sweep }) =>
+/** Every run of the analysed models (and untrained networks), flagged with their solutions. */
+function runRows(analysed: GwotModelResult[]): GwotRunRow[] {
+  return analysed.flatMap(({ model, seed, sweep }) =>
     sweep.runs.map((r, i) => ({
       model,
       seed,
@@ -550,93 +524,24 @@ async function writeRunsTable(
       ...r,
     }))
   );
-  await writeTable(
-    path,
-    makeTable({
-      model: stringColumn(runs.map((r) => r.model)),
-      seed: int32Column(runs.map((r) => r.seed)),
-      eps: float64Column(runs.map((r) => r.epsilon)),
-      init: int32Column(runs.map((r) => r.init)),
-      gwd: float64Column(runs.map((r) => r.gwDistance)),
-      top1: float64Column(runs.map((r) => r.top1)),
-      top5: float64Column(runs.map((r) => r.top5)),
-      top10: float64Column(runs.map((r) => r.top10)),
-      category_rate: float64Column(runs.map((r) => r.categoryRate)),
-      iterations: int32Column(runs.map((r) => r.iterations)),
-      converged: boolColumn(runs.map((r) => r.converged)),
-      seconds: float64Column(runs.map((r) => r.seconds)),
-      selected: boolColumn(runs.map((r) => r.selected)),
-      best_matching: boolColumn(runs.map((r) => r.bestMatching)),
-    }),
-    meta,
-  );
-}
-
-/** `gwot_summary.arrow`: two rows (solutions) per model and for the untrained baseline. */
-async function writeSummaryTable(
-  path: string,
-  { summary, concepts }: { summary: GwotSummaryRow[]; concepts: number },
-  meta: TableMetadata,
-): Promise<void> {
-  const value = (key: string) => float64Column(summary.map((r) => r.values[key]));
-  const spreadColumns = Object.fromEntries(
-    SPREAD_COLUMNS.flatMap((key) => [
-      [`${key}_p05`, float64Column(summary.map((r) => r.spreads?.[key].p05 ?? null))],
-      [`${key}_p95`, float64Column(summary.map((r) => r.spreads?.[key].p95 ?? null))],
-    ]),
-  );
-  await writeTable(
-    path,
-    makeTable({
-      model: stringColumn(summary.map((r) => r.model)),
-      seed: int32Column(summary.map((r) => r.seed)),
-      eps: value("eps"),
-      gwd: value("gwd"),
-      top1: value("top1"),
-      top5: value("top5"),
-      top10: value("top10"),
-      category_rate: value("category_rate"),
-      chance_top1_mean: value("chance_top1_mean"),
-      chance_top1_p95: value("chance_top1_p95"),
-      chance_top1_p05: value("chance_top1_p05"),
-      chance_category_mean: value("chance_category_mean"),
-      chance_category_p95: value("chance_category_p95"),
-      chance_category_p05: value("chance_category_p05"),
-      rsa_pearson: value("rsa_pearson"),
-      rsa_spearman: value("rsa_spearman"),
-      n_concepts: int32Column(summary.map(() => concepts)),
-      solution: stringColumn(summary.map((r) => r.solution)),
-      n_networks: int32Column(summary.map((r) => r.networks)),
-      ...spreadColumns,
-    }),
-    meta,
-  );
 }
 
 /** `gwot/plans/<model>[.seed<k>].arrow`: each analysed model's minimum-GWD plan. */
 async function writePlans(
-  dir: string,
+  ctx: StageContext,
   { results, ids }: { results: GwotModelResult[]; ids: string[] },
   meta: TableMetadata,
 ): Promise<void> {
-  await Deno.mkdir(dir, { recursive: true });
+  await Deno.mkdir(paths(ctx).plans, { recursive: true });
   for (const { model, seed, sweep } of results) {
-    const stem = seed == null ? model : `${model}.seed${seed}`;
-    await writeTable(
-      join(dir, `${stem}.arrow`),
-      makeTable({
-        uniqueID: stringColumn(ids),
-        plan: vectorColumn(Float32Array.from(sweep.plan), ids.length),
-      }),
-      {
-        ...meta,
-        notes: {
-          ...meta.notes,
-          columns:
-            "plan row i: mass sent from model concept i to each human concept, in uniqueID order",
-        },
+    await writeGwotPlan(gwotPlanFile(ctx.tables, model, seed), { ids, plan: sweep.plan }, {
+      ...meta,
+      notes: {
+        ...meta.notes,
+        columns:
+          "plan row i: mass sent from model concept i to each human concept, in uniqueID order",
       },
-    );
+    });
   }
 }
 

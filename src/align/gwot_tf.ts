@@ -68,6 +68,62 @@ export async function entropicGwTf(
   C2: Matrix,
   options: EntropicGwTfOptions,
 ): Promise<EntropicGwTfResult> {
+  const { pr, st } = await gwTfSetup(C1, C2, options);
+  let cpt = 0, err = 1;
+  while (err > pr.tol && cpt < pr.maxIter) {
+    const M = gradient(pr, st.T);
+    const K = await sinkhornSolve(pr, st, M);
+    M.dispose();
+    if (cpt % 10 === 0) {
+      err = (await readAndDispose(tf.tidy(() => tf.div(tf.norm(tf.sub(K, st.T)), tf.norm(K)))))[0];
+    }
+    st.T.dispose();
+    st.T = K;
+    cpt++;
+  }
+  return await gwTfResult(pr, st, { iterations: cpt, err });
+}
+
+/** A solve's fixed tensors and settings. */
+interface GwTfProblem {
+  n: number;
+  m: number;
+  eps: number;
+  maxIter: number;
+  tol: number;
+  sinkhornIter: number;
+  sinkhornTol: number;
+  p: tf.Tensor1D;
+  q: tf.Tensor1D;
+  c1: tf.Tensor2D;
+  c2: tf.Tensor2D;
+  /** constC_ij = Σ_k C1_ik² p_k + Σ_l C2_jl² q_l. */
+  constC: tf.Tensor;
+  logP: tf.Tensor1D;
+  logQ: tf.Tensor1D;
+  /** p as a column. */
+  pCol: tf.Tensor;
+  /** q as a row. */
+  qRow: tf.Tensor;
+  qData: tf.TypedArray;
+  /** ‖q‖₂. */
+  qNorm: number;
+}
+
+/** What a solve moves: the plan, the dual potentials, the Sinkhorn iterations so far. */
+interface GwTfState {
+  T: tf.Tensor2D;
+  f: tf.Tensor1D;
+  g: tf.Tensor1D;
+  sinkhornIterations: number;
+}
+
+/** The problem's tensors and settings, and the starting plan and potentials. */
+async function gwTfSetup(
+  C1: Matrix,
+  C2: Matrix,
+  options: EntropicGwTfOptions,
+): Promise<{ pr: GwTfProblem; st: GwTfState }> {
   const n = C1.rows, m = C2.rows;
   const eps = options.epsilon;
   if (!(eps > 0) || !Number.isFinite(eps)) {
@@ -87,80 +143,134 @@ export async function entropicGwTf(
       tf.matMul(tf.square(c2), q.reshape([m, 1])).reshape([1, m]),
     )
   );
-  let T: tf.Tensor2D = options.init
+  const T: tf.Tensor2D = options.init
     ? tf.tensor2d(Float32Array.from(options.init), [n, m])
     : tf.tidy(() => tf.outerProduct(p, q));
-  let f = options.potentials
+  const f = options.potentials
     ? tf.tensor1d(options.potentials.f)
     : tf.fill([n], -eps * Math.log(n)) as tf.Tensor1D;
-  let g = options.potentials
+  const g = options.potentials
     ? tf.tensor1d(options.potentials.g)
     : tf.fill([m], -eps * Math.log(m)) as tf.Tensor1D;
-  /** M = 2 · (constC − 2 · C1 · T · C2ᵀ): POT's gwggrad. */
-  const gradient = (plan: tf.Tensor2D) =>
-    tf.tidy(() =>
-      tf.mul(2, tf.sub(constC, tf.mul(2, tf.matMul(tf.matMul(c1, plan), c2, false, true))))
-    ) as tf.Tensor2D;
-  /** exp((f ⊕ g − M)/ε). */
-  const kernel = (M: tf.Tensor2D, f: tf.Tensor1D, g: tf.Tensor1D) =>
-    tf.tidy(() =>
-      tf.exp(tf.div(tf.sub(tf.add(f.reshape([n, 1]), g.reshape([1, m])), M), eps))
-    ) as tf.Tensor2D;
   const logP = tf.log(p), logQ = tf.log(q);
   const pCol = p.reshape([n, 1]), qRow = q.reshape([1, m]);
   const qData = await q.data();
   let qNorm = 0;
   for (const v of qData) qNorm += v * v;
   qNorm = Math.sqrt(qNorm);
-  let cpt = 0, err = 1, sinkhornIterations = 0;
-  while (err > tol && cpt < maxIter) {
-    const M = gradient(T);
-    let K: tf.Tensor2D | undefined;
-    for (let it = 0; it < sinkhornIter; it += 10) {
-      // one exact log-domain update first, so that no row or column of the kernel underflows,
-      // then nine scaling updates on the kernel, absorbed into the potentials at the end
-      const [f2, g2] = tf.tidy(() => {
-        const gl = tf.sub(
-          tf.mul(eps, logQ),
-          tf.mul(eps, tf.logSumExp(tf.div(tf.sub(f.reshape([n, 1]), M), eps), 0)),
-        ) as tf.Tensor1D;
-        const fl = tf.sub(
-          tf.mul(eps, logP),
-          tf.mul(eps, tf.logSumExp(tf.div(tf.sub(gl.reshape([1, m]), M), eps), 1)),
-        ) as tf.Tensor1D;
-        const K0 = kernel(M, fl, gl);
-        // u as a column, v as a row: no reshapes inside the loop
-        let u = tf.ones([n, 1]) as tf.Tensor2D, v = tf.ones([1, m]) as tf.Tensor2D;
-        for (let k = 1; k < 10; k++) {
-          v = tf.div(qRow, tf.matMul(u, K0, true, false)) as tf.Tensor2D;
-          u = tf.div(pCol, tf.matMul(K0, v, false, true)) as tf.Tensor2D;
-        }
-        return [
-          tf.add(fl, tf.mul(eps, tf.log(u).reshape([n]))) as tf.Tensor1D,
-          tf.add(gl, tf.mul(eps, tf.log(v).reshape([m]))) as tf.Tensor1D,
-        ];
-      });
-      tf.dispose([f, g, K]);
-      f = f2;
-      g = g2;
-      K = kernel(M, f, g);
-      sinkhornIterations += 10;
-      const col = await readAndDispose(tf.tidy(() => tf.sum(K!, 0)));
-      let e = 0;
-      for (let j = 0; j < m; j++) e += (col[j] - qData[j]) ** 2;
-      if (!Number.isFinite(e)) {
-        throw new RangeError(`entropicGwTf: Sinkhorn diverged at ε = ${eps}`);
-      }
-      if (Math.sqrt(e) < sinkhornTol * qNorm) break;
+  return {
+    pr: {
+      n,
+      m,
+      eps,
+      maxIter,
+      tol,
+      sinkhornIter,
+      sinkhornTol,
+      p,
+      q,
+      c1,
+      c2,
+      constC,
+      logP,
+      logQ,
+      pCol,
+      qRow,
+      qData,
+      qNorm,
+    },
+    st: { T, f, g, sinkhornIterations: 0 },
+  };
+}
+
+/** M = 2 · (constC − 2 · C1 · T · C2ᵀ): POT's gwggrad. */
+function gradient(pr: GwTfProblem, plan: tf.Tensor2D): tf.Tensor2D {
+  const { constC, c1, c2 } = pr;
+  return tf.tidy(() =>
+    tf.mul(2, tf.sub(constC, tf.mul(2, tf.matMul(tf.matMul(c1, plan), c2, false, true))))
+  ) as tf.Tensor2D;
+}
+
+/** exp((f ⊕ g − M)/ε). */
+function kernel(pr: GwTfProblem, M: tf.Tensor2D, f: tf.Tensor1D, g: tf.Tensor1D): tf.Tensor2D {
+  const { n, m, eps } = pr;
+  return tf.tidy(() =>
+    tf.exp(tf.div(tf.sub(tf.add(f.reshape([n, 1]), g.reshape([1, m])), M), eps))
+  ) as tf.Tensor2D;
+}
+
+/**
+ * Sinkhorn on the gradient `M` from the state's potentials, in chunks of 10 iterations until the
+ * column marginals are met (or `sinkhornIter`); updates the potentials and returns the new plan.
+ */
+async function sinkhornSolve(
+  pr: GwTfProblem,
+  st: GwTfState,
+  M: tf.Tensor2D,
+): Promise<tf.Tensor2D> {
+  const { m, eps, qData } = pr;
+  let K: tf.Tensor2D | undefined;
+  for (let it = 0; it < pr.sinkhornIter; it += 10) {
+    const [f2, g2] = sinkhornChunk(pr, M, { f: st.f, g: st.g });
+    tf.dispose([st.f, st.g, K]);
+    st.f = f2;
+    st.g = g2;
+    K = kernel(pr, M, st.f, st.g);
+    st.sinkhornIterations += 10;
+    const col = await readAndDispose(tf.tidy(() => tf.sum(K!, 0)));
+    let e = 0;
+    for (let j = 0; j < m; j++) e += (col[j] - qData[j]) ** 2;
+    if (!Number.isFinite(e)) {
+      throw new RangeError(`entropicGwTf: Sinkhorn diverged at ε = ${eps}`);
     }
-    M.dispose();
-    if (cpt % 10 === 0) {
-      err = (await readAndDispose(tf.tidy(() => tf.div(tf.norm(tf.sub(K!, T)), tf.norm(K!)))))[0];
-    }
-    T.dispose();
-    T = K!;
-    cpt++;
+    if (Math.sqrt(e) < pr.sinkhornTol * pr.qNorm) break;
   }
+  return K!;
+}
+
+/**
+ * Ten Sinkhorn iterations: one exact log-domain update first, so that no row or column of the
+ * kernel underflows, then nine scaling updates on the kernel, absorbed into the potentials at
+ * the end; returns the new potentials.
+ */
+function sinkhornChunk(
+  pr: GwTfProblem,
+  M: tf.Tensor2D,
+  potentials: { f: tf.Tensor1D; g: tf.Tensor1D },
+): [tf.Tensor1D, tf.Tensor1D] {
+  const { n, m, eps, logP, logQ, pCol, qRow } = pr;
+  const { f } = potentials;
+  return tf.tidy(() => {
+    const gl = tf.sub(
+      tf.mul(eps, logQ),
+      tf.mul(eps, tf.logSumExp(tf.div(tf.sub(f.reshape([n, 1]), M), eps), 0)),
+    ) as tf.Tensor1D;
+    const fl = tf.sub(
+      tf.mul(eps, logP),
+      tf.mul(eps, tf.logSumExp(tf.div(tf.sub(gl.reshape([1, m]), M), eps), 1)),
+    ) as tf.Tensor1D;
+    const K0 = kernel(pr, M, fl, gl);
+    // u as a column, v as a row: no reshapes inside the loop
+    let u = tf.ones([n, 1]) as tf.Tensor2D, v = tf.ones([1, m]) as tf.Tensor2D;
+    for (let k = 1; k < 10; k++) {
+      v = tf.div(qRow, tf.matMul(u, K0, true, false)) as tf.Tensor2D;
+      u = tf.div(pCol, tf.matMul(K0, v, false, true)) as tf.Tensor2D;
+    }
+    return [
+      tf.add(fl, tf.mul(eps, tf.log(u).reshape([n]))) as tf.Tensor1D,
+      tf.add(gl, tf.mul(eps, tf.log(v).reshape([m]))) as tf.Tensor1D,
+    ];
+  });
+}
+
+/** The result of a solve (GW loss of the final plan, potentials); frees every tensor. */
+async function gwTfResult(
+  pr: GwTfProblem,
+  st: GwTfState,
+  end: { iterations: number; err: number },
+): Promise<EntropicGwTfResult> {
+  const { p, q, logP, logQ, pCol, qRow, c1, c2, constC } = pr;
+  const { T, f, g } = st;
   const gw = tf.tidy(() => {
     const tens = tf.sub(constC, tf.mul(2, tf.matMul(tf.matMul(c1, T), c2, false, true)));
     return tf.sum(tf.mul(tens, T));
@@ -168,10 +278,10 @@ export async function entropicGwTf(
   const result: EntropicGwTfResult = {
     plan: Float64Array.from(await T.data()),
     gwDistance: (await gw.data())[0],
-    iterations: cpt,
-    converged: err <= tol,
+    iterations: end.iterations,
+    converged: end.err <= pr.tol,
     potentials: { f: await f.data() as Float32Array, g: await g.data() as Float32Array },
-    sinkhornIterations,
+    sinkhornIterations: st.sinkhornIterations,
   };
   tf.dispose([p, q, logP, logQ, pCol, qRow, c1, c2, constC, T, f, g, gw]);
   return result;

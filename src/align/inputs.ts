@@ -7,9 +7,12 @@
  *
  * @module
  */
-import { join } from "node:path";
 import { deriveTrainingTriplets } from "../human/triplets.ts";
-import { readTable, vectorColumnToFlat } from "../io/arrow.ts";
+import { conceptsPath, readConceptIds } from "../tables/concepts.ts";
+import { readImageEmbeddings, readPrototypes } from "../tables/embeddings.ts";
+import { humanPairsPath, readHumanPairs } from "../tables/human_pairs.ts";
+import { TABLE, tableFile } from "../tables/names.ts";
+import { readTripletIndices, tripletsPath } from "../tables/triplets.ts";
 import type { Matrix, Triplets } from "../metrics/types.ts";
 import type { StageContext } from "../pipeline/stage.ts";
 import { embeddingPath, prototypePath } from "../tables/paths.ts";
@@ -63,9 +66,9 @@ export function triplesOnRows(
 /** The files {@link loadAlignInputs} reads for a source model. */
 export function alignInputFiles(ctx: StageContext, source: string): string[] {
   return [
-    join(ctx.tables, "triplets.arrow"),
-    join(ctx.tables, "human_pairs.arrow"),
-    join(ctx.tables, "concepts.arrow"),
+    tripletsPath(ctx.tables),
+    humanPairsPath(ctx.tables),
+    conceptsPath(ctx.tables),
     embeddingPath(ctx, source, ctx.seed),
     prototypePath(ctx, source, ctx.seed),
   ];
@@ -76,33 +79,29 @@ export async function readModelEmbeddings(
   ctx: StageContext,
   source: string,
 ): Promise<ModelEmbeddings> {
-  const concepts = await readTable(join(ctx.tables, "concepts.arrow"), { require: ["uniqueID"] });
-  const conceptIds = concepts.getChild("uniqueID")!.toArray().map(String) as string[];
+  const conceptIds = await readConceptIds(ctx.tables);
   const index = new Map(conceptIds.map((id, i) => [id, i]));
   const imagesFile = embeddingPath(ctx, source, ctx.seed);
-  const img = await readTable(imagesFile, {
-    require: ["image_id", "uniqueID", "split", "vector"],
-  });
-  const proto = await readTable(prototypePath(ctx, source, ctx.seed), {
-    require: ["index", "vector"],
-  });
-  const iv = vectorColumnToFlat(img, "vector"), pv = vectorColumnToFlat(proto, "vector");
+  const img = await readImageEmbeddings(imagesFile, "vector");
+  const proto = await readPrototypes(prototypePath(ctx, source, ctx.seed), "vector");
   const prototypeRow = new Int32Array(conceptIds.length).fill(-1);
-  (proto.getChild("index")!.toArray() as Int32Array).forEach((c, r) => (prototypeRow[c] = r));
-  const imageConcept = Int32Array.from(img.getChild("uniqueID")!.toArray() as string[], (id, r) => {
+  proto.index.forEach((c, r) => (prototypeRow[c] = r));
+  const imageConcept = Int32Array.from(img.uniqueIDs, (id, r) => {
     const c = index.get(id);
     if (c === undefined) {
-      throw new Error(`${imagesFile}: row ${r}: concept "${id}" is not in concepts.arrow`);
+      throw new Error(
+        `${imagesFile}: row ${r}: concept "${id}" is not in ${tableFile(TABLE.concepts)}`,
+      );
     }
     return c;
   });
   return {
     conceptIds,
-    imageIds: img.getChild("image_id")!.toArray().map(String) as string[],
+    imageIds: img.imageIds,
     imageConcept,
-    split: img.getChild("split")!.toArray().map(String) as string[],
-    images: { data: iv.data, rows: iv.rows, cols: iv.dim },
-    prototypes: { data: pv.data, rows: pv.rows, cols: pv.dim },
+    split: img.split,
+    images: { data: img.vectors, rows: img.imageIds.length, cols: img.dim },
+    prototypes: { data: proto.vectors, rows: proto.index.length, cols: proto.dim },
     prototypeRow,
   };
 }
@@ -116,22 +115,11 @@ export async function readHumanTriplets(
   ctx: StageContext,
   prototypeRow: Int32Array,
 ): Promise<HumanTriplets> {
-  const tt = await readTable(join(ctx.tables, "triplets.arrow"), {
-    require: ["anchor", "positive", "negative"],
-  });
-  const col = (name: string) => Int32Array.from(tt.getChild(name)!.toArray() as Int32Array);
-  const train = triplesOnRows(
-    { anchor: col("anchor"), positive: col("positive"), negative: col("negative") },
-    prototypeRow,
-  );
-  const pt = await readTable(join(ctx.tables, "human_pairs.arrow"), {
-    require: ["a", "b", "similarity", "split"],
-  });
+  const train = triplesOnRows(await readTripletIndices(ctx.tables), prototypeRow);
+  const pairs = await readHumanPairs(ctx.tables);
   const valTriplets = deriveTrainingTriplets({
-    a: Int32Array.from(pt.getChild("a")!.toArray() as Int32Array),
-    b: Int32Array.from(pt.getChild("b")!.toArray() as Int32Array),
-    similarity: Float64Array.from(pt.getChild("similarity")!.toArray() as Float64Array),
-    split: (pt.getChild("split")!.toArray() as string[]).map((s) => s === "val" ? "train" : "x"),
+    ...pairs,
+    split: pairs.split.map((s) => s === "val" ? "train" : "x"),
   }, { seed: ctx.seed });
   return { train, val: triplesOnRows(valTriplets, prototypeRow) };
 }

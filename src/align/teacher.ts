@@ -7,7 +7,7 @@
  * @module
  */
 import { join } from "node:path";
-import { readTable } from "../io/arrow.ts";
+import { readImageHashes } from "../tables/images.ts";
 import { BACKBONE_NAMES, type BackboneName, loadBackbone } from "../models/backbones.ts";
 import type { StageContext } from "../pipeline/stage.ts";
 import type { TrainData } from "../train/dataset.ts";
@@ -26,7 +26,7 @@ export async function backboneEmbeddings(
   data: TrainData,
   options: { backbone: BackboneName; skipBadImages: boolean },
 ): Promise<ModelEmbeddings> {
-  const images = await readTable(join(ctx.tables, "images.arrow"), { require: ["sha256"] });
+  const imageHashes = await readImageHashes(ctx.tables);
   const backbone = await loadBackbone(options.backbone);
   try {
     // the "trunk" here is the whole feature extractor: cut at the pooled feature layer, so the
@@ -35,7 +35,7 @@ export async function backboneEmbeddings(
     const acts = await trunkActivations({ ...backbone, spec }, backbone.model, {
       cacheDir: join(ctx.out, "cache", "features"),
       imageIds: data.imageIds,
-      imageHashes: images.getChild("sha256")!.toArray() as string[],
+      imageHashes,
       imagePaths: data.imagePaths.map((p) => join(ctx.profile.imagesRoot, p)),
       skipBadImages: options.skipBadImages,
       log: ctx.log,

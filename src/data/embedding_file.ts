@@ -11,6 +11,7 @@ import { InputError } from "../io/errors.ts";
 import { readNpy } from "../io/npy.ts";
 import type { Matrix } from "../metrics/types.ts";
 import { type ConceptIndex, readSposeEmbedding } from "./readers/mod.ts";
+import { tableReader } from "../tables/reader.ts";
 
 /** A concept-level matrix in canonical concept order, with the rows that hold data. */
 export interface ConceptMatrix {
@@ -121,7 +122,7 @@ function fromArrow(path: string, table: Table, concepts: ConceptIndex): ConceptM
   }
   const n = concepts.size;
   const flat = vectorColumnToFlat(table, column);
-  const ids = table.getChild("uniqueID")!.toArray() as string[];
+  const ids = tableReader(table, path).strings("uniqueID");
   const dim = (table.schema.fields.find((f) => f.name === column)!.type as FixedSizeList).listSize;
   const data = new Float64Array(n * dim);
   const counts = new Int32Array(n);

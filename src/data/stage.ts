@@ -2,15 +2,6 @@
 import { stageMetadata } from "../pipeline/metadata.ts";
 import { join } from "node:path";
 import * as aq from "arquero";
-import {
-  boolColumn,
-  float64Column,
-  int32Column,
-  makeTable,
-  stringColumn,
-  stringListColumn,
-  writeTable,
-} from "../io/arrow.ts";
 import { InputError } from "../io/errors.ts";
 import { exists } from "../io/files.ts";
 import { sha256Hex } from "../io/hash.ts";
@@ -26,6 +17,8 @@ import {
   readThingsplusCategories,
 } from "./readers/mod.ts";
 import { assignSplits } from "./splits.ts";
+import { type ConceptColumns, conceptsPath, writeConcepts } from "../tables/concepts.ts";
+import { imagesPath, splitsPath, writeImages, writeSplits } from "../tables/images.ts";
 import type { AuditExclusion } from "./audit/decisions.ts";
 
 /** Options of the data stage. */
@@ -86,7 +79,7 @@ export const dataStage: Stage<DataOptions> = {
     return files;
   },
   outputs(ctx) {
-    return ["concepts.arrow", "images.arrow", "splits.arrow"].map((f) => join(ctx.tables, f));
+    return [conceptsPath(ctx.tables), imagesPath(ctx.tables), splitsPath(ctx.tables)];
   },
   async run(ctx, options) {
     const concepts = await loadConcepts(ctx);
@@ -115,21 +108,15 @@ export const dataStage: Stage<DataOptions> = {
       image_set_sha256: imageSetHash(images),
       ...(audit ? { audit } : {}),
     };
-    const conceptTable = await buildConceptTable(ctx, concepts, images);
-    await writeTable(join(ctx.tables, "concepts.arrow"), conceptTable, meta);
-    await writeTable(join(ctx.tables, "images.arrow"), buildImageTable(images), { ...meta, notes });
+    await writeConcepts(ctx.tables, await conceptColumns(ctx, concepts, images), meta);
+    await writeImages(ctx.tables, images, { ...meta, notes });
     const splits = assignSplits(images, ctx.profile.split, { seed: ctx.seed });
-    const splitTable = makeTable({
-      image_id: stringColumn(images.map((i) => i.imageId)),
-      uniqueID: stringColumn(images.map((i) => i.uniqueID)),
-      split: stringColumn(splits),
-    });
     const counts = aq.table({ split: splits }).groupby("split").count().objects() as {
       split: string;
       count: number;
     }[];
     const splitCounts = Object.fromEntries(counts.map((c) => [c.split, c.count]));
-    await writeTable(join(ctx.tables, "splits.arrow"), splitTable, {
+    await writeSplits(ctx.tables, { images, splits }, {
       ...meta,
       notes: { policy: ctx.profile.split, counts: splitCounts },
     });
@@ -206,8 +193,12 @@ function imageSetHash(images: ImageRecord[]): string {
   return sha256Hex(images.map((i) => `${i.imageId}\t${i.sha256}`).join("\n"));
 }
 
-/** The 1,854-row concepts table (canonical order). */
-async function buildConceptTable(ctx: StageContext, concepts: ConceptIndex, images: ImageRecord[]) {
+/** The columns of the 1,854-row concepts table (canonical order). */
+async function conceptColumns(
+  ctx: StageContext,
+  concepts: ConceptIndex,
+  images: ImageRecord[],
+): Promise<ConceptColumns> {
   const things = await readThingsConcepts(thingsFile(ctx, "thingsConcepts"), {
     conceptIds: concepts,
   });
@@ -227,46 +218,25 @@ async function buildConceptTable(ctx: StageContext, concepts: ConceptIndex, imag
     for (let c = 0; c < k; c++) if (categories.member[i * k + c]) list.push(categories.names[c]);
     return list;
   });
-  const columns: Record<string, ReturnType<typeof int32Column>> = {
-    index: int32Column(Int32Array.from({ length: n }, (_, i) => i)),
-    uniqueID: stringColumn(concepts.ids),
-    word: stringColumn(things.map((t) => t.word)),
-    wordnet_id: stringColumn(things.map((t) => t.wordnetId)),
-    wordnet_synset: stringColumn(things.map((t) => t.wordnetSynset)),
-    categories: stringListColumn(categoryLists),
-    bottom_up_categories: stringListColumn(things.map((t) => t.bottomUpCategories)),
-  };
   const p = properties.names.length;
-  properties.names.forEach((name, c) => {
-    columns[`property_${name.replace(/\W+/g, "_")}`] = float64Column(
-      Float64Array.from({ length: n }, (_, i) => properties.mean[i * p + c]),
-    );
-  });
-  columns.size_mean = float64Column(size.meanSize);
-  columns.size_median = float64Column(size.medianSize);
-  columns.concreteness = float64Column(things.map((t) => t.concreteness));
-  columns.percent_known = float64Column(things.map((t) => t.percentKnown));
-  columns.freq_coca = float64Column(things.map((t) => t.frequencies.coca));
-  columns.freq_bnc = float64Column(things.map((t) => t.frequencies.bnc));
-  columns.freq_subtlex = float64Column(things.map((t) => t.frequencies.subtlex));
-  columns.has_images = boolColumn(Array.from(nImages, (c) => c > 0));
-  columns.n_images = int32Column(nImages);
-  return makeTable(columns);
-}
-
-/** The images table. */
-function buildImageTable(images: ImageRecord[]) {
-  return makeTable({
-    image_id: stringColumn(images.map((i) => i.imageId)),
-    uniqueID: stringColumn(images.map((i) => i.uniqueID)),
-    path: stringColumn(images.map((i) => i.path)),
-    family: stringColumn(images.map((i) => i.family)),
-    source: stringColumn(images.map((i) => i.source)),
-    style: stringColumn(images.map((i) => i.style)),
-    license: stringColumn(images.map((i) => i.license)),
-    attribution: stringColumn(images.map((i) => i.attribution)),
-    width: int32Column(images.map((i) => i.width)),
-    height: int32Column(images.map((i) => i.height)),
-    sha256: stringColumn(images.map((i) => i.sha256)),
-  });
+  return {
+    ids: concepts.ids,
+    word: things.map((t) => t.word),
+    wordnetId: things.map((t) => t.wordnetId),
+    wordnetSynset: things.map((t) => t.wordnetSynset),
+    categories: categoryLists,
+    bottomUpCategories: things.map((t) => t.bottomUpCategories),
+    properties: properties.names.map((name, c) => ({
+      name,
+      mean: Float64Array.from({ length: n }, (_, i) => properties.mean[i * p + c]),
+    })),
+    sizeMean: size.meanSize,
+    sizeMedian: size.medianSize,
+    concreteness: things.map((t) => t.concreteness),
+    percentKnown: things.map((t) => t.percentKnown),
+    freqCoca: things.map((t) => t.frequencies.coca),
+    freqBnc: things.map((t) => t.frequencies.bnc),
+    freqSubtlex: things.map((t) => t.frequencies.subtlex),
+    nImages,
+  };
 }

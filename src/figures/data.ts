@@ -15,6 +15,7 @@ import {
 import { sortModels } from "./palette.ts";
 import { FONT_SIZE, textWidth } from "./style.ts";
 import type { Row, TableSet } from "./spec.ts";
+import { TABLE } from "../tables/names.ts";
 
 /** One row of `benchmark.arrow`. */
 export interface MetricRow {
@@ -118,7 +119,7 @@ export function firstSeeds(rows: readonly Row[]): Map<string, number | null> {
 
 /** Rows of `benchmark.arrow`, one seed per model (see {@link firstSeeds}). */
 export function benchmarkRows(tables: TableSet): MetricRow[] {
-  const raw = tableRows(tables, "benchmark");
+  const raw = tableRows(tables, TABLE.benchmark);
   const seedOf = firstSeeds(raw);
   const rows = raw.map((r): MetricRow => ({
     model: str(r.model),
@@ -154,7 +155,7 @@ export function metricRows(
  * smallest seed of the pair.
  */
 export function comparisonRows(tables: TableSet): ComparisonRow[] {
-  const rows = tableRows(tables, "comparisons").map((r): ComparisonRow => ({
+  const rows = tableRows(tables, TABLE.comparisons).map((r): ComparisonRow => ({
     modelA: str(r.model_a),
     modelB: str(r.model_b),
     relation: str(r.relation),
@@ -188,7 +189,7 @@ export function comparisonRows(tables: TableSet): ComparisonRow[] {
  */
 export function benchmarkVerdicts(tables: TableSet): Map<string, Saturation> {
   return benchmarkSaturation(
-    tableRows(tables, "benchmark").map((r) => ({
+    tableRows(tables, TABLE.benchmark).map((r) => ({
       model: str(r.model),
       seed: num(r.seed),
       metric: str(r.metric),

@@ -70,25 +70,8 @@ export interface FigureLayout {
 const PAD = 12;
 const GAP = 10;
 
-/** Lays out a figure as one self-contained `<svg>` of `context.width` pixels. */
-export function composeFigure(context: FigureContext, layout: FigureLayout): SVGSVGElement {
-  const { document, width } = context;
-  const root = svgElement(document, "svg", {
-    xmlns: SVG_NS,
-    width,
-    "font-family": FONT_FAMILY,
-    "font-size": FONT_SIZE.body,
-    fill: INK.text,
-    color: INK.text,
-  });
-  const background = svgElement(document, "rect", {
-    x: 0,
-    y: 0,
-    width,
-    fill: INK.background,
-  });
-  root.append(background);
-  const inner = width - 2 * PAD;
+/** Appends the title, subtitle and legend at the top of `root`; returns the y below them. */
+function appendHeading(root: Element, layout: FigureLayout, inner: number): number {
   // bold title lines wrap as if set 12% larger
   let y = appendLines(root, layout.title, {
     y: PAD,
@@ -111,36 +94,64 @@ export function composeFigure(context: FigureContext, layout: FigureLayout): SVG
   }
   if (layout.legend?.length) {
     y += 6;
-    const legend = legendGroup(document, layout.legend, { width: inner });
+    const legend = legendGroup(root.ownerDocument!, layout.legend, { width: inner });
     legend.group.setAttribute("transform", `translate(${PAD},${y})`);
     root.append(legend.group);
     y += legend.height;
   }
+  return y;
+}
+
+/** Appends one row of panels (with their headings) at `y`; returns the row's height. */
+function appendPanelRow(root: Element, row: Panel[], y: number): number {
+  const document = root.ownerDocument!;
+  let rowHeight = 0;
+  let x = PAD;
+  row.forEach((panel) => {
+    let top = y;
+    if (panel.label) {
+      top += FONT_SIZE.body * 1.4;
+      root.append(svgText(document, panel.label, {
+        x,
+        y: top - 4,
+        "font-size": FONT_SIZE.body,
+        "font-weight": "bold",
+      }));
+    }
+    panel.svg.setAttribute("x", String(x));
+    panel.svg.setAttribute("y", String(top));
+    root.append(panel.svg);
+    rowHeight = Math.max(rowHeight, top - y + numberAttribute(panel.svg, "height"));
+    x += numberAttribute(panel.svg, "width") + GAP;
+  });
+  return rowHeight;
+}
+
+/** Lays out a figure as one self-contained `<svg>` of `context.width` pixels. */
+export function composeFigure(context: FigureContext, layout: FigureLayout): SVGSVGElement {
+  const { document, width } = context;
+  const root = svgElement(document, "svg", {
+    xmlns: SVG_NS,
+    width,
+    "font-family": FONT_FAMILY,
+    "font-size": FONT_SIZE.body,
+    fill: INK.text,
+    color: INK.text,
+  });
+  const background = svgElement(document, "rect", {
+    x: 0,
+    y: 0,
+    width,
+    fill: INK.background,
+  });
+  root.append(background);
+  const inner = width - 2 * PAD;
+  let y = appendHeading(root, layout, inner);
   y += GAP;
   const columns = Math.max(1, layout.columns ?? 1);
   const panels = layout.panels.map((p) => ("svg" in p ? p : { svg: p }) as Panel);
   for (let start = 0; start < panels.length; start += columns) {
-    const row = panels.slice(start, start + columns);
-    let rowHeight = 0;
-    let x = PAD;
-    row.forEach((panel) => {
-      let top = y;
-      if (panel.label) {
-        top += FONT_SIZE.body * 1.4;
-        root.append(svgText(document, panel.label, {
-          x,
-          y: top - 4,
-          "font-size": FONT_SIZE.body,
-          "font-weight": "bold",
-        }));
-      }
-      panel.svg.setAttribute("x", String(x));
-      panel.svg.setAttribute("y", String(top));
-      root.append(panel.svg);
-      rowHeight = Math.max(rowHeight, top - y + numberAttribute(panel.svg, "height"));
-      x += numberAttribute(panel.svg, "width") + GAP;
-    });
-    y += rowHeight + GAP;
+    y += appendPanelRow(root, panels.slice(start, start + columns), y) + GAP;
   }
   if (layout.caption) {
     y = appendLines(root, layout.caption, {

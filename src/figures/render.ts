@@ -13,6 +13,7 @@ import { drawFigure } from "./draw.ts";
 import { usePinnedFonts } from "./fonts.ts";
 import type { FigureSpec, TableSet } from "./spec.ts";
 import { DEFAULT_WIDTH } from "./style.ts";
+import { TABLE, tableFile } from "../tables/names.ts";
 
 /** PNG density in dpi of the `figures` task: sharp maps 72 dpi to one pixel per CSS pixel (2×). */
 export const PNG_DENSITY = 144;
@@ -180,7 +181,9 @@ export function imageDataHref(imagesRoot: string): (path: string) => string {
       stat = Deno.statSync(file);
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) {
-        throw new Error(`${file}: expected an image (from images.arrow), found no file`);
+        throw new Error(
+          `${file}: expected an image (from ${tableFile(TABLE.images)}), found no file`,
+        );
       }
       throw error;
     }

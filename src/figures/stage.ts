@@ -18,7 +18,9 @@ import { ALL_FIGURES } from "./mod.ts";
 import { PNG_DENSITY, renderFigure } from "./render.ts";
 import type { FigureSpec, TableSet } from "./spec.ts";
 import { DEFAULT_WIDTH } from "./style.ts";
-import { loadFigureTables, tablePath, tableSource } from "./tables.ts";
+import { loadFigureTables, tableSource } from "./tables.ts";
+import { tableFile } from "../tables/names.ts";
+import { tablePath } from "../tables/paths.ts";
 
 /** Options of the figures stage. */
 export interface FiguresOptions extends Record<string, unknown> {
@@ -150,7 +152,7 @@ export async function renderFigures(
     const missing = missingTablesSync(options.tablesDir, spec);
     if (missing.length) {
       const reason = `missing ${
-        missing.map((n) => `${n}.arrow (${tableSource(n)})`).join(", ")
+        missing.map((n) => `${tableFile(n)} (${tableSource(n)})`).join(", ")
       } in ${displayPath(options.tablesDir)}`;
       if (options.strict) {
         throw new InputError({

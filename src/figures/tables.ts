@@ -5,30 +5,26 @@
  *
  * @module
  */
-import { join } from "node:path";
 import { InputError } from "../io/errors.ts";
 import { readTable } from "../io/arrow.ts";
 import { exists } from "../io/files.ts";
 import { displayPath } from "../pipeline/paths.ts";
+import { artifactOf } from "../tables/artifacts.ts";
+import { tableFile } from "../tables/names.ts";
+import { tablePath } from "../tables/paths.ts";
 import { arrowRows } from "./rows.ts";
 import type { FigureSpec, TableSet } from "./spec.ts";
 
-/** Path of table `name` (e.g. `benchmark/retrieval_queries`) under a tables folder. */
-export function tablePath(dir: string, name: string): string {
-  return join(dir, `${name}.arrow`);
-}
+/** Path of table `name` under a tables folder (re-exported from `src/tables/paths.ts`). */
+export { tablePath };
 
-/** The pipeline task that writes table `name` (for error messages). */
+/**
+ * The `deno task` command that writes table `name` (`deno task bench`, `deno task train --model
+ * baseline`), from the pipeline's artifact list; `deno task all` for a table that is not listed.
+ */
 export function tableSource(name: string): string {
-  if (name === "benchmark" || name === "comparisons" || name.startsWith("benchmark/")) {
-    return "deno task bench";
-  }
-  if (name.startsWith("gwot")) return "deno task align:gwot";
-  if (name === "aligned" || name.startsWith("embeddings/glocal")) return "deno task align:glocal";
-  if (name === "models" || name.startsWith("embeddings/")) return "deno task embed";
-  if (name.startsWith("training/")) return "deno task train";
-  if (["concepts", "images", "splits"].includes(name)) return "deno task data";
-  return "deno task human";
+  const artifact = artifactOf(tableFile(name));
+  return `deno task ${artifact ? artifact.command : "all"}`;
 }
 
 /** Names of `spec`'s tables that are absent from folder `dir`. */

@@ -1,9 +1,7 @@
 /** The `human` stage: human similarity matrix, pair splits, training triplets and controls. */
 import { stageMetadata } from "../pipeline/metadata.ts";
 import { displayPath } from "../pipeline/paths.ts";
-import { join } from "node:path";
 import { InputError, NeedsStageError } from "../io/errors.ts";
-import { readTable, writeTable } from "../io/arrow.ts";
 import { loadConcepts, thingsFile } from "../data/stage.ts";
 import { readSposeEmbedding } from "../data/readers/mod.ts";
 import type { Stage, StageContext } from "../pipeline/stage.ts";
@@ -11,7 +9,12 @@ import { createProgress } from "../pipeline/progress.ts";
 import { makeHumanPairs } from "./pairs.ts";
 import { shuffleMatrixLabels, shuffleTripletPartners } from "./shuffle.ts";
 import { humanSimilarityFromEmbedding } from "./similarity.ts";
-import { matrixTable, pairsTable, tripletTable } from "./tables.ts";
+import { conceptsPath, readConceptImageFlags } from "../tables/concepts.ts";
+import { imagesPath } from "../tables/images.ts";
+import { humanPairsPath, writeHumanPairs } from "../tables/human_pairs.ts";
+import { similarityPath, writeSimilarity } from "../tables/human_similarity.ts";
+import { tripletsPath, writeTriplets } from "../tables/triplets.ts";
+import { TABLE, tableFile } from "../tables/names.ts";
 import { deriveTrainingTriplets, type TrainingTriplets } from "./triplets.ts";
 
 /** Options of the human stage. */
@@ -31,14 +34,16 @@ export const HUMAN_DEFAULTS: HumanOptions = {
   tripletsPerAnchor: 20,
 };
 
-/** Output tables of the human stage. */
-export const HUMAN_TABLES = [
-  "human_similarity.arrow",
-  "human_similarity_shuffled.arrow",
-  "human_pairs.arrow",
-  "triplets.arrow",
-  "triplets_shuffled.arrow",
-] as const;
+/** Output tables of the human stage (their paths in a tables folder). */
+export function humanTablePaths(tables: string): string[] {
+  return [
+    similarityPath(tables, TABLE.humanSimilarity),
+    similarityPath(tables, TABLE.humanSimilarityShuffled),
+    humanPairsPath(tables),
+    tripletsPath(tables, TABLE.triplets),
+    tripletsPath(tables, TABLE.tripletsShuffled),
+  ];
+}
 
 /** The human stage. */
 export const humanStage: Stage<HumanOptions> = {
@@ -48,11 +53,11 @@ export const humanStage: Stage<HumanOptions> = {
     return Promise.resolve([
       thingsFile(ctx, "conceptIds"),
       thingsFile(ctx, "spose"),
-      join(ctx.tables, "concepts.arrow"),
+      conceptsPath(ctx.tables),
     ]);
   },
   outputs(ctx) {
-    return HUMAN_TABLES.map((f) => join(ctx.tables, f));
+    return humanTablePaths(ctx.tables);
   },
   async run(ctx, options) {
     const concepts = await loadConcepts(ctx);
@@ -68,14 +73,14 @@ export const humanStage: Stage<HumanOptions> = {
     progress.done();
     const matrix = { data: similarity, n };
     const rows = { ids: concepts.ids, hasImages };
-    await writeTable(join(ctx.tables, "human_similarity.arrow"), matrixTable(rows, similarity), {
+    await writeSimilarity(ctx.tables, { ...rows, data: similarity, name: TABLE.humanSimilarity }, {
       ...meta,
       notes: { formula: "Hebart 2020 triplet softmax over SPoSE-49 dot products, diagonal 1" },
     });
     const shuffled = shuffleMatrixLabels(matrix, withImages, { seed: ctx.seed });
-    await writeTable(
-      join(ctx.tables, "human_similarity_shuffled.arrow"),
-      matrixTable(rows, shuffled.data, shuffled.source),
+    await writeSimilarity(
+      ctx.tables,
+      { ...rows, ...shuffled, name: TABLE.humanSimilarityShuffled },
       { ...meta, notes: { control: "concept labels permuted among the concepts with images" } },
     );
     const pairs = makeHumanPairs(matrix, withImages, {
@@ -83,7 +88,7 @@ export const humanStage: Stage<HumanOptions> = {
       valFraction: options.valFraction,
       testFraction: options.testFraction,
     });
-    await writeTable(join(ctx.tables, "human_pairs.arrow"), pairsTable(concepts.ids, pairs), {
+    await writeHumanPairs(ctx.tables, { ...pairs, ids: concepts.ids }, {
       ...meta,
       notes: {
         counts: countBy(pairs.split),
@@ -95,17 +100,20 @@ export const humanStage: Stage<HumanOptions> = {
       perAnchor: options.tripletsPerAnchor,
     });
     const control = shuffledTriplets(ctx, triplets, withImages.length);
-    await writeTable(
-      join(ctx.tables, "triplets.arrow"),
-      tripletTable(matrix, concepts.ids, triplets),
+    await writeTriplets(
+      ctx.tables,
+      { ...triplets, name: TABLE.triplets, ids: concepts.ids, matrix },
       {
         ...meta,
-        notes: { derived_from: "train pairs of human_pairs.arrow", n: triplets.anchor.length },
+        notes: {
+          derived_from: `train pairs of ${tableFile(TABLE.humanPairs)}`,
+          n: triplets.anchor.length,
+        },
       },
     );
-    await writeTable(
-      join(ctx.tables, "triplets_shuffled.arrow"),
-      tripletTable(matrix, concepts.ids, control),
+    await writeTriplets(
+      ctx.tables,
+      { ...control, name: TABLE.tripletsShuffled, ids: concepts.ids, matrix },
       {
         ...meta,
         notes: {
@@ -132,19 +140,14 @@ async function conceptsWithImages(
   ctx: StageContext,
   canonical: readonly string[],
 ): Promise<boolean[]> {
-  const conceptTable = await readTable(join(ctx.tables, "concepts.arrow"), {
-    require: ["uniqueID", "has_images"],
-  });
-  const ids = conceptTable.getChild("uniqueID")!.toArray() as string[];
+  const { ids, hasImages } = await readConceptImageFlags(ctx.tables);
   if (ids.length !== canonical.length || ids.some((id, i) => id !== canonical[i])) {
     throw new NeedsStageError(
-      `${
-        displayPath(join(ctx.tables, "concepts.arrow"))
-      } does not follow the canonical concept order`,
+      `${displayPath(conceptsPath(ctx.tables))} does not follow the canonical concept order`,
       "deno task data",
     );
   }
-  return conceptTable.getChild("has_images")!.toArray() as boolean[];
+  return hasImages;
 }
 
 /**
@@ -160,7 +163,7 @@ function shuffledTriplets(
     return shuffleTripletPartners(triplets, { seed: ctx.seed });
   } catch {
     throw new InputError({
-      file: join(ctx.tables, "images.arrow"),
+      file: imagesPath(ctx.tables),
       expected: "images of enough concepts to build the shuffled triplet control (its " +
         "partners are permuted across rows without meeting their anchor; about 8 concepts or " +
         "more, e.g. --limit-concepts 8)",

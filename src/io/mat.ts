@@ -186,6 +186,24 @@ interface Element {
   next: number;
 }
 
+/** The header of an miMATRIX element: class, flags, dimensions and name. */
+interface ArrayHeader {
+  /** MATLAB array class (`mxDOUBLE_CLASS`, …). */
+  mxClass: number;
+  /** Whether it has an imaginary part. */
+  complex: boolean;
+  /** Whether it is logical. */
+  logical: boolean;
+  /** Dimensions. */
+  dims: number[];
+  /** Elements (product of the dimensions). */
+  count: number;
+  /** Array name (empty inside a cell). */
+  name: string;
+  /** Offset of the element after the name: the array's data. */
+  data: number;
+}
+
 /** Parser over one byte buffer: the file, or the decompressed data of an miCOMPRESSED element. */
 class Parser {
   readonly view: DataView;
@@ -316,6 +334,26 @@ class Parser {
         data: new Float64Array(0),
       };
     }
+    const head = this.arrayHeader(start, end, path);
+    const here = path ?? head.name;
+    if (path === undefined) {
+      this.names.push(head.name);
+      if (wanted && !wanted.has(head.name)) return undefined;
+    }
+    if (head.mxClass in MX_NUMERIC) return this.numericArray(head, end, here);
+    if (head.mxClass === MX_CHAR) return this.charArray(head, end, here);
+    if (head.mxClass === MX_CELL) return this.cellArray(head, end, here);
+    const kind = MX_UNSUPPORTED[head.mxClass];
+    return this.fail(
+      start,
+      here,
+      "a numeric, logical, char or cell array",
+      kind ? `a ${kind} array, which this reader does not support` : `array class ${head.mxClass}`,
+    );
+  }
+
+  /** The array flags, dimensions and name of the miMATRIX data at `start`. */
+  arrayHeader(start: number, end: number, path: string | undefined): ArrayHeader {
     const flagsEl = this.element(start, end, path, "array flags");
     if (flagsEl.type !== MI_UINT32 || flagsEl.nbytes !== 8) {
       this.fail(
@@ -329,10 +367,24 @@ class Parser {
     const mxClass = flags & 0xff;
     const complex = (flags & 0x800) !== 0;
     const logical = (flags & 0x200) !== 0;
-    const dimsEl = this.element(flagsEl.next, end, path, "dimensions");
+    const { dims, next } = this.arrayDims(flagsEl.next, end, path);
+    const count = dims.reduce((a, b) => a * b, 1);
+    const nameEl = this.element(next, end, path, "array name");
+    if (nameEl.type !== MI_INT8 && nameEl.type !== MI_UINT8 && nameEl.type !== MI_UTF8) {
+      this.fail(next, path, "an array name (miINT8)", `type ${nameEl.type}`);
+    }
+    const name = new TextDecoder().decode(
+      this.bytes.subarray(nameEl.start, nameEl.start + nameEl.nbytes),
+    );
+    return { mxClass, complex, logical, dims, count, name, data: nameEl.next };
+  }
+
+  /** The dimensions element at `pos` (miINT32, at least two, none negative). */
+  arrayDims(pos: number, end: number, path: string | undefined): { dims: number[]; next: number } {
+    const dimsEl = this.element(pos, end, path, "dimensions");
     if (dimsEl.type !== MI_INT32 || dimsEl.nbytes % 4 !== 0 || dimsEl.nbytes < 8) {
       this.fail(
-        flagsEl.next,
+        pos,
         path,
         "dimensions (miINT32, at least 2)",
         `type ${dimsEl.type}, ${dimsEl.nbytes} bytes`,
@@ -344,77 +396,66 @@ class Parser {
       if (d < 0) this.fail(p, path, "non-negative dimensions", String(d));
       dims.push(d);
     }
-    const count = dims.reduce((a, b) => a * b, 1);
-    const nameEl = this.element(dimsEl.next, end, path, "array name");
-    if (nameEl.type !== MI_INT8 && nameEl.type !== MI_UINT8 && nameEl.type !== MI_UTF8) {
-      this.fail(dimsEl.next, path, "an array name (miINT8)", `type ${nameEl.type}`);
-    }
-    const name = new TextDecoder().decode(
-      this.bytes.subarray(nameEl.start, nameEl.start + nameEl.nbytes),
-    );
-    const here = path ?? name;
-    if (path === undefined) {
-      this.names.push(name);
-      if (wanted && !wanted.has(name)) return undefined;
-    }
-    let pos = nameEl.next;
+    return { dims, next: dimsEl.next };
+  }
 
-    if (mxClass in MX_NUMERIC) {
-      const cls: MatNumericClass = logical ? "logical" : MX_NUMERIC[mxClass];
-      const realEl = this.element(pos, end, here, "real part");
-      const data = this.reorder(this.numbers(realEl, here), dims, count, realEl, here);
-      let imag: Float64Array | undefined;
-      if (complex) {
-        const imagEl = this.element(realEl.next, end, here, "imaginary part");
-        imag = this.reorder(this.numbers(imagEl, here), dims, count, imagEl, here);
-      }
-      return imag ? { kind: "numeric", name, class: cls, dims, data, imag } : {
-        kind: "numeric",
-        name,
-        class: cls,
-        dims,
-        data,
-      };
+  /** A numeric or logical array: its real part, and its imaginary part when complex. */
+  numericArray(head: ArrayHeader, end: number, here: string): MatValue {
+    const { name, dims, count } = head;
+    const cls: MatNumericClass = head.logical ? "logical" : MX_NUMERIC[head.mxClass];
+    const realEl = this.element(head.data, end, here, "real part");
+    const data = this.reorder(this.numbers(realEl, here), dims, count, realEl, here);
+    let imag: Float64Array | undefined;
+    if (head.complex) {
+      const imagEl = this.element(realEl.next, end, here, "imaginary part");
+      imag = this.reorder(this.numbers(imagEl, here), dims, count, imagEl, here);
     }
-    if (mxClass === MX_CHAR) {
-      const el = this.element(pos, end, here, "character data");
-      const codes = this.charCodes(el, count, here);
-      const rowsN = dims.length === 2 ? dims[0] : count === 0 ? 0 : 1;
-      const colsN = rowsN === 0 ? 0 : count / rowsN;
-      const rows: string[] = [];
-      for (let i = 0; i < rowsN; i++) {
-        let text = "";
-        for (let j0 = 0; j0 < colsN; j0 += 4096) {
-          const row = new Array<number>(Math.min(4096, colsN - j0));
-          for (let j = 0; j < row.length; j++) row[j] = codes[(j0 + j) * rowsN + i];
-          text += String.fromCodePoint(...row);
-        }
-        rows.push(text);
+    return imag ? { kind: "numeric", name, class: cls, dims, data, imag } : {
+      kind: "numeric",
+      name,
+      class: cls,
+      dims,
+      data,
+    };
+  }
+
+  /** A char array: one string per row (column-major codes regrouped by row). */
+  charArray(head: ArrayHeader, end: number, here: string): MatValue {
+    const { name, dims, count } = head;
+    const el = this.element(head.data, end, here, "character data");
+    const codes = this.charCodes(el, count, here);
+    const rowsN = dims.length === 2 ? dims[0] : count === 0 ? 0 : 1;
+    const colsN = rowsN === 0 ? 0 : count / rowsN;
+    const rows: string[] = [];
+    for (let i = 0; i < rowsN; i++) {
+      let text = "";
+      for (let j0 = 0; j0 < colsN; j0 += 4096) {
+        const row = new Array<number>(Math.min(4096, colsN - j0));
+        for (let j = 0; j < row.length; j++) row[j] = codes[(j0 + j) * rowsN + i];
+        text += String.fromCodePoint(...row);
       }
-      return { kind: "char", name, class: "char", dims, rows, value: rows.join("\n") };
+      rows.push(text);
     }
-    if (mxClass === MX_CELL) {
-      const fortran: MatValue[] = [];
-      for (let k = 0; k < count; k++) {
-        const cellPath = `${here}{${k + 1}}`;
-        const el = this.element(pos, end, cellPath, "cell element");
-        if (el.type !== MI_MATRIX) {
-          this.fail(pos, cellPath, "an miMATRIX cell element", `data type ${el.type}`);
-        }
-        fortran.push(this.matrix(el.start, el.start + el.nbytes, cellPath)!);
-        pos = el.next;
+    return { kind: "char", name, class: "char", dims, rows, value: rows.join("\n") };
+  }
+
+  /** A cell array: each cell an miMATRIX element, returned in row-major order. */
+  cellArray(head: ArrayHeader, end: number, here: string): MatValue {
+    const { name, dims, count } = head;
+    let pos = head.data;
+    const fortran: MatValue[] = [];
+    for (let k = 0; k < count; k++) {
+      const cellPath = `${here}{${k + 1}}`;
+      const el = this.element(pos, end, cellPath, "cell element");
+      if (el.type !== MI_MATRIX) {
+        this.fail(pos, cellPath, "an miMATRIX cell element", `data type ${el.type}`);
       }
-      const perm = permutation(dims);
-      const cells = perm ? Array.from(perm, (f) => fortran[f]) : fortran;
-      return { kind: "cell", name, class: "cell", dims, cells };
+      fortran.push(this.matrix(el.start, el.start + el.nbytes, cellPath)!);
+      pos = el.next;
     }
-    const kind = MX_UNSUPPORTED[mxClass];
-    return this.fail(
-      start,
-      here,
-      "a numeric, logical, char or cell array",
-      kind ? `a ${kind} array, which this reader does not support` : `array class ${mxClass}`,
-    );
+    const perm = permutation(dims);
+    const cells = perm ? Array.from(perm, (f) => fortran[f]) : fortran;
+    return { kind: "cell", name, class: "cell", dims, cells };
   }
 
   /** Convert column-major `src` to a row-major Float64Array of `count` elements. */

@@ -89,9 +89,47 @@ export async function readNpy(path: string): Promise<NpyArray> {
  */
 export function parseNpy(bytes: Uint8Array, options: ParseNpyOptions): NpyArray {
   const where = { file: options.file, entry: options.entry };
-  const fail = (offset: number, expected: string, found: string): never => {
+  const fail: NpyFail = (offset, expected, found) => {
     throw new InputError({ ...where, offset, expected, found });
   };
+  const { major, headerStart, dataStart } = readPreamble(bytes, fail);
+  const { descr, fortranOrder, shape, info, endian } = readHeader(
+    bytes.subarray(headerStart, dataStart),
+    { major, headerStart, fail },
+  );
+  const count = shape.reduce((a, b) => a * b, 1);
+  const expectedBytes = count * info.size;
+  const foundBytes = bytes.length - dataStart;
+  if (foundBytes !== expectedBytes) {
+    fail(
+      dataStart,
+      `${expectedBytes} data bytes for shape (${shape.join(", ")}) of ${descr}`,
+      `${foundBytes} bytes${
+        foundBytes < expectedBytes
+          ? (options.entry ? " (truncated entry)" : " (truncated file)")
+          : ""
+      }`,
+    );
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const littleEndian = endian === "<" || endian === "|" || (endian === "=" && HOST_LITTLE_ENDIAN);
+  const data = decodeData(bytes, dataStart, count, info, littleEndian, (index) =>
+    fail(
+      dataStart + index * 8,
+      "an integer of magnitude below 2^53 (exact as a float64)",
+      `${view.getBigInt64(dataStart + index * 8, littleEndian)}`,
+    ));
+  return { data: fortranOrder ? fortranToC(data, shape) : data, shape, dtype: info.name, descr };
+}
+
+/** Throws an {@link InputError} at a byte offset of the `.npy` data. */
+type NpyFail = (offset: number, expected: string, found: string) => never;
+
+/** The magic string, the format version and where the header and the data start. */
+function readPreamble(
+  bytes: Uint8Array,
+  fail: NpyFail,
+): { major: number; headerStart: number; dataStart: number } {
   if (bytes.length < 10) {
     fail(
       0,
@@ -128,7 +166,14 @@ export function parseNpy(bytes: Uint8Array, options: ParseNpyOptions): NpyArray 
       `${bytes.length - headerStart} bytes before the end of the file`,
     );
   }
-  const headerBytes = bytes.subarray(headerStart, dataStart);
+  return { major, headerStart, dataStart };
+}
+
+/** The header's dict (decoded as latin-1, or UTF-8 for version 3) and its numeric dtype. */
+function readHeader(
+  headerBytes: Uint8Array,
+  { major, headerStart, fail }: { major: number; headerStart: number; fail: NpyFail },
+): ReturnType<typeof parseHeader> & { info: DtypeInfo; endian: string } {
   let header: string;
   try {
     header = new TextDecoder(major === 3 ? "utf-8" : "latin1", { fatal: true }).decode(headerBytes);
@@ -148,28 +193,7 @@ export function parseNpy(bytes: Uint8Array, options: ParseNpyOptions): NpyArray 
       describeValue(descr),
     );
   }
-  const count = shape.reduce((a, b) => a * b, 1);
-  const expectedBytes = count * info.size;
-  const foundBytes = bytes.length - dataStart;
-  if (foundBytes !== expectedBytes) {
-    fail(
-      dataStart,
-      `${expectedBytes} data bytes for shape (${shape.join(", ")}) of ${descr}`,
-      `${foundBytes} bytes${
-        foundBytes < expectedBytes
-          ? (options.entry ? " (truncated entry)" : " (truncated file)")
-          : ""
-      }`,
-    );
-  }
-  const littleEndian = endian === "<" || endian === "|" || (endian === "=" && HOST_LITTLE_ENDIAN);
-  const data = decodeData(bytes, dataStart, count, info, littleEndian, (index) =>
-    fail(
-      dataStart + index * 8,
-      "an integer of magnitude below 2^53 (exact as a float64)",
-      `${view.getBigInt64(dataStart + index * 8, littleEndian)}`,
-    ));
-  return { data: fortranOrder ? fortranToC(data, shape) : data, shape, dtype: info.name, descr };
+  return { descr, fortranOrder, shape, info, endian };
 }
 
 /** Reorder column-major (Fortran) data of `shape` into row-major (C) order. */

@@ -15,7 +15,8 @@ import { pipeline } from "node:stream/promises";
 import { crc32 as nativeCrc32, createInflateRaw, inflateRawSync } from "node:zlib";
 import { tempPathFor } from "./atomic.ts";
 import { describeValue, InputError } from "./errors.ts";
-import { EOCD_SIZE, FLAG, MAX16, MAX32, METHOD, SIG, ZIP64_EXTRA_ID } from "./zip_format.ts";
+import { hex, readAt, readCentralDirectory, type ZipFail } from "./zip_directory.ts";
+import { FLAG, METHOD, SIG } from "./zip_format.ts";
 import { ZipCrypto, ZIPCRYPTO_HEADER_BYTES } from "./zipcrypto.ts";
 
 /** One entry of a ZIP archive, from its central directory. */
@@ -98,40 +99,6 @@ export function crc32(bytes: Uint8Array, seed = 0): number {
   return nativeCrc32(bytes, seed) >>> 0;
 }
 
-const CP437_HIGH =
-  "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0";
-
-function decodeName(bytes: Uint8Array, utf8Flag: boolean): string {
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    if (utf8Flag) return new TextDecoder("utf-8").decode(bytes);
-    let s = "";
-    for (const b of bytes) s += b < 128 ? String.fromCharCode(b) : CP437_HIGH[b - 128];
-    return s;
-  }
-}
-
-async function readAt(handle: FileHandle, position: number, length: number): Promise<Uint8Array> {
-  const buf = new Uint8Array(length);
-  let got = 0;
-  while (got < length) {
-    const { bytesRead } = await handle.read(buf, got, length - got, position + got);
-    if (bytesRead === 0) break;
-    got += bytesRead;
-  }
-  return got === length ? buf : buf.subarray(0, got);
-}
-
-function getUint64(view: DataView, offset: number): number {
-  const value = view.getUint32(offset, true) + view.getUint32(offset + 4, true) * 4294967296;
-  return value;
-}
-
-function hex(n: number, digits: number): string {
-  return `0x${n.toString(16).padStart(digits, "0")}`;
-}
-
 /**
  * An open ZIP archive: the central directory is parsed on {@link ZipReader.open}; entries are
  * read on demand with positional reads on the file handle. Close it with {@link ZipReader.close}
@@ -206,23 +173,22 @@ export class ZipReader implements AsyncDisposable {
   ): Promise<void> {
     const e = this.#resolve(entry);
     const where = { file: this.path, entry: e.name };
-    const fail = (offset: number, expected: string, found: string): never => {
+    const fail: ZipFail = (offset, expected, found) => {
       throw new InputError({ ...where, offset, expected, found });
     };
-    if (e.method === METHOD.aes || e.flags & FLAG.strongEncryption) {
-      fail(
-        e.localHeaderOffset,
-        "no encryption or traditional PKWARE (ZipCrypto) encryption",
-        "AES/strong encryption, which this reader does not support (extract with `7z x -p<password> archive.zip`)",
-      );
-    }
-    if (e.method !== METHOD.stored && e.method !== METHOD.deflated) {
-      fail(
-        e.localHeaderOffset,
-        "compression method 0 (stored) or 8 (deflate)",
-        `method ${e.method}, which this reader does not support (extract with \`7z x archive.zip\`)`,
-      );
-    }
+    checkMethod(e, fail);
+    const data = await this.#entryData(e, options, fail);
+    const hint = e.encrypted ? " (wrong password?)" : "";
+    const checked = checkedSink(e, data.start, sink, fail);
+    await decodeEntry(e, data, checked.consume, { hint, fail });
+    checked.verify(hint);
+  }
+
+  /**
+   * Where the entry's (compressed) data starts and how long it is, past a ZipCrypto header
+   * checked against the password.
+   */
+  async #entryData(e: ZipEntry, options: ZipReadOptions, fail: ZipFail): Promise<EntryData> {
     let position = await this.#dataOffset(e);
     let remaining = e.compressedSize;
     if (position + remaining > this.size) {
@@ -234,87 +200,11 @@ export class ZipReader implements AsyncDisposable {
     }
     let cipher: ZipCrypto | undefined;
     if (e.encrypted) {
-      if (options.password === undefined) {
-        fail(position, "a password (the entry is encrypted with ZipCrypto)", "no password given");
-      }
-      if (remaining < ZIPCRYPTO_HEADER_BYTES) {
-        fail(position, "a 12-byte encryption header", `${remaining} bytes`);
-      }
-      cipher = new ZipCrypto(options.password!);
-      const head = await readAt(this.#handle, position, ZIPCRYPTO_HEADER_BYTES);
-      cipher.decrypt(head);
-      const check = e.flags & FLAG.dataDescriptor ? (e.dosTime >>> 8) & 0xff : e.crc32 >>> 24;
-      if (head[11] !== check) {
-        fail(
-          position,
-          `the correct password (encryption header check byte ${hex(check, 2)})`,
-          `check byte ${hex(head[11], 2)}: wrong password`,
-        );
-      }
+      cipher = await openCipher(this.#handle, e, { position, remaining, options, fail });
       position += ZIPCRYPTO_HEADER_BYTES;
       remaining -= ZIPCRYPTO_HEADER_BYTES;
     }
-    const dataStart = position;
-    const handle = this.#handle;
-    async function* source(): AsyncGenerator<Uint8Array> {
-      while (remaining > 0) {
-        const n = Math.min(CHUNK, remaining);
-        const buf = await readAt(handle, position, n);
-        if (buf.length < n) {
-          fail(position + buf.length, `${n} more bytes of entry data`, "end of file");
-        }
-        cipher?.decrypt(buf);
-        position += n;
-        remaining -= n;
-        yield buf;
-      }
-    }
-    const hint = e.encrypted ? " (wrong password?)" : "";
-    let crc = 0;
-    let size = 0;
-    const consume = async (chunk: Uint8Array) => {
-      size += chunk.length;
-      if (size > e.uncompressedSize) {
-        fail(dataStart, `${e.uncompressedSize} uncompressed bytes`, `more than that`);
-      }
-      crc = crc32(chunk, crc);
-      await sink(chunk);
-    };
-    if (e.method === METHOD.stored) {
-      for await (const chunk of source()) await consume(chunk);
-    } else if (remaining <= CHUNK && e.uncompressedSize <= SMALL_INFLATE) {
-      // Small entry: one read and a synchronous inflate (much cheaper than a stream per entry).
-      let compressed: Uint8Array | undefined;
-      for await (const chunk of source()) compressed = chunk;
-      let inflated: Uint8Array;
-      try {
-        inflated = inflateRawSync(compressed ?? new Uint8Array(0), {
-          maxOutputLength: e.uncompressedSize + 1,
-        });
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        return fail(dataStart, "valid deflate data", `${describeValue(message)}${hint}`);
-      }
-      await consume(new Uint8Array(inflated.buffer, inflated.byteOffset, inflated.byteLength));
-    } else {
-      try {
-        await pipeline(source, createInflateRaw(), async (inflated: AsyncIterable<Uint8Array>) => {
-          for await (const chunk of inflated) {
-            await consume(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-          }
-        });
-      } catch (error) {
-        if (error instanceof InputError) throw error;
-        const message = error instanceof Error ? error.message : String(error);
-        fail(dataStart, "valid deflate data", `${describeValue(message)}${hint}`);
-      }
-    }
-    if (size !== e.uncompressedSize) {
-      fail(dataStart, `${e.uncompressedSize} uncompressed bytes`, `${size} bytes${hint}`);
-    }
-    if (crc !== e.crc32) {
-      fail(dataStart, `CRC-32 ${hex(e.crc32, 8)}`, `CRC-32 ${hex(crc, 8)}${hint}`);
-    }
+    return { handle: this.#handle, position, remaining, cipher, start: position };
   }
 
   /** Close the file handle. */
@@ -363,144 +253,156 @@ export class ZipReader implements AsyncDisposable {
   }
 }
 
-async function readCentralDirectory(
-  path: string,
+/** The data of an entry being read: where the next chunk starts and how much is left. */
+interface EntryData {
+  /** The archive. */
+  handle: FileHandle;
+  /** Offset of the next chunk. */
+  position: number;
+  /** Bytes still to read. */
+  remaining: number;
+  /** The ZipCrypto state of an encrypted entry. */
+  cipher: ZipCrypto | undefined;
+  /** Offset of the data (past an encryption header). */
+  start: number;
+}
+
+/** Reject AES/strong encryption and compression methods other than stored and deflate. */
+function checkMethod(e: ZipEntry, fail: ZipFail): void {
+  if (e.method === METHOD.aes || e.flags & FLAG.strongEncryption) {
+    fail(
+      e.localHeaderOffset,
+      "no encryption or traditional PKWARE (ZipCrypto) encryption",
+      "AES/strong encryption, which this reader does not support (extract with `7z x -p<password> archive.zip`)",
+    );
+  }
+  if (e.method !== METHOD.stored && e.method !== METHOD.deflated) {
+    fail(
+      e.localHeaderOffset,
+      "compression method 0 (stored) or 8 (deflate)",
+      `method ${e.method}, which this reader does not support (extract with \`7z x archive.zip\`)`,
+    );
+  }
+}
+
+/** The ZipCrypto state after the 12-byte header at `position`, whose check byte must match. */
+async function openCipher(
   handle: FileHandle,
-  size: number,
-): Promise<{ entries: ZipEntry[]; comment: string }> {
-  const fail = (offset: number, expected: string, found: string): never => {
-    throw new InputError({ file: path, offset, expected, found });
+  e: ZipEntry,
+  { position, remaining, options, fail }: {
+    position: number;
+    remaining: number;
+    options: ZipReadOptions;
+    fail: ZipFail;
+  },
+): Promise<ZipCrypto> {
+  if (options.password === undefined) {
+    fail(position, "a password (the entry is encrypted with ZipCrypto)", "no password given");
+  }
+  if (remaining < ZIPCRYPTO_HEADER_BYTES) {
+    fail(position, "a 12-byte encryption header", `${remaining} bytes`);
+  }
+  const cipher = new ZipCrypto(options.password!);
+  const head = await readAt(handle, position, ZIPCRYPTO_HEADER_BYTES);
+  cipher.decrypt(head);
+  const check = e.flags & FLAG.dataDescriptor ? (e.dosTime >>> 8) & 0xff : e.crc32 >>> 24;
+  if (head[11] !== check) {
+    fail(
+      position,
+      `the correct password (encryption header check byte ${hex(check, 2)})`,
+      `check byte ${hex(head[11], 2)}: wrong password`,
+    );
+  }
+  return cipher;
+}
+
+/** The entry's data in chunks of up to 1 MiB, decrypted. */
+async function* readChunks(data: EntryData, fail: ZipFail): AsyncGenerator<Uint8Array> {
+  while (data.remaining > 0) {
+    const n = Math.min(CHUNK, data.remaining);
+    const buf = await readAt(data.handle, data.position, n);
+    if (buf.length < n) {
+      fail(data.position + buf.length, `${n} more bytes of entry data`, "end of file");
+    }
+    data.cipher?.decrypt(buf);
+    data.position += n;
+    data.remaining -= n;
+    yield buf;
+  }
+}
+
+/**
+ * `sink` behind a count of the bytes and their CRC-32 (no more than the entry's size); `verify`
+ * checks both once the last chunk is in.
+ */
+function checkedSink(
+  e: ZipEntry,
+  dataStart: number,
+  sink: (chunk: Uint8Array) => void | Promise<void>,
+  fail: ZipFail,
+): { consume: (chunk: Uint8Array) => Promise<void>; verify: (hint: string) => void } {
+  let crc = 0;
+  let size = 0;
+  const consume = async (chunk: Uint8Array) => {
+    size += chunk.length;
+    if (size > e.uncompressedSize) {
+      fail(dataStart, `${e.uncompressedSize} uncompressed bytes`, `more than that`);
+    }
+    crc = crc32(chunk, crc);
+    await sink(chunk);
   };
-  if (size < EOCD_SIZE) {
-    fail(0, "a ZIP archive of at least 22 bytes", `${size} bytes`);
-  }
-  const tailStart = Math.max(0, size - EOCD_SIZE - MAX16);
-  const tail = await readAt(handle, tailStart, size - tailStart);
-  const tv = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
-  let at = -1;
-  for (let i = tail.length - EOCD_SIZE; i >= 0; i--) {
-    if (
-      tv.getUint32(i, true) === SIG.eocd &&
-      i + EOCD_SIZE + tv.getUint16(i + 20, true) <= tail.length
-    ) {
-      at = i;
-      break;
+  const verify = (hint: string) => {
+    if (size !== e.uncompressedSize) {
+      fail(dataStart, `${e.uncompressedSize} uncompressed bytes`, `${size} bytes${hint}`);
+    }
+    if (crc !== e.crc32) {
+      fail(dataStart, `CRC-32 ${hex(e.crc32, 8)}`, `CRC-32 ${hex(crc, 8)}${hint}`);
+    }
+  };
+  return { consume, verify };
+}
+
+/**
+ * Hand the entry's uncompressed bytes to `consume`: stored data as read; a small deflated entry
+ * in one synchronous inflate; a larger one through a streaming inflate.
+ */
+async function decodeEntry(
+  e: ZipEntry,
+  data: EntryData,
+  consume: (chunk: Uint8Array) => Promise<void>,
+  { hint, fail }: { hint: string; fail: ZipFail },
+): Promise<void> {
+  const dataStart = data.start;
+  if (e.method === METHOD.stored) {
+    for await (const chunk of readChunks(data, fail)) await consume(chunk);
+  } else if (data.remaining <= CHUNK && e.uncompressedSize <= SMALL_INFLATE) {
+    // Small entry: one read and a synchronous inflate (much cheaper than a stream per entry).
+    let compressed: Uint8Array | undefined;
+    for await (const chunk of readChunks(data, fail)) compressed = chunk;
+    let inflated: Uint8Array;
+    try {
+      inflated = inflateRawSync(compressed ?? new Uint8Array(0), {
+        maxOutputLength: e.uncompressedSize + 1,
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return fail(dataStart, "valid deflate data", `${describeValue(message)}${hint}`);
+    }
+    await consume(new Uint8Array(inflated.buffer, inflated.byteOffset, inflated.byteLength));
+  } else {
+    try {
+      const source = () => readChunks(data, fail);
+      await pipeline(source, createInflateRaw(), async (inflated: AsyncIterable<Uint8Array>) => {
+        for await (const chunk of inflated) {
+          await consume(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        }
+      });
+    } catch (error) {
+      if (error instanceof InputError) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      fail(dataStart, "valid deflate data", `${describeValue(message)}${hint}`);
     }
   }
-  if (at < 0) {
-    fail(
-      size,
-      "an end-of-central-directory record (PK\\5\\6) in the last 65557 bytes",
-      "none (not a ZIP archive, or truncated)",
-    );
-  }
-  const eocdOffset = tailStart + at;
-  const disk = tv.getUint16(at + 4, true);
-  const cdDisk = tv.getUint16(at + 6, true);
-  let count = tv.getUint16(at + 10, true);
-  let cdSize = tv.getUint32(at + 12, true);
-  let cdOffset = tv.getUint32(at + 16, true);
-  const comment = decodeName(tail.subarray(at + 22, at + 22 + tv.getUint16(at + 20, true)), false);
-  let cdLimit = eocdOffset;
-  // ZIP64: a locator right before the EOCD points to the ZIP64 end-of-central-directory record.
-  if (at >= 20 && tv.getUint32(at - 20, true) === SIG.zip64Locator) {
-    const z64Offset = getUint64(tv, at - 20 + 8);
-    const rec = await readAt(handle, z64Offset, 56);
-    const rv = new DataView(rec.buffer, rec.byteOffset, rec.byteLength);
-    if (rec.length < 56 || rv.getUint32(0, true) !== SIG.zip64Eocd) {
-      fail(
-        z64Offset,
-        "a ZIP64 end-of-central-directory record (PK\\6\\6)",
-        rec.length < 56 ? "end of file" : hex(rv.getUint32(0, true), 8),
-      );
-    }
-    count = getUint64(rv, 32);
-    cdSize = getUint64(rv, 40);
-    cdOffset = getUint64(rv, 48);
-    cdLimit = z64Offset;
-  } else if (disk !== 0 || cdDisk !== 0) {
-    fail(eocdOffset, "a single-volume archive", `disk ${disk} of a split archive`);
-  }
-  if (cdOffset + cdSize > cdLimit) {
-    fail(
-      eocdOffset,
-      `a central directory of ${cdSize} bytes at byte ${cdOffset}, before byte ${cdLimit}`,
-      `it would end at byte ${cdOffset + cdSize} (truncated or corrupt archive)`,
-    );
-  }
-  const cd = await readAt(handle, cdOffset, cdSize);
-  const cv = new DataView(cd.buffer, cd.byteOffset, cd.byteLength);
-  const entries: ZipEntry[] = [];
-  let p = 0;
-  for (let index = 0; index < count; index++) {
-    if (p + 46 > cd.length || cv.getUint32(p, true) !== SIG.central) {
-      fail(
-        cdOffset + p,
-        `central directory header ${index + 1} of ${count} (PK\\1\\2)`,
-        p + 46 > cd.length ? "end of the central directory" : hex(cv.getUint32(p, true), 8),
-      );
-    }
-    const flags = cv.getUint16(p + 8, true);
-    const method = cv.getUint16(p + 10, true);
-    const dosTime = cv.getUint16(p + 12, true);
-    const dosDate = cv.getUint16(p + 14, true);
-    const crc = cv.getUint32(p + 16, true);
-    let compressedSize = cv.getUint32(p + 20, true);
-    let uncompressedSize = cv.getUint32(p + 24, true);
-    const nameLength = cv.getUint16(p + 28, true);
-    const extraLength = cv.getUint16(p + 30, true);
-    const commentLength = cv.getUint16(p + 32, true);
-    let localHeaderOffset = cv.getUint32(p + 42, true);
-    const end = p + 46 + nameLength + extraLength + commentLength;
-    if (end > cd.length) {
-      fail(
-        cdOffset + p,
-        `${end - p} bytes of central directory header`,
-        "end of the central directory",
-      );
-    }
-    const name = decodeName(cd.subarray(p + 46, p + 46 + nameLength), (flags & FLAG.utf8) !== 0);
-    // ZIP64 extended information: 8-byte values for the fields saturated at 0xffffffff.
-    let x = p + 46 + nameLength;
-    const extraEnd = x + extraLength;
-    while (x + 4 <= extraEnd) {
-      const id = cv.getUint16(x, true);
-      const len = cv.getUint16(x + 2, true);
-      if (id === ZIP64_EXTRA_ID) {
-        let q = x + 4;
-        const take = (): number => {
-          if (q + 8 > x + 4 + len) {
-            fail(cdOffset + x, "a complete ZIP64 extra field", `${len} bytes`);
-          }
-          const v = getUint64(cv, q);
-          q += 8;
-          return v;
-        };
-        if (uncompressedSize === MAX32) uncompressedSize = take();
-        if (compressedSize === MAX32) compressedSize = take();
-        if (localHeaderOffset === MAX32) localHeaderOffset = take();
-      }
-      x += 4 + len;
-    }
-    for (const v of [uncompressedSize, compressedSize, localHeaderOffset]) {
-      if (!Number.isSafeInteger(v)) fail(cdOffset + p, "sizes and offsets below 2^53", String(v));
-    }
-    entries.push({
-      name,
-      method,
-      compressedSize,
-      uncompressedSize,
-      crc32: crc,
-      encrypted: (flags & FLAG.encrypted) !== 0,
-      flags,
-      isDirectory: name.endsWith("/"),
-      localHeaderOffset,
-      dosTime,
-      dosDate,
-    });
-    p = end;
-  }
-  return { entries, comment };
 }
 
 /** List the entries of a ZIP archive (from its central directory). */

@@ -70,49 +70,105 @@ export function ridgeLoo(x: Matrix, y: Matrix, options: RidgeLooOptions = {}): R
   const lambdas = options.lambdas ?? DEFAULT_RIDGE_LAMBDAS;
   const mx = columnMeans(x), my = columnMeans(y);
   const xc = centre(x, mx), yc = centre(y, my);
+  const spec = centredSpectrum(xc, { n, d });
+  const { proj, chosen, looMse } = looSelection(spec, yc, { n, t, lambdas });
+  const weights = ridgeWeights(spec, { proj, chosen }, { n, d, t });
+  return {
+    lambdas: chosen,
+    looMse,
+    predict: ridgePredictor({ spec, weights, mx, my, xc }, { n, d, t }),
+  };
+}
 
-  // left singular vectors U (n × r, column j = u_j) and squared singular values s; in the
-  // primal case also V (d × r), in the dual case predictions go through Xc instead
-  const primal = d <= n;
-  let u: Float64Array, s: Float64Array, r: number;
-  let v: Float64Array | undefined;
-  {
-    const m = primal ? d : n;
-    const gram = new Float64Array(m * m);
-    if (primal) { // XcᵀXc, d × d
-      for (let i = 0; i < n; i++) {
-        const row = i * d;
-        for (let a = 0; a < d; a++) {
-          const xa = xc[row + a];
-          if (xa === 0) continue;
-          for (let b = 0; b <= a; b++) gram[a * d + b] += xa * xc[row + b];
-        }
+/** Sizes of a ridge problem: rows, features, targets. */
+interface RidgeDims {
+  n: number;
+  d: number;
+  t: number;
+}
+
+/** The decomposition of the centred design `Xc = U S Vᵀ` that serves every λ. */
+interface Spectrum {
+  /** Whether `XcᵀXc` (d ≤ n) was decomposed, else `XcXcᵀ`. */
+  primal: boolean;
+  /** Left singular vectors U, n × r (column j = u_j). */
+  u: Float64Array;
+  /** Squared singular values. */
+  s: Float64Array;
+  /** Rank kept. */
+  r: number;
+  /** Right singular vectors V, d × r (primal only; in the dual case predictions go through Xc). */
+  v?: Float64Array;
+}
+
+/** `XcᵀXc` (d × d) when `primal`, else `XcXcᵀ` (n × n). */
+function centredGram(
+  xc: Float64Array,
+  dims: { n: number; d: number; primal: boolean },
+): Float64Array {
+  const { n, d, primal } = dims;
+  const m = primal ? d : n;
+  const gram = new Float64Array(m * m);
+  if (primal) { // XcᵀXc, d × d
+    for (let i = 0; i < n; i++) {
+      const row = i * d;
+      for (let a = 0; a < d; a++) {
+        const xa = xc[row + a];
+        if (xa === 0) continue;
+        for (let b = 0; b <= a; b++) gram[a * d + b] += xa * xc[row + b];
       }
-      for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) gram[b * d + a] = gram[a * d + b];
-    } else gramIntoSimd(xc, gram, { n, d }); // XcXcᵀ, n × n
-    const eig = symmetricEigen({ data: gram, rows: m, cols: m });
-    const top = Math.max(0, eig.values[m - 1]);
-    const keep: number[] = [];
-    for (let j = m - 1; j >= 0; j--) if (eig.values[j] > top * 1e-12 && top > 0) keep.push(j);
-    r = keep.length;
-    s = Float64Array.from(keep, (j) => eig.values[j]);
-    const vec = eig.vectors.data;
-    u = new Float64Array(n * r);
-    if (primal) {
-      v = new Float64Array(d * r);
-      keep.forEach((j, c) => {
-        const sq = Math.sqrt(s[c]);
-        for (let a = 0; a < d; a++) v![a * r + c] = vec[a * m + j];
-        for (let i = 0; i < n; i++) {
-          let acc = 0;
-          for (let a = 0; a < d; a++) acc += xc[i * d + a] * vec[a * m + j];
-          u[i * r + c] = acc / sq;
-        }
-      });
-    } else {
-      for (let i = 0; i < n; i++) keep.forEach((j, c) => (u[i * r + c] = vec[i * m + j]));
     }
+    for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) gram[b * d + a] = gram[a * d + b];
+  } else gramIntoSimd(xc, gram, { n, d }); // XcXcᵀ, n × n
+  return gram;
+}
+
+/**
+ * Left singular vectors U and squared singular values s of the centred design (eigenvalues
+ * above 1e-12 of the largest); in the primal case also V.
+ */
+function centredSpectrum(xc: Float64Array, dims: { n: number; d: number }): Spectrum {
+  const { n, d } = dims;
+  const primal = d <= n;
+  let v: Float64Array | undefined;
+  const m = primal ? d : n;
+  const gram = centredGram(xc, { n, d, primal });
+  const eig = symmetricEigen({ data: gram, rows: m, cols: m });
+  const top = Math.max(0, eig.values[m - 1]);
+  const keep: number[] = [];
+  for (let j = m - 1; j >= 0; j--) if (eig.values[j] > top * 1e-12 && top > 0) keep.push(j);
+  const r = keep.length;
+  const s = Float64Array.from(keep, (j) => eig.values[j]);
+  const vec = eig.vectors.data;
+  const u = new Float64Array(n * r);
+  if (primal) {
+    v = new Float64Array(d * r);
+    keep.forEach((j, c) => {
+      const sq = Math.sqrt(s[c]);
+      for (let a = 0; a < d; a++) v![a * r + c] = vec[a * m + j];
+      for (let i = 0; i < n; i++) {
+        let acc = 0;
+        for (let a = 0; a < d; a++) acc += xc[i * d + a] * vec[a * m + j];
+        u[i * r + c] = acc / sq;
+      }
+    });
+  } else {
+    for (let i = 0; i < n; i++) keep.forEach((j, c) => (u[i * r + c] = vec[i * m + j]));
   }
+  return { primal, u, s, r, v };
+}
+
+/**
+ * The projections `Uᵀ yc` (r × t) and, per target, the λ of least leave-one-out error (ties: the
+ * first) with that error.
+ */
+function looSelection(
+  spec: Spectrum,
+  yc: Float64Array,
+  o: { n: number; t: number; lambdas: readonly number[] },
+): { proj: Float64Array; chosen: Float64Array; looMse: Float64Array } {
+  const { u, s, r } = spec;
+  const { n, t } = o;
   // The sums below run as matrix products (crossProductSimd, each entry one sequential sum
   // from 0 in index order): the same operations in the same order as the loops they replace.
   const ut = transpose(u, n, r), yct = transpose(yc, n, t);
@@ -124,7 +180,7 @@ export function ridgeLoo(x: Matrix, y: Matrix, options: RidgeLooOptions = {}): R
   const looMse = new Float64Array(t).fill(Infinity);
   const shrink = new Float64Array(r);
   const wu = new Float64Array(n * r), h = new Float64Array(n);
-  for (const lambda of lambdas) {
+  for (const lambda of o.lambdas) {
     if (!(lambda > 0)) throw new RangeError(`ridgeLoo: λ must be positive, got ${lambda}`);
     for (let c = 0; c < r; c++) shrink[c] = s[c] / (s[c] + lambda);
     // hat diagonal and U·diag(shrink); fitted values U·diag(shrink)·Uᵀyc
@@ -154,8 +210,22 @@ export function ridgeLoo(x: Matrix, y: Matrix, options: RidgeLooOptions = {}): R
       }
     }
   }
-  // primal: coef = Σ_j v_j · sqrt(s_j)/(s_j+λ_k) · (u_jᵀ yc) (d × t);
-  // dual: alpha = Σ_j u_j · (u_jᵀ yc)/(s_j+λ_k) (n × t), predictions (x − x̄)·Xcᵀ·alpha
+  return { proj, chosen, looMse };
+}
+
+/**
+ * The fitted weights at each target's chosen λ: primal, coef = Σ_j v_j · sqrt(s_j)/(s_j+λ_k) ·
+ * (u_jᵀ yc) (d × t); dual, alpha = Σ_j u_j · (u_jᵀ yc)/(s_j+λ_k) (n × t), predictions
+ * (x − x̄)·Xcᵀ·alpha.
+ */
+function ridgeWeights(
+  spec: Spectrum,
+  fit: { proj: Float64Array; chosen: Float64Array },
+  dims: RidgeDims,
+): Float64Array {
+  const { primal, u, s, r, v } = spec;
+  const { proj, chosen } = fit;
+  const { n, d, t } = dims;
   const rows = primal ? d : n;
   const scale = new Float64Array(t * r);
   for (let k = 0; k < t; k++) {
@@ -165,35 +235,47 @@ export function ridgeLoo(x: Matrix, y: Matrix, options: RidgeLooOptions = {}): R
         : proj[c * t + k] / (s[c] + chosen[k]);
     }
   }
-  const weights = crossProductSimd(
+  return crossProductSimd(
     { data: primal ? v! : u, rows, cols: r },
     { data: scale, rows: t, cols: r },
   ).data;
-  return {
-    lambdas: chosen,
-    looMse,
-    predict(xNew: Matrix): Matrix {
-      assertMatrix(xNew, "ridge predict x");
-      if (xNew.cols !== d) throw new RangeError(`ridge predict: ${xNew.cols} columns, fitted ${d}`);
-      const centred = centre(xNew, mx);
-      const features = primal
-        ? centred
-        : crossProductSimd({ data: centred, rows: xNew.rows, cols: d }, {
-          data: xc,
-          rows: n,
-          cols: d,
-        })
-          .data;
-      const out = new Float64Array(xNew.rows * t);
-      for (let i = 0; i < xNew.rows; i++) {
-        for (let k = 0; k < t; k++) out[i * t + k] = my[k];
-        for (let a = 0; a < rows; a++) {
-          const fa = features[i * rows + a];
-          for (let k = 0; k < t; k++) out[i * t + k] += fa * weights[a * t + k];
-        }
+}
+
+/** Predictions of the fitted model for new rows (rows × targets). */
+function ridgePredictor(
+  fit: {
+    spec: Spectrum;
+    weights: Float64Array;
+    mx: Float64Array;
+    my: Float64Array;
+    xc: Float64Array;
+  },
+  dims: RidgeDims,
+): (xNew: Matrix) => Matrix {
+  const { spec: { primal }, weights, mx, my, xc } = fit;
+  const { n, d, t } = dims;
+  const rows = primal ? d : n;
+  return (xNew: Matrix): Matrix => {
+    assertMatrix(xNew, "ridge predict x");
+    if (xNew.cols !== d) throw new RangeError(`ridge predict: ${xNew.cols} columns, fitted ${d}`);
+    const centred = centre(xNew, mx);
+    const features = primal
+      ? centred
+      : crossProductSimd({ data: centred, rows: xNew.rows, cols: d }, {
+        data: xc,
+        rows: n,
+        cols: d,
+      })
+        .data;
+    const out = new Float64Array(xNew.rows * t);
+    for (let i = 0; i < xNew.rows; i++) {
+      for (let k = 0; k < t; k++) out[i * t + k] = my[k];
+      for (let a = 0; a < rows; a++) {
+        const fa = features[i * rows + a];
+        for (let k = 0; k < t; k++) out[i * t + k] += fa * weights[a * t + k];
       }
-      return { data: out, rows: xNew.rows, cols: t };
-    },
+    }
+    return { data: out, rows: xNew.rows, cols: t };
   };
 }
 

@@ -192,109 +192,160 @@ function activate(x: tf.Tensor, a: Activation): tf.Tensor {
  * weights are copied at this call, so fold again after changing the model.
  */
 export function foldModel(model: tf.LayersModel, options: FoldOptions = {}): FoldedModel {
+  const program = compileProgram(model, options);
+  const { steps, keep, counts } = program;
+  const inputId = model.inputs[0].id;
+  const finalId = resolve(program, program.outputId);
+  return {
+    foldedBatchNorms: counts.foldedBatchNorms,
+    fusedActivations: counts.fusedActivations,
+    passthroughLayers: counts.passthroughLayers,
+    predict: programRunner(steps, { inputId, finalId }),
+    dispose(): void {
+      tf.dispose(keep);
+    },
+  };
+}
+
+/** The folded program of a model, and the bookkeeping of its compilation. */
+interface Program {
+  /** Tensor id → the nodes that read it. */
+  consumers: Map<number, SymbolicNode[]>;
+  /** Id of the model's output. */
+  outputId: number;
+  /** Nodes folded or fused into an earlier step. */
+  absorbed: Set<SymbolicNode>;
+  /** Tensor id → the id whose value stands for it after fusion. */
+  alias: Map<number, number>;
+  /** Folded weights owned by the program. */
+  keep: tf.Tensor[];
+  steps: Step[];
+  counts: { foldedBatchNorms: number; fusedActivations: number; passthroughLayers: number };
+}
+
+/** The id whose value stands for `id` after fusion. */
+function resolve(p: Program, id: number): number {
+  return p.alias.get(id) ?? id;
+}
+
+/** The steps of a model, in topological order, with folding and fusion applied. */
+function compileProgram(model: tf.LayersModel, options: FoldOptions): Program {
   const nodes = collectNodes(model);
   const consumers = new Map<number, SymbolicNode[]>();
   for (const n of nodes) {
     for (const i of n.inputs) consumers.set(i.id, [...(consumers.get(i.id) ?? []), n]);
   }
-  const outputId = model.outputs[0].id;
-  const absorbed = new Set<SymbolicNode>();
-  /** Tensor id → the id whose value stands for it after fusion. */
-  const alias = new Map<number, number>();
-  const resolve = (id: number): number => alias.get(id) ?? id;
-  const keep: tf.Tensor[] = [];
-  const steps: Step[] = [];
-  let foldedBatchNorms = 0, fusedActivations = 0, passthroughLayers = 0;
-
-  /** Absorb the sole activation consumer of `id` (not the model output). */
-  const takeActivation = (id: number): { activation: Activation; out: number } => {
-    const next = soleConsumer(consumers, id);
-    const a = next && id !== outputId ? activationOf(next.layer) : undefined;
-    if (!next || !a) return { activation: "linear", out: id };
-    absorbed.add(next);
-    alias.set(id, next.output.id);
-    fusedActivations++;
-    return { activation: a, out: next.output.id };
+  const p: Program = {
+    consumers,
+    outputId: model.outputs[0].id,
+    absorbed: new Set<SymbolicNode>(),
+    alias: new Map<number, number>(),
+    keep: [],
+    steps: [],
+    counts: { foldedBatchNorms: 0, fusedActivations: 0, passthroughLayers: 0 },
   };
-
   for (const node of nodes) {
-    if (absorbed.has(node)) continue;
+    if (p.absorbed.has(node)) continue;
     const cls = node.layer.getClassName();
-    const inputId = node.inputs.length === 1 ? resolve(node.inputs[0].id) : -1;
+    const inputId = node.inputs.length === 1 ? resolve(p, node.inputs[0].id) : -1;
     if (cls === "Conv2D" || cls === "DepthwiseConv2D") {
-      let fold: { scale: tf.Tensor1D; shift: tf.Tensor1D } | undefined;
-      let tail = node.output.id;
-      const bn = soleConsumer(consumers, node.output.id);
-      if (
-        !options.noFold && bn && bn.layer.getClassName() === "BatchNormalization" &&
-        node.output.id !== outputId
-      ) {
-        fold = batchNormAffine(bn);
-        absorbed.add(bn);
-        alias.set(node.output.id, bn.output.id);
-        tail = bn.output.id;
-        foldedBatchNorms++;
-      }
-      const own = (node.layer.getConfig() as Record<string, unknown>).activation ?? "linear";
-      const act = own === "linear"
-        ? takeActivation(tail)
-        : { activation: "linear" as Activation, out: tail };
-      steps.push(convStep(node, fold, { activation: act.activation, out: act.out, inputId, keep }));
-      if (fold) tf.dispose([fold.scale, fold.shift]);
+      p.steps.push(foldedConvStep(p, node, { noFold: options.noFold, inputId }));
       continue;
     }
     if (cls === "Add" && node.inputs.length === 2) {
-      const { activation, out } = takeActivation(node.output.id);
-      steps.push({
+      const { activation, out } = takeActivation(p, node.output.id);
+      p.steps.push({
         out,
-        inputs: node.inputs.map((t) => resolve(t.id)),
+        inputs: node.inputs.map((t) => resolve(p, t.id)),
         run: ([a, b]) => activate(tf.add(a, b), activation),
       });
       continue;
     }
-    passthroughLayers++;
+    p.counts.passthroughLayers++;
     const layer = node.layer;
-    steps.push({
+    p.steps.push({
       out: node.output.id,
-      inputs: node.inputs.map((t) => resolve(t.id)),
+      inputs: node.inputs.map((t) => resolve(p, t.id)),
       run: (xs) => layer.apply(xs.length === 1 ? xs[0] : xs, { training: false }) as tf.Tensor,
     });
   }
-  const inputId = model.inputs[0].id;
-  const finalId = resolve(outputId);
+  return p;
+}
+
+/** Absorb the sole activation consumer of `id` (not the model output). */
+function takeActivation(p: Program, id: number): { activation: Activation; out: number } {
+  const next = soleConsumer(p.consumers, id);
+  const a = next && id !== p.outputId ? activationOf(next.layer) : undefined;
+  if (!next || !a) return { activation: "linear", out: id };
+  p.absorbed.add(next);
+  p.alias.set(id, next.output.id);
+  p.counts.fusedActivations++;
+  return { activation: a, out: next.output.id };
+}
+
+/** A convolution's step, with the BatchNorm after it folded in and its activation fused. */
+function foldedConvStep(
+  p: Program,
+  node: SymbolicNode,
+  options: { noFold?: boolean; inputId: number },
+): Step {
+  let fold: { scale: tf.Tensor1D; shift: tf.Tensor1D } | undefined;
+  let tail = node.output.id;
+  const bn = soleConsumer(p.consumers, node.output.id);
+  if (
+    !options.noFold && bn && bn.layer.getClassName() === "BatchNormalization" &&
+    node.output.id !== p.outputId
+  ) {
+    fold = batchNormAffine(bn);
+    p.absorbed.add(bn);
+    p.alias.set(node.output.id, bn.output.id);
+    tail = bn.output.id;
+    p.counts.foldedBatchNorms++;
+  }
+  const own = (node.layer.getConfig() as Record<string, unknown>).activation ?? "linear";
+  const act = own === "linear"
+    ? takeActivation(p, tail)
+    : { activation: "linear" as Activation, out: tail };
+  const step = convStep(node, fold, {
+    activation: act.activation,
+    out: act.out,
+    inputId: options.inputId,
+    keep: p.keep,
+  });
+  if (fold) tf.dispose([fold.scale, fold.shift]);
+  return step;
+}
+
+/** Run the steps on a batch, releasing each intermediate after its last use. */
+function programRunner(
+  steps: Step[],
+  ids: { inputId: number; finalId: number },
+): (x: tf.Tensor) => tf.Tensor {
+  const { inputId, finalId } = ids;
   // release each intermediate after its last use
   const lastUse = new Map<number, number>();
   steps.forEach((s, k) => s.inputs.forEach((i) => lastUse.set(i, k)));
-
-  return {
-    foldedBatchNorms,
-    fusedActivations,
-    passthroughLayers,
-    predict(x: tf.Tensor): tf.Tensor {
-      const values = new Map<number, tf.Tensor>([[inputId, x]]);
-      let result: tf.Tensor | undefined;
-      steps.forEach((s, k) => {
-        const ins = s.inputs.map((i) => {
-          const v = values.get(i);
-          if (!v) throw new Error(`foldModel: internal error, tensor ${i} not computed`);
-          return v;
-        });
-        const y = tf.tidy(() => s.run(ins));
-        values.set(s.out, y);
-        for (const i of s.inputs) {
-          if (lastUse.get(i) === k && i !== inputId && i !== finalId) {
-            values.get(i)!.dispose();
-            values.delete(i);
-          }
-        }
-        if (s.out === finalId) result = y;
+  return (x: tf.Tensor): tf.Tensor => {
+    const values = new Map<number, tf.Tensor>([[inputId, x]]);
+    let result: tf.Tensor | undefined;
+    steps.forEach((s, k) => {
+      const ins = s.inputs.map((i) => {
+        const v = values.get(i);
+        if (!v) throw new Error(`foldModel: internal error, tensor ${i} not computed`);
+        return v;
       });
-      for (const [id, v] of values) if (id !== inputId && id !== finalId) v.dispose();
-      if (!result) throw new Error("foldModel: the output was not computed");
-      return result;
-    },
-    dispose(): void {
-      tf.dispose(keep);
-    },
+      const y = tf.tidy(() => s.run(ins));
+      values.set(s.out, y);
+      for (const i of s.inputs) {
+        if (lastUse.get(i) === k && i !== inputId && i !== finalId) {
+          values.get(i)!.dispose();
+          values.delete(i);
+        }
+      }
+      if (s.out === finalId) result = y;
+    });
+    for (const [id, v] of values) if (id !== inputId && id !== finalId) v.dispose();
+    if (!result) throw new Error("foldModel: the output was not computed");
+    return result;
   };
 }

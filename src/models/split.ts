@@ -64,59 +64,17 @@ export function splitAt(
   } catch {
     throw new SplitError(`${model.name} has no layer "${layerName}"`);
   }
-  let boundary: tf.SymbolicTensor | undefined;
-  let input: tf.SymbolicTensor | undefined;
-  const topLayers: Layer[] = [];
-  const memo = new Map<number, tf.SymbolicTensor | typeof BEFORE>();
-  const modelInputs = new Set(model.inputs.map((t) => t.id));
-
-  const rebuild = (tensor: tf.SymbolicTensor): tf.SymbolicTensor | typeof BEFORE => {
-    const known = memo.get(tensor.id);
-    if (known !== undefined) return known;
-    let result: tf.SymbolicTensor | typeof BEFORE;
-    if (tensor.sourceLayer === boundaryLayer) {
-      if (boundary !== undefined && boundary.id !== tensor.id) {
-        throw new SplitError(
-          `layer "${layerName}" is applied more than once in ${model.name}; cannot split there`,
-        );
-      }
-      boundary = tensor;
-      input ??= tf.input({
-        shape: tensor.shape.slice(1) as number[],
-        dtype: tensor.dtype,
-        name: `${name}_${layerName}_top_input`,
-      });
-      result = input;
-    } else if (modelInputs.has(tensor.id)) {
-      result = BEFORE;
-    } else {
-      const node: LayerNode = tensor.sourceLayer.inboundNodes[tensor.nodeIndex];
-      const inputs = node.inputTensors.map(rebuild);
-      const before = inputs.filter((t) => t === BEFORE).length;
-      if (before === inputs.length) {
-        result = BEFORE;
-      } else if (before > 0) {
-        const crossing = node.inputTensors.filter((_, i) => inputs[i] === BEFORE)
-          .map((t) => t.sourceLayer.name);
-        throw new SplitError(
-          `cannot split ${model.name} at "${layerName}": layer "${node.outboundLayer.name}" ` +
-            `also takes ${crossing.map((n) => `"${n}"`).join(", ")}, computed before the ` +
-            "boundary (a branch crosses it)",
-        );
-      } else {
-        const layer = node.outboundLayer;
-        const args = inputs as tf.SymbolicTensor[];
-        const applied = layer.apply(args.length === 1 ? args[0] : args, node.callArgs ?? {});
-        const outputs = Array.isArray(applied) ? applied : [applied];
-        if (!topLayers.includes(layer)) topLayers.push(layer);
-        result = outputs[tensor.tensorIndex] as tf.SymbolicTensor;
-      }
-    }
-    memo.set(tensor.id, result);
-    return result;
+  const w: Walk = {
+    model,
+    layerName,
+    name,
+    boundaryLayer,
+    topLayers: [],
+    memo: new Map<number, tf.SymbolicTensor | typeof BEFORE>(),
+    modelInputs: new Set(model.inputs.map((t) => t.id)),
   };
-
-  const outputs = model.outputs.map(rebuild);
+  const outputs = model.outputs.map((t) => rebuild(w, t));
+  const { boundary, input, topLayers } = w;
   if (boundary === undefined || input === undefined || outputs.some((t) => t === BEFORE)) {
     throw new SplitError(
       `layer "${layerName}" of ${model.name} is not on the path from the inputs to every output`,
@@ -133,6 +91,75 @@ export function splitAt(
   const order = new Map(model.layers.map((l, i) => [l, i]));
   topLayers.sort((a, b) => order.get(a)! - order.get(b)!);
   return { trunk, top, topLayers, boundaryShape: [...boundary.shape] };
+}
+
+/** The walk back from the outputs: what it splits at, and what it has found and rebuilt. */
+interface Walk {
+  model: tf.LayersModel;
+  layerName: string;
+  /** Name prefix of the new models. */
+  name: string;
+  boundaryLayer: Layer;
+  /** The boundary tensor, once reached. */
+  boundary?: tf.SymbolicTensor;
+  /** The top's input, once the boundary is reached. */
+  input?: tf.SymbolicTensor;
+  /** Layers re-applied in the top (in the order first applied). */
+  topLayers: Layer[];
+  /** Tensor id → its counterpart in the top, or {@link BEFORE}. */
+  memo: Map<number, tf.SymbolicTensor | typeof BEFORE>;
+  /** Ids of the model's inputs. */
+  modelInputs: Set<number>;
+}
+
+/** A tensor's counterpart in the top, or {@link BEFORE} when computed without the boundary. */
+function rebuild(w: Walk, tensor: tf.SymbolicTensor): tf.SymbolicTensor | typeof BEFORE {
+  const known = w.memo.get(tensor.id);
+  if (known !== undefined) return known;
+  let result: tf.SymbolicTensor | typeof BEFORE;
+  if (tensor.sourceLayer === w.boundaryLayer) {
+    if (w.boundary !== undefined && w.boundary.id !== tensor.id) {
+      throw new SplitError(
+        `layer "${w.layerName}" is applied more than once in ${w.model.name}; cannot split there`,
+      );
+    }
+    w.boundary = tensor;
+    w.input ??= tf.input({
+      shape: tensor.shape.slice(1) as number[],
+      dtype: tensor.dtype,
+      name: `${w.name}_${w.layerName}_top_input`,
+    });
+    result = w.input;
+  } else if (w.modelInputs.has(tensor.id)) {
+    result = BEFORE;
+  } else {
+    result = rebuildNode(w, tensor);
+  }
+  w.memo.set(tensor.id, result);
+  return result;
+}
+
+/** Re-apply the layer that computed a tensor to its rebuilt inputs (throws on a crossing). */
+function rebuildNode(w: Walk, tensor: tf.SymbolicTensor): tf.SymbolicTensor | typeof BEFORE {
+  const node: LayerNode = tensor.sourceLayer.inboundNodes[tensor.nodeIndex];
+  const inputs = node.inputTensors.map((t) => rebuild(w, t));
+  const before = inputs.filter((t) => t === BEFORE).length;
+  if (before === inputs.length) return BEFORE;
+  if (before > 0) {
+    const crossing = node.inputTensors.filter((_, i) => inputs[i] === BEFORE)
+      .map((t) => t.sourceLayer.name);
+    throw new SplitError(
+      `cannot split ${w.model.name} at "${w.layerName}": layer "${node.outboundLayer.name}" ` +
+        `also takes ${crossing.map((n) => `"${n}"`).join(", ")}, computed before the ` +
+        "boundary (a branch crosses it)",
+    );
+  }
+  const layer = node.outboundLayer;
+  const args = inputs as tf.SymbolicTensor[];
+  const applied = layer.apply(args.length === 1 ? args[0] : args, node.callArgs ?? {});
+  const outputs = Array.isArray(applied) ? applied : [applied];
+  if (!w.topLayers.includes(layer)) w.topLayers.push(layer);
+  return outputs[tensor.tensorIndex] as tf.SymbolicTensor;
 }
 
 /**

@@ -3,7 +3,7 @@
  * seconds, peak RSS, bytes written) against a size `x` (images, concepts, images trained per
  * epoch; optionally a power of it, optionally capped), their extrapolation to the real THINGS
  * set, the schedule arithmetic of the training configs (epochs × images per epoch), and plain
- * and Markdown tables. Pure functions: `deno task bench:scale` (bench/scale.ts) measures and
+ * and Markdown tables. Pure functions: `deno task perf:scale` (perf/scale.ts) measures and
  * calls them; `deno task all --dry-run` can estimate from a saved model. See
  * docs/performance.md.
  *

@@ -1,8 +1,8 @@
 /**
  * Estimated stage times for dry runs of stages that never ran in an output folder, from a cost
- * model measured by `deno task bench:scale` (its JSON report): each time row of a stage is the
+ * model measured by `deno task perf:scale` (its JSON report): each time row of a stage is the
  * fitted `a + b·size^power` at this set's size, times the row's epochs under the configs'
- * schedules. The shipped reference (`data/reference/bench_scale.json`) was measured on the
+ * schedules. The shipped reference (`data/reference/perf_scale.json`) was measured on the
  * THINGS profile with ResNet-50 on one machine; estimates say which machine, and are only made
  * for runs like it (THINGS profile, the same backbone).
  *
@@ -17,10 +17,10 @@ import { REPO_ROOT, repoPath } from "./paths.ts";
 import type { PlannerOptions } from "./plan.ts";
 import type { Profile } from "./profile.ts";
 
-/** The shipped cost model (a `deno task bench:scale` report). */
-export const COST_REFERENCE_PATH: string = repoPath("data/reference/bench_scale.json");
+/** The shipped cost model (a `deno task perf:scale` report). */
+export const COST_REFERENCE_PATH: string = repoPath("data/reference/perf_scale.json");
 
-/** One time row of a bench:scale report, as saved. */
+/** One time row of a perf:scale report, as saved. */
 interface SavedRow {
   name: string;
   sub: boolean;
@@ -29,7 +29,7 @@ interface SavedRow {
   cost?: CostFit;
 }
 
-/** The parts of a bench:scale report that estimates need. */
+/** The parts of a perf:scale report that estimates need. */
 export interface CostReference {
   /** The machine it was measured on, in words. */
   machine: string;
@@ -50,7 +50,7 @@ export interface SetSize {
 }
 
 /**
- * Read a bench:scale JSON report; undefined when the file does not exist. A file that exists
+ * Read a perf:scale JSON report; undefined when the file does not exist. A file that exists
  * but is not such a report is an error naming it.
  */
 export async function loadCostReference(
@@ -66,7 +66,7 @@ export async function loadCostReference(
   const saved = JSON.parse(text);
   const splits = saved?.things?.splits;
   if (!Array.isArray(saved?.rows) || !splits || typeof saved.options?.backbone !== "string") {
-    throw new Error(`${path}: not a bench:scale report (expected rows, things.splits, options)`);
+    throw new Error(`${path}: not a perf:scale report (expected rows, things.splits, options)`);
   }
   const m = saved.machine ?? {};
   const onednn = m.onednn?.enabled === undefined
@@ -157,7 +157,7 @@ export async function planEstimates(
   return {
     estimate: (stage) => estimateStageSeconds(reference, stage, size),
     estimateSource:
-      `bench:scale's cost model (${
+      `perf:scale's cost model (${
         relative(REPO_ROOT, options.reference ?? COST_REFERENCE_PATH)
       }, measured on ${reference.machine}) at ${size.images.toLocaleString("en-US")} images of ` +
       `${size.concepts.toLocaleString("en-US")} concepts, with the configs' schedules`,

@@ -41,7 +41,7 @@ export interface StagePlan {
 /** Options of a {@link Planner}. */
 export interface PlannerOptions {
   /**
-   * Estimated seconds of a stage that never ran in this output folder (a bench:scale cost
+   * Estimated seconds of a stage that never ran in this output folder (a perf:scale cost
    * model; see src/pipeline/estimate.ts), or undefined when there is none.
    */
   estimate?: (stage: string) => number | undefined;

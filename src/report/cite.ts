@@ -6,7 +6,15 @@
  */
 import { fmt, fmtInterval, fmtSigned } from "../figures/data.ts";
 import { fmtCount, fmtP, fmtSignedInterval } from "./format.ts";
+import { TABLE, tableFile } from "../tables/names.ts";
 import type { BenchmarkRow, ComparisonRow, ModelRow } from "./tables.ts";
+
+/** File of the benchmark table, as sources name it (`benchmark.arrow`). */
+export const BENCHMARK_FILE = tableFile(TABLE.benchmark);
+/** File of the comparison table, as sources name it (`comparisons.arrow`). */
+export const COMPARISONS_FILE = tableFile(TABLE.comparisons);
+/** File of the models table, as sources name it (`models.arrow`). */
+export const MODELS_FILE = tableFile(TABLE.models);
 
 /** The table cell behind one number in the text. */
 export interface Source {
@@ -35,7 +43,7 @@ export class Citer {
 
   /** A benchmark value (`0.639`). */
   value(row: BenchmarkRow, digits = 3): string {
-    this.record("benchmark.arrow", benchmarkKey(row), "value", row.value);
+    this.record(BENCHMARK_FILE, benchmarkKey(row), "value", row.value);
     return fmt(row.value, digits);
   }
 
@@ -43,22 +51,22 @@ export class Citer {
   valueCi(row: BenchmarkRow, digits = 3): string {
     const text = this.value(row, digits);
     if (row.ci_low === null || row.ci_high === null) return text;
-    this.record("benchmark.arrow", benchmarkKey(row), "ci_low", row.ci_low);
-    this.record("benchmark.arrow", benchmarkKey(row), "ci_high", row.ci_high);
+    this.record(BENCHMARK_FILE, benchmarkKey(row), "ci_low", row.ci_low);
+    this.record(BENCHMARK_FILE, benchmarkKey(row), "ci_high", row.ci_high);
     return `${text} ${fmtInterval(row.ci_low, row.ci_high, digits)}`;
   }
 
   /** A paired difference with interval (`Δ = +0.012 [+0.003, +0.021]`). */
   delta(row: ComparisonRow, options: { p?: boolean; label?: string } = {}): string {
     const key = comparisonKey(row);
-    this.record("comparisons.arrow", key, "delta", row.delta);
-    this.record("comparisons.arrow", key, "ci_low", row.ci_low);
-    this.record("comparisons.arrow", key, "ci_high", row.ci_high);
+    this.record(COMPARISONS_FILE, key, "delta", row.delta);
+    this.record(COMPARISONS_FILE, key, "ci_low", row.ci_low);
+    this.record(COMPARISONS_FILE, key, "ci_high", row.ci_high);
     let text = `${options.label ?? "Δ"} = ${fmtSigned(row.delta)} ${
       fmtSignedInterval(row.ci_low, row.ci_high)
     }`;
     if (options.p) {
-      this.record("comparisons.arrow", key, "p_adj", row.p_adj);
+      this.record(COMPARISONS_FILE, key, "p_adj", row.p_adj);
       text += `, ${fmtP(row.p_adj, "p_Holm")}`;
     }
     return text;
@@ -67,13 +75,13 @@ export class Citer {
   /** A numeric column of a models.arrow row. */
   model(row: ModelRow, column: keyof ModelRow & string, digits = 3): string {
     const value = Number(row[column]);
-    this.record("models.arrow", `model=${row.model}, seed=${row.seed}`, column, value);
+    this.record(MODELS_FILE, `model=${row.model}, seed=${row.seed}`, column, value);
     return column === "n_classes" ? fmtCount(value) : fmt(value, digits);
   }
 
   /** A count (`n`) of a benchmark row. */
   count(row: BenchmarkRow): string {
-    this.record("benchmark.arrow", benchmarkKey(row), "n", row.n);
+    this.record(BENCHMARK_FILE, benchmarkKey(row), "n", row.n);
     return fmtCount(row.n);
   }
 

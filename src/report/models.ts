@@ -6,7 +6,10 @@
  * @module
  */
 import { modelStyle, sortModels } from "../figures/palette.ts";
-import type { ReportTables, TrainingRun } from "./tables.ts";
+import { IMAGENET, SPOSE49 } from "../models/registry.ts";
+import { ALIGNED_DIR, TRAINING_DIR } from "../tables/names.ts";
+import { BENCHMARK_FILE } from "./cite.ts";
+import type { ModelRow, ReportTables, TrainingRun } from "./tables.ts";
 
 /** One hyperparameter (flattened config path → value). */
 export interface Hyperparameter {
@@ -112,13 +115,19 @@ function stageSummaries(run: TrainingRun | undefined): StageSummary[] {
   return stages;
 }
 
-const UNTRAINED: Record<string, string> = {
-  imagenet: "The ImageNet-pretrained backbone without any THINGS training: its pooled " +
+/** How the reference rows without training were made, by model key. */
+const REFERENCE_DESCRIPTIONS: Record<string, string> = {
+  [IMAGENET]: "The ImageNet-pretrained backbone without any THINGS training: its pooled " +
     "penultimate features, the reference point every trained model is compared with.",
-  spose49: "SPoSE-49, the 49-dimensional human embedding learned from odd-one-out judgments " +
+  [SPOSE49]: "SPoSE-49, the 49-dimensional human embedding learned from odd-one-out judgments " +
     "(Hebart et al. 2020). A reference row: the human similarity itself comes from it, so its " +
     "human-alignment values are circular.",
 };
+
+/** A card's accuracy when no classifier head was evaluated. */
+function noAccuracy(): ModelCard["accuracy"] {
+  return { test: null, val: null, stress: null, chance: null };
+}
 
 /** Build one card per model (models.arrow rows, post-hoc models, the SPoSE reference). */
 export function modelCards(tables: ReportTables): ModelCard[] {
@@ -129,106 +138,118 @@ export function modelCards(tables: ReportTables): ModelCard[] {
     ...tables.benchmark.map((r) => r.model),
   ]);
   for (const model of keys) {
-    const style = modelStyle(model);
     const rows = tables.models.filter((m) => m.model === model);
     const aligned = tables.aligned?.filter((r) => r.model === model) ?? [];
     if (rows.length) {
-      for (const row of rows) {
-        const run = tables.training.find((t) => t.model === model && t.seed === row.seed);
-        const config = parseConfig(row.config) ??
-          (run?.metadata.options?.config as Record<string, unknown> | undefined);
-        const notes = run?.metadata.notes?.summary as Record<string, unknown> | undefined;
-        const options = run?.metadata.options ?? {};
-        const epochs = run?.epochs ?? [];
-        cards.push({
-          model,
-          label: style.label,
-          color: style.color,
-          kind: style.kind,
-          description: String(config?.description ?? UNTRAINED[model] ?? ""),
-          seed: row.seed,
-          backend: row.backend ?? null,
-          backbone: options.backbone_spec
-            ? String(options.backbone_spec)
-            : options.backbone
-            ? String(options.backbone)
-            : null,
-          init: row.init,
-          control_of: row.control_of,
-          accuracy: {
-            test: row.test_top1,
-            val: row.val_top1,
-            stress: row.stress_top1,
-            chance: row.chance,
-          },
-          stages: stageSummaries(run),
-          train_seconds: typeof notes?.train_seconds === "number"
-            ? notes.train_seconds
-            : epochs.length
-            ? epochs.reduce((s, e) => s + e.seconds, 0)
-            : null,
-          hyperparameters: config ? flattenConfig(config) : [],
-          source: run ? `training/${run.file}` : null,
-        });
-      }
+      cards.push(...rows.map((row) => trainedCard(tables, row)));
     } else if (aligned.length) {
-      for (const row of aligned) {
-        const registry = String(row.registry ?? "aligned");
-        const options = tables.alignedMetadata?.[registry]?.options ?? {};
-        const distilled = row.method === "AligNet" || row.method === "UnAligNet";
-        const { model: _m, seed: _s, registry: _r, log: _l, grid: _g, control_of: _c, ...fit } =
-          row;
-        cards.push({
-          model,
-          label: style.label,
-          color: style.color,
-          kind: style.kind,
-          description: distilled
-            ? `${row.method} student: ${row.source ?? "the baseline"} fine-tuned to match the ` +
-              `triplet choices of a ${
-                row.teacher_transform === "aligned" ? "human-aligned" : "untransformed"
-              } ${row.teacher ?? ""} teacher (${row.sampling ?? ""} triplets, ${
-                String(row.loss ?? "kl").toUpperCase()
-              }, decay to init); temperatures chosen on validation triplets.`
-            : `${row.method ?? "Post-hoc"} transform fitted on the features of ` +
-              `${row.source ?? "the baseline"} (no network retraining); selected on validation ` +
-              `triplets.`,
-          seed: typeof row.seed === "number" ? row.seed : null,
-          backend: null,
-          backbone: null,
-          init: String(row.source ?? ""),
-          control_of: row.control_of == null ? null : String(row.control_of),
-          accuracy: { test: null, val: null, stress: null, chance: null },
-          stages: [],
-          train_seconds: null,
-          hyperparameters: [
-            ...flattenConfig(fit),
-            ...flattenConfig(options, "search"),
-          ],
-          source: registry,
-        });
-      }
-    } else if (UNTRAINED[model]) {
-      cards.push({
-        model,
-        label: style.label,
-        color: style.color,
-        kind: style.kind,
-        description: UNTRAINED[model],
-        seed: null,
-        backend: null,
-        backbone: null,
-        init: null,
-        control_of: null,
-        accuracy: { test: null, val: null, stress: null, chance: null },
-        stages: [],
-        train_seconds: null,
-        hyperparameters: [],
-        source: "benchmark.arrow",
-      });
+      cards.push(...aligned.map((row) => alignedCard(tables, row)));
+    } else if (REFERENCE_DESCRIPTIONS[model]) {
+      cards.push(referenceCard(model));
     }
   }
   return cards;
+}
+
+/** The label, colour and kind of a card, from the palette. */
+function cardStyle(model: string): Pick<ModelCard, "model" | "label" | "color" | "kind"> {
+  const style = modelStyle(model);
+  return { model, label: style.label, color: style.color, kind: style.kind };
+}
+
+/** The card of one models.arrow row, with its training run (config, stages, backbone). */
+function trainedCard(tables: ReportTables, row: ModelRow): ModelCard {
+  const { model } = row;
+  const run = tables.training.find((t) => t.model === model && t.seed === row.seed);
+  const config = parseConfig(row.config) ??
+    (run?.metadata.options?.config as Record<string, unknown> | undefined);
+  const notes = run?.metadata.notes?.summary as Record<string, unknown> | undefined;
+  const options = run?.metadata.options ?? {};
+  const epochs = run?.epochs ?? [];
+  return {
+    ...cardStyle(model),
+    description: String(config?.description ?? REFERENCE_DESCRIPTIONS[model] ?? ""),
+    seed: row.seed,
+    backend: row.backend ?? null,
+    backbone: options.backbone_spec
+      ? String(options.backbone_spec)
+      : options.backbone
+      ? String(options.backbone)
+      : null,
+    init: row.init,
+    control_of: row.control_of,
+    accuracy: {
+      test: row.test_top1,
+      val: row.val_top1,
+      stress: row.stress_top1,
+      chance: row.chance,
+    },
+    stages: stageSummaries(run),
+    train_seconds: typeof notes?.train_seconds === "number"
+      ? notes.train_seconds
+      : epochs.length
+      ? epochs.reduce((s, e) => s + e.seconds, 0)
+      : null,
+    hyperparameters: config ? flattenConfig(config) : [],
+    source: run ? `${TRAINING_DIR}/${run.file}` : null,
+  };
+}
+
+/** The card of one row of an `aligned/` registry: its method, source and chosen fit. */
+function alignedCard(tables: ReportTables, row: Record<string, unknown>): ModelCard {
+  const registry = String(row.registry ?? ALIGNED_DIR);
+  const options = tables.alignedMetadata?.[registry]?.options ?? {};
+  const { model: _m, seed: _s, registry: _r, log: _l, grid: _g, control_of: _c, ...fit } = row;
+  return {
+    ...cardStyle(String(row.model)),
+    description: alignedDescription(row),
+    seed: typeof row.seed === "number" ? row.seed : null,
+    backend: null,
+    backbone: null,
+    init: String(row.source ?? ""),
+    control_of: row.control_of == null ? null : String(row.control_of),
+    accuracy: noAccuracy(),
+    stages: [],
+    train_seconds: null,
+    hyperparameters: [
+      ...flattenConfig(fit),
+      ...flattenConfig(options, "search"),
+    ],
+    source: registry,
+  };
+}
+
+/** How an aligned model was made, from its registry row (a distilled student or a transform). */
+function alignedDescription(row: Record<string, unknown>): string {
+  const distilled = row.method === "AligNet" || row.method === "UnAligNet";
+  return distilled
+    ? `${row.method} student: ${row.source ?? "the baseline"} fine-tuned to match the ` +
+      `triplet choices of a ${
+        row.teacher_transform === "aligned" ? "human-aligned" : "untransformed"
+      } ${row.teacher ?? ""} teacher (${row.sampling ?? ""} triplets, ${
+        String(row.loss ?? "kl").toUpperCase()
+      }, decay to init); temperatures chosen on validation triplets.`
+    : `${row.method ?? "Post-hoc"} transform fitted on the features of ` +
+      `${row.source ?? "the baseline"} (no network retraining); selected on validation ` +
+      `triplets.`;
+}
+
+/** The card of a reference row without training (ImageNet features, SPoSE-49). */
+function referenceCard(model: string): ModelCard {
+  return {
+    ...cardStyle(model),
+    description: REFERENCE_DESCRIPTIONS[model],
+    seed: null,
+    backend: null,
+    backbone: null,
+    init: null,
+    control_of: null,
+    accuracy: noAccuracy(),
+    stages: [],
+    train_seconds: null,
+    hyperparameters: [],
+    source: BENCHMARK_FILE,
+  };
 }
 
 function parseConfig(text: string | null): Record<string, unknown> | undefined {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { BENCHMARK_FILE } from "./cite.ts";
 import type { ReportTables } from "./tables.ts";
 
 /** One command of the Reproduce page. */
@@ -78,7 +79,7 @@ export function reproduceCommands(tables: ReportTables): Reproduce {
   return {
     provenance: `This site shows the ${profile} profile, seed ${seed}, pipeline version ${
       meta.version ?? "?"
-    } (from benchmark.arrow's provenance).`,
+    } (from ${BENCHMARK_FILE}'s provenance).`,
     commands,
   };
 }

@@ -10,7 +10,9 @@ import { dirname, join } from "node:path";
 import { modelStyle } from "../figures/palette.ts";
 import { FAMILIES } from "../figures/spec.ts";
 import { UNTRAINED } from "../models/registry.ts";
-import { tablePath } from "../figures/tables.ts";
+import { TABLE, tableFile } from "../tables/names.ts";
+import { tablePath } from "../tables/paths.ts";
+import { BENCHMARK_FILE, COMPARISONS_FILE, MODELS_FILE } from "./cite.ts";
 import { credits } from "./credits.ts";
 import { headlineTable } from "./headline.ts";
 import { modelCards } from "./models.ts";
@@ -18,6 +20,9 @@ import { reproduceCommands } from "./reproduce.ts";
 import { planFigures, type PlanOptions, type SiteFigure } from "./site_figures.ts";
 import { loadReportTables, type ReportTables } from "./tables.ts";
 import { methodsResults, type Section, type WriteUp } from "./writeup.ts";
+
+/** File of the GWOT summary table (`gwot_summary.arrow`), named in the page's messages. */
+const GWOT_SUMMARY_FILE = tableFile(TABLE.gwotSummary);
 
 /** The Overview page's data. */
 export interface Overview {
@@ -68,8 +73,8 @@ export function overview(tables: ReportTables, writeup: WriteUp): Overview {
       `Profile ${writeup.profile}, seed ${headline.seed ?? "—"}, pipeline version ${
         meta.version ?? "?"
       }.`,
-      `${tables.models.length} rows in models.arrow, ${tables.benchmark.length} in ` +
-      `benchmark.arrow, ${tables.comparisons.length} in comparisons.arrow.`,
+      `${tables.models.length} rows in ${MODELS_FILE}, ${tables.benchmark.length} in ` +
+      `${BENCHMARK_FILE}, ${tables.comparisons.length} in ${COMPARISONS_FILE}.`,
       tables.gwotSummary
         ? `GWOT summary for ${new Set(tables.gwotSummary.map((r) => r.model)).size} models.`
         : "GWOT has not been run for these tables (deno task align:gwot).",
@@ -118,7 +123,7 @@ export function gwotData(tables: ReportTables): GwotPageData {
       bestMatching: [],
       untrained: [],
       writeup: null,
-      message: "GWOT has not been run for these tables: gwot_summary.arrow is absent. Run " +
+      message: `GWOT has not been run for these tables: ${GWOT_SUMMARY_FILE} is absent. Run ` +
         "`deno task align:gwot`, then `deno task figures` and `deno task site`.",
       sweep: "",
     };
@@ -141,7 +146,7 @@ export function gwotData(tables: ReportTables): GwotPageData {
 
 /** The sweep of a GWOT run in words, from the options recorded in `gwot_summary.arrow`. */
 export function gwotSweepSentence(options: Record<string, unknown> | undefined): string {
-  if (!options) return "The sweep's options are not recorded in gwot_summary.arrow.";
+  if (!options) return `The sweep's options are not recorded in ${GWOT_SUMMARY_FILE}.`;
   const list = (v: unknown) => (Array.isArray(v) ? v : []) as unknown[];
   const eps = list(options.epsilons), scales = list(options.epsilonScales);
   const grid = eps.length
@@ -208,7 +213,7 @@ export async function writeSiteData(
 
   const plan = await planFigures(dirs.tables, dirs.figures, options);
   for (const name of plan.tables) {
-    const target = join(data, "tables", `${name}.arrow`);
+    const target = tablePath(join(data, "tables"), name);
     await Deno.mkdir(dirname(target), { recursive: true });
     await Deno.copyFile(tablePath(dirs.tables, name), target);
   }
@@ -257,7 +262,7 @@ export function familyModule(figures: SiteFigure[]): string {
       // a method call right on FileAttachment: with a bare `.arrow` attachment Framework would
       // add its CDN Arrow loader
       `  ${JSON.stringify(name)}: () => FileAttachment(${
-        JSON.stringify(`../data/tables/${name}.arrow`)
+        JSON.stringify(`../data/tables/${tableFile(name)}`)
       }).arrayBuffer(),`,
     );
   }

@@ -10,7 +10,9 @@
 import { join } from "node:path";
 import { exists } from "../io/files.ts";
 import { ALL_FIGURES, type FigureSpec, type TableSet } from "../figures/mod.ts";
-import { loadFigureTables, tablePath, tableSource } from "../figures/tables.ts";
+import { loadFigureTables, tableSource } from "../figures/tables.ts";
+import { TABLE, tableFile } from "../tables/names.ts";
+import { tablePath } from "../tables/paths.ts";
 
 /** How a figure reaches its page. */
 export type FigureMode = "live" | "static" | "missing";
@@ -101,7 +103,7 @@ export async function planFigures(
     if (missing.length) {
       const tasks = [...new Set(missing.map(tableSource))];
       figure.message = `Not available for this run: it needs ${
-        missing.map((m) => `${m}.arrow`).join(", ")
+        missing.map((m) => tableFile(m)).join(", ")
       }, written by \`${tasks.join("`, `")}\`.`;
       continue;
     }
@@ -112,7 +114,7 @@ export async function planFigures(
         options.log?.(`site: notes of ${spec.family}/${spec.name} failed: ${error}`);
       }
     }
-    const live = !spec.tables.includes("images") && bytes <= budget;
+    const live = !spec.tables.includes(TABLE.images) && bytes <= budget;
     if (live) {
       figure.mode = "live";
       for (const name of spec.tables) copy.add(name);
@@ -124,7 +126,7 @@ export async function planFigures(
       figure.svg = svg;
     } else {
       figure.message = `Not rendered yet: this figure is drawn on the server (its tables are ` +
-        `${spec.tables.includes("images") ? "images" : "too large for a page"}); run ` +
+        `${spec.tables.includes(TABLE.images) ? "images" : "too large for a page"}); run ` +
         "`deno task figures` and rebuild the site.";
     }
   }

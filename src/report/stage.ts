@@ -10,7 +10,8 @@ import { join, relative } from "node:path";
 import { exists } from "../io/files.ts";
 import { ALL_FIGURES } from "../figures/mod.ts";
 import { figuresDir } from "../figures/stage.ts";
-import { tablePath } from "../figures/tables.ts";
+import { ALIGNED_DIR, TABLE, TRAINING_DIR } from "../tables/names.ts";
+import { tablePath } from "../tables/paths.ts";
 import { REPO_ROOT } from "../pipeline/paths.ts";
 import type { Stage } from "../pipeline/stage.ts";
 import { buildSite, SITE_PAGES } from "./build.ts";
@@ -25,13 +26,14 @@ export interface SiteOptions extends Record<string, unknown> {
 }
 
 /** Tables the report library itself reads (figures add theirs). */
-const REPORT_TABLES = [
-  "benchmark",
-  "comparisons",
-  "models",
-  "aligned",
-  "gwot_summary",
-  "images",
+const REPORT_TABLES: readonly string[] = [
+  TABLE.benchmark,
+  TABLE.comparisons,
+  TABLE.models,
+  // the name of the aligned registries' folder, not a table: `aligned.arrow` is never written
+  ALIGNED_DIR,
+  TABLE.gwotSummary,
+  TABLE.images,
 ];
 
 /** Site folder of an output root. */
@@ -55,7 +57,7 @@ export const siteStage: Stage<SiteOptions> = {
       const path = tablePath(ctx.tables, name);
       if (await exists(path)) files.push(path);
     }
-    files.push(...await listFiles(join(ctx.tables, "training")));
+    files.push(...await listFiles(join(ctx.tables, TRAINING_DIR)));
     files.push(...await listFiles(siteFiguresDir(ctx.out, options)));
     files.push(
       ...(await listFiles(join(REPO_ROOT, "report"))).filter((p) =>

@@ -16,6 +16,8 @@ import type { BenchmarkRow } from "../eval/benchmark/run.ts";
 import type { ComparisonRow } from "../eval/benchmark/comparisons.ts";
 import { asCriterion, benchmarkSaturation, saturationKey } from "../eval/benchmark/saturation.ts";
 import { arrowRows } from "../figures/rows.ts";
+import { ALIGNED_DIR, isTableFile, TABLE, tableNameOf, TRAINING_DIR } from "../tables/names.ts";
+import { tablePath } from "../tables/paths.ts";
 import type { LogRow } from "../train/trainer.ts";
 
 /**
@@ -124,18 +126,18 @@ const MODEL_COLUMNS = ["model", "seed", "init", "trained", "backend"];
  * columns throw an {@link InputError} naming the file and what was expected.
  */
 export async function loadReportTables(dir: string): Promise<ReportTables> {
-  const benchmarkTable = await readTable(join(dir, "benchmark.arrow"), {
+  const benchmarkTable = await readTable(tablePath(dir, TABLE.benchmark), {
     require: BENCHMARK_COLUMNS,
   });
   const comparisons = arrowRows(
-    await readTable(join(dir, "comparisons.arrow"), { require: COMPARISON_COLUMNS }),
+    await readTable(tablePath(dir, TABLE.comparisons), { require: COMPARISON_COLUMNS }),
   ) as unknown as ComparisonRow[];
   const models = arrowRows(
-    await readTable(join(dir, "models.arrow"), { require: MODEL_COLUMNS }),
+    await readTable(tablePath(dir, TABLE.models), { require: MODEL_COLUMNS }),
   ) as unknown as ModelRow[];
   const benchmark = arrowRows(benchmarkTable) as unknown as BenchmarkRow[];
-  checkFinite(join(dir, "benchmark.arrow"), benchmark, "value");
-  checkFinite(join(dir, "comparisons.arrow"), comparisons, "delta");
+  checkFinite(tablePath(dir, TABLE.benchmark), benchmark, "value");
+  checkFinite(tablePath(dir, TABLE.comparisons), comparisons, "delta");
   markSaturated(benchmark, comparisons);
   const tables: ReportTables = {
     dir,
@@ -143,25 +145,25 @@ export async function loadReportTables(dir: string): Promise<ReportTables> {
     comparisons,
     models,
     benchmarkMetadata: tableMetadata(benchmarkTable),
-    training: await loadTraining(join(dir, "training")),
+    training: await loadTraining(join(dir, TRAINING_DIR)),
   };
-  const registries = await listArrow(join(dir, "aligned"));
+  const registries = await listTables(join(dir, ALIGNED_DIR));
   if (registries.length) {
     tables.aligned = [];
     tables.alignedMetadata = {};
     for (const file of registries) {
-      const table = await readTable(join(dir, "aligned", file), { require: ["model", "seed"] });
-      const registry = `aligned/${file}`;
+      const table = await readTable(join(dir, ALIGNED_DIR, file), { require: ["model", "seed"] });
+      const registry = `${ALIGNED_DIR}/${file}`;
       tables.aligned.push(...arrowRows(table).map((r) => ({ ...r, registry })));
       tables.alignedMetadata[registry] = tableMetadata(table);
     }
   }
-  const gwot = await optionalTable(join(dir, "gwot_summary.arrow"));
+  const gwot = await optionalTable(tablePath(dir, TABLE.gwotSummary));
   if (gwot) {
     tables.gwotSummary = arrowRows(gwot);
     tables.gwotMetadata = tableMetadata(gwot);
   }
-  const images = await optionalTable(join(dir, "images.arrow"));
+  const images = await optionalTable(tablePath(dir, TABLE.images));
   if (images) {
     tables.images = arrowRows(images);
     tables.imagesMetadata = tableMetadata(images);
@@ -213,12 +215,12 @@ function checkFinite(file: string, rows: object[], column: string): void {
   });
 }
 
-/** Names of the `.arrow` files of a folder, sorted ([] when it does not exist). */
-async function listArrow(dir: string): Promise<string[]> {
+/** File names of the tables (`.arrow` files) of a folder, sorted ([] when it does not exist). */
+async function listTables(dir: string): Promise<string[]> {
   if (!(await exists(dir))) return [];
   const names: string[] = [];
   for await (const e of Deno.readDir(dir)) {
-    if (e.isFile && e.name.endsWith(".arrow")) names.push(e.name);
+    if (e.isFile && isTableFile(e.name)) names.push(e.name);
   }
   return names.sort();
 }
@@ -227,13 +229,9 @@ async function optionalTable(path: string): Promise<Table | undefined> {
   return (await exists(path)) ? await readTable(path) : undefined;
 }
 
+/** The training logs of a folder (`training/`), one run per table file, by file name. */
 async function loadTraining(dir: string): Promise<TrainingRun[]> {
-  if (!(await exists(dir))) return [];
-  const files: string[] = [];
-  for await (const entry of Deno.readDir(dir)) {
-    if (entry.isFile && entry.name.endsWith(".arrow")) files.push(entry.name);
-  }
-  files.sort();
+  const files = await listTables(dir);
   const runs: TrainingRun[] = [];
   for (const file of files) {
     const table = await readTable(join(dir, file), { require: ["model", "seed", "epoch"] });
@@ -241,7 +239,7 @@ async function loadTraining(dir: string): Promise<TrainingRun[]> {
     const metadata = tableMetadata(table);
     const first = rows[0] ?? {};
     runs.push({
-      model: String(first.model ?? file.replace(/(\.seed\d+)?\.arrow$/, "")),
+      model: String(first.model ?? tableNameOf(file).replace(/\.seed\d+$/, "")),
       seed: Number(first.seed ?? metadata.seed ?? 0),
       file,
       epochs: rows as unknown as TrainingEpoch[],

@@ -6,7 +6,7 @@
  * @module
  */
 import { metricLabel, modelStyle, sortModels } from "../figures/palette.ts";
-import { Citer, comparisonKey, type Paragraph } from "./cite.ts";
+import { Citer, comparisonKey, COMPARISONS_FILE, type Paragraph } from "./cite.ts";
 import {
   benchmarkSaturation,
   type Saturation,
@@ -41,15 +41,16 @@ import {
 import { fmt } from "../figures/data.ts";
 import { fmtCount } from "./format.ts";
 import {
-  ALIGNET,
   BASELINE,
-  GLOCAL,
   IMAGENET,
   MODEL_REGISTRY,
   type RegisteredModel,
+  registeredModel,
   SPOSE49,
   UNTRAINED,
 } from "../models/registry.ts";
+import { ALIGNED_DIR, TABLE, tableFile } from "../tables/names.ts";
+import { type MethodDescription, methodDescription } from "./methods.ts";
 import { PROBE_C } from "../eval/benchmark/probe.ts";
 import type { BenchmarkRow, ComparisonRow, ModelRow, ReportTables } from "./tables.ts";
 
@@ -180,7 +181,7 @@ function deltas(ctx: Ctx, rows: ComparisonRow[], p = false): string {
 
 /** Why a comparison's metric is saturated, in words; records the flag as a source. */
 function saturationReason(ctx: Ctx, row: ComparisonRow): string {
-  ctx.cite.record("comparisons.arrow", comparisonKey(row), "saturated", 1);
+  ctx.cite.record(COMPARISONS_FILE, comparisonKey(row), "saturated", 1);
   return saturationWords(ctx.saturation.get(saturationKey(row.metric, row.subset)));
 }
 
@@ -425,15 +426,26 @@ function humanInformed(ctx: Ctx): string[] {
   );
 }
 
+/** A human-informed model that raised human-pair ρ by at least the large-gain threshold. */
+interface StrongVariant {
+  /** Model key. */
+  model: string;
+  /** Its human-pair ρ comparison with the baseline. */
+  align: ComparisonRow;
+  /** Its practical-metric comparisons with the baseline. */
+  practical: ComparisonRow[];
+  /** Its object-properties ρ comparison with the baseline, when there is one. */
+  transfer?: ComparisonRow;
+}
+
+/**
+ * Every human-informed variant against the baseline: one bullet each, and those with a large,
+ * unsaturated human-pair ρ gain above zero, then the summary paragraph of {@link strongSummary}.
+ */
 function strongerSection(ctx: Ctx): Section | undefined {
   const { cite, thresholds } = ctx;
   const bullets: Paragraph[] = [];
-  const strong: {
-    model: string;
-    align: ComparisonRow;
-    practical: ComparisonRow[];
-    transfer?: ComparisonRow;
-  }[] = [];
+  const strong: StrongVariant[] = [];
   for (const model of humanInformed(ctx)) {
     const [align] = compare(ctx, [model, BASELINE], ALIGNMENT);
     if (!align) continue;
@@ -457,141 +469,145 @@ function strongerSection(ctx: Ctx): Section | undefined {
   }
   for (const s of strong) {
     for (const row of [s.align, ...s.practical, ...(s.transfer ? [s.transfer] : [])]) {
-      cite.record("comparisons.arrow", comparisonKey(row), "delta", row.delta);
-      cite.record("comparisons.arrow", comparisonKey(row), "p_adj", row.p_adj);
+      cite.record(COMPARISONS_FILE, comparisonKey(row), "delta", row.delta);
+      cite.record(COMPARISONS_FILE, comparisonKey(row), "p_adj", row.p_adj);
     }
   }
   if (!bullets.length) return undefined;
-  const paragraphs: Paragraph[] = [];
-  if (strong.length) {
-    const names = strong.map((s) => label(s.model)).join(", ");
-    const practicalWinners = strong.filter((s) => anyRobustIncrease(s.practical, thresholds));
-    const transferWinners = strong.filter((s) =>
-      s.transfer && classifyEffect(s.transfer, thresholds) === "robust_increase"
-    );
-    // saturated metrics are left out of the "none robustly" claims (the flag is per metric)
-    const saturatedPractical = strong[0].practical.filter(isSaturated);
-    const judgedPractical = unsaturated(strong[0].practical);
-    const practicalNames = saturatedPractical.length
-      ? `${judgedPractical.map((r) => metricLabel(r.metric)).join(", ")}; ${
-        saturatedNote(ctx, saturatedPractical)
-      }`
-      : "top-1, retrieval@1, mAP";
-    const practicalText = practicalWinners.length > 0
-      ? `and ${practicalWinners.map((s) => label(s.model)).join(", ")} robustly improved at ` +
-        `least one practical metric`
-      : saturatedPractical.length && !judgedPractical.length
-      ? `but practical utility could not be judged (${saturatedNote(ctx, saturatedPractical)})`
-      : `but none of them robustly improved practical utility (${practicalNames})`;
-    const transferSaturated = strong.some((s) => s.transfer && isSaturated(s.transfer));
-    const transferText = transferWinners.length > 0
-      ? `while THINGSplus transfer (object-properties ρ) improved robustly for ${
-        transferWinners.map((s) => label(s.model)).join(", ")
-      }`
-      : transferSaturated
-      ? "and external THINGSplus transfer (object-properties ρ) could not be judged: the metric " +
-        `${flagged(ctx, strong.flatMap((s) => (s.transfer ? [s.transfer] : [])))}`
-      : "nor external THINGSplus transfer (object-properties ρ)";
-    const robust = strong.filter((s) => classifyEffect(s.align, thresholds) === "robust_increase");
-    const robustText = robust.length === strong.length
-      ? ""
-      : robust.length === 0
-      ? " (none of these gains is robust after Holm correction)"
-      : ` (robust after Holm correction only for ${robust.map((s) => label(s.model)).join(", ")})`;
-    paragraphs.push(cite.paragraph(
-      `Stronger human weighting improved within-source human-similarity alignment: ${names} ` +
-        `raised human-pair ρ by at least ${thresholds.largeAlignmentGain} over the ` +
-        `baseline${robustText}, ${practicalText}, ${transferText}.`,
-    ));
-  } else {
-    paragraphs.push(cite.paragraph(
-      `No human-informed model raised human-pair ρ by ${thresholds.largeAlignmentGain} or more ` +
-        `over the baseline.`,
-    ));
-  }
-  return section("stronger", "Human-informed variants against the baseline", paragraphs, bullets);
+  const paragraph = strong.length ? strongSummary(ctx, strong) : cite.paragraph(
+    `No human-informed model raised human-pair ρ by ${thresholds.largeAlignmentGain} or more ` +
+      `over the baseline.`,
+  );
+  return section("stronger", "Human-informed variants against the baseline", [paragraph], bullets);
 }
 
-/** The section of each aligned model (the registry's origin "aligned", not a control), by key. */
-const ALIGNED_SECTIONS: Readonly<
-  Record<string, (ctx: Ctx, model: RegisteredModel) => Section | undefined>
-> = {
-  [GLOCAL]: posthocSection,
-  [ALIGNET]: distilledSection,
-};
+/**
+ * "Stronger human weighting improved within-source human-similarity alignment: …": which strong
+ * variants' gains are robust, and whether any of them robustly improved the practical metrics or
+ * THINGSplus transfer (saturated metrics left out of the "none robustly" claims).
+ */
+function strongSummary(ctx: Ctx, strong: StrongVariant[]): Paragraph {
+  const { thresholds } = ctx;
+  const names = strong.map((s) => label(s.model)).join(", ");
+  const practicalWinners = strong.filter((s) => anyRobustIncrease(s.practical, thresholds));
+  const transferWinners = strong.filter((s) =>
+    s.transfer && classifyEffect(s.transfer, thresholds) === "robust_increase"
+  );
+  // saturated metrics are left out of the "none robustly" claims (the flag is per metric)
+  const saturatedPractical = strong[0].practical.filter(isSaturated);
+  const judgedPractical = unsaturated(strong[0].practical);
+  const practicalNames = saturatedPractical.length
+    ? `${judgedPractical.map((r) => metricLabel(r.metric)).join(", ")}; ${
+      saturatedNote(ctx, saturatedPractical)
+    }`
+    : "top-1, retrieval@1, mAP";
+  const practicalText = practicalWinners.length > 0
+    ? `and ${practicalWinners.map((s) => label(s.model)).join(", ")} robustly improved at ` +
+      `least one practical metric`
+    : saturatedPractical.length && !judgedPractical.length
+    ? `but practical utility could not be judged (${saturatedNote(ctx, saturatedPractical)})`
+    : `but none of them robustly improved practical utility (${practicalNames})`;
+  const transferSaturated = strong.some((s) => s.transfer && isSaturated(s.transfer));
+  const transferText = transferWinners.length > 0
+    ? `while THINGSplus transfer (object-properties ρ) improved robustly for ${
+      transferWinners.map((s) => label(s.model)).join(", ")
+    }`
+    : transferSaturated
+    ? "and external THINGSplus transfer (object-properties ρ) could not be judged: the metric " +
+      `${flagged(ctx, strong.flatMap((s) => (s.transfer ? [s.transfer] : [])))}`
+    : "nor external THINGSplus transfer (object-properties ρ)";
+  const robust = strong.filter((s) => classifyEffect(s.align, thresholds) === "robust_increase");
+  const robustText = robust.length === strong.length
+    ? ""
+    : robust.length === 0
+    ? " (none of these gains is robust after Holm correction)"
+    : ` (robust after Holm correction only for ${robust.map((s) => label(s.model)).join(", ")})`;
+  return ctx.cite.paragraph(
+    `Stronger human weighting improved within-source human-similarity alignment: ${names} ` +
+      `raised human-pair ρ by at least ${thresholds.largeAlignmentGain} over the ` +
+      `baseline${robustText}, ${practicalText}, ${transferText}.`,
+  );
+}
 
-/** The aligned models' sections, in the registry's order. */
+/**
+ * The aligned models' sections (the registry's origin "aligned", not a control), in the
+ * registry's order, each described by its {@link methodDescription}.
+ */
 function alignedSections(ctx: Ctx): (Section | undefined)[] {
   return MODEL_REGISTRY
     .filter((m) => m.origin === "aligned" && m.role === "aligned")
-    .map((m) => ALIGNED_SECTIONS[m.key]?.(ctx, m));
+    .map((m) => alignedSection(ctx, m));
 }
 
-function posthocSection(ctx: Ctx, model: RegisteredModel): Section | undefined {
+/**
+ * One aligned model against the baseline: human-pair ρ, the practical metrics (and
+ * object-properties ρ where its description asks), its description's note when the practical
+ * metrics worsened, its fit from the `aligned/` registry and its matched control.
+ */
+function alignedSection(ctx: Ctx, model: RegisteredModel): Section | undefined {
   const { cite } = ctx;
   const { key } = model;
+  const method = methodDescription(model);
   if (!ctx.tables.benchmark.some((r) => r.model === key)) return undefined;
   const [align] = compare(ctx, [key, BASELINE], ALIGNMENT);
-  const practical = compare(ctx, [key, BASELINE], PRACTICAL);
-  const [transfer] = compare(ctx, [key, BASELINE], TRANSFER);
   if (!align) return undefined;
-  const fit = ctx.tables.aligned?.find((r) => r.model === key);
-  let text = `${label(key)}, an affine transform of the baseline's features fitted to the human ` +
-    `training triplets without retraining the network, changed human-pair ρ: it ${
-      effect(ctx, align)
-    } (${cite.delta(align, { p: true })}); practical metrics ${practicalState(ctx, practical)}`;
+  const practical = compare(ctx, [key, BASELINE], PRACTICAL);
+  const [transfer] = method.reportsTransfer ? compare(ctx, [key, BASELINE], TRANSFER) : [];
+  let text = `${label(key)}, ${method.description}, changed human-pair ρ: it ${
+    effect(ctx, align)
+  } (${cite.delta(align, { p: true })}); practical metrics ${practicalState(ctx, practical)}`;
   if (transfer) {
     text += `; object-properties ρ ${effect(ctx, transfer)} (${cite.delta(transfer, { p: true })})`;
   }
   text += ".";
   const direction = practicalDirection(practical, ctx.thresholds);
-  if (direction === "worsened" || direction === "slightly worsened") {
-    text += ` The gLocal documentation in thingsvision reports the same for ImageNet-trained ` +
-      `models (ResNets, VGG, AlexNet): gLocal improves their alignment with human ` +
-      `similarity judgments but deteriorates their downstream task performance, so it does not ` +
-      `give them a best-of-both-worlds representation as it does for CLIP-like models; this ` +
-      `backbone is ImageNet-trained too.`;
+  if (method.whenWorse && (direction === "worsened" || direction === "slightly worsened")) {
+    text += ` ${method.whenWorse}`;
   }
-  if (fit && typeof fit.val_accuracy === "number") {
-    cite.record(
-      String(fit.registry ?? "aligned"),
-      `model=${key}`,
-      "val_accuracy",
-      fit.val_accuracy,
-    );
-    text += ` Its validation triplet accuracy was ${fmt(fit.val_accuracy)} (λ = ${fit.lambda}, ` +
-      `α = ${fit.alpha}).`;
-  }
-  return section("posthoc", `Post-hoc alignment (${label(key)})`, [cite.paragraph(text)]);
+  text += fitSentence(ctx, key, method);
+  if (model.control) text += controlSentence(ctx, model, model.control);
+  return section(method.sectionId, `${method.heading} (${label(key)})`, [cite.paragraph(text)]);
 }
 
-function distilledSection(ctx: Ctx, model: RegisteredModel): Section | undefined {
+/**
+ * " Its validation triplet accuracy was … (λ = …, α = …)." from the model's `aligned/` registry
+ * row, with the hyperparameters its description lists ("" without them or without the row).
+ */
+function fitSentence(ctx: Ctx, key: string, method: MethodDescription): string {
+  const fit = ctx.tables.aligned?.find((r) => r.model === key);
+  if (!method.fitParameters || !fit || typeof fit.val_accuracy !== "number") return "";
+  ctx.cite.record(
+    String(fit.registry ?? ALIGNED_DIR),
+    `model=${key}`,
+    "val_accuracy",
+    fit.val_accuracy,
+  );
+  const parameters = method.fitParameters.map(([symbol, column]) => `${symbol} = ${fit[column]}`);
+  return ` Its validation triplet accuracy was ${fmt(fit.val_accuracy)} (${
+    parameters.join(", ")
+  }).`;
+}
+
+/**
+ * " Against <control>, <its description>, human-pair ρ … so <credit>; <control>'s practical
+ * metrics …." ("" when the pair has no comparison).
+ */
+function controlSentence(ctx: Ctx, model: RegisteredModel, control: string): string {
+  const { key, stage } = model;
   const { cite, thresholds } = ctx;
-  const { key, control } = model;
-  const [align] = compare(ctx, [key, BASELINE], ALIGNMENT);
-  if (!align) return undefined;
-  const practical = compare(ctx, [key, BASELINE], PRACTICAL);
-  let text =
-    `${label(key)}, the baseline fine-tuned to reproduce the triplet choices of a teacher ` +
-    `whose features were transformed toward SPoSE's human triplet probabilities, changed ` +
-    `human-pair ρ: it ${effect(ctx, align)} (${cite.delta(align, { p: true })}); practical ` +
-    `metrics ${practicalState(ctx, practical)}.`;
-  const [vsControl] = control ? compare(ctx, [key, control], ALIGNMENT) : [];
-  if (control && vsControl) {
-    const controlPractical = compare(ctx, [control, BASELINE], PRACTICAL);
-    text += ` Against ${
-      label(control)
-    }, the same pipeline with the untransformed teacher, human-pair ρ ${effect(ctx, vsControl)} (${
-      cite.delta(vsControl, { p: true })
-    }), so ${
-      classifyEffect(vsControl, thresholds) === "robust_increase"
-        ? "the gain comes from the human-aligned teacher rather than from distillation itself"
-        : "the change cannot be credited to the human-aligned teacher"
-    }; ${label(control)}'s practical metrics ${practicalState(ctx, controlPractical)}.`;
-  }
-  return section("distilled", `Distillation from a human-aligned teacher (${label(key)})`, [
-    cite.paragraph(text),
-  ]);
+  const [vsControl] = compare(ctx, [key, control], ALIGNMENT);
+  if (!vsControl) return "";
+  const { description, credit } = methodDescription(
+    registeredModel(control) ?? { key: control, stage: stage },
+  );
+  const controlPractical = compare(ctx, [control, BASELINE], PRACTICAL);
+  return ` Against ${label(control)}, ${description}, human-pair ρ ${effect(ctx, vsControl)} (${
+    cite.delta(vsControl, { p: true })
+  }), so ${
+    classifyEffect(vsControl, thresholds) === "robust_increase"
+      ? `the gain comes from ${credit.ingredient} rather than from ${credit.procedure}`
+      : `the change cannot be credited to ${credit.ingredient}`
+  }; ${label(control)}'s practical metrics ${practicalState(ctx, controlPractical)}.`;
 }
 
 /**
@@ -739,7 +755,7 @@ function gwotSection(ctx: Ctx): Section | undefined {
     (row.solution == null ? "" : `, solution=${row.solution}`);
   const num = (row: Record<string, unknown>, column: string): number => {
     const value = Number(row[column]);
-    cite.record("gwot_summary.arrow", key(row), column, value);
+    cite.record(tableFile(TABLE.gwotSummary), key(row), column, value);
     return value;
   };
   const rows = all.filter((r) => solution(r) === "min_gwd" && r.model !== UNTRAINED);
@@ -916,7 +932,7 @@ function conclusionSection(ctx: Ctx): Section {
   for (const [variant, control] of tied) {
     const vc = compare(ctx, [variant, control], PRACTICAL);
     for (const r of unsaturated(vc)) {
-      cite.record("comparisons.arrow", comparisonKey(r), "delta", r.delta);
+      cite.record(COMPARISONS_FILE, comparisonKey(r), "delta", r.delta);
     }
     const note = saturatedNote(ctx, vc);
     bullets.push(cite.paragraph(
@@ -1046,7 +1062,7 @@ function caveatSection(ctx: Ctx, profile: string): Section {
   bullets.push(cite.paragraph(
     seeds.size >= 3
       ? `Models were trained with ${seeds.size} seeds; comparisons over seeds are in ` +
-        "comparisons.arrow (rows with a null seed)."
+        `${COMPARISONS_FILE} (rows with a null seed).`
       : `Every model was trained once (seed ${[...seeds].join(", ")}); intervals cover concept ` +
         `sampling, not training randomness.`,
   ));

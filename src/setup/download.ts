@@ -9,6 +9,11 @@ import { basename, dirname } from "node:path";
 import { InputError } from "../io/errors.ts";
 import { sha256File } from "../io/hash.ts";
 import { createProgress, type Progress } from "../pipeline/progress.ts";
+import { ChecksumError, DownloadError, TransientError } from "./download_errors.ts";
+import { type ReportProgress, requestOnce } from "./download_request.ts";
+
+export { ChecksumError, DownloadError } from "./download_errors.ts";
+export { parseContentRange } from "./download_request.ts";
 
 /** Options of {@link downloadFile}. */
 export interface DownloadOptions {
@@ -46,47 +51,6 @@ export interface DownloadResult {
   requests: number;
 }
 
-/** A permanent HTTP failure (4xx other than 408/429, or a malformed reply); not retried. */
-export class DownloadError extends Error {
-  /** The URL that failed. */
-  readonly url: string;
-  /** HTTP status, when the server answered. */
-  readonly status?: number;
-
-  /** Build from the URL, a message and the HTTP status. */
-  constructor(url: string, message: string, status?: number) {
-    super(`download failed: ${url}: ${message}`);
-    this.name = "DownloadError";
-    this.url = url;
-    this.status = status;
-  }
-}
-
-/** A downloaded file whose sha256 differs from the expected one (the `.part` is deleted). */
-export class ChecksumError extends InputError {
-  /** Where the file came from. */
-  readonly url: string;
-
-  /** Build from the URL, the destination file and the two hashes. */
-  constructor(url: string, file: string, expected: string, found: string) {
-    super({
-      file,
-      expected: `sha256 ${expected} (downloaded from ${url})`,
-      found: `sha256 ${found}; the partial file was deleted, run again to re-download`,
-    });
-    this.name = "ChecksumError";
-    this.url = url;
-  }
-}
-
-/** A failure worth retrying: network error or HTTP 5xx/408/429. */
-class TransientError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "TransientError";
-  }
-}
-
 /**
  * Download `url` to `dest`, resuming a `.part` left by an earlier run, retrying transient failures
  * with exponential backoff, and verifying size and sha256 before renaming into place.
@@ -101,20 +65,70 @@ export async function downloadFile(
   dest: string,
   options: DownloadOptions = {},
 ): Promise<DownloadResult> {
-  const fetchImpl = options.fetchImpl ?? fetch;
-  const retries = options.retries ?? 5;
-  const baseDelay = options.backoffMs ?? 1000;
-  const log = options.log ?? (() => {});
-  const expectedHash = options.sha256?.toLowerCase();
-  const part = `${dest}.part`;
+  const state: DownloadState = {
+    url,
+    dest,
+    part: `${dest}.part`,
+    options,
+    fetchImpl: options.fetchImpl ?? fetch,
+    retries: options.retries ?? 5,
+    baseDelay: options.backoffMs ?? 1000,
+    log: options.log ?? (() => {}),
+    expectedHash: options.sha256?.toLowerCase(),
+    failures: 0,
+    requests: 0,
+    resumedFrom: -1,
+  };
   await Deno.mkdir(dirname(dest), { recursive: true });
+  const progress = progressLine(dest, options);
+  try {
+    while (true) {
+      const done = await attempt(state, progress.report);
+      if (done) return done;
+    }
+  } finally {
+    progress.finish();
+  }
+}
 
-  let failures = 0;
-  let requests = 0;
-  let resumedFrom = -1;
+/** One download's settings and counters, shared by its attempts. */
+interface DownloadState {
+  /** The URL. */
+  url: string;
+  /** The final path. */
+  dest: string;
+  /** The partial file (`<dest>.part`). */
+  part: string;
+  /** The options as given. */
+  options: DownloadOptions;
+  /** `fetch` to use. */
+  fetchImpl: typeof fetch;
+  /** Retries allowed after transient failures. */
+  retries: number;
+  /** Base delay of the backoff (ms). */
+  baseDelay: number;
+  /** Lines about what the downloader does. */
+  log: (line: string) => void;
+  /** Expected lowercase sha256, if any. */
+  expectedHash: string | undefined;
+  /** Failures so far (transient ones, and refused byte ranges). */
+  failures: number;
+  /** HTTP requests so far. */
+  requests: number;
+  /** Bytes in `.part` before the first request (-1 until then). */
+  resumedFrom: number;
+}
+
+/**
+ * The progress callback and the progress line: the line counts the bytes of this run (rate and
+ * ETA stay honest after a resume).
+ */
+function progressLine(
+  dest: string,
+  options: DownloadOptions,
+): { report: ReportProgress; finish: () => void } {
   let progress: Progress | undefined;
   let progressCount = 0;
-  // The progress line counts the bytes of this run (rate and ETA stay honest after a resume).
   const report = (done: number, total: number | undefined, start = false) => {
     options.onProgress?.(done, total);
     if (start) {
@@ -132,151 +146,96 @@ export async function downloadFile(
     progress?.tick(done - progressCount);
     progressCount = done;
   };
+  return { report, finish: () => progress?.done() };
+}
 
-  try {
-    while (true) {
-      let offset = await fileSize(part);
-      if (options.expectedBytes !== undefined && offset > options.expectedBytes) {
-        const name = basename(part);
-        log(`${name} is larger than the expected ${options.expectedBytes} bytes; discarding it`);
-        await removeIfExists(part);
-        offset = 0;
-      }
-      if (resumedFrom < 0) resumedFrom = offset;
-      if (options.expectedBytes !== undefined && offset === options.expectedBytes && offset > 0) {
-        // Complete from an earlier run that stopped before the rename.
-        if (await finishIfValid(part, dest, expectedHash, options.expectedBytes)) {
-          return await result(dest, resumedFrom, requests);
-        }
-        await removeIfExists(part);
-        continue;
-      }
-      try {
-        requests++;
-        const outcome = await requestOnce(fetchImpl, url, part, offset, report, log);
-        if (outcome.kind === "range-not-satisfiable") {
-          // The part is either complete or does not match the server's file.
-          const size = options.expectedBytes ?? outcome.total;
-          if (await finishIfValid(part, dest, expectedHash, size)) {
-            return await result(dest, resumedFrom, requests);
-          }
-          log(`${basename(part)} does not match the server's file; starting again`);
-          await removeIfExists(part);
-          if (++failures > retries) {
-            throw new DownloadError(url, "server refuses the byte range of the partial file", 416);
-          }
-          continue;
-        }
-        await finishOrThrow(url, part, dest, expectedHash, options.expectedBytes);
-        return await result(dest, resumedFrom, requests);
-      } catch (error) {
-        if (!(error instanceof TransientError) || failures >= retries) {
-          if (error instanceof TransientError) {
-            throw new DownloadError(
-              url,
-              `${error.message} (gave up after ${failures + 1} attempts; run again to resume)`,
-            );
-          }
-          throw error;
-        }
-        const delay = Math.min(baseDelay * 2 ** failures, 30_000);
-        failures++;
-        log(`${error.message}; retry ${failures}/${retries} in ${(delay / 1000).toFixed(1)}s`);
-        await sleep(delay);
-      }
+/**
+ * One attempt: finish a `.part` complete from an earlier run, else one request. The result when
+ * the file is in place; undefined to try again (after a backoff when the request failed).
+ */
+async function attempt(
+  state: DownloadState,
+  report: ReportProgress,
+): Promise<DownloadResult | undefined> {
+  const { url, part, dest, expectedHash, log } = state;
+  const expectedBytes = state.options.expectedBytes;
+  const offset = await partSize(state);
+  if (state.resumedFrom < 0) state.resumedFrom = offset;
+  if (expectedBytes !== undefined && offset === expectedBytes && offset > 0) {
+    // Complete from an earlier run that stopped before the rename.
+    if (await finishIfValid(part, dest, expectedHash, expectedBytes)) {
+      return await result(dest, state.resumedFrom, state.requests);
     }
-  } finally {
-    progress?.done();
+    await removeIfExists(part);
+    return undefined;
+  }
+  try {
+    state.requests++;
+    const outcome = await requestOnce(state.fetchImpl, url, part, offset, report, log);
+    if (outcome.kind === "range-not-satisfiable") return await afterRangeRefused(state, outcome);
+    await finishOrThrow(url, part, dest, expectedHash, expectedBytes);
+    return await result(dest, state.resumedFrom, state.requests);
+  } catch (error) {
+    await backOffOrThrow(state, error);
+    return undefined;
   }
 }
 
-/** One HTTP request; writes the body to `part` (appending after a 206). */
-async function requestOnce(
-  fetchImpl: typeof fetch,
-  url: string,
-  part: string,
-  offset: number,
-  report: (done: number, total: number | undefined, start?: boolean) => void,
-  log: (line: string) => void,
-): Promise<{ kind: "written" | "range-not-satisfiable"; total?: number }> {
-  const headers: Record<string, string> = { "accept-encoding": "identity" };
-  if (offset > 0) headers.range = `bytes=${offset}-`;
-  let response: Response;
-  try {
-    response = await fetchImpl(url, { headers, redirect: "follow" });
-  } catch (error) {
-    throw new TransientError(`cannot reach ${url}: ${describe(error)}`, { cause: error });
+/** Bytes in the `.part` file; one larger than the expected size is discarded (0). */
+async function partSize(state: DownloadState): Promise<number> {
+  const { part, options } = state;
+  const offset = await fileSize(part);
+  if (options.expectedBytes !== undefined && offset > options.expectedBytes) {
+    const name = basename(part);
+    state.log(`${name} is larger than the expected ${options.expectedBytes} bytes; discarding it`);
+    await removeIfExists(part);
+    return 0;
   }
-  const status = response.status;
-  if (status === 416) {
-    await response.body?.cancel();
-    if (offset === 0) throw new DownloadError(url, "HTTP 416 Range Not Satisfiable", 416);
-    const total = response.headers.get("content-range")?.match(/^bytes\s+\*\/(\d+)$/i)?.[1];
-    return { kind: "range-not-satisfiable", ...(total ? { total: Number(total) } : {}) };
-  }
-  if (status >= 500 || status === 408 || status === 429) {
-    await response.body?.cancel();
-    throw new TransientError(`${url} answered HTTP ${status} ${response.statusText}`.trimEnd());
-  }
-  if (status !== 200 && status !== 206) {
-    await response.body?.cancel();
-    throw new DownloadError(url, `HTTP ${status} ${response.statusText}`.trimEnd(), status);
-  }
-  if (!response.body) throw new DownloadError(url, `HTTP ${status} without a body`, status);
+  return offset;
+}
 
-  let start = 0;
-  let total: number | undefined;
-  if (status === 206) {
-    const range = parseContentRange(response.headers.get("content-range"));
-    if (!range || range.start !== offset) {
-      await response.body.cancel();
+/**
+ * After a `416`: the `.part` is either complete (verified and renamed: the result) or does not
+ * match the server's file (deleted: undefined, to start again, up to the retries).
+ */
+async function afterRangeRefused(
+  state: DownloadState,
+  outcome: { total?: number },
+): Promise<DownloadResult | undefined> {
+  const { url, part, dest } = state;
+  const size = state.options.expectedBytes ?? outcome.total;
+  if (await finishIfValid(part, dest, state.expectedHash, size)) {
+    return await result(dest, state.resumedFrom, state.requests);
+  }
+  state.log(`${basename(part)} does not match the server's file; starting again`);
+  await removeIfExists(part);
+  if (++state.failures > state.retries) {
+    throw new DownloadError(url, "server refuses the byte range of the partial file", 416);
+  }
+  return undefined;
+}
+
+/**
+ * Wait before the next attempt after a transient failure (exponential backoff, capped at 30 s);
+ * rethrow any other error, or a transient one once the retries are used up.
+ */
+async function backOffOrThrow(state: DownloadState, error: unknown): Promise<void> {
+  const { failures, retries } = state;
+  if (!(error instanceof TransientError) || failures >= retries) {
+    if (error instanceof TransientError) {
       throw new DownloadError(
-        url,
-        `asked for bytes from ${offset}, server sent ${response.headers.get("content-range")}`,
-        206,
+        state.url,
+        `${error.message} (gave up after ${failures + 1} attempts; run again to resume)`,
       );
     }
-    start = offset;
-    total = range.total;
-  } else {
-    if (offset > 0) log(`server ignored the Range request; downloading ${url} from the start`);
-    const length = response.headers.get("content-length");
-    total = length !== null && /^\d+$/.test(length) ? Number(length) : undefined;
-  }
-
-  const file = await Deno.open(
-    part,
-    start > 0 ? { write: true, append: true } : { write: true, create: true, truncate: true },
-  );
-  let done = start;
-  const reader = response.body.getReader();
-  try {
-    report(done, total, true);
-    while (true) {
-      let chunk: ReadableStreamReadResult<Uint8Array>;
-      try {
-        chunk = await reader.read();
-      } catch (error) {
-        throw new TransientError(
-          `connection to ${url} lost after ${done} bytes: ${describe(error)}`,
-          { cause: error },
-        );
-      }
-      if (chunk.done) break;
-      await writeAll(file, chunk.value);
-      done += chunk.value.length;
-      report(done, total);
-    }
-  } catch (error) {
-    await reader.cancel().catch(() => {});
     throw error;
-  } finally {
-    file.close();
   }
-  if (total !== undefined && done < total) {
-    throw new TransientError(`transfer of ${url} ended early at ${done} of ${total} bytes`);
-  }
-  return { kind: "written", ...(total !== undefined ? { total } : {}) };
+  const delay = Math.min(state.baseDelay * 2 ** failures, 30_000);
+  state.failures++;
+  state.log(
+    `${error.message}; retry ${state.failures}/${retries} in ${(delay / 1000).toFixed(1)}s`,
+  );
+  await sleep(delay);
 }
 
 /**
@@ -336,24 +295,6 @@ async function result(dest: string, resumedFrom: number, requests: number) {
   };
 }
 
-/** Parse `bytes start-end/total` (total may be `*`). */
-export function parseContentRange(
-  value: string | null,
-): { start: number; end: number; total?: number } | undefined {
-  const match = value?.match(/^bytes\s+(\d+)-(\d+)\/(\d+|\*)$/i);
-  if (!match) return undefined;
-  return {
-    start: Number(match[1]),
-    end: Number(match[2]),
-    ...(match[3] !== "*" ? { total: Number(match[3]) } : {}),
-  };
-}
-
-async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
-  let written = 0;
-  while (written < bytes.length) written += await file.write(bytes.subarray(written));
-}
-
 async function fileSize(path: string): Promise<number> {
   try {
     return (await Deno.stat(path)).size;
@@ -371,10 +312,4 @@ async function removeIfExists(path: string): Promise<void> {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : "";
-  return `${error.message}${cause}`;
 }

@@ -48,6 +48,41 @@ export async function batchLoss(
   input: BatchInput,
   ctx: LossContext,
 ): Promise<{ value: number; grads: tf.NamedTensorMap; terms: LossTerms }> {
+  const targets = batchTargets(input, ctx);
+  const kept: KeptTerms = {
+    ce: undefined,
+    triplet: undefined,
+    matrix: undefined,
+  };
+  const { value, grads } = tf.variableGrads(
+    () => weightedLoss(net, input, { ctx, targets, kept }),
+    input.vars,
+  );
+  const terms = await termValues(kept);
+  const v = (await value.data())[0];
+  value.dispose();
+  const { matrix } = targets;
+  if (matrix) tf.dispose([matrix.similarity, matrix.mask]);
+  return { value: v, grads, terms };
+}
+
+/** Each term's loss, kept out of the gradient scope (undefined where the term is off). */
+type KeptTerms = Record<keyof LossTerms, tf.Scalar | undefined>;
+
+/** What a batch's losses compare against. */
+interface BatchTargets {
+  /** Class of each row. */
+  labels: Int32Array;
+  /** Concept of each row. */
+  conceptOfRow: Int32Array;
+  /** Triplets against fixed prototypes (fixed-prototype variants). */
+  fixed?: ReturnType<typeof tripletsForRows>;
+  /** Human sub-matrix of the batch's concepts (matrix loss). */
+  matrix?: ReturnType<typeof humanSubmatrix>;
+}
+
+/** A batch's labels, concepts, fixed-prototype triplets and human sub-matrix. */
+function batchTargets(input: BatchInput, ctx: LossContext): BatchTargets {
   const { config, data } = ctx;
   const rows = input.batch.rows;
   const labels = Int32Array.from(rows, (r) => data.imageClass[r]);
@@ -66,60 +101,69 @@ export async function batchLoss(
   const matrix = config.loss.matrix > 0 && ctx.human
     ? humanSubmatrix(conceptOfRow, ctx.human)
     : undefined;
-  const kept: Record<keyof LossTerms, tf.Scalar | undefined> = {
-    ce: undefined,
-    triplet: undefined,
-    matrix: undefined,
+  return { labels, conceptOfRow, fixed, matrix };
+}
+
+/** The weighted loss of a batch (inside the gradient scope), keeping each term in `kept`. */
+function weightedLoss(
+  net: Network,
+  input: BatchInput,
+  parts: { ctx: LossContext; targets: BatchTargets; kept: KeptTerms },
+): tf.Scalar {
+  const { ctx, kept } = parts;
+  const { labels, conceptOfRow, fixed, matrix } = parts.targets;
+  const { config, data } = ctx;
+  const feats = input.features ??
+    (net.top.apply(input.trunk!, { training: false }) as tf.Tensor2D);
+  const logits = net.head.apply(feats) as tf.Tensor2D;
+  let total = tf.scalar(0);
+  const add = (name: keyof LossTerms, weight: number, term: tf.Scalar) => {
+    kept[name] = tf.keep(term);
+    total = tf.add(total, tf.mul(term, weight));
   };
-  const { value, grads } = tf.variableGrads(() => {
-    const feats = input.features ??
-      (net.top.apply(input.trunk!, { training: false }) as tf.Tensor2D);
-    const logits = net.head.apply(feats) as tf.Tensor2D;
-    let total = tf.scalar(0);
-    const add = (name: keyof LossTerms, weight: number, term: tf.Scalar) => {
-      kept[name] = tf.keep(term);
-      total = tf.add(total, tf.mul(term, weight));
-    };
-    if (config.loss.ce > 0) add("ce", config.loss.ce, crossEntropyLoss(logits, labels));
-    if (fixed && fixed.anchorRows.length > 0 && ctx.prototypes) {
-      add(
-        "triplet",
-        config.loss.triplet,
-        prototypeTripletLoss(feats, ctx.prototypes, {
-          anchorRows: fixed.anchorRows,
-          positive: Int32Array.from(fixed.positive, (c) => data.conceptClass[c]),
-          negative: Int32Array.from(fixed.negative, (c) => data.conceptClass[c]),
-          margin: config.triplets!.margin,
-          distance: config.triplets!.distance,
-        }),
-      );
-    }
-    if (
-      config.loss.triplet > 0 && config.triplets?.prototypes === "batch" && input.batch.triplets
-    ) {
-      add(
-        "triplet",
-        config.loss.triplet,
-        batchPrototypeTripletLoss(feats, conceptOfRow, {
-          triplets: input.batch.triplets,
-          margin: config.triplets.margin,
-          distance: config.triplets.distance,
-        }),
-      );
-    }
-    if (matrix) {
-      add(
-        "matrix",
-        config.loss.matrix,
-        matrixAlignmentLoss(feats, matrix.localConcept, {
-          humanSimilarity: matrix.similarity,
-          kind: config.matrix!.kind,
-          mask: matrix.mask,
-        }),
-      );
-    }
-    return total as tf.Scalar;
-  }, input.vars);
+  if (config.loss.ce > 0) add("ce", config.loss.ce, crossEntropyLoss(logits, labels));
+  if (fixed && fixed.anchorRows.length > 0 && ctx.prototypes) {
+    add(
+      "triplet",
+      config.loss.triplet,
+      prototypeTripletLoss(feats, ctx.prototypes, {
+        anchorRows: fixed.anchorRows,
+        positive: Int32Array.from(fixed.positive, (c) => data.conceptClass[c]),
+        negative: Int32Array.from(fixed.negative, (c) => data.conceptClass[c]),
+        margin: config.triplets!.margin,
+        distance: config.triplets!.distance,
+      }),
+    );
+  }
+  if (
+    config.loss.triplet > 0 && config.triplets?.prototypes === "batch" && input.batch.triplets
+  ) {
+    add(
+      "triplet",
+      config.loss.triplet,
+      batchPrototypeTripletLoss(feats, conceptOfRow, {
+        triplets: input.batch.triplets,
+        margin: config.triplets.margin,
+        distance: config.triplets.distance,
+      }),
+    );
+  }
+  if (matrix) {
+    add(
+      "matrix",
+      config.loss.matrix,
+      matrixAlignmentLoss(feats, matrix.localConcept, {
+        humanSimilarity: matrix.similarity,
+        kind: config.matrix!.kind,
+        mask: matrix.mask,
+      }),
+    );
+  }
+  return total as tf.Scalar;
+}
+
+/** Read (and dispose) the kept terms; 0 for a term that is off. */
+async function termValues(kept: KeptTerms): Promise<LossTerms> {
   const terms: LossTerms = { ce: 0, triplet: 0, matrix: 0 };
   for (const name of ["ce", "triplet", "matrix"] as const) {
     const t = kept[name];
@@ -128,10 +172,7 @@ export async function batchLoss(
       t.dispose();
     }
   }
-  const v = (await value.data())[0];
-  value.dispose();
-  if (matrix) tf.dispose([matrix.similarity, matrix.mask]);
-  return { value: v, grads, terms };
+  return terms;
 }
 
 /**

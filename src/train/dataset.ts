@@ -3,9 +3,12 @@
  * training triplets; and the human similarity matrix with its train-pair mask.
  */
 import type { TrainingTriplets } from "../human/triplets.ts";
-import { NeedsStageError } from "../io/errors.ts";
-import { join } from "node:path";
-import { readTable, vectorColumnToFlat } from "../io/arrow.ts";
+import { readConceptIds } from "../tables/concepts.ts";
+import { readPairSplits } from "../tables/human_pairs.ts";
+import { readSimilarity, type SimilarityTable } from "../tables/human_similarity.ts";
+import { readImageFiles, readImageSplits } from "../tables/images.ts";
+import { TABLE, tableFile } from "../tables/names.ts";
+import { readTripletIndices, type TripletTable } from "../tables/triplets.ts";
 
 /** Images, classes and splits for training and embedding. */
 export interface TrainData {
@@ -31,25 +34,14 @@ export interface TrainData {
 
 /** Read images.arrow, splits.arrow and concepts.arrow into {@link TrainData}. */
 export async function loadTrainData(tables: string): Promise<TrainData> {
-  const images = await readTable(join(tables, "images.arrow"), {
-    require: ["image_id", "uniqueID", "path"],
-  });
-  const splits = await readTable(join(tables, "splits.arrow"), { require: ["image_id", "split"] });
-  const concepts = await readTable(join(tables, "concepts.arrow"), { require: ["uniqueID"] });
-  const conceptIds = concepts.getChild("uniqueID")!.toArray() as string[];
+  const images = await readImageFiles(tables);
+  const conceptIds = await readConceptIds(tables);
   const conceptIndex = new Map(conceptIds.map((id, i) => [id, i]));
-  const imageIds = images.getChild("image_id")!.toArray() as string[];
-  const splitIds = splits.getChild("image_id")!.toArray() as string[];
-  if (splitIds.length !== imageIds.length || splitIds.some((id, i) => id !== imageIds[i])) {
-    throw new NeedsStageError(
-      `${join(tables, "splits.arrow")} does not match images.arrow row by row`,
-      "deno task data",
-    );
-  }
-  const imageSplit = splits.getChild("split")!.toArray() as string[];
-  const imageConcept = Int32Array.from(images.getChild("uniqueID")!.toArray() as string[], (id) => {
+  const imageIds = images.ids;
+  const imageSplit = await readImageSplits(tables, imageIds);
+  const imageConcept = Int32Array.from(images.concepts, (id) => {
     const c = conceptIndex.get(id);
-    if (c === undefined) throw new Error(`images.arrow: unknown concept ${id}`);
+    if (c === undefined) throw new Error(`${tableFile(TABLE.images)}: unknown concept ${id}`);
     return c;
   });
   const conceptClass = new Int32Array(conceptIds.length).fill(-1);
@@ -69,7 +61,7 @@ export async function loadTrainData(tables: string): Promise<TrainData> {
     conceptIds,
     imageConcept,
     imageIds,
-    imagePaths: images.getChild("path")!.toArray() as string[],
+    imagePaths: images.paths,
     imageSplit,
     imageClass: Int32Array.from(imageConcept, (c) => conceptClass[c]),
     classConcept: Int32Array.from(classConcept),
@@ -90,12 +82,8 @@ export async function loadTrainData(tables: string): Promise<TrainData> {
 export type TripletRows = Pick<TrainingTriplets, "anchor" | "positive" | "negative">;
 
 /** Read `triplets.arrow` or `triplets_shuffled.arrow`. */
-export async function loadTriplets(tables: string, name: string): Promise<TripletRows> {
-  const t = await readTable(join(tables, `${name}.arrow`), {
-    require: ["anchor", "positive", "negative"],
-  });
-  const col = (c: string) => Int32Array.from(t.getChild(c)!.toArray() as Int32Array);
-  return { anchor: col("anchor"), positive: col("positive"), negative: col("negative") };
+export function loadTriplets(tables: string, name: TripletTable): Promise<TripletRows> {
+  return readTripletIndices(tables, name);
 }
 
 /** The human similarity matrix (n×n) and a mask of the pairs in the train split. */
@@ -109,15 +97,12 @@ export interface HumanMatrix {
 }
 
 /** Read a human similarity table and the train-pair mask from human_pairs.arrow. */
-export async function loadHumanMatrix(tables: string, name: string): Promise<HumanMatrix> {
-  const table = await readTable(join(tables, `${name}.arrow`), { require: ["similarity"] });
-  const { data, rows: n } = vectorColumnToFlat(table, "similarity");
-  const pairs = await readTable(join(tables, "human_pairs.arrow"), {
-    require: ["a", "b", "split"],
-  });
-  const a = pairs.getChild("a")!.toArray() as Int32Array;
-  const b = pairs.getChild("b")!.toArray() as Int32Array;
-  const split = pairs.getChild("split")!.toArray() as string[];
+export async function loadHumanMatrix(
+  tables: string,
+  name: SimilarityTable,
+): Promise<HumanMatrix> {
+  const { data, n } = await readSimilarity(tables, name);
+  const { a, b, split } = await readPairSplits(tables);
   const trainMask = new Uint8Array(n * n);
   for (let p = 0; p < a.length; p++) {
     if (split[p] === "train") trainMask[a[p] * n + b[p]] = trainMask[b[p] * n + a[p]] = 1;

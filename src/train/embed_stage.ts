@@ -7,17 +7,10 @@ import { stageMetadata } from "../pipeline/metadata.ts";
 import { IMAGENET } from "../models/registry.ts";
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
-import {
-  boolColumn,
-  float64Column,
-  int32Column,
-  makeTable,
-  readTable,
-  stringColumn,
-  type TableMetadata,
-  tableMetadata,
-  writeTable,
-} from "../io/arrow.ts";
+import type { TableMetadata } from "../io/arrow.ts";
+import { modelsPath, type ModelSummaryRow, writeModels } from "../tables/models.ts";
+import { TABLE } from "../tables/names.ts";
+import { readTrainingNotes } from "../tables/training.ts";
 import type { Stage, StageContext } from "../pipeline/stage.ts";
 import { writeEmbeddingTables } from "./embedding_tables.ts";
 import { loadTrainData, type TrainData } from "./dataset.ts";
@@ -28,7 +21,7 @@ import {
   checkpointDir,
   embeddingPath,
   prototypePath,
-  seedSuffix,
+  tablePath,
   trainingTablePath,
 } from "../tables/paths.ts";
 
@@ -79,9 +72,7 @@ export const embedStage: Stage<EmbedOptions> = {
   name: "embed",
   modules: [import.meta.url],
   inputs(ctx, options) {
-    const files = ["images.arrow", "splits.arrow", "concepts.arrow"].map((t) =>
-      join(ctx.tables, t)
-    );
+    const files = [TABLE.images, TABLE.splits, TABLE.concepts].map((t) => tablePath(ctx.tables, t));
     for (const seed of options.seeds) {
       for (const model of options.models) {
         files.push(
@@ -93,7 +84,7 @@ export const embedStage: Stage<EmbedOptions> = {
     return Promise.resolve(files);
   },
   outputs(ctx, options) {
-    const out = [join(ctx.tables, "models.arrow")];
+    const out = [modelsPath(ctx.tables)];
     for (const seed of options.seeds) {
       for (const model of [IMAGENET, ...options.models]) {
         if (model === IMAGENET && seed !== options.seeds[0]) continue;
@@ -106,7 +97,7 @@ export const embedStage: Stage<EmbedOptions> = {
     const data = await loadTrainData(ctx.tables);
     const trunk = await sharedTrunk(ctx, data, options);
     const all = Int32Array.from({ length: data.imageIds.length }, (_, i) => i);
-    const summaries: Record<string, unknown>[] = [];
+    const summaries: ModelSummaryRow[] = [];
     // provenance of the embedding tables: images and weights only (the training tables also
     // hold wall-clock timings, which would make identical embeddings differ in their metadata)
     const inputs = await ctx.hasher.hashAll(
@@ -122,8 +113,7 @@ export const embedStage: Stage<EmbedOptions> = {
         let notes: Record<string, unknown> = {};
         if (model !== IMAGENET) {
           await loadTrainedWeights(ctx, net, { model, seed });
-          const training = await readTable(trainingTablePath(ctx, model, seed));
-          notes = (tableMetadata(training).notes ?? {}) as Record<string, unknown>;
+          notes = await readTrainingNotes(trainingTablePath(ctx, model, seed));
         }
         const features = await topFeatures(net, trunk, all, { chunk: options.batchSize ?? 128 });
         const dim = features.length / all.length;
@@ -156,23 +146,9 @@ export const embedStage: Stage<EmbedOptions> = {
         tf.dispose([net.top, net.head].flatMap((m) => m.weights.map((w) => w.read())));
       }
     }
-    const col = (k: string) => summaries.map((r) => r[k] as never);
-    await writeTable(
-      join(ctx.tables, "models.arrow"),
-      makeTable({
-        model: stringColumn(col("model")),
-        seed: int32Column(col("seed")),
-        init: stringColumn(col("init")),
-        trained: boolColumn(col("trained")),
-        control_of: stringColumn(col("control_of")),
-        test_top1: float64Column(col("test_top1")),
-        val_top1: float64Column(col("val_top1")),
-        stress_top1: float64Column(col("stress_top1")),
-        chance: float64Column(col("chance")),
-        n_classes: int32Column(col("n_classes")),
-        backend: stringColumn(col("backend")),
-        config: stringColumn(col("config")),
-      }),
+    await writeModels(
+      ctx.tables,
+      summaries,
       await stageMetadata(ctx, this, {
         stageOptions: options,
         inputs,

@@ -6,14 +6,8 @@
  *
  * @module
  */
-import {
-  int32Column,
-  makeTable,
-  stringColumn,
-  type TableMetadata,
-  vectorColumn,
-  writeTable,
-} from "../io/arrow.ts";
+import type { TableMetadata } from "../io/arrow.ts";
+import { writeImageEmbeddings, writePrototypes } from "../tables/embeddings.ts";
 
 /** Rows scaled to unit length (all-zero rows stay zero). */
 export function l2Rows(rows: Float32Array, dim: number): Float32Array {
@@ -67,27 +61,25 @@ export async function writeEmbeddingTables(
   meta: TableMetadata,
 ): Promise<void> {
   const { features, dim } = rows;
-  await writeTable(
-    paths.embeddings,
-    makeTable({
-      image_id: stringColumn(rows.imageIds),
-      uniqueID: stringColumn(Array.from(rows.concept, (c) => rows.conceptIds[c])),
-      split: stringColumn(rows.split),
-      vector: vectorColumn(features, dim),
-      vector_l2: vectorColumn(l2Rows(features, dim), dim),
-    }),
-    meta,
-  );
+  await writeImageEmbeddings(paths.embeddings, {
+    imageIds: rows.imageIds,
+    uniqueIDs: Array.from(rows.concept, (c) => rows.conceptIds[c]),
+    split: rows.split,
+    vectors: features,
+    vectorsL2: l2Rows(features, dim),
+    dim,
+  }, meta);
   const p = conceptPrototypes(rows);
-  await writeTable(
+  await writePrototypes(
     paths.prototypes,
-    makeTable({
-      uniqueID: stringColumn(p.concepts.map((c) => rows.conceptIds[c])),
-      index: int32Column(p.concepts),
-      n_images: int32Column(p.counts),
-      vector: vectorColumn(p.vec, dim),
-      vector_l2: vectorColumn(l2Rows(p.vec, dim), dim),
-    }),
+    {
+      uniqueIDs: p.concepts.map((c) => rows.conceptIds[c]),
+      index: p.concepts,
+      nImages: p.counts,
+      vectors: p.vec,
+      vectorsL2: l2Rows(p.vec, dim),
+      dim,
+    },
     {
       ...meta,
       notes: {

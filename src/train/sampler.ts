@@ -2,7 +2,7 @@
  * Batch samplers. Every epoch's batches are a pure function of (seed, epoch), so a resumed run
  * draws exactly the batches an uninterrupted run would.
  */
-import { createRng } from "../stats/random.ts";
+import { createRng, type Rng } from "../stats/random.ts";
 import type { SamplerConfig } from "./config.ts";
 import type { TrainData, TripletRows } from "./dataset.ts";
 
@@ -39,36 +39,55 @@ export function epochBatches(
     return batches;
   }
   const byConcept = trainRowsByConcept(data);
-  if (sampler.kind === "concepts") {
-    // every training image once per epoch, in groups of `imagesPerConcept` images of one concept;
-    // groups are shuffled and packed into batches of distinct concepts
-    const groups: { concept: number; rows: number[] }[] = [];
-    for (const [concept, rows] of byConcept) {
-      const shuffled = rng.shuffle([...rows]);
-      for (let i = 0; i < shuffled.length; i += sampler.imagesPerConcept) {
-        groups.push({ concept, rows: shuffled.slice(i, i + sampler.imagesPerConcept) });
-      }
+  if (sampler.kind === "concepts") return conceptBatches(byConcept, sampler, rng);
+  return tripletConceptBatches(byConcept, sampler, { rng, triplets: options.triplets });
+}
+
+/**
+ * The concepts sampler: every training image once per epoch, in groups of `imagesPerConcept`
+ * images of one concept; groups are shuffled and packed into batches of distinct concepts.
+ */
+function conceptBatches(
+  byConcept: Map<number, number[]>,
+  sampler: Extract<SamplerConfig, { kind: "concepts" }>,
+  rng: Rng,
+): Batch[] {
+  const groups: { concept: number; rows: number[] }[] = [];
+  for (const [concept, rows] of byConcept) {
+    const shuffled = rng.shuffle([...rows]);
+    for (let i = 0; i < shuffled.length; i += sampler.imagesPerConcept) {
+      groups.push({ concept, rows: shuffled.slice(i, i + sampler.imagesPerConcept) });
     }
-    rng.shuffle(groups);
-    const batches: Batch[] = [];
-    let pending = groups;
-    while (pending.length) {
-      const used = new Set<number>();
-      const rows: number[] = [];
-      const rest: typeof groups = [];
-      for (const g of pending) {
-        if (used.size < sampler.conceptsPerBatch && !used.has(g.concept)) {
-          used.add(g.concept);
-          rows.push(...g.rows);
-        } else rest.push(g);
-      }
-      batches.push({ rows: Int32Array.from(rows) });
-      pending = rest;
-    }
-    return batches;
   }
-  // triplet-concepts: draw triplets whose concepts all have training images, then
-  // `imagesPerConcept` images of each of their concepts
+  rng.shuffle(groups);
+  const batches: Batch[] = [];
+  let pending = groups;
+  while (pending.length) {
+    const used = new Set<number>();
+    const rows: number[] = [];
+    const rest: typeof groups = [];
+    for (const g of pending) {
+      if (used.size < sampler.conceptsPerBatch && !used.has(g.concept)) {
+        used.add(g.concept);
+        rows.push(...g.rows);
+      } else rest.push(g);
+    }
+    batches.push({ rows: Int32Array.from(rows) });
+    pending = rest;
+  }
+  return batches;
+}
+
+/**
+ * The triplet-concepts sampler: draw triplets whose concepts all have training images, then
+ * `imagesPerConcept` images of each of their concepts.
+ */
+function tripletConceptBatches(
+  byConcept: Map<number, number[]>,
+  sampler: Extract<SamplerConfig, { kind: "triplet-concepts" }>,
+  options: { rng: Rng; triplets?: TripletRows },
+): Batch[] {
+  const { rng } = options;
   const t = options.triplets;
   if (!t) throw new Error("the triplet-concepts sampler needs training triplets");
   const usable: number[] = [];

@@ -6,19 +6,13 @@ import { NeedsStageError, UserError } from "../io/errors.ts";
 import { stageMetadata } from "../pipeline/metadata.ts";
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
-import {
-  float64Column,
-  int32Column,
-  makeTable,
-  readTable,
-  stringColumn,
-  writeTable,
-} from "../io/arrow.ts";
-import type { Table } from "apache-arrow";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { sha256Hex, stableStringify } from "../io/hash.ts";
 import { backboneSpec, modelJsonPath } from "../models/backbones.ts";
 import { BASELINE } from "../models/registry.ts";
+import { readImageHashes } from "../tables/images.ts";
+import { TABLE } from "../tables/names.ts";
+import { writeTrainingLog } from "../tables/training.ts";
 import type { Stage, StageContext } from "../pipeline/stage.ts";
 import { loadCheckpoint } from "./checkpoint.ts";
 import { CONFIG_DIR, loadTrainConfig, type TrainConfig } from "./config.ts";
@@ -34,7 +28,7 @@ import {
   type TrunkActivations,
 } from "./trainer.ts";
 import { trunkActivations, type TrunkCacheResult } from "./trunk_cache.ts";
-import { checkpointDir, trainingTablePath } from "../tables/paths.ts";
+import { checkpointDir, tablePath, trainingTablePath } from "../tables/paths.ts";
 
 /** Options of a train stage. */
 export interface TrainStageOptions extends Record<string, unknown> {
@@ -61,15 +55,14 @@ export function defaultBackbone(profile: string): string {
   return profile === "things" ? "resnet50" : "mobilenet_v2_035";
 }
 
-const TABLE_INPUTS = ["images.arrow", "splits.arrow", "concepts.arrow"];
+/** The tables every model's training reads. */
+const TABLE_INPUTS = [TABLE.images, TABLE.splits, TABLE.concepts];
 
 /** Tables a config reads besides the image tables. */
 function configTables(config: TrainConfig): string[] {
   const out: string[] = [];
-  if (config.loss.triplet > 0 && config.triplets) out.push(`${config.triplets.table}.arrow`);
-  if (config.loss.matrix > 0 && config.matrix) {
-    out.push(`${config.matrix.table}.arrow`, "human_pairs.arrow");
-  }
+  if (config.loss.triplet > 0 && config.triplets) out.push(config.triplets.table);
+  if (config.loss.matrix > 0 && config.matrix) out.push(config.matrix.table, TABLE.humanPairs);
   return out;
 }
 
@@ -85,8 +78,7 @@ export async function sharedTrunk(
   data: TrainData,
   options: { backbone: string; skipBadImages: boolean; decodeWorkers?: number },
 ): Promise<TrunkCacheResult> {
-  const images = await readTable(join(ctx.tables, "images.arrow"), { require: ["sha256"] });
-  const hashes = images.getChild("sha256")!.toArray() as string[];
+  const hashes = await readImageHashes(ctx.tables);
   const memoKey = `${ctx.out}|${options.backbone}|${sha256Hex(hashes.join(""))}`;
   const hit = trunkMemo.get(memoKey);
   if (hit) return hit.result;
@@ -156,7 +148,7 @@ export function trainStage(model: string): Stage<TrainStageOptions> {
     modules: [import.meta.url],
     async inputs(ctx, options) {
       const config = await loadTrainConfig(model);
-      const files = [...TABLE_INPUTS, ...configTables(config)].map((t) => join(ctx.tables, t));
+      const files = [...TABLE_INPUTS, ...configTables(config)].map((t) => tablePath(ctx.tables, t));
       files.push(join(CONFIG_DIR, `${model}.json`), modelJsonPath(options.backbone));
       if (config.init === BASELINE) {
         files.push(join(checkpointDir(ctx, BASELINE, options.trainSeed), "final.ckpt"));
@@ -210,9 +202,9 @@ export function trainStage(model: string): Stage<TrainStageOptions> {
       }
       const seconds = (performance.now() - start) / 1000;
       const summary = await trainedSummary(setup, seconds);
-      await writeTable(
+      await writeTrainingLog(
         trainingTablePath(ctx, model, seed),
-        trainingTable(result.log, { model, seed, backend: options.backend }),
+        { rows: result.log, model, seed, backend: options.backend },
         await stageMetadata(ctx, this, {
           stageOptions: {
             ...options,
@@ -327,26 +319,4 @@ async function trainedSummary(
     trunk_seconds: trunk.seconds,
     trunk_cache_hit: trunk.hit,
   };
-}
-
-/** `training/<model>.arrow`: one row per epoch of the training log. */
-function trainingTable(
-  log: Awaited<ReturnType<typeof trainModel>>["log"],
-  { model, seed, backend }: { model: string; seed: number; backend: string },
-): Table {
-  return makeTable({
-    model: stringColumn(log.map(() => model)),
-    seed: int32Column(log.map(() => seed)),
-    stage: stringColumn(log.map((r) => r.stage)),
-    epoch: int32Column(log.map((r) => r.epoch)),
-    step: int32Column(log.map((r) => r.step)),
-    loss_total: float64Column(log.map((r) => r.loss_total)),
-    loss_ce: float64Column(log.map((r) => r.loss_ce)),
-    loss_triplet: float64Column(log.map((r) => r.loss_triplet)),
-    loss_matrix: float64Column(log.map((r) => r.loss_matrix)),
-    train_top1: float64Column(log.map((r) => r.train_top1)),
-    val_top1: float64Column(log.map((r) => r.val_top1)),
-    seconds: float64Column(log.map((r) => r.seconds)),
-    backend: stringColumn(log.map(() => backend)),
-  });
 }

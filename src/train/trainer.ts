@@ -5,7 +5,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic.ts";
-import { createProgress } from "../pipeline/progress.ts";
 import type { TrunkActivations } from "./activations.ts";
 import { Adam } from "./adam.ts";
 import {
@@ -14,10 +13,18 @@ import {
   saveCheckpoint,
   type StoredTensor,
 } from "./checkpoint.ts";
-import type { TrainConfig } from "./config.ts";
+import type { StageConfig, TrainConfig } from "./config.ts";
 import type { HumanMatrix, TrainData, TripletRows } from "./dataset.ts";
-import { batchLoss, type LossContext } from "./batch_loss.ts";
-import { epochBatches, tripletsByAnchor } from "./sampler.ts";
+import type { LossContext } from "./batch_loss.ts";
+import { tripletsByAnchor } from "./sampler.ts";
+import {
+  type EpochLosses,
+  gatherRows,
+  type Session,
+  type StageRun,
+  trainEpochBatches,
+  type TrainState,
+} from "./trainer_epoch.ts";
 
 /** The trainable network: the backbone's top (boundary → features) and a linear head. */
 export interface Network {
@@ -42,18 +49,6 @@ export interface LogRow {
   val_top1: number;
   /** Wall-clock seconds of the epoch (kept out of checkpoints, which stay bit-reproducible). */
   seconds: number;
-}
-
-interface TrainState {
-  stage: number;
-  epochInStage: number;
-  globalEpoch: number;
-  step: number;
-  bestVal: number;
-  bestEpoch: number;
-  badEpochs: number;
-  log: Omit<LogRow, "seconds">[];
-  done: boolean;
 }
 
 /** What {@link trainModel} needs. */
@@ -127,15 +122,6 @@ function withTimes(rows: Omit<LogRow, "seconds">[], timings: number[]): LogRow[]
   return rows.map((r, i) => ({ ...r, seconds: timings[i] ?? NaN }));
 }
 
-/** Gather rows of a row-major array into a new array. */
-function gatherRows(data: Float32Array, rowSize: number, rows: ArrayLike<number>): Float32Array {
-  const out = new Float32Array(rows.length * rowSize);
-  for (let i = 0; i < rows.length; i++) {
-    out.set(data.subarray(rows[i] * rowSize, (rows[i] + 1) * rowSize), i * rowSize);
-  }
-  return out;
-}
-
 /** Pooled features (top output) of image rows, in chunks. */
 export async function topFeatures(
   net: Network,
@@ -184,7 +170,40 @@ export async function top1(
 
 /** Train a model per its config (see the module doc). */
 export async function trainModel(run: TrainRun): Promise<TrainResult> {
-  const { config, data, net, seed } = run;
+  const s = await openSession(run);
+  if (s.state.done) {
+    s.prototypes?.dispose();
+    return {
+      log: withTimes(s.state.log, await readTimings(s.timingsPath)),
+      finished: true,
+      steps: 0,
+    };
+  }
+  const classes = evaluationClasses(run.data);
+  const lossContext = lossContextOf(s);
+  const { config } = run;
+  for (; s.state.stage < config.stages.length; s.state.stage++, s.state.epochInStage = 0) {
+    const st = await beginStage(s, config.stages[s.state.stage]);
+    for (; s.state.epochInStage < st.stage.epochs; s.state.epochInStage++) {
+      const start = performance.now();
+      const losses = await trainEpochBatches(s, st, lossContext);
+      if (!losses) {
+        st.adam.dispose();
+        s.prototypes?.dispose();
+        return { log: withTimes(s.state.log, s.timings), finished: false, steps: s.steps };
+      }
+      const row = await evaluateEpoch(s, st, { losses, classes, start });
+      await recordEpoch(s, row);
+      if (await closeEpoch(s, st, row.val_top1)) break;
+    }
+    st.adam.dispose();
+  }
+  return await finishRun(s);
+}
+
+/** Open a call: checkpoint paths, fixed prototypes, and the state (fresh or from `last.ckpt`). */
+async function openSession(run: TrainRun): Promise<Session> {
+  const { config, data, net } = run;
   const log = run.log ?? (() => {});
   const lastPath = join(run.checkpointDir, "last.ckpt");
   const bestPath = join(run.checkpointDir, "best.ckpt");
@@ -221,165 +240,177 @@ export async function trainModel(run: TrainRun): Promise<TrainResult> {
   const timings: number[] = restored
     ? (await readTimings(timingsPath)).slice(0, state.globalEpoch)
     : [];
-  if (state.done) {
-    prototypes?.dispose();
-    return { log: withTimes(state.log, await readTimings(timingsPath)), finished: true, steps: 0 };
-  }
-  const valClasses = Int32Array.from(data.rows.val, (r) => data.imageClass[r]);
-  const trainClasses = Int32Array.from(data.rows.train, (r) => data.imageClass[r]);
-  const byAnchor = run.triplets ? tripletsByAnchor(run.triplets, data) : undefined;
-  const lossContext: LossContext = {
-    config,
-    data,
-    seed,
+  return {
+    run,
+    log,
+    lastPath,
+    bestPath,
+    timingsPath,
+    state,
+    restored,
+    prototypes,
+    timings,
+    steps: 0,
+  };
+}
+
+/** Classes of the validation and training images (top-1 after each epoch). */
+interface EvaluationClasses {
+  val: Int32Array;
+  train: Int32Array;
+}
+
+/** The class of each validation and training image. */
+function evaluationClasses(data: TrainData): EvaluationClasses {
+  const val = Int32Array.from(data.rows.val, (r) => data.imageClass[r]);
+  const train = Int32Array.from(data.rows.train, (r) => data.imageClass[r]);
+  return { val, train };
+}
+
+/** What every batch's loss needs besides the batch. */
+function lossContextOf(s: Session): LossContext {
+  const { run } = s;
+  const byAnchor = run.triplets ? tripletsByAnchor(run.triplets, run.data) : undefined;
+  return {
+    config: run.config,
+    data: run.data,
+    seed: run.seed,
     triplets: run.triplets,
     byAnchor,
     human: run.human,
-    prototypes,
+    prototypes: s.prototypes,
   };
-  let steps = 0;
-  for (; state.stage < config.stages.length; state.stage++, state.epochInStage = 0) {
-    const stage = config.stages[state.stage];
-    const headOnly = stage.trainable === "head";
-    const vars = [
-      ...(headOnly ? [] : net.top.trainableWeights.map((w) => w.read() as tf.Variable)),
-      ...net.head.trainableWeights.map((w) => w.read() as tf.Variable),
-    ];
-    const adam = new Adam(vars, { learningRate: stage.learningRate });
-    if (state.epochInStage > 0 && restored) adam.restore(restored.tensors);
-    if (state.epochInStage === 0) {
-      state.bestVal = -1;
-      state.bestEpoch = -1;
-      state.badEpochs = 0;
-    }
-    // frozen top: features once per stage, the head trains on them
-    const frozenFeatures = headOnly
-      ? await topFeatures(
-        net,
-        run.trunk,
-        Int32Array.from({ length: data.imageIds.length }, (_, i) => i),
-      )
-      : undefined;
-    const featureDim = (net.top.outputs[0].shape as number[]).at(-1)!;
-    for (; state.epochInStage < stage.epochs; state.epochInStage++) {
-      const start = performance.now();
-      const batches = epochBatches(data, config.sampler, {
-        seed,
-        epoch: state.globalEpoch,
-        triplets: run.triplets,
-      }).slice(0, config.maxBatchesPerEpoch);
-      const progress = createProgress(
-        `train ${config.name} · ${stage.name} epoch ${state.epochInStage + 1}/${stage.epochs}`,
-        batches.length,
-        { unit: "batches" },
-      );
-      const sums = { total: 0, ce: 0, triplet: 0, matrix: 0 };
-      for (const batch of batches) {
-        if (run.maxSteps !== undefined && steps >= run.maxSteps) {
-          adam.dispose();
-          prototypes?.dispose();
-          return { log: withTimes(state.log, timings), finished: false, steps };
-        }
-        const input = frozenFeatures
-          ? {
-            features: tf.tensor2d(gatherRows(frozenFeatures, featureDim, batch.rows), [
-              batch.rows.length,
-              featureDim,
-            ]),
-          }
-          : {
-            trunk: tf.tensor(run.trunk.gather(batch.rows), [
-              batch.rows.length,
-              ...run.trunk.shape,
-            ]),
-          };
-        const { value, grads, terms } = await batchLoss(
-          net,
-          { ...input, batch, step: state.step, vars },
-          lossContext,
-        );
-        adam.apply(vars.map((v) => grads[v.name] ?? null));
-        sums.total += value;
-        sums.ce += terms.ce;
-        sums.triplet += terms.triplet;
-        sums.matrix += terms.matrix;
-        tf.dispose([...Object.values(grads), ...Object.values(input)]);
-        state.step++;
-        steps++;
-        progress.tick();
-      }
-      progress.done();
-      const valFeatures = frozenFeatures
-        ? gatherRows(frozenFeatures, featureDim, data.rows.val)
-        : await topFeatures(net, run.trunk, data.rows.val);
-      const trainFeatures = frozenFeatures
-        ? gatherRows(frozenFeatures, featureDim, data.rows.train)
-        : await topFeatures(net, run.trunk, data.rows.train);
-      const val = await top1(net, valFeatures, valClasses);
-      const row: LogRow = {
-        stage: stage.name,
-        epoch: state.globalEpoch + 1,
-        step: state.step,
-        loss_total: sums.total / batches.length,
-        loss_ce: sums.ce / batches.length,
-        loss_triplet: sums.triplet / batches.length,
-        loss_matrix: sums.matrix / batches.length,
-        train_top1: await top1(net, trainFeatures, trainClasses),
-        val_top1: val,
-        seconds: (performance.now() - start) / 1000,
-      };
-      const { seconds, ...kept } = row;
-      state.log.push(kept);
-      timings[state.globalEpoch] = seconds;
-      await writeFileAtomic(timingsPath, JSON.stringify(timings));
-      log(
-        `${config.name} ${stage.name} epoch ${row.epoch}: loss ${
-          row.loss_total.toFixed(4)
-        } · train top-1 ${row.train_top1.toFixed(3)} · val top-1 ${val.toFixed(3)} · ${
-          row.seconds.toFixed(1)
-        }s`,
-      );
-      state.globalEpoch++;
-      if (val > state.bestVal) {
-        state.bestVal = val;
-        state.bestEpoch = state.globalEpoch;
-        state.badEpochs = 0;
-        await saveCheckpoint(bestPath, { state: { ...state }, tensors: await networkWeights(net) });
-      } else state.badEpochs++;
-      const stop = state.badEpochs >= config.earlyStopping.patience;
-      if (stop || state.epochInStage + 1 === stage.epochs) {
-        // end of stage: continue from its best epoch
-        const best = await loadCheckpoint<TrainState>(bestPath);
-        if (best) setNetworkWeights(net, best.tensors);
-        state.epochInStage = stage.epochs;
-        await saveCheckpoint(lastPath, {
-          state: { ...state, stage: state.stage + 1, epochInStage: 0 },
-          tensors: await networkWeights(net),
-        });
-        if (stop) {
-          log(
-            `${config.name} ${stage.name}: early stop, best val top-1 ${
-              state.bestVal.toFixed(3)
-            } at epoch ${state.bestEpoch}`,
-          );
-        }
-        break;
-      }
-      await saveCheckpoint(lastPath, {
-        state: { ...state, epochInStage: state.epochInStage + 1 },
-        tensors: { ...(await networkWeights(net)), ...(await adam.state()) },
-      });
-    }
-    adam.dispose();
+}
+
+/**
+ * Start (or resume) a stage: its variables and optimizer, early stopping reset at its first
+ * epoch, and the features of every image when the top is frozen (the head trains on them).
+ */
+async function beginStage(s: Session, stage: StageConfig): Promise<StageRun> {
+  const { net, trunk, data } = s.run;
+  const { state, restored } = s;
+  const headOnly = stage.trainable === "head";
+  const vars = [
+    ...(headOnly ? [] : net.top.trainableWeights.map((w) => w.read() as tf.Variable)),
+    ...net.head.trainableWeights.map((w) => w.read() as tf.Variable),
+  ];
+  const adam = new Adam(vars, { learningRate: stage.learningRate });
+  if (state.epochInStage > 0 && restored) adam.restore(restored.tensors);
+  if (state.epochInStage === 0) {
+    state.bestVal = -1;
+    state.bestEpoch = -1;
+    state.badEpochs = 0;
   }
-  prototypes?.dispose();
+  // frozen top: features once per stage, the head trains on them
+  const frozenFeatures = headOnly
+    ? await topFeatures(
+      net,
+      trunk,
+      Int32Array.from({ length: data.imageIds.length }, (_, i) => i),
+    )
+    : undefined;
+  const featureDim = (net.top.outputs[0].shape as number[]).at(-1)!;
+  return { stage, vars, adam, frozenFeatures, featureDim };
+}
+
+/** The log row of an epoch: mean losses, train and validation top-1, seconds since `start`. */
+async function evaluateEpoch(
+  s: Session,
+  st: StageRun,
+  epoch: { losses: EpochLosses; classes: EvaluationClasses; start: number },
+): Promise<LogRow> {
+  const { net, trunk, data } = s.run;
+  const { frozenFeatures, featureDim } = st;
+  const { sums, batches } = epoch.losses;
+  const valFeatures = frozenFeatures
+    ? gatherRows(frozenFeatures, featureDim, data.rows.val)
+    : await topFeatures(net, trunk, data.rows.val);
+  const trainFeatures = frozenFeatures
+    ? gatherRows(frozenFeatures, featureDim, data.rows.train)
+    : await topFeatures(net, trunk, data.rows.train);
+  const val = await top1(net, valFeatures, epoch.classes.val);
+  return {
+    stage: st.stage.name,
+    epoch: s.state.globalEpoch + 1,
+    step: s.state.step,
+    loss_total: sums.total / batches,
+    loss_ce: sums.ce / batches,
+    loss_triplet: sums.triplet / batches,
+    loss_matrix: sums.matrix / batches,
+    train_top1: await top1(net, trainFeatures, epoch.classes.train),
+    val_top1: val,
+    seconds: (performance.now() - epoch.start) / 1000,
+  };
+}
+
+/** Keep an epoch's row in the state, its seconds in `timings.json`, and log it. */
+async function recordEpoch(s: Session, row: LogRow): Promise<void> {
+  const { state, timings } = s;
+  const { seconds, ...kept } = row;
+  state.log.push(kept);
+  timings[state.globalEpoch] = seconds;
+  await writeFileAtomic(s.timingsPath, JSON.stringify(timings));
+  s.log(
+    `${s.run.config.name} ${row.stage} epoch ${row.epoch}: loss ${
+      row.loss_total.toFixed(4)
+    } · train top-1 ${row.train_top1.toFixed(3)} · val top-1 ${row.val_top1.toFixed(3)} · ${
+      row.seconds.toFixed(1)
+    }s`,
+  );
+  state.globalEpoch++;
+}
+
+/**
+ * After an epoch: `best.ckpt` when validation improved, then either the end of the stage (early
+ * stop or last epoch: back to its best weights; returns true) or `last.ckpt` with the optimizer.
+ */
+async function closeEpoch(s: Session, st: StageRun, val: number): Promise<boolean> {
+  const { state, bestPath, lastPath } = s;
+  const { net, config } = s.run;
+  const { stage, adam } = st;
+  if (val > state.bestVal) {
+    state.bestVal = val;
+    state.bestEpoch = state.globalEpoch;
+    state.badEpochs = 0;
+    await saveCheckpoint(bestPath, { state: { ...state }, tensors: await networkWeights(net) });
+  } else state.badEpochs++;
+  const stop = state.badEpochs >= config.earlyStopping.patience;
+  if (stop || state.epochInStage + 1 === stage.epochs) {
+    // end of stage: continue from its best epoch
+    const best = await loadCheckpoint<TrainState>(bestPath);
+    if (best) setNetworkWeights(net, best.tensors);
+    state.epochInStage = stage.epochs;
+    await saveCheckpoint(lastPath, {
+      state: { ...state, stage: state.stage + 1, epochInStage: 0 },
+      tensors: await networkWeights(net),
+    });
+    if (stop) {
+      s.log(
+        `${config.name} ${stage.name}: early stop, best val top-1 ${
+          state.bestVal.toFixed(3)
+        } at epoch ${state.bestEpoch}`,
+      );
+    }
+    return true;
+  }
+  await saveCheckpoint(lastPath, {
+    state: { ...state, epochInStage: state.epochInStage + 1 },
+    tensors: { ...(await networkWeights(net)), ...(await adam.state()) },
+  });
+  return false;
+}
+
+/** Mark the run done: `last.ckpt` and `final.ckpt` with the final weights. */
+async function finishRun(s: Session): Promise<TrainResult> {
+  const { state, run } = s;
+  s.prototypes?.dispose();
   state.done = true;
-  await saveCheckpoint(lastPath, { state, tensors: await networkWeights(net) });
+  await saveCheckpoint(s.lastPath, { state, tensors: await networkWeights(run.net) });
   await saveCheckpoint(join(run.checkpointDir, "final.ckpt"), {
     state,
-    tensors: await networkWeights(net),
+    tensors: await networkWeights(run.net),
   });
-  return { log: withTimes(state.log, timings), finished: true, steps };
+  return { log: withTimes(state.log, s.timings), finished: true, steps: s.steps };
 }
 
 /** Mean pooled feature of each class's training images (fixed prototypes), as a [C, D] tensor. */

@@ -113,7 +113,6 @@ export async function trunkActivations(
 ): Promise<TrunkCacheResult> {
   const key = await trunkCacheKey(backbone, options);
   const storage = options.storage ?? "float32";
-  const width = bytesPerValue(storage);
   const ext = storage === "float16" ? "f16" : "f32";
   const base = join(options.cacheDir, `${backbone.spec.name}-${key.slice(0, 16)}`);
   const shape = (trunk.outputs[0].shape as number[]).slice(1);
@@ -136,6 +135,44 @@ export async function trunkActivations(
   if (cached) return await open(cached.bad, true, 0);
 
   const start = performance.now();
+  const layout: CacheLayout = { key, storage, ext, base, shape, per, n };
+  const bad = await computeTrunkCache(backbone, trunk, { ...options, layout });
+  const seconds = (performance.now() - start) / 1000;
+  options.log?.(
+    `trunk ${backbone.spec.name}: ${n} images in ${seconds.toFixed(1)}s (${
+      (n / seconds).toFixed(1)
+    } img/s), cached`,
+  );
+  return await open(bad, false, seconds);
+}
+
+/** Where and how a trunk cache is stored. */
+interface CacheLayout {
+  key: string;
+  storage: TrunkStorage;
+  /** File extension of the values (`f32` or `f16`). */
+  ext: string;
+  /** Path of the cache files without extension. */
+  base: string;
+  /** Shape of one image's activations. */
+  shape: number[];
+  /** Values per image. */
+  per: number;
+  /** Images. */
+  n: number;
+}
+
+/**
+ * Compute every image's trunk activations into a temporary file (removed on failure), move it
+ * in place and write the sidecar last; returns the images that failed to decode.
+ */
+async function computeTrunkCache(
+  backbone: Backbone,
+  trunk: tf.LayersModel,
+  options: TrunkCacheOptions & { layout: CacheLayout },
+): Promise<TrunkCacheResult["bad"]> {
+  const { key, storage, ext, base, shape, per, n } = options.layout;
+  const width = bytesPerValue(storage);
   await Deno.mkdir(options.cacheDir, { recursive: true });
   await checkRoomForCache(options.cacheDir, {
     bytes: n * per * width,
@@ -146,31 +183,7 @@ export async function trunkActivations(
   const bad: TrunkCacheResult["bad"] = [];
   const folded = foldModel(trunk);
   try {
-    const batchSize = options.batchSize ?? 32;
-    const size = backbone.spec.inputSize;
-    const progress = createProgress(`trunk ${backbone.spec.name}`, n, { unit: "images" });
-    for (let i = 0; i < n; i += batchSize) {
-      const rows = Array.from({ length: Math.min(batchSize, n - i) }, (_, k) => i + k);
-      const pixels = await decodeBatch(rows, {
-        ...options,
-        size,
-        preprocess: backbone.spec.preprocess,
-        bad,
-      });
-      const out = tf.tidy(() => folded.predict(tf.tensor4d(pixels, [rows.length, size, size, 3])));
-      const values = await out.data() as Float32Array;
-      out.dispose();
-      for (const b of bad) {
-        if (b.row >= i && b.row < i + rows.length) {
-          values.fill(0, (b.row - i) * per, (b.row - i + 1) * per);
-        }
-      }
-      const stored = storage === "float16" ? new Float16Array(values) : values;
-      const bytes = new Uint8Array(stored.buffer, stored.byteOffset, stored.byteLength);
-      for (let w = 0; w < bytes.length;) w += await file.write(bytes.subarray(w));
-      progress.tick(rows.length);
-    }
-    progress.done();
+    await writeTrunkRows(file, folded, { ...options, backbone, bad });
     await file.sync();
   } catch (error) {
     file.close();
@@ -185,13 +198,46 @@ export async function trunkActivations(
     `${base}.json`,
     JSON.stringify({ format: MAGIC, key, n, shape, bad, storage }),
   );
-  const seconds = (performance.now() - start) / 1000;
-  options.log?.(
-    `trunk ${backbone.spec.name}: ${n} images in ${seconds.toFixed(1)}s (${
-      (n / seconds).toFixed(1)
-    } img/s), cached`,
-  );
-  return await open(bad, false, seconds);
+  return bad;
+}
+
+/** Run the images through the folded trunk in batches and append their activations to `file`. */
+async function writeTrunkRows(
+  file: Deno.FsFile,
+  folded: ReturnType<typeof foldModel>,
+  options: TrunkCacheOptions & {
+    layout: CacheLayout;
+    backbone: Backbone;
+    bad: TrunkCacheResult["bad"];
+  },
+): Promise<void> {
+  const { backbone, bad } = options;
+  const { storage, per, n } = options.layout;
+  const batchSize = options.batchSize ?? 32;
+  const size = backbone.spec.inputSize;
+  const progress = createProgress(`trunk ${backbone.spec.name}`, n, { unit: "images" });
+  for (let i = 0; i < n; i += batchSize) {
+    const rows = Array.from({ length: Math.min(batchSize, n - i) }, (_, k) => i + k);
+    const pixels = await decodeBatch(rows, {
+      ...options,
+      size,
+      preprocess: backbone.spec.preprocess,
+      bad,
+    });
+    const out = tf.tidy(() => folded.predict(tf.tensor4d(pixels, [rows.length, size, size, 3])));
+    const values = await out.data() as Float32Array;
+    out.dispose();
+    for (const b of bad) {
+      if (b.row >= i && b.row < i + rows.length) {
+        values.fill(0, (b.row - i) * per, (b.row - i + 1) * per);
+      }
+    }
+    const stored = storage === "float16" ? new Float16Array(values) : values;
+    const bytes = new Uint8Array(stored.buffer, stored.byteOffset, stored.byteLength);
+    for (let w = 0; w < bytes.length;) w += await file.write(bytes.subarray(w));
+    progress.tick(rows.length);
+  }
+  progress.done();
 }
 
 /**

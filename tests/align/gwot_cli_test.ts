@@ -1,9 +1,9 @@
 /**
  * The GWOT stage's command line: flags parse to the stage options and `gwotArgs` gives them back,
- * so `bench:embedded` and `bench:scale` run the very quick sweep `deno task all` runs.
+ * so `perf:embedded` and `perf:scale` run the very quick sweep `deno task all` runs.
  */
 import { strict as assert } from "node:assert";
-import { stageCommands, STAGES } from "../../bench/scale/stages.ts";
+import { stageCommands, STAGES } from "../../perf/scale/stages.ts";
 import { gwotArgs, gwotOptionsFromArgs } from "../../src/align/gwot_cli.ts";
 import { GWOT_DEFAULTS, GWOT_QUICK, type GwotStageOptions } from "../../src/align/gwot_stage.ts";
 import { parseTaskArgs, UsageError } from "../../src/pipeline/cli.ts";
@@ -38,7 +38,7 @@ Deno.test("align:gwot flags: bad values are usage errors naming the flag", () =>
   assert.throws(() => parse(["--untrained", "-1"]), /--untrained/);
 });
 
-Deno.test("bench:scale/bench:embedded run align:gwot with every option of the quick sweep", () => {
+Deno.test("perf:scale/perf:embedded run align:gwot with every option of the quick sweep", () => {
   const stage = STAGES.find((s) => s.name === "align_gwot")!;
   const [command] = stageCommands(stage, { out: "o", backbone: "b", schedule: [] }, {
     models: [],

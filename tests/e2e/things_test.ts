@@ -113,9 +113,9 @@ Deno.test({
     assert.equal(dry.code, 0, dry.stderr);
     assert.match(dry.stdout, /16 to run, 0 up to date/);
     assert.match(dry.stdout, /backbone resnet50/);
-    // never-run stages are estimated from the shipped bench:scale cost model
+    // never-run stages are estimated from the shipped perf:scale cost model
     assert.match(dry.stdout, /train:baseline .*~\S+ est\./);
-    assert.match(dry.stdout, /est\.: bench:scale's cost model .* at [\d,]+ images of 24 concepts/);
+    assert.match(dry.stdout, /est\.: perf:scale's cost model .* at [\d,]+ images of 24 concepts/);
     assert.equal(await exists(out), false, "--dry-run wrote nothing");
 
     // 4. all --profile things, SIGKILLed during training, then the same command

@@ -1,5 +1,5 @@
 /**
- * The shortcuts behind the figure render times (bench/figures.ts): they must give what the plain
+ * The shortcuts behind the figure render times (perf/figures.ts): they must give what the plain
  * computation gives. Candidate-restricted similarities, the human similarity matrix at once, the
  * first seed per model, heatmaps sampled at the device resolution and built once, data URIs, and
  * image data URIs read once per file version.

@@ -1,12 +1,12 @@
 /**
  * Child process of tests/models/webgpu_test.ts: the WebGPU backend against TF.js's pure-JS `cpu`
  * backend on the same inputs, with the op and gradient checks of the device check
- * (`bench/gpu_check/checks.ts`, one kit for both). Runs in its own process because a Vulkan
+ * (`perf/gpu_check/checks.ts`, one kit for both). Runs in its own process because a Vulkan
  * driver loaded before libtensorflow crashes the process (both carry LLVM), and the test runner
  * loads libtensorflow. Prints one JSON line: the adapter, the selection, and the largest relative
  * difference of each output and gradient.
  */
-import { gradientDiffs, opDiffs } from "../../bench/gpu_check/checks.ts";
+import { gradientDiffs, opDiffs } from "../../perf/gpu_check/checks.ts";
 import { backendInfo, detectWebgpu, initBackend } from "../../src/models/backend.ts";
 
 const adapter = await detectWebgpu();

@@ -1,5 +1,5 @@
 /**
- * The cost model of `deno task bench:scale` (src/pipeline/cost.ts): least squares against
+ * The cost model of `deno task perf:scale` (src/pipeline/cost.ts): least squares against
  * numpy.polyfit on fresh random inputs, extrapolation of known costs, and the schedule
  * arithmetic for the real THINGS numbers, checked against the split and sampler code itself.
  */

@@ -1,4 +1,4 @@
-/** Dry-run estimates from a bench:scale cost model. */
+/** Dry-run estimates from a perf:scale cost model. */
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
 import {
@@ -10,7 +10,7 @@ import {
 import { formatPlan, type StagePlan } from "../../src/pipeline/plan.ts";
 import { resolveProfile } from "../../src/pipeline/profile.ts";
 
-/** A bench:scale report with a few fitted time rows (and rows the estimator must ignore). */
+/** A perf:scale report with a few fitted time rows (and rows the estimator must ignore). */
 function report() {
   const fit = (size: string, a: number, b: number, power = 1) => ({
     model: { size, ...(power !== 1 ? { power } : {}) },
@@ -60,7 +60,7 @@ function report() {
 
 Deno.test("estimate: a stage's time is the sum of its fitted rows at the set's size, epochs included", async () => {
   const dir = await Deno.makeTempDir({ prefix: "ht-estimate-" });
-  const path = join(dir, "bench_scale.json");
+  const path = join(dir, "perf_scale.json");
   await Deno.writeTextFile(path, JSON.stringify(report()));
   const ref = (await loadCostReference(path))!;
   assert.equal(ref.machine, "Test CPU, 2 cores, oneDNN off");
@@ -80,7 +80,7 @@ Deno.test("estimate: a stage's time is the sum of its fitted rows at the set's s
   await Deno.writeTextFile(join(dir, "bad.json"), '{"rows": 3}');
   await assert.rejects(
     loadCostReference(join(dir, "bad.json")),
-    /bad\.json: not a bench:scale report/,
+    /bad\.json: not a perf:scale report/,
   );
   await Deno.remove(dir, { recursive: true });
 });
@@ -105,7 +105,7 @@ Deno.test("estimate: image folders are counted as the data stage lists them; onl
   assert.deepEqual(await countImageFolder(root, concepts), { images: 7, concepts: 2 });
   assert.equal(await countImageFolder(join(dir, "none"), concepts), undefined);
 
-  const path = join(dir, "bench_scale.json");
+  const path = join(dir, "perf_scale.json");
   await Deno.writeTextFile(path, JSON.stringify(report()));
   await Deno.mkdir(join(dir, "concepts"));
   await Deno.writeTextFile(join(dir, "concepts/unique_id.txt"), "aardvark\nabacus\naccordion\n");
@@ -147,6 +147,6 @@ Deno.test("estimate: image folders are counted as the data stage lists them; onl
   const text = formatPlan(plans, est);
   assert.match(text, /train:baseline .*~1h00m est\./);
   assert.match(text, /; ~1h00m estimated for 1 never run here \+ 1 never timed here/);
-  assert.match(text, /est\.: bench:scale's cost model/);
+  assert.match(text, /est\.: perf:scale's cost model/);
   await Deno.remove(dir, { recursive: true });
 });

@@ -8,7 +8,7 @@
  * @module
  */
 import { InputError } from "../../io/errors.ts";
-import { parseTable, readText, requireColumns } from "../readers/text.ts";
+import { parseTable, readText, requireColumns, type TableRecord } from "../readers/text.ts";
 import type { IconFlag } from "./flags.ts";
 
 /** The decisions a row can take. */
@@ -39,80 +39,119 @@ export interface AuditOptions {
   images: Map<string, string[]>;
 }
 
+/** The columns of `audit.tsv`, in the order blanks are reported. */
+const AUDIT_COLUMNS = ["uniqueID", "image", "decision", "found_by", "reason"] as const;
+
+/** What checking one row needs: the file, the column indices, the manifest, the pairs seen. */
+interface DecisionRowContext {
+  file: string;
+  /** Index of every column in the header. */
+  col: Record<(typeof AUDIT_COLUMNS)[number], number>;
+  /** Image ids of the manifest by concept. */
+  images: Map<string, string[]>;
+  /** (concept, image) key → line of the row that named it. */
+  seen: Map<string, number>;
+}
+
+/** Where a row is: its file and line (for errors). */
+interface RowPlace {
+  file: string;
+  line: number;
+}
+
+/** The manifest's images of the row's concept; throws when the concept is unknown. */
+function conceptImages(
+  uniqueID: string,
+  options: RowPlace & { images: Map<string, string[]> },
+): string[] {
+  const { file, line } = options;
+  const images = options.images.get(uniqueID);
+  if (!images) {
+    throw new InputError({
+      file,
+      line,
+      column: "uniqueID",
+      expected: "a concept of the icons manifest",
+      found: JSON.stringify(uniqueID),
+    });
+  }
+  return images;
+}
+
+/** The row's decision; throws when it is none of {@link AUDIT_DECISIONS}. */
+function decisionKind(value: string, place: RowPlace): AuditDecisionKind {
+  const decision = value as AuditDecisionKind;
+  if (!AUDIT_DECISIONS.includes(decision)) {
+    throw new InputError({
+      ...place,
+      column: "decision",
+      expected: AUDIT_DECISIONS.join(" | "),
+      found: JSON.stringify(value),
+    });
+  }
+  return decision;
+}
+
 /**
- * Parse and check the decisions: every field non-empty; the concept and image exist in the
- * manifest (the image under that concept); `drop_image` names an image, `drop_concept` names
- * `*`; no (concept, image) pair twice; a dropped concept has no other rows. Errors name the
- * line and column.
+ * Check the row's image: `*` or an image of its concept, an image for `drop_image` and `*` for
+ * `drop_concept`.
  */
-export function parseAuditDecisions(
-  text: string,
-  file: string,
-  options: AuditOptions,
-): AuditDecision[] {
-  const table = parseTable(text, file, { delimiter: "\t" });
-  const col = requireColumns(table, ["uniqueID", "image", "decision", "found_by", "reason"]);
-  const seen = new Map<string, number>();
-  const rows = table.records.map(({ line, fields }): AuditDecision => {
-    const cell = (name: keyof typeof col) => fields[col[name]].trim();
-    for (const name of ["uniqueID", "image", "decision", "found_by", "reason"] as const) {
-      if (cell(name) === "") {
-        throw new InputError({ file, line, column: name, expected: "a value", found: "a blank" });
-      }
+function checkImage(
+  image: string,
+  options: RowPlace & { uniqueID: string; images: string[]; decision: AuditDecisionKind },
+): void {
+  const { file, line, uniqueID, images, decision } = options;
+  if (image !== "*" && !images.includes(image)) {
+    throw new InputError({
+      file,
+      line,
+      column: "image",
+      expected: `* or an image of ${uniqueID} (e.g. ${images[0]})`,
+      found: JSON.stringify(image),
+    });
+  }
+  if ((decision === "drop_image") === (image === "*")) {
+    throw new InputError({
+      file,
+      line,
+      column: "image",
+      expected: decision === "drop_image" ? "an image id for drop_image" : "* for drop_concept",
+      found: JSON.stringify(image),
+    });
+  }
+}
+
+/** Parse and check one row (see {@link parseAuditDecisions}), recording its pair as seen. */
+function parseDecisionRow(record: TableRecord, context: DecisionRowContext): AuditDecision {
+  const { file, col, seen } = context;
+  const { line, fields } = record;
+  const cell = (name: keyof typeof col) => fields[col[name]].trim();
+  for (const name of AUDIT_COLUMNS) {
+    if (cell(name) === "") {
+      throw new InputError({ file, line, column: name, expected: "a value", found: "a blank" });
     }
-    const uniqueID = cell("uniqueID");
-    const images = options.images.get(uniqueID);
-    if (!images) {
-      throw new InputError({
-        file,
-        line,
-        column: "uniqueID",
-        expected: "a concept of the icons manifest",
-        found: JSON.stringify(uniqueID),
-      });
-    }
-    const decision = cell("decision") as AuditDecisionKind;
-    if (!AUDIT_DECISIONS.includes(decision)) {
-      throw new InputError({
-        file,
-        line,
-        column: "decision",
-        expected: AUDIT_DECISIONS.join(" | "),
-        found: JSON.stringify(cell("decision")),
-      });
-    }
-    const image = cell("image");
-    if (image !== "*" && !images.includes(image)) {
-      throw new InputError({
-        file,
-        line,
-        column: "image",
-        expected: `* or an image of ${uniqueID} (e.g. ${images[0]})`,
-        found: JSON.stringify(image),
-      });
-    }
-    if ((decision === "drop_image") === (image === "*")) {
-      throw new InputError({
-        file,
-        line,
-        column: "image",
-        expected: decision === "drop_image" ? "an image id for drop_image" : "* for drop_concept",
-        found: JSON.stringify(image),
-      });
-    }
-    const key = `${uniqueID}\t${image}`;
-    if (seen.has(key)) {
-      throw new InputError({
-        file,
-        line,
-        column: "image",
-        expected: `one decision per concept and image (line ${seen.get(key)} has one)`,
-        found: `${uniqueID} ${image} again`,
-      });
-    }
-    seen.set(key, line);
-    return { uniqueID, image, decision, foundBy: cell("found_by"), reason: cell("reason"), line };
-  });
+  }
+  const uniqueID = cell("uniqueID");
+  const images = conceptImages(uniqueID, { file, line, images: context.images });
+  const decision = decisionKind(cell("decision"), { file, line });
+  const image = cell("image");
+  checkImage(image, { file, line, uniqueID, images, decision });
+  const key = `${uniqueID}\t${image}`;
+  if (seen.has(key)) {
+    throw new InputError({
+      file,
+      line,
+      column: "image",
+      expected: `one decision per concept and image (line ${seen.get(key)} has one)`,
+      found: `${uniqueID} ${image} again`,
+    });
+  }
+  seen.set(key, line);
+  return { uniqueID, image, decision, foundBy: cell("found_by"), reason: cell("reason"), line };
+}
+
+/** Check that a dropped concept has no rows besides its `drop_concept` row. */
+function checkDroppedConcepts(rows: AuditDecision[], file: string): void {
   const dropped = new Map(
     rows.filter((r) => r.decision === "drop_concept").map((r) => [r.uniqueID, r]),
   );
@@ -128,6 +167,24 @@ export function parseAuditDecisions(
       });
     }
   }
+}
+
+/**
+ * Parse and check the decisions: every field non-empty; the concept and image exist in the
+ * manifest (the image under that concept); `drop_image` names an image, `drop_concept` names
+ * `*`; no (concept, image) pair twice; a dropped concept has no other rows. Errors name the
+ * line and column.
+ */
+export function parseAuditDecisions(
+  text: string,
+  file: string,
+  options: AuditOptions,
+): AuditDecision[] {
+  const table = parseTable(text, file, { delimiter: "\t" });
+  const col = requireColumns(table, AUDIT_COLUMNS);
+  const context: DecisionRowContext = { file, col, images: options.images, seen: new Map() };
+  const rows = table.records.map((record) => parseDecisionRow(record, context));
+  checkDroppedConcepts(rows, file);
   return rows;
 }
 

@@ -20,6 +20,7 @@ import { pairedPermutationTest } from "../../stats/permutation.ts";
 import { modelKey } from "./inputs.ts";
 import type { SaturationCriterion } from "./saturation.ts";
 import { metricKey, type ModelDetail } from "./run.ts";
+import type { ComparisonRow } from "../../tables/benchmark.ts";
 
 /** The metrics compared (metric, subset), when the benchmark computed them. */
 export const COMPARED_METRICS: readonly (readonly [string, string])[] = [
@@ -60,32 +61,6 @@ export function bootstrapPValue(delta: number, resampledDeltas: Float64Array): n
   const se = Math.sqrt(ss / (n - 1));
   if (!(se > 0)) return delta === 0 ? 1 : 0;
   return Math.min(1, 2 * (1 - normalCdf(Math.abs(delta) / se)));
-}
-
-/** One row of comparisons.arrow. */
-export interface ComparisonRow {
-  model_a: string;
-  model_b: string;
-  relation: string;
-  seed: number | null;
-  metric: string;
-  subset: string;
-  value_a: number;
-  value_b: number;
-  delta: number;
-  ci_low: number;
-  ci_high: number;
-  p: number;
-  p_adj: number;
-  n_units: number;
-  test: string;
-  /**
-   * The saturation guard's flag of the compared metric × subset (saturation.ts): written by the
-   * bench stage, absent on the rows of a run and in tables written before the column.
-   */
-  saturated?: boolean;
-  /** Why it is flagged (benchmark.arrow's `saturation_reason`); null when not flagged. */
-  saturation_reason?: SaturationCriterion | null;
 }
 
 /** A pair of models to compare, `a` minus `b`. */
@@ -323,3 +298,5 @@ export function seedComparisons(
   }
   return rows;
 }
+
+export type { ComparisonRow };

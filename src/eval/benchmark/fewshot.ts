@@ -33,6 +33,7 @@ import {
   PROBE_TOLERANCE,
 } from "./probe.ts";
 import type { ConceptSpace, MetricSpec } from "./spec.ts";
+import type { Matrix } from "../../metrics/types.ts";
 
 /** Shot counts of the benchmark. */
 export const FEW_SHOTS: readonly number[] = [1, 5];
@@ -99,14 +100,27 @@ function hitsOf(
   });
 }
 
-/**
- * Few-shot top-1 on the `test` images, one metric per shot count and classifier: nearest
- * centroid (`fewshot<n>_top1`), then the linear probe (`fewshot<n>_probe_top1`).
- */
-export function fewShotMetrics(model: BenchModel, options: FewShotOptions): MetricSpec[] {
-  const images = model.images;
-  if (!images) return [];
-  const { space } = options;
+/** The images of one model's few-shot test (see {@link fewShotData}). */
+interface FewShotData {
+  /** The model's image vectors (L2-normalised), with concept and split. */
+  images: NonNullable<BenchModel["images"]>;
+  /** Training rows (image indices) of every local concept: the pool the shots are drawn from. */
+  trainRows: number[][];
+  /** The test images' vectors, one row each. */
+  query: Matrix;
+  /** Local concept of every test image. */
+  owner: Int32Array;
+  /** Class of every local concept (−1: no training images). */
+  classOf: Int32Array;
+  /** Concepts with training images: the classes both classifiers choose from. */
+  classes: number;
+}
+
+/** The training pools, test queries and classes of a model's images; null when nothing to score. */
+function fewShotData(
+  images: NonNullable<BenchModel["images"]>,
+  space: ConceptSpace,
+): FewShotData | null {
   const dim = images.dim;
   const trainRows: number[][] = Array.from({ length: space.size }, () => []);
   const testRows: number[] = [];
@@ -120,51 +134,110 @@ export function fewShotMetrics(model: BenchModel, options: FewShotOptions): Metr
   const classOf = new Int32Array(space.size).fill(-1);
   let classes = 0;
   trainRows.forEach((rows, c) => rows.length > 0 && (classOf[c] = classes++));
-  if (testRows.length === 0 || classes === 0) return [];
+  if (testRows.length === 0 || classes === 0) return null;
   const queries = new Float64Array(testRows.length * dim);
   testRows.forEach((r, i) => queries.set(images.vectors.subarray(r * dim, (r + 1) * dim), i * dim));
   const query = { data: queries, rows: testRows.length, cols: dim };
   const owner = Int32Array.from(testRows, (r) => space.local[images.concept[r]]);
+  return { images, trainRows, query, owner, classOf, classes };
+}
+
+/** Cosine similarity of every test image to every class's centroid of its shots (normalised). */
+function centroidScores(data: FewShotData, shots: number[][]): Float64Array {
+  const { images, classOf, classes } = data;
+  const dim = images.dim;
+  const centroids = new Float64Array(classes * dim);
+  shots.forEach((rows, c) => {
+    if (classOf[c] < 0) return;
+    const out = centroids.subarray(classOf[c] * dim, (classOf[c] + 1) * dim);
+    for (const r of rows) {
+      for (let k = 0; k < dim; k++) out[k] += images.vectors[r * dim + k];
+    }
+    let norm = 0;
+    for (let k = 0; k < dim; k++) norm += out[k] * out[k];
+    norm = Math.sqrt(norm);
+    if (norm > 0) { for (let k = 0; k < dim; k++) out[k] /= norm; }
+  });
+  return crossProductSimd(data.query, { data: centroids, rows: classes, cols: dim }).data;
+}
+
+/** Decision values for every test image of the linear probe fitted on the shots. */
+function probeScores(
+  data: FewShotData,
+  options: { shots: number[][]; tolerance: number },
+): Float64Array {
+  const { images, classOf, classes } = data;
+  const { shots } = options;
+  const dim = images.dim;
+  const rows = shots.flat();
+  const labels = Int32Array.from(shots.flatMap((r, c) => r.map(() => classOf[c])));
+  const x = new Float64Array(rows.length * dim);
+  rows.forEach((r, i) => x.set(images.vectors.subarray(r * dim, (r + 1) * dim), i * dim));
+  const fit = fitLogistic({ data: x, rows: rows.length, cols: dim }, {
+    labels,
+    classes,
+    c: PROBE_C,
+    weights: balancedWeights(labels, classes),
+    tolerance: options.tolerance,
+  });
+  return decisionFunction(fit, data.query);
+}
+
+/** How a shot count is scored: draws, the probe's draws and tolerance, and the seed. */
+interface ShotPlan {
+  draws: number;
+  probe: boolean;
+  probeDraws: number;
+  probeTolerance: number;
+  seed: number;
+}
+
+/** Hits per test image, summed over the draws of `n` shots: nearest centroid and probe. */
+function shotHits(
+  data: FewShotData,
+  options: { n: number; plan: ShotPlan },
+): { centroid: Int32Array; probe: Int32Array } {
+  const { n, plan } = options;
+  const { owner, classOf, classes } = data;
+  const centroid = new Int32Array(owner.length);
+  const probe = new Int32Array(owner.length);
+  const hits = (scores: Float64Array) =>
+    hitsOf(scores, { owner, column: classOf, columns: classes });
+  for (let d = 0; d < plan.draws; d++) {
+    const shots = drawShots(data.trainRows, { n, draw: d, seed: plan.seed });
+    hits(centroidScores(data, shots)).forEach((h, i) => (centroid[i] += h));
+    if (!plan.probe || d >= plan.probeDraws) continue;
+    hits(probeScores(data, { shots, tolerance: plan.probeTolerance }))
+      .forEach((h, i) => (probe[i] += h));
+  }
+  return { centroid, probe };
+}
+
+/**
+ * Few-shot top-1 on the `test` images, one metric per shot count and classifier: nearest
+ * centroid (`fewshot<n>_top1`), then the linear probe (`fewshot<n>_probe_top1`).
+ */
+export function fewShotMetrics(model: BenchModel, options: FewShotOptions): MetricSpec[] {
+  const images = model.images;
+  if (!images) return [];
+  const { space } = options;
+  const data = fewShotData(images, space);
+  if (!data) return [];
+  const { owner } = data;
   const draws = options.draws ?? FEW_SHOT_DRAWS;
   const shotCounts = options.shots ?? FEW_SHOTS;
   const probe = options.probe ?? true;
   const probeDraws = Math.min(draws, options.probeDraws ?? PROBE_DRAWS);
+  const plan: ShotPlan = {
+    draws,
+    probe,
+    probeDraws,
+    probeTolerance: options.probeTolerance ?? PROBE_TOLERANCE,
+    seed: options.seed,
+  };
   const centroid: MetricSpec[] = [], probes: MetricSpec[] = [];
   for (const n of shotCounts) {
-    const centroidHits = new Int32Array(testRows.length);
-    const probeHits = new Int32Array(testRows.length);
-    for (let d = 0; d < draws; d++) {
-      const shots = drawShots(trainRows, { n, draw: d, seed: options.seed });
-      const centroids = new Float64Array(classes * dim);
-      shots.forEach((rows, c) => {
-        if (classOf[c] < 0) return;
-        const out = centroids.subarray(classOf[c] * dim, (classOf[c] + 1) * dim);
-        for (const r of rows) {
-          for (let k = 0; k < dim; k++) out[k] += images.vectors[r * dim + k];
-        }
-        let norm = 0;
-        for (let k = 0; k < dim; k++) norm += out[k] * out[k];
-        norm = Math.sqrt(norm);
-        if (norm > 0) { for (let k = 0; k < dim; k++) out[k] /= norm; }
-      });
-      const sims = crossProductSimd(query, { data: centroids, rows: classes, cols: dim });
-      hitsOf(sims.data, { owner, column: classOf, columns: classes })
-        .forEach((h, i) => (centroidHits[i] += h));
-      if (!probe || d >= probeDraws) continue;
-      const rows = shots.flat();
-      const labels = Int32Array.from(shots.flatMap((r, c) => r.map(() => classOf[c])));
-      const x = new Float64Array(rows.length * dim);
-      rows.forEach((r, i) => x.set(images.vectors.subarray(r * dim, (r + 1) * dim), i * dim));
-      const fit = fitLogistic({ data: x, rows: rows.length, cols: dim }, {
-        labels,
-        classes,
-        c: PROBE_C,
-        weights: balancedWeights(labels, classes),
-        tolerance: options.probeTolerance ?? PROBE_TOLERANCE,
-      });
-      hitsOf(decisionFunction(fit, query), { owner, column: classOf, columns: classes })
-        .forEach((h, i) => (probeHits[i] += h));
-    }
+    const hits = shotHits(data, { n, plan });
     const drawn = `${n} training image${n > 1 ? "s" : ""} per concept, ${draws} draws`;
     const score = (hits: Int32Array, k = draws) => Float64Array.from(hits, (h) => h / k);
     centroid.push(itemMetric({
@@ -172,7 +245,7 @@ export function fewShotMetrics(model: BenchModel, options: FewShotOptions): Metr
       subset: "test",
       group: "core",
       note: `nearest centroid of ${drawn}`,
-    }, { scores: score(centroidHits), owner, size: space.size }));
+    }, { scores: score(hits.centroid), owner, size: space.size }));
     if (probe) {
       probes.push(itemMetric({
         metric: `fewshot${n}_probe_top1`,
@@ -181,7 +254,7 @@ export function fewShotMetrics(model: BenchModel, options: FewShotOptions): Metr
         note: `linear probe (multinomial logistic regression, C = ${PROBE_C}, balanced class ` +
           `weights) on ${n} training image${n > 1 ? "s" : ""} per concept, the first ` +
           `${probeDraws} of the ${draws} draws`,
-      }, { scores: score(probeHits, probeDraws), owner, size: space.size }));
+      }, { scores: score(hits.probe, probeDraws), owner, size: space.size }));
     }
   }
   return [...centroid, ...probes];

@@ -6,7 +6,6 @@
  * @module
  */
 import { join } from "node:path";
-import type { Table } from "apache-arrow";
 import { readConceptMatrix } from "../../data/embedding_file.ts";
 import {
   type BehaviouralRdm,
@@ -16,14 +15,25 @@ import {
   readTriplets,
 } from "../../data/readers/mod.ts";
 import { deriveTrainingTriplets, type TrainingTriplets } from "../../human/triplets.ts";
-import { readTable, vectorColumnToFlat } from "../../io/arrow.ts";
 import { InputError } from "../../io/errors.ts";
-import { exists } from "../../io/files.ts";
 import { noiseCeiling } from "../../metrics/ceiling.ts";
 import type { Triplets } from "../../metrics/types.ts";
 import { SPOSE49 } from "../../models/registry.ts";
 import type { Profile } from "../../pipeline/profile.ts";
-import { seedStem } from "../../tables/paths.ts";
+import { alignedRegistries, readAlignedModels } from "../../tables/aligned.ts";
+import { readConceptAttributes } from "../../tables/concepts.ts";
+import {
+  readImageEmbeddings,
+  readPrototypeConcepts,
+  readPrototypes,
+} from "../../tables/embeddings.ts";
+import { readHumanPairs } from "../../tables/human_pairs.ts";
+import { readSimilarity } from "../../tables/human_similarity.ts";
+import { imagesPath, readImageFamilies } from "../../tables/images.ts";
+import { type ListedModel, readModelRows } from "../../tables/models.ts";
+import { embeddingTable, prototypesTable, TABLE, tableFile } from "../../tables/names.ts";
+import { seedStem, tablePath } from "../../tables/paths.ts";
+import { readTriplets as readTripletTable } from "../../tables/triplets.ts";
 
 /** Concept metadata used by the transfer benchmarks (canonical order, 1,854 rows). */
 export interface BenchConcepts {
@@ -100,26 +110,19 @@ export interface BenchInputs {
   models: BenchModel[];
 }
 
-/** Row-major float64 copy of a vector column. */
-function vectors(table: Table, column: string): { data: Float64Array; dim: number } {
-  const { data, dim } = vectorColumnToFlat(table, column);
-  return { data, dim };
-}
-
-/** Canonical index of every uniqueID in a column (error names the table and row). */
-function conceptColumn(
-  table: Table,
-  options: { column: string; index: Map<string, number>; file: string },
+/** Canonical index of every uniqueID of a column (the error names the table and row). */
+function conceptIndices(
+  ids: readonly string[],
+  options: { index: Map<string, number>; file: string },
 ): Int32Array {
-  const col = table.getChild(options.column)!;
-  return Int32Array.from({ length: table.numRows }, (_, r) => {
-    const id = String(col.get(r));
+  return Int32Array.from({ length: ids.length }, (_, r) => {
+    const id = String(ids[r]);
     const c = options.index.get(id);
     if (c === undefined) {
       throw new InputError({
         file: options.file,
         row: r + 1,
-        expected: "a uniqueID of concepts.arrow",
+        expected: `a uniqueID of ${tableFile(TABLE.concepts)}`,
         found: id,
       });
     }
@@ -139,37 +142,16 @@ export async function prototypeConcepts(
   let common: Set<number> | undefined;
   for (const m of await readModelList(tables)) {
     const stem = seedStem(m.model, m.seed, options.primarySeed);
-    const file = join(tables, "embeddings", `${stem}.prototypes.arrow`);
-    const t = await readTable(file, { require: ["uniqueID"] });
-    const has = new Set(conceptColumn(t, { column: "uniqueID", index, file }));
+    const file = tablePath(tables, prototypesTable(stem));
+    const has = new Set(conceptIndices(await readPrototypeConcepts(file), { index, file }));
     common = common ? new Set([...common].filter((c) => has.has(c))) : has;
   }
   return common ? [...common].sort((a, b) => a - b) : undefined;
 }
 
 /** Read the concept metadata. */
-export async function readConcepts(tables: string): Promise<BenchConcepts> {
-  const file = join(tables, "concepts.arrow");
-  const t = await readTable(file, { require: ["uniqueID", "categories", "size_mean"] });
-  const ids = t.getChild("uniqueID")!.toArray().map(String) as string[];
-  const catCol = t.getChild("categories")!;
-  const categories = ids.map((_, r) => {
-    const v = catCol.get(r);
-    return v ? [...v].map(String) : [];
-  });
-  const targetNames = [
-    ...t.schema.fields.map((f) => f.name).filter((n) => n.startsWith("property_")),
-    "size_mean",
-  ];
-  const targets = new Float64Array(ids.length * targetNames.length);
-  targetNames.forEach((name, k) => {
-    const col = t.getChild(name)!;
-    for (let r = 0; r < ids.length; r++) {
-      const v = col.get(r);
-      targets[r * targetNames.length + k] = v == null ? NaN : Number(v);
-    }
-  });
-  return { ids, categories, targetNames, targets };
+export function readConcepts(tables: string): Promise<BenchConcepts> {
+  return readConceptAttributes(tables);
 }
 
 /**
@@ -181,27 +163,9 @@ export async function readHuman(
   options: { profile: Profile; seed: number; conceptIds: readonly string[] },
 ): Promise<BenchHuman> {
   const nConcepts = options.conceptIds.length;
-  const sim = await readTable(join(tables, "human_similarity.arrow"), { require: ["similarity"] });
-  const similarity = vectors(sim, "similarity").data;
-  const pt = await readTable(join(tables, "human_pairs.arrow"), {
-    require: ["a", "b", "similarity", "split"],
-  });
-  const pairs = {
-    a: Int32Array.from(pt.getChild("a")!.toArray() as Int32Array),
-    b: Int32Array.from(pt.getChild("b")!.toArray() as Int32Array),
-    similarity: Float64Array.from(pt.getChild("similarity")!.toArray() as Float64Array),
-    split: pt.getChild("split")!.toArray().map(String) as string[],
-  };
-  const tt = await readTable(join(tables, "triplets.arrow"), {
-    require: ["anchor", "positive", "negative", "sim_positive", "sim_negative"],
-  });
-  const trainTriplets: TrainingTriplets = {
-    anchor: Int32Array.from(tt.getChild("anchor")!.toArray() as Int32Array),
-    positive: Int32Array.from(tt.getChild("positive")!.toArray() as Int32Array),
-    negative: Int32Array.from(tt.getChild("negative")!.toArray() as Int32Array),
-    simPositive: Float64Array.from(tt.getChild("sim_positive")!.toArray() as Float64Array),
-    simNegative: Float64Array.from(tt.getChild("sim_negative")!.toArray() as Float64Array),
-  };
+  const similarity = (await readSimilarity(tables)).data;
+  const pairs = await readHumanPairs(tables);
+  const trainTriplets: TrainingTriplets = await readTripletTable(tables);
   // the same sampler on the held-out test pairs (it reads the pairs marked "train")
   const testTriplets = deriveTrainingTriplets(
     { ...pairs, split: pairs.split.map((s) => (s === "test" ? "train" : "other")) },
@@ -243,43 +207,13 @@ export function modelKey(model: { model: string; seed: number | null }): string 
   return `${model.model}|${model.seed}`;
 }
 
-/**
- * The alignment stages' model registries: `aligned/<stage model>.arrow` (one row per aligned
- * model: model, seed, optional control_of …), sorted by file name.
- */
-export async function alignedRegistries(tables: string): Promise<string[]> {
-  const dir = join(tables, "aligned");
-  if (!(await exists(dir))) return [];
-  const files: string[] = [];
-  for await (const e of Deno.readDir(dir)) {
-    if (e.isFile && e.name.endsWith(".arrow")) files.push(join(dir, e.name));
-  }
-  return files.sort();
-}
-
 /** The image models listed in models.arrow and the aligned registries, each seed a row. */
 export async function readModelList(
   tables: string,
-): Promise<{ model: string; seed: number; headTop1: number | null; controlOf: string | null }[]> {
-  const t = await readTable(join(tables, "models.arrow"), { require: ["model", "seed"] });
-  const list = t.toArray().map((r) => ({
-    model: String(r.model),
-    seed: Number(r.seed),
-    headTop1: r.test_top1 == null ? null : Number(r.test_top1),
-    controlOf: r.control_of == null ? null : String(r.control_of),
-  }));
+): Promise<ListedModel[]> {
+  const list = await readModelRows(tables);
   // models registered by the alignment stages (gLocal, AligNet…), when they ran
-  for (const file of await alignedRegistries(tables)) {
-    const a = await readTable(file, { require: ["model", "seed"] });
-    for (const r of a.toArray()) {
-      list.push({
-        model: String(r.model),
-        seed: Number(r.seed),
-        headTop1: null,
-        controlOf: r.control_of == null ? null : String(r.control_of),
-      });
-    }
-  }
+  for (const file of await alignedRegistries(tables)) list.push(...await readAlignedModels(file));
   return list;
 }
 
@@ -293,13 +227,13 @@ export const PHOTO_FAMILIES: readonly string[] = ["things", "thingsplus-cc0"];
  * counts an image of the query's own design as relevant or as a competitor.
  */
 export async function imageDesigns(tables: string): Promise<Map<string, number>> {
-  const file = join(tables, "images.arrow");
+  const file = imagesPath(tables);
   // read once per file version: every model of a run (and of a worker) asks for the same table
   const stat = await Deno.stat(file).catch(() => undefined);
   const version = stat ? `${file}|${stat.mtime?.getTime()}|${stat.size}` : undefined;
   const cached = version === undefined ? undefined : designCache.get(version);
   if (cached) return cached;
-  const designs = await readDesigns(file);
+  const designs = await readDesigns(tables);
   if (version !== undefined) designCache.set(version, designs);
   return designs;
 }
@@ -307,10 +241,8 @@ export async function imageDesigns(tables: string): Promise<Map<string, number>>
 /** {@link imageDesigns} by file version. */
 const designCache = new Map<string, Map<string, number>>();
 
-async function readDesigns(file: string): Promise<Map<string, number>> {
-  const images = await readTable(file, { require: ["image_id", "family"] });
-  const ids = images.getChild("image_id")!.toArray() as string[];
-  const families = images.getChild("family")!.toArray() as string[];
+async function readDesigns(tables: string): Promise<Map<string, number>> {
+  const { ids, families } = await readImageFamilies(tables);
   const groups = new Map<string, number>();
   const out = new Map<string, number>();
   ids.forEach((id, i) => {
@@ -327,18 +259,19 @@ async function readDesigns(file: string): Promise<Map<string, number>> {
 
 /** The design group of each row of an embedding table (see {@link imageDesigns}). */
 function designColumn(
-  table: Table,
+  ids: readonly string[],
   designs: Map<string, number>,
   file: string,
 ): Int32Array {
-  const ids = table.getChild("image_id")!.toArray() as string[];
   return Int32Array.from(ids, (id, row) => {
     const d = designs.get(String(id));
     if (d === undefined) {
       throw new InputError({
         file,
         row: row + 1,
-        expected: "an image_id of images.arrow (rerun `deno task embed` after `deno task data`)",
+        expected: `an image_id of ${
+          tableFile(TABLE.images)
+        } (rerun \`deno task embed\` after \`deno task data\`)`,
         found: `"${id}"`,
       });
     }
@@ -361,15 +294,11 @@ export async function readImageModel(
   },
 ): Promise<BenchModel> {
   const stem = seedStem(options.model, options.seed, options.primarySeed);
-  const imgFile = join(tables, "embeddings", `${stem}.arrow`);
-  const protoFile = join(tables, "embeddings", `${stem}.prototypes.arrow`);
-  const img = await readTable(imgFile, {
-    require: ["image_id", "uniqueID", "split", "vector_l2"],
-  });
+  const imgFile = tablePath(tables, embeddingTable(stem));
+  const protoFile = tablePath(tables, prototypesTable(stem));
+  const img = await readImageEmbeddings(imgFile, "vector_l2");
   const designs = options.designs ?? await imageDesigns(tables);
-  const proto = await readTable(protoFile, { require: ["uniqueID", "vector_l2"] });
-  const iv = vectors(img, "vector_l2");
-  const pv = vectors(proto, "vector_l2");
+  const proto = await readPrototypes(protoFile, "vector_l2");
   return {
     model: options.model,
     seed: options.seed,
@@ -377,16 +306,16 @@ export async function readImageModel(
     headTop1: options.headTop1 ?? null,
     controlOf: options.controlOf ?? null,
     images: {
-      concept: conceptColumn(img, { column: "uniqueID", index: options.index, file: imgFile }),
-      split: img.getChild("split")!.toArray().map(String) as string[],
-      vectors: iv.data,
-      dim: iv.dim,
-      design: designColumn(img, designs, imgFile),
+      concept: conceptIndices(img.uniqueIDs, { index: options.index, file: imgFile }),
+      split: img.split,
+      vectors: img.vectors,
+      dim: img.dim,
+      design: designColumn(img.imageIds, designs, imgFile),
     },
     prototypes: {
-      concept: conceptColumn(proto, { column: "uniqueID", index: options.index, file: protoFile }),
-      vectors: pv.data,
-      dim: pv.dim,
+      concept: conceptIndices(proto.uniqueIDs, { index: options.index, file: protoFile }),
+      vectors: proto.vectors,
+      dim: proto.dim,
     },
   };
 }

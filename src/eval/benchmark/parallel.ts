@@ -34,7 +34,7 @@ import {
   type ModelDetail,
   modelLine,
 } from "./run.ts";
-import { type BenchGroup, conceptSpace } from "./spec.ts";
+import { type BenchGroup, type ConceptSpace, conceptSpace } from "./spec.ts";
 
 /** Options of {@link runBenchmarkParallel}. */
 export interface ParallelBenchOptions {
@@ -75,7 +75,7 @@ export interface BenchWorkerInit {
   human: BenchHuman;
 }
 
-/** One model to benchmark: an image model's models.arrow row, or a model sent whole. */
+/** One model to benchmark: an image model's row of the `models` table, or a model sent whole. */
 export interface BenchJob {
   type: "job";
   key: string;
@@ -137,6 +137,151 @@ function shared(data: Float64Array): Float64Array {
   return out;
 }
 
+/** Add `seconds` to `timings[phase]`. */
+function addSeconds(timings: BenchTimings, phase: string, seconds: number): void {
+  timings[phase] = (timings[phase] ?? 0) + seconds;
+}
+
+/** Workers to start: the option, else the machine's cores up to 4, never more than the models. */
+function workerCount(options: ParallelBenchOptions, models: number): number {
+  return Math.max(
+    1,
+    Math.min(options.workers ?? Math.min(4, navigator.hardwareConcurrency || 1), models),
+  );
+}
+
+/** Start `count` bench workers (none for one: the models then run in this thread). */
+function startWorkers(count: number): Worker[] {
+  return count > 1
+    ? Array.from(
+      { length: count },
+      () => new Worker(new URL("./worker.ts", import.meta.url).href, { type: "module" }),
+    )
+    : [];
+}
+
+/** What the main thread reads once: concepts, human data, the SPoSE model and the space. */
+interface MainInputs {
+  concepts: BenchConcepts;
+  human: BenchHuman;
+  spose: BenchModel;
+  space: ConceptSpace;
+}
+
+/** Read the shared inputs; the space is the concepts every model has prototypes of, if any. */
+async function readInputs(tables: string, options: ParallelBenchOptions): Promise<MainInputs> {
+  const concepts = await readConcepts(tables);
+  const human = await readHuman(tables, {
+    profile: options.profile,
+    seed: options.seed,
+    conceptIds: concepts.ids,
+  });
+  const spose = await readSposeModel(options.profile);
+  const common = await prototypeConcepts(tables, {
+    primarySeed: options.seed,
+    conceptIds: concepts.ids,
+  });
+  const space = common
+    ? conceptSpace(common, concepts.ids.length)
+    : benchmarkSpace({ concepts, human, models: [] });
+  return { concepts, human, spose, space };
+}
+
+/** The init message of every worker (the human similarity in shared memory). */
+function workerInit(
+  tables: string,
+  setup: { options: ParallelBenchOptions; inputs: MainInputs },
+): BenchWorkerInit {
+  const { options, inputs } = setup;
+  return {
+    type: "init",
+    tables,
+    seed: options.seed,
+    groups: [...options.groups],
+    resamples: options.resamples,
+    retrievalGallery: options.profile.retrievalGallery,
+    space: inputs.space.canonical,
+    concepts: inputs.concepts,
+    human: { ...inputs.human, similarity: shared(inputs.human.similarity) },
+  };
+}
+
+/** Image models in list order (they cost about the same), the cheaper SPoSE row last. */
+function benchJobs(list: NonNullable<BenchJob["row"]>[], spose: BenchModel): BenchJob[] {
+  return [
+    ...list.map((row): BenchJob => ({ type: "job", key: modelKey(row), row })),
+    { type: "job", key: modelKey(spose), model: spose },
+  ];
+}
+
+/** Collects model results and compares model pairs as they arrive (see {@link resultCollector}). */
+interface ResultCollector {
+  /** The results in arrival order. */
+  results: ModelResult[];
+  /** Take one model's result (and, with workers, compare the pairs it completes). */
+  collect: (r: ModelResult) => void;
+  /** Compare every pair still waiting. */
+  finish: () => void;
+}
+
+/**
+ * The collector of the models' results: adds their timings, hands their details to the
+ * comparison table and, with workers, compares pairs one at a time between worker messages,
+ * so no worker waits for a new job.
+ */
+function resultCollector(
+  table: ComparisonTable | undefined,
+  options: { timings: BenchTimings; parallel: boolean },
+): ResultCollector {
+  const { timings } = options;
+  const results: ModelResult[] = [];
+  const step = () => {
+    const start = performance.now();
+    const more = table!.step();
+    addSeconds(timings, "main:compare", (performance.now() - start) / 1000);
+    return more;
+  };
+  let comparing = false;
+  const compareQueued = async () => {
+    if (comparing || !table) return;
+    comparing = true;
+    while (step()) await new Promise((resolve) => setTimeout(resolve, 0));
+    comparing = false;
+  };
+  const collect = (r: ModelResult) => {
+    results.push(r);
+    for (const [phase, seconds] of Object.entries(r.timings)) addSeconds(timings, phase, seconds);
+    table?.add(r.detail);
+    if (options.parallel) compareQueued();
+  };
+  const finish = () => {
+    while (table && step());
+  };
+  return { results, collect, finish };
+}
+
+/** Benchmark the jobs one after the other in this thread, logging each model's line. */
+async function runInline(
+  jobs: BenchJob[],
+  options: {
+    init: BenchWorkerInit;
+    collect: (r: ModelResult) => void;
+    log?: (message: string) => void;
+  },
+): Promise<void> {
+  const { init } = options;
+  const context = workerContext(init);
+  for (const job of jobs) {
+    const start = performance.now();
+    const r = await runJob(job, { context, tables: init.tables, seed: init.seed });
+    options.log?.(modelLine(r.model, {
+      metrics: r.detail.values.size,
+      seconds: (performance.now() - start) / 1000,
+    }));
+    options.collect({ key: job.key, ...r });
+  }
+}
+
 /** Run the benchmark of every model in `tables` across workers (see the module docs). */
 export async function runBenchmarkParallel(
   tables: string,
@@ -145,106 +290,37 @@ export async function runBenchmarkParallel(
   const list = await readModelList(tables);
   const order = [...list.map(modelKey), modelKey({ model: SPOSE49, seed: null })];
   const rank = new Map(order.map((k, i) => [k, i]));
-  const nWorkers = Math.max(
-    1,
-    Math.min(options.workers ?? Math.min(4, navigator.hardwareConcurrency || 1), order.length),
-  );
   // start the workers first: they compile while the human data is read
-  const workers = nWorkers > 1
-    ? Array.from(
-      { length: nWorkers },
-      () => new Worker(new URL("./worker.ts", import.meta.url).href, { type: "module" }),
-    )
-    : [];
+  const workers = startWorkers(workerCount(options, order.length));
   const timings: BenchTimings = {};
-  const add = (
-    phase: string,
-    seconds: number,
-  ) => (timings[phase] = (timings[phase] ?? 0) + seconds);
   try {
     const readStart = performance.now();
-    const concepts = await readConcepts(tables);
-    const human = await readHuman(tables, {
-      profile: options.profile,
-      seed: options.seed,
-      conceptIds: concepts.ids,
-    });
-    const spose = await readSposeModel(options.profile);
-    const common = await prototypeConcepts(tables, {
-      primarySeed: options.seed,
-      conceptIds: concepts.ids,
-    });
-    const space = common
-      ? conceptSpace(common, concepts.ids.length)
-      : benchmarkSpace({ concepts, human, models: [] });
-    add("main:read_inputs", (performance.now() - readStart) / 1000);
-    const init: BenchWorkerInit = {
-      type: "init",
-      tables,
-      seed: options.seed,
-      groups: [...options.groups],
-      resamples: options.resamples,
-      retrievalGallery: options.profile.retrievalGallery,
-      space: space.canonical,
-      concepts,
-      human: { ...human, similarity: shared(human.similarity) },
-    };
-    // image models in list order (they cost about the same), the cheaper SPoSE row last
-    const jobs: BenchJob[] = [
-      ...list.map((row): BenchJob => ({ type: "job", key: modelKey(row), row })),
-      { type: "job", key: modelKey(spose), model: spose },
-    ];
+    const inputs = await readInputs(tables, options);
+    addSeconds(timings, "main:read_inputs", (performance.now() - readStart) / 1000);
+    const init = workerInit(tables, { options, inputs });
+    const jobs = benchJobs(list, inputs.spose);
     const table = options.compare
       ? new ComparisonTable(options.compare.pairs, {
         seed: options.seed,
         permutations: options.compare.permutations,
       })
       : undefined;
-    const results: ModelResult[] = [];
-    const step = () => {
-      const start = performance.now();
-      const more = table!.step();
-      add("main:compare", (performance.now() - start) / 1000);
-      return more;
-    };
-    // compare pairs one at a time between worker messages, so no worker waits for a new job
-    let comparing = false;
-    const compareQueued = async () => {
-      if (comparing || !table) return;
-      comparing = true;
-      while (step()) await new Promise((resolve) => setTimeout(resolve, 0));
-      comparing = false;
-    };
-    const collect = (r: ModelResult) => {
-      results.push(r);
-      for (const [phase, seconds] of Object.entries(r.timings)) add(phase, seconds);
-      table?.add(r.detail);
-      if (workers.length > 0) compareQueued();
-    };
-    if (workers.length === 0) {
-      const context = workerContext(init);
-      for (const job of jobs) {
-        const start = performance.now();
-        const r = await runJob(job, { context, tables, seed: options.seed });
-        options.log?.(modelLine(r.model, {
-          metrics: r.detail.values.size,
-          seconds: (performance.now() - start) / 1000,
-        }));
-        collect({ key: job.key, ...r });
-      }
-    } else {
-      await Promise.all(workers.map((w) => serve(w, { init, jobs, collect, log: options.log })));
-    }
+    const { results, collect, finish } = resultCollector(table, {
+      timings,
+      parallel: workers.length > 0,
+    });
+    if (workers.length === 0) await runInline(jobs, { init, collect, log: options.log });
+    else await Promise.all(workers.map((w) => serve(w, { init, jobs, collect, log: options.log })));
     results.sort((a, b) => rank.get(a.key)! - rank.get(b.key)!);
     const details = results.map((r) => r.detail);
-    while (table && step());
+    finish();
     return {
       rows: results.flatMap((r) => r.rows),
       details,
-      space,
+      space: inputs.space,
       resamples: options.resamples,
-      concepts,
-      human,
+      concepts: inputs.concepts,
+      human: inputs.human,
       comparisons: table?.rows(details),
       timings,
     };

@@ -34,31 +34,7 @@ import {
   type TransferTargets,
   transferTargets,
 } from "./transfer.ts";
-
-/** One row of benchmark.arrow. */
-export interface BenchmarkRow {
-  model: string;
-  seed: number | null;
-  metric: string;
-  subset: string;
-  group: BenchGroup;
-  value: number;
-  ci_low: number | null;
-  ci_high: number | null;
-  n: number;
-  source: string | null;
-  note: string | null;
-  /**
-   * The saturation guard's flag of the row's metric × subset (saturation.ts): written by the bench
-   * stage, absent on the rows of a run and in tables written before the column.
-   */
-  saturated?: boolean;
-  /**
-   * Why it is flagged (saturation.ts): `ceiling` or `indistinguishable`; null when not flagged;
-   * absent where `saturated` is, and in tables written before the column.
-   */
-  saturation_reason?: SaturationCriterion | null;
-}
+import type { BenchmarkRow } from "../../tables/benchmark.ts";
 
 /** Everything one model contributes beyond its rows. */
 export interface ModelDetail {
@@ -355,3 +331,5 @@ export function runBenchmark(inputs: BenchInputs, options: RunBenchmarkOptions):
   }
   return { rows, details, space: context.space, resamples: context.draws.resamples };
 }
+
+export type { BenchmarkRow };

@@ -10,11 +10,15 @@ import { join } from "node:path";
 import { stageMetadata } from "../../pipeline/metadata.ts";
 import type { Stage, StageContext } from "../../pipeline/stage.ts";
 import { comparisonPairs } from "./comparisons.ts";
-import { alignedRegistries, rdm48Files, readModelList } from "./inputs.ts";
+import { alignedRegistries } from "../../tables/aligned.ts";
+import { rdm48Files, readModelList } from "./inputs.ts";
 import { runBenchmarkParallel } from "./parallel.ts";
 import type { BenchGroup } from "./spec.ts";
 import { writeBenchmarkTables } from "./tables.ts";
-import { seedStem } from "../../tables/paths.ts";
+import { benchmarkPaths } from "../../tables/benchmark.ts";
+import { benchmarkItemPaths } from "../../tables/benchmark_items.ts";
+import { TABLE } from "../../tables/names.ts";
+import { embeddingPath, prototypePath, tablePath } from "../../tables/paths.ts";
 
 /** Which benchmarks to run: `core`, `expanded` or `all`. */
 export type BenchMode = "core" | "expanded" | "all";
@@ -44,14 +48,7 @@ export function modeGroups(mode: BenchMode): Set<BenchGroup> {
 
 /** Paths of the bench outputs. */
 export function benchPaths(ctx: StageContext) {
-  const dir = join(ctx.tables, "benchmark");
-  return {
-    benchmark: join(ctx.tables, "benchmark.arrow"),
-    comparisons: join(ctx.tables, "comparisons.arrow"),
-    retrieval: join(dir, "retrieval_queries.arrow"),
-    margins: join(dir, "triplet_margins.arrow"),
-    targets: join(dir, "transfer_targets.arrow"),
-  };
+  return { ...benchmarkPaths(ctx.tables), ...benchmarkItemPaths(ctx.tables) };
 }
 
 /** The bench stage. */
@@ -61,19 +58,15 @@ export const benchStage: Stage<BenchOptions> = {
   async inputs(ctx) {
     const t = ctx.tables;
     const files = [
-      "concepts.arrow",
-      "human_similarity.arrow",
-      "human_pairs.arrow",
-      "triplets.arrow",
-      "models.arrow",
-    ].map((f) => join(t, f));
+      TABLE.concepts,
+      TABLE.humanSimilarity,
+      TABLE.humanPairs,
+      TABLE.triplets,
+      TABLE.models,
+    ].map((f) => tablePath(t, f));
     files.push(...await alignedRegistries(t));
     for (const m of await readModelList(t)) {
-      const stem = seedStem(m.model, m.seed, ctx.seed);
-      files.push(
-        join(t, "embeddings", `${stem}.arrow`),
-        join(t, "embeddings", `${stem}.prototypes.arrow`),
-      );
+      files.push(embeddingPath(ctx, m.model, m.seed), prototypePath(ctx, m.model, m.seed));
     }
     const things = ctx.profile.thingsDir;
     files.push(
@@ -102,7 +95,7 @@ export const benchStage: Stage<BenchOptions> = {
     const inputHashes = await ctx.hasher.hashAll(await this.inputs(ctx, options));
     const meta = (notes: Record<string, unknown>) =>
       stageMetadata(ctx, this, { stageOptions: options, inputs: inputHashes, notes });
-    const written = await writeBenchmarkTables(benchPaths(ctx), result, {
+    const written = await writeBenchmarkTables(ctx.tables, result, {
       pairs,
       gallery: ctx.profile.retrievalGallery,
       meta,

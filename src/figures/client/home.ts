@@ -13,6 +13,7 @@ import { memoAll } from "../common/memo.ts";
 import { BASELINE, CONTROL_MODEL, HUMAN_MODEL, prototypesTable } from "../common/models.ts";
 import { similaritiesTo, topK, type VectorSet, vectorSet } from "../common/vectors.ts";
 import type { TableSet } from "../spec.ts";
+import { TABLE } from "../../tables/names.ts";
 
 /** THINGSplus categories of home products. */
 export const HOME_CATEGORIES = [
@@ -70,7 +71,7 @@ export function homeQueries(tables: TableSet, options: { k?: number } = {}): {
   queries: HomeQuery[];
 } {
   const k = options.k ?? SUGGESTIONS;
-  const inputs = ["concepts", "human_pairs", ...CLIENT_MODELS.map(prototypesTable)];
+  const inputs = [TABLE.concepts, TABLE.humanPairs, ...CLIENT_MODELS.map(prototypesTable)];
   return memoAll(inputs.map((t) => tables[t]), `homeQueries:${k}`, () => buildQueries(tables, k));
 }
 

@@ -6,9 +6,10 @@ import { fmt, fmtSigned } from "../data.ts";
 import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle } from "../palette.ts";
 import { labelMargin } from "../common/plots.ts";
-import type { FigureSpec, TableSet } from "../spec.ts";
+import type { FigureContext, FigureSpec, TableSet } from "../spec.ts";
 import { FONT_SIZE, INK } from "../style.ts";
 import { changeCounts, homeQueries, scoreChange, SUGGESTIONS } from "./home.ts";
+import { TABLE } from "../../tables/names.ts";
 
 /** One point of the panel. */
 interface ChangePoint {
@@ -17,6 +18,7 @@ interface ChangePoint {
   delta: number;
 }
 
+/** Each query's change of the human-informed model against each comparison model. */
 function changePoints(tables: TableSet) {
   const { models, queries } = homeQueries(tables);
   const versus = [BASELINE, CONTROL_MODEL].filter((m) => models.includes(m));
@@ -32,6 +34,7 @@ function changePoints(tables: TableSet) {
   return { queries, versus, points, hasHuman: models.includes(HUMAN_MODEL) };
 }
 
+/** A comparison's better / worse / unchanged counts, in words. */
 function countText(queries: ReturnType<typeof homeQueries>["queries"], versus: string): string {
   const c = changeCounts(queries, { model: HUMAN_MODEL, versus: versus });
   return `vs ${modelStyle(versus).label}: ${c.better} better, ${c.worse} worse, ${c.same} ` +
@@ -50,6 +53,76 @@ function caveat(queries: ReturnType<typeof homeQueries>["queries"], versus: stri
     "own catalogue, not a claim of overall recommender improvement.";
 }
 
+/** Query ids by their change vs the baseline (largest gain on top; stable for ties). */
+function queryOrder(queries: ReturnType<typeof homeQueries>["queries"]): string[] {
+  // queries by their change vs the baseline (largest gain on top; stable for ties)
+  return queries.map((q, i) => ({
+    id: q.query,
+    i,
+    d: scoreChange(q, { model: HUMAN_MODEL, versus: BASELINE }),
+  }))
+    .sort((a, b) =>
+      (Number.isFinite(b.d) ? b.d : -Infinity) - (Number.isFinite(a.d) ? a.d : -Infinity) ||
+      a.i - b.i
+    )
+    .map((x) => x.id);
+}
+
+/** The lollipop panel: one row per query, a dot per comparison model. */
+function changePlot(
+  context: FigureContext,
+  data: { order: string[]; concepts: ReturnType<typeof conceptInfo>; points: ChangePoint[] },
+) {
+  const { order, concepts, points } = data;
+  const words = order.map((id) => conceptWord(concepts, id));
+  return Plot.plot({
+    document: context.document,
+    width: panelWidth(context),
+    height: 50 + 13 * Math.max(1, order.length),
+    marginLeft: labelMargin(words, FONT_SIZE.small),
+    marginRight: 20,
+    marginTop: 10,
+    marginBottom: 36,
+    x: {
+      label: `Δ mean held-out human similarity of the top ${SUGGESTIONS} suggestions`,
+      labelAnchor: "center",
+      labelArrow: "none",
+      nice: true,
+    },
+    y: {
+      domain: order,
+      label: null,
+      tickSize: 0,
+      tickFormat: (id: string) => conceptWord(concepts, id),
+    },
+    marks: [
+      Plot.gridY({ stroke: INK.grid, strokeOpacity: 0.6 }),
+      Plot.ruleX([0], { stroke: INK.reference }),
+      Plot.ruleY(
+        points.filter((p) => p.versus === BASELINE),
+        {
+          y: "query",
+          x1: 0,
+          x2: "delta",
+          stroke: (p: ChangePoint) => (p.delta >= 0 ? "#1a9850" : "#d73027"),
+          strokeWidth: 2,
+          strokeOpacity: 0.55,
+        },
+      ),
+      Plot.dot(points, {
+        y: "query",
+        x: "delta",
+        r: 3.5,
+        fill: (
+          p: ChangePoint,
+        ) => (p.versus === BASELINE ? modelStyle(BASELINE).color : INK.background),
+        stroke: (p: ChangePoint) => modelStyle(p.versus).color,
+        strokeWidth: 1.5,
+      }),
+    ],
+  });
+}
+
 /** Query-level change panel of the client readout. */
 export const queryChangeFigure: FigureSpec = {
   name: "query_change",
@@ -59,8 +132,8 @@ export const queryChangeFigure: FigureSpec = {
     "Across all home-product queries, does human-matrix alignment consistently suggest items " +
     "humans rate as closer, or is the picture mixed?",
   tables: [
-    "concepts",
-    "human_pairs",
+    TABLE.concepts,
+    TABLE.humanPairs,
     prototypesTable(BASELINE),
     prototypesTable(HUMAN_MODEL),
     prototypesTable(CONTROL_MODEL),
@@ -68,64 +141,7 @@ export const queryChangeFigure: FigureSpec = {
   render(tables, context) {
     const { queries, versus, points, hasHuman } = changePoints(tables);
     const concepts = conceptInfo(tables);
-    // queries by their change vs the baseline (largest gain on top; stable for ties)
-    const order = queries.map((q, i) => ({
-      id: q.query,
-      i,
-      d: scoreChange(q, { model: HUMAN_MODEL, versus: BASELINE }),
-    }))
-      .sort((a, b) =>
-        (Number.isFinite(b.d) ? b.d : -Infinity) - (Number.isFinite(a.d) ? a.d : -Infinity) ||
-        a.i - b.i
-      )
-      .map((x) => x.id);
-    const words = order.map((id) => conceptWord(concepts, id));
-    const plot = Plot.plot({
-      document: context.document,
-      width: panelWidth(context),
-      height: 50 + 13 * Math.max(1, order.length),
-      marginLeft: labelMargin(words, FONT_SIZE.small),
-      marginRight: 20,
-      marginTop: 10,
-      marginBottom: 36,
-      x: {
-        label: `Δ mean held-out human similarity of the top ${SUGGESTIONS} suggestions`,
-        labelAnchor: "center",
-        labelArrow: "none",
-        nice: true,
-      },
-      y: {
-        domain: order,
-        label: null,
-        tickSize: 0,
-        tickFormat: (id: string) => conceptWord(concepts, id),
-      },
-      marks: [
-        Plot.gridY({ stroke: INK.grid, strokeOpacity: 0.6 }),
-        Plot.ruleX([0], { stroke: INK.reference }),
-        Plot.ruleY(
-          points.filter((p) => p.versus === BASELINE),
-          {
-            y: "query",
-            x1: 0,
-            x2: "delta",
-            stroke: (p: ChangePoint) => (p.delta >= 0 ? "#1a9850" : "#d73027"),
-            strokeWidth: 2,
-            strokeOpacity: 0.55,
-          },
-        ),
-        Plot.dot(points, {
-          y: "query",
-          x: "delta",
-          r: 3.5,
-          fill: (
-            p: ChangePoint,
-          ) => (p.versus === BASELINE ? modelStyle(BASELINE).color : INK.background),
-          stroke: (p: ChangePoint) => modelStyle(p.versus).color,
-          strokeWidth: 1.5,
-        }),
-      ],
-    });
+    const plot = changePlot(context, { order: queryOrder(queries), concepts, points });
     return composeFigure(context, {
       title: "Query-level change: human-matrix alignment vs baseline and vs its control",
       subtitle:

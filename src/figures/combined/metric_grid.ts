@@ -24,6 +24,7 @@ import { metricLabel, modelStyle } from "../palette.ts";
 import { intervalPanel, labelMargin } from "../common/plots.ts";
 import type { FigureContext, FigureSpec, TableSet } from "../spec.ts";
 import { BASELINE, SPOSE49 } from "../../models/registry.ts";
+import { TABLE, tableFile } from "../../tables/names.ts";
 
 /** One metric panel. */
 export interface GridMetric {
@@ -90,7 +91,7 @@ export function metricGridPanels(
   const verdicts = gridVerdicts(tables, options.metrics);
   const models = modelsOf(rows.flat());
   if (!models.length) {
-    return [messagePanel(context, "No rows of these metrics in benchmark.arrow.")];
+    return [messagePanel(context, `No rows of these metrics in ${tableFile(TABLE.benchmark)}.`)];
   }
   const margin = labelMargin(models.map((m) => modelStyle(m).label));
   const out: Element[] = [];
@@ -160,7 +161,7 @@ export function metricGridFigure(options: MetricGridOptions): FigureSpec {
     family: "combined",
     title: options.title,
     purpose: options.purpose,
-    tables: ["benchmark"],
+    tables: [TABLE.benchmark],
     render(tables, context) {
       const saturated = gridSaturationSentence(tables, options.metrics);
       return composeFigure(context, {
@@ -175,7 +176,7 @@ export function metricGridFigure(options: MetricGridOptions): FigureSpec {
     },
     notes(tables) {
       const notes = metricGridNotes(tables, options.metrics);
-      if (!notes.length) return ["No rows of these metrics in benchmark.arrow."];
+      if (!notes.length) return [`No rows of these metrics in ${tableFile(TABLE.benchmark)}.`];
       const saturated = gridSaturationSentence(tables, options.metrics);
       return saturated ? [...notes, saturated] : notes;
     },

@@ -18,6 +18,7 @@ import { tableRows } from "../data.ts";
 import { composeFigure, messagePanel } from "../frame.ts";
 import { modelStyle } from "../palette.ts";
 import type { FigureSpec } from "../spec.ts";
+import { TABLE } from "../../tables/names.ts";
 
 /** Two probes and two triplets, one composite. */
 export const qualitativeEvidenceFigure: FigureSpec = {
@@ -63,7 +64,7 @@ export const qualitativeEvidenceFigure: FigureSpec = {
     const concepts = conceptInfo(tables);
     const probes = probeNeighbours(tables, { count: 2 });
     const shown = selectTriplets(
-      pairedTriplets(tableRows(tables, "benchmark/triplet_margins"), [BASELINE, HUMAN_MODEL]),
+      pairedTriplets(tableRows(tables, TABLE.tripletMargins), [BASELINE, HUMAN_MODEL]),
       1,
     );
     return [

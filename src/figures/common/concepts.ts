@@ -8,6 +8,7 @@
 import { num, str, tableRows } from "../data.ts";
 import type { Row, TableSet } from "../spec.ts";
 import { memo } from "./memo.ts";
+import { TABLE } from "../../tables/names.ts";
 
 /** One concept of `concepts.arrow`. */
 export interface ConceptInfo {
@@ -26,7 +27,7 @@ export const UNCATEGORISED = "no category";
 
 /** Concepts of `concepts.arrow` by uniqueID (once per row array; do not modify the map). */
 export function conceptInfo(tables: TableSet): Map<string, ConceptInfo> {
-  const rows = tableRows(tables, "concepts");
+  const rows = tableRows(tables, TABLE.concepts);
   return memo(rows, "conceptInfo", () => buildConceptInfo(rows));
 }
 

@@ -8,6 +8,7 @@
 import { num, str, tableRows } from "../data.ts";
 import type { Row, TableSet } from "../spec.ts";
 import { memo } from "./memo.ts";
+import { TABLE } from "../../tables/names.ts";
 
 /** One partner of a concept. */
 export interface HumanPartner {
@@ -42,7 +43,7 @@ const SPLIT_CODES = new Map(SPLITS.map((s, i) => [s, i]));
  * that occur in it: about 450² cells on the embedded profile), once per row array.
  */
 export function humanPairs(tables: TableSet): HumanPairs {
-  const rows = tableRows(tables, "human_pairs");
+  const rows = tableRows(tables, TABLE.humanPairs);
   return memo(rows, "humanPairs", () => buildHumanPairs(rows));
 }
 

@@ -12,13 +12,14 @@ import type { FigureContext, TableSet } from "../spec.ts";
 import { FONT_SIZE, INK, textWidth } from "../style.ts";
 import { blockGrid } from "./layout.ts";
 import { memo } from "./memo.ts";
+import { TABLE } from "../../tables/names.ts";
 
 /** Frame colours of image tiles: a correct / human-matching item, a wrong one. */
 export const MARK = { match: "#1a9850", miss: "#d73027" } as const;
 
 /** Image paths (`images.arrow` column `path`) by image_id. */
 export function imagePaths(tables: TableSet): Map<string, string> {
-  const rows = tableRows(tables, "images");
+  const rows = tableRows(tables, TABLE.images);
   return memo(rows, "imagePaths", () => {
     const out = new Map<string, string>();
     for (const row of rows) out.set(str(row.image_id), str(row.path));
@@ -31,7 +32,7 @@ export function imagePaths(tables: TableSet): Map<string, string> {
  * the embedded profile the Fluent Color emoji of the held-out style).
  */
 export function conceptImages(tables: TableSet): Map<string, string> {
-  const rows = tableRows(tables, "images");
+  const rows = tableRows(tables, TABLE.images);
   return memo(rows, "conceptImages", () => {
     const out = new Map<string, string>();
     for (const row of rows) {
@@ -80,6 +81,66 @@ export function fitText(text: string, options: { width: number; fontSize: number
   return `${cut}…`;
 }
 
+/** The tile's image inset in its square, or the placeholder word when there is no `href`. */
+function tileContent(document: Document, options: TileOptions, href: string | null): SVGElement {
+  const { x, y, size } = options;
+  if (href) {
+    const pad = Math.max(1, Math.round(size * 0.06));
+    return svgElement(document, "image", {
+      x: x + pad,
+      y: y + pad,
+      width: size - 2 * pad,
+      height: size - 2 * pad,
+      href,
+      preserveAspectRatio: "xMidYMid meet",
+    });
+  }
+  return svgText(
+    document,
+    fitText(options.label, { width: size - 4, fontSize: FONT_SIZE.small - 1 }),
+    {
+      x: x + size / 2,
+      y: y + size / 2 + 3,
+      "text-anchor": "middle",
+      "font-size": FONT_SIZE.small - 1,
+      fill: INK.muted,
+    },
+  );
+}
+
+/** Appends the tile's caption (and muted detail line) under its square. */
+function appendCaption(document: Document, g: SVGGElement, options: TileOptions): void {
+  const { x, y, size } = options;
+  const captionWidth = size + 10;
+  g.append(
+    svgText(
+      document,
+      fitText(options.label, { width: captionWidth, fontSize: FONT_SIZE.small }),
+      {
+        x: x + size / 2,
+        y: y + size + FONT_SIZE.small * 1.15 + 2,
+        "text-anchor": "middle",
+        "font-size": FONT_SIZE.small,
+      },
+    ),
+  );
+  if (options.detail) {
+    g.append(
+      svgText(
+        document,
+        fitText(options.detail, { width: captionWidth, fontSize: FONT_SIZE.small - 1 }),
+        {
+          x: x + size / 2,
+          y: y + size + FONT_SIZE.small * 2.35 + 2,
+          "text-anchor": "middle",
+          "font-size": FONT_SIZE.small - 1,
+          fill: INK.muted,
+        },
+      ),
+    );
+  }
+}
+
 /** Draws one image tile as a `<g>` (see {@link TileOptions}). */
 export function imageTile(context: FigureContext, options: TileOptions): SVGGElement {
   const { document } = context;
@@ -94,32 +155,7 @@ export function imageTile(context: FigureContext, options: TileOptions): SVGGEle
     fill: href ? INK.background : "#f3f3f3",
     stroke: INK.grid,
   }));
-  if (href) {
-    const pad = Math.max(1, Math.round(size * 0.06));
-    const image = svgElement(document, "image", {
-      x: x + pad,
-      y: y + pad,
-      width: size - 2 * pad,
-      height: size - 2 * pad,
-      href,
-      preserveAspectRatio: "xMidYMid meet",
-    });
-    g.append(image);
-  } else {
-    g.append(
-      svgText(
-        document,
-        fitText(options.label, { width: size - 4, fontSize: FONT_SIZE.small - 1 }),
-        {
-          x: x + size / 2,
-          y: y + size / 2 + 3,
-          "text-anchor": "middle",
-          "font-size": FONT_SIZE.small - 1,
-          fill: INK.muted,
-        },
-      ),
-    );
-  }
+  g.append(tileContent(document, options, href));
   if (options.frame) {
     const w = options.frameWidth ?? 2.5;
     g.append(svgElement(document, "rect", {
@@ -133,36 +169,7 @@ export function imageTile(context: FigureContext, options: TileOptions): SVGGEle
       ...(options.dashed ? { "stroke-dasharray": "4,2" } : {}),
     }));
   }
-  if (options.caption ?? true) {
-    const captionWidth = size + 10;
-    g.append(
-      svgText(
-        document,
-        fitText(options.label, { width: captionWidth, fontSize: FONT_SIZE.small }),
-        {
-          x: x + size / 2,
-          y: y + size + FONT_SIZE.small * 1.15 + 2,
-          "text-anchor": "middle",
-          "font-size": FONT_SIZE.small,
-        },
-      ),
-    );
-    if (options.detail) {
-      g.append(
-        svgText(
-          document,
-          fitText(options.detail, { width: captionWidth, fontSize: FONT_SIZE.small - 1 }),
-          {
-            x: x + size / 2,
-            y: y + size + FONT_SIZE.small * 2.35 + 2,
-            "text-anchor": "middle",
-            "font-size": FONT_SIZE.small - 1,
-            fill: INK.muted,
-          },
-        ),
-      );
-    }
-  }
+  if (options.caption ?? true) appendCaption(document, g, options);
   return g;
 }
 

@@ -7,6 +7,7 @@
  */
 
 import { JOINT_MATRIX_ALIGNMENT, MATRIX_CONTROL } from "../../models/registry.ts";
+import { prototypesTable, TABLE } from "../../tables/names.ts";
 
 /** The image-only baseline. */
 export { BASELINE } from "../../models/registry.ts";
@@ -20,20 +21,13 @@ export const CONTROL_MODEL = MATRIX_CONTROL;
 /** The pipeline's default seed (`--seed 7`), part of per-seed file names (GWOT plans). */
 export const DEFAULT_SEED = 7;
 
-/** Name of a model's prototype table in a `TableSet`. */
-export function prototypesTable(model: string): string {
-  return `embeddings/${model}.prototypes`;
-}
+/** Name of a model's prototype table in a `TableSet` (`embeddings/<model>.prototypes`). */
+export { prototypesTable };
 
 /**
  * Tables of a figure that shows concepts with images, their human similarities and the concept
  * prototypes of `models`.
  */
 export function conceptFigureTables(models: readonly string[]): string[] {
-  return ["concepts", "images", "human_pairs", ...models.map(prototypesTable)];
-}
-
-/** Name of a model's per-image embedding table in a `TableSet`. */
-export function embeddingsTable(model: string): string {
-  return `embeddings/${model}`;
+  return [TABLE.concepts, TABLE.images, TABLE.humanPairs, ...models.map(prototypesTable)];
 }

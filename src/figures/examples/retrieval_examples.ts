@@ -2,13 +2,14 @@
 import { conceptInfo, conceptWord } from "../common/concepts.ts";
 import { imagePaths, MARK, type RowItem, tileRow } from "../common/images.ts";
 import { memoAll } from "../common/memo.ts";
-import { BASELINE, embeddingsTable, HUMAN_MODEL } from "../common/models.ts";
+import { BASELINE, HUMAN_MODEL } from "../common/models.ts";
 import { similaritiesTo, topK, vectorSet } from "../common/vectors.ts";
 import { fmt, num, str, tableRows } from "../data.ts";
 import { composeFigure, messagePanel, panelWidth, svgElement, svgText } from "../frame.ts";
 import { modelStyle } from "../palette.ts";
-import type { FigureSpec, Row, TableSet } from "../spec.ts";
+import type { FigureContext, FigureSpec, Row, TableSet } from "../spec.ts";
 import { FONT_SIZE, INK } from "../style.ts";
+import { embeddingTable, TABLE } from "../../tables/names.ts";
 
 /** Gallery neighbours shown per query. */
 export const RETRIEVAL_K = 5;
@@ -126,19 +127,19 @@ interface RetrievalData {
 /** The queries and their neighbours, once per input row arrays (see `memo.ts`). */
 function retrievalData(tables: TableSet): RetrievalData | null {
   const inputs = [
-    "benchmark/retrieval_queries",
-    embeddingsTable(BASELINE),
-    embeddingsTable(HUMAN_MODEL),
+    TABLE.retrievalQueries,
+    embeddingTable(BASELINE),
+    embeddingTable(HUMAN_MODEL),
   ];
   return memoAll(inputs.map((t) => tables[t]), "retrievalData", () => buildRetrievalData(tables));
 }
 
 function buildRetrievalData(tables: TableSet): RetrievalData | null {
   const models: [string, string] = [BASELINE, HUMAN_MODEL];
-  const embeddings = models.map((m) => tables[embeddingsTable(m)]);
+  const embeddings = models.map((m) => tables[embeddingTable(m)]);
   if (embeddings.some((e) => !e?.length)) return null;
   const ids = embeddings.map((rows) => rows.map((r) => str(r.image_id))) as [string[], string[]];
-  const paired = pairedQueries(tableRows(tables, "benchmark/retrieval_queries"), {
+  const paired = pairedQueries(tableRows(tables, TABLE.retrievalQueries), {
     models,
     imageIds: ids,
   });
@@ -163,6 +164,106 @@ function buildRetrievalData(tables: TableSet): RetrievalData | null {
 
 const QUERY_TILE = 56, TILE = 46, GAP = 8, X0 = 8;
 
+/** Left edge of the first neighbour strip, and the width of a strip. */
+const LEFT = X0 + QUERY_TILE + 24, STRIP_WIDTH = RETRIEVAL_K * (TILE + GAP);
+
+/** Where the query rows look up concepts and images. */
+interface QueryLookup {
+  /** Concepts by uniqueID. */
+  concepts: ReturnType<typeof conceptInfo>;
+  /** Image paths by image_id. */
+  paths: Map<string, string>;
+}
+
+/** Column headings: the query, then each model's name over its strip. */
+function drawRetrievalHead(document: Document, panel: SVGSVGElement, models: string[]): void {
+  models.forEach((m, i) => {
+    panel.append(svgText(document, modelStyle(m).label, {
+      x: LEFT + i * (STRIP_WIDTH + 20),
+      y: 12,
+      "font-weight": "bold",
+      fill: modelStyle(m).color,
+    }));
+  });
+  panel.append(svgText(document, "query", { x: X0, y: 12, "font-weight": "bold" }));
+}
+
+/** Why a query was selected, in words. */
+function queryTag(q: SelectedQuery, word: string): string {
+  return q.better === "neither"
+    ? `both rank a ${word} at ${q.rank[0]}` +
+      (q.rank[0] === q.rank[1] ? "" : ` and ${q.rank[1]}`) +
+      ` (average precision ${fmt(q.ap[0], 2)} vs ${fmt(q.ap[1], 2)})`
+    : `only ${modelStyle(q.better === "human" ? HUMAN_MODEL : BASELINE).label} ranks a ` +
+      `${word} first`;
+}
+
+/** One model's strip of nearest neighbours of `q`; returns the strip's height with its caption. */
+function drawNeighbourStrip(
+  context: FigureContext,
+  panel: SVGSVGElement,
+  at: { q: SelectedQuery; list: { imageId: string; uniqueID: string }[]; i: number; y: number },
+  lookup: QueryLookup,
+): number {
+  const { q, list, i, y } = at;
+  const { concepts, paths } = lookup;
+  const items: RowItem[] = list.map((n) => ({
+    path: paths.get(n.imageId) ?? null,
+    label: conceptWord(concepts, n.uniqueID),
+    frame: n.uniqueID === q.uniqueID ? MARK.match : MARK.miss,
+    frameWidth: 2,
+  }));
+  const strip = tileRow(context, {
+    x: LEFT + i * (STRIP_WIDTH + 20),
+    y: y + 18 + (QUERY_TILE - TILE) / 2,
+    size: TILE,
+    gap: GAP,
+    items,
+  });
+  panel.append(strip.group);
+  panel.append(svgText(context.document, `first hit at rank ${q.rank[i]}`, {
+    x: LEFT + i * (STRIP_WIDTH + 20),
+    y: y + 18 + (QUERY_TILE - TILE) / 2 + strip.height + 9,
+    "font-size": FONT_SIZE.small - 1,
+    fill: INK.muted,
+  }));
+  return strip.height + 14;
+}
+
+/** One query row at `y` (tag, query tile, both strips); returns the top of the next row. */
+function drawQueryRow(
+  context: FigureContext,
+  panel: SVGSVGElement,
+  at: { q: SelectedQuery; y: number; data: RetrievalData },
+  lookup: QueryLookup,
+): number {
+  const { q, y, data } = at;
+  const { concepts, paths } = lookup;
+  const word = conceptWord(concepts, q.uniqueID);
+  panel.append(svgText(context.document, queryTag(q, word), {
+    x: 0,
+    y: y + 10,
+    "font-size": FONT_SIZE.small,
+    fill: INK.muted,
+  }));
+  const query = tileRow(context, {
+    x: X0,
+    y: y + 18,
+    size: QUERY_TILE,
+    gap: 0,
+    items: [{
+      path: paths.get(q.imageId) ?? null,
+      label: conceptWord(concepts, q.uniqueID),
+    }],
+  });
+  panel.append(query.group);
+  let rowHeight = query.height;
+  data.neighbours.get(q.imageId)!.forEach((list, i) => {
+    rowHeight = Math.max(rowHeight, drawNeighbourStrip(context, panel, { q, list, i, y }, lookup));
+  });
+  return y + 18 + rowHeight + 14;
+}
+
 /** Retrieval examples with images. */
 export const retrievalExamplesFigure: FigureSpec = {
   name: "retrieval_examples",
@@ -172,11 +273,11 @@ export const retrievalExamplesFigure: FigureSpec = {
     "What do the nearest test images look like for queries where the human-informed model and " +
     "the baseline disagree about the first same-concept hit?",
   tables: [
-    "concepts",
-    "images",
-    "benchmark/retrieval_queries",
-    embeddingsTable(BASELINE),
-    embeddingsTable(HUMAN_MODEL),
+    TABLE.concepts,
+    TABLE.images,
+    TABLE.retrievalQueries,
+    embeddingTable(BASELINE),
+    embeddingTable(HUMAN_MODEL),
   ],
   render(tables, context) {
     const data = retrievalData(tables);
@@ -185,70 +286,10 @@ export const retrievalExamplesFigure: FigureSpec = {
     const { document } = context;
     const width = panelWidth(context);
     const panel = svgElement(document, "svg", { width });
-    const models = [BASELINE, HUMAN_MODEL];
-    const left = X0 + QUERY_TILE + 24;
-    const stripWidth = RETRIEVAL_K * (TILE + GAP);
-    let y = 0;
-    models.forEach((m, i) => {
-      panel.append(svgText(document, modelStyle(m).label, {
-        x: left + i * (stripWidth + 20),
-        y: 12,
-        "font-weight": "bold",
-        fill: modelStyle(m).color,
-      }));
-    });
-    panel.append(svgText(document, "query", { x: X0, y: 12, "font-weight": "bold" }));
-    y = 22;
+    drawRetrievalHead(document, panel, [BASELINE, HUMAN_MODEL]);
+    let y = 22;
     for (const q of data?.selected ?? []) {
-      const word = conceptWord(concepts, q.uniqueID);
-      const tag = q.better === "neither"
-        ? `both rank a ${word} at ${q.rank[0]}` +
-          (q.rank[0] === q.rank[1] ? "" : ` and ${q.rank[1]}`) +
-          ` (average precision ${fmt(q.ap[0], 2)} vs ${fmt(q.ap[1], 2)})`
-        : `only ${modelStyle(q.better === "human" ? HUMAN_MODEL : BASELINE).label} ranks a ` +
-          `${word} first`;
-      panel.append(svgText(document, tag, {
-        x: 0,
-        y: y + 10,
-        "font-size": FONT_SIZE.small,
-        fill: INK.muted,
-      }));
-      const query = tileRow(context, {
-        x: X0,
-        y: y + 18,
-        size: QUERY_TILE,
-        gap: 0,
-        items: [{
-          path: paths.get(q.imageId) ?? null,
-          label: conceptWord(concepts, q.uniqueID),
-        }],
-      });
-      panel.append(query.group);
-      let rowHeight = query.height;
-      data!.neighbours.get(q.imageId)!.forEach((list, i) => {
-        const items: RowItem[] = list.map((n) => ({
-          path: paths.get(n.imageId) ?? null,
-          label: conceptWord(concepts, n.uniqueID),
-          frame: n.uniqueID === q.uniqueID ? MARK.match : MARK.miss,
-          frameWidth: 2,
-        }));
-        const strip = tileRow(context, {
-          x: left + i * (stripWidth + 20),
-          y: y + 18 + (QUERY_TILE - TILE) / 2,
-          size: TILE,
-          gap: GAP,
-          items,
-        });
-        panel.append(strip.group);
-        panel.append(svgText(document, `first hit at rank ${q.rank[i]}`, {
-          x: left + i * (stripWidth + 20),
-          y: y + 18 + (QUERY_TILE - TILE) / 2 + strip.height + 9,
-          "font-size": FONT_SIZE.small - 1,
-          fill: INK.muted,
-        }));
-        rowHeight = Math.max(rowHeight, strip.height + 14);
-      });
-      y += 18 + rowHeight + 14;
+      y = drawQueryRow(context, panel, { q, y, data: data! }, { concepts, paths });
     }
     panel.setAttribute("height", String(y));
     return composeFigure(context, {

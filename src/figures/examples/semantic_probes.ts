@@ -16,6 +16,7 @@ import { composeFigure, messagePanel } from "../frame.ts";
 import { modelStyle } from "../palette.ts";
 import type { FigureContext, FigureSpec, TableSet } from "../spec.ts";
 import { INK } from "../style.ts";
+import { TABLE } from "../../tables/names.ts";
 
 const MODELS = [BASELINE, HUMAN_MODEL];
 
@@ -45,7 +46,7 @@ export function probeNeighbours(
   options: { count?: number; k?: number } = {},
 ): ProbeResult[] {
   const count = options.count ?? 4, k = options.k ?? PROBE_K;
-  const inputs = ["concepts", "human_pairs", ...MODELS.map(prototypesTable)];
+  const inputs = [TABLE.concepts, TABLE.humanPairs, ...MODELS.map(prototypesTable)];
   return memoAll(
     inputs.map((t) => tables[t]),
     `probes:${count}:${k}`,

@@ -9,6 +9,7 @@ import { composeFigure, messagePanel, panelWidth, svgElement, svgText } from "..
 import { modelStyle } from "../palette.ts";
 import type { FigureContext, FigureSpec, Row, TableSet } from "../spec.ts";
 import { FONT_SIZE, INK } from "../style.ts";
+import { TABLE } from "../../tables/names.ts";
 
 /** One test triplet with the margins of both models. */
 export interface PairedTriplet {
@@ -27,6 +28,7 @@ export function pairedTriplets(rows: Row[], models: [string, string]): PairedTri
   return memo(rows, `pairedTriplets:${models.join("|")}`, () => buildPairs(rows, models));
 }
 
+/** {@link pairedTriplets} without the memo. */
 function buildPairs(rows: Row[], models: [string, string]): PairedTriplet[] {
   const key = (r: Row) => `${str(r.anchor)}\u0000${str(r.positive)}\u0000${str(r.negative)}`;
   const seedOf = firstSeeds(rows);
@@ -85,6 +87,101 @@ export function selectTriplets(triplets: PairedTriplet[], perSide: number = 2): 
 
 const TILE = 50;
 
+/** Lookups the rows of the triplet panel draw with. */
+interface TripletLookup {
+  /** Word of a concept id. */
+  word: (id: string) => string;
+  /** `human <similarity>` of two concepts ("" when unknown). */
+  sim: (a: string, b: string) => string;
+  /** Image path of a concept (null draws a placeholder). */
+  image: (id: string) => string | null;
+}
+
+/** Tile x positions of a triplet row: anchor, positive, negative, then the model verdicts. */
+const X0 = 8, X_POS = X0 + TILE + 96, X_NEG = X_POS + TILE + 50, X_MODELS = X_NEG + TILE + 40;
+
+/** Each model's verdict on `t` (coloured dot, model name, pick and margin) at the row's right. */
+function drawModelPicks(
+  document: Document,
+  panel: SVGSVGElement,
+  at: { t: SelectedTriplet; rowTop: number; models: string[]; word: (id: string) => string },
+): void {
+  const { t, rowTop, models, word } = at;
+  models.forEach((m, i) => {
+    const right = t.margin[i] > 0;
+    const ly = rowTop + 14 + i * 26;
+    panel.append(svgElement(document, "circle", {
+      cx: X_MODELS + 5,
+      cy: ly - 4,
+      r: 5,
+      fill: right ? MARK.match : MARK.miss,
+    }));
+    panel.append(svgText(document, modelStyle(m).label, {
+      x: X_MODELS + 16,
+      y: ly,
+      "font-weight": "bold",
+      "font-size": FONT_SIZE.small,
+      fill: modelStyle(m).color,
+    }));
+    panel.append(svgText(
+      document,
+      `picks ${word(right ? t.positive : t.negative)} (margin ${fmtSigned(t.margin[i], 3)})`,
+      { x: X_MODELS + 16, y: ly + 12, "font-size": FONT_SIZE.small, fill: INK.muted },
+    ));
+  });
+}
+
+/** One triplet row starting at `y`; returns the top of the next row. */
+function drawTripletRow(
+  context: FigureContext,
+  panel: SVGSVGElement,
+  at: { t: SelectedTriplet; y: number; models: string[]; lookup: TripletLookup; width: number },
+): number {
+  const { document } = context;
+  const { t, models, lookup: { word, sim, image }, width } = at;
+  const rowTop = at.y + 4;
+  const anchor = tileRow(context, {
+    x: X0,
+    y: rowTop,
+    size: TILE,
+    gap: 0,
+    items: [{ path: image(t.anchor), label: word(t.anchor) }],
+  });
+  panel.append(anchor.group);
+  // the words between the tiles, centred at x on the tiles' middle line
+  const between = (text: string, x: number) =>
+    panel.append(svgText(document, text, {
+      x,
+      y: rowTop + TILE / 2 + 4,
+      "text-anchor": "middle",
+      "font-size": FONT_SIZE.small,
+      fill: INK.muted,
+    }));
+  between("is closer to", X0 + TILE + 48);
+  between("than to", X_POS + TILE + 25);
+  const pair = tileRow(context, {
+    x: X_POS,
+    y: rowTop,
+    size: TILE,
+    gap: X_NEG - X_POS - TILE,
+    items: [
+      { path: image(t.positive), label: word(t.positive), detail: sim(t.anchor, t.positive) },
+      { path: image(t.negative), label: word(t.negative), detail: sim(t.anchor, t.negative) },
+    ],
+  });
+  panel.append(pair.group);
+  drawModelPicks(document, panel, { t, rowTop, models, word });
+  const y = rowTop + Math.max(anchor.height, pair.height) + 14;
+  panel.append(svgElement(document, "line", {
+    x1: 0,
+    x2: width,
+    y1: y - 6,
+    y2: y - 6,
+    stroke: INK.grid,
+  }));
+  return y;
+}
+
 /** The selected triplets as one `<svg>` panel (null when the models never disagree). */
 export function tripletsPanel(
   tables: TableSet,
@@ -92,7 +189,7 @@ export function tripletsPanel(
   options: { perSide?: number } = {},
 ): SVGSVGElement | null {
   const models: [string, string] = [BASELINE, HUMAN_MODEL];
-  const triplets = pairedTriplets(tableRows(tables, "benchmark/triplet_margins"), models);
+  const triplets = pairedTriplets(tableRows(tables, TABLE.tripletMargins), models);
   const selected = selectTriplets(triplets, options.perSide);
   if (!selected.length) return null;
   const concepts = conceptInfo(tables);
@@ -101,84 +198,16 @@ export function tripletsPanel(
   const { document } = context;
   const width = panelWidth(context);
   const panel = svgElement(document, "svg", { width });
-  const word = (id: string) => conceptWord(concepts, id);
-  const sim = (a: string, b: string) => {
-    const s = human.similarity(a, b);
-    return s === null ? "" : `human ${fmt(s, 2)}`;
+  const lookup: TripletLookup = {
+    word: (id) => conceptWord(concepts, id),
+    sim: (a, b) => {
+      const s = human.similarity(a, b);
+      return s === null ? "" : `human ${fmt(s, 2)}`;
+    },
+    image: (id) => images.get(id) ?? null,
   };
   let y = 0;
-  const x0 = 8, xPos = x0 + TILE + 96, xNeg = xPos + TILE + 50, xModels = xNeg + TILE + 40;
-  for (const t of selected) {
-    const rowTop = y + 4;
-    const anchor = tileRow(context, {
-      x: x0,
-      y: rowTop,
-      size: TILE,
-      gap: 0,
-      items: [{ path: images.get(t.anchor) ?? null, label: word(t.anchor) }],
-    });
-    panel.append(anchor.group);
-    // the words between the tiles, centred at x on the tiles' middle line
-    const between = (text: string, x: number) =>
-      panel.append(svgText(document, text, {
-        x,
-        y: rowTop + TILE / 2 + 4,
-        "text-anchor": "middle",
-        "font-size": FONT_SIZE.small,
-        fill: INK.muted,
-      }));
-    between("is closer to", x0 + TILE + 48);
-    between("than to", xPos + TILE + 25);
-    const pair = tileRow(context, {
-      x: xPos,
-      y: rowTop,
-      size: TILE,
-      gap: xNeg - xPos - TILE,
-      items: [
-        {
-          path: images.get(t.positive) ?? null,
-          label: word(t.positive),
-          detail: sim(t.anchor, t.positive),
-        },
-        {
-          path: images.get(t.negative) ?? null,
-          label: word(t.negative),
-          detail: sim(t.anchor, t.negative),
-        },
-      ],
-    });
-    panel.append(pair.group);
-    models.forEach((m, i) => {
-      const right = t.margin[i] > 0;
-      const ly = rowTop + 14 + i * 26;
-      panel.append(svgElement(document, "circle", {
-        cx: xModels + 5,
-        cy: ly - 4,
-        r: 5,
-        fill: right ? MARK.match : MARK.miss,
-      }));
-      panel.append(svgText(document, modelStyle(m).label, {
-        x: xModels + 16,
-        y: ly,
-        "font-weight": "bold",
-        "font-size": FONT_SIZE.small,
-        fill: modelStyle(m).color,
-      }));
-      panel.append(svgText(
-        document,
-        `picks ${word(right ? t.positive : t.negative)} (margin ${fmtSigned(t.margin[i], 3)})`,
-        { x: xModels + 16, y: ly + 12, "font-size": FONT_SIZE.small, fill: INK.muted },
-      ));
-    });
-    y = rowTop + Math.max(anchor.height, pair.height) + 14;
-    panel.append(svgElement(document, "line", {
-      x1: 0,
-      x2: width,
-      y1: y - 6,
-      y2: y - 6,
-      stroke: INK.grid,
-    }));
-  }
+  for (const t of selected) y = drawTripletRow(context, panel, { t, y, models, lookup, width });
   panel.setAttribute("height", String(y));
   return panel;
 }
@@ -197,7 +226,7 @@ export const tripletExamplesFigure: FigureSpec = {
   purpose:
     "On held-out human triplets (which of two concepts is closer to an anchor), where do the " +
     "baseline and the human-informed model part ways with humans?",
-  tables: ["concepts", "images", "human_pairs", "benchmark/triplet_margins"],
+  tables: [TABLE.concepts, TABLE.images, TABLE.humanPairs, TABLE.tripletMargins],
   render(tables, context) {
     const panel = tripletsPanel(tables, context);
     return composeFigure(context, {
@@ -214,7 +243,7 @@ export const tripletExamplesFigure: FigureSpec = {
   },
   notes(tables) {
     const models: [string, string] = [BASELINE, HUMAN_MODEL];
-    const triplets = pairedTriplets(tableRows(tables, "benchmark/triplet_margins"), models);
+    const triplets = pairedTriplets(tableRows(tables, TABLE.tripletMargins), models);
     if (!triplets.length) return ["No test triplets scored by both models."];
     const ok = (i: number) => triplets.filter((t) => t.margin[i] > 0).length;
     const onlyHuman = triplets.filter((t) => t.margin[1] > 0 && t.margin[0] <= 0).length;

@@ -7,6 +7,7 @@ import { labelMargin } from "../common/plots.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { FONT_SIZE } from "../style.ts";
 import { BASELINE } from "../../models/registry.ts";
+import { TABLE, tableFile } from "../../tables/names.ts";
 
 /** One category AUC of `benchmark/transfer_targets` (kind `category`). */
 export interface CategoryAuc {
@@ -20,9 +21,7 @@ export interface CategoryAuc {
 
 /** Category AUCs (first seed per model). */
 export function categoryAucs(tables: TableSet): CategoryAuc[] {
-  const rows = tableRows(tables, "benchmark/transfer_targets").filter((r) =>
-    str(r.kind) === "category"
-  );
+  const rows = tableRows(tables, TABLE.transferTargets).filter((r) => str(r.kind) === "category");
   const seedOf = firstSeeds(rows);
   return rows.filter((r) => num(r.seed) === seedOf.get(str(r.model)) && num(r.value) !== null)
     .map((r) => ({ model: str(r.model), category: str(r.target), auc: num(r.value)! }));
@@ -65,7 +64,7 @@ export const categoryAucFigure: FigureSpec = {
   title: "Category AUC by category",
   purpose: "Which THINGSplus categories can be read out of each embedding, and where do the " +
     "human-informed models differ from the baseline?",
-  tables: ["benchmark/transfer_targets"],
+  tables: [TABLE.transferTargets],
   render(tables, context) {
     const aucs = categoryAucs(tables);
     const models = sortModels(aucs.map((a) => a.model));
@@ -99,7 +98,7 @@ export const categoryAucFigure: FigureSpec = {
           }),
         ],
       })
-      : messagePanel(context, "No category rows in benchmark/transfer_targets.arrow.");
+      : messagePanel(context, `No category rows in ${tableFile(TABLE.transferTargets)}.`);
     return composeFigure(context, {
       title: "THINGSplus category read-out, category by category",
       subtitle: "Cross-validated ridge on the concept embeddings predicting membership of each " +
@@ -110,7 +109,7 @@ export const categoryAucFigure: FigureSpec = {
   },
   notes(tables) {
     const aucs = categoryAucs(tables);
-    if (!aucs.length) return ["No category rows in benchmark/transfer_targets.arrow."];
+    if (!aucs.length) return [`No category rows in ${tableFile(TABLE.transferTargets)}.`];
     const order = categoryOrderByAuc(aucs);
     const base = new Map(
       aucs.filter((a) => a.model === BASELINE).map((a) => [a.category, a.auc]),

@@ -9,6 +9,12 @@ import { labelMargin } from "../common/plots.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { DELTA_COLORS, INK } from "../style.ts";
 import { conceptChanges, conceptScores } from "./concept_scores.ts";
+import { TABLE, tableFile } from "../../tables/names.ts";
+
+/** Message of a figure without paired concepts (names the queries table by its file name). */
+const NO_CONCEPTS = `No concept scored by both models in ${
+  tableFile(TABLE.retrievalQueries).split("/").pop()
+}.`;
 
 /** Concepts shown on each side. */
 export const SHOWN = 12;
@@ -25,7 +31,7 @@ export const conceptChangesFigure: FigureSpec = {
   purpose:
     "Which concepts does human-matrix alignment make easier or harder to retrieve than the " +
     "baseline does?",
-  tables: ["concepts", "benchmark/retrieval_queries"],
+  tables: [TABLE.concepts, TABLE.retrievalQueries],
   render(tables, context) {
     const all = changes(tables);
     const concepts = conceptInfo(tables);
@@ -68,7 +74,7 @@ export const conceptChangesFigure: FigureSpec = {
           }),
         ],
       })
-      : messagePanel(context, "No concept scored by both models in retrieval_queries.arrow.");
+      : messagePanel(context, NO_CONCEPTS);
     const better = all.filter((c) => c.delta > 1e-12).length;
     const worse = all.filter((c) => c.delta < -1e-12).length;
     return composeFigure(context, {
@@ -81,7 +87,7 @@ export const conceptChangesFigure: FigureSpec = {
   },
   notes(tables) {
     const all = changes(tables);
-    if (!all.length) return ["No concept scored by both models in retrieval_queries.arrow."];
+    if (!all.length) return [NO_CONCEPTS];
     const concepts = conceptInfo(tables);
     const sorted = [...all].sort((a, b) => b.delta - a.delta);
     const mean = all.reduce((s, c) => s + c.delta, 0) / all.length;

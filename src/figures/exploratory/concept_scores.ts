@@ -9,6 +9,7 @@ import { firstSeeds, num, str, tableRows } from "../data.ts";
 import { sortModels } from "../palette.ts";
 import { memo } from "../common/memo.ts";
 import type { Row, TableSet } from "../spec.ts";
+import { TABLE } from "../../tables/names.ts";
 
 /** Mean AP and query count of one model on one concept. */
 export interface ConceptScore {
@@ -27,7 +28,7 @@ export interface ConceptScore {
  * row array (do not modify the result).
  */
 export function conceptScores(tables: TableSet): ConceptScore[] {
-  const rows = tableRows(tables, "benchmark/retrieval_queries");
+  const rows = tableRows(tables, TABLE.retrievalQueries);
   return memo(rows, "conceptScores", () => buildConceptScores(rows));
 }
 

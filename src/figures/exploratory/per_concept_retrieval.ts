@@ -7,6 +7,7 @@ import { labelMargin, modelColorScale } from "../common/plots.ts";
 import type { FigureSpec } from "../spec.ts";
 import { INK } from "../style.ts";
 import { conceptScores } from "./concept_scores.ts";
+import { TABLE, tableFile } from "../../tables/names.ts";
 
 /** Per-concept mAP distributions. */
 export const perConceptRetrievalFigure: FigureSpec = {
@@ -16,7 +17,7 @@ export const perConceptRetrievalFigure: FigureSpec = {
   purpose:
     "Is retrieval quality spread evenly over concepts, or do a few hard concepts dominate the " +
     "differences between models?",
-  tables: ["benchmark/retrieval_queries"],
+  tables: [TABLE.retrievalQueries],
   render(tables, context) {
     const scores = conceptScores(tables);
     const models = modelsOf(scores);
@@ -69,7 +70,7 @@ export const perConceptRetrievalFigure: FigureSpec = {
           }),
         ],
       })
-      : messagePanel(context, "No rows in benchmark/retrieval_queries.arrow.");
+      : messagePanel(context, `No rows in ${tableFile(TABLE.retrievalQueries)}.`);
     return composeFigure(context, {
       title: "Per-concept retrieval quality",
       subtitle: "One tick per concept: the mean average precision of its held-out query images " +
@@ -80,7 +81,7 @@ export const perConceptRetrievalFigure: FigureSpec = {
   },
   notes(tables) {
     const scores = conceptScores(tables);
-    if (!scores.length) return ["No rows in benchmark/retrieval_queries.arrow."];
+    if (!scores.length) return [`No rows in ${tableFile(TABLE.retrievalQueries)}.`];
     return modelsOf(scores).map((m) => {
       const own = scores.filter((s) => s.model === m).map((s) => s.ap).sort((a, b) => a - b);
       const median = own.length % 2

@@ -7,6 +7,7 @@ import { modelStyle, sortModels } from "../palette.ts";
 import { modelColorScale, modelLegend } from "../common/plots.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { MODEL_NAMES } from "../../train/model_names.ts";
+import { trainingTable } from "../../tables/names.ts";
 
 /** The trained models (`training/<model>` tables written by `deno task train`). */
 const TRAINED_MODELS: readonly string[] = MODEL_NAMES;
@@ -27,8 +28,8 @@ export interface EpochRow {
 
 /** Epoch rows of every trained model's table present in `tables`. */
 export function epochRows(tables: TableSet): EpochRow[] {
-  return sortModels(TRAINED_MODELS.filter((m) => tables[`training/${m}`])).flatMap((m) =>
-    tables[`training/${m}`].map((r) => ({
+  return sortModels(TRAINED_MODELS.filter((m) => tables[trainingTable(m)])).flatMap((m) =>
+    tables[trainingTable(m)].map((r) => ({
       model: m,
       epoch: num(r.epoch) ?? 0,
       stage: str(r.stage),
@@ -45,7 +46,7 @@ export const trainingCurvesFigure: FigureSpec = {
   title: "Training curves",
   purpose: "Did every model train to convergence, and does adding the human loss change how fast " +
     "validation accuracy rises?",
-  tables: TRAINED_MODELS.map((m) => `training/${m}`),
+  tables: TRAINED_MODELS.map(trainingTable),
   render(tables, context) {
     const rows = epochRows(tables);
     const models = sortModels(rows.map((r) => r.model));

@@ -4,9 +4,10 @@ import * as d3 from "d3";
 import { firstSeeds, fmt, num, str, tableRows } from "../data.ts";
 import { composeFigure, type LegendItem, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle, sortModels } from "../palette.ts";
-import type { FigureSpec, TableSet } from "../spec.ts";
+import type { FigureContext, FigureSpec, TableSet } from "../spec.ts";
 import { FONT_SIZE, INK } from "../style.ts";
 import { UNTRAINED } from "../../models/registry.ts";
+import { TABLE, tableFile } from "../../tables/names.ts";
 
 /** One run of `gwot.arrow`. */
 export interface GwotRun {
@@ -32,7 +33,7 @@ export interface GwotRun {
  * axis (the matching-rates figure shows the untrained baseline).
  */
 export function gwotRuns(tables: TableSet): GwotRun[] {
-  const rows = tableRows(tables, "gwot").filter((r) => r.model !== UNTRAINED);
+  const rows = tableRows(tables, TABLE.gwot).filter((r) => r.model !== UNTRAINED);
   const seedOf = firstSeeds(rows);
   const runs = rows.filter((r) => num(r.seed) === seedOf.get(str(r.model))).map((r) => ({
     model: str(r.model),
@@ -73,6 +74,7 @@ export function epsSteps(runs: GwotRun[]): Map<GwotRun, number> {
   return new Map(runs.map((r) => [r, grids.get(r.model)!.indexOf(r.eps)]));
 }
 
+/** `k` in subscript digits. */
 function subscript(k: number): string {
   return String(k).replace(/\d/g, (d) => "₀₁₂₃₄₅₆₇₈₉"[Number(d)]);
 }
@@ -82,6 +84,142 @@ const COLUMNS = 4;
 /** Ring of the highest-matching-rate run (seed 003, Fig. 4c: red circle). */
 const BEST_MATCHING_COLOR = "#d73027";
 
+/** Colours of the runs by the step of their model's own ε grid. */
+interface StepColors {
+  /** Steps of the longest grid. */
+  steps: number;
+  /** Colour of step `k`. */
+  stepColor: (k: number) => string;
+  /** Colour of a run. */
+  color: (r: GwotRun) => string;
+}
+
+/** The ε-step colours of `runs`. */
+function stepColors(runs: GwotRun[]): StepColors {
+  // ε grids are scaled per model: colour by the step of the model's own grid, on viridis
+  // stopping short of its pale yellow end (hard to see on white)
+  const step = epsSteps(runs);
+  const steps = Math.max(1, ...step.values()) + 1;
+  const stepColor = (k: number) =>
+    d3.interpolateViridis(steps > 1 ? (0.85 * k) / (steps - 1) : 0.4);
+  const color = (r: GwotRun) => stepColor(step.get(r)!);
+  return { steps, stepColor, color };
+}
+
+/** The top-1 chance level (95th percentile) of each model's minimum-GWD solution. */
+function chanceLevels(tables: TableSet, models: string[]): { model: string; chance: number }[] {
+  // the minimum-GWD solution's chance level (tables before the `solution` column: every row)
+  const chance = new Map(
+    tableRows(tables, TABLE.gwotSummary).filter((r) =>
+      r.solution == null || r.solution === "min_gwd"
+    )
+      .map((r) => [str(r.model), num(r.chance_top1_p95)]),
+  );
+  return models.flatMap((m) => {
+    const c = chance.get(m);
+    return c === null || c === undefined ? [] : [{ model: m, chance: c }];
+  });
+}
+
+/** The faceted scatter of GW distance against top-1, one facet per model. */
+function sweepPlot(
+  context: FigureContext,
+  data: {
+    runs: GwotRun[];
+    models: string[];
+    chanceRows: { model: string; chance: number }[];
+    color: (r: GwotRun) => string;
+  },
+) {
+  const { runs, models, chanceRows, color } = data;
+  const facet = new Map(models.map((m, i) => [m, i]));
+  const fx = (r: { model: string }) => facet.get(r.model)! % COLUMNS;
+  const fy = (r: { model: string }) => Math.floor(facet.get(r.model)! / COLUMNS);
+  const rowsOfFacets = Math.ceil(models.length / COLUMNS);
+  const width = panelWidth(context);
+  const at = { x: "gwd", y: "top1", fx, fy };
+  return Plot.plot({
+    document: context.document,
+    width,
+    height: 40 + rowsOfFacets * 150,
+    marginLeft: 44,
+    marginTop: 16,
+    marginBottom: 36,
+    marginRight: 8,
+    fx: { axis: null, padding: 0.12 },
+    fy: { axis: null, padding: 0.2 },
+    x: { label: "GW distance", labelAnchor: "center", labelArrow: "none", ticks: 3 },
+    y: { label: "top-1 matching", domain: [0, 1], ticks: 4, labelArrow: "none" },
+    marks: [
+      Plot.frame({ stroke: INK.grid }),
+      Plot.ruleY(chanceRows, {
+        y: "chance",
+        fx,
+        fy,
+        stroke: INK.reference,
+        strokeDasharray: "3,3",
+      }),
+      Plot.dot(runs.filter((r) => r.init !== 0), { ...at, stroke: color, strokeWidth: 1.4, r: 3 }),
+      Plot.dot(runs.filter((r) => r.init === 0), { ...at, fill: color, r: 3.2 }),
+      Plot.dot(runs.filter((r) => r.bestMatching && !r.selected), {
+        ...at,
+        stroke: BEST_MATCHING_COLOR,
+        strokeWidth: 1.4,
+        r: 6.5,
+      }),
+      Plot.dot(runs.filter((r) => r.selected), {
+        ...at,
+        stroke: INK.text,
+        strokeWidth: 1.4,
+        r: 6.5,
+      }),
+      Plot.text(models.map((m) => ({ model: m })), {
+        fx,
+        fy,
+        frameAnchor: "top-left",
+        dx: 4,
+        dy: 4,
+        text: (d: { model: string }) => modelStyle(d.model).label,
+        fontSize: FONT_SIZE.small,
+        fontWeight: "bold",
+        fill: (d: { model: string }) => modelStyle(d.model).color,
+      }),
+    ],
+  });
+}
+
+/** Legend: one entry per ε step, then the start, selection and chance marks. */
+function sweepLegend(runs: GwotRun[], colors: StepColors): LegendItem[] {
+  const { steps, stepColor } = colors;
+  return [
+    ...Array.from({ length: steps }, (_, k): LegendItem => ({
+      label: k === 0
+        ? "ε₁ (smallest)"
+        : k === steps - 1
+        ? `ε${subscript(k + 1)} (largest)`
+        : `ε${subscript(k + 1)}`,
+      color: stepColor(k),
+      symbol: "circle",
+    })),
+    {
+      label: "product-plan start (filled) / random start (hollow)",
+      color: INK.muted,
+      symbol: "ring",
+    },
+    { label: "selected (minimum GWD)", color: INK.text, symbol: "ring" },
+    ...(runs.some((r) => r.bestMatching)
+      ? [
+        {
+          label: "highest top-1 (when not the selected run)",
+          color: BEST_MATCHING_COLOR,
+          symbol: "ring",
+        } satisfies LegendItem,
+      ]
+      : []),
+    { label: "top-1 chance (95th pct.)", color: INK.reference, symbol: "dash" },
+  ];
+}
+
 /** Local optima of the ε × init sweep. */
 export const localOptimaFigure: FigureSpec = {
   name: "local_optima",
@@ -90,148 +228,32 @@ export const localOptimaFigure: FigureSpec = {
   purpose:
     "Across ε and initial plans, do lower Gromov–Wasserstein distances go with better matching, " +
     "so that choosing the minimum-GWD solution is justified?",
-  tables: ["gwot", "gwot_summary"],
+  tables: [TABLE.gwot, TABLE.gwotSummary],
   render(tables, context) {
     const runs = gwotRuns(tables);
     if (!runs.length) {
       return composeFigure(context, {
         title: "GW distance vs matching rate",
-        panels: [messagePanel(context, "No rows in gwot.arrow.")],
+        panels: [messagePanel(context, `No rows in ${tableFile(TABLE.gwot)}.`)],
       });
     }
     const models = sortModels(runs.map((r) => r.model));
-    const facet = new Map(models.map((m, i) => [m, i]));
-    const fx = (r: { model: string }) => facet.get(r.model)! % COLUMNS;
-    const fy = (r: { model: string }) => Math.floor(facet.get(r.model)! / COLUMNS);
-    // ε grids are scaled per model: colour by the step of the model's own grid, on viridis
-    // stopping short of its pale yellow end (hard to see on white)
-    const step = epsSteps(runs);
-    const steps = Math.max(1, ...step.values()) + 1;
-    const stepColor = (k: number) =>
-      d3.interpolateViridis(steps > 1 ? (0.85 * k) / (steps - 1) : 0.4);
-    const color = (r: GwotRun) => stepColor(step.get(r)!);
-    // the minimum-GWD solution's chance level (tables before the `solution` column: every row)
-    const chance = new Map(
-      tableRows(tables, "gwot_summary").filter((r) =>
-        r.solution == null || r.solution === "min_gwd"
-      )
-        .map((r) => [str(r.model), num(r.chance_top1_p95)]),
-    );
-    const chanceRows = models.flatMap((m) => {
-      const c = chance.get(m);
-      return c === null || c === undefined ? [] : [{ model: m, chance: c }];
-    });
-    const rowsOfFacets = Math.ceil(models.length / COLUMNS);
-    const width = panelWidth(context);
-    const plot = Plot.plot({
-      document: context.document,
-      width,
-      height: 40 + rowsOfFacets * 150,
-      marginLeft: 44,
-      marginTop: 16,
-      marginBottom: 36,
-      marginRight: 8,
-      fx: { axis: null, padding: 0.12 },
-      fy: { axis: null, padding: 0.2 },
-      x: { label: "GW distance", labelAnchor: "center", labelArrow: "none", ticks: 3 },
-      y: { label: "top-1 matching", domain: [0, 1], ticks: 4, labelArrow: "none" },
-      marks: [
-        Plot.frame({ stroke: INK.grid }),
-        Plot.ruleY(chanceRows, {
-          y: "chance",
-          fx,
-          fy,
-          stroke: INK.reference,
-          strokeDasharray: "3,3",
-        }),
-        Plot.dot(runs.filter((r) => r.init !== 0), {
-          x: "gwd",
-          y: "top1",
-          fx,
-          fy,
-          stroke: color,
-          strokeWidth: 1.4,
-          r: 3,
-        }),
-        Plot.dot(runs.filter((r) => r.init === 0), {
-          x: "gwd",
-          y: "top1",
-          fx,
-          fy,
-          fill: color,
-          r: 3.2,
-        }),
-        Plot.dot(runs.filter((r) => r.bestMatching && !r.selected), {
-          x: "gwd",
-          y: "top1",
-          fx,
-          fy,
-          stroke: BEST_MATCHING_COLOR,
-          strokeWidth: 1.4,
-          r: 6.5,
-        }),
-        Plot.dot(runs.filter((r) => r.selected), {
-          x: "gwd",
-          y: "top1",
-          fx,
-          fy,
-          stroke: INK.text,
-          strokeWidth: 1.4,
-          r: 6.5,
-        }),
-        Plot.text(models.map((m) => ({ model: m })), {
-          fx,
-          fy,
-          frameAnchor: "top-left",
-          dx: 4,
-          dy: 4,
-          text: (d: { model: string }) => modelStyle(d.model).label,
-          fontSize: FONT_SIZE.small,
-          fontWeight: "bold",
-          fill: (d: { model: string }) => modelStyle(d.model).color,
-        }),
-      ],
-    });
-    const legend: LegendItem[] = [
-      ...Array.from({ length: steps }, (_, k): LegendItem => ({
-        label: k === 0
-          ? "ε₁ (smallest)"
-          : k === steps - 1
-          ? `ε${subscript(k + 1)} (largest)`
-          : `ε${subscript(k + 1)}`,
-        color: stepColor(k),
-        symbol: "circle",
-      })),
-      {
-        label: "product-plan start (filled) / random start (hollow)",
-        color: INK.muted,
-        symbol: "ring",
-      },
-      { label: "selected (minimum GWD)", color: INK.text, symbol: "ring" },
-      ...(runs.some((r) => r.bestMatching)
-        ? [
-          {
-            label: "highest top-1 (when not the selected run)",
-            color: BEST_MATCHING_COLOR,
-            symbol: "ring",
-          } satisfies LegendItem,
-        ]
-        : []),
-      { label: "top-1 chance (95th pct.)", color: INK.reference, symbol: "dash" },
-    ];
+    const colors = stepColors(runs);
+    const chanceRows = chanceLevels(tables, models);
+    const plot = sweepPlot(context, { runs, models, chanceRows, color: colors.color });
     return composeFigure(context, {
       title: "GW distance vs top-1 matching over the ε × initial-plan sweep",
       subtitle:
         "Each point is one run of entropic Gromov–Wasserstein (ε from each model's own log grid); " +
         "the circled run has the lowest GW distance and is the one reported. Points up and to " +
         "the left are better optima.",
-      legend,
+      legend: sweepLegend(runs, colors),
       panels: [plot],
     });
   },
   notes(tables) {
     const runs = gwotRuns(tables);
-    if (!runs.length) return ["No rows in gwot.arrow."];
+    if (!runs.length) return [`No rows in ${tableFile(TABLE.gwot)}.`];
     const agreement = selectionAgreement(runs);
     const agree = agreement.filter((a) => a.agrees);
     const misses = agreement.filter((a) => !a.agrees).map((a) =>

@@ -8,9 +8,10 @@ import { fmt, num, str, tableRows } from "../data.ts";
 import { composeFigure, type LegendItem, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle, sortModels } from "../palette.ts";
 import { labelMargin, modelColorScale } from "../common/plots.ts";
-import type { FigureSpec, TableSet } from "../spec.ts";
+import type { FigureContext, FigureSpec, TableSet } from "../spec.ts";
 import { INK } from "../style.ts";
 import { SPOSE49, UNTRAINED } from "../../models/registry.ts";
+import { TABLE, tableFile } from "../../tables/names.ts";
 
 /** One model's row of `gwot_summary.arrow`. */
 export interface GwotSummary {
@@ -54,7 +55,7 @@ function solutionOf(r: Record<string, unknown>): string {
  */
 export function gwotSummaries(tables: TableSet): GwotSummary[] {
   const seen = new Map<string, GwotSummary>();
-  const rows = tableRows(tables, "gwot_summary");
+  const rows = tableRows(tables, TABLE.gwotSummary);
   for (const r of rows) {
     const model = str(r.model);
     if (seen.has(model) || solutionOf(r) !== "min_gwd") continue;
@@ -95,6 +96,170 @@ const RATES = [
   { key: "top10", label: "top-10", legend: "square" },
 ] as const;
 
+/** What both panels of the matching-rate figure share. */
+interface RatesPlotData {
+  /** Summaries in display order. */
+  rows: GwotSummary[];
+  /** Their model keys. */
+  models: string[];
+  /** Their display labels (the y domain). */
+  labels: string[];
+  /** Panel width and height. */
+  width: number;
+  height: number;
+  /** Rows with percentile ranges (the untrained baseline). */
+  ranged: GwotSummary[];
+  /** Rows with a finite highest-matching-rate solution. */
+  matched: GwotSummary[];
+}
+
+/** The y channel: a row's model label. */
+const modelLabel = (r: { model: string }) => modelStyle(r.model).label;
+
+/** Panel data of the figure. */
+function ratesPlotData(rows: GwotSummary[], width: number): RatesPlotData {
+  const models = rows.map((r) => r.model);
+  const labels = models.map((m) => modelStyle(m).label);
+  const height = 48 + 24 * Math.max(1, rows.length);
+  const ranged = rows.filter((r) => r.range);
+  const matched = rows.filter((r) => r.bestMatching && Number.isFinite(r.bestMatching.top1));
+  return { rows, models, labels, width, height, ranged, matched };
+}
+
+/** Left panel: top-1/5/10 object matching with chance levels. */
+function objectMatchingPlot(context: FigureContext, data: RatesPlotData, n: number) {
+  const { rows, models, labels, width, height, ranged, matched } = data;
+  const y = modelLabel;
+  return Plot.plot({
+    document: context.document,
+    width,
+    height,
+    marginLeft: labelMargin(labels),
+    marginTop: 10,
+    marginRight: 14,
+    marginBottom: 34,
+    x: { domain: [0, 1], label: "share of concepts matched", labelAnchor: "center" },
+    y: { domain: labels, label: null },
+    color: modelColorScale(models),
+    marks: [
+      Plot.gridX({ stroke: INK.grid, strokeOpacity: 1 }),
+      // chance: permutation mean to 95th percentile of top-1, and k/n for top-5/10
+      Plot.ruleY(rows, {
+        y,
+        x1: (r) => r.chanceTop1[0],
+        x2: (r) => r.chanceTop1[1],
+        stroke: INK.reference,
+        strokeWidth: 7,
+        strokeOpacity: 0.5,
+      }),
+      ...(n > 0
+        ? [Plot.ruleX([5 / n, 10 / n], { stroke: INK.reference, strokeDasharray: "3,3" })]
+        : []),
+      Plot.ruleY(rows, { y, x1: "top1", x2: "top10", stroke: y, strokeOpacity: 0.5 }),
+      // the untrained baseline: 5th–95th percentile of top-1 over random initialisations
+      Plot.tickX(ranged, { y, x: (r) => r.range!.top1[0], stroke: INK.text }),
+      Plot.tickX(ranged, { y, x: (r) => r.range!.top1[1], stroke: INK.text }),
+      Plot.ruleY(ranged, {
+        y,
+        x1: (r) => r.range!.top1[0],
+        x2: (r) => r.range!.top1[1],
+        stroke: INK.text,
+      }),
+      Plot.dot(rows, { y, x: "top10", symbol: "square", fill: y, r: 3.5 }),
+      Plot.dot(rows, { y, x: "top5", stroke: y, fill: INK.background, strokeWidth: 1.5, r: 3.5 }),
+      Plot.dot(rows, { y, x: "top1", fill: y, r: 4 }),
+      Plot.dot(matched, {
+        y,
+        x: (r) => r.bestMatching!.top1,
+        symbol: "diamond",
+        stroke: INK.text,
+        strokeWidth: 1.2,
+        r: 4.5,
+      }),
+    ],
+  });
+}
+
+/** Right panel: category matching rate with chance levels. */
+function categoryMatchingPlot(context: FigureContext, data: RatesPlotData) {
+  const { rows, models, labels, width, height, ranged, matched } = data;
+  const y = modelLabel;
+  return Plot.plot({
+    document: context.document,
+    width,
+    height,
+    marginLeft: 12,
+    marginTop: 10,
+    marginRight: 30,
+    marginBottom: 34,
+    x: { domain: [0, 1], label: "category matching rate", labelAnchor: "center" },
+    y: { domain: labels, label: null, axis: null },
+    color: modelColorScale(models),
+    marks: [
+      Plot.gridX({ stroke: INK.grid, strokeOpacity: 1 }),
+      Plot.ruleY(rows, {
+        y,
+        x1: (r) => r.chanceCategory[0],
+        x2: (r) => r.chanceCategory[1],
+        stroke: INK.reference,
+        strokeWidth: 7,
+        strokeOpacity: 0.5,
+      }),
+      Plot.ruleY(ranged, {
+        y,
+        x1: (r) => r.range!.category[0],
+        x2: (r) => r.range!.category[1],
+        stroke: INK.text,
+      }),
+      Plot.dot(rows, { y, x: "category", fill: y, r: 4 }),
+      Plot.dot(matched, {
+        y,
+        x: (r) => r.bestMatching!.category,
+        symbol: "diamond",
+        stroke: INK.text,
+        strokeWidth: 1.2,
+        r: 4.5,
+      }),
+      Plot.text(rows, {
+        y,
+        x: "category",
+        text: (r) => fmt(r.category, 2),
+        dx: 8,
+        textAnchor: "start",
+        fontSize: 9,
+        fill: INK.text,
+      }),
+    ],
+  });
+}
+
+/** Legend of the figure (diamond and whisker entries only when some row has them). */
+function matchingLegend(rows: GwotSummary[]): LegendItem[] {
+  return [
+    ...RATES.map((k): LegendItem => ({ label: k.label, color: INK.text, symbol: k.legend })),
+    ...(rows.some((r) => r.bestMatching)
+      ? [
+        {
+          label: "highest-matching-rate solution (top-1; category)",
+          color: INK.text,
+          symbol: "diamond",
+        } satisfies LegendItem,
+      ]
+      : []),
+    ...(rows.some((r) => r.range)
+      ? [
+        {
+          label: "untrained: 5th–95th pct. over random initialisations",
+          color: INK.text,
+          symbol: "line",
+        } satisfies LegendItem,
+      ]
+      : []),
+    { label: "permutation chance (mean to 95th pct.)", color: "#cccccc", symbol: "square" },
+    { label: "k/n (top-5, top-10 chance)", color: INK.reference, symbol: "dash" },
+  ];
+}
+
 /** Matching rates with permutation chance levels. */
 export const matchingRatesFigure: FigureSpec = {
   name: "matching_rates",
@@ -103,154 +268,32 @@ export const matchingRatesFigure: FigureSpec = {
   purpose:
     "Does unsupervised alignment recover which model concept is which human concept (top-k) or " +
     "at least its category, beyond permutation chance?",
-  tables: ["gwot_summary"],
+  tables: [TABLE.gwotSummary],
   render(tables, context) {
     const rows = gwotSummaries(tables);
-    const models = rows.map((r) => r.model);
-    const labels = models.map((m) => modelStyle(m).label);
-    const y = (r: { model: string }) => modelStyle(r.model).label;
-    const width = panelWidth(context, 2);
-    const height = 48 + 24 * Math.max(1, rows.length);
     const n = rows[0]?.n ?? 0;
-    const ranged = rows.filter((r) => r.range);
-    const matched = rows.filter((r) => r.bestMatching && Number.isFinite(r.bestMatching.top1));
-    const objects = Plot.plot({
-      document: context.document,
-      width,
-      height,
-      marginLeft: labelMargin(labels),
-      marginTop: 10,
-      marginRight: 14,
-      marginBottom: 34,
-      x: { domain: [0, 1], label: "share of concepts matched", labelAnchor: "center" },
-      y: { domain: labels, label: null },
-      color: modelColorScale(models),
-      marks: [
-        Plot.gridX({ stroke: INK.grid, strokeOpacity: 1 }),
-        // chance: permutation mean to 95th percentile of top-1, and k/n for top-5/10
-        Plot.ruleY(rows, {
-          y,
-          x1: (r) => r.chanceTop1[0],
-          x2: (r) => r.chanceTop1[1],
-          stroke: INK.reference,
-          strokeWidth: 7,
-          strokeOpacity: 0.5,
-        }),
-        ...(n > 0
-          ? [Plot.ruleX([5 / n, 10 / n], { stroke: INK.reference, strokeDasharray: "3,3" })]
-          : []),
-        Plot.ruleY(rows, { y, x1: "top1", x2: "top10", stroke: y, strokeOpacity: 0.5 }),
-        // the untrained baseline: 5th–95th percentile of top-1 over random initialisations
-        Plot.tickX(ranged, { y, x: (r) => r.range!.top1[0], stroke: INK.text }),
-        Plot.tickX(ranged, { y, x: (r) => r.range!.top1[1], stroke: INK.text }),
-        Plot.ruleY(ranged, {
-          y,
-          x1: (r) => r.range!.top1[0],
-          x2: (r) => r.range!.top1[1],
-          stroke: INK.text,
-        }),
-        Plot.dot(rows, { y, x: "top10", symbol: "square", fill: y, r: 3.5 }),
-        Plot.dot(rows, { y, x: "top5", stroke: y, fill: INK.background, strokeWidth: 1.5, r: 3.5 }),
-        Plot.dot(rows, { y, x: "top1", fill: y, r: 4 }),
-        Plot.dot(matched, {
-          y,
-          x: (r) => r.bestMatching!.top1,
-          symbol: "diamond",
-          stroke: INK.text,
-          strokeWidth: 1.2,
-          r: 4.5,
-        }),
-      ],
-    });
-    const category = Plot.plot({
-      document: context.document,
-      width,
-      height,
-      marginLeft: 12,
-      marginTop: 10,
-      marginRight: 30,
-      marginBottom: 34,
-      x: { domain: [0, 1], label: "category matching rate", labelAnchor: "center" },
-      y: { domain: labels, label: null, axis: null },
-      color: modelColorScale(models),
-      marks: [
-        Plot.gridX({ stroke: INK.grid, strokeOpacity: 1 }),
-        Plot.ruleY(rows, {
-          y,
-          x1: (r) => r.chanceCategory[0],
-          x2: (r) => r.chanceCategory[1],
-          stroke: INK.reference,
-          strokeWidth: 7,
-          strokeOpacity: 0.5,
-        }),
-        Plot.ruleY(ranged, {
-          y,
-          x1: (r) => r.range!.category[0],
-          x2: (r) => r.range!.category[1],
-          stroke: INK.text,
-        }),
-        Plot.dot(rows, { y, x: "category", fill: y, r: 4 }),
-        Plot.dot(matched, {
-          y,
-          x: (r) => r.bestMatching!.category,
-          symbol: "diamond",
-          stroke: INK.text,
-          strokeWidth: 1.2,
-          r: 4.5,
-        }),
-        Plot.text(rows, {
-          y,
-          x: "category",
-          text: (r) => fmt(r.category, 2),
-          dx: 8,
-          textAnchor: "start",
-          fontSize: 9,
-          fill: INK.text,
-        }),
-      ],
-    });
-    const legend: LegendItem[] = [
-      ...RATES.map((k): LegendItem => ({ label: k.label, color: INK.text, symbol: k.legend })),
-      ...(rows.some((r) => r.bestMatching)
-        ? [
-          {
-            label: "highest-matching-rate solution (top-1; category)",
-            color: INK.text,
-            symbol: "diamond",
-          } satisfies LegendItem,
-        ]
-        : []),
-      ...(rows.some((r) => r.range)
-        ? [
-          {
-            label: "untrained: 5th–95th pct. over random initialisations",
-            color: INK.text,
-            symbol: "line",
-          } satisfies LegendItem,
-        ]
-        : []),
-      { label: "permutation chance (mean to 95th pct.)", color: "#cccccc", symbol: "square" },
-      { label: "k/n (top-5, top-10 chance)", color: INK.reference, symbol: "dash" },
-    ];
+    const data = ratesPlotData(rows, panelWidth(context, 2));
+    const objects = objectMatchingPlot(context, data, n);
+    const category = categoryMatchingPlot(context, data);
     return composeFigure(context, {
       title: "Unsupervised matching rates of the selected plans",
       subtitle: `Share of ${n} concepts whose own human concept is among the k largest entries ` +
         "of their plan row (left), and whose best match shares a THINGSplus category (right), " +
         "for the minimum-GWD plan of each model; the untrained row averages the backbone with " +
         "random weights over its initialisations.",
-      legend,
+      legend: matchingLegend(rows),
       panels: rows.length
         ? [{ svg: objects, label: "Object matching" }, {
           svg: category,
           label: "Category matching",
         }]
-        : [messagePanel(context, "No rows in gwot_summary.arrow.")],
+        : [messagePanel(context, `No rows in ${tableFile(TABLE.gwotSummary)}.`)],
       columns: 2,
     });
   },
   notes(tables) {
     const rows = gwotSummaries(tables);
-    if (!rows.length) return ["No rows in gwot_summary.arrow."];
+    if (!rows.length) return [`No rows in ${tableFile(TABLE.gwotSummary)}.`];
     const above = rows.filter((r) => r.top1 > r.chanceTop1[1]);
     const catAbove = rows.filter((r) => r.category > r.chanceCategory[1]);
     const best = rows.filter((r) => r.model !== SPOSE49 && r.model !== UNTRAINED).reduce<

@@ -47,10 +47,25 @@ export interface MatrixRowOptions {
 const LABEL_WIDTH = 104;
 const GAP = 14;
 
-/** Draws the heatmap row as one `<svg>` panel (see module docs). */
-export function matrixRow(context: FigureContext, options: MatrixRowOptions): SVGSVGElement {
-  const { document } = context;
-  const { n, matrices, blocks } = options;
+/** Geometry shared by the parts of a {@link matrixRow}. */
+interface MatrixLayout {
+  /** Side of one matrix. */
+  side: number;
+  /** Baseline of the headings. */
+  headTop: number;
+  /** Top of the matrices. */
+  top: number;
+  /** Top of the colour bar. */
+  barTop: number;
+  /** Panel height. */
+  height: number;
+  /** Smallest block that gets separators and a label. */
+  minLabelled: number;
+}
+
+/** The row's geometry from its options. */
+function matrixLayout(options: MatrixRowOptions): MatrixLayout {
+  const { n, matrices } = options;
   const count = Math.max(1, matrices.length);
   const side = Math.floor((options.width - LABEL_WIDTH - GAP * (count - 1)) / count);
   const headTop = FONT_SIZE.body * 1.3;
@@ -58,85 +73,134 @@ export function matrixRow(context: FigureContext, options: MatrixRowOptions): SV
   const axisSpace = options.axes ? FONT_SIZE.small * 1.6 : 0;
   const barTop = top + side + axisSpace + 12 + FONT_SIZE.small * 1.3;
   const height = barTop + 30;
-  const svg = svgElement(document, "svg", { width: options.width, height });
   const minLabelled = Math.max(2, Math.ceil(n / 45));
+  return { side, headTop, top, barTop, height, minLabelled };
+}
+
+/** Offsets (within a matrix) of the lines around the blocks large enough to see. */
+function blockSeparators(options: MatrixRowOptions, layout: MatrixLayout): number[] {
+  const { n, blocks } = options;
   // lines around the blocks large enough to see (small blocks would turn into a white mesh)
   const cuts = new Set<number>();
   for (const b of blocks) {
-    if (b.size < minLabelled) continue;
+    if (b.size < layout.minLabelled) continue;
     cuts.add(b.start);
     cuts.add(b.start + b.size);
   }
   cuts.delete(0);
   cuts.delete(n);
-  const separators = [...cuts].sort((a, b) => a - b).map((c) => (c * side) / Math.max(1, n));
-  matrices.forEach((m, i) => {
-    const x0 = LABEL_WIDTH + i * (side + GAP);
-    svg.append(svgText(document, fitText(m.label, { width: side, fontSize: FONT_SIZE.body }), {
+  return [...cuts].sort((a, b) => a - b).map((c) => (c * layout.side) / Math.max(1, n));
+}
+
+/** Heading and detail line above a matrix at `x0`. */
+function drawMatrixHeading(
+  document: Document,
+  svg: SVGSVGElement,
+  at: { m: MatrixSpec; x0: number; layout: MatrixLayout },
+): void {
+  const { m, x0, layout: { side, headTop } } = at;
+  svg.append(svgText(document, fitText(m.label, { width: side, fontSize: FONT_SIZE.body }), {
+    x: x0,
+    y: headTop - 3,
+    "font-weight": "bold",
+  }));
+  if (m.detail) {
+    svg.append(svgText(document, fitText(m.detail, { width: side, fontSize: FONT_SIZE.small }), {
       x: x0,
-      y: headTop - 3,
-      "font-weight": "bold",
+      y: headTop + FONT_SIZE.small * 1.2 - 2,
+      "font-size": FONT_SIZE.small,
+      fill: INK.muted,
     }));
-    if (m.detail) {
-      svg.append(svgText(document, fitText(m.detail, { width: side, fontSize: FONT_SIZE.small }), {
-        x: x0,
-        y: headTop + FONT_SIZE.small * 1.2 - 2,
-        "font-size": FONT_SIZE.small,
-        fill: INK.muted,
-      }));
-    }
-    svg.append(heatmapImage(context, {
-      values: m.values,
-      rows: n,
-      cols: n,
-      interpolate: options.interpolate,
-      domain: options.domain,
-      x: x0,
-      y: top,
-      width: side,
-      height: side,
+  }
+}
+
+/** Block separators of the matrix at `x0`. */
+function drawSeparators(
+  svg: SVGSVGElement,
+  options: MatrixRowOptions,
+  at: { document: Document; x0: number; layout: MatrixLayout; separators: number[] },
+): void {
+  const { document, x0, layout: { side, top } } = at;
+  for (const p of at.separators) {
+    svg.append(svgElement(document, "line", {
+      x1: x0,
+      x2: x0 + side,
+      y1: top + p,
+      y2: top + p,
+      stroke: options.separator ?? "#ffffff",
+      "stroke-width": 0.8,
     }));
-    for (const p of separators) {
-      svg.append(svgElement(document, "line", {
-        x1: x0,
-        x2: x0 + side,
-        y1: top + p,
-        y2: top + p,
-        stroke: options.separator ?? "#ffffff",
-        "stroke-width": 0.8,
-      }));
-      svg.append(svgElement(document, "line", {
-        x1: x0 + p,
-        x2: x0 + p,
-        y1: top,
-        y2: top + side,
-        stroke: options.separator ?? "#ffffff",
-        "stroke-width": 0.8,
-      }));
-    }
-    svg.append(svgElement(document, "rect", {
-      x: x0,
-      y: top,
-      width: side,
-      height: side,
-      fill: "none",
-      stroke: INK.reference,
-      "stroke-width": 0.6,
+    svg.append(svgElement(document, "line", {
+      x1: x0 + p,
+      x2: x0 + p,
+      y1: top,
+      y2: top + side,
+      stroke: options.separator ?? "#ffffff",
+      "stroke-width": 0.8,
     }));
-    if (options.axes) {
-      svg.append(svgText(document, options.axes.columns, {
-        x: x0 + side / 2,
-        y: top + side + FONT_SIZE.small * 1.2,
-        "text-anchor": "middle",
-        "font-size": FONT_SIZE.small,
-        fill: INK.muted,
-      }));
-    }
-  });
+  }
+}
+
+/** One matrix of the row (heading, heatmap, separators, frame, column axis title). */
+function drawMatrix(
+  context: FigureContext,
+  svg: SVGSVGElement,
+  at: {
+    options: MatrixRowOptions;
+    m: MatrixSpec;
+    i: number;
+    layout: MatrixLayout;
+    separators: number[];
+  },
+): void {
+  const { document } = context;
+  const { options, m, i, layout, separators } = at;
+  const { side, top } = layout;
+  const x0 = LABEL_WIDTH + i * (side + GAP);
+  drawMatrixHeading(document, svg, { m, x0, layout });
+  svg.append(heatmapImage(context, {
+    values: m.values,
+    rows: options.n,
+    cols: options.n,
+    interpolate: options.interpolate,
+    domain: options.domain,
+    x: x0,
+    y: top,
+    width: side,
+    height: side,
+  }));
+  drawSeparators(svg, options, { document, x0, layout, separators });
+  svg.append(svgElement(document, "rect", {
+    x: x0,
+    y: top,
+    width: side,
+    height: side,
+    fill: "none",
+    stroke: INK.reference,
+    "stroke-width": 0.6,
+  }));
+  if (options.axes) {
+    svg.append(svgText(document, options.axes.columns, {
+      x: x0 + side / 2,
+      y: top + side + FONT_SIZE.small * 1.2,
+      "text-anchor": "middle",
+      "font-size": FONT_SIZE.small,
+      fill: INK.muted,
+    }));
+  }
+}
+
+/** Category names at the left of the first matrix, and the row axis title. */
+function drawCategoryLabels(
+  document: Document,
+  svg: SVGSVGElement,
+  at: { options: MatrixRowOptions; layout: MatrixLayout },
+): void {
+  const { options, layout: { side, top, minLabelled } } = at;
   // category names at the left of the first matrix (blocks big enough to hold a label)
-  const scale = side / Math.max(1, n);
+  const scale = side / Math.max(1, options.n);
   let lastY = -Infinity;
-  for (const b of blocks) {
+  for (const b of options.blocks) {
     if (b.size < minLabelled) continue;
     const y = top + (b.start + b.size / 2) * scale + 3;
     if (y - lastY < FONT_SIZE.small) continue;
@@ -163,7 +227,16 @@ export function matrixRow(context: FigureContext, options: MatrixRowOptions): SV
       fill: INK.muted,
     }));
   }
-  // colour bar
+}
+
+/** The colour bar below the matrices, with its title and end labels. */
+function drawColorBar(
+  context: FigureContext,
+  svg: SVGSVGElement,
+  at: { options: MatrixRowOptions; barTop: number },
+): void {
+  const { document } = context;
+  const { options, barTop } = at;
   const barWidth = Math.min(220, options.width - LABEL_WIDTH);
   const ramp = Float64Array.from({ length: 128 }, (_, i) => i / 127);
   svg.append(svgText(document, options.colorBar.title, {
@@ -196,6 +269,20 @@ export function matrixRow(context: FigureContext, options: MatrixRowOptions): SV
     "font-size": FONT_SIZE.small,
     fill: INK.muted,
   }));
+}
+
+/** Draws the heatmap row as one `<svg>` panel (see module docs). */
+export function matrixRow(context: FigureContext, options: MatrixRowOptions): SVGSVGElement {
+  const { document } = context;
+  const layout = matrixLayout(options);
+  const svg = svgElement(document, "svg", { width: options.width, height: layout.height });
+  const separators = blockSeparators(options, layout);
+  options.matrices.forEach((m, i) =>
+    drawMatrix(context, svg, { options, m, i, layout, separators })
+  );
+  drawCategoryLabels(document, svg, { options, layout });
+  // colour bar
+  drawColorBar(context, svg, { options, barTop: layout.barTop });
   return svg;
 }
 

@@ -10,6 +10,7 @@ import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { matrixRow, percentileRanks } from "./matrix_panel.ts";
+import { TABLE } from "../../tables/names.ts";
 
 const MODELS = [BASELINE, HUMAN_MODEL];
 
@@ -32,7 +33,7 @@ export interface RdmSet {
  * Memoised per input row arrays.
  */
 export function buildRdms(tables: TableSet): RdmSet {
-  const inputs = ["concepts", "human_pairs", ...MODELS.map(prototypesTable)];
+  const inputs = [TABLE.concepts, TABLE.humanPairs, ...MODELS.map(prototypesTable)];
   return memoAll(inputs.map((t) => tables[t]), "rdms", () => computeRdms(tables));
 }
 
@@ -102,9 +103,9 @@ export const rdmsFigure: FigureSpec = {
     "Do the model's concept dissimilarities show the same category blocks as the human ones " +
     "that Gromov–Wasserstein alignment has to match?",
   tables: [
-    "concepts",
-    "human_pairs",
-    "benchmark",
+    TABLE.concepts,
+    TABLE.humanPairs,
+    TABLE.benchmark,
     prototypesTable(BASELINE),
     prototypesTable(HUMAN_MODEL),
   ],

@@ -21,6 +21,7 @@ import { modelStyle } from "../palette.ts";
 import { PREFERRED_PROBES } from "../examples/semantic_probes.ts";
 import type { FigureContext, FigureSpec, TableSet } from "../spec.ts";
 import { type Plan, planTable, readPlan } from "./transport_plan.ts";
+import { TABLE } from "../../tables/names.ts";
 
 const MODELS = [BASELINE, HUMAN_MODEL];
 
@@ -67,7 +68,7 @@ export function topMatches(plan: Plan, options: { row: number; k: number }): Pla
  */
 export function queryMatches(tables: TableSet, options: { count?: number } = {}): QueryMatches[] {
   const count = options.count ?? 4;
-  const inputs = ["concepts", ...MODELS.map((m) => planTable(m))];
+  const inputs = [TABLE.concepts, ...MODELS.map((m) => planTable(m))];
   return memoAll(
     inputs.map((t) => tables[t]),
     `gwotTopMatches:${count}`,
@@ -148,7 +149,7 @@ export const topMatchesFigure: FigureSpec = {
   purpose:
     "Where does the selected Gromov–Wasserstein plan send a few example concepts: to the same " +
     "human concept, to concepts of its category, or elsewhere?",
-  tables: ["concepts", "images", "gwot_summary", ...MODELS.map((m) => planTable(m))],
+  tables: [TABLE.concepts, TABLE.images, TABLE.gwotSummary, ...MODELS.map((m) => planTable(m))],
   render(tables, context) {
     const results = queryMatches(tables);
     const concepts = conceptInfo(tables);

@@ -9,12 +9,13 @@ import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle } from "../palette.ts";
 import type { FigureSpec, Row, TableSet } from "../spec.ts";
 import { matrixRow, permuteMatrix } from "./matrix_panel.ts";
+import { gwotPlanTable, TABLE } from "../../tables/names.ts";
 
 const MODELS = [BASELINE, HUMAN_MODEL];
 
 /** Table name of a model's selected plan (`gwot/plans/<model>.seed<k>`). */
 export function planTable(model: string, seed: number = DEFAULT_SEED): string {
-  return `gwot/plans/${model}.seed${seed}`;
+  return gwotPlanTable(`${model}.seed${seed}`);
 }
 
 /** A transport plan read from its table. */
@@ -78,13 +79,13 @@ interface PlanView {
 
 /** The plans with their category order and drawn values, once per input row arrays. */
 function planViews(tables: TableSet): PlanView[] {
-  const inputs = ["concepts", "gwot_summary", ...MODELS.map((m) => planTable(m))];
+  const inputs = [TABLE.concepts, TABLE.gwotSummary, ...MODELS.map((m) => planTable(m))];
   return memoAll(inputs.map((t) => tables[t]), "planViews", () => buildPlanViews(tables));
 }
 
 function buildPlanViews(tables: TableSet): PlanView[] {
   const concepts = conceptInfo(tables);
-  const summaries = tables.gwot_summary ?? [];
+  const summaries = tables[TABLE.gwotSummary] ?? [];
   return MODELS.flatMap((model) => {
     const plan = readPlan(tables[planTable(model)]);
     if (!plan) return [];
@@ -106,7 +107,7 @@ export const transportPlanFigure: FigureSpec = {
   purpose:
     "Where does the minimum-GWD Gromov–Wasserstein plan send each model concept: to its own " +
     "human concept (diagonal), to its category (blocks), or elsewhere?",
-  tables: ["concepts", "gwot_summary", planTable(BASELINE), planTable(HUMAN_MODEL)],
+  tables: [TABLE.concepts, TABLE.gwotSummary, planTable(BASELINE), planTable(HUMAN_MODEL)],
   render(tables, context) {
     const views = planViews(tables);
     const first = views[0];

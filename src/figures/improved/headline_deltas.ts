@@ -23,6 +23,7 @@ import { comparisonMetricLabel, labelMargin, modelColorScale } from "../common/p
 import type { FigureContext, TableSet } from "../spec.ts";
 import { INK } from "../style.ts";
 import { BASELINE } from "../../models/registry.ts";
+import { TABLE, tableFile } from "../../tables/names.ts";
 
 /** Holm-adjusted p below which a delta counts as significant. */
 export const ALPHA = 0.05;
@@ -119,7 +120,7 @@ export const headlineDeltasFigure: BackedFigureSpec = {
   purpose:
     "Which models change which headline metric relative to the image-only baseline, by how " +
     "much, and which changes survive Holm correction?",
-  tables: ["comparisons"],
+  tables: [TABLE.comparisons],
   render(tables, context) {
     const rows = baselineDeltas(tables);
     const metrics = metricKeys(rows);
@@ -127,7 +128,7 @@ export const headlineDeltasFigure: BackedFigureSpec = {
     if (!rows.length) {
       return composeFigure(context, {
         title: "Change vs the image-only baseline",
-        panels: [messagePanel(context, "No vs_baseline rows in comparisons.arrow.")],
+        panels: [messagePanel(context, `No vs_baseline rows in ${tableFile(TABLE.comparisons)}.`)],
       });
     }
     const margin = labelMargin(models.map((m) => modelStyle(m).label));
@@ -182,7 +183,7 @@ export const headlineDeltasFigure: BackedFigureSpec = {
   },
   notes(tables) {
     const rows = baselineDeltas(tables);
-    if (!rows.length) return ["No vs_baseline rows in comparisons.arrow."];
+    if (!rows.length) return [`No vs_baseline rows in ${tableFile(TABLE.comparisons)}.`];
     const significant = rows.filter((r) => r.pAdj < ALPHA);
     const notes = [
       `${significant.length} of ${rows.length} model × metric deltas vs the baseline survive Holm ` +

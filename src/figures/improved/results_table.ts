@@ -7,6 +7,7 @@ import { metricLabel, modelStyle } from "../palette.ts";
 import type { TableSet } from "../spec.ts";
 import { FONT_SIZE, INK, textWidth } from "../style.ts";
 import { BASELINE, SPOSE49 } from "../../models/registry.ts";
+import { TABLE, tableFile } from "../../tables/names.ts";
 
 /** Columns of the table (the seed's results snapshot plus odd-one-out). */
 export const TABLE_METRICS = [
@@ -17,6 +18,10 @@ export const TABLE_METRICS = [
   { metric: "oddoneout_accuracy", subset: "with_images", label: "Odd-one-out" },
 ] as const;
 
+/** Message of a figure without headline rows. */
+const NO_ROWS = `No headline metric rows in ${tableFile(TABLE.benchmark)}.`;
+
+/** Each model's row of the table metrics (models in display order). */
 function tableCells(tables: TableSet): { models: string[]; cells: (MetricRow | undefined)[][] } {
   const columns = TABLE_METRICS.map((m) => metricRows(tables, m.metric, { subset: m.subset }));
   const models = modelsOf(columns.flat());
@@ -38,94 +43,145 @@ function bestPerColumn(models: string[], cells: (MetricRow | undefined)[][]): (s
   });
 }
 
+/** Geometry of the drawn table. */
+interface TableGrid {
+  /** Panel width. */
+  width: number;
+  /** Width of the model-name column. */
+  first: number;
+  /** Width of each metric column. */
+  column: number;
+  /** Height of a model row. */
+  rowHeight: number;
+  /** Height of the header row. */
+  headHeight: number;
+  /** Panel height. */
+  height: number;
+}
+
+/** The table's geometry for `models` in a panel `width` wide. */
+function tableGrid(models: string[], width: number): TableGrid {
+  const first = Math.ceil(
+    Math.max(...models.map((m) => textWidth(modelStyle(m).label, FONT_SIZE.small))) + 18,
+  );
+  const column = (width - first) / TABLE_METRICS.length;
+  const rowHeight = 30, headHeight = 22;
+  const height = headHeight + rowHeight * models.length + 2;
+  return { width, first, column, rowHeight, headHeight, height };
+}
+
+/** Column headings and the rule under them. */
+function drawTableHead(document: Document, svg: SVGSVGElement, grid: TableGrid): void {
+  const { first, column, headHeight, width } = grid;
+  TABLE_METRICS.forEach((m, j) => {
+    svg.append(
+      svgText(document, fitText(m.label, { width: column - 6, fontSize: FONT_SIZE.small }), {
+        x: first + column * (j + 0.5),
+        y: 14,
+        "text-anchor": "middle",
+        "font-size": FONT_SIZE.small,
+        "font-weight": "bold",
+      }),
+    );
+  });
+  svg.append(svgElement(document, "line", {
+    x1: 0,
+    x2: width,
+    y1: headHeight - 2,
+    y2: headHeight - 2,
+    stroke: INK.text,
+  }));
+}
+
+/** Value and interval of each cell of one model row (bold where the model is best). */
+function drawTableCells(
+  document: Document,
+  svg: SVGSVGElement,
+  at: { model: string; row: (MetricRow | undefined)[]; top: number; best: (string | null)[] },
+  grid: TableGrid,
+): void {
+  const { model, row, top, best } = at;
+  row.forEach((cell, j) => {
+    const x = grid.first + grid.column * (j + 0.5);
+    svg.append(svgText(document, cell ? fmt(cell.value, 3) : "—", {
+      x,
+      y: top + 13,
+      "text-anchor": "middle",
+      "font-size": FONT_SIZE.small,
+      ...(best[j] === model ? { "font-weight": "bold" } : {}),
+      fill: cell ? INK.text : INK.muted,
+    }));
+    if (cell && cell.ciLow !== null) {
+      svg.append(svgText(document, fmtInterval(cell.ciLow, cell.ciHigh, 3), {
+        x,
+        y: top + 25,
+        "text-anchor": "middle",
+        "font-size": FONT_SIZE.small - 2,
+        fill: INK.muted,
+      }));
+    }
+  });
+}
+
+/** One model row: baseline shading, colour swatch, name and cells. */
+function drawModelRow(
+  document: Document,
+  svg: SVGSVGElement,
+  at: { model: string; i: number; row: (MetricRow | undefined)[]; best: (string | null)[] },
+  grid: TableGrid,
+): void {
+  const { model, i, row, best } = at;
+  const top = grid.headHeight + i * grid.rowHeight;
+  if (model === BASELINE) {
+    svg.append(svgElement(document, "rect", {
+      x: 0,
+      y: top,
+      width: grid.width,
+      height: grid.rowHeight,
+      fill: "#f2f2f2",
+    }));
+  }
+  const style = modelStyle(model);
+  svg.append(svgElement(document, "rect", {
+    x: 2,
+    y: top + 10,
+    width: 8,
+    height: 8,
+    fill: style.color,
+  }));
+  svg.append(svgText(document, style.label, {
+    x: 14,
+    y: top + 18,
+    "font-size": FONT_SIZE.small,
+  }));
+  drawTableCells(document, svg, { model, row, top, best }, grid);
+}
+
 /** The results table as a figure. */
 export const resultsTableFigure: BackedFigureSpec = {
   name: "results_table",
   family: "improved",
   title: "Results table",
   purpose: "What are the headline numbers of every model, with their uncertainty, in one table?",
-  tables: ["benchmark"],
+  tables: [TABLE.benchmark],
   render(tables, context) {
     const { models, cells } = tableCells(tables);
     if (!models.length) {
       return composeFigure(context, {
         title: "Headline results",
-        panels: [messagePanel(context, "No headline metric rows in benchmark.arrow.")],
+        panels: [messagePanel(context, NO_ROWS)],
       });
     }
     const { document } = context;
     const width = panelWidth(context);
     const best = bestPerColumn(models, cells);
-    const first = Math.ceil(
-      Math.max(...models.map((m) => textWidth(modelStyle(m).label, FONT_SIZE.small))) + 18,
-    );
-    const column = (width - first) / TABLE_METRICS.length;
-    const rowHeight = 30, headHeight = 22;
-    const height = headHeight + rowHeight * models.length + 2;
+    const grid = tableGrid(models, width);
+    const { height } = grid;
     const svg = svgElement(document, "svg", { width, height });
-    TABLE_METRICS.forEach((m, j) => {
-      svg.append(
-        svgText(document, fitText(m.label, { width: column - 6, fontSize: FONT_SIZE.small }), {
-          x: first + column * (j + 0.5),
-          y: 14,
-          "text-anchor": "middle",
-          "font-size": FONT_SIZE.small,
-          "font-weight": "bold",
-        }),
-      );
-    });
-    svg.append(svgElement(document, "line", {
-      x1: 0,
-      x2: width,
-      y1: headHeight - 2,
-      y2: headHeight - 2,
-      stroke: INK.text,
-    }));
-    models.forEach((model, i) => {
-      const top = headHeight + i * rowHeight;
-      if (model === BASELINE) {
-        svg.append(svgElement(document, "rect", {
-          x: 0,
-          y: top,
-          width,
-          height: rowHeight,
-          fill: "#f2f2f2",
-        }));
-      }
-      const style = modelStyle(model);
-      svg.append(svgElement(document, "rect", {
-        x: 2,
-        y: top + 10,
-        width: 8,
-        height: 8,
-        fill: style.color,
-      }));
-      svg.append(svgText(document, style.label, {
-        x: 14,
-        y: top + 18,
-        "font-size": FONT_SIZE.small,
-      }));
-      cells[i].forEach((cell, j) => {
-        const x = first + column * (j + 0.5);
-        svg.append(svgText(document, cell ? fmt(cell.value, 3) : "—", {
-          x,
-          y: top + 13,
-          "text-anchor": "middle",
-          "font-size": FONT_SIZE.small,
-          ...(best[j] === model ? { "font-weight": "bold" } : {}),
-          fill: cell ? INK.text : INK.muted,
-        }));
-        if (cell && cell.ciLow !== null) {
-          svg.append(svgText(document, fmtInterval(cell.ciLow, cell.ciHigh, 3), {
-            x,
-            y: top + 25,
-            "text-anchor": "middle",
-            "font-size": FONT_SIZE.small - 2,
-            fill: INK.muted,
-          }));
-        }
-      });
-    });
+    drawTableHead(document, svg, grid);
+    models.forEach((model, i) =>
+      drawModelRow(document, svg, { model, i, row: cells[i], best }, grid)
+    );
     svg.append(svgElement(document, "line", {
       x1: 0,
       x2: width,
@@ -162,7 +218,7 @@ export const resultsTableFigure: BackedFigureSpec = {
   },
   notes(tables) {
     const { models, cells } = tableCells(tables);
-    if (!models.length) return ["No headline metric rows in benchmark.arrow."];
+    if (!models.length) return [NO_ROWS];
     const best = bestPerColumn(models, cells);
     return TABLE_METRICS.map((m, j) => {
       const b = best[j];

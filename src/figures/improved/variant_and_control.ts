@@ -6,6 +6,7 @@ import { modelStyle, sortModels } from "../palette.ts";
 import { comparisonMetricLabel, forestPanel } from "../common/plots.ts";
 import type { TableSet } from "../spec.ts";
 import { BASELINE } from "../../models/registry.ts";
+import { TABLE, tableFile } from "../../tables/names.ts";
 
 /** One variant with its control: their deltas vs the baseline and against each other. */
 export interface ControlPair {
@@ -67,7 +68,7 @@ export const variantAndControlFigure: BackedFigureSpec = {
   purpose:
     "Does a human-informed variant move the metrics differently from its shuffled control, or " +
     "does the control improve almost identically?",
-  tables: ["comparisons"],
+  tables: [TABLE.comparisons],
   render(tables, context) {
     const pairs = controlPairs(tables).filter((p) => p.variantRows.length);
     const panels = pairs.map((p) => {
@@ -112,7 +113,7 @@ export const variantAndControlFigure: BackedFigureSpec = {
       ]),
       panels: panels.length
         ? panels
-        : [messagePanel(context, "No variant_vs_control rows in comparisons.arrow.")],
+        : [messagePanel(context, `No variant_vs_control rows in ${tableFile(TABLE.comparisons)}.`)],
     });
   },
   data(tables) {
@@ -141,7 +142,7 @@ export const variantAndControlFigure: BackedFigureSpec = {
   },
   notes(tables) {
     const pairs = controlPairs(tables).filter((p) => p.variantRows.length);
-    if (!pairs.length) return ["No variant_vs_control rows in comparisons.arrow."];
+    if (!pairs.length) return [`No variant_vs_control rows in ${tableFile(TABLE.comparisons)}.`];
     return pairs.map((p) => {
       const same = controlMatches(p);
       return `${modelStyle(p.control).label} moves like ${modelStyle(p.variant).label} (same ` +

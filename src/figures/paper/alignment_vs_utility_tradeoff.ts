@@ -8,6 +8,7 @@ import type { FigureSpec, TableSet } from "../spec.ts";
 import { INK } from "../style.ts";
 import { modelColorScale, paddedExtent, placedLabelMarks, scatterLayout } from "../common/plots.ts";
 import { BASELINE, SPOSE49 } from "../../models/registry.ts";
+import { TABLE, tableFile } from "../../tables/names.ts";
 
 interface Point {
   model: string;
@@ -32,7 +33,7 @@ export const alignmentVsUtilityTradeoff: FigureSpec = {
   title: "Alignment vs utility trade-off",
   purpose: "Do models that agree more with human similarity also classify better, or is there a " +
     "trade-off between human alignment and practical utility?",
-  tables: ["benchmark"],
+  tables: [TABLE.benchmark],
   render(tables, context) {
     const data = points(tables);
     const base = data.find((p) => p.model === BASELINE);
@@ -100,7 +101,10 @@ export const alignmentVsUtilityTradeoff: FigureSpec = {
           }),
         ],
       })
-      : messagePanel(context, "No models with both human_pair_rho and top1 in benchmark.arrow.");
+      : messagePanel(
+        context,
+        `No models with both human_pair_rho and top1 in ${tableFile(TABLE.benchmark)}.`,
+      );
     return composeFigure(context, {
       title: "Human alignment versus practical utility",
       subtitle:

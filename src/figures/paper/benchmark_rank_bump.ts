@@ -6,6 +6,7 @@ import { metricLabel, modelStyle, sortModels } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { labelMargin, modelColorScale } from "../common/plots.ts";
 import { SPOSE49 } from "../../models/registry.ts";
+import { TABLE, tableFile } from "../../tables/names.ts";
 
 /** Headline benchmarks of the bump chart (higher is better for each). */
 export const RANK_METRICS: readonly { metric: string; subset: string; short: string }[] = [
@@ -61,7 +62,7 @@ export const benchmarkRankBump: FigureSpec = {
   purpose:
     "Does any model lead consistently, or do ranks reshuffle between practical, human-alignment " +
     "and transfer benchmarks?",
-  tables: ["benchmark"],
+  tables: [TABLE.benchmark],
   render(tables, context) {
     const ranks = metricRanks(tables);
     const models = sortModels(ranks.map((r) => r.model));
@@ -120,7 +121,7 @@ export const benchmarkRankBump: FigureSpec = {
           }),
         ],
       })
-      : messagePanel(context, "No headline metrics in benchmark.arrow.");
+      : messagePanel(context, `No headline metrics in ${tableFile(TABLE.benchmark)}.`);
     return composeFigure(context, {
       title: "Model ranks across benchmarks",
       subtitle: "Rank of each model (1 = best, ties share a rank) on the headline benchmarks: " +
@@ -132,7 +133,7 @@ export const benchmarkRankBump: FigureSpec = {
   },
   notes(tables) {
     const ranks = metricRanks(tables);
-    if (!ranks.length) return ["No headline metrics in benchmark.arrow."];
+    if (!ranks.length) return [`No headline metrics in ${tableFile(TABLE.benchmark)}.`];
     const mean = sortModels(ranks.map((r) => r.model)).map((model) => {
       const own = ranks.filter((r) => r.model === model);
       return { model, mean: own.reduce((s, r) => s + r.rank, 0) / own.length, n: own.length };

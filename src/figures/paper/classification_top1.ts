@@ -16,6 +16,7 @@ import type { FigureSpec, TableSet } from "../spec.ts";
 import { INK } from "../style.ts";
 import { intervalFigure } from "../common/plots.ts";
 import { BASELINE } from "../../models/registry.ts";
+import { TABLE, tableFile } from "../../tables/names.ts";
 
 /** {@link saturatedSentence} of top-1 on the test and the stress images. */
 function top1Saturation(tables: TableSet): string {
@@ -34,7 +35,7 @@ export const classificationTop1: FigureSpec = {
   purpose:
     "How well does each model's embedding classify held-out images by nearest concept prototype, " +
     "on the held-out style and on unseen drawing styles?",
-  tables: ["benchmark"],
+  tables: [TABLE.benchmark],
   render(tables, context) {
     const test = metricRows(tables, "top1", { subset: "test" });
     const stress = metricRows(tables, "top1", { subset: "stress" });
@@ -58,12 +59,12 @@ export const classificationTop1: FigureSpec = {
       ],
       xLabel: "top-1 accuracy",
       rowHeight: 30,
-      empty: "No top1 rows in benchmark.arrow.",
+      empty: `No top1 rows in ${tableFile(TABLE.benchmark)}.`,
     });
   },
   notes(tables) {
     const test = metricRows(tables, "top1", { subset: "test" });
-    if (!test.length) return ["No top-1 rows in benchmark.arrow."];
+    if (!test.length) return [`No top-1 rows in ${tableFile(TABLE.benchmark)}.`];
     const best = test.reduce((a, b) => (b.value > a.value ? b : a));
     const baseline = test.find((r) => r.model === BASELINE);
     const notes = [

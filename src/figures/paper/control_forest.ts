@@ -13,6 +13,7 @@ import {
   type ForestSeries,
 } from "../common/plots.ts";
 import { BASELINE } from "../../models/registry.ts";
+import { TABLE, tableFile } from "../../tables/names.ts";
 
 function series(tables: TableSet, variant: string, control: string): ForestSeries[] {
   const rows = comparisonRows(tables);
@@ -59,7 +60,7 @@ export function controlForestFigure(options: ControlForestOptions): FigureSpec {
     purpose:
       `Is ${modelStyle(variant).label}'s change due to the human similarity structure, or does ` +
       `its matched shuffled control (${modelStyle(control).label}) change the same way?`,
-    tables: ["comparisons"],
+    tables: [TABLE.comparisons],
     render(tables, context) {
       const s = series(tables, variant, control);
       const metrics = [
@@ -79,7 +80,9 @@ export function controlForestFigure(options: ControlForestOptions): FigureSpec {
             ? forestPanel(context, { width: panelWidth(context), series: s, metrics })
             : messagePanel(
               context,
-              `No comparisons of ${variant} with ${control} or the baseline in comparisons.arrow.`,
+              `No comparisons of ${variant} with ${control} or the baseline in ${
+                tableFile(TABLE.comparisons)
+              }.`,
             ),
         ],
       });
@@ -87,7 +90,7 @@ export function controlForestFigure(options: ControlForestOptions): FigureSpec {
     notes(tables) {
       const s = series(tables, variant, control);
       const direct = s.find((x) => x.rows[0].modelA === variant && x.rows[0].modelB === control);
-      if (!direct) return [`No ${variant} vs ${control} rows in comparisons.arrow.`];
+      if (!direct) return [`No ${variant} vs ${control} rows in ${tableFile(TABLE.comparisons)}.`];
       const headline = direct.rows.filter((r) =>
         ["top1", "human_pair_rho", "rsa_spearman", "object_properties_rho"].includes(r.metric)
       );

@@ -8,6 +8,7 @@ import { DELTA_COLORS, INK } from "../style.ts";
 import { labelMargin } from "../common/plots.ts";
 import { targetLabel } from "./thingsplus_transfer_focus.ts";
 import { SPOSE49 } from "../../models/registry.ts";
+import { TABLE, tableFile } from "../../tables/names.ts";
 
 interface Cell extends MetricRow {
   row: string;
@@ -58,7 +59,7 @@ export const expandedThingsplusAllBenchmarks: FigureSpec = {
   title: "Expanded THINGSplus: all benchmarks",
   purpose: "Across every expanded benchmark (each THINGSplus rating, category AUC, category " +
     "co-membership, property differences, triplets), which models are relatively strong or weak?",
-  tables: ["benchmark"],
+  tables: [TABLE.benchmark],
   render(tables, context) {
     const data = cells(tables);
     const models = sortModels(data.map((c) => c.model)).map((m) => modelStyle(m).label);
@@ -100,7 +101,7 @@ export const expandedThingsplusAllBenchmarks: FigureSpec = {
           }),
         ],
       })
-      : messagePanel(context, "No expanded benchmark rows in benchmark.arrow.");
+      : messagePanel(context, `No expanded benchmark rows in ${tableFile(TABLE.benchmark)}.`);
     return composeFigure(context, {
       title: "All expanded benchmarks",
       subtitle:
@@ -116,7 +117,7 @@ export const expandedThingsplusAllBenchmarks: FigureSpec = {
   },
   notes(tables) {
     const data = cells(tables).filter((c) => c.model !== SPOSE49);
-    if (!data.length) return ["No expanded benchmark rows in benchmark.arrow."];
+    if (!data.length) return [`No expanded benchmark rows in ${tableFile(TABLE.benchmark)}.`];
     const wins = new Map<string, number>();
     for (const row of new Set(data.map((c) => c.row))) {
       const group = data.filter((c) => c.row === row);

@@ -5,6 +5,7 @@ import { modelStyle } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { intervalPanel, labelMargin } from "../common/plots.ts";
 import { BASELINE, SPOSE49 } from "../../models/registry.ts";
+import { TABLE, tableFile } from "../../tables/names.ts";
 
 const PANELS = [
   { metric: "human_pair_rho", subset: "test", label: "Human-pair ρ (held-out pairs)" },
@@ -23,14 +24,16 @@ export const humanSimilarityAlignment: FigureSpec = {
   title: "Human similarity alignment",
   purpose: "How closely does each model's concept similarity follow human similarity judgments " +
     "(held-out human pairs, RSA over all concept pairs, THINGS odd-one-out triplets)?",
-  tables: ["benchmark"],
+  tables: [TABLE.benchmark],
   render(tables, context) {
     const rows = panelRows(tables);
     const models = modelsOf(rows.flat());
     if (!models.length) {
       return composeFigure(context, {
         title: "Human similarity alignment",
-        panels: [messagePanel(context, "No human-alignment rows in benchmark.arrow.")],
+        panels: [
+          messagePanel(context, `No human-alignment rows in ${tableFile(TABLE.benchmark)}.`),
+        ],
       });
     }
     const margin = labelMargin(models.map((m) => modelStyle(m).label));
@@ -68,6 +71,6 @@ export const humanSimilarityAlignment: FigureSpec = {
           (baseline ? `; baseline ${fmt(baseline.value)}` : "") + ".",
       );
     });
-    return notes.length ? notes : ["No human-alignment rows in benchmark.arrow."];
+    return notes.length ? notes : [`No human-alignment rows in ${tableFile(TABLE.benchmark)}.`];
   },
 };

@@ -13,6 +13,7 @@ import type { FigureContext, FigureSpec, TableSet } from "../spec.ts";
 import { FONT_SIZE, INK } from "../style.ts";
 import { RANK_METRICS } from "./benchmark_rank_bump.ts";
 import { BASELINE, SPOSE49 } from "../../models/registry.ts";
+import { TABLE, tableFile } from "../../tables/names.ts";
 
 /** Shorter axis labels for the small radars. */
 const RADAR_LABELS: Record<string, string> = {
@@ -120,7 +121,7 @@ export const modelProfileRadar: FigureSpec = {
   purpose:
     "What is each model's profile of strengths across practical, human-alignment and transfer " +
     "benchmarks, relative to the other models and to the baseline?",
-  tables: ["benchmark"],
+  tables: [TABLE.benchmark],
   render(tables, context) {
     const { axes, profiles } = modelProfiles(tables);
     const columns = 3;
@@ -141,12 +142,12 @@ export const modelProfileRadar: FigureSpec = {
       columns,
       panels: panels.length
         ? panels
-        : [messagePanel(context, "No headline metrics in benchmark.arrow.")],
+        : [messagePanel(context, `No headline metrics in ${tableFile(TABLE.benchmark)}.`)],
     });
   },
   notes(tables) {
     const { axes, profiles } = modelProfiles(tables);
-    if (!profiles.length) return ["No headline metrics in benchmark.arrow."];
+    if (!profiles.length) return [`No headline metrics in ${tableFile(TABLE.benchmark)}.`];
     return profiles.map((p) => {
       const best = axes.filter((_, i) => p.scaled[i] === 1);
       const area = p.scaled.reduce((s, v) => s + (Number.isFinite(v) ? v : 0), 0) / axes.length;

@@ -8,6 +8,7 @@ import type { FigureSpec, TableSet } from "../spec.ts";
 import { INK } from "../style.ts";
 import { modelColorScale, paddedExtent, placedLabelMarks, scatterLayout } from "../common/plots.ts";
 import { BASELINE, IMAGENET, SPOSE49 } from "../../models/registry.ts";
+import { TABLE, tableFile } from "../../tables/names.ts";
 
 interface MapData {
   models: string[];
@@ -80,7 +81,7 @@ export const modelSimilarityMap: FigureSpec = {
   purpose:
     "Which models behave alike across all benchmarks: do the human-informed variants separate " +
     "from their shuffled controls and from the baseline?",
-  tables: ["benchmark"],
+  tables: [TABLE.benchmark],
   render(tables, context) {
     const map = modelMap(tables);
     const xDomain = paddedExtent(map.points.map((p) => p.x), 0.08);
@@ -112,7 +113,10 @@ export const modelSimilarityMap: FigureSpec = {
           ...placedLabelMarks(map.points, placements, { x: "x", y: "y" }),
         ],
       })
-      : messagePanel(context, "Fewer than three models with common metrics in benchmark.arrow.");
+      : messagePanel(
+        context,
+        `Fewer than three models with common metrics in ${tableFile(TABLE.benchmark)}.`,
+      );
     return composeFigure(context, {
       title: "Models by benchmark profile",
       subtitle: `Classical multidimensional scaling of Euclidean distances between the models' ` +

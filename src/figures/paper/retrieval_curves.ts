@@ -5,6 +5,7 @@ import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { modelColorScale, modelLegend } from "../common/plots.ts";
+import { TABLE, tableFile } from "../../tables/names.ts";
 
 interface CurvePoint extends MetricRow {
   k: number;
@@ -25,7 +26,7 @@ export const retrievalCurves: FigureSpec = {
   purpose:
     "How often is an image of the same concept among the k nearest held-out images (k = 1…10), " +
     "model by model?",
-  tables: ["benchmark"],
+  tables: [TABLE.benchmark],
   render(tables, context) {
     const points = curves(tables);
     const models = modelsOf(points);
@@ -59,7 +60,7 @@ export const retrievalCurves: FigureSpec = {
           Plot.dot(points, { x: "k", y: "value", fill: label, r: 2.6 }),
         ],
       })
-      : messagePanel(context, "No retrieval@k rows in benchmark.arrow.");
+      : messagePanel(context, `No retrieval@k rows in ${tableFile(TABLE.benchmark)}.`);
     return composeFigure(context, {
       title: "Same-concept retrieval@k",
       subtitle:
@@ -78,7 +79,7 @@ export const retrievalCurves: FigureSpec = {
   },
   notes(tables) {
     const points = curves(tables);
-    if (!points.length) return ["No retrieval@k rows in benchmark.arrow."];
+    if (!points.length) return [`No retrieval@k rows in ${tableFile(TABLE.benchmark)}.`];
     const at = (k: number) => points.filter((r) => r.k === k);
     const range = (rows: MetricRow[]) => {
       const best = rows.reduce((a, b) => (b.value > a.value ? b : a));

@@ -6,6 +6,7 @@ import { modelStyle, sortModels } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { DELTA_COLORS, INK } from "../style.ts";
 import { comparisonMetricLabel, labelMargin } from "../common/plots.ts";
+import { TABLE, tableFile } from "../../tables/names.ts";
 
 interface Cell extends ComparisonRow {
   /** Delta divided by the largest |delta| of its metric (−1…1). */
@@ -42,7 +43,7 @@ export const strategyDeltaHeatmap: FigureSpec = {
   purpose:
     "Which metrics does each human-informed strategy (and each control) move relative to the " +
     "image-only baseline, and are the changes beyond bootstrap noise?",
-  tables: ["comparisons"],
+  tables: [TABLE.comparisons],
   render(tables, context) {
     const data = cells(tables);
     const models = sortModels(data.map((c) => c.modelA)).map((m) => modelStyle(m).label);
@@ -79,7 +80,7 @@ export const strategyDeltaHeatmap: FigureSpec = {
           }),
         ],
       })
-      : messagePanel(context, "No vs_baseline rows in comparisons.arrow.");
+      : messagePanel(context, `No vs_baseline rows in ${tableFile(TABLE.comparisons)}.`);
     return composeFigure(context, {
       title: "Change versus the image-only baseline",
       subtitle:
@@ -95,7 +96,7 @@ export const strategyDeltaHeatmap: FigureSpec = {
   },
   notes(tables) {
     const data = cells(tables);
-    if (!data.length) return ["No vs_baseline rows in comparisons.arrow."];
+    if (!data.length) return [`No vs_baseline rows in ${tableFile(TABLE.comparisons)}.`];
     const beyond = data.filter((c) => excludesZero(c.ciLow, c.ciHigh));
     const top = data.reduce((a, b) => (b.scaled > a.scaled ? b : a));
     const bottom = data.reduce((a, b) => (b.scaled < a.scaled ? b : a));

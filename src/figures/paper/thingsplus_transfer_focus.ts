@@ -7,6 +7,7 @@ import type { FigureSpec, TableSet } from "../spec.ts";
 import { INK } from "../style.ts";
 import { labelMargin, modelColorScale, modelLegend } from "../common/plots.ts";
 import { BASELINE, SPOSE49 } from "../../models/registry.ts";
+import { TABLE, tableFile } from "../../tables/names.ts";
 
 /** Display name of a THINGSplus target (`property_be_moved` → `be moved`). */
 export function targetLabel(subset: string): string {
@@ -27,7 +28,7 @@ export const thingsplusTransferFocus: FigureSpec = {
   purpose:
     "Does human-informed training transfer to external THINGSplus ratings (properties, size) " +
     "that no model was trained on, target by target?",
-  tables: ["benchmark"],
+  tables: [TABLE.benchmark],
   render(tables, context) {
     const data = rows(tables);
     const models = sortModels(data.map((r) => r.model));
@@ -71,7 +72,7 @@ export const thingsplusTransferFocus: FigureSpec = {
           ),
         ],
       })
-      : messagePanel(context, "No thingsplus_rating_rho rows in benchmark.arrow.");
+      : messagePanel(context, `No thingsplus_rating_rho rows in ${tableFile(TABLE.benchmark)}.`);
     return composeFigure(context, {
       title: "Transfer to THINGSplus ratings",
       subtitle:
@@ -86,7 +87,7 @@ export const thingsplusTransferFocus: FigureSpec = {
   },
   notes(tables) {
     const data = rows(tables);
-    if (!data.length) return ["No thingsplus_rating_rho rows in benchmark.arrow."];
+    if (!data.length) return [`No thingsplus_rating_rho rows in ${tableFile(TABLE.benchmark)}.`];
     const baseline = new Map(
       data.filter((r) => r.model === BASELINE && r.ciLow !== null && r.ciHigh !== null)
         .map((r) => [r.subset, r]),

@@ -16,6 +16,7 @@ import type { FigureContext, FigureSpec, Row, TableSet } from "../spec.ts";
 import { INK } from "../style.ts";
 import { labelMargin, modelColorScale } from "../common/plots.ts";
 import { SPOSE49 } from "../../models/registry.ts";
+import { TABLE, tableFile } from "../../tables/names.ts";
 
 interface Spread {
   model: string;
@@ -40,7 +41,7 @@ function quantile(sorted: Float64Array, q: number): number {
  * the loop is kept tight.
  */
 function spreads(tables: TableSet): Spread[] {
-  const rows = tableRows(tables, "benchmark/triplet_margins");
+  const rows = tableRows(tables, TABLE.tripletMargins);
   return memo(rows, "marginSpreads", () => buildSpreads(rows));
 }
 
@@ -149,7 +150,7 @@ export const tripletMarginIntervals: FigureSpec = {
   purpose:
     "By how much does each model prefer the human-similar concept over the odd one, on average " +
     "(with a 95% interval) and across individual triplets?",
-  tables: ["benchmark", "benchmark/triplet_margins"],
+  tables: [TABLE.benchmark, TABLE.tripletMargins],
   render(tables, context) {
     const all = spreads(tables);
     const means = (subset: string) =>
@@ -159,7 +160,7 @@ export const tripletMarginIntervals: FigureSpec = {
     if (!models.length) {
       return composeFigure(context, {
         title: "Triplet margins",
-        panels: [messagePanel(context, "No triplet_margin rows in benchmark.arrow.")],
+        panels: [messagePanel(context, `No triplet_margin rows in ${tableFile(TABLE.benchmark)}.`)],
       });
     }
     const margin = labelMargin(models.map((m) => modelStyle(m).label));
@@ -200,6 +201,6 @@ export const tripletMarginIntervals: FigureSpec = {
           }.`,
       );
     }
-    return notes.length ? notes : ["No triplet_margin rows in benchmark.arrow."];
+    return notes.length ? notes : [`No triplet_margin rows in ${tableFile(TABLE.benchmark)}.`];
   },
 };

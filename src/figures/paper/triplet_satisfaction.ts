@@ -5,6 +5,7 @@ import type { FigureSpec } from "../spec.ts";
 import { INK } from "../style.ts";
 import { intervalFigure } from "../common/plots.ts";
 import { BASELINE, SPOSE49 } from "../../models/registry.ts";
+import { TABLE, tableFile } from "../../tables/names.ts";
 
 /** Triplet satisfaction on training and held-out triplets with 95% intervals. */
 export const tripletSatisfaction: FigureSpec = {
@@ -14,7 +15,7 @@ export const tripletSatisfaction: FigureSpec = {
   purpose:
     "How many human-derived triplets (anchor nearer the human-similar concept than the odd one) " +
     "does each model's embedding already satisfy, on the training triplets and on held-out ones?",
-  tables: ["benchmark"],
+  tables: [TABLE.benchmark],
   render(tables, context) {
     const train = metricRows(tables, "triplet_satisfaction", { subset: "train" });
     const test = metricRows(tables, "triplet_satisfaction", { subset: "test" });
@@ -34,7 +35,7 @@ export const tripletSatisfaction: FigureSpec = {
       xLabel: "triplets satisfied",
       reference: 0.5,
       rowHeight: 30,
-      empty: "No triplet_satisfaction rows in benchmark.arrow.",
+      empty: `No triplet_satisfaction rows in ${tableFile(TABLE.benchmark)}.`,
     });
   },
   notes(tables) {
@@ -53,6 +54,8 @@ export const tripletSatisfaction: FigureSpec = {
           `highest ${modelStyle(best.model).label} ${fmt(best.value)}.`,
       );
     }
-    return notes.length ? notes : ["No triplet_satisfaction rows in benchmark.arrow."];
+    return notes.length
+      ? notes
+      : [`No triplet_satisfaction rows in ${tableFile(TABLE.benchmark)}.`];
   },
 };

@@ -1,6 +1,7 @@
 /** Workflow figure: data wrangling (THINGS inputs → `data` and `human` stages → tables). */
 import type { FigureSpec } from "../spec.ts";
 import { type Diagram, diagramFigure } from "./diagram.ts";
+import { TABLE, tableFile } from "../../tables/names.ts";
 
 /** Inputs, the stages that read them and the tables they write. */
 export const DATA_WRANGLING: Diagram = {
@@ -66,35 +67,35 @@ export const DATA_WRANGLING: Diagram = {
     },
     {
       id: "concepts",
-      label: "concepts.arrow",
+      label: tableFile(TABLE.concepts),
       detail: "categories, ratings, has_images",
       kind: "table",
       layer: 2,
     },
     {
       id: "imagesTable",
-      label: "images.arrow, splits.arrow",
+      label: `${tableFile(TABLE.images)}, ${tableFile(TABLE.splits)}`,
       detail: "per-image license and attribution; train / val / test / stress",
       kind: "table",
       layer: 2,
     },
     {
       id: "similarity",
-      label: "human_similarity.arrow",
+      label: tableFile(TABLE.humanSimilarity),
       detail: "1,854 × 1,854 matrix",
       kind: "table",
       layer: 2,
     },
     {
       id: "pairs",
-      label: "human_pairs.arrow",
+      label: tableFile(TABLE.humanPairs),
       detail: "pairs of concepts with images: train 80 / val 10 / test 10",
       kind: "table",
       layer: 2,
     },
     {
       id: "triplets",
-      label: "triplets.arrow",
+      label: tableFile(TABLE.triplets),
       detail: "training triplets from train pairs",
       kind: "table",
       layer: 2,
@@ -129,7 +130,9 @@ export const dataWranglingFigure: FigureSpec = diagramFigure({
   purpose: "Which THINGS inputs feed which pipeline stage, and which tables come out?",
   heading: "Data wrangling: from the THINGS files to the pipeline's tables",
   subtitle: "The data and human stages read the THINGS files and write Arrow tables in the " +
-    "canonical concept order (the human stage also reads concepts.arrow); the benchmark " +
+    `canonical concept order (the human stage also reads ${
+      tableFile(TABLE.concepts)
+    }); the benchmark ` +
     "scores every embedding on the held-out odd-one-out triplets.",
   diagram: DATA_WRANGLING,
   direction: "right",

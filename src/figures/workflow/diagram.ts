@@ -138,6 +138,160 @@ export interface DrawDiagramOptions {
 
 const PAD_X = 8, LINE = FONT_SIZE.small * 1.25, DETAIL = (FONT_SIZE.small - 1) * 1.2;
 
+/** A node's box at the origin, `w` wide, with its wrapped label and detail lines. */
+function measureBox(node: DiagramNode, w: number): Box {
+  const lines = wrapText(node.label, w - 2 * PAD_X, FONT_SIZE.small * 1.12);
+  const detail = node.detail ? wrapText(node.detail, w - 2 * PAD_X, FONT_SIZE.small - 1) : [];
+  const h = 10 + lines.length * LINE + detail.length * DETAIL;
+  return { x: 0, y: 0, w, h, lines, detail };
+}
+
+/** Where the boxes of a laid-out diagram sit, and its height. */
+interface DiagramLayout {
+  /** Box of each node id. */
+  boxes: Map<string, Box>;
+  /** Height of the drawing. */
+  height: number;
+}
+
+/** Layers as rows, top to bottom (boxes of a row share their height). */
+function layoutDown(
+  rows: string[][],
+  byId: Map<string, DiagramNode>,
+  at: { width: number; gap: number },
+): DiagramLayout {
+  const { width, gap } = at;
+  const boxes = new Map<string, Box>();
+  let y = 0;
+  for (const row of rows) {
+    const slot = width / Math.max(1, row.length);
+    const w = Math.min(slot - 12, 210);
+    const measured = row.map((id) => measureBox(byId.get(id)!, w));
+    const h = Math.max(...measured.map((b) => b.h));
+    row.forEach((id, i) => {
+      const b = measured[i];
+      boxes.set(id, { ...b, h, x: slot * i + (slot - w) / 2, y });
+    });
+    y += h + gap;
+  }
+  return { boxes, height: y - gap };
+}
+
+/** Layers as columns, left to right (each column centred on the full height). */
+function layoutRight(
+  rows: string[][],
+  byId: Map<string, DiagramNode>,
+  at: { width: number; gap: number },
+): DiagramLayout {
+  const { width, gap } = at;
+  const boxes = new Map<string, Box>();
+  const slot = width / Math.max(1, rows.length);
+  const w = Math.min(slot - gap, 230);
+  const columns = rows.map((row) => row.map((id) => measureBox(byId.get(id)!, w)));
+  const heights = columns.map((col) => col.reduce((s, b) => s + b.h, 0) + (col.length - 1) * 10);
+  const height = Math.max(...heights);
+  rows.forEach((row, l) => {
+    // spread each column over the full height, centred
+    const free = height - heights[l];
+    let y = free / 2;
+    row.forEach((id, i) => {
+      const b = columns[l][i];
+      boxes.set(id, { ...b, x: slot * l + (slot - w) / 2, y });
+      y += b.h + 10;
+    });
+  });
+  return { boxes, height };
+}
+
+/** How the edges are routed. */
+interface EdgeRouting {
+  /** Layout direction. */
+  direction: "down" | "right";
+  /** Gap between layers. */
+  gap: number;
+  /** Layer of each node. */
+  layers: Map<string, number>;
+  /** Box of each node. */
+  boxes: Map<string, Box>;
+}
+
+/** Path and arrow-head points of one edge. */
+function edgeShape(e: DiagramEdge, routing: EdgeRouting): { d: string; head: string } {
+  const { direction, gap, layers, boxes } = routing;
+  const a = boxes.get(e.from)!, b = boxes.get(e.to)!;
+  const [x1, y1, x2, y2] = direction === "down"
+    ? [a.x + a.w / 2, a.y + a.h, b.x + b.w / 2, b.y]
+    : [a.x + a.w, a.y + a.h / 2, b.x, b.y + b.h / 2];
+  const bend = direction === "down" ? Math.max(12, (y2 - y1) / 2) : Math.max(12, (x2 - x1) / 2);
+  // an edge that skips layers runs straight down past them, then bends into its target
+  const skips = layers.get(e.to)! - layers.get(e.from)! > 1;
+  const d = direction === "down" && skips
+    ? `M${r(x1)},${r(y1)} L${r(x1)},${r(y2 - gap)} C${r(x1)},${r(y2 - gap / 2)} ${r(x2)},${
+      r(y2 - gap / 2)
+    } ${r(x2)},${r(y2 - 5)}`
+    : direction === "down"
+    ? `M${r(x1)},${r(y1)} C${r(x1)},${r(y1 + bend)} ${r(x2)},${r(y2 - bend)} ${r(x2)},${r(y2 - 5)}`
+    : `M${r(x1)},${r(y1)} C${r(x1 + bend)},${r(y1)} ${r(x2 - bend)},${r(y2)} ${r(x2 - 5)},${r(y2)}`;
+  const head = direction === "down"
+    ? `${r(x2 - 4)},${r(y2 - 6)} ${r(x2 + 4)},${r(y2 - 6)} ${r(x2)},${r(y2)}`
+    : `${r(x2 - 6)},${r(y2 - 4)} ${r(x2 - 6)},${r(y2 + 4)} ${r(x2)},${r(y2)}`;
+  return { d, head };
+}
+
+/** The edges as one `<g>` of curved paths with arrow heads. */
+function drawEdges(document: Document, edges: DiagramEdge[], routing: EdgeRouting): SVGElement {
+  const g = svgElement(document, "g", { fill: "none", "stroke-width": 1.2 });
+  for (const e of edges) {
+    const { d, head } = edgeShape(e, routing);
+    g.append(svgElement(document, "path", {
+      d,
+      stroke: INK.muted,
+      ...(e.dashed ? { "stroke-dasharray": "4,3" } : {}),
+    }));
+    g.append(
+      svgElement(document, "polygon", { points: head, fill: INK.muted, stroke: "none" }),
+    );
+  }
+  return g;
+}
+
+/** One node: its rounded box, bold label lines and muted detail lines. */
+function drawNode(document: Document, svg: SVGSVGElement, at: { node: DiagramNode; b: Box }): void {
+  const { node, b } = at;
+  const colors = NODE_COLORS[node.kind];
+  svg.append(svgElement(document, "rect", {
+    x: r(b.x),
+    y: r(b.y),
+    width: r(b.w),
+    height: r(b.h),
+    rx: node.kind === "stage" ? 4 : node.kind === "table" ? 1 : 9,
+    fill: colors.fill,
+    stroke: colors.stroke,
+    "stroke-width": 1.2,
+  }));
+  let ty = b.y + 5 + FONT_SIZE.small;
+  for (const line of b.lines) {
+    svg.append(svgText(document, line, {
+      x: r(b.x + b.w / 2),
+      y: r(ty),
+      "text-anchor": "middle",
+      "font-size": FONT_SIZE.small,
+      "font-weight": "bold",
+    }));
+    ty += LINE;
+  }
+  for (const line of b.detail) {
+    svg.append(svgText(document, line, {
+      x: r(b.x + b.w / 2),
+      y: r(ty - 1),
+      "text-anchor": "middle",
+      "font-size": FONT_SIZE.small - 1,
+      fill: INK.muted,
+    }));
+    ty += DETAIL;
+  }
+}
+
 /** Draws a diagram as one `<svg>` panel. */
 export function drawDiagram(
   context: FigureContext,
@@ -149,119 +303,18 @@ export function drawDiagram(
   const layers = layerNodes(diagram);
   const rows = orderLayers(diagram, layers);
   const byId = new Map(diagram.nodes.map((n) => [n.id, n]));
-  const boxes = new Map<string, Box>();
   const gap = options.layerGap ?? (direction === "down" ? 26 : 40);
   const width = options.width;
-  const measure = (node: DiagramNode, w: number): Box => {
-    const lines = wrapText(node.label, w - 2 * PAD_X, FONT_SIZE.small * 1.12);
-    const detail = node.detail ? wrapText(node.detail, w - 2 * PAD_X, FONT_SIZE.small - 1) : [];
-    const h = 10 + lines.length * LINE + detail.length * DETAIL;
-    return { x: 0, y: 0, w, h, lines, detail };
-  };
-  let height = 0;
-  if (direction === "down") {
-    let y = 0;
-    for (const row of rows) {
-      const slot = width / Math.max(1, row.length);
-      const w = Math.min(slot - 12, 210);
-      const measured = row.map((id) => measure(byId.get(id)!, w));
-      const h = Math.max(...measured.map((b) => b.h));
-      row.forEach((id, i) => {
-        const b = measured[i];
-        boxes.set(id, { ...b, h, x: slot * i + (slot - w) / 2, y });
-      });
-      y += h + gap;
-    }
-    height = y - gap;
-  } else {
-    const slot = width / Math.max(1, rows.length);
-    const w = Math.min(slot - gap, 230);
-    const columns = rows.map((row) => row.map((id) => measure(byId.get(id)!, w)));
-    const heights = columns.map((col) => col.reduce((s, b) => s + b.h, 0) + (col.length - 1) * 10);
-    height = Math.max(...heights);
-    rows.forEach((row, l) => {
-      // spread each column over the full height, centred
-      const free = height - heights[l];
-      let y = free / 2;
-      row.forEach((id, i) => {
-        const b = columns[l][i];
-        boxes.set(id, { ...b, x: slot * l + (slot - w) / 2, y });
-        y += b.h + 10;
-      });
-    });
-  }
+  const { boxes, height } = direction === "down"
+    ? layoutDown(rows, byId, { width, gap })
+    : layoutRight(rows, byId, { width, gap });
   const svg = svgElement(document, "svg", { width, height: Math.ceil(height + 2) });
-  const edges = svgElement(document, "g", { fill: "none", "stroke-width": 1.2 });
-  for (const e of diagram.edges) {
-    const a = boxes.get(e.from)!, b = boxes.get(e.to)!;
-    const [x1, y1, x2, y2] = direction === "down"
-      ? [a.x + a.w / 2, a.y + a.h, b.x + b.w / 2, b.y]
-      : [a.x + a.w, a.y + a.h / 2, b.x, b.y + b.h / 2];
-    const bend = direction === "down" ? Math.max(12, (y2 - y1) / 2) : Math.max(12, (x2 - x1) / 2);
-    // an edge that skips layers runs straight down past them, then bends into its target
-    const skips = layers.get(e.to)! - layers.get(e.from)! > 1;
-    const d = direction === "down" && skips
-      ? `M${r(x1)},${r(y1)} L${r(x1)},${r(y2 - gap)} C${r(x1)},${r(y2 - gap / 2)} ${r(x2)},${
-        r(y2 - gap / 2)
-      } ${r(x2)},${r(y2 - 5)}`
-      : direction === "down"
-      ? `M${r(x1)},${r(y1)} C${r(x1)},${r(y1 + bend)} ${r(x2)},${r(y2 - bend)} ${r(x2)},${
-        r(y2 - 5)
-      }`
-      : `M${r(x1)},${r(y1)} C${r(x1 + bend)},${r(y1)} ${r(x2 - bend)},${r(y2)} ${r(x2 - 5)},${
-        r(y2)
-      }`;
-    edges.append(svgElement(document, "path", {
-      d,
-      stroke: INK.muted,
-      ...(e.dashed ? { "stroke-dasharray": "4,3" } : {}),
-    }));
-    const head = direction === "down"
-      ? `${r(x2 - 4)},${r(y2 - 6)} ${r(x2 + 4)},${r(y2 - 6)} ${r(x2)},${r(y2)}`
-      : `${r(x2 - 6)},${r(y2 - 4)} ${r(x2 - 6)},${r(y2 + 4)} ${r(x2)},${r(y2)}`;
-    edges.append(
-      svgElement(document, "polygon", { points: head, fill: INK.muted, stroke: "none" }),
-    );
-  }
-  svg.append(edges);
-  for (const node of diagram.nodes) {
-    const b = boxes.get(node.id)!;
-    const colors = NODE_COLORS[node.kind];
-    svg.append(svgElement(document, "rect", {
-      x: r(b.x),
-      y: r(b.y),
-      width: r(b.w),
-      height: r(b.h),
-      rx: node.kind === "stage" ? 4 : node.kind === "table" ? 1 : 9,
-      fill: colors.fill,
-      stroke: colors.stroke,
-      "stroke-width": 1.2,
-    }));
-    let ty = b.y + 5 + FONT_SIZE.small;
-    for (const line of b.lines) {
-      svg.append(svgText(document, line, {
-        x: r(b.x + b.w / 2),
-        y: r(ty),
-        "text-anchor": "middle",
-        "font-size": FONT_SIZE.small,
-        "font-weight": "bold",
-      }));
-      ty += LINE;
-    }
-    for (const line of b.detail) {
-      svg.append(svgText(document, line, {
-        x: r(b.x + b.w / 2),
-        y: r(ty - 1),
-        "text-anchor": "middle",
-        "font-size": FONT_SIZE.small - 1,
-        fill: INK.muted,
-      }));
-      ty += DETAIL;
-    }
-  }
+  svg.append(drawEdges(document, diagram.edges, { direction, gap, layers, boxes }));
+  for (const node of diagram.nodes) drawNode(document, svg, { node, b: boxes.get(node.id)! });
   return svg;
 }
 
+/** `v` rounded to one decimal (short SVG coordinates). */
 function r(v: number): number {
   return Math.round(v * 10) / 10;
 }

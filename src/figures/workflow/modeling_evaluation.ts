@@ -2,6 +2,7 @@
 import type { FigureSpec } from "../spec.ts";
 import { type Diagram, diagramFigure } from "./diagram.ts";
 import { ALIGNET, BASELINE, GLOCAL } from "../../models/registry.ts";
+import { TABLE, tableFile } from "../../tables/names.ts";
 
 /** The stages from the tables to the site, as `deno task all` runs them (GWOT separately). */
 export const MODELING_EVALUATION: Diagram = {
@@ -35,7 +36,7 @@ export const MODELING_EVALUATION: Diagram = {
     {
       id: "embed",
       label: "embed",
-      detail: "image embeddings, concept prototypes, models.arrow",
+      detail: `image embeddings, concept prototypes, ${tableFile(TABLE.models)}`,
       kind: "stage",
       task: "embed",
     },

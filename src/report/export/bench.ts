@@ -12,7 +12,7 @@ import { HEADLINE_COLUMNS, headlineTable } from "../headline.ts";
 import type { BenchmarkRow, ReportTables } from "../tables.ts";
 import { csvFromRows, csvFromTable, type CsvValue } from "./csv.ts";
 import { jsonText } from "./json.ts";
-import { type ExportedFile, SUMMARY_FILE, TRIPLET_SATISFACTION_FILE } from "./plan.ts";
+import { type ExportedFile, SOURCE, SUMMARY_FILE, TRIPLET_SATISFACTION_FILE } from "./plan.ts";
 import type { Sources } from "./sources.ts";
 
 /** The seed's snapshot column names by headline column key, in the seed's order. */
@@ -190,7 +190,7 @@ export interface BenchExport {
 export function benchFiles(tables: ReportTables, sources: Sources): BenchExport {
   const summary = benchmarkSummary(tables);
   const seed = headlineTable(tables).seed;
-  const comparison = csvFromTable(sources["comparisons.arrow"].table);
+  const comparison = csvFromTable(sources[SOURCE.comparisons].table);
   const files: ExportedFile[] = [
     {
       path: "outputs/reports/embedding_benchmark_report_with_joint_matrix.json",
@@ -211,7 +211,8 @@ export function benchFiles(tables: ReportTables, sources: Sources): BenchExport 
   } else {
     skipped.push({
       path: TRIPLET_SATISFACTION_FILE,
-      reason: "benchmark.arrow has no triplet_satisfaction rows (run `deno task bench expanded`)",
+      reason:
+        `${SOURCE.benchmark} has no triplet_satisfaction rows (run \`deno task bench expanded\`)`,
     });
   }
   return { files, skipped };

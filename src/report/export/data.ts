@@ -7,7 +7,7 @@
  */
 import { arrowRows } from "../../figures/rows.ts";
 import { csvFromRows, csvFromTable, type CsvValue } from "./csv.ts";
-import type { ExportedFile } from "./plan.ts";
+import { type ExportedFile, SOURCE } from "./plan.ts";
 import type { Sources } from "./sources.ts";
 
 /** Concept columns added to each image row of `image_metadata.csv`. */
@@ -15,8 +15,8 @@ const CONCEPT_COLUMNS = ["word", "wordnet_id", "wordnet_synset"];
 
 /** `data/processed/concepts.csv` and `images.csv`: every column of the two tables. */
 export function processedFiles(sources: Sources): ExportedFile[] {
-  const concepts = csvFromTable(sources["concepts.arrow"].table);
-  const images = csvFromTable(sources["images.arrow"].table);
+  const concepts = csvFromTable(sources[SOURCE.concepts].table);
+  const images = csvFromTable(sources[SOURCE.images].table);
   return [
     { path: "data/processed/concepts.csv", data: concepts.bytes, rows: concepts.rows },
     { path: "data/processed/images.csv", data: images.bytes, rows: images.rows },
@@ -30,12 +30,12 @@ export function processedFiles(sources: Sources): ExportedFile[] {
  */
 export function baselineFiles(sources: Sources): ExportedFile[] {
   const concepts = new Map(
-    arrowRows(sources["concepts.arrow"].table).map((c) => [String(c.uniqueID), c]),
+    arrowRows(sources[SOURCE.concepts].table).map((c) => [String(c.uniqueID), c]),
   );
-  const imageTable = sources["images.arrow"].table;
+  const imageTable = sources[SOURCE.images].table;
   const images = arrowRows(imageTable);
   const imageColumns = imageTable.schema.fields.map((f) => f.name);
-  const present = new Set(sources["concepts.arrow"].table.schema.fields.map((f) => f.name));
+  const present = new Set(sources[SOURCE.concepts].table.schema.fields.map((f) => f.name));
   const conceptColumns = CONCEPT_COLUMNS.filter((c) => present.has(c));
   const metaHeader = [
     "image_id",
@@ -53,7 +53,7 @@ export function baselineFiles(sources: Sources): ExportedFile[] {
   });
 
   const paths = new Map(images.map((i) => [String(i.image_id), i.path as string]));
-  const splitRows = arrowRows(sources["splits.arrow"].table).map((s) => ({
+  const splitRows = arrowRows(sources[SOURCE.splits].table).map((s) => ({
     image_id: s.image_id as string,
     uniqueID: s.uniqueID as string,
     concept_index: (concepts.get(String(s.uniqueID))?.index as number | undefined) ?? null,

@@ -8,7 +8,7 @@
  */
 import * as aq from "arquero";
 import { arrowRows } from "../../figures/rows.ts";
-import type { ExportedFile } from "./plan.ts";
+import { type ExportedFile, SOURCE } from "./plan.ts";
 import { provenance, type Sources } from "./sources.ts";
 import { auditFiles, countBy, metadataCounts, ordered, spread } from "./summary.ts";
 
@@ -17,8 +17,8 @@ export const SPLIT_ORDER: readonly string[] = ["train", "val", "test", "stress"]
 
 /** The image metadata audit (images.arrow, concepts.arrow). */
 export function imageMetadataReport(sources: Sources): Record<string, unknown> {
-  const imagesSource = sources["images.arrow"];
-  const conceptsSource = sources["concepts.arrow"];
+  const imagesSource = sources[SOURCE.images];
+  const conceptsSource = sources[SOURCE.concepts];
   const images = arrowRows(imagesSource.table);
   const concepts = arrowRows(conceptsSource.table);
   const conceptIds = new Set(concepts.map((c) => String(c.uniqueID)));
@@ -73,8 +73,8 @@ export function imageMetadataReport(sources: Sources): Record<string, unknown> {
 
 /** The image split audit (splits.arrow, images.arrow). */
 export function imageSplitsReport(sources: Sources): Record<string, unknown> {
-  const splitsSource = sources["splits.arrow"];
-  const imagesSource = sources["images.arrow"];
+  const splitsSource = sources[SOURCE.splits];
+  const imagesSource = sources[SOURCE.images];
   const splits = arrowRows(splitsSource.table);
   const images = arrowRows(imagesSource.table);
   const imageConcept = new Map(images.map((i) => [String(i.image_id), String(i.uniqueID)]));

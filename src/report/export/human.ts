@@ -6,7 +6,7 @@
  * @module
  */
 import { csvFromTable } from "./csv.ts";
-import type { ExportedFile } from "./plan.ts";
+import { type ExportedFile, SOURCE } from "./plan.ts";
 import type { Sources } from "./sources.ts";
 
 /** The pair splits the seed writes one file for. */
@@ -14,7 +14,7 @@ export const PAIR_SPLITS: readonly string[] = ["train", "val", "test"];
 
 /** The three pair files and the two triplet files (every column of the tables). */
 export function humanFiles(sources: Sources): ExportedFile[] {
-  const pairs = sources["human_pairs.arrow"].table;
+  const pairs = sources[SOURCE.humanPairs].table;
   const files: ExportedFile[] = PAIR_SPLITS.map((split) => {
     const csv = csvFromTable(pairs, { where: (row) => row.split === split });
     return {
@@ -23,8 +23,8 @@ export function humanFiles(sources: Sources): ExportedFile[] {
       rows: csv.rows,
     };
   });
-  const triplets = csvFromTable(sources["triplets.arrow"].table);
-  const shuffled = csvFromTable(sources["triplets_shuffled.arrow"].table);
+  const triplets = csvFromTable(sources[SOURCE.triplets].table);
+  const shuffled = csvFromTable(sources[SOURCE.tripletsShuffled].table);
   files.push(
     { path: "data/human_similarity/train_triplets.csv", data: triplets.bytes, rows: triplets.rows },
     {

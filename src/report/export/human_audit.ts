@@ -8,9 +8,9 @@
  * @module
  */
 import { pearson, spearman } from "../../metrics/correlation.ts";
-import { numberColumn, stringValues } from "./columns.ts";
+import { numberColumn, stringValues } from "../../tables/columns.ts";
 import { PAIR_SPLITS } from "./human.ts";
-import type { ExportedFile } from "./plan.ts";
+import { type ExportedFile, SOURCE } from "./plan.ts";
 import { provenance, type Sources, type SourceTable } from "./sources.ts";
 import { auditFiles, countBy, metadataCounts, ordered, spread } from "./summary.ts";
 
@@ -71,8 +71,8 @@ function finiteOrNull(value: number): number | null {
 
 /** The similarity audit (human_pairs.arrow, human_similarity_shuffled.arrow). */
 export function similarityAuditReport(sources: Sources): Record<string, unknown> {
-  const pairsSource = sources["human_pairs.arrow"];
-  const shuffledSource = sources["human_similarity_shuffled.arrow"];
+  const pairsSource = sources[SOURCE.humanPairs];
+  const shuffledSource = sources[SOURCE.humanSimilarityShuffled];
   const table = pairsSource.table;
   const a = numberColumn(table, "a"), b = numberColumn(table, "b");
   const similarity = numberColumn(table, "similarity");
@@ -254,9 +254,9 @@ function tripletStats(t: TripletColumns, index: PairIndex): Record<string, unkno
 
 /** The triplet audit (triplets.arrow, triplets_shuffled.arrow, human_pairs.arrow). */
 export function tripletAuditReport(sources: Sources): Record<string, unknown> {
-  const realSource = sources["triplets.arrow"];
-  const shuffledSource = sources["triplets_shuffled.arrow"];
-  const pairsSource = sources["human_pairs.arrow"];
+  const realSource = sources[SOURCE.triplets];
+  const shuffledSource = sources[SOURCE.tripletsShuffled];
+  const pairsSource = sources[SOURCE.humanPairs];
   const pt = pairsSource.table;
   const index = pairIndex(
     numberColumn(pt, "a"),

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { TABLE, tableFile } from "../../tables/names.ts";
 
 /** One exported file. */
 export interface ExportFileSpec {
@@ -30,18 +31,35 @@ export interface ExportedFile {
   rows: number | null;
 }
 
+/**
+ * The export's source tables: their file names below the tables folder (`concepts.arrow`), the
+ * keys of {@link Sources}.
+ */
+export const SOURCE = {
+  concepts: tableFile(TABLE.concepts),
+  images: tableFile(TABLE.images),
+  splits: tableFile(TABLE.splits),
+  humanPairs: tableFile(TABLE.humanPairs),
+  humanSimilarityShuffled: tableFile(TABLE.humanSimilarityShuffled),
+  triplets: tableFile(TABLE.triplets),
+  tripletsShuffled: tableFile(TABLE.tripletsShuffled),
+  models: tableFile(TABLE.models),
+  benchmark: tableFile(TABLE.benchmark),
+  comparisons: tableFile(TABLE.comparisons),
+} as const;
+
 /** The task that writes each source table (for the missing-table error and `--list`). */
 export const TABLE_TASKS: Readonly<Record<string, string>> = {
-  "concepts.arrow": "data",
-  "images.arrow": "data",
-  "splits.arrow": "data",
-  "human_pairs.arrow": "human",
-  "human_similarity_shuffled.arrow": "human",
-  "triplets.arrow": "human",
-  "triplets_shuffled.arrow": "human",
-  "models.arrow": "embed",
-  "benchmark.arrow": "bench",
-  "comparisons.arrow": "bench",
+  [SOURCE.concepts]: "data",
+  [SOURCE.images]: "data",
+  [SOURCE.splits]: "data",
+  [SOURCE.humanPairs]: "human",
+  [SOURCE.humanSimilarityShuffled]: "human",
+  [SOURCE.triplets]: "human",
+  [SOURCE.tripletsShuffled]: "human",
+  [SOURCE.models]: "embed",
+  [SOURCE.benchmark]: "bench",
+  [SOURCE.comparisons]: "bench",
 };
 
 /** The export's file name (beside the seed's files). */
@@ -68,65 +86,65 @@ function fileSpec(
 /** Every exported file, in the order of the seed's scripts. */
 export const EXPORT_FILES: readonly ExportFileSpec[] = [
   fileSpec("data/processed/concepts.csv", {
-    sources: ["concepts.arrow"],
+    sources: [SOURCE.concepts],
     description: "one row per THINGS concept in canonical order, with THINGSplus metadata",
   }),
   fileSpec("data/processed/images.csv", {
-    sources: ["images.arrow"],
+    sources: [SOURCE.images],
     description: "one row per image: concept, file path, family, source, style, license, size",
   }),
   fileSpec("data/baseline/image_metadata.csv", {
-    sources: ["images.arrow", "concepts.arrow"],
+    sources: [SOURCE.images, SOURCE.concepts],
     description: "one row per image with its concept's canonical index, word and WordNet id",
   }),
   fileSpec("data/baseline/image_splits.csv", {
-    sources: ["splits.arrow", "images.arrow", "concepts.arrow"],
+    sources: [SOURCE.splits, SOURCE.images, SOURCE.concepts],
     description: "one row per image: its split (train, val, test, stress) and concept index",
   }),
   fileSpec("outputs/reports/image_metadata_report.json", {
-    sources: ["images.arrow", "concepts.arrow"],
+    sources: [SOURCE.images, SOURCE.concepts],
     description: "audit of the image metadata: counts, images per concept, licenses, sources",
   }),
   fileSpec("outputs/reports/image_splits_report.json", {
-    sources: ["splits.arrow", "images.arrow"],
+    sources: [SOURCE.splits, SOURCE.images],
     description: "audit of the image splits: policy, per-split image and concept counts",
   }),
   ...["train", "val", "test"].map((split) =>
     fileSpec(`data/human_similarity/${split}_similarity_pairs.csv`, {
-      sources: ["human_pairs.arrow"],
+      sources: [SOURCE.humanPairs],
       description: `human similarity of the concept pairs in the ${split} split`,
     })
   ),
   fileSpec("data/human_similarity/train_triplets.csv", {
-    sources: ["triplets.arrow"],
+    sources: [SOURCE.triplets],
     description: "training triplets (anchor, positive, negative) derived from the train pairs",
   }),
   fileSpec("data/human_similarity/shuffled_train_triplets.csv", {
-    sources: ["triplets_shuffled.arrow"],
+    sources: [SOURCE.tripletsShuffled],
     description: "shuffled-triplet control: same anchors per row, partners permuted across rows",
   }),
   fileSpec("outputs/human_similarity/similarity_audit_report.json", {
-    sources: ["human_pairs.arrow", "human_similarity_shuffled.arrow"],
+    sources: [SOURCE.humanPairs, SOURCE.humanSimilarityShuffled],
     description: "audit of the human pairs: per-split counts, similarity range, shuffled vs real",
   }),
   fileSpec("outputs/human_similarity/triplet_audit_report.json", {
-    sources: ["triplets.arrow", "triplets_shuffled.arrow", "human_pairs.arrow"],
+    sources: [SOURCE.triplets, SOURCE.tripletsShuffled, SOURCE.humanPairs],
     description: "audit of the triplets: counts, anchors, anchor frequency kept by the control",
   }),
   fileSpec("outputs/reports/embedding_benchmark_report_with_joint_matrix.json", {
-    sources: ["benchmark.arrow"],
+    sources: [SOURCE.benchmark],
     description: "every benchmark row grouped by model, metric and subset (value, interval, n)",
   }),
   fileSpec(SUMMARY_FILE, {
-    sources: ["benchmark.arrow", "models.arrow"],
+    sources: [SOURCE.benchmark, SOURCE.models],
     description: "one row per model of the report seed: the headline table's columns",
   }),
   fileSpec("outputs/tables/model_comparison_summary.csv", {
-    sources: ["comparisons.arrow"],
+    sources: [SOURCE.comparisons],
     description: "paired model comparisons: delta, bootstrap interval, p and Holm-adjusted p",
   }),
   fileSpec(TRIPLET_SATISFACTION_FILE, {
-    sources: ["benchmark.arrow"],
+    sources: [SOURCE.benchmark],
     description: "triplet satisfaction and margin per model, seed and triplet set",
     optional: true,
   }),

@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { writeFileAtomic } from "../../io/atomic.ts";
 import { InputError } from "../../io/errors.ts";
 import { sha256Hex } from "../../io/hash.ts";
+import { TABLE } from "../../tables/names.ts";
+import { tablePath } from "../../tables/paths.ts";
 import { loadReportTables, type ReportTables } from "../tables.ts";
 import { reportSeed } from "../writeup.ts";
 import { benchFiles } from "./bench.ts";
@@ -75,7 +77,7 @@ function withSeed(tables: ReportTables, seed: number | undefined): ReportTables 
   const seeds = [...new Set(tables.benchmark.map((r) => r.seed))].filter((s) => s !== null);
   if (!seeds.includes(seed)) {
     throw new InputError({
-      file: join(tables.dir, "benchmark.arrow"),
+      file: tablePath(tables.dir, TABLE.benchmark),
       expected: `rows of training seed ${seed} (--seed)`,
       found: `seeds ${seeds.sort((a, b) => a! - b!).join(", ") || "none"}`,
     });

@@ -11,7 +11,7 @@ import { readTable, type TableMetadata, tableMetadata } from "../../io/arrow.ts"
 import { InputError } from "../../io/errors.ts";
 import { exists } from "../../io/files.ts";
 import { sha256File } from "../../io/hash.ts";
-import { TABLE_TASKS } from "./plan.ts";
+import { SOURCE, TABLE_TASKS } from "./plan.ts";
 
 /** One source table and where it came from. */
 export interface SourceTable {
@@ -34,16 +34,16 @@ export type Sources = Record<string, SourceTable>;
 
 /** Columns each source must have (the export reads them). */
 export const REQUIRED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
-  "concepts.arrow": ["index", "uniqueID", "word", "has_images", "n_images"],
-  "images.arrow": ["image_id", "uniqueID", "path", "family", "source", "license"],
-  "splits.arrow": ["image_id", "uniqueID", "split"],
-  "human_pairs.arrow": ["a", "b", "a_uniqueID", "b_uniqueID", "similarity", "split"],
-  "human_similarity_shuffled.arrow": ["index", "source_index"],
-  "triplets.arrow": ["anchor", "positive", "negative", "sim_positive", "sim_negative"],
-  "triplets_shuffled.arrow": ["anchor", "positive", "negative", "sim_positive", "sim_negative"],
-  "models.arrow": ["model", "seed"],
-  "benchmark.arrow": ["model", "seed", "metric", "subset", "value", "ci_low", "ci_high", "n"],
-  "comparisons.arrow": ["model_a", "model_b", "metric", "subset", "delta", "p", "p_adj"],
+  [SOURCE.concepts]: ["index", "uniqueID", "word", "has_images", "n_images"],
+  [SOURCE.images]: ["image_id", "uniqueID", "path", "family", "source", "license"],
+  [SOURCE.splits]: ["image_id", "uniqueID", "split"],
+  [SOURCE.humanPairs]: ["a", "b", "a_uniqueID", "b_uniqueID", "similarity", "split"],
+  [SOURCE.humanSimilarityShuffled]: ["index", "source_index"],
+  [SOURCE.triplets]: ["anchor", "positive", "negative", "sim_positive", "sim_negative"],
+  [SOURCE.tripletsShuffled]: ["anchor", "positive", "negative", "sim_positive", "sim_negative"],
+  [SOURCE.models]: ["model", "seed"],
+  [SOURCE.benchmark]: ["model", "seed", "metric", "subset", "value", "ci_low", "ci_high", "n"],
+  [SOURCE.comparisons]: ["model_a", "model_b", "metric", "subset", "delta", "p", "p_adj"],
 };
 
 /** How to make a missing table: `deno task <task>`. */

@@ -102,39 +102,55 @@ export async function writeImageArchives(
     await ZipWriter.create(join(options.downloadsDir, cc0Name), { date: ENTRY_DATE }),
     createRng(params.seed, { label: "litter/cc0" }),
   );
-  for (
-    const [archive, dir, name] of [[things, THINGS_DIR, thingsName], [
-      cc0,
-      CC0_DIR,
-      cc0Name,
-    ]] as const
-  ) {
-    await archive.dir(dir);
-    await archive.dir(MACOSX_DIR);
-    await archive.file(appleDoubleName(dir), appleDouble());
-    await archive.file(
-      `${dir}REHEARSAL.txt`,
-      new TextEncoder().encode(rehearsalNote(params, name)),
-    );
-    await archive.file(`${dir}.DS_Store`, dsStore());
-    await archive.file(appleDoubleName(`${dir}.DS_Store`), appleDouble());
-  }
-
-  const objects = new Map<string, Promise<RgbaImage>>();
-  const objectOf = (job: Job): Promise<RgbaImage> => {
-    const concept = concepts[job.concept];
-    const key = job.icon < 0 ? `procedural:${concept.uniqueID}` : concept.icons[job.icon].path;
-    let found = objects.get(key);
-    if (!found) {
-      found = job.icon < 0
-        ? proceduralObject(concept.uniqueID, params.seed)
-        : loadIcon(concept.icons[job.icon].path);
-      objects.set(key, found);
-    }
-    return found;
+  await writeArchiveHead(things, THINGS_DIR, rehearsalNote(params, thingsName));
+  await writeArchiveHead(cc0, CC0_DIR, rehearsalNote(params, cc0Name));
+  const counts = await writeImages(jobs, { concepts, params, options, things, cc0 });
+  const thingsResult = await things.finish();
+  const cc0Result = await cc0.finish();
+  return {
+    things: { ...thingsResult, images: counts.things },
+    cc0: { ...cc0Result, images: counts.cc0 },
+    images: jobs.length,
+    seconds: (performance.now() - start) / 1000,
   };
+}
+
+/** The entries an archive starts with: its folder, `__MACOSX/`, the note and macOS litter. */
+async function writeArchiveHead(archive: Archive, dir: string, note: string): Promise<void> {
+  await archive.dir(dir);
+  await archive.dir(MACOSX_DIR);
+  await archive.file(appleDoubleName(dir), appleDouble());
+  await archive.file(`${dir}REHEARSAL.txt`, new TextEncoder().encode(note));
+  await archive.file(`${dir}.DS_Store`, dsStore());
+  await archive.file(appleDoubleName(`${dir}.DS_Store`), appleDouble());
+}
+
+/** What {@link writeImages} renders from and writes to. */
+interface ImagesTarget {
+  /** The concepts. */
+  concepts: readonly RehearsalConcept[];
+  /** The rehearsal's parameters. */
+  params: RehearsalParams;
+  /** The options of {@link writeImageArchives}. */
+  options: ImageArchivesOptions;
+  /** `images_THINGS.zip`. */
+  things: Archive;
+  /** `images_THINGSplus-CC0.zip`. */
+  cc0: Archive;
+}
+
+/**
+ * Render the images a few at a time and write them in job order (a concept's objects are
+ * dropped after its last image): the images written to each archive.
+ */
+async function writeImages(
+  jobs: readonly Job[],
+  target: ImagesTarget,
+): Promise<{ things: number; cc0: number }> {
+  const { concepts, params, options } = target;
+  const objects = conceptObjects(concepts, params);
   const render = async (job: Job): Promise<Uint8Array> => {
-    const object = await objectOf(job);
+    const object = await objects.of(job);
     const rng = createRng(params.seed, { label: job.label });
     const side = params.minSize + rng.int(params.maxSize - params.minSize + 1);
     return await renderImage(object, rng, { side, quality: params.quality });
@@ -146,35 +162,48 @@ export async function writeImageArchives(
   const counts = { things: 0, cc0: 0 };
   try {
     await forEachInOrder(jobs, options.concurrency ?? 2, render, async (jpeg, job) => {
-      const archive = job.archive === "things" ? things : cc0;
+      const archive = job.archive === "things" ? target.things : target.cc0;
       const dir = job.name.slice(0, job.name.lastIndexOf("/") + 1);
       await archive.dir(dir);
       await archive.file(job.name, jpeg);
       if (job.litter) await archive.litter(job.name);
       counts[job.archive]++;
       progress.tick();
-      if (job.last) {
-        for (const key of [...objects.keys()]) {
-          const concept = concepts[job.concept];
-          if (
-            key === `procedural:${concept.uniqueID}` || concept.icons.some((i) => i.path === key)
-          ) {
-            objects.delete(key);
-          }
-        }
-      }
+      if (job.last) objects.drop(job.concept);
     });
   } finally {
     progress.done();
   }
-  const thingsResult = await things.finish();
-  const cc0Result = await cc0.finish();
-  return {
-    things: { ...thingsResult, images: counts.things },
-    cc0: { ...cc0Result, images: counts.cc0 },
-    images: jobs.length,
-    seconds: (performance.now() - start) / 1000,
+  return counts;
+}
+
+/** The objects images are rendered from, loaded once per concept and dropped after it. */
+function conceptObjects(
+  concepts: readonly RehearsalConcept[],
+  params: RehearsalParams,
+): { of: (job: Job) => Promise<RgbaImage>; drop: (concept: number) => void } {
+  const objects = new Map<string, Promise<RgbaImage>>();
+  const of = (job: Job): Promise<RgbaImage> => {
+    const concept = concepts[job.concept];
+    const key = job.icon < 0 ? `procedural:${concept.uniqueID}` : concept.icons[job.icon].path;
+    let found = objects.get(key);
+    if (!found) {
+      found = job.icon < 0
+        ? proceduralObject(concept.uniqueID, params.seed)
+        : loadIcon(concept.icons[job.icon].path);
+      objects.set(key, found);
+    }
+    return found;
   };
+  const drop = (index: number) => {
+    for (const key of [...objects.keys()]) {
+      const concept = concepts[index];
+      if (key === `procedural:${concept.uniqueID}` || concept.icons.some((i) => i.path === key)) {
+        objects.delete(key);
+      }
+    }
+  };
+  return { of, drop };
 }
 
 /** Every image in archive order, with its name, icon, litter flag and generator label. */

@@ -11,11 +11,11 @@ import { formatBytes, requireFreeSpace } from "../../io/disk.ts";
 import { SUMS_FILE as SUMS } from "../setup.ts";
 import { DOWNLOADS_DIR } from "../sources.ts";
 import { writeSha256Sums } from "../sums.ts";
-import { type ArchiveSummary, writeImageArchives } from "./archives.ts";
-import { selectConcepts } from "./concepts.ts";
+import { type ArchiveSummary, type ImageArchivesResult, writeImageArchives } from "./archives.ts";
+import { type RehearsalConcept, selectConcepts } from "./concepts.ts";
 import { MANIFEST_FILE, recordedParams, staleReason, writeManifest } from "./manifest.ts";
 import { type RehearsalParams, resolveParams } from "./params.ts";
-import { copyTabularFiles } from "./tabular.ts";
+import { type CopiedFile, copyTabularFiles } from "./tabular.ts";
 
 /** Options of {@link generateRehearsal}. */
 export interface GenerateOptions {
@@ -71,6 +71,26 @@ export async function generateRehearsal(
       `${p.concepts} concepts × ${p.imagesPerConcept} images + 1 CC0 image each, ` +
       `${p.minSize}–${p.maxSize} px, seed ${p.seed}`,
   );
+  await clearFolder(dir, p);
+  const { tabular, concepts } = await gatherInputs(dir, p, options, log);
+  const archives = await renderArchives(dir, p, { concepts, options, log });
+  await writeSumsAndManifest(dir, p, { tabular, concepts, archives, log });
+  log(`rehearsal: done — ${shown} (${SUMS}, ${MANIFEST_FILE})`);
+  return {
+    dir,
+    action: "generated",
+    params: p,
+    images: archives.images,
+    seconds: archives.seconds,
+    archives: { things: archives.things, cc0: archives.cc0 },
+  };
+}
+
+/**
+ * Make `downloads/` (with room for the archives) and unmark the folder as a finished set until
+ * the new manifest is written; leftover temporary files go.
+ */
+async function clearFolder(dir: string, p: RehearsalParams): Promise<void> {
   await Deno.mkdir(join(dir, DOWNLOADS_DIR), { recursive: true });
   requireFreeSpace(dir, estimateBytes(p), {
     what: "the rehearsal archives",
@@ -79,7 +99,15 @@ export async function generateRehearsal(
   // Whatever was there is no longer a finished set until the new manifest is written.
   await Deno.remove(join(dir, MANIFEST_FILE)).catch(() => {});
   await removeStaleTemps(join(dir, DOWNLOADS_DIR));
+}
 
+/** The tabular files copied from the bundle (verified), and the concepts to draw. */
+async function gatherInputs(
+  dir: string,
+  p: RehearsalParams,
+  options: GenerateOptions,
+  log: (line: string) => void,
+): Promise<{ tabular: CopiedFile[]; concepts: RehearsalConcept[] }> {
   const bundleDir = resolve(options.bundleDir ?? repoPath("data/embedded/things"));
   const iconsDir = resolve(options.iconsDir ?? repoPath("data/embedded/things-icons"));
   const tabular = await copyTabularFiles(bundleDir, dir);
@@ -94,6 +122,19 @@ export async function generateRehearsal(
     `  ${concepts.length} concepts: ${withIcons} drawn from THINGS-icons, ` +
       `${concepts.length - withIcons} as procedural objects`,
   );
+  return { tabular, concepts };
+}
+
+/** Render the images into the two archives, and say how fast. */
+async function renderArchives(
+  dir: string,
+  p: RehearsalParams,
+  { concepts, options, log }: {
+    concepts: RehearsalConcept[];
+    options: GenerateOptions;
+    log: (line: string) => void;
+  },
+): Promise<ImageArchivesResult> {
   const archives = await writeImageArchives(concepts, p, {
     downloadsDir: join(dir, DOWNLOADS_DIR),
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
@@ -103,6 +144,20 @@ export async function generateRehearsal(
   log(
     `✓ ${archives.images} images in ${archives.seconds.toFixed(1)} s (${rate.toFixed(1)} images/s)`,
   );
+  return archives;
+}
+
+/** `SHA256SUMS` of every file, then `rehearsal.json`, which marks the set finished. */
+async function writeSumsAndManifest(
+  dir: string,
+  p: RehearsalParams,
+  { tabular, concepts, archives, log }: {
+    tabular: CopiedFile[];
+    concepts: RehearsalConcept[];
+    archives: ImageArchivesResult;
+    log: (line: string) => void;
+  },
+): Promise<void> {
   const files: Record<string, { sha256: string; bytes: number }> = {};
   for (const f of tabular) files[f.path] = { sha256: f.sha256, bytes: f.bytes };
   for (const archive of [archives.things, archives.cc0]) {
@@ -125,15 +180,6 @@ export async function generateRehearsal(
     concepts: concepts.map((c) => c.uniqueID),
     files,
   });
-  log(`rehearsal: done — ${shown} (${SUMS}, ${MANIFEST_FILE})`);
-  return {
-    dir,
-    action: "generated",
-    params: p,
-    images: archives.images,
-    seconds: archives.seconds,
-    archives: { things: archives.things, cc0: archives.cc0 },
-  };
 }
 
 /**

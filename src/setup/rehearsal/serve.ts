@@ -216,6 +216,20 @@ interface OsfFile {
   path: string;
 }
 
+/** What the handler serves, and whether the first full GET of an archive is still to be cut. */
+interface RehearsalSite {
+  /** Local file of each GitHub path (`raw/...` and `github/.../raw/...`). */
+  github: Map<string, string>;
+  /** The OSF archives by id. */
+  osf: Map<string, OsfFile>;
+  /** The sha256 of an archive (from `SHA256SUMS`, else hashed once). */
+  sha256Of: (file: OsfFile) => Promise<string>;
+  /** The archive whose first full GET is cut off. */
+  interruptId: string;
+  /** Whether that cut is still to come. */
+  interrupt: boolean;
+}
+
 /**
  * The request handler of the rehearsal server for folder `root` (see the module documentation);
  * `record` receives every answered request.
@@ -224,6 +238,27 @@ export function rehearsalHandler(
   root: string,
   options: { interruptOnce?: boolean; record?: (request: ServedRequest) => void } = {},
 ): (request: Request) => Promise<Response> {
+  const site: RehearsalSite = {
+    ...rehearsalFiles(root),
+    sha256Of: archiveHasher(root),
+    interruptId: THINGS_IMAGES_ARCHIVES[0].id,
+    interrupt: options.interruptOnce ?? true,
+  };
+  return async (request) => {
+    const url = new URL(request.url);
+    const response = await route(site, request, url);
+    options.record?.({
+      method: request.method,
+      path: url.pathname,
+      range: request.headers.get("range"),
+      status: response.status,
+    });
+    return response;
+  };
+}
+
+/** The files of the rehearsal folder `root` under their GitHub paths and OSF ids. */
+function rehearsalFiles(root: string): Pick<RehearsalSite, "github" | "osf"> {
   const github = new Map<string, string>();
   const osf = new Map<string, OsfFile>();
   for (const source of thingsSources({ images: "all" })) {
@@ -236,10 +271,13 @@ export function rehearsalHandler(
       osf.set(source.origin.id, { id: source.origin.id, name, path: join(root, source.path) });
     }
   }
-  const interruptId = THINGS_IMAGES_ARCHIVES[0].id;
-  let interrupt = options.interruptOnce ?? true;
+  return { github, osf };
+}
+
+/** The sha256 of an archive: its line in `root/SHA256SUMS`, else its hash (computed once). */
+function archiveHasher(root: string): (file: OsfFile) => Promise<string> {
   const hashes = new Map<string, Promise<string>>();
-  const sha256Of = (file: OsfFile): Promise<string> => {
+  return (file: OsfFile): Promise<string> => {
     let found = hashes.get(file.path);
     if (!found) {
       found = (async () => {
@@ -253,73 +291,73 @@ export function rehearsalHandler(
     }
     return found;
   };
+}
 
-  const route = async (request: Request, url: URL): Promise<Response> => {
-    if (request.method !== "GET" && request.method !== "HEAD") {
-      return new Response("method not allowed", { status: 405, headers: { allow: "GET, HEAD" } });
-    }
-    let path: string;
-    try {
-      path = decodeURIComponent(url.pathname);
-    } catch {
-      return notFound();
-    }
-    const local = github.get(path.replace(/^\/+/, ""));
-    if (local !== undefined) {
-      const source = await fileSource(local);
-      return source
-        ? rangeResponse(request, source, { headers: { "content-type": "text/plain" } })
-        : notFound();
-    }
-    let match = path.match(/^\/osf\/v2\/files\/([^/]+)\/?$/);
-    if (match) {
-      const file = osf.get(match[1]);
-      const stat = file ? await Deno.stat(file.path).catch(() => undefined) : undefined;
-      if (!file || !stat?.isFile) {
-        return Response.json(
-          { errors: [{ detail: "Not found." }], meta: { version: "2.20" } },
-          { status: 404 },
-        );
-      }
-      return Response.json(osfRecord(file, stat.size, await sha256Of(file), url.origin));
-    }
-    match = path.match(/^\/osf\/download\/([^/]+)\/?$/);
-    if (match) {
-      const file = osf.get(match[1]);
-      if (!file) return notFound();
-      const location = `${url.origin}/files/${file.id}/${encodeURIComponent(file.name)}`;
-      return new Response(null, { status: 302, headers: { location } });
-    }
-    match = path.match(/^\/files\/([^/]+)\/([^/]+)$/);
-    if (match) {
-      const file = osf.get(match[1]);
-      const source = file && file.name === match[2] ? await fileSource(file.path) : undefined;
-      if (!file || !source) return notFound();
-      const cut = interrupt && file.id === interruptId && request.method === "GET" &&
-        !request.headers.has("range");
-      if (cut) interrupt = false;
-      return rangeResponse(request, source, {
-        cutHalfway: cut,
-        headers: {
-          "content-type": "application/octet-stream",
-          "content-disposition": `attachment; filename="${file.name}"`,
-        },
-      });
-    }
+/** Answer one request (see the module documentation). */
+async function route(site: RehearsalSite, request: Request, url: URL): Promise<Response> {
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    return new Response("method not allowed", { status: 405, headers: { allow: "GET, HEAD" } });
+  }
+  let path: string;
+  try {
+    path = decodeURIComponent(url.pathname);
+  } catch {
     return notFound();
-  };
+  }
+  const local = site.github.get(path.replace(/^\/+/, ""));
+  if (local !== undefined) {
+    const source = await fileSource(local);
+    return source
+      ? rangeResponse(request, source, { headers: { "content-type": "text/plain" } })
+      : notFound();
+  }
+  let match = path.match(/^\/osf\/v2\/files\/([^/]+)\/?$/);
+  if (match) return await osfApiFile(site, match[1], url.origin);
+  match = path.match(/^\/osf\/download\/([^/]+)\/?$/);
+  if (match) {
+    const file = site.osf.get(match[1]);
+    if (!file) return notFound();
+    const location = `${url.origin}/files/${file.id}/${encodeURIComponent(file.name)}`;
+    return new Response(null, { status: 302, headers: { location } });
+  }
+  match = path.match(/^\/files\/([^/]+)\/([^/]+)$/);
+  if (match) return await archiveFile(site, request, match[1], match[2]);
+  return notFound();
+}
 
-  return async (request) => {
-    const url = new URL(request.url);
-    const response = await route(request, url);
-    options.record?.({
-      method: request.method,
-      path: url.pathname,
-      range: request.headers.get("range"),
-      status: response.status,
-    });
-    return response;
-  };
+/** `GET /osf/v2/files/<id>/`: the archive's OSF record, or OSF's 404 JSON. */
+async function osfApiFile(site: RehearsalSite, id: string, origin: string): Promise<Response> {
+  const file = site.osf.get(id);
+  const stat = file ? await Deno.stat(file.path).catch(() => undefined) : undefined;
+  if (!file || !stat?.isFile) {
+    return Response.json(
+      { errors: [{ detail: "Not found." }], meta: { version: "2.20" } },
+      { status: 404 },
+    );
+  }
+  return Response.json(osfRecord(file, stat.size, await site.sha256Of(file), origin));
+}
+
+/** `GET /files/<id>/<name>`: the archive from disk (its first full GET cut off, once). */
+async function archiveFile(
+  site: RehearsalSite,
+  request: Request,
+  id: string,
+  name: string,
+): Promise<Response> {
+  const file = site.osf.get(id);
+  const source = file && file.name === name ? await fileSource(file.path) : undefined;
+  if (!file || !source) return notFound();
+  const cut = site.interrupt && file.id === site.interruptId && request.method === "GET" &&
+    !request.headers.has("range");
+  if (cut) site.interrupt = false;
+  return rangeResponse(request, source, {
+    cutHalfway: cut,
+    headers: {
+      "content-type": "application/octet-stream",
+      "content-disposition": `attachment; filename="${file.name}"`,
+    },
+  });
 }
 
 /** OSF API v2 `files` record of an archive, shaped like api.osf.io's. */
