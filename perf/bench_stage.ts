@@ -18,7 +18,8 @@
  */
 import { parseArgs } from "node:util";
 import { join, resolve } from "node:path";
-import { int32Column, makeTable, readTable, stringColumn, writeTable } from "../src/io/arrow.ts";
+import { writeAlignedModels } from "../src/tables/aligned.ts";
+import { openTable } from "../src/tables/reader.ts";
 import { exists } from "../src/io/files.ts";
 import { readModelList } from "../src/eval/benchmark/inputs.ts";
 import { BENCH_PROFILE_ENV, BENCH_PROFILE_PREFIX } from "../src/eval/benchmark/stage.ts";
@@ -97,13 +98,9 @@ async function addModels(tables: string, n: number, seed: number): Promise<strin
   }
   if (added.length) {
     await Deno.mkdir(join(tables, ALIGNED_DIR), { recursive: true });
-    await writeTable(
+    await writeAlignedModels(
       alignedPath({ tables }, "bench_sim"),
-      makeTable({
-        model: stringColumn(added),
-        seed: int32Column(added.map((_, k) => list[k % list.length].seed)),
-        control_of: stringColumn(added.map(() => null)),
-      }),
+      added.map((model, k) => ({ model, seed: list[k % list.length].seed, controlOf: null })),
       { task: "perf:stage", version: "0", notes: { simulated: "copies of existing embeddings" } },
     );
   }
@@ -112,18 +109,18 @@ async function addModels(tables: string, n: number, seed: number): Promise<strin
 
 /** Whether two tables hold the same values: "identical" or the largest numeric difference. */
 async function compareTables(a: string, b: string): Promise<string> {
-  const ta = await readTable(a), tb = await readTable(b);
+  const ta = await openTable(a), tb = await openTable(b);
   if (ta.numRows !== tb.numRows) return `rows differ (${ta.numRows} vs ${tb.numRows})`;
   let maxAbs = 0, maxRel = 0;
-  for (const field of ta.schema.fields) {
-    const ca = ta.getChild(field.name)!.toArray(), cb = tb.getChild(field.name)?.toArray();
-    if (!cb) return `column ${field.name} missing`;
+  for (const name of ta.names) {
+    if (!tb.names.includes(name)) return `column ${name} missing`;
+    const ca = ta.cells(name), cb = tb.cells(name);
     for (let i = 0; i < ca.length; i++) {
       const x = ca[i], y = cb[i];
       if (Object.is(x, y)) continue;
       if (typeof x !== "number" || typeof y !== "number") {
         if (x instanceof Object && JSON.stringify(x) === JSON.stringify(y)) continue;
-        return `${field.name}[${i}] differs: ${x} vs ${y}`;
+        return `${name}[${i}] differs: ${x} vs ${y}`;
       }
       const d = Math.abs(x - y);
       maxAbs = Math.max(maxAbs, d);

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { readTable, tableMetadata } from "../../src/io/arrow.ts";
+import { openTable } from "../../src/tables/reader.ts";
 import type { SplitCounts } from "../../src/pipeline/cost.ts";
 import { trainingTable } from "../../src/tables/names.ts";
 import { tablePath } from "../../src/tables/paths.ts";
@@ -77,16 +77,18 @@ export async function trainingRecord(
   tables: string,
   options: { model: string; log?: string[] },
 ): Promise<TrainingRecord> {
-  const table = await readTable(tablePath(tables, trainingTable(options.model)), {
-    require: ["stage", "epoch", "seconds"],
-  });
-  const meta = tableMetadata(table);
+  const table = await openTable(tablePath(tables, trainingTable(options.model)), [
+    "stage",
+    "epoch",
+    "seconds",
+  ]);
+  const meta = table.metadata();
   const config = meta.options?.config as TrainConfig;
   const seed = Number(meta.options?.trainSeed ?? meta.seed ?? 7);
   const summary = (meta.notes?.summary ?? {}) as Record<string, unknown>;
-  const stages = table.getChild("stage")!.toArray() as string[];
-  const epochsCol = Array.from(table.getChild("epoch")!.toArray() as Int32Array);
-  const seconds = Array.from(table.getChild("seconds")!.toArray() as Float64Array);
+  const stages = table.strings("stage");
+  const epochsCol = Array.from(table.int32("epoch"));
+  const seconds = Array.from(table.float64("seconds"));
   const data = await loadTrainData(tables);
   let triplets: TripletRows | undefined;
   if (config.sampler.kind === "triplet-concepts" && config.triplets) {

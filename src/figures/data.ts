@@ -15,66 +15,10 @@ import {
 import { sortModels } from "./palette.ts";
 import { FONT_SIZE, textWidth } from "./style.ts";
 import type { Row, TableSet } from "./spec.ts";
+import type { BenchmarkRow, ComparisonRow } from "../tables/benchmark.ts";
 import { TABLE } from "../tables/names.ts";
 
-/** One row of `benchmark.arrow`. */
-export interface MetricRow {
-  /** Model key. */
-  model: string;
-  /** Training seed (null for the SPoSE reference). */
-  seed: number | null;
-  /** Metric key. */
-  metric: string;
-  /** Subset. */
-  subset: string;
-  /** `core` or `expanded`. */
-  group: string;
-  /** Value on all items. */
-  value: number;
-  /** 95% bootstrap interval (null where none). */
-  ciLow: number | null;
-  /** 95% bootstrap interval (null where none). */
-  ciHigh: number | null;
-  /** Items behind the value. */
-  n: number;
-}
-
-/** One row of `comparisons.arrow`. */
-export interface ComparisonRow {
-  /** First model (delta = a − b). */
-  modelA: string;
-  /** Second model. */
-  modelB: string;
-  /** `variant_vs_control`, `vs_baseline` or `baseline_vs_imagenet`. */
-  relation: string;
-  /** Training seed (null = over seeds). */
-  seed: number | null;
-  /** Metric key. */
-  metric: string;
-  /** Subset. */
-  subset: string;
-  /** Value of model a. */
-  valueA: number;
-  /** Value of model b. */
-  valueB: number;
-  /** a − b. */
-  delta: number;
-  /** Paired 95% interval of the delta. */
-  ciLow: number;
-  /** Paired 95% interval of the delta. */
-  ciHigh: number;
-  /** p-value. */
-  p: number;
-  /** Holm-adjusted p-value. */
-  pAdj: number;
-  /** The metric is saturated (the table's `saturated` column; false where it has none). */
-  saturated: boolean;
-  /**
-   * Why (the table's `saturation_reason`: `ceiling` or `indistinguishable`); null when not
-   * flagged or where the table does not say.
-   */
-  saturationReason: SaturationCriterion | null;
-}
+export type { BenchmarkRow, ComparisonRow };
 
 /** The rows of table `name`, or an error naming the table (figures declare what they read). */
 export function tableRows(tables: TableSet, name: string): Row[] {
@@ -118,19 +62,21 @@ export function firstSeeds(rows: readonly Row[]): Map<string, number | null> {
 }
 
 /** Rows of `benchmark.arrow`, one seed per model (see {@link firstSeeds}). */
-export function benchmarkRows(tables: TableSet): MetricRow[] {
+export function benchmarkRows(tables: TableSet): BenchmarkRow[] {
   const raw = tableRows(tables, TABLE.benchmark);
   const seedOf = firstSeeds(raw);
-  const rows = raw.map((r): MetricRow => ({
+  const rows = raw.map((r): BenchmarkRow => ({
     model: str(r.model),
     seed: num(r.seed),
     metric: str(r.metric),
     subset: str(r.subset),
-    group: str(r.group),
+    group: str(r.group) as BenchmarkRow["group"],
     value: num(r.value) ?? NaN,
-    ciLow: num(r.ci_low),
-    ciHigh: num(r.ci_high),
+    ci_low: num(r.ci_low),
+    ci_high: num(r.ci_high),
     n: num(r.n) ?? 0,
+    source: r.source == null ? null : str(r.source),
+    note: r.note == null ? null : str(r.note),
   }));
   return rows.filter((r) => r.seed === seedOf.get(r.model) && Number.isFinite(r.value));
 }
@@ -140,7 +86,7 @@ export function metricRows(
   tables: TableSet,
   metric: string,
   options: { subset?: string; exclude?: string[] } = {},
-): MetricRow[] {
+): BenchmarkRow[] {
   const exclude = new Set(options.exclude ?? []);
   const rows = benchmarkRows(tables).filter((r) =>
     r.metric === metric && (options.subset === undefined || r.subset === options.subset) &&
@@ -156,23 +102,25 @@ export function metricRows(
  */
 export function comparisonRows(tables: TableSet): ComparisonRow[] {
   const rows = tableRows(tables, TABLE.comparisons).map((r): ComparisonRow => ({
-    modelA: str(r.model_a),
-    modelB: str(r.model_b),
+    model_a: str(r.model_a),
+    model_b: str(r.model_b),
     relation: str(r.relation),
     seed: num(r.seed),
     metric: str(r.metric),
     subset: str(r.subset),
-    valueA: num(r.value_a) ?? NaN,
-    valueB: num(r.value_b) ?? NaN,
+    value_a: num(r.value_a) ?? NaN,
+    value_b: num(r.value_b) ?? NaN,
     delta: num(r.delta) ?? NaN,
-    ciLow: num(r.ci_low) ?? NaN,
-    ciHigh: num(r.ci_high) ?? NaN,
+    ci_low: num(r.ci_low) ?? NaN,
+    ci_high: num(r.ci_high) ?? NaN,
     p: num(r.p) ?? NaN,
-    pAdj: num(r.p_adj) ?? NaN,
+    p_adj: num(r.p_adj) ?? NaN,
+    n_units: num(r.n_units) ?? 0,
+    test: str(r.test),
     saturated: r.saturated === true,
-    saturationReason: r.saturated === true ? asCriterion(r.saturation_reason) : null,
+    saturation_reason: r.saturated === true ? asCriterion(r.saturation_reason) : null,
   }));
-  const key = (r: ComparisonRow) => `${r.modelA}\u0000${r.modelB}`;
+  const key = (r: ComparisonRow) => `${r.model_a}\u0000${r.model_b}`;
   const chosen = new Map<string, number | null>();
   for (const r of rows) {
     const current = chosen.get(key(r));

@@ -6,8 +6,10 @@
  * @module
  */
 
-/** One table row as a plain object (column name → value). */
-export type Row = Record<string, unknown>;
+import type { Row } from "../tables/rows.ts";
+
+/** One table row as a plain object (column name → value); defined with the tables. */
+export type { Row };
 
 /**
  * Pipeline tables by name, as plain rows. Names are paths under `outputs/tables/` without

@@ -12,7 +12,7 @@ import { displayPath } from "../pipeline/paths.ts";
 import { artifactOf } from "../tables/artifacts.ts";
 import { tableFile } from "../tables/names.ts";
 import { tablePath } from "../tables/paths.ts";
-import { arrowRows } from "./rows.ts";
+import { arrowRows } from "../tables/rows.ts";
 import type { FigureSpec, TableSet } from "./spec.ts";
 
 /** Path of table `name` under a tables folder (re-exported from `src/tables/paths.ts`). */

@@ -131,7 +131,7 @@ export async function bundleFigures(root: string, outfile: string): Promise<void
   const contents = [
     `export { ALL_FIGURES } from "./mod.ts";`,
     `export { drawFigure } from "./draw.ts";`,
-    `export { arrowRows } from "./rows.ts";`,
+    `export { arrowRows } from "../tables/rows.ts";`,
     `export { DEFAULT_WIDTH } from "./style.ts";`,
     `export { tableFromIPC } from "apache-arrow";`,
   ].join("\n");

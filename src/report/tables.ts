@@ -15,7 +15,7 @@ import { exists } from "../io/files.ts";
 import type { BenchmarkRow } from "../eval/benchmark/run.ts";
 import type { ComparisonRow } from "../eval/benchmark/comparisons.ts";
 import { asCriterion, benchmarkSaturation, saturationKey } from "../eval/benchmark/saturation.ts";
-import { arrowRows } from "../figures/rows.ts";
+import { arrowRows } from "../tables/rows.ts";
 import { ALIGNED_DIR, isTableFile, TABLE, tableNameOf, TRAINING_DIR } from "../tables/names.ts";
 import { tablePath } from "../tables/paths.ts";
 import type { LogRow } from "../train/trainer.ts";

@@ -7,6 +7,13 @@
  * @module
  */
 import { join } from "node:path";
+import {
+  int32Column,
+  makeTable,
+  stringColumn,
+  type TableMetadata,
+  writeTable,
+} from "../io/arrow.ts";
 import { exists } from "../io/files.ts";
 import type { ListedModel } from "./models.ts";
 import { ALIGNED_DIR, isTableFile } from "./names.ts";
@@ -32,4 +39,31 @@ export async function readAlignedModels(file: string): Promise<ListedModel[]> {
     headTop1: null,
     controlOf: r.control_of == null ? null : String(r.control_of),
   }));
+}
+
+/** A registry row with only the columns the benchmark reads. */
+export interface AlignedModelRow {
+  /** Model key. */
+  model: string;
+  /** Seed. */
+  seed: number;
+  /** The model it is the matched control of, else null. */
+  controlOf: string | null;
+}
+
+/**
+ * Write a minimal registry (model, seed, control_of): for models registered from outside the
+ * alignment stages, such as the speed suite's simulated models.
+ */
+export async function writeAlignedModels(
+  path: string,
+  rows: readonly AlignedModelRow[],
+  meta: TableMetadata,
+): Promise<void> {
+  const table = makeTable({
+    model: stringColumn(rows.map((r) => r.model)),
+    seed: int32Column(rows.map((r) => r.seed)),
+    control_of: stringColumn(rows.map((r) => r.controlOf)),
+  });
+  await writeTable(path, table, meta);
 }

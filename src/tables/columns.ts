@@ -6,7 +6,7 @@
  * @module
  */
 import type { Table } from "apache-arrow";
-import { arrowRows } from "../figures/rows.ts";
+import { arrowRows } from "./rows.ts";
 
 /** Rows converted per slice when reading string columns. */
 const SLICE_ROWS = 65_536;

@@ -4,7 +4,7 @@ import { tableToIPC } from "apache-arrow";
 import { readTable } from "../../src/io/arrow.ts";
 import { writeFileAtomic } from "../../src/io/atomic.ts";
 import { FIXTURE_TABLES } from "../../src/figures/regression.ts";
-import { arrowRows, rowsToArrow } from "../../src/figures/rows.ts";
+import { arrowRows, rowsToArrow } from "../../src/tables/rows.ts";
 import type { Row } from "../../src/figures/spec.ts";
 import { tablePath } from "../../src/figures/tables.ts";
 

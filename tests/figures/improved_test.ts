@@ -45,7 +45,7 @@ Deno.test("controlPairs and controlMatches: the control moves like the variant o
 Deno.test("baselineDeltas keeps model − baseline rows only", () => {
   const rows = baselineDeltas({ comparisons });
   assert.equal(rows.length, 4);
-  assert.ok(rows.every((r) => r.relation === "vs_baseline" && r.modelB === "baseline"));
+  assert.ok(rows.every((r) => r.relation === "vs_baseline" && r.model_b === "baseline"));
 });
 
 Deno.test("backing data follow the tables", () => {

@@ -16,7 +16,7 @@ import {
   svgToPng,
   svgToRgba,
 } from "../../src/figures/render.ts";
-import { arrowRows } from "../../src/figures/rows.ts";
+import { arrowRows } from "../../src/tables/rows.ts";
 import { FONT_FAMILY, textWidth, wrapText } from "../../src/figures/style.ts";
 import { assertFloat32Close } from "../_helpers/numeric.ts";
 import { loadFigureTables, loadTables } from "../../src/figures/tables.ts";

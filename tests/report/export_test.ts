@@ -21,7 +21,7 @@ import {
 } from "../../src/io/arrow.ts";
 import { InputError } from "../../src/io/errors.ts";
 import { sha256File } from "../../src/io/hash.ts";
-import { arrowRows } from "../../src/figures/rows.ts";
+import { arrowRows } from "../../src/tables/rows.ts";
 import { deriveTrainingTriplets } from "../../src/human/triplets.ts";
 import { shuffleTripletPartners } from "../../src/human/shuffle.ts";
 import { repoPath } from "../../src/pipeline/paths.ts";

@@ -18,7 +18,6 @@ import { normalCdf, pairedBootstrap, percentileSorted } from "../../stats/bootst
 import { holm } from "../../stats/multiple.ts";
 import { pairedPermutationTest } from "../../stats/permutation.ts";
 import { modelKey } from "./inputs.ts";
-import type { SaturationCriterion } from "./saturation.ts";
 import { metricKey, type ModelDetail } from "./run.ts";
 import type { ComparisonRow } from "../../tables/benchmark.ts";
 

@@ -27,7 +27,6 @@ import {
   resampleValues,
 } from "./resamples.ts";
 import { type BenchGroup, type ConceptSpace, conceptSpace, type MetricSpec } from "./spec.ts";
-import type { SaturationCriterion } from "./saturation.ts";
 import {
   transferMetrics,
   type TransferTarget,

@@ -8,11 +8,11 @@
  */
 import type { Saturation } from "../../eval/benchmark/saturation.ts";
 import {
+  type BenchmarkRow,
   benchmarkVerdicts,
   flaggedHeading,
   fmt,
   fmtInterval,
-  type MetricRow,
   metricRows,
   modelsOf,
   saturatedSentence,
@@ -43,7 +43,7 @@ export function gridRows(
   tables: TableSet,
   m: GridMetric,
   options: { exclude?: string[] } = {},
-): MetricRow[] {
+): BenchmarkRow[] {
   const exclude = options.exclude ?? [];
   const prefix = m.subset.endsWith("*") ? m.subset.slice(0, -1) : null;
   return metricRows(tables, m.metric, prefix === null ? { subset: m.subset, exclude } : { exclude })
@@ -127,8 +127,8 @@ export function metricGridNotes(tables: TableSet, metrics: GridMetric[]): string
       `${m.label ?? metricLabel(m.metric)}: best ${modelStyle(best.model).label} ${
         fmt(best.value)
       } ` +
-      `${fmtInterval(best.ciLow, best.ciHigh)}` +
-      (base ? `; baseline ${fmt(base.value)} ${fmtInterval(base.ciLow, base.ciHigh)}.` : "."),
+      `${fmtInterval(best.ci_low, best.ci_high)}` +
+      (base ? `; baseline ${fmt(base.value)} ${fmtInterval(base.ci_low, base.ci_high)}.` : "."),
     ];
   });
 }

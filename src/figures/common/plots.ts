@@ -8,11 +8,11 @@
  */
 import * as Plot from "@observablehq/plot";
 import {
+  type BenchmarkRow,
   type ComparisonRow,
   comparisonRows,
   fmt,
   fmtInterval,
-  type MetricRow,
   modelsOf,
 } from "../data.ts";
 import { composeFigure, type LegendItem, messagePanel, panelWidth } from "../frame.ts";
@@ -44,7 +44,7 @@ export function modelLegend(
 /** One series of an {@link intervalPanel}: rows of one metric/subset drawn with one symbol. */
 export interface IntervalSeries {
   /** Rows (one per model). */
-  rows: MetricRow[];
+  rows: BenchmarkRow[];
   /** `dot` (filled), `ring` (hollow) or `diamond` (filled diamond, e.g. a head's top-1). */
   symbol: "dot" | "ring" | "diamond";
   /** Vertical offset within the model's row, in pixels. */
@@ -116,12 +116,12 @@ export function intervalPanel(context: FigureContext, options: IntervalPanelOpti
   }
   for (const s of options.series) {
     const data = s.rows.filter((r) => options.models.includes(r.model));
-    const y = (r: MetricRow) => modelStyle(r.model).label;
-    const withCi = data.filter((r) => r.ciLow !== null && r.ciHigh !== null);
+    const y = (r: BenchmarkRow) => modelStyle(r.model).label;
+    const withCi = data.filter((r) => r.ci_low !== null && r.ci_high !== null);
     marks.push(Plot.ruleY(withCi, {
       y,
-      x1: "ciLow",
-      x2: "ciHigh",
+      x1: "ci_low",
+      x2: "ci_high",
       dy: s.dy,
       stroke: y,
       strokeWidth: 1.6,
@@ -140,10 +140,10 @@ export function intervalPanel(context: FigureContext, options: IntervalPanelOpti
     if (s.labels) {
       marks.push(Plot.text(data, {
         y,
-        x: (r: MetricRow) => Math.max(r.value, r.ciHigh ?? r.value),
+        x: (r: BenchmarkRow) => Math.max(r.value, r.ci_high ?? r.value),
         dy: s.dy,
         dx: 7,
-        text: (r: MetricRow) => fmt(r.value),
+        text: (r: BenchmarkRow) => fmt(r.value),
         textAnchor: "start",
         fill: INK.text,
         fontSize: FONT_SIZE.small - 1,
@@ -172,7 +172,7 @@ export function intervalPanel(context: FigureContext, options: IntervalPanelOpti
 
 /** Comparisons of one pair of models (a − b), one row per metric, in table order. */
 export function pairDeltas(tables: TableSet, modelA: string, modelB: string): ComparisonRow[] {
-  return comparisonRows(tables).filter((r) => r.modelA === modelA && r.modelB === modelB);
+  return comparisonRows(tables).filter((r) => r.model_a === modelA && r.model_b === modelB);
 }
 
 /** A forest series: deltas of one model pair, in a colour and symbol. */
@@ -211,8 +211,8 @@ export function forestPanel(
     const y = (r: ComparisonRow) => comparisonMetricLabel(r);
     marks.push(Plot.ruleY(s.rows, {
       y,
-      x1: "ciLow",
-      x2: "ciHigh",
+      x1: "ci_low",
+      x2: "ci_high",
       dy: offsets[i],
       stroke: s.color,
       strokeWidth: 1.6,
@@ -243,7 +243,7 @@ export function forestPanel(
 
 /** A note like `top-1 Δ 0.000 [−0.008, 0.009]` for one comparison row. */
 export function deltaNote(r: ComparisonRow): string {
-  return `${comparisonMetricLabel(r)} Δ ${fmt(r.delta)} ${fmtInterval(r.ciLow, r.ciHigh)}`;
+  return `${comparisonMetricLabel(r)} Δ ${fmt(r.delta)} ${fmtInterval(r.ci_low, r.ci_high)}`;
 }
 
 /** A point to label in pixel coordinates of its panel. */

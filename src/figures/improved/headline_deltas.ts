@@ -31,10 +31,10 @@ export const ALPHA = 0.05;
 /** `vs_baseline` comparisons (model − baseline), models in display order. */
 export function baselineDeltas(tables: TableSet): ComparisonRow[] {
   const rows = comparisonRows(tables).filter((r) =>
-    r.relation === "vs_baseline" && r.modelB === BASELINE
+    r.relation === "vs_baseline" && r.model_b === BASELINE
   );
-  const order = sortModels(rows.map((r) => r.modelA));
-  return rows.sort((a, b) => order.indexOf(a.modelA) - order.indexOf(b.modelA));
+  const order = sortModels(rows.map((r) => r.model_a));
+  return rows.sort((a, b) => order.indexOf(a.model_a) - order.indexOf(b.model_a));
 }
 
 interface MetricKey {
@@ -49,8 +49,8 @@ function metricKeys(rows: ComparisonRow[]): MetricKey[] {
   for (const r of rows) {
     out.set(`${r.metric}|${r.subset}`, {
       label: comparisonMetricLabel(r),
-      saturated: r.saturated,
-      reason: r.saturationReason,
+      saturated: r.saturated ?? false,
+      reason: r.saturation_reason ?? null,
     });
   }
   return [...out].map(([key, m]) => ({ key, ...m }));
@@ -82,7 +82,7 @@ function deltaPanel(
   options: { rows: ComparisonRow[]; models: string[]; width: number; hideModels: boolean },
 ): Element {
   const labels = options.models.map((m) => modelStyle(m).label);
-  const y = (r: ComparisonRow) => modelStyle(r.modelA).label;
+  const y = (r: ComparisonRow) => modelStyle(r.model_a).label;
   return Plot.plot({
     document: context.document,
     width: options.width,
@@ -97,10 +97,10 @@ function deltaPanel(
     marks: [
       Plot.gridX({ stroke: INK.grid, strokeOpacity: 1, ticks: 3 }),
       Plot.ruleX([0], { stroke: INK.reference }),
-      Plot.ruleY(options.rows, { y, x1: "ciLow", x2: "ciHigh", stroke: y, strokeWidth: 1.6 }),
+      Plot.ruleY(options.rows, { y, x1: "ci_low", x2: "ci_high", stroke: y, strokeWidth: 1.6 }),
       // two marks: a fill channel mixing scale values and a literal colour would drop points
-      Plot.dot(options.rows.filter((r) => r.pAdj < ALPHA), { y, x: "delta", r: 3.8, fill: y }),
-      Plot.dot(options.rows.filter((r) => !(r.pAdj < ALPHA)), {
+      Plot.dot(options.rows.filter((r) => r.p_adj < ALPHA), { y, x: "delta", r: 3.8, fill: y }),
+      Plot.dot(options.rows.filter((r) => !(r.p_adj < ALPHA)), {
         y,
         x: "delta",
         r: 3.8,
@@ -124,7 +124,7 @@ export const headlineDeltasFigure: BackedFigureSpec = {
   render(tables, context) {
     const rows = baselineDeltas(tables);
     const metrics = metricKeys(rows);
-    const models = sortModels(rows.map((r) => r.modelA));
+    const models = sortModels(rows.map((r) => r.model_a));
     if (!rows.length) {
       return composeFigure(context, {
         title: "Change vs the image-only baseline",
@@ -165,44 +165,44 @@ export const headlineDeltasFigure: BackedFigureSpec = {
   },
   data(tables) {
     return baselineDeltas(tables).map((r) => ({
-      model: r.modelA,
-      versus: r.modelB,
+      model: r.model_a,
+      versus: r.model_b,
       metric: r.metric,
       subset: r.subset,
-      value_model: r.valueA,
-      value_baseline: r.valueB,
+      value_model: r.value_a,
+      value_baseline: r.value_b,
       delta: r.delta,
-      ci_low: r.ciLow,
-      ci_high: r.ciHigh,
+      ci_low: r.ci_low,
+      ci_high: r.ci_high,
       p: r.p,
-      p_holm: r.pAdj,
-      significant: r.pAdj < ALPHA,
-      saturated: r.saturated,
-      saturation_reason: r.saturationReason,
+      p_holm: r.p_adj,
+      significant: r.p_adj < ALPHA,
+      saturated: r.saturated ?? false,
+      saturation_reason: r.saturation_reason,
     }));
   },
   notes(tables) {
     const rows = baselineDeltas(tables);
     if (!rows.length) return [`No vs_baseline rows in ${tableFile(TABLE.comparisons)}.`];
-    const significant = rows.filter((r) => r.pAdj < ALPHA);
+    const significant = rows.filter((r) => r.p_adj < ALPHA);
     const notes = [
       `${significant.length} of ${rows.length} model × metric deltas vs the baseline survive Holm ` +
       `correction (p < ${ALPHA}).`,
     ];
-    for (const m of sortModels(significant.map((r) => r.modelA))) {
-      const own = significant.filter((r) => r.modelA === m);
+    for (const m of sortModels(significant.map((r) => r.model_a))) {
+      const own = significant.filter((r) => r.model_a === m);
       notes.push(
         `${modelStyle(m).label}: ${
           own.map((r) =>
-            `${comparisonMetricLabel(r)} ${fmtSigned(r.delta)} ${fmtInterval(r.ciLow, r.ciHigh)}`
+            `${comparisonMetricLabel(r)} ${fmtSigned(r.delta)} ${fmtInterval(r.ci_low, r.ci_high)}`
           ).join("; ")
         }.`,
       );
     }
     const largest = rows.reduce((a, b) => (Math.abs(b.delta) > Math.abs(a.delta) ? b : a));
     notes.push(
-      `Largest change: ${modelStyle(largest.modelA).label} ${comparisonMetricLabel(largest)} ` +
-        `${fmtSigned(largest.delta)} (p Holm ${fmt(largest.pAdj, 3)}).`,
+      `Largest change: ${modelStyle(largest.model_a).label} ${comparisonMetricLabel(largest)} ` +
+        `${fmtSigned(largest.delta)} (p Holm ${fmt(largest.p_adj, 3)}).`,
     );
     const saturated = saturatedNote(rows);
     if (saturated) notes.push(saturated);

@@ -1,7 +1,7 @@
 /** Improved figure: the headline results table (value and 95% interval per model and metric). */
 import type { BackedFigureSpec } from "../common/backed.ts";
 import { fitText } from "../common/images.ts";
-import { fmt, fmtInterval, type MetricRow, metricRows, modelsOf } from "../data.ts";
+import { type BenchmarkRow, fmt, fmtInterval, metricRows, modelsOf } from "../data.ts";
 import { composeFigure, messagePanel, panelWidth, svgElement, svgText } from "../frame.ts";
 import { metricLabel, modelStyle } from "../palette.ts";
 import type { TableSet } from "../spec.ts";
@@ -22,7 +22,7 @@ export const TABLE_METRICS = [
 const NO_ROWS = `No headline metric rows in ${tableFile(TABLE.benchmark)}.`;
 
 /** Each model's row of the table metrics (models in display order). */
-function tableCells(tables: TableSet): { models: string[]; cells: (MetricRow | undefined)[][] } {
+function tableCells(tables: TableSet): { models: string[]; cells: (BenchmarkRow | undefined)[][] } {
   const columns = TABLE_METRICS.map((m) => metricRows(tables, m.metric, { subset: m.subset }));
   const models = modelsOf(columns.flat());
   return {
@@ -32,7 +32,7 @@ function tableCells(tables: TableSet): { models: string[]; cells: (MetricRow | u
 }
 
 /** Best image model per column (the SPoSE reference is not a candidate). */
-function bestPerColumn(models: string[], cells: (MetricRow | undefined)[][]): (string | null)[] {
+function bestPerColumn(models: string[], cells: (BenchmarkRow | undefined)[][]): (string | null)[] {
   return TABLE_METRICS.map((_, j) => {
     let best: string | null = null, value = -Infinity;
     models.forEach((m, i) => {
@@ -97,7 +97,7 @@ function drawTableHead(document: Document, svg: SVGSVGElement, grid: TableGrid):
 function drawTableCells(
   document: Document,
   svg: SVGSVGElement,
-  at: { model: string; row: (MetricRow | undefined)[]; top: number; best: (string | null)[] },
+  at: { model: string; row: (BenchmarkRow | undefined)[]; top: number; best: (string | null)[] },
   grid: TableGrid,
 ): void {
   const { model, row, top, best } = at;
@@ -111,8 +111,8 @@ function drawTableCells(
       ...(best[j] === model ? { "font-weight": "bold" } : {}),
       fill: cell ? INK.text : INK.muted,
     }));
-    if (cell && cell.ciLow !== null) {
-      svg.append(svgText(document, fmtInterval(cell.ciLow, cell.ciHigh, 3), {
+    if (cell && cell.ci_low !== null) {
+      svg.append(svgText(document, fmtInterval(cell.ci_low, cell.ci_high, 3), {
         x,
         y: top + 25,
         "text-anchor": "middle",
@@ -127,7 +127,7 @@ function drawTableCells(
 function drawModelRow(
   document: Document,
   svg: SVGSVGElement,
-  at: { model: string; i: number; row: (MetricRow | undefined)[]; best: (string | null)[] },
+  at: { model: string; i: number; row: (BenchmarkRow | undefined)[]; best: (string | null)[] },
   grid: TableGrid,
 ): void {
   const { model, i, row, best } = at;
@@ -208,8 +208,8 @@ export const resultsTableFigure: BackedFigureSpec = {
             metric: m.metric,
             subset: m.subset,
             value: c.value,
-            ci_low: c.ciLow,
-            ci_high: c.ciHigh,
+            ci_low: c.ci_low,
+            ci_high: c.ci_high,
             n: c.n,
           }]
           : [];
@@ -224,7 +224,7 @@ export const resultsTableFigure: BackedFigureSpec = {
       const b = best[j];
       const row = b ? cells[models.indexOf(b)][j] : undefined;
       return `${metricLabel(m.metric)}: best image model ${b ? modelStyle(b).label : "none"}` +
-        (row ? ` ${fmt(row.value)} ${fmtInterval(row.ciLow, row.ciHigh)}.` : ".");
+        (row ? ` ${fmt(row.value)} ${fmtInterval(row.ci_low, row.ci_high)}.` : ".");
     });
   },
 };

@@ -27,10 +27,10 @@ export function controlPairs(tables: TableSet): ControlPair[] {
   const rows = comparisonRows(tables);
   const pairs = new Map<string, [string, string]>();
   for (const r of rows) {
-    if (r.relation === "variant_vs_control") pairs.set(r.modelA, [r.modelA, r.modelB]);
+    if (r.relation === "variant_vs_control") pairs.set(r.model_a, [r.model_a, r.model_b]);
   }
   const vsBaseline = (m: string) =>
-    rows.filter((r) => r.relation === "vs_baseline" && r.modelA === m && r.modelB === BASELINE);
+    rows.filter((r) => r.relation === "vs_baseline" && r.model_a === m && r.model_b === BASELINE);
   return sortModels(pairs.keys()).map((variant) => {
     const control = pairs.get(variant)![1];
     return {
@@ -39,7 +39,7 @@ export function controlPairs(tables: TableSet): ControlPair[] {
       variantRows: vsBaseline(variant),
       controlRows: vsBaseline(control),
       direct: rows.filter((r) =>
-        r.relation === "variant_vs_control" && r.modelA === variant && r.modelB === control
+        r.relation === "variant_vs_control" && r.model_a === variant && r.model_b === control
       ),
     };
   });
@@ -54,7 +54,7 @@ export function controlMatches(pair: ControlPair): string[] {
     const c = pair.controlRows.find((r) => r.metric === v.metric && r.subset === v.subset);
     const d = pair.direct.find((r) => r.metric === v.metric && r.subset === v.subset);
     if (!c || !d) return [];
-    return Math.sign(v.delta) === Math.sign(c.delta) && !excludesZero(d.ciLow, d.ciHigh)
+    return Math.sign(v.delta) === Math.sign(c.delta) && !excludesZero(d.ci_low, d.ci_high)
       ? [comparisonMetricLabel(v)]
       : [];
   });
@@ -127,15 +127,15 @@ export const variantAndControlFigure: BackedFigureSpec = {
           metric: v.metric,
           subset: v.subset,
           variant_delta: v.delta,
-          variant_ci_low: v.ciLow,
-          variant_ci_high: v.ciHigh,
+          variant_ci_low: v.ci_low,
+          variant_ci_high: v.ci_high,
           control_delta: c?.delta ?? null,
-          control_ci_low: c?.ciLow ?? null,
-          control_ci_high: c?.ciHigh ?? null,
+          control_ci_low: c?.ci_low ?? null,
+          control_ci_high: c?.ci_high ?? null,
           variant_minus_control: d?.delta ?? null,
-          variant_minus_control_ci_low: d?.ciLow ?? null,
-          variant_minus_control_ci_high: d?.ciHigh ?? null,
-          p_holm: d?.pAdj ?? null,
+          variant_minus_control_ci_low: d?.ci_low ?? null,
+          variant_minus_control_ci_high: d?.ci_high ?? null,
+          p_holm: d?.p_adj ?? null,
         };
       })
     );

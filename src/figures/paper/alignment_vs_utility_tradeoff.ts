@@ -1,7 +1,7 @@
 /** Paper figure: human alignment (human-pair ρ) against utility (top-1), one point per model. */
 import * as Plot from "@observablehq/plot";
 import { spearman } from "../../metrics/correlation.ts";
-import { fmt, type MetricRow, metricRows } from "../data.ts";
+import { type BenchmarkRow, fmt, metricRows } from "../data.ts";
 import { composeFigure, messagePanel } from "../frame.ts";
 import { modelStyle, sortModels } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
@@ -13,8 +13,8 @@ import { TABLE, tableFile } from "../../tables/names.ts";
 interface Point {
   model: string;
   label: string;
-  x: MetricRow;
-  y: MetricRow;
+  x: BenchmarkRow;
+  y: BenchmarkRow;
 }
 
 function points(tables: TableSet): Point[] {
@@ -38,10 +38,10 @@ export const alignmentVsUtilityTradeoff: FigureSpec = {
     const data = points(tables);
     const base = data.find((p) => p.model === BASELINE);
     const xDomain = paddedExtent(
-      data.flatMap((p) => [p.x.value, p.x.ciLow ?? NaN, p.x.ciHigh ?? NaN]),
+      data.flatMap((p) => [p.x.value, p.x.ci_low ?? NaN, p.x.ci_high ?? NaN]),
     );
     const yDomain = paddedExtent(
-      data.flatMap((p) => [p.y.value, p.y.ciLow ?? NaN, p.y.ciHigh ?? NaN]),
+      data.flatMap((p) => [p.y.value, p.y.ci_low ?? NaN, p.y.ci_high ?? NaN]),
     );
     const { width, height, margin, placements } = scatterLayout(
       context,
@@ -74,17 +74,17 @@ export const alignmentVsUtilityTradeoff: FigureSpec = {
               Plot.ruleY([base.y.value], { stroke: INK.reference, strokeDasharray: "4,3" }),
             ]
             : []),
-          Plot.ruleY(data.filter((p) => p.x.ciLow !== null), {
+          Plot.ruleY(data.filter((p) => p.x.ci_low !== null), {
             y: (p: Point) => p.y.value,
-            x1: (p: Point) => p.x.ciLow,
-            x2: (p: Point) => p.x.ciHigh,
+            x1: (p: Point) => p.x.ci_low,
+            x2: (p: Point) => p.x.ci_high,
             stroke: "label",
             strokeOpacity: 0.6,
           }),
-          Plot.ruleX(data.filter((p) => p.y.ciLow !== null), {
+          Plot.ruleX(data.filter((p) => p.y.ci_low !== null), {
             x: (p: Point) => p.x.value,
-            y1: (p: Point) => p.y.ciLow,
-            y2: (p: Point) => p.y.ciHigh,
+            y1: (p: Point) => p.y.ci_low,
+            y2: (p: Point) => p.y.ci_high,
             stroke: "label",
             strokeOpacity: 0.6,
           }),

@@ -1,6 +1,6 @@
 /** Paper figure: bump chart of model ranks across the headline benchmarks. */
 import * as Plot from "@observablehq/plot";
-import { benchmarkRows, fmt, type MetricRow } from "../data.ts";
+import { type BenchmarkRow, benchmarkRows, fmt } from "../data.ts";
 import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { metricLabel, modelStyle, sortModels } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
@@ -45,7 +45,7 @@ export function metricRanks(tables: TableSet): Rank[] {
         model: r.model,
         label: modelStyle(r.model).label,
         metric: m.short,
-        rank: 1 + group.filter((o: MetricRow) => o.value > r.value).length,
+        rank: 1 + group.filter((o: BenchmarkRow) => o.value > r.value).length,
         position: i + 1,
         value: r.value,
       });

@@ -69,12 +69,12 @@ export const classificationTop1: FigureSpec = {
     const baseline = test.find((r) => r.model === BASELINE);
     const notes = [
       `Highest test top-1: ${modelStyle(best.model).label} ${fmt(best.value)} ` +
-      `${fmtInterval(best.ciLow, best.ciHigh)}.`,
+      `${fmtInterval(best.ci_low, best.ci_high)}.`,
     ];
     if (baseline) {
       notes.push(
         `Baseline test top-1 ${fmt(baseline.value)} ${
-          fmtInterval(baseline.ciLow, baseline.ciHigh)
+          fmtInterval(baseline.ci_low, baseline.ci_high)
         }; ` +
           `${test.filter((r) => r.value > baseline.value).length} of ${
             test.length - 1

@@ -17,7 +17,7 @@ import { TABLE, tableFile } from "../../tables/names.ts";
 
 function series(tables: TableSet, variant: string, control: string): ForestSeries[] {
   const rows = comparisonRows(tables);
-  const pair = (a: string, b: string) => rows.filter((r) => r.modelA === a && r.modelB === b);
+  const pair = (a: string, b: string) => rows.filter((r) => r.model_a === a && r.model_b === b);
   const v = modelStyle(variant), c = modelStyle(control);
   return [
     { label: `${v.label} − ${c.label}`, color: v.color, rows: pair(variant, control) },
@@ -89,12 +89,12 @@ export function controlForestFigure(options: ControlForestOptions): FigureSpec {
     },
     notes(tables) {
       const s = series(tables, variant, control);
-      const direct = s.find((x) => x.rows[0].modelA === variant && x.rows[0].modelB === control);
+      const direct = s.find((x) => x.rows[0].model_a === variant && x.rows[0].model_b === control);
       if (!direct) return [`No ${variant} vs ${control} rows in ${tableFile(TABLE.comparisons)}.`];
       const headline = direct.rows.filter((r) =>
         ["top1", "human_pair_rho", "rsa_spearman", "object_properties_rho"].includes(r.metric)
       );
-      const beyond = direct.rows.filter((r) => excludesZero(r.ciLow, r.ciHigh));
+      const beyond = direct.rows.filter((r) => excludesZero(r.ci_low, r.ci_high));
       return [
         ...headline.map((r) =>
           `${modelStyle(variant).label} vs ${modelStyle(control).label}: ${deltaNote(r)}.`

@@ -1,6 +1,6 @@
 /** Paper figure: every expanded benchmark (THINGSplus targets, categories, triplets) × model. */
 import * as Plot from "@observablehq/plot";
-import { benchmarkRows, fmt, type MetricRow } from "../data.ts";
+import { type BenchmarkRow, benchmarkRows, fmt } from "../data.ts";
 import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { metricLabel, modelStyle, sortModels } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
@@ -10,14 +10,14 @@ import { targetLabel } from "./thingsplus_transfer_focus.ts";
 import { SPOSE49 } from "../../models/registry.ts";
 import { TABLE, tableFile } from "../../tables/names.ts";
 
-interface Cell extends MetricRow {
+interface Cell extends BenchmarkRow {
   row: string;
   column: string;
   /** z-score of the value across the models of its row. */
   z: number;
 }
 
-function rowLabel(r: MetricRow): string {
+function rowLabel(r: BenchmarkRow): string {
   if (r.metric === "thingsplus_rating_rho") return `THINGSplus ρ: ${targetLabel(r.subset)}`;
   if (r.metric === "category_auc") {
     return `${metricLabel(r.metric)} (${r.subset.replaceAll("_", " ")})`;
@@ -30,7 +30,7 @@ function cells(tables: TableSet): Cell[] {
   const rows = benchmarkRows(tables).filter((r) =>
     r.group === "expanded" || r.metric === "object_properties_rho"
   );
-  const byRow = new Map<string, MetricRow[]>();
+  const byRow = new Map<string, BenchmarkRow[]>();
   for (const r of rows) {
     const key = rowLabel(r);
     if (!byRow.has(key)) byRow.set(key, []);

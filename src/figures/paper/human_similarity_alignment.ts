@@ -1,5 +1,5 @@
 /** Paper figure: human similarity alignment (human-pair ρ, RSA, odd-one-out) per model. */
-import { fmt, fmtInterval, type MetricRow, metricRows, modelsOf } from "../data.ts";
+import { type BenchmarkRow, fmt, fmtInterval, metricRows, modelsOf } from "../data.ts";
 import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
@@ -13,7 +13,7 @@ const PANELS = [
   { metric: "oddoneout_accuracy", subset: "with_images", label: "Odd-one-out accuracy" },
 ] as const;
 
-function panelRows(tables: TableSet): MetricRow[][] {
+function panelRows(tables: TableSet): BenchmarkRow[][] {
   return PANELS.map((p) => metricRows(tables, p.metric, { subset: p.subset }));
 }
 
@@ -67,7 +67,7 @@ export const humanSimilarityAlignment: FigureSpec = {
       const baseline = image.find((r) => r.model === BASELINE);
       notes.push(
         `${p.label}: highest ${modelStyle(best.model).label} ${fmt(best.value)} ` +
-          `${fmtInterval(best.ciLow, best.ciHigh)}` +
+          `${fmtInterval(best.ci_low, best.ci_high)}` +
           (baseline ? `; baseline ${fmt(baseline.value)}` : "") + ".",
       );
     });

@@ -1,13 +1,13 @@
 /** Paper figure: same-concept retrieval@k curves (k = 1…10) per model. */
 import * as Plot from "@observablehq/plot";
-import { benchmarkRows, fmt, type MetricRow, metricRows, modelsOf } from "../data.ts";
+import { type BenchmarkRow, benchmarkRows, fmt, metricRows, modelsOf } from "../data.ts";
 import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { modelColorScale, modelLegend } from "../common/plots.ts";
 import { TABLE, tableFile } from "../../tables/names.ts";
 
-interface CurvePoint extends MetricRow {
+interface CurvePoint extends BenchmarkRow {
   k: number;
 }
 
@@ -30,7 +30,7 @@ export const retrievalCurves: FigureSpec = {
   render(tables, context) {
     const points = curves(tables);
     const models = modelsOf(points);
-    const label = (r: MetricRow) => modelStyle(r.model).label;
+    const label = (r: BenchmarkRow) => modelStyle(r.model).label;
     const width = panelWidth(context);
     const panel = points.length
       ? Plot.plot({
@@ -48,10 +48,10 @@ export const retrievalCurves: FigureSpec = {
         y: { label: "retrieval@k", grid: true, nice: true, labelArrow: "none" },
         color: modelColorScale(models),
         marks: [
-          Plot.areaY(points.filter((r) => r.ciLow !== null), {
+          Plot.areaY(points.filter((r) => r.ci_low !== null), {
             x: "k",
-            y1: "ciLow",
-            y2: "ciHigh",
+            y1: "ci_low",
+            y2: "ci_high",
             z: label,
             fill: label,
             fillOpacity: 0.05,
@@ -81,7 +81,7 @@ export const retrievalCurves: FigureSpec = {
     const points = curves(tables);
     if (!points.length) return [`No retrieval@k rows in ${tableFile(TABLE.benchmark)}.`];
     const at = (k: number) => points.filter((r) => r.k === k);
-    const range = (rows: MetricRow[]) => {
+    const range = (rows: BenchmarkRow[]) => {
       const best = rows.reduce((a, b) => (b.value > a.value ? b : a));
       const worst = rows.reduce((a, b) => (b.value < a.value ? b : a));
       return `${fmt(worst.value)} (${modelStyle(worst.model).label}) to ${fmt(best.value)} ` +

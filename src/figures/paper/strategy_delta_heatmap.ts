@@ -29,7 +29,7 @@ function cells(tables: TableSet): Cell[] {
     return {
       ...r,
       scaled: max > 0 ? r.delta / max : 0,
-      modelLabel: modelStyle(r.modelA).label,
+      modelLabel: modelStyle(r.model_a).label,
       metricLabel,
     };
   });
@@ -46,7 +46,7 @@ export const strategyDeltaHeatmap: FigureSpec = {
   tables: [TABLE.comparisons],
   render(tables, context) {
     const data = cells(tables);
-    const models = sortModels(data.map((c) => c.modelA)).map((m) => modelStyle(m).label);
+    const models = sortModels(data.map((c) => c.model_a)).map((m) => modelStyle(m).label);
     const metrics = [...new Set(data.map((c) => c.metricLabel))];
     const width = panelWidth(context);
     const panel = data.length
@@ -74,7 +74,8 @@ export const strategyDeltaHeatmap: FigureSpec = {
           Plot.text(data, {
             x: "metricLabel",
             y: "modelLabel",
-            text: (c: Cell) => `${fmtSigned(c.delta)}${excludesZero(c.ciLow, c.ciHigh) ? "*" : ""}`,
+            text: (c: Cell) =>
+              `${fmtSigned(c.delta)}${excludesZero(c.ci_low, c.ci_high) ? "*" : ""}`,
             fill: (c: Cell) => (Math.abs(c.scaled) > 0.6 ? INK.background : INK.text),
             fontSize: 9,
           }),
@@ -97,7 +98,7 @@ export const strategyDeltaHeatmap: FigureSpec = {
   notes(tables) {
     const data = cells(tables);
     if (!data.length) return [`No vs_baseline rows in ${tableFile(TABLE.comparisons)}.`];
-    const beyond = data.filter((c) => excludesZero(c.ciLow, c.ciHigh));
+    const beyond = data.filter((c) => excludesZero(c.ci_low, c.ci_high));
     const top = data.reduce((a, b) => (b.scaled > a.scaled ? b : a));
     const bottom = data.reduce((a, b) => (b.scaled < a.scaled ? b : a));
     return [

@@ -1,6 +1,6 @@
 /** Paper figure: THINGSplus rating transfer per target, each model against the baseline band. */
 import * as Plot from "@observablehq/plot";
-import { benchmarkRows, fmt, type MetricRow } from "../data.ts";
+import { type BenchmarkRow, benchmarkRows, fmt } from "../data.ts";
 import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle, sortModels } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
@@ -14,7 +14,7 @@ export function targetLabel(subset: string): string {
   return subset.replace(/^property_/, "").replace(/_mean$/, "").replaceAll("_", " ");
 }
 
-function rows(tables: TableSet): MetricRow[] {
+function rows(tables: TableSet): BenchmarkRow[] {
   return benchmarkRows(tables).filter((r) =>
     r.metric === "thingsplus_rating_rho" && r.model !== SPOSE49
   );
@@ -33,11 +33,11 @@ export const thingsplusTransferFocus: FigureSpec = {
     const data = rows(tables);
     const models = sortModels(data.map((r) => r.model));
     const targets = [...new Set(data.map((r) => targetLabel(r.subset)))];
-    const baseline = data.filter((r) => r.model === BASELINE && r.ciLow !== null);
+    const baseline = data.filter((r) => r.model === BASELINE && r.ci_low !== null);
     const offset = (i: number) =>
       (i - (models.length - 1) / 2) * (14 / Math.max(1, models.length - 1));
-    const label = (r: MetricRow) => modelStyle(r.model).label;
-    const target = (r: MetricRow) => targetLabel(r.subset);
+    const label = (r: BenchmarkRow) => modelStyle(r.model).label;
+    const target = (r: BenchmarkRow) => targetLabel(r.subset);
     const panel = data.length
       ? Plot.plot({
         document: context.document,
@@ -54,8 +54,8 @@ export const thingsplusTransferFocus: FigureSpec = {
           Plot.ruleX([0], { stroke: INK.reference }),
           Plot.barX(baseline, {
             y: target,
-            x1: "ciLow",
-            x2: "ciHigh",
+            x1: "ci_low",
+            x2: "ci_high",
             fill: "#000000",
             fillOpacity: 0.08,
             insetTop: 3,
@@ -89,15 +89,15 @@ export const thingsplusTransferFocus: FigureSpec = {
     const data = rows(tables);
     if (!data.length) return [`No thingsplus_rating_rho rows in ${tableFile(TABLE.benchmark)}.`];
     const baseline = new Map(
-      data.filter((r) => r.model === BASELINE && r.ciLow !== null && r.ciHigh !== null)
+      data.filter((r) => r.model === BASELINE && r.ci_low !== null && r.ci_high !== null)
         .map((r) => [r.subset, r]),
     );
     const notes: string[] = [];
     for (const model of sortModels(data.map((r) => r.model))) {
       if (model === BASELINE || !baseline.size) continue;
       const own = data.filter((r) => r.model === model && baseline.has(r.subset));
-      const above = own.filter((r) => r.value > baseline.get(r.subset)!.ciHigh!).length;
-      const below = own.filter((r) => r.value < baseline.get(r.subset)!.ciLow!).length;
+      const above = own.filter((r) => r.value > baseline.get(r.subset)!.ci_high!).length;
+      const below = own.filter((r) => r.value < baseline.get(r.subset)!.ci_low!).length;
       const meanDelta = own.reduce((s, r) => s + r.value - baseline.get(r.subset)!.value, 0) /
         Math.max(1, own.length);
       notes.push(

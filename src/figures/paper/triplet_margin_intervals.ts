@@ -1,10 +1,10 @@
 /** Paper figure: triplet margins per model (mean with 95% interval over the per-triplet spread). */
 import * as Plot from "@observablehq/plot";
 import {
+  type BenchmarkRow,
   firstSeeds,
   fmt,
   fmtInterval,
-  type MetricRow,
   metricRows,
   str,
   tableRows,
@@ -93,12 +93,12 @@ function panel(
   context: FigureContext,
   width: number,
   models: string[],
-  means: MetricRow[],
+  means: BenchmarkRow[],
   spread: Spread[],
   hideModels: boolean,
 ): Element {
   const labels = models.map((m) => modelStyle(m).label);
-  const label = (r: MetricRow) => modelStyle(r.model).label;
+  const label = (r: BenchmarkRow) => modelStyle(r.model).label;
   return Plot.plot({
     document: context.document,
     width,
@@ -130,10 +130,10 @@ function panel(
         insetBottom: 7,
       }),
       Plot.tickX(spread, { y: "label", x: "median", stroke: "label", insetTop: 7, insetBottom: 7 }),
-      Plot.ruleY(means.filter((r) => r.ciLow !== null), {
+      Plot.ruleY(means.filter((r) => r.ci_low !== null), {
         y: label,
-        x1: "ciLow",
-        x2: "ciHigh",
+        x1: "ci_low",
+        x2: "ci_high",
         stroke: INK.text,
         strokeWidth: 2,
       }),
@@ -191,13 +191,13 @@ export const tripletMarginIntervals: FigureSpec = {
     for (const subset of ["train", "test"]) {
       const rows = metricRows(tables, "triplet_margin", { subset, exclude: [SPOSE49] });
       if (!rows.length) continue;
-      const positive = rows.filter((r) => r.ciLow !== null && r.ciLow > 0);
+      const positive = rows.filter((r) => r.ci_low !== null && r.ci_low > 0);
       const best = rows.reduce((a, b) => (b.value > a.value ? b : a));
       notes.push(
         `${subset === "train" ? "Training" : "Held-out"} triplets: ${positive.length} of ` +
           `${rows.length} models have a mean margin whose interval is above 0; largest ` +
           `${modelStyle(best.model).label} ${fmt(best.value)} ${
-            fmtInterval(best.ciLow, best.ciHigh)
+            fmtInterval(best.ci_low, best.ci_high)
           }.`,
       );
     }

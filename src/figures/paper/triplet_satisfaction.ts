@@ -49,7 +49,7 @@ export const tripletSatisfaction: FigureSpec = {
         `${subset === "train" ? "Training" : "Held-out"} triplets: ` +
           (base
             ? `the image-only baseline already satisfies ${fmt(base.value)} ` +
-              `${fmtInterval(base.ciLow, base.ciHigh)}; `
+              `${fmtInterval(base.ci_low, base.ci_high)}; `
             : "") +
           `highest ${modelStyle(best.model).label} ${fmt(best.value)}.`,
       );

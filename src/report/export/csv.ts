@@ -7,7 +7,7 @@
  * @module
  */
 import type { Table } from "apache-arrow";
-import { arrowRows } from "../../figures/rows.ts";
+import { arrowRows } from "../../tables/rows.ts";
 
 /** A value a CSV cell can hold. */
 export type CsvValue = string | number | boolean | bigint | null | undefined | readonly unknown[];

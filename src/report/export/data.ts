@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { arrowRows } from "../../figures/rows.ts";
+import { arrowRows } from "../../tables/rows.ts";
 import { csvFromRows, csvFromTable, type CsvValue } from "./csv.ts";
 import { type ExportedFile, SOURCE } from "./plan.ts";
 import type { Sources } from "./sources.ts";

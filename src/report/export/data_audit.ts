@@ -7,7 +7,7 @@
  * @module
  */
 import * as aq from "arquero";
-import { arrowRows } from "../../figures/rows.ts";
+import { arrowRows } from "../../tables/rows.ts";
 import { type ExportedFile, SOURCE } from "./plan.ts";
 import { provenance, type Sources } from "./sources.ts";
 import { auditFiles, countBy, metadataCounts, ordered, spread } from "./summary.ts";

@@ -6,7 +6,9 @@
  * @module
  */
 import { type Data, DataType, Schema, Table, type Vector, vectorFromArray } from "apache-arrow";
-import type { Row } from "./spec.ts";
+
+/** One table row as a plain object: column name → value. */
+export type Row = Record<string, unknown>;
 
 /** Converts every row of an Arrow table to a plain object (column name → value). */
 export function arrowRows(table: Table): Row[] {
