@@ -2,11 +2,13 @@
  * `deno task align:alignet`: AligNet (teacher with an uncertainty-distillation transform, k-means
  * triplets, distilled student) and its UnAligNet control, registered for the benchmark.
  */
+import { ALIGNET, UNALIGNET } from "../src/models/registry.ts";
 import { ALIGNET_DEFAULTS, alignetStage, parseSamplings } from "../src/align/alignet_stage.ts";
 import { intFlag, runTask, type TaskSpec, UsageError } from "../src/pipeline/cli.ts";
 import { runStage } from "../src/pipeline/stage.ts";
 import { contextFromFlags, STAGE_FLAGS } from "../src/pipeline/stage_cli.ts";
 import { defaultBackbone } from "../src/train/stage.ts";
+import { alignedTable, embeddingTable, tableFile } from "../src/tables/names.ts";
 
 const D = ALIGNET_DEFAULTS;
 
@@ -14,7 +16,9 @@ const D = ALIGNET_DEFAULTS;
 export const spec: TaskSpec = {
   name: "align:alignet",
   summary: "AligNet and UnAligNet students distilled from a (human-aligned / untransformed) " +
-    "teacher → embeddings/{alignet,unalignet}.arrow, aligned/alignet.arrow (needs `deno task all`)",
+    `teacher → ${tableFile(embeddingTable(`{${ALIGNET},${UNALIGNET}}`))}, ${
+      tableFile(alignedTable(ALIGNET))
+    } (needs \`deno task all\`)`,
   flags: {
     ...STAGE_FLAGS,
     teacher: {

@@ -5,6 +5,7 @@
  * `deno task align:glocal apply --transform T.npz --features F --out OUT.arrow`: apply a
  * published transform to a features file of the matching model.
  */
+import { GLOCAL } from "../src/models/registry.ts";
 import { applyTransformFile } from "../src/align/glocal_apply.ts";
 import { GLOCAL_DEFAULTS, glocalStage } from "../src/align/glocal_stage.ts";
 import {
@@ -16,12 +17,21 @@ import {
 } from "../src/pipeline/cli.ts";
 import { runStage } from "../src/pipeline/stage.ts";
 import { contextFromFlags, STAGE_FLAGS } from "../src/pipeline/stage_cli.ts";
+import {
+  alignedTable,
+  embeddingTable,
+  isTableFile,
+  TABLE_EXT,
+  tableFile,
+} from "../src/tables/names.ts";
 
 /** Command line of the gLocal stage. */
 export const spec: TaskSpec = {
   name: "align:glocal",
   usage: "[apply] [options]",
-  summary: "gLocal transform of a model's features → embeddings/glocal.arrow, aligned/glocal.arrow",
+  summary: `gLocal transform of a model's features → ${tableFile(embeddingTable(GLOCAL))}, ${
+    tableFile(alignedTable(GLOCAL))
+  }`,
   flags: {
     ...STAGE_FLAGS,
     source: { type: "string", default: GLOCAL_DEFAULTS.source, description: "model to transform" },
@@ -35,7 +45,7 @@ export const spec: TaskSpec = {
     transform: { type: "string", description: "apply: the transform .npz (W, b, mean, std)" },
     features: {
       type: "string",
-      description: "apply: features of the matching model (.npy, .npz, .txt, .csv, .arrow)",
+      description: `apply: features of the matching model (.npy, .npz, .txt, .csv, ${TABLE_EXT})`,
     },
     key: { type: "string", description: "apply: the array of a features .npz" },
     column: { type: "string", description: "apply: the vector column of a features table" },
@@ -44,7 +54,7 @@ export const spec: TaskSpec = {
     "Arrow table to write (id columns carried over, vector and vector_l2), e.g.\n" +
     "  deno task align:glocal apply --transform " +
     "data/embedded/things/glocal/resnet18_avgpool_transform.npz \\\n" +
-    "    --features resnet18_features.npy --out resnet18_glocal.arrow",
+    `    --features resnet18_features.npy --out resnet18_glocal${TABLE_EXT}`,
 };
 
 /** `apply`: a published transform on a features file (see the module documentation). */
@@ -55,8 +65,8 @@ async function apply(parsed: ParsedArgs): Promise<void> {
     return v;
   };
   const transform = flag("transform"), features = flag("features"), out = flag("out");
-  if (!out.endsWith(".arrow")) {
-    throw new UsageError(`apply: --out must name the .arrow table to write, got "${out}"`);
+  if (!isTableFile(out)) {
+    throw new UsageError(`apply: --out must name the ${TABLE_EXT} table to write, got "${out}"`);
   }
   const key = parsed.values.key as string | undefined;
   const column = parsed.values.column as string | undefined;

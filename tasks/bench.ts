@@ -6,6 +6,7 @@ import { BENCH_DEFAULTS, type BenchMode, benchStage } from "../src/eval/benchmar
 import { intFlag, runTask, type TaskSpec, UsageError } from "../src/pipeline/cli.ts";
 import { runStage } from "../src/pipeline/stage.ts";
 import { contextFromFlags, STAGE_FLAGS } from "../src/pipeline/stage_cli.ts";
+import { TABLE, tableFile } from "../src/tables/names.ts";
 
 /** Command line of the bench stage. */
 export const spec: TaskSpec = {
@@ -13,7 +14,10 @@ export const spec: TaskSpec = {
   usage: "[core|expanded|all] [options]",
   summary: "Benchmark every model (core: classification, retrieval, human alignment, RSA, " +
     "object properties; expanded: THINGSplus targets, relational transfer, triplet " +
-    "satisfaction) → outputs/tables/benchmark.arrow, comparisons.arrow, benchmark/",
+    `satisfaction) → outputs/tables/${tableFile(TABLE.benchmark)}, ${
+      tableFile(TABLE.comparisons)
+    }, ` +
+    "benchmark/",
   flags: {
     ...STAGE_FLAGS,
     resamples: {

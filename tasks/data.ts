@@ -3,13 +3,16 @@ import { dataStage } from "../src/data/stage.ts";
 import { intFlag, runTask, type TaskSpec } from "../src/pipeline/cli.ts";
 import { runStage } from "../src/pipeline/stage.ts";
 import { contextFromFlags, STAGE_FLAGS } from "../src/pipeline/stage_cli.ts";
+import { TABLE, tableFile } from "../src/tables/names.ts";
 
 /** Command line of the data stage. */
 export const spec: TaskSpec = {
   name: "data",
   summary:
     "Concepts (1,854 with WordNet ids, THINGSplus categories, ratings, size), image metadata " +
-    "and stratified image splits → concepts.arrow, images.arrow, splits.arrow",
+    `and stratified image splits → ${
+      [TABLE.concepts, TABLE.images, TABLE.splits].map(tableFile).join(", ")
+    }`,
   flags: {
     ...STAGE_FLAGS,
     "limit-concepts": {
@@ -20,7 +23,9 @@ export const spec: TaskSpec = {
     "skip-bad-images": {
       type: "boolean",
       default: false,
-      description: "skip unreadable images (listed in images.arrow metadata) instead of failing",
+      description: `skip unreadable images (listed in ${
+        tableFile(TABLE.images)
+      } metadata) instead of failing`,
     },
   },
 };

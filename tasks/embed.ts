@@ -18,12 +18,13 @@ import {
 import { MODEL_NAMES } from "../src/train/config.ts";
 import { embedStage } from "../src/train/embed_stage.ts";
 import { defaultBackbone } from "../src/train/stage.ts";
+import { TABLE, tableFile } from "../src/tables/names.ts";
 
 /** Command line of the embed stage. */
 export const spec: TaskSpec = {
   name: "embed",
   summary: "Penultimate embeddings (and L2-normalised copies) of every image for every model, " +
-    "concept prototypes, and models.arrow → outputs/tables/embeddings/",
+    `concept prototypes, and ${tableFile(TABLE.models)} → outputs/tables/embeddings/`,
   flags: {
     ...STAGE_FLAGS,
     ...MODEL_FLAGS,

@@ -10,6 +10,7 @@ import type { CompareKind, SimilarityKind } from "../src/metrics/mod.ts";
 import { runTask, type TaskSpec, UsageError } from "../src/pipeline/cli.ts";
 import { resolveProfile } from "../src/pipeline/profile.ts";
 import { join } from "node:path";
+import { TABLE_EXT } from "../src/tables/names.ts";
 
 /** Command line of `eval`. */
 export const spec: TaskSpec = {
@@ -42,7 +43,10 @@ export const spec: TaskSpec = {
       description: "concept list (unique_id.txt) instead of the profile's; for rsa / gwot, " +
         "plain files must then have one row per concept",
     },
-    embedding: { type: "string", description: "embedding file (.txt, .tsv, .csv, .npy, .arrow)" },
+    embedding: {
+      type: "string",
+      description: `embedding file (.txt, .tsv, .csv, .npy, ${TABLE_EXT})`,
+    },
     triplets: {
       type: "string",
       description: "triplet file (0-based i j k [subject] or 1-based noise-ceiling)",

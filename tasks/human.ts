@@ -3,13 +3,15 @@ import { HUMAN_DEFAULTS, humanStage } from "../src/human/stage.ts";
 import { intFlag, numberFlag, runTask, type TaskSpec } from "../src/pipeline/cli.ts";
 import { runStage } from "../src/pipeline/stage.ts";
 import { contextFromFlags, STAGE_FLAGS } from "../src/pipeline/stage_cli.ts";
+import { TABLE_EXT } from "../src/tables/names.ts";
 
 /** Command line of the human stage. */
 export const spec: TaskSpec = {
   name: "human",
   summary:
     "SPoSE-derived human similarity matrix, concept-pair splits, training triplets, shuffled " +
-    "triplets and shuffled matrix → human_*.arrow, triplets*.arrow (needs `deno task data`)",
+    `triplets and shuffled matrix → human_*${TABLE_EXT}, triplets*${TABLE_EXT} (needs ` +
+    "`deno task data`)",
   flags: {
     ...STAGE_FLAGS,
     "val-fraction": {

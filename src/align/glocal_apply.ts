@@ -26,6 +26,7 @@ import type { Matrix } from "../metrics/types.ts";
 import { pipelineVersion } from "../pipeline/paths.ts";
 import { l2Rows } from "../train/embedding_tables.ts";
 import { applyGlocal } from "./glocal.ts";
+import { TABLE_EXT } from "../tables/names.ts";
 
 /** Columns of an Arrow features table carried over to the output, when present. */
 export const CARRIED_COLUMNS: readonly string[] = ["image_id", "uniqueID", "split", "index"];
@@ -146,7 +147,7 @@ export async function readFeatureRows(
     return { matrix: await readSposeEmbedding(path), carried, source: "text rows" };
   }
   if (ext === ".csv") return { matrix: await readCsvMatrix(path), carried, source: "csv rows" };
-  if (ext === ".arrow" || ext === ".feather" || ext === ".ipc") {
+  if (ext === TABLE_EXT || ext === ".feather" || ext === ".ipc") {
     const table = await readTable(path);
     const column = vectorColumnName(table, path, options.column);
     const { data, rows, dim } = vectorColumnToFlat(table, column);
@@ -170,7 +171,7 @@ export async function readFeatureRows(
   }
   throw new InputError({
     file: path,
-    expected: "features as .npy, .npz, .txt, .tsv, .csv or an Arrow table (.arrow)",
+    expected: `features as .npy, .npz, .txt, .tsv, .csv or an Arrow table (${TABLE_EXT})`,
     found: `extension "${ext}"`,
   });
 }

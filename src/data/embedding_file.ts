@@ -12,6 +12,7 @@ import { readNpy } from "../io/npy.ts";
 import type { Matrix } from "../metrics/types.ts";
 import { type ConceptIndex, readSposeEmbedding } from "./readers/mod.ts";
 import { tableReader } from "../tables/reader.ts";
+import { TABLE_EXT } from "../tables/names.ts";
 
 /** A concept-level matrix in canonical concept order, with the rows that hold data. */
 export interface ConceptMatrix {
@@ -99,12 +100,12 @@ export async function readConceptMatrix(
     const matrix = await readPlainMatrix(path, { rows: n });
     return { matrix, present: new Uint8Array(n).fill(1), kind: "embedding" };
   }
-  if (ext === ".arrow" || ext === ".feather" || ext === ".ipc") {
+  if (ext === TABLE_EXT || ext === ".feather" || ext === ".ipc") {
     return fromArrow(path, await readTable(path, { require: ["uniqueID"] }), concepts);
   }
   throw new InputError({
     file: path,
-    expected: "a .txt, .tsv, .csv, .npy or .arrow file",
+    expected: `a .txt, .tsv, .csv, .npy or ${TABLE_EXT} file`,
     found: `extension "${ext}"`,
   });
 }

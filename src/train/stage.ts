@@ -146,15 +146,7 @@ export function trainStage(model: string): Stage<TrainStageOptions> {
   return {
     name: `train:${model}`,
     modules: [import.meta.url],
-    async inputs(ctx, options) {
-      const config = await loadTrainConfig(model);
-      const files = [...TABLE_INPUTS, ...configTables(config)].map((t) => tablePath(ctx.tables, t));
-      files.push(join(CONFIG_DIR, `${model}.json`), modelJsonPath(options.backbone));
-      if (config.init === BASELINE) {
-        files.push(join(checkpointDir(ctx, BASELINE, options.trainSeed), "final.ckpt"));
-      }
-      return files;
-    },
+    inputs: (ctx, options) => trainInputs(ctx, { model, options }),
     outputs(ctx, options) {
       return [
         join(checkpointDir(ctx, model, options.trainSeed), "final.ckpt"),
@@ -176,14 +168,7 @@ export function trainStage(model: string): Stage<TrainStageOptions> {
         seed,
         config,
         options,
-        runKey: sha256Hex(stableStringify({
-          config,
-          seed,
-          backbone: options.backbone,
-          backend: options.backend,
-          trunk: setup.trunk.key,
-          inputs,
-        })),
+        runKey: runKeyOf({ config, seed, options, trunk: setup.trunk.key, inputs }),
       });
       const start = performance.now();
       const result = await trainModel({
@@ -219,14 +204,61 @@ export function trainStage(model: string): Stage<TrainStageOptions> {
       );
       const { net } = setup;
       tf.dispose([net.top, net.head].flatMap((m) => m.weights.map((w) => w.read())));
-      return `${model} seed ${seed}: ${result.log.length} epochs, val top-1 ${
-        summary.val_top1.toFixed(3)
-      }, ` +
-        `test top-1 ${summary.test_top1.toFixed(3)} (chance ${summary.chance.toFixed(4)}), ${
-          seconds.toFixed(0)
-        }s`;
+      return trainedLine(model, { seed, epochs: result.log.length, summary, seconds });
     },
   };
+}
+
+/** The files a model's training reads: tables, its config, the backbone, the baseline's weights. */
+async function trainInputs(
+  ctx: StageContext,
+  { model, options }: { model: string; options: TrainStageOptions },
+): Promise<string[]> {
+  const config = await loadTrainConfig(model);
+  const files = [...TABLE_INPUTS, ...configTables(config)].map((t) => tablePath(ctx.tables, t));
+  files.push(join(CONFIG_DIR, `${model}.json`), modelJsonPath(options.backbone));
+  if (config.init === BASELINE) {
+    files.push(join(checkpointDir(ctx, BASELINE, options.trainSeed), "final.ckpt"));
+  }
+  return files;
+}
+
+/** The key a checkpoint folder's resumable state is tied to (a different key starts over). */
+function runKeyOf(
+  run: {
+    config: TrainConfig;
+    seed: number;
+    options: TrainStageOptions;
+    trunk: string;
+    inputs: Record<string, string>;
+  },
+): string {
+  return sha256Hex(stableStringify({
+    config: run.config,
+    seed: run.seed,
+    backbone: run.options.backbone,
+    backend: run.options.backend,
+    trunk: run.trunk,
+    inputs: run.inputs,
+  }));
+}
+
+/** The stage's one-line result. */
+function trainedLine(
+  model: string,
+  r: {
+    seed: number;
+    epochs: number;
+    summary: { val_top1: number; test_top1: number; chance: number };
+    seconds: number;
+  },
+): string {
+  return `${model} seed ${r.seed}: ${r.epochs} epochs, val top-1 ${
+    r.summary.val_top1.toFixed(3)
+  }, ` +
+    `test top-1 ${r.summary.test_top1.toFixed(3)} (chance ${r.summary.chance.toFixed(4)}), ${
+      r.seconds.toFixed(0)
+    }s`;
 }
 
 /**

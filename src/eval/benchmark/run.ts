@@ -34,6 +34,7 @@ import {
   transferTargets,
 } from "./transfer.ts";
 import type { BenchmarkRow } from "../../tables/benchmark.ts";
+import { TABLE, tableFile } from "../../tables/names.ts";
 
 /** Everything one model contributes beyond its rows. */
 export interface ModelDetail {
@@ -296,7 +297,7 @@ export function benchmarkModel(
       ci_low: null,
       ci_high: null,
       n: model.images!.split.filter((s) => s === "test").length,
-      source: "models.arrow",
+      source: tableFile(TABLE.models),
       note: "the model's own classification head (from training)",
     });
   }
