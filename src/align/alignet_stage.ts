@@ -26,7 +26,7 @@
  * @module
  */
 import { join } from "node:path";
-import { thingsFile } from "../data/stage.ts";
+import { thingsFile } from "../data/things_files.ts";
 import type { TableMetadata } from "../io/arrow.ts";
 import { modelJsonPath } from "../models/backbones.ts";
 import { initBackend } from "../models/backend.ts";

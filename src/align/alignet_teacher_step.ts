@@ -7,7 +7,7 @@
  * @module
  */
 import { readSposeEmbedding } from "../data/readers/mod.ts";
-import { thingsFile } from "../data/stage.ts";
+import { thingsFile } from "../data/things_files.ts";
 import type { GlocalTransform } from "../io/npz.ts";
 import type { Matrix, Triplets } from "../metrics/types.ts";
 import type { StageContext } from "../pipeline/stage.ts";

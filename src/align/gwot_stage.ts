@@ -42,6 +42,7 @@ import {
 } from "../tables/gwot.ts";
 import { modelsPath, readModelsOptions } from "../tables/models.ts";
 import { GWOT_PLANS_DIR, TABLE } from "../tables/names.ts";
+import { thingsFile } from "../data/things_files.ts";
 
 /** Options of the GWOT stage. */
 export interface GwotStageOptions extends Record<string, unknown> {
@@ -329,7 +330,7 @@ export const gwotStage: Stage<GwotStageOptions> = {
     const files = [TABLE.concepts, TABLE.humanSimilarity, TABLE.humanPairs, TABLE.models]
       .map((f) => tablePath(t, f));
     for (const m of await readModelList(t)) files.push(prototypePath(ctx, m.model, m.seed));
-    files.push(join(ctx.profile.thingsDir, "spose49/spose_embedding_49d_sorted.txt"));
+    files.push(thingsFile(ctx, "spose"));
     if ((options?.untrained ?? 0) > 0) {
       // the untrained networks read the images (images.arrow holds their hashes) and the
       // backbone's architecture

@@ -1,6 +1,5 @@
 /** The `data` stage: concepts, images and image splits as Arrow tables. */
 import { stageMetadata } from "../pipeline/metadata.ts";
-import { join } from "node:path";
 import * as aq from "arquero";
 import { InputError } from "../io/errors.ts";
 import { exists } from "../io/files.ts";
@@ -10,13 +9,13 @@ import type { Stage, StageContext } from "../pipeline/stage.ts";
 import { collectImages, type ImageRecord, listImageFiles, rehearsalMarkers } from "./images.ts";
 import {
   type ConceptIndex,
-  readConceptIndex,
   readObjectProperties,
   readSizeRatings,
   readThingsConcepts,
   readThingsplusCategories,
 } from "./readers/mod.ts";
 import { assignSplits } from "./splits.ts";
+import { loadConcepts, THINGS_FILES, thingsFile } from "./things_files.ts";
 import { type ConceptColumns, conceptsPath, writeConcepts } from "../tables/concepts.ts";
 import { imagesPath, splitsPath, writeImages, writeSplits } from "../tables/images.ts";
 import type { AuditExclusion } from "./audit/decisions.ts";
@@ -27,26 +26,6 @@ export interface DataOptions extends Record<string, unknown> {
   limitConcepts: number;
   /** Skip unreadable images (listed in the table metadata) instead of failing. */
   skipBadImages: boolean;
-}
-
-/** Input files of the THINGS human/metadata side, relative to the profile's things folder. */
-export const THINGS_FILES = {
-  conceptIds: "concepts/unique_id.txt",
-  thingsConcepts: "concepts/things_concepts.tsv",
-  categories: "thingsplus/Categories_final_20200131.tsv",
-  properties: "thingsplus/objectProperties_animacy.csv",
-  size: "thingsplus/size_fixed.csv",
-  spose: "spose49/spose_embedding_49d_sorted.txt",
-} as const;
-
-/** Path of one THINGS file of the profile. */
-export function thingsFile(ctx: StageContext, key: keyof typeof THINGS_FILES): string {
-  return join(ctx.profile.thingsDir, THINGS_FILES[key]);
-}
-
-/** The canonical concept index of the profile. */
-export function loadConcepts(ctx: StageContext): Promise<ConceptIndex> {
-  return readConceptIndex(thingsFile(ctx, "conceptIds"));
 }
 
 /** The data stage. */

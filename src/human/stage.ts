@@ -2,7 +2,7 @@
 import { stageMetadata } from "../pipeline/metadata.ts";
 import { displayPath } from "../pipeline/paths.ts";
 import { InputError, NeedsStageError } from "../io/errors.ts";
-import { loadConcepts, thingsFile } from "../data/stage.ts";
+import { loadConcepts, thingsFile } from "../data/things_files.ts";
 import { readSposeEmbedding } from "../data/readers/mod.ts";
 import type { Stage, StageContext } from "../pipeline/stage.ts";
 import { createProgress } from "../pipeline/progress.ts";

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { join, relative } from "node:path";
+import { relative } from "node:path";
 import { listImageFiles, thingsImageConcept } from "../data/images.ts";
 import { readConceptIds } from "../data/readers/concepts.ts";
 import { exists } from "../io/files.ts";
@@ -16,6 +16,7 @@ import { type CostFit, extrapolate, type SizeName } from "./cost.ts";
 import { REPO_ROOT, repoPath } from "./paths.ts";
 import type { PlannerOptions } from "./plan.ts";
 import type { Profile } from "./profile.ts";
+import { thingsFile } from "../data/things_files.ts";
 
 /** The shipped cost model (a `deno task perf:scale` report). */
 export const COST_REFERENCE_PATH: string = repoPath("data/reference/perf_scale.json");
@@ -145,7 +146,7 @@ export async function planEstimates(
   if (profile.name !== "things") return {};
   const reference = await loadCostReference(options.reference);
   if (!reference || reference.backbone !== options.backbone) return {};
-  const list = join(profile.thingsDir, "concepts/unique_id.txt");
+  const list = thingsFile({ profile }, "conceptIds");
   if (!(await exists(list))) return {};
   const conceptIds = await readConceptIds(list);
   const found = await countImageFolder(profile.imagesRoot, { concepts: new Set(conceptIds) });

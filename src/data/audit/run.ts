@@ -17,6 +17,7 @@ import { readThingsConcepts, type ThingsConcept } from "../readers/concept_metad
 import { type IconEntry, readIconsManifest } from "../readers/icons_manifest.ts";
 import { type AuditDecision, readAuditDecisions, uncoveredFlags } from "./decisions.ts";
 import { flagIcons, type IconFlag, iconImageId } from "./flags.ts";
+import { thingsFile } from "../things_files.ts";
 
 /** Everything the audit looked at and found. */
 export interface IconAudit {
@@ -57,7 +58,7 @@ export async function auditIcons(profile: Profile): Promise<IconAudit> {
   if (!profile.imageManifest) {
     throw new Error(`profile ${profile.name} has no icons manifest to audit`);
   }
-  const conceptIds = await readConceptIndex(join(profile.thingsDir, "concepts/unique_id.txt"));
+  const conceptIds = await readConceptIndex(thingsFile({ profile }, "conceptIds"));
   const manifest = await readIconsManifest(profile.imageManifest, { conceptIds });
   const things = await readThingsConcepts(join(profile.thingsDir, "concepts/things_concepts.tsv"), {
     conceptIds,

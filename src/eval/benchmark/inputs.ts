@@ -34,6 +34,7 @@ import { type ListedModel, readModelRows } from "../../tables/models.ts";
 import { embeddingTable, prototypesTable, TABLE, tableFile } from "../../tables/names.ts";
 import { seedStem, tablePath } from "../../tables/paths.ts";
 import { readTriplets as readTripletTable } from "../../tables/triplets.ts";
+import { thingsFile } from "../../data/things_files.ts";
 
 /** Concept metadata used by the transfer benchmarks (canonical order, 1,854 rows). */
 export interface BenchConcepts {
@@ -322,8 +323,8 @@ export async function readImageModel(
 
 /** The SPoSE-49 human embedding as the reference row (all 1,854 concepts, dot similarity). */
 export async function readSposeModel(profile: Profile): Promise<BenchModel> {
-  const file = join(profile.thingsDir, "spose49/spose_embedding_49d_sorted.txt");
-  const index = await readConceptIndex(join(profile.thingsDir, "concepts/unique_id.txt"));
+  const file = thingsFile({ profile }, "spose");
+  const index = await readConceptIndex(thingsFile({ profile }, "conceptIds"));
   const m = await readConceptMatrix(file, index);
   return {
     model: SPOSE49,

@@ -19,6 +19,7 @@ import { benchmarkPaths } from "../../tables/benchmark.ts";
 import { benchmarkItemPaths } from "../../tables/benchmark_items.ts";
 import { TABLE } from "../../tables/names.ts";
 import { embeddingPath, prototypePath, tablePath } from "../../tables/paths.ts";
+import { thingsFile } from "../../data/things_files.ts";
 
 /** Which benchmarks to run: `core`, `expanded` or `all`. */
 export type BenchMode = "core" | "expanded" | "all";
@@ -72,7 +73,7 @@ export const benchStage: Stage<BenchOptions> = {
     files.push(
       ctx.profile.testTriplets,
       join(things, "triplets/triplets_noiseceiling.csv"),
-      join(things, "spose49/spose_embedding_49d_sorted.txt"),
+      thingsFile(ctx, "spose"),
       ...Object.values(rdm48Files(ctx.profile)),
     );
     return files;
