@@ -18,9 +18,10 @@ import { ALL_FIGURES } from "./mod.ts";
 import { PNG_DENSITY, renderFigure } from "./render.ts";
 import type { FigureSpec, TableSet } from "./spec.ts";
 import { DEFAULT_WIDTH } from "./style.ts";
-import { loadFigureTables, tableSource } from "./tables.ts";
+import { loadFigureTables } from "./tables.ts";
 import { tableFile } from "../tables/names.ts";
 import { tablePath } from "../tables/paths.ts";
+import { producerCommand } from "../tables/artifacts.ts";
 
 /** Options of the figures stage. */
 export interface FiguresOptions extends Record<string, unknown> {
@@ -152,12 +153,12 @@ export async function renderFigures(
     const missing = missingTablesSync(options.tablesDir, spec);
     if (missing.length) {
       const reason = `missing ${
-        missing.map((n) => `${tableFile(n)} (${tableSource(n)})`).join(", ")
+        missing.map((n) => `${tableFile(n)} (${producerCommand(n)})`).join(", ")
       } in ${displayPath(options.tablesDir)}`;
       if (options.strict) {
         throw new InputError({
           file: displayPath(tablePath(options.tablesDir, missing[0])),
-          expected: `table "${missing[0]}" (written by \`${tableSource(missing[0])}\`) for ` +
+          expected: `table "${missing[0]}" (written by \`${producerCommand(missing[0])}\`) for ` +
             `figure ${spec.family}/${spec.name}`,
           found: "no file",
         });

@@ -9,23 +9,10 @@ import { InputError } from "../io/errors.ts";
 import { readTable } from "../io/arrow.ts";
 import { exists } from "../io/files.ts";
 import { displayPath } from "../pipeline/paths.ts";
-import { artifactOf } from "../tables/artifacts.ts";
-import { tableFile } from "../tables/names.ts";
+import { producerCommand } from "../tables/artifacts.ts";
 import { tablePath } from "../tables/paths.ts";
 import { arrowRows } from "../tables/rows.ts";
 import type { FigureSpec, TableSet } from "./spec.ts";
-
-/** Path of table `name` under a tables folder (re-exported from `src/tables/paths.ts`). */
-export { tablePath };
-
-/**
- * The `deno task` command that writes table `name` (`deno task bench`, `deno task train --model
- * baseline`), from the pipeline's artifact list; `deno task all` for a table that is not listed.
- */
-export function tableSource(name: string): string {
-  const artifact = artifactOf(tableFile(name));
-  return `deno task ${artifact ? artifact.command : "all"}`;
-}
 
 /** Names of `spec`'s tables that are absent from folder `dir`. */
 export async function missingTables(dir: string, spec: FigureSpec): Promise<string[]> {
@@ -54,7 +41,7 @@ export async function loadTables(
     if (!(await exists(path))) {
       throw new InputError({
         file: displayPath(path),
-        expected: `table "${name}" (written by \`${tableSource(name)}\`)${
+        expected: `table "${name}" (written by \`${producerCommand(name)}\`)${
           options.figure ? ` for figure ${options.figure}` : ""
         }`,
         found: "no file",

@@ -10,9 +10,10 @@
 import { join } from "node:path";
 import { exists } from "../io/files.ts";
 import { ALL_FIGURES, type FigureSpec, type TableSet } from "../figures/mod.ts";
-import { loadFigureTables, tableSource } from "../figures/tables.ts";
+import { loadFigureTables } from "../figures/tables.ts";
 import { TABLE, tableFile } from "../tables/names.ts";
 import { tablePath } from "../tables/paths.ts";
+import { producerCommand } from "../tables/artifacts.ts";
 
 /** How a figure reaches its page. */
 export type FigureMode = "live" | "static" | "missing";
@@ -101,7 +102,7 @@ export async function planFigures(
       else bytes += s;
     }
     if (missing.length) {
-      const tasks = [...new Set(missing.map(tableSource))];
+      const tasks = [...new Set(missing.map(producerCommand))];
       figure.message = `Not available for this run: it needs ${
         missing.map((m) => tableFile(m)).join(", ")
       }, written by \`${tasks.join("`, `")}\`.`;

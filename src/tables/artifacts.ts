@@ -6,6 +6,16 @@
  *
  * @module
  */
+import { ALIGNET, GLOCAL } from "../models/registry.ts";
+import {
+  alignedTable,
+  embeddingTable,
+  gwotPlanTable,
+  prototypesTable,
+  TABLE,
+  tableFile,
+  trainingTable,
+} from "./names.ts";
 
 /** One table of the pipeline. */
 export interface Artifact {
@@ -13,32 +23,39 @@ export interface Artifact {
   path: string;
   /** The `deno task` that writes it. */
   stage: string;
+  /** The module of `src/tables/` that writes and reads it. */
+  module: string;
+}
+
+/** One artifact: its table name (pattern), producing stage and module. */
+function artifact(name: string, stage: string, module: string): Artifact {
+  return { path: tableFile(name), stage, module };
 }
 
 /** The tables of `outputs/tables/`, in the order of `docs/tables.md`. */
 export const ARTIFACTS: readonly Artifact[] = [
-  { path: "concepts.arrow", stage: "data" },
-  { path: "images.arrow", stage: "data" },
-  { path: "splits.arrow", stage: "data" },
-  { path: "human_similarity.arrow", stage: "human" },
-  { path: "human_similarity_shuffled.arrow", stage: "human" },
-  { path: "human_pairs.arrow", stage: "human" },
-  { path: "triplets.arrow", stage: "human" },
-  { path: "triplets_shuffled.arrow", stage: "human" },
-  { path: "training/{model}.arrow", stage: "train --model {model}" },
-  { path: "embeddings/{model}.arrow", stage: "embed" },
-  { path: "embeddings/{model}.prototypes.arrow", stage: "embed" },
-  { path: "models.arrow", stage: "embed" },
-  { path: "benchmark.arrow", stage: "bench" },
-  { path: "comparisons.arrow", stage: "bench" },
-  { path: "benchmark/retrieval_queries.arrow", stage: "bench" },
-  { path: "benchmark/triplet_margins.arrow", stage: "bench" },
-  { path: "benchmark/transfer_targets.arrow", stage: "bench" },
-  { path: "aligned/glocal.arrow", stage: "align:glocal" },
-  { path: "aligned/alignet.arrow", stage: "align:alignet" },
-  { path: "gwot.arrow", stage: "align:gwot" },
-  { path: "gwot_summary.arrow", stage: "align:gwot" },
-  { path: "gwot/plans/{model}.arrow", stage: "align:gwot" },
+  artifact(TABLE.concepts, "data", "concepts.ts"),
+  artifact(TABLE.images, "data", "images.ts"),
+  artifact(TABLE.splits, "data", "images.ts"),
+  artifact(TABLE.humanSimilarity, "human", "human_similarity.ts"),
+  artifact(TABLE.humanSimilarityShuffled, "human", "human_similarity.ts"),
+  artifact(TABLE.humanPairs, "human", "human_pairs.ts"),
+  artifact(TABLE.triplets, "human", "triplets.ts"),
+  artifact(TABLE.tripletsShuffled, "human", "triplets.ts"),
+  artifact(trainingTable("{model}"), "train --model {model}", "training.ts"),
+  artifact(embeddingTable("{model}"), "embed", "embeddings.ts"),
+  artifact(prototypesTable("{model}"), "embed", "embeddings.ts"),
+  artifact(TABLE.models, "embed", "models.ts"),
+  artifact(TABLE.benchmark, "bench", "benchmark.ts"),
+  artifact(TABLE.comparisons, "bench", "benchmark.ts"),
+  artifact(TABLE.retrievalQueries, "bench", "benchmark_items.ts"),
+  artifact(TABLE.tripletMargins, "bench", "benchmark_items.ts"),
+  artifact(TABLE.transferTargets, "bench", "benchmark_items.ts"),
+  artifact(alignedTable(GLOCAL), "align:glocal", "aligned_glocal.ts"),
+  artifact(alignedTable(ALIGNET), "align:alignet", "aligned_alignet.ts"),
+  artifact(TABLE.gwot, "align:gwot", "gwot.ts"),
+  artifact(TABLE.gwotSummary, "align:gwot", "gwot.ts"),
+  artifact(gwotPlanTable("{model}"), "align:gwot", "gwot.ts"),
 ];
 
 /** A pattern as a regular expression; placeholders become named groups. */
@@ -89,4 +106,13 @@ export function producerHint(path: string): string | undefined {
   if (at < 0) return undefined;
   const artifact = artifactOf(normal.slice(at + "/tables/".length));
   return artifact ? `written by \`deno task ${artifact.command}\`` : undefined;
+}
+
+/**
+ * The `deno task` command that writes table `name` (`deno task bench`, `deno task train --model
+ * baseline`), from the artifact list; `deno task all` for a table that is not listed.
+ */
+export function producerCommand(name: string): string {
+  const artifact = artifactOf(tableFile(name));
+  return `deno task ${artifact ? artifact.command : "all"}`;
 }

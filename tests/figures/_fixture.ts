@@ -6,7 +6,7 @@ import { writeFileAtomic } from "../../src/io/atomic.ts";
 import { FIXTURE_TABLES } from "../../src/figures/regression.ts";
 import { arrowRows, rowsToArrow } from "../../src/tables/rows.ts";
 import type { Row } from "../../src/figures/spec.ts";
-import { tablePath } from "../../src/figures/tables.ts";
+import { tablePath } from "../../src/tables/paths.ts";
 
 /** A temporary copy of the fixture tables (caller removes it). */
 export async function fixtureCopy(): Promise<string> {

@@ -60,3 +60,28 @@ Deno.test("producerHint: only paths through a tables/ folder", () => {
   assert.equal(producerHint("/tmp/run/benchmark.arrow"), undefined);
   assert.equal(producerHint("/tmp/run/tables/unknown.arrow"), undefined);
 });
+
+/** Per documented table: the module named in brackets in its docs/tables.md heading. */
+async function documentedModules(): Promise<Map<string, string>> {
+  const text = await Deno.readTextFile(join(REPO_ROOT, "docs", "tables.md"));
+  const out = new Map<string, string>();
+  for (const line of text.split("\n")) {
+    if (!line.startsWith("### ")) continue;
+    const heading = line.split(" — ")[0];
+    const module = /\[`([a-z_]+\.ts)`\]/.exec(heading)?.[1] ?? "";
+    for (const m of heading.matchAll(/`([^`]+\.arrow)`/g)) {
+      out.set(m[1].replace("[.seed<k>]", "").replace(/<([a-z]+)>/g, "{$1}"), module);
+    }
+  }
+  return out;
+}
+
+Deno.test("every table has its module in src/tables/, named in docs/tables.md, with a writer", async () => {
+  const documented = await documentedModules();
+  for (const a of ARTIFACTS) {
+    assert.equal(documented.get(a.path), a.module, `${a.path}: module in docs/tables.md`);
+    const mod = await import(`../../src/tables/${a.module}`);
+    const writers = Object.keys(mod).filter((k) => /^write[A-Z]/.test(k));
+    assert.ok(writers.length > 0, `${a.module} exports no write… function`);
+  }
+});
