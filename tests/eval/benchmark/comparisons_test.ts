@@ -108,8 +108,8 @@ Deno.test("bootstrapPValue vs scipy: 2·norm.sf(|Δ| / std(resampled, ddof=1)), 
     const n = 200;
     const spread = 0.01 + rng.next();
     const deltas = Float64Array.from({ length: n }, () => 0.3 + spread * (rng.next() - 0.5));
-    // |Δ| / SE in (0, 3.5): p not in the far tail
-    const delta = (rng.next() - 0.5) * 2 * spread;
+    // the deltas' SD is about spread/√12: |Δ| / SE within about (0, 2), p not in the far tail
+    const delta = (rng.next() - 0.5) * 4 * spread / Math.sqrt(12);
     const got = bootstrapPValue(delta, deltas);
     const want = await runPython<{ p: number; z: number }>(
       `from scipy.stats import norm
