@@ -10,12 +10,13 @@ import { join, relative } from "node:path";
 import { exists } from "../io/files.ts";
 import { ALL_FIGURES } from "../figures/mod.ts";
 import { figuresDir } from "../figures/stage.ts";
-import { ALIGNED_DIR, TABLE, TRAINING_DIR } from "../tables/names.ts";
+import { TABLE, TRAINING_DIR } from "../tables/names.ts";
 import { tablePath } from "../tables/paths.ts";
 import { REPO_ROOT } from "../pipeline/paths.ts";
 import type { Stage } from "../pipeline/stage.ts";
 import { buildSite, SITE_PAGES } from "./build.ts";
 import { SEED_REFERENCE_FILE } from "./seed_reference.ts";
+import { alignedRegistries } from "../tables/aligned.ts";
 
 /** Options of the site stage. */
 export interface SiteOptions extends Record<string, unknown> {
@@ -30,8 +31,6 @@ const REPORT_TABLES: readonly string[] = [
   TABLE.benchmark,
   TABLE.comparisons,
   TABLE.models,
-  // the name of the aligned registries' folder, not a table: `aligned.arrow` is never written
-  ALIGNED_DIR,
   TABLE.gwotSummary,
   TABLE.images,
 ];
@@ -57,6 +56,8 @@ export const siteStage: Stage<SiteOptions> = {
       const path = tablePath(ctx.tables, name);
       if (await exists(path)) files.push(path);
     }
+    // the aligned models' registries (the write-up and model cards read them)
+    files.push(...await alignedRegistries(ctx.tables));
     files.push(...await listFiles(join(ctx.tables, TRAINING_DIR)));
     files.push(...await listFiles(siteFiguresDir(ctx.out, options)));
     files.push(
