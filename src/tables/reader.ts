@@ -7,6 +7,7 @@
  */
 import type { Table } from "apache-arrow";
 import { readTable, type TableMetadata, tableMetadata, vectorColumnToFlat } from "../io/arrow.ts";
+import { numberColumn } from "./columns.ts";
 
 /** A table's columns, typed by how they are read. */
 export interface TableReader {
@@ -59,13 +60,7 @@ export function tableReader(table: Table, file: string): TableReader {
     nullableStrings: (name) => Array.from(col(name).toArray() as ArrayLike<string | null>),
     int32: (name) => Int32Array.from(col(name).toArray() as ArrayLike<number>),
     float64: (name) => Float64Array.from(col(name).toArray() as ArrayLike<number>),
-    numbers: (name) => {
-      const v = col(name);
-      return Float64Array.from({ length: table.numRows }, (_, r) => {
-        const x = v.get(r);
-        return x == null ? NaN : Number(x);
-      });
-    },
+    numbers: (name) => (col(name), numberColumn(table, name)),
     bools: (name) => Array.from(col(name).toArray() as ArrayLike<boolean>),
     stringLists: (name) => {
       const v = col(name);
