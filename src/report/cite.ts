@@ -7,7 +7,8 @@
 import { fmt, fmtInterval, fmtSigned } from "../figures/data.ts";
 import { fmtCount, fmtP, fmtSignedInterval } from "./format.ts";
 import { TABLE, tableFile } from "../tables/names.ts";
-import type { BenchmarkRow, ComparisonRow, ModelRow } from "./tables.ts";
+import type { BenchmarkRow, ComparisonRow } from "./tables.ts";
+import type { ModelSummaryRow } from "../tables/models.ts";
 
 /** File of the benchmark table, as sources name it (`benchmark.arrow`). */
 export const BENCHMARK_FILE = tableFile(TABLE.benchmark);
@@ -73,7 +74,7 @@ export class Citer {
   }
 
   /** A numeric column of a models.arrow row. */
-  model(row: ModelRow, column: keyof ModelRow & string, digits = 3): string {
+  model(row: ModelSummaryRow, column: keyof ModelSummaryRow & string, digits = 3): string {
     const value = Number(row[column]);
     this.record(MODELS_FILE, `model=${row.model}, seed=${row.seed}`, column, value);
     return column === "n_classes" ? fmtCount(value) : fmt(value, digits);

@@ -9,7 +9,8 @@ import { modelStyle, sortModels } from "../figures/palette.ts";
 import { IMAGENET, SPOSE49 } from "../models/registry.ts";
 import { ALIGNED_DIR, TRAINING_DIR } from "../tables/names.ts";
 import { BENCHMARK_FILE } from "./cite.ts";
-import type { ModelRow, ReportTables, TrainingRun } from "./tables.ts";
+import type { ReportTables, TrainingRun } from "./tables.ts";
+import type { ModelSummaryRow } from "../tables/models.ts";
 
 /** One hyperparameter (flattened config path → value). */
 export interface Hyperparameter {
@@ -158,7 +159,7 @@ function cardStyle(model: string): Pick<ModelCard, "model" | "label" | "color" |
 }
 
 /** The card of one models.arrow row, with its training run (config, stages, backbone). */
-function trainedCard(tables: ReportTables, row: ModelRow): ModelCard {
+function trainedCard(tables: ReportTables, row: ModelSummaryRow): ModelCard {
   const { model } = row;
   const run = tables.training.find((t) => t.model === model && t.seed === row.seed);
   const config = parseConfig(row.config) ??

@@ -19,40 +19,13 @@ import { arrowRows } from "../tables/rows.ts";
 import { ALIGNED_DIR, isTableFile, TABLE, tableNameOf, TRAINING_DIR } from "../tables/names.ts";
 import { tablePath } from "../tables/paths.ts";
 import type { LogRow } from "../train/trainer.ts";
+import type { ModelSummaryRow } from "../tables/models.ts";
 
 /**
  * One row of `benchmark.arrow` and of `comparisons.arrow`: the types the `bench` stage writes them
  * with (docs/tables.md describes the columns).
  */
 export type { BenchmarkRow, ComparisonRow };
-
-/** One row of `models.arrow`. */
-export interface ModelRow {
-  /** Model key. */
-  model: string;
-  /** Training seed. */
-  seed: number;
-  /** `imagenet` or `baseline`. */
-  init: string;
-  /** False for the ImageNet-only backbone. */
-  trained: boolean;
-  /** The variant a control is matched to. */
-  control_of: string | null;
-  /** Head top-1 on the held-out style. */
-  test_top1: number | null;
-  /** Head top-1 on the validation images. */
-  val_top1: number | null;
-  /** Head top-1 on the stress styles. */
-  stress_top1: number | null;
-  /** 1 / classes. */
-  chance: number;
-  /** Concepts with training images. */
-  n_classes: number;
-  /** TF.js backend. */
-  backend: string;
-  /** Training config (JSON text). */
-  config: string | null;
-}
 
 /** One epoch row of `training/<model>.arrow`: the trainer's log row and the backend. */
 export interface TrainingEpoch extends LogRow {
@@ -83,7 +56,7 @@ export interface ReportTables {
   /** `comparisons.arrow` rows. */
   comparisons: ComparisonRow[];
   /** `models.arrow` rows. */
-  models: ModelRow[];
+  models: ModelSummaryRow[];
   /** The seed's published numbers (THINGS profile only; `data/reference/`). */
   seedReference?: SeedReference;
   /** Provenance of `benchmark.arrow` (profile, seed, options). */
@@ -134,7 +107,7 @@ export async function loadReportTables(dir: string): Promise<ReportTables> {
   ) as unknown as ComparisonRow[];
   const models = arrowRows(
     await readTable(tablePath(dir, TABLE.models), { require: MODEL_COLUMNS }),
-  ) as unknown as ModelRow[];
+  ) as unknown as ModelSummaryRow[];
   const benchmark = arrowRows(benchmarkTable) as unknown as BenchmarkRow[];
   checkFinite(tablePath(dir, TABLE.benchmark), benchmark, "value");
   checkFinite(tablePath(dir, TABLE.comparisons), comparisons, "delta");

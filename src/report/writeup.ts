@@ -52,7 +52,8 @@ import {
 import { ALIGNED_DIR, TABLE, tableFile } from "../tables/names.ts";
 import { type MethodDescription, methodDescription } from "./methods.ts";
 import { PROBE_C } from "../eval/benchmark/probe.ts";
-import type { BenchmarkRow, ComparisonRow, ModelRow, ReportTables } from "./tables.ts";
+import type { BenchmarkRow, ComparisonRow, ReportTables } from "./tables.ts";
+import type { ModelSummaryRow } from "../tables/models.ts";
 
 /** One section of the write-up. */
 export interface Section {
@@ -158,7 +159,7 @@ function label(model: string): string {
   return modelStyle(model).label;
 }
 
-function modelRow(ctx: Ctx, model: string): ModelRow | undefined {
+function modelRow(ctx: Ctx, model: string): ModelSummaryRow | undefined {
   return ctx.tables.models.find((m) => m.model === model && m.seed === ctx.seed) ??
     ctx.tables.models.find((m) => m.model === model);
 }

@@ -16,6 +16,7 @@ import {
   vectorColumn,
   writeTable,
 } from "../io/arrow.ts";
+import type { GwotRun } from "../align/gwot_sweep.ts";
 import { gwotPlanTable, TABLE } from "./names.ts";
 import { tablePath } from "./paths.ts";
 import { openTable } from "./reader.ts";
@@ -31,31 +32,11 @@ export function gwotPlanFile(tables: string, model: string, seed: number | null)
 }
 
 /** One run of `gwot.arrow`: a model (or untrained network), ε and initial plan. */
-export interface GwotRunRow {
+export interface GwotRunRow extends GwotRun {
   /** Model key. */
   model: string;
   /** Training seed (null for SPoSE-49). */
   seed: number | null;
-  /** ε of the entropic term. */
-  epsilon: number;
-  /** Initial plan index. */
-  init: number;
-  /** GW distance reached. */
-  gwDistance: number;
-  /** Top-1 matching rate. */
-  top1: number;
-  /** Top-5 matching rate. */
-  top5: number;
-  /** Top-10 matching rate. */
-  top10: number;
-  /** Category matching rate. */
-  categoryRate: number;
-  /** Solver iterations. */
-  iterations: number;
-  /** Whether it converged. */
-  converged: boolean;
-  /** Wall-clock seconds. */
-  seconds: number;
   /** The minimum-GWD run of its model. */
   selected: boolean;
   /** The highest-matching-rate run of its model. */

@@ -11,6 +11,7 @@ import {
   type TableMetadata,
   writeTable,
 } from "../io/arrow.ts";
+import type { ImageRecord } from "../data/images.ts";
 import { NeedsStageError } from "../io/errors.ts";
 import { TABLE, tableFile } from "./names.ts";
 import { tablePath } from "./paths.ts";
@@ -26,31 +27,8 @@ export function splitsPath(tables: string): string {
   return tablePath(tables, TABLE.splits);
 }
 
-/** One image as `images.arrow` stores it. */
-export interface ImageRow {
-  /** Stable id (path below the images root without extension). */
-  imageId: string;
-  /** THINGS concept. */
-  uniqueID: string;
-  /** Path relative to the profile's images root. */
-  path: string;
-  /** Design family. */
-  family: string;
-  /** Source set. */
-  source: string;
-  /** Drawing style. */
-  style: string;
-  /** License. */
-  license: string;
-  /** Attribution. */
-  attribution: string;
-  /** Pixel width. */
-  width: number;
-  /** Pixel height. */
-  height: number;
-  /** sha256 of the file. */
-  sha256: string;
-}
+/** One image as `images.arrow` stores it: the data stage's image record. */
+export type ImageRow = ImageRecord;
 
 /** Write `images.arrow`. */
 export async function writeImages(

@@ -10,10 +10,10 @@ import {
   type ComparisonRow,
   comparisonRows,
   methodsResults,
-  type ModelRow,
   type ReportTables,
 } from "../../src/report/mod.ts";
 import { comparisonRow } from "../_helpers/comparisons.ts";
+import type { ModelSummaryRow } from "../../src/tables/models.ts";
 
 /**
  * baseline − imagenet on `metric` × `subset`: +0.1 on test, −0.2 on stress (robust both ways).
@@ -92,7 +92,7 @@ function bench(model: string, metric: string, subset: string, value: number): Be
   };
 }
 
-function model(name: string): ModelRow {
+function model(name: string): ModelSummaryRow {
   return {
     model: name,
     seed: 7,

@@ -14,13 +14,13 @@ import {
   flaggedClause,
   markSaturated,
   methodsResults,
-  type ModelRow,
   practicalDirection,
   type ReportTables,
   saturationWords,
   type WriteUp,
 } from "../../src/report/mod.ts";
 import { comparisonRow } from "../_helpers/comparisons.ts";
+import type { ModelSummaryRow } from "../../src/tables/models.ts";
 
 function comparison(
   metric: string,
@@ -101,7 +101,7 @@ function bench(model: string, metric: string, value: number, half: number): Benc
   };
 }
 
-function modelRow(model: string): ModelRow {
+function modelRow(model: string): ModelSummaryRow {
   return {
     model,
     seed: 7,
