@@ -15,10 +15,12 @@ import { writeGlocalRegistry } from "../tables/aligned_glocal.ts";
 import { initBackend } from "../models/backend.ts";
 import { BASELINE, GLOCAL } from "../models/registry.ts";
 import { stageMetadata } from "../pipeline/metadata.ts";
-import type { Stage } from "../pipeline/stage.ts";
+import type { Stage, StageContext } from "../pipeline/stage.ts";
+import type { TableMetadata } from "../io/arrow.ts";
+import type { GlocalTransform } from "../io/npz.ts";
 import { writeEmbeddingTables } from "../train/embedding_tables.ts";
 import { applyGlocal, searchGlocalGrid } from "./glocal.ts";
-import { alignInputFiles, loadAlignInputs, selectRows } from "./inputs.ts";
+import { alignInputFiles, type AlignInputs, loadAlignInputs, selectRows } from "./inputs.ts";
 import { alignedPath, embeddingPath, prototypePath } from "../tables/paths.ts";
 
 /** Options of the gLocal stage. */
@@ -73,27 +75,12 @@ export const glocalStage: Stage<GlocalStageOptions> = {
       label: "align:glocal",
       log: ctx.log,
     });
-    const transformed = applyGlocal(best.fit.transform, inputs.images);
     const meta = await stageMetadata(ctx, this, {
       stageOptions: options,
       notes: { source: options.source, lambda: best.lambda, alpha: best.alpha },
       backend: true,
     });
-    await writeEmbeddingTables(
-      {
-        embeddings: embeddingPath(ctx, GLOCAL, ctx.seed),
-        prototypes: prototypePath(ctx, GLOCAL, ctx.seed),
-      },
-      {
-        imageIds: inputs.imageIds,
-        concept: inputs.imageConcept,
-        conceptIds: inputs.conceptIds,
-        split: inputs.split,
-        features: Float32Array.from(transformed.data),
-        dim: inputs.images.cols,
-      },
-      meta,
-    );
+    await writeTransformed(ctx, { inputs, transform: best.fit.transform }, meta);
     await writeGlocalRegistry(alignedPath(ctx, GLOCAL), {
       model: GLOCAL,
       seed: ctx.seed,
@@ -108,3 +95,27 @@ export const glocalStage: Stage<GlocalStageOptions> = {
       `${best.fit.valAccuracy.toFixed(4)} (${train.n} train, ${val.n} val triplets)`;
   },
 };
+
+/** The gLocal model's embedding and prototype tables: the transform applied to every image. */
+async function writeTransformed(
+  ctx: StageContext,
+  { inputs, transform }: { inputs: AlignInputs; transform: GlocalTransform },
+  meta: TableMetadata,
+): Promise<void> {
+  const transformed = applyGlocal(transform, inputs.images);
+  await writeEmbeddingTables(
+    {
+      embeddings: embeddingPath(ctx, GLOCAL, ctx.seed),
+      prototypes: prototypePath(ctx, GLOCAL, ctx.seed),
+    },
+    {
+      imageIds: inputs.imageIds,
+      concept: inputs.imageConcept,
+      conceptIds: inputs.conceptIds,
+      split: inputs.split,
+      features: Float32Array.from(transformed.data),
+      dim: inputs.images.cols,
+    },
+    meta,
+  );
+}

@@ -28,6 +28,33 @@ export interface DataOptions extends Record<string, unknown> {
   skipBadImages: boolean;
 }
 
+/**
+ * The concepts a `--limit-concepts N` run keeps: the first N (canonical order) that have images;
+ * undefined (every concept) without the flag.
+ */
+async function conceptSelection(
+  ctx: StageContext,
+  { concepts, options }: { concepts: ConceptIndex; options: DataOptions },
+): Promise<Set<string> | undefined> {
+  if (options.limitConcepts <= 0) return undefined;
+  const all = await collectImages(ctx.profile, concepts, {
+    skipBadImages: options.skipBadImages,
+  });
+  const withImages = new Set(all.images.map((i) => i.uniqueID));
+  return new Set(
+    concepts.ids.filter((id) => withImages.has(id)).slice(0, options.limitConcepts),
+  );
+}
+
+/** Images per split (arquero's group-by count), for the splits table's notes. */
+function countSplits(splits: readonly string[]): Record<string, number> {
+  const counts = aq.table({ split: splits }).groupby("split").count().objects() as {
+    split: string;
+    count: number;
+  }[];
+  return Object.fromEntries(counts.map((c) => [c.split, c.count]));
+}
+
 /** The data stage. */
 export const dataStage: Stage<DataOptions> = {
   name: "data",
@@ -67,16 +94,7 @@ export const dataStage: Stage<DataOptions> = {
       stageOptions: options,
       inputs: keepTabular(inputs),
     });
-    let selection: Set<string> | undefined;
-    if (options.limitConcepts > 0) {
-      const all = await collectImages(ctx.profile, concepts, {
-        skipBadImages: options.skipBadImages,
-      });
-      const withImages = new Set(all.images.map((i) => i.uniqueID));
-      selection = new Set(
-        concepts.ids.filter((id) => withImages.has(id)).slice(0, options.limitConcepts),
-      );
-    }
+    const selection = await conceptSelection(ctx, { concepts, options });
     const { images, skipped, excluded } = await collectImages(ctx.profile, concepts, {
       skipBadImages: options.skipBadImages,
       concepts: selection,
@@ -90,11 +108,7 @@ export const dataStage: Stage<DataOptions> = {
     await writeConcepts(ctx.tables, await conceptColumns(ctx, concepts, images), meta);
     await writeImages(ctx.tables, images, { ...meta, notes });
     const splits = assignSplits(images, ctx.profile.split, { seed: ctx.seed });
-    const counts = aq.table({ split: splits }).groupby("split").count().objects() as {
-      split: string;
-      count: number;
-    }[];
-    const splitCounts = Object.fromEntries(counts.map((c) => [c.split, c.count]));
+    const splitCounts = countSplits(splits);
     await writeSplits(ctx.tables, { images, splits }, {
       ...meta,
       notes: { policy: ctx.profile.split, counts: splitCounts },

@@ -13,7 +13,8 @@ import { conceptsPath, readConceptImageFlags } from "../tables/concepts.ts";
 import { imagesPath } from "../tables/images.ts";
 import { humanPairsPath, writeHumanPairs } from "../tables/human_pairs.ts";
 import { similarityPath, writeSimilarity } from "../tables/human_similarity.ts";
-import { tripletsPath, writeTriplets } from "../tables/triplets.ts";
+import { type TripletIndices, tripletsPath, writeTriplets } from "../tables/triplets.ts";
+import type { TableMetadata } from "../io/arrow.ts";
 import { TABLE, tableFile } from "../tables/names.ts";
 import { deriveTrainingTriplets, type TrainingTriplets } from "./triplets.ts";
 
@@ -64,25 +65,10 @@ export const humanStage: Stage<HumanOptions> = {
     const spose = await readSposeEmbedding(thingsFile(ctx, "spose"), { rows: concepts.size });
     const hasImages = await conceptsWithImages(ctx, concepts.ids);
     const withImages = [...hasImages.keys()].filter((i) => hasImages[i]);
-    const n = concepts.size;
     const meta = await stageMetadata(ctx, this, { stageOptions: options });
-    const progress = createProgress("human: similarity matrix", n, { unit: "rows" });
-    const similarity = await humanSimilarityFromEmbedding(spose, {
-      onProgress: (done: number) => progress.tick(done),
-    });
-    progress.done();
-    const matrix = { data: similarity, n };
+    const matrix = await similarityMatrix(spose, concepts.size);
     const rows = { ids: concepts.ids, hasImages };
-    await writeSimilarity(ctx.tables, { ...rows, data: similarity, name: TABLE.humanSimilarity }, {
-      ...meta,
-      notes: { formula: "Hebart 2020 triplet softmax over SPoSE-49 dot products, diagonal 1" },
-    });
-    const shuffled = shuffleMatrixLabels(matrix, withImages, { seed: ctx.seed });
-    await writeSimilarity(
-      ctx.tables,
-      { ...rows, ...shuffled, name: TABLE.humanSimilarityShuffled },
-      { ...meta, notes: { control: "concept labels permuted among the concepts with images" } },
-    );
+    await writeMatrices(ctx, { rows, matrix, withImages }, meta);
     const pairs = makeHumanPairs(matrix, withImages, {
       seed: ctx.seed,
       valFraction: options.valFraction,
@@ -100,31 +86,74 @@ export const humanStage: Stage<HumanOptions> = {
       perAnchor: options.tripletsPerAnchor,
     });
     const control = shuffledTriplets(ctx, triplets, withImages.length);
-    await writeTriplets(
-      ctx.tables,
-      { ...triplets, name: TABLE.triplets, ids: concepts.ids, matrix },
-      {
-        ...meta,
-        notes: {
-          derived_from: `train pairs of ${tableFile(TABLE.humanPairs)}`,
-          n: triplets.anchor.length,
-        },
-      },
-    );
-    await writeTriplets(
-      ctx.tables,
-      { ...control, name: TABLE.tripletsShuffled, ids: concepts.ids, matrix },
-      {
-        ...meta,
-        notes: {
-          control: "same anchors per row; positive and negative columns permuted across rows",
-        },
-      },
-    );
+    await writeTripletTables(ctx, { triplets, control, ids: concepts.ids, matrix }, meta);
+    const n = concepts.size;
     return `${n}×${n} similarity, ${pairs.a.length} pairs among ${withImages.length} concepts ` +
       `(train ${countBy(pairs.split).train ?? 0}), ${triplets.anchor.length} training triplets`;
   },
 };
+
+/** The n×n human similarity matrix from the SPoSE embedding, with progress. */
+async function similarityMatrix(
+  spose: Parameters<typeof humanSimilarityFromEmbedding>[0],
+  n: number,
+): Promise<{ data: Float64Array; n: number }> {
+  const progress = createProgress("human: similarity matrix", n, { unit: "rows" });
+  const data = await humanSimilarityFromEmbedding(spose, {
+    onProgress: (done: number) => progress.tick(done),
+  });
+  progress.done();
+  return { data, n };
+}
+
+/** `human_similarity.arrow` and its shuffled-labels control. */
+async function writeMatrices(
+  ctx: StageContext,
+  { rows, matrix, withImages }: {
+    rows: { ids: readonly string[]; hasImages: boolean[] };
+    matrix: { data: Float64Array; n: number };
+    withImages: number[];
+  },
+  meta: TableMetadata,
+): Promise<void> {
+  await writeSimilarity(ctx.tables, { ...rows, data: matrix.data, name: TABLE.humanSimilarity }, {
+    ...meta,
+    notes: { formula: "Hebart 2020 triplet softmax over SPoSE-49 dot products, diagonal 1" },
+  });
+  const shuffled = shuffleMatrixLabels(matrix, withImages, { seed: ctx.seed });
+  await writeSimilarity(
+    ctx.tables,
+    { ...rows, ...shuffled, name: TABLE.humanSimilarityShuffled },
+    { ...meta, notes: { control: "concept labels permuted among the concepts with images" } },
+  );
+}
+
+/** `triplets.arrow` and its shuffled control, with the similarities of their pairs. */
+async function writeTripletTables(
+  ctx: StageContext,
+  t: {
+    triplets: TrainingTriplets;
+    control: TripletIndices;
+    ids: readonly string[];
+    matrix: { data: Float64Array; n: number };
+  },
+  meta: TableMetadata,
+): Promise<void> {
+  const { triplets, control, ids, matrix } = t;
+  await writeTriplets(ctx.tables, { ...triplets, name: TABLE.triplets, ids, matrix }, {
+    ...meta,
+    notes: {
+      derived_from: `train pairs of ${tableFile(TABLE.humanPairs)}`,
+      n: triplets.anchor.length,
+    },
+  });
+  await writeTriplets(ctx.tables, { ...control, name: TABLE.tripletsShuffled, ids, matrix }, {
+    ...meta,
+    notes: {
+      control: "same anchors per row; positive and negative columns permuted across rows",
+    },
+  });
+}
 
 function countBy(values: string[]): Record<string, number> {
   const out: Record<string, number> = {};

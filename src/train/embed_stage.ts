@@ -67,6 +67,73 @@ export async function writeModelEmbeddings(
   );
 }
 
+/** What embedding one model needs. */
+interface EmbedJob {
+  /** The stage (for its metadata). */
+  stage: Stage<EmbedOptions>;
+  /** Model key. */
+  model: string;
+  /** Training seed. */
+  seed: number;
+  /** The images. */
+  data: TrainData;
+  /** Trunk activations of every image. */
+  trunk: Awaited<ReturnType<typeof sharedTrunk>>;
+  /** Every image row. */
+  all: Int32Array;
+  /** The stage's options. */
+  options: EmbedOptions;
+  /** Hashes of the stage's inputs (images and weights). */
+  inputs: Record<string, string>;
+}
+
+/**
+ * Embed one model's images (the ImageNet backbone, or a trained model from its checkpoint),
+ * write its embedding and prototype tables, and return its row of `models.arrow`.
+ */
+async function embedModel(ctx: StageContext, job: EmbedJob): Promise<ModelSummaryRow> {
+  const { model, seed, data, trunk, all, options } = job;
+  const net = await buildNetwork(options.backbone, {
+    nClasses: Math.max(1, data.classConcept.length),
+    seed,
+  });
+  let notes: Record<string, unknown> = {};
+  if (model !== IMAGENET) {
+    await loadTrainedWeights(ctx, net, { model, seed });
+    notes = await readTrainingNotes(trainingTablePath(ctx, model, seed));
+  }
+  const features = await topFeatures(net, trunk, all, { chunk: options.batchSize ?? 128 });
+  const dim = features.length / all.length;
+  const meta = await stageMetadata(ctx, job.stage, {
+    stageOptions: options,
+    notes: { model },
+    inputs: job.inputs,
+    seed,
+    backend: true,
+  });
+  await writeModelEmbeddings(ctx, { model, seed, data, features, dim, meta });
+  const s = (notes.summary ?? {}) as Record<string, number>;
+  const config = model === IMAGENET ? undefined : await trainedConfig(ctx, { model, seed });
+  const row: ModelSummaryRow = {
+    model,
+    seed,
+    init: config?.init ?? IMAGENET,
+    trained: model !== IMAGENET,
+    control_of: config?.controlOf ?? null,
+    test_top1: model === IMAGENET
+      ? null
+      : await splitTop1(net, { data, rows: data.rows.test, trunk }),
+    val_top1: s.val_top1 ?? null,
+    stress_top1: s.stress_top1 ?? null,
+    chance: 1 / data.classConcept.length,
+    n_classes: data.classConcept.length,
+    backend: options.backend,
+    config: config ? JSON.stringify(config) : null,
+  };
+  tf.dispose([net.top, net.head].flatMap((m) => m.weights.map((w) => w.read())));
+  return row;
+}
+
 /** The embed stage. */
 export const embedStage: Stage<EmbedOptions> = {
   name: "embed",
@@ -106,44 +173,9 @@ export const embedStage: Stage<EmbedOptions> = {
     for (const seed of options.seeds) {
       for (const model of [IMAGENET, ...options.models]) {
         if (model === IMAGENET && seed !== options.seeds[0]) continue;
-        const net = await buildNetwork(options.backbone, {
-          nClasses: Math.max(1, data.classConcept.length),
-          seed,
-        });
-        let notes: Record<string, unknown> = {};
-        if (model !== IMAGENET) {
-          await loadTrainedWeights(ctx, net, { model, seed });
-          notes = await readTrainingNotes(trainingTablePath(ctx, model, seed));
-        }
-        const features = await topFeatures(net, trunk, all, { chunk: options.batchSize ?? 128 });
-        const dim = features.length / all.length;
-        const meta = await stageMetadata(ctx, this, {
-          stageOptions: options,
-          notes: { model },
-          inputs,
-          seed,
-          backend: true,
-        });
-        await writeModelEmbeddings(ctx, { model, seed, data, features, dim, meta });
-        const s = (notes.summary ?? {}) as Record<string, number>;
-        const config = model === IMAGENET ? undefined : await trainedConfig(ctx, { model, seed });
-        summaries.push({
-          model,
-          seed,
-          init: config?.init ?? IMAGENET,
-          trained: model !== IMAGENET,
-          control_of: config?.controlOf ?? null,
-          test_top1: model === IMAGENET
-            ? null
-            : await splitTop1(net, { data, rows: data.rows.test, trunk }),
-          val_top1: s.val_top1 ?? null,
-          stress_top1: s.stress_top1 ?? null,
-          chance: 1 / data.classConcept.length,
-          n_classes: data.classConcept.length,
-          backend: options.backend,
-          config: config ? JSON.stringify(config) : null,
-        });
-        tf.dispose([net.top, net.head].flatMap((m) => m.weights.map((w) => w.read())));
+        summaries.push(
+          await embedModel(ctx, { stage: this, model, seed, data, trunk, all, options, inputs }),
+        );
       }
     }
     await writeModels(

@@ -187,21 +187,15 @@ export function trainStage(model: string): Stage<TrainStageOptions> {
       }
       const seconds = (performance.now() - start) / 1000;
       const summary = await trainedSummary(setup, seconds);
-      await writeTrainingLog(
-        trainingTablePath(ctx, model, seed),
-        { rows: result.log, model, seed, backend: options.backend },
-        await stageMetadata(ctx, this, {
-          stageOptions: {
-            ...options,
-            config,
-            backbone_spec: backboneSpec(options.backbone).title,
-          },
-          inputs,
-          seed,
-          notes: { summary, bad_images: setup.trunk.bad },
-          backend: true,
-        }),
-      );
+      const meta = await stageMetadata(ctx, this, {
+        stageOptions: { ...options, config, backbone_spec: backboneSpec(options.backbone).title },
+        inputs,
+        seed,
+        notes: { summary, bad_images: setup.trunk.bad },
+        backend: true,
+      });
+      const log = { rows: result.log, model, seed, backend: options.backend };
+      await writeTrainingLog(trainingTablePath(ctx, model, seed), log, meta);
       const { net } = setup;
       tf.dispose([net.top, net.head].flatMap((m) => m.weights.map((w) => w.read())));
       return trainedLine(model, { seed, epochs: result.log.length, summary, seconds });
