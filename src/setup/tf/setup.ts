@@ -48,7 +48,7 @@ export interface SetupTfReport {
 export interface SetupTfOptions {
   /** Repository root holding deno.json and node_modules (default: this checkout). */
   root?: string;
-  /** Cache of wheels and extracted libraries (default {@link tfCacheDir}). */
+  /** Cache of wheels and extracted libraries (default `tfCacheDir`, cache_dir.ts). */
   cacheDir?: string;
   /** Rebuild even when the addon already works (libraries are re-linked from the cache). */
   force?: boolean;
@@ -63,17 +63,17 @@ export interface SetupTfOptions {
   stockTimeoutS?: number;
   /**
    * Override of the pinned wheel: a pip requirement or a local `.whl` path (default
-   * `$HT_TF_WHEEL`; unset or empty: {@link PINNED_TF_WHEEL}). See {@link chooseWheel}.
+   * `$HT_TF_WHEEL`; unset or empty: {@link PINNED_TF_WHEEL}). See `chooseWheel` (wheel.ts).
    */
   wheel?: string;
   /** sha256 an override must have (default `$HT_TF_WHEEL_SHA256`; unset: not checked). */
   wheelSha256?: string;
   /** Progress lines (default `console.error`). */
   log?: (line: string) => void;
-  /** Settings of the lock against two builds at once ({@link acquireSetupTfLock}). */
+  /** Settings of the lock against two builds at once (`acquireSetupTfLock`, lock.ts). */
   lock?: Omit<SetupTfLockOptions, "log">;
   /**
-   * Set up the CUDA flavour `@tensorflow/tfjs-node-gpu` instead ({@link TFJS_NODE_GPU}), by
+   * Set up the CUDA flavour `@tensorflow/tfjs-node-gpu` instead (`TFJS_NODE_GPU`, package.ts), by
    * default from `GPU_WHEEL` (`wheel.ts`) (`wheel: "pinned"` builds it against the CPU pin, which is how
    * CI tests the GPU package on machines without a GPU).
    */
