@@ -220,9 +220,12 @@ function alignedCard(tables: ReportTables, row: Record<string, unknown>): ModelC
   };
 }
 
-/** How an aligned model was made, from its registry row (a distilled student or a transform). */
+/**
+ * How an aligned model was made, from its registry row: a row that names a teacher is a distilled
+ * student, any other a transform of its source's features (no method is named here).
+ */
 function alignedDescription(row: Record<string, unknown>): string {
-  const distilled = row.method === "AligNet" || row.method === "UnAligNet";
+  const distilled = row.teacher != null;
   return distilled
     ? `${row.method} student: ${row.source ?? "the baseline"} fine-tuned to match the ` +
       `triplet choices of a ${
