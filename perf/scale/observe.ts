@@ -10,7 +10,9 @@ import type { SplitCounts } from "../../src/pipeline/cost.ts";
 import { trainingTable } from "../../src/tables/names.ts";
 import { tablePath } from "../../src/tables/paths.ts";
 import type { TrainConfig } from "../../src/train/config.ts";
-import { loadTrainData, loadTriplets, type TripletRows } from "../../src/train/dataset.ts";
+import { loadTrainData, type TripletRows } from "../../src/train/dataset.ts";
+import { readTripletIndices } from "../../src/tables/triplets.ts";
+import { TABLE } from "../../src/tables/names.ts";
 import { epochBatches } from "../../src/train/sampler.ts";
 
 /** Split counts of a run's tables, and its training triplets. */
@@ -25,7 +27,7 @@ export async function setCounts(tables: string): Promise<SetCounts> {
   const concepts = new Set(data.imageConcept).size;
   let triplets = 0;
   try {
-    const t = await loadTriplets(tables, "triplets");
+    const t = await readTripletIndices(tables, TABLE.triplets);
     for (let i = 0; i < t.anchor.length; i++) {
       if ([t.anchor[i], t.positive[i], t.negative[i]].every((c) => data.conceptClass[c] >= 0)) {
         triplets++;
@@ -92,7 +94,7 @@ export async function trainingRecord(
   const data = await loadTrainData(tables);
   let triplets: TripletRows | undefined;
   if (config.sampler.kind === "triplet-concepts" && config.triplets) {
-    triplets = await loadTriplets(tables, config.triplets.table);
+    triplets = await readTripletIndices(tables, config.triplets.table);
   }
   const epochs = stages.map((stage, i): EpochRecord => {
     const batches = epochBatches(data, config.sampler, {

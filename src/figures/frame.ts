@@ -111,12 +111,7 @@ function appendPanelRow(root: Element, row: Panel[], y: number): number {
     let top = y;
     if (panel.label) {
       top += FONT_SIZE.body * 1.4;
-      root.append(svgText(document, panel.label, {
-        x,
-        y: top - 4,
-        "font-size": FONT_SIZE.body,
-        "font-weight": "bold",
-      }));
+      root.append(panelHeading(document, panel.label, { x, y: top }));
     }
     panel.svg.setAttribute("x", String(x));
     panel.svg.setAttribute("y", String(top));
@@ -286,7 +281,22 @@ export function panelWidth(context: FigureContext, columns: number = 1): number 
   return Math.floor((context.width - 2 * PAD - (columns - 1) * GAP) / columns);
 }
 
-function numberAttribute(element: Element, name: string): number {
+/** A numeric attribute of an element (`width`, `height`); 0 when absent or not a number. */
+export function numberAttribute(element: Element, name: string): number {
   const value = Number(element.getAttribute(name));
   return Number.isFinite(value) ? value : 0;
+}
+
+/** A panel's bold heading, its baseline 4 px above `y` (the panel's top) at `x`. */
+export function panelHeading(
+  document: Document,
+  label: string,
+  at: { x: number; y: number },
+): SVGTextElement {
+  return svgText(document, label, {
+    x: at.x,
+    y: at.y - 4,
+    "font-size": FONT_SIZE.body,
+    "font-weight": "bold",
+  });
 }

@@ -6,10 +6,7 @@
  * @module
  */
 import type { Table } from "apache-arrow";
-import { arrowRows } from "./rows.ts";
-
-/** Rows converted per slice when reading string columns. */
-const SLICE_ROWS = 65_536;
+import { columnValues } from "./rows.ts";
 
 /**
  * A numeric column as float64 (nulls become NaN); a RangeError when the table has no column
@@ -25,19 +22,12 @@ export function numberColumn(table: Table, name: string): Float64Array {
   });
 }
 
-/**
- * A column's values as strings (null and missing cells stay null), converted a slice of rows at
- * a time.
- */
+/** A column's values as strings (null cells, and every cell of a missing column, are null). */
 export function stringValues(table: Table, name: string): (string | null)[] {
-  const only = table.select([name]);
-  const out: (string | null)[] = new Array(table.numRows);
-  for (let start = 0; start < table.numRows; start += SLICE_ROWS) {
-    const rows = arrowRows(only.slice(start, start + SLICE_ROWS));
-    for (let i = 0; i < rows.length; i++) {
-      const v = rows[i][name];
-      out[start + i] = v === null || v === undefined ? null : String(v);
-    }
-  }
-  return out;
+  const vector = table.getChild(name);
+  if (!vector) return new Array<string | null>(table.numRows).fill(null);
+  return Array.from(
+    columnValues(vector),
+    (v) => (v === null || v === undefined ? null : String(v)),
+  );
 }

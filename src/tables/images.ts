@@ -27,13 +27,10 @@ export function splitsPath(tables: string): string {
   return tablePath(tables, TABLE.splits);
 }
 
-/** One image as `images.arrow` stores it: the data stage's image record. */
-export type ImageRow = ImageRecord;
-
 /** Write `images.arrow`. */
 export async function writeImages(
   tables: string,
-  images: readonly ImageRow[],
+  images: readonly ImageRecord[],
   meta: TableMetadata,
 ): Promise<void> {
   const table = makeTable({
@@ -55,7 +52,7 @@ export async function writeImages(
 /** Write `splits.arrow`: the split of every image, in `images.arrow` order. */
 export async function writeSplits(
   tables: string,
-  rows: { images: readonly ImageRow[]; splits: readonly string[] },
+  rows: { images: readonly ImageRecord[]; splits: readonly string[] },
   meta: TableMetadata,
 ): Promise<void> {
   const table = makeTable({

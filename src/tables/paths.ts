@@ -38,11 +38,6 @@ export function seedStem(model: string, seed: number, pipelineSeed: number): str
   return seed === pipelineSeed ? model : `${model}.seed${seed}`;
 }
 
-/** File name suffix of a seed: "" for the pipeline seed, `.seed<k>` for extra seeds. */
-export function seedSuffix(ctx: Pick<RunLocation, "seed">, seed: number): string {
-  return seed === ctx.seed ? "" : `.seed${seed}`;
-}
-
 /** The training-log table of a model and seed. */
 export function trainingTablePath(ctx: RunLocation, model: string, seed: number): string {
   return tablePath(ctx.tables, trainingTable(seedStem(model, seed, ctx.seed)));

@@ -8,6 +8,7 @@
 import type { Table } from "apache-arrow";
 import { readTable, type TableMetadata, tableMetadata, vectorColumnToFlat } from "../io/arrow.ts";
 import { numberColumn } from "./columns.ts";
+import { columnValues } from "./rows.ts";
 
 /** A table's columns, typed by how they are read. */
 export interface TableReader {
@@ -21,8 +22,6 @@ export interface TableReader {
   metadata(): TableMetadata;
   /** A string column (each cell `String(value)`; null cells as "null"). */
   strings(name: string): string[];
-  /** A string column as stored (null cells stay null). */
-  nullableStrings(name: string): (string | null)[];
   /** An int32 column, copied. */
   int32(name: string): Int32Array;
   /** A float64 column, copied. */
@@ -56,11 +55,13 @@ export function tableReader(table: Table, file: string): TableReader {
     numRows: table.numRows,
     names: table.schema.fields.map((f) => f.name),
     metadata: () => tableMetadata(table),
-    strings: (name) => col(name).toArray().map(String) as string[],
-    nullableStrings: (name) => Array.from(col(name).toArray() as ArrayLike<string | null>),
+    strings: (name) => Array.from(columnValues(col(name)), String),
     int32: (name) => Int32Array.from(col(name).toArray() as ArrayLike<number>),
     float64: (name) => Float64Array.from(col(name).toArray() as ArrayLike<number>),
-    numbers: (name) => (col(name), numberColumn(table, name)),
+    numbers: (name) => {
+      col(name); // the missing-column error names the file
+      return numberColumn(table, name);
+    },
     bools: (name) => Array.from(col(name).toArray() as ArrayLike<boolean>),
     stringLists: (name) => {
       const v = col(name);

@@ -44,8 +44,11 @@ export function rowsToArrow(rows: Row[], schema: Schema): Table {
   return new Table(new Schema(table.schema.fields, schema.metadata), table.batches);
 }
 
-/** The values of one column as plain JS values. */
-function columnValues(vector: Vector): ArrayLike<unknown> {
+/**
+ * The values of one column as plain JS values (as {@link arrowRows} gives them): strings decoded
+ * a chunk at a time, int64 as numbers, lists as arrays, float vectors as typed-array views.
+ */
+export function columnValues(vector: Vector): ArrayLike<unknown> {
   const type = vector.type;
   const out: unknown[] = new Array(vector.length);
   let offset = 0;

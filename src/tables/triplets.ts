@@ -13,6 +13,7 @@ import {
   type TableMetadata,
   writeTable,
 } from "../io/arrow.ts";
+import type { TrainingTriplets } from "../human/triplets.ts";
 import { TABLE } from "./names.ts";
 import { tablePath } from "./paths.ts";
 import { openTable } from "./reader.ts";
@@ -25,23 +26,8 @@ export function tripletsPath(tables: string, name: TripletTable = TABLE.triplets
   return tablePath(tables, name);
 }
 
-/** Triplets as concept indices. */
-export interface TripletIndices {
-  /** Anchor concept. */
-  anchor: Int32Array;
-  /** The concept humans judge closer to the anchor. */
-  positive: Int32Array;
-  /** The odd one out. */
-  negative: Int32Array;
-}
-
-/** Triplets with the human similarities of (anchor, positive) and (anchor, negative). */
-export interface TripletColumns extends TripletIndices {
-  /** Similarity of anchor and positive. */
-  simPositive: Float64Array;
-  /** Similarity of anchor and negative. */
-  simNegative: Float64Array;
-}
+/** Triplets as concept indices (the human stage's triplets without their similarities). */
+export type TripletIndices = Pick<TrainingTriplets, "anchor" | "positive" | "negative">;
 
 /** Write a triplet table; the similarities come from the n×n `matrix`, names from `ids`. */
 export async function writeTriplets(
@@ -83,7 +69,7 @@ export async function readTripletIndices(
 }
 
 /** `triplets.arrow` with its similarities. */
-export async function readTriplets(tables: string): Promise<TripletColumns> {
+export async function readTrainingTriplets(tables: string): Promise<TrainingTriplets> {
   const t = await openTable(tripletsPath(tables), [
     "anchor",
     "positive",

@@ -2,13 +2,12 @@
  * Training data from the pipeline's tables: image rows with their concept, class and split;
  * training triplets; and the human similarity matrix with its train-pair mask.
  */
-import type { TrainingTriplets } from "../human/triplets.ts";
 import { readConceptIds } from "../tables/concepts.ts";
 import { readPairSplits } from "../tables/human_pairs.ts";
 import { readSimilarity, type SimilarityTable } from "../tables/human_similarity.ts";
 import { readImageFiles, readImageSplits } from "../tables/images.ts";
 import { TABLE, tableFile } from "../tables/names.ts";
-import { readTripletIndices, type TripletTable } from "../tables/triplets.ts";
+import type { TripletIndices } from "../tables/triplets.ts";
 
 /** Images, classes and splits for training and embedding. */
 export interface TrainData {
@@ -75,16 +74,8 @@ export async function loadTrainData(tables: string): Promise<TrainData> {
   };
 }
 
-/**
- * Training triplets in canonical concept indices, as `triplets.arrow` holds them (the concepts of
- * the human stage's {@link TrainingTriplets}, without their similarities).
- */
-export type TripletRows = Pick<TrainingTriplets, "anchor" | "positive" | "negative">;
-
-/** Read `triplets.arrow` or `triplets_shuffled.arrow`. */
-export function loadTriplets(tables: string, name: TripletTable): Promise<TripletRows> {
-  return readTripletIndices(tables, name);
-}
+/** Training triplets in canonical concept indices, as `triplets.arrow` holds them. */
+export type TripletRows = TripletIndices;
 
 /** The human similarity matrix (n×n) and a mask of the pairs in the train split. */
 export interface HumanMatrix {

@@ -17,7 +17,8 @@ import type { Stage, StageContext } from "../pipeline/stage.ts";
 import { loadCheckpoint } from "./checkpoint.ts";
 import { CONFIG_DIR, loadTrainConfig, type TrainConfig } from "./config.ts";
 import { effectiveConfig, type ScheduleOverrides } from "./schedule.ts";
-import { loadHumanMatrix, loadTrainData, loadTriplets, type TrainData } from "./dataset.ts";
+import { loadHumanMatrix, loadTrainData, type TrainData } from "./dataset.ts";
+import { readTripletIndices } from "../tables/triplets.ts";
 import { buildNetwork, loadSplitBackbone } from "./network.ts";
 import {
   type Network,
@@ -280,7 +281,7 @@ async function prepareTraining(
     await loadTrainedWeights(ctx, net, { model: BASELINE, seed });
   }
   const triplets = config.loss.triplet > 0 && config.triplets
-    ? await loadTriplets(ctx.tables, config.triplets.table)
+    ? await readTripletIndices(ctx.tables, config.triplets.table)
     : undefined;
   const human = config.loss.matrix > 0 && config.matrix
     ? await loadHumanMatrix(ctx.tables, config.matrix.table)

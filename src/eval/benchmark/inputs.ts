@@ -21,7 +21,7 @@ import type { Triplets } from "../../metrics/types.ts";
 import { SPOSE49 } from "../../models/registry.ts";
 import type { Profile } from "../../pipeline/profile.ts";
 import { alignedRegistries, readAlignedModels } from "../../tables/aligned.ts";
-import { readConceptAttributes } from "../../tables/concepts.ts";
+import { type ConceptAttributes, readConceptAttributes } from "../../tables/concepts.ts";
 import {
   readImageEmbeddings,
   readPrototypeConcepts,
@@ -33,20 +33,11 @@ import { imagesPath, readImageFamilies } from "../../tables/images.ts";
 import { type ListedModel, readModelRows } from "../../tables/models.ts";
 import { embeddingTable, prototypesTable, TABLE, tableFile } from "../../tables/names.ts";
 import { seedStem, tablePath } from "../../tables/paths.ts";
-import { readTriplets as readTripletTable } from "../../tables/triplets.ts";
+import { readTrainingTriplets } from "../../tables/triplets.ts";
 import { thingsFile } from "../../data/things_files.ts";
 
 /** Concept metadata used by the transfer benchmarks (canonical order, 1,854 rows). */
-export interface BenchConcepts {
-  /** uniqueIDs. */
-  ids: string[];
-  /** THINGSplus categories of each concept. */
-  categories: string[][];
-  /** Names of the rating targets (`property_*` and `size_mean`). */
-  targetNames: string[];
-  /** Ratings, concepts × targets, NaN where missing. */
-  targets: Float64Array;
-}
+export type BenchConcepts = ConceptAttributes;
 
 /** One model's vectors, at concept level (prototypes) and, for image models, per image. */
 export interface BenchModel {
@@ -150,11 +141,6 @@ export async function prototypeConcepts(
   return common ? [...common].sort((a, b) => a - b) : undefined;
 }
 
-/** Read the concept metadata. */
-export function readConcepts(tables: string): Promise<BenchConcepts> {
-  return readConceptAttributes(tables);
-}
-
 /**
  * Read the human side: similarity, pairs, training and test triplets, odd-one-out, ceiling,
  * RDM48 (`conceptIds`: the canonical concept list, concepts.arrow's uniqueIDs).
@@ -166,7 +152,7 @@ export async function readHuman(
   const nConcepts = options.conceptIds.length;
   const similarity = (await readSimilarity(tables)).data;
   const pairs = await readHumanPairs(tables);
-  const trainTriplets: TrainingTriplets = await readTripletTable(tables);
+  const trainTriplets = await readTrainingTriplets(tables);
   // the same sampler on the held-out test pairs (it reads the pairs marked "train")
   const testTriplets = deriveTrainingTriplets(
     { ...pairs, split: pairs.split.map((s) => (s === "test" ? "train" : "other")) },
@@ -343,7 +329,7 @@ export async function loadBenchInputs(
   tables: string,
   options: LoadBenchOptions,
 ): Promise<BenchInputs> {
-  const concepts = await readConcepts(tables);
+  const concepts = await readConceptAttributes(tables);
   const index = new Map(concepts.ids.map((id, i) => [id, i]));
   const human = await readHuman(tables, {
     profile: options.profile,

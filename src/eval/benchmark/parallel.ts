@@ -17,7 +17,6 @@ import {
   type BenchModel,
   modelKey,
   prototypeConcepts,
-  readConcepts,
   readHuman,
   readImageModel,
   readModelList,
@@ -35,6 +34,8 @@ import {
   modelLine,
 } from "./run.ts";
 import { type BenchGroup, type ConceptSpace, conceptSpace } from "./spec.ts";
+import { readConceptAttributes } from "../../tables/concepts.ts";
+import type { ListedModel } from "../../tables/models.ts";
 
 /** Options of {@link runBenchmarkParallel}. */
 export interface ParallelBenchOptions {
@@ -79,7 +80,7 @@ export interface BenchWorkerInit {
 export interface BenchJob {
   type: "job";
   key: string;
-  row?: { model: string; seed: number; headTop1: number | null; controlOf: string | null };
+  row?: ListedModel;
   model?: BenchModel;
 }
 
@@ -170,7 +171,7 @@ interface MainInputs {
 
 /** Read the shared inputs; the space is the concepts every model has prototypes of, if any. */
 async function readInputs(tables: string, options: ParallelBenchOptions): Promise<MainInputs> {
-  const concepts = await readConcepts(tables);
+  const concepts = await readConceptAttributes(tables);
   const human = await readHuman(tables, {
     profile: options.profile,
     seed: options.seed,

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { svgElement, svgText } from "../frame.ts";
+import { numberAttribute, panelHeading, svgElement } from "../frame.ts";
 import type { FigureContext } from "../spec.ts";
 import { FONT_SIZE } from "../style.ts";
 
@@ -21,11 +21,6 @@ export interface RowPanel {
 /** Gap between panels of a row, in pixels. */
 export const ROW_GAP = 10;
 
-function size(element: Element, name: string): number {
-  const value = Number(element.getAttribute(name));
-  return Number.isFinite(value) ? value : 0;
-}
-
 /** Places `panels` left to right with {@link ROW_GAP} between them; returns the row `<svg>`. */
 export function panelRow(context: FigureContext, panels: RowPanel[]): SVGSVGElement {
   const { document } = context;
@@ -35,18 +30,13 @@ export function panelRow(context: FigureContext, panels: RowPanel[]): SVGSVGElem
   let x = 0, height = 0;
   for (const p of panels) {
     if (p.label) {
-      row.append(svgText(document, p.label, {
-        x,
-        y: top - 4,
-        "font-size": FONT_SIZE.body,
-        "font-weight": "bold",
-      }));
+      row.append(panelHeading(document, p.label, { x, y: top }));
     }
     p.svg.setAttribute("x", String(x));
     p.svg.setAttribute("y", String(top));
     row.append(p.svg);
-    x += size(p.svg, "width") + ROW_GAP;
-    height = Math.max(height, top + size(p.svg, "height"));
+    x += numberAttribute(p.svg, "width") + ROW_GAP;
+    height = Math.max(height, top + numberAttribute(p.svg, "height"));
   }
   row.setAttribute("width", String(Math.max(0, x - ROW_GAP)));
   row.setAttribute("height", String(height));
