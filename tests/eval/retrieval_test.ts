@@ -38,15 +38,32 @@ Deno.test("retrieval: first-relevant ranks and AP equal numpy / scikit-learn; th
     const nConcepts = 9;
     const dim = 6;
     // test images share a few design families with each other and, rarely, with train
-    const { model, concept, split, design, vectors } = clusteredImageModel(rng, {
-      concepts: nConcepts,
-      dim,
-      images: (r) => 2 + r.int(5),
-      split: (i, r) =>
-        i === 0 ? "test" : r.next() < 0.3 ? "test" : r.next() < 0.5 ? "train" : "val",
-      design: (s, r) => (s === "test" ? r.int(2) : r.next() < 0.2 ? r.int(2) : 2 + r.int(3)),
-      spread: 0.6,
-    });
+    const draw = () =>
+      clusteredImageModel(rng, {
+        concepts: nConcepts,
+        dim,
+        images: (r) => 2 + r.int(5),
+        split: (i, r) =>
+          i === 0 ? "test" : r.next() < 0.3 ? "test" : r.next() < 0.5 ? "train" : "val",
+        design: (s, r) => (s === "test" ? r.int(2) : r.next() < 0.2 ? r.int(2) : 2 + r.int(3)),
+        spread: 0.6,
+      });
+    // redraw until every gallery has a relevant image for some query: a concept with test images
+    // of both test designs (the test-only gallery; seed 7 drew none) and one with test and train
+    const has = (m: ReturnType<typeof draw>, want: (c: number) => boolean) =>
+      Array.from({ length: nConcepts }, (_, c) => c).some(want);
+    const usable = (m: ReturnType<typeof draw>) =>
+      has(
+        m,
+        (c) =>
+          new Set(m.design.filter((_, i) => m.concept[i] === c && m.split[i] === "test")).size > 1,
+      ) &&
+      has(m, (c) =>
+        m.split.some((s, i) => m.concept[i] === c && s === "test") &&
+        m.split.some((s, i) => m.concept[i] === c && s === "train"));
+    let drawn = draw();
+    while (!usable(drawn)) drawn = draw();
+    const { model, concept, split, design, vectors } = drawn;
     const space = conceptSpace(Array.from({ length: nConcepts }, (_, i) => i), nConcepts);
     const code: Record<string, number> = { test: 1, train: 2, val: 3 };
     const codes = Int32Array.from(split, (s) => code[s]);
