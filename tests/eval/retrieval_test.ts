@@ -50,17 +50,16 @@ Deno.test("retrieval: first-relevant ranks and AP equal numpy / scikit-learn; th
       });
     // redraw until every gallery has a relevant image for some query: a concept with test images
     // of both test designs (the test-only gallery; seed 7 drew none) and one with test and train
-    const has = (m: ReturnType<typeof draw>, want: (c: number) => boolean) =>
+    const some = (want: (c: number) => boolean) =>
       Array.from({ length: nConcepts }, (_, c) => c).some(want);
     const usable = (m: ReturnType<typeof draw>) =>
-      has(
-        m,
-        (c) =>
-          new Set(m.design.filter((_, i) => m.concept[i] === c && m.split[i] === "test")).size > 1,
+      some((c) =>
+        new Set(m.design.filter((_, i) => m.concept[i] === c && m.split[i] === "test")).size > 1
       ) &&
-      has(m, (c) =>
+      some((c) =>
         m.split.some((s, i) => m.concept[i] === c && s === "test") &&
-        m.split.some((s, i) => m.concept[i] === c && s === "train"));
+        m.split.some((s, i) => m.concept[i] === c && s === "train")
+      );
     let drawn = draw();
     while (!usable(drawn)) drawn = draw();
     const { model, concept, split, design, vectors } = drawn;
