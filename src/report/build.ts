@@ -1,19 +1,22 @@
 /**
- * Builds the static site: a staging copy of `report/` (inside the repository, so Framework
- * resolves bare imports from its node_modules) gets the data files (site_data.ts) and the figure
- * library bundled for the browser (esbuild, bare imports left to Framework); Framework's CLI
- * (`@observablehq/framework`, run with Node) builds it into a temporary folder that then replaces
- * the site folder in one rename. Framework's npm-bundle cache is kept in `report/.cache/` between
- * builds. Nothing is fetched: telemetry is off and every import resolves from node_modules.
+ * Builds the static site: Framework's CLI (`@observablehq/framework`, run with Node) builds
+ * `report/` in place into a temporary folder that then replaces the site folder in one rename.
+ * The pages' data come from Framework data loaders run by Deno (`report/src/data.zip.ts`, the
+ * data archive of the tables named by `HT_TABLES`; `report/src/components/bundle.js.ts`, the
+ * browser library), exactly as `deno task site:preview` serves them. Loader outputs cached by an
+ * earlier build or preview are cleared first, so a build always reads the tables it is given;
+ * Framework's npm cache (`report/src/.observablehq/cache/_npm`, `_node`) is kept. Nothing is
+ * fetched: telemetry is off and every import resolves from node_modules.
  *
  * @module
  */
 import { NeedsStageError } from "../io/errors.ts";
-import { basename, dirname, join } from "node:path";
-import * as esbuild from "esbuild";
+import { basename, dirname, join, resolve } from "node:path";
 import { exists } from "../io/files.ts";
 import { REPO_ROOT } from "../pipeline/paths.ts";
-import { type SiteDataSummary, writeSiteData } from "./site_data.ts";
+import { FAMILIES } from "../figures/spec.ts";
+import { FIGURES_ENV, TABLES_ENV } from "./site_archive.ts";
+import type { SiteDataSummary } from "./site_data.ts";
 
 /** Options of {@link buildSite}. */
 export interface BuildSiteOptions {
@@ -21,8 +24,6 @@ export interface BuildSiteOptions {
   repoRoot?: string;
   /** Node.js executable (default `$NODE` or `node`). */
   node?: string;
-  /** Largest total Arrow bytes of a figure drawn in the browser. */
-  liveBudgetBytes?: number;
   /** Log a line. */
   log?: (message: string) => void;
 }
@@ -35,21 +36,34 @@ export interface BuildSiteResult extends SiteDataSummary {
   seconds: number;
 }
 
-/** Pages the site must have (file stems under the site root). */
-export const SITE_PAGES = [
+/** Pages the site must have (paths under the site root, without `.html`). */
+export const SITE_PAGES: readonly string[] = [
   "index",
   "results",
-  "paper",
-  "combined",
-  "improved",
-  "examples",
-  "exploratory",
+  "benchmark",
+  // "concepts",
+  ...FAMILIES.map((family) => `figures/${family}`),
   "gwot",
-  "client",
   "models",
   "credits",
   "reproduce",
-] as const;
+];
+
+/** The Framework project folder of a checkout. */
+export function reportDir(root: string = REPO_ROOT): string {
+  return join(root, "report");
+}
+
+/** Framework's cache folder of the project (loader outputs and npm bundles). */
+export function frameworkCacheDir(root: string = REPO_ROOT): string {
+  return join(reportDir(root), "src", ".observablehq", "cache");
+}
+
+/** Entries of Framework's cache that hold npm bundles, kept between builds. */
+const NPM_CACHE_ENTRIES = new Set(["_npm", "_node", "_observablehq", "_jsr"]);
+
+/** Prefix of the line in which the data loader reports what it packed (stderr). */
+export const SUMMARY_PREFIX = "HT_SITE_DATA ";
 
 /**
  * Build the site from `dirs.tables` and `dirs.figures` into `dirs.site` (replaced atomically:
@@ -66,37 +80,22 @@ export async function buildSite(
   if (!(await exists(cli))) {
     throw new NeedsStageError(`${cli} is missing (the site's npm packages)`, "deno install");
   }
-  const builds = join(root, "report", ".build");
-  await Deno.mkdir(builds, { recursive: true });
-  const stage = await Deno.makeTempDir({ dir: builds, prefix: "site-" });
+  const cache = frameworkCacheDir(root);
+  await clearLoaderOutputs(cache);
+  await pinClientVersions(cache);
   const siteParent = dirname(dirs.site);
   await Deno.mkdir(siteParent, { recursive: true });
   const output = await Deno.makeTempDir({ dir: siteParent, prefix: `.${basename(dirs.site)}-` });
   try {
-    await copyDir(join(root, "report", "src"), join(stage, "src"), (name) => !isGenerated(name));
-    await Deno.copyFile(
-      join(root, "report", "observablehq.config.js"),
-      join(stage, "observablehq.config.js"),
-    );
-    const summary = await writeSiteData(
-      { tables: dirs.tables, figures: dirs.figures },
-      join(stage, "src"),
-      { repoRoot: root, liveBudgetBytes: options.liveBudgetBytes, log },
-    );
-    const dataSeconds = (performance.now() - start) / 1000;
-    await bundleFigures(root, join(stage, "src", "_lib", "figures.js"));
-    const bundleSeconds = (performance.now() - start) / 1000 - dataSeconds;
-    const cache = join(root, "report", ".cache", "framework");
-    const stageCache = join(stage, "src", ".observablehq", "cache");
-    if (await exists(cache)) await copyDir(cache, stageCache);
-    await pinClientVersions(stageCache);
-    const frameworkStart = performance.now();
-    await runFramework(options.node ?? Deno.env.get("NODE") ?? "node", cli, stage, output);
-    log(
-      `site: data ${dataSeconds.toFixed(1)}s, figure bundle ${bundleSeconds.toFixed(1)}s, ` +
-        `Framework build ${((performance.now() - frameworkStart) / 1000).toFixed(1)}s`,
-    );
-    await saveCache(stageCache, cache);
+    const text = await runFramework(options.node ?? Deno.env.get("NODE") ?? "node", cli, {
+      cwd: reportDir(root),
+      env: {
+        HT_SITE_OUTPUT: output,
+        [TABLES_ENV]: resolve(dirs.tables),
+        [FIGURES_ENV]: resolve(dirs.figures),
+      },
+    });
+    const summary = loaderSummary(text);
     const pages = [];
     for (const page of SITE_PAGES) {
       if (!(await exists(join(output, `${page}.html`)))) {
@@ -111,46 +110,25 @@ export async function buildSite(
   } catch (error) {
     await Deno.remove(output, { recursive: true }).catch(() => {});
     throw error;
-  } finally {
-    await Deno.remove(stage, { recursive: true }).catch(() => {});
   }
 }
 
-function isGenerated(name: string): boolean {
-  return [".observablehq", "_generated", "data"].includes(name) || name === "figures.js";
+/** The data loader's summary line in Framework's log (see {@link SUMMARY_PREFIX}). */
+export function loaderSummary(log: string): SiteDataSummary {
+  const line = log.split("\n").find((l) => l.startsWith(SUMMARY_PREFIX));
+  if (!line) throw new Error(`the site's data loader reported no summary (${SUMMARY_PREFIX}line)`);
+  return JSON.parse(line.slice(SUMMARY_PREFIX.length));
 }
 
 /**
- * Bundle the figure library (src/figures) for the browser into one minified module, with the npm
- * packages it uses (Plot, d3, apache-arrow, from node_modules) and `tableFromIPC` for the pages:
- * Framework then has no npm imports to bundle itself (with rollup, package by package: about 10
- * of a cold build's seconds).
+ * Remove the loader outputs an earlier build or preview cached (Framework reuses them while the
+ * loader's source is older, whatever tables they came from); npm bundles stay.
  */
-export async function bundleFigures(root: string, outfile: string): Promise<void> {
-  const figures = join(root, "src", "figures");
-  const contents = [
-    `export { ALL_FIGURES } from "./mod.ts";`,
-    `export { drawFigure } from "./draw.ts";`,
-    `export { arrowRows } from "../tables/rows.ts";`,
-    `export { DEFAULT_WIDTH } from "./style.ts";`,
-    `export { tableFromIPC } from "apache-arrow";`,
-  ].join("\n");
-  try {
-    await esbuild.build({
-      stdin: { contents, resolveDir: figures, loader: "ts", sourcefile: "site-entry.ts" },
-      bundle: true,
-      format: "esm",
-      platform: "browser",
-      target: "es2022",
-      minify: true,
-      keepNames: true,
-      outfile,
-      logLevel: "silent",
-      legalComments: "none",
-      banner: { js: "// Generated by `deno task site` from src/figures/ (esbuild); do not edit." },
-    });
-  } finally {
-    await esbuild.stop();
+export async function clearLoaderOutputs(cache: string): Promise<void> {
+  if (!(await exists(cache))) return;
+  for await (const entry of Deno.readDir(cache)) {
+    if (NPM_CACHE_ENTRIES.has(entry.name)) continue;
+    await Deno.remove(join(cache, entry.name), { recursive: true });
   }
 }
 
@@ -181,7 +159,7 @@ export const CLIENT_NPM_VERSIONS = [
 ];
 
 /** Names {@link CLIENT_NPM_VERSIONS} in Framework's npm cache where it names no version yet. */
-async function pinClientVersions(cache: string): Promise<void> {
+export async function pinClientVersions(cache: string): Promise<void> {
   for (const entry of CLIENT_NPM_VERSIONS) {
     const at = entry.lastIndexOf("@");
     const name = entry.slice(0, at);
@@ -194,14 +172,19 @@ async function pinClientVersions(cache: string): Promise<void> {
   }
 }
 
-async function runFramework(node: string, cli: string, cwd: string, output: string) {
+async function runFramework(
+  node: string,
+  cli: string,
+  options: { cwd: string; env: Record<string, string> },
+): Promise<string> {
   let result;
   try {
     result = await new Deno.Command(node, {
       args: [cli, "build"],
-      cwd,
+      cwd: options.cwd,
       env: {
-        HT_SITE_OUTPUT: output,
+        ...options.env,
+        HT_DENO: Deno.execPath(),
         OBSERVABLE_TELEMETRY_DISABLE: "true",
         NO_COLOR: "1",
         CI: "true",
@@ -230,6 +213,7 @@ async function runFramework(node: string, cli: string, cwd: string, output: stri
         "CLIENT_NPM_VERSIONS in src/report/build.ts so that the build stays offline",
     );
   }
+  return text;
 }
 
 /**
@@ -238,17 +222,6 @@ async function runFramework(node: string, cli: string, cwd: string, output: stri
  */
 export function onlineLookups(log: string): string[] {
   return [...new Set([...log.matchAll(/npm:(\S+?)@\S+ \u2192 /g)].map((m) => m[1]))];
-}
-
-/** Keep Framework's bundles of npm packages for the next build (replaced in one rename). */
-async function saveCache(from: string, to: string): Promise<void> {
-  if (!(await exists(from))) return;
-  await Deno.mkdir(dirname(to), { recursive: true });
-  const temp = await Deno.makeTempDir({ dir: dirname(to), prefix: ".framework-" });
-  for (const part of ["_node", "_npm", "_observablehq"]) {
-    if (await exists(join(from, part))) await copyDir(join(from, part), join(temp, part));
-  }
-  await replaceDir(temp, to);
 }
 
 /** Put folder `from` at `to`, removing what was there (the swap itself is one rename). */
@@ -263,16 +236,4 @@ async function replaceDir(from: string, to: string): Promise<void> {
   }
   await Deno.rename(from, to);
   if (moved) await Deno.remove(old, { recursive: true });
-}
-
-/** Copy a folder tree (files only; `keep` filters entry names). */
-async function copyDir(from: string, to: string, keep: (name: string) => boolean = () => true) {
-  await Deno.mkdir(to, { recursive: true });
-  for await (const entry of Deno.readDir(from)) {
-    if (!keep(entry.name)) continue;
-    const source = join(from, entry.name);
-    const target = join(to, entry.name);
-    if (entry.isDirectory) await copyDir(source, target, keep);
-    else if (entry.isFile) await Deno.copyFile(source, target);
-  }
 }

@@ -13,6 +13,7 @@ export * from "./writeup.ts";
 export * from "./headline.ts";
 export * from "./models.ts";
 export * from "./credits.ts";
+export * from "./citation.ts";
 export * from "./reproduce.ts";
 export * from "./site_figures.ts";
 export * from "./site_data.ts";

@@ -8,16 +8,25 @@
  */
 import { dirname, join } from "node:path";
 import { modelStyle } from "../figures/palette.ts";
-import { FAMILIES } from "../figures/spec.ts";
+import { FAMILIES, type Family } from "../figures/spec.ts";
+import { ALL_FIGURES } from "../figures/mod.ts";
+import { exists } from "../io/files.ts";
 import { UNTRAINED } from "../models/registry.ts";
 import { TABLE, tableFile } from "../tables/names.ts";
 import { tablePath } from "../tables/paths.ts";
 import { BENCHMARK_FILE, COMPARISONS_FILE, MODELS_FILE } from "./cite.ts";
+import { citeThis } from "./citation.ts";
 import { credits } from "./credits.ts";
 import { headlineTable } from "./headline.ts";
 import { modelCards } from "./models.ts";
 import { reproduceCommands } from "./reproduce.ts";
-import { planFigures, type PlanOptions, type SiteFigure } from "./site_figures.ts";
+import {
+  FAMILY_INTROS,
+  type FamilyIntro,
+  planFigures,
+  type PlanOptions,
+  type SiteFigure,
+} from "./site_figures.ts";
 import { loadReportTables, type ReportTables } from "./tables.ts";
 import { methodsResults, type Section, type WriteUp } from "./writeup.ts";
 
@@ -173,99 +182,149 @@ export function gwotSweepSentence(options: Record<string, unknown> | undefined):
     }${untrained}.`;
 }
 
-/** Options of {@link writeSiteData}. */
+/** Options of {@link siteDataFiles}. */
 export interface SiteDataOptions extends PlanOptions {
   /** Repository root (data/ licenses and notes); default the checkout. */
   repoRoot?: string;
+  /** More files to add (e.g. the concept explorer's), computed from the same tables. */
+  extra?: (tablesDir: string) => Promise<SiteFile[]>;
 }
 
-/** What {@link writeSiteData} wrote. */
+/** One file of the site's data, relative to its data folder (`overview.json`, `tables/…`). */
+export interface SiteFile {
+  /** Path below the data folder, `/`-separated. */
+  path: string;
+  /** Contents. */
+  bytes: Uint8Array;
+}
+
+/** What {@link siteDataFiles} produced. */
 export interface SiteDataSummary {
   /** Figures by mode. */
   figures: Record<string, number>;
-  /** Arrow tables copied. */
+  /** Arrow tables included (names as in `TABLE`). */
   tables: string[];
   /** Whether the GWOT summary was present. */
   gwot: boolean;
 }
 
+/** Folder of the tables below the data folder (`tables/benchmark.arrow`, …). */
+export const SITE_TABLES_DIR = "tables";
+
 /**
- * Write every data file of the site into the Framework source root `srcDir` from the tables in
- * `tablesDir` and the figures in `figuresDir`.
+ * Every data file of the site, derived from the tables in `dirs.tables` and the figures in
+ * `dirs.figures`: one JSON per text page, one JSON per figure family (its figures; the SVG text
+ * of figures drawn on the server), and the Arrow tables the pages draw and offer for download,
+ * copied unchanged. The Framework data loader `report/src/data.zip.ts` packs them.
  */
-export async function writeSiteData(
+export async function siteDataFiles(
   dirs: { tables: string; figures: string },
-  srcDir: string,
   options: SiteDataOptions = {},
-): Promise<SiteDataSummary> {
+): Promise<{ files: SiteFile[]; summary: SiteDataSummary }> {
   const tables = await loadReportTables(dirs.tables);
   const writeup = methodsResults(tables);
-  const data = join(srcDir, "data");
-  await Deno.mkdir(data, { recursive: true });
-  const json = (name: string, value: unknown) =>
-    Deno.writeTextFile(join(data, name), JSON.stringify(value));
-  await json("overview.json", overview(tables, writeup));
-  await json("results.json", writeup);
-  await json("models.json", modelCards(tables));
-  await json("credits.json", await credits(tables, options.repoRoot));
-  await json("reproduce.json", reproduceCommands(tables));
-  await json("gwot.json", gwotData(tables));
+  const files: SiteFile[] = [];
+  const json = (path: string, value: unknown) =>
+    files.push({ path, bytes: new TextEncoder().encode(JSON.stringify(value)) });
+  json("overview.json", overview(tables, writeup));
+  json("results.json", writeup);
+  json("models.json", modelCards(tables));
+  json("credits.json", await credits(tables, options.repoRoot));
+  json("cite.json", await citeThis(options.repoRoot));
+  json("reproduce.json", reproduceCommands(tables));
+  json("gwot.json", gwotData(tables));
 
   const plan = await planFigures(dirs.tables, dirs.figures, options);
-  for (const name of plan.tables) {
-    const target = tablePath(join(data, "tables"), name);
-    await Deno.mkdir(dirname(target), { recursive: true });
-    await Deno.copyFile(tablePath(dirs.tables, name), target);
+  const copied = new Set<string>();
+  for (const name of browserTables()) {
+    const present = await exists(tablePath(dirs.tables, name));
+    if (present) copied.add(name);
+    // an absent table is an empty file (Framework needs every listed attachment); pages offer
+    // and read only the tables in `available`
+    const bytes = present ? await Deno.readFile(tablePath(dirs.tables, name)) : new Uint8Array();
+    files.push({ path: `${SITE_TABLES_DIR}/${tableFile(name)}`, bytes });
   }
   const counts: Record<string, number> = { live: 0, static: 0, missing: 0 };
-  const generated = join(srcDir, "_generated");
-  await Deno.mkdir(generated, { recursive: true });
   for (const family of FAMILIES) {
     const figures = plan.families.get(family) ?? [];
-    for (const figure of figures) {
-      counts[figure.mode]++;
-      if (figure.mode === "static") {
-        const target = join(data, "figures", figure.svg!);
-        await Deno.mkdir(dirname(target), { recursive: true });
-        await Deno.copyFile(join(dirs.figures, figure.svg!), target);
-      }
-    }
-    await Deno.writeTextFile(join(generated, `${family}.js`), familyModule(figures));
+    for (const figure of figures) counts[figure.mode]++;
+    const data = await familyData(family, figures, dirs.figures);
+    json(`figures/${family}.json`, { ...data, available: [...copied].sort() });
   }
-  return { figures: counts, tables: plan.tables, gwot: Boolean(tables.gwotSummary) };
+  if (options.extra) files.push(...await options.extra(dirs.tables));
+  return {
+    files,
+    summary: { figures: counts, tables: [...copied].sort(), gwot: Boolean(tables.gwotSummary) },
+  };
 }
 
 /**
- * The generated module of one family: its figures and, for the tables its live figures read,
- * functions that fetch the Arrow bytes.
+ * Tables every site carries for download beside the figures' own (when the run wrote them):
+ * the ones the text pages are computed from.
  */
-export function familyModule(figures: SiteFigure[]): string {
-  const lines = [
-    "// Generated by `deno task site` (src/report/site_data.ts); do not edit.",
-    'import {FileAttachment} from "observablehq:stdlib";',
-    "",
-    "export const figures = [",
-  ];
-  const names = new Set<string>();
+export const SITE_TABLES: readonly string[] = [
+  TABLE.benchmark,
+  TABLE.comparisons,
+  TABLE.models,
+  TABLE.concepts,
+  TABLE.gwotSummary,
+];
+
+/**
+ * Every table the site's pages can read or offer for download: {@link SITE_TABLES} and the
+ * tables of every figure that can be drawn in the browser (no images). The pages list them as
+ * file attachments (report/src/components/tables.js, kept equal by a test).
+ */
+export function browserTables(): string[] {
+  const names = new Set<string>(SITE_TABLES);
+  for (const spec of ALL_FIGURES) {
+    if (!spec.tables.includes(TABLE.images)) { for (const name of spec.tables) names.add(name); }
+  }
+  return [...names].sort();
+}
+
+/** A figure family as its page reads it (`figures/<family>.json`). */
+export interface FamilyData {
+  /** Family name. */
+  family: string;
+  /** Page title and introduction. */
+  intro: FamilyIntro;
+  /** Its figures; static ones carry their SVG text. */
+  figures: (SiteFigure & { svgText?: string })[];
+  /** The tables the site carries (downloads are offered for these). */
+  available?: string[];
+}
+
+/** The data of one family's page: its introduction and figures, SVG text inlined. */
+export async function familyData(
+  family: Family,
+  figures: SiteFigure[],
+  figuresDir: string,
+): Promise<FamilyData> {
+  const out: FamilyData["figures"] = [];
   for (const figure of figures) {
-    const { svg, ...rest } = figure;
-    const body = JSON.stringify(rest).slice(0, -1);
-    const attachment = svg
-      ? `, "svg": FileAttachment(${JSON.stringify(`../data/figures/${svg}`)})`
-      : "";
-    lines.push(`  ${body}${attachment}},`);
-    if (figure.mode === "live") { for (const t of figure.tables) names.add(t); }
+    if (figure.mode !== "static") {
+      out.push(figure);
+      continue;
+    }
+    out.push({ ...figure, svgText: await Deno.readTextFile(join(figuresDir, figure.svg!)) });
   }
-  lines.push("];", "", "export const tables = {");
-  for (const name of [...names].sort()) {
-    lines.push(
-      // a method call right on FileAttachment: with a bare `.arrow` attachment Framework would
-      // add its CDN Arrow loader
-      `  ${JSON.stringify(name)}: () => FileAttachment(${
-        JSON.stringify(`../data/tables/${tableFile(name)}`)
-      }).arrayBuffer(),`,
-    );
+  return { family, intro: FAMILY_INTROS[family], figures: out };
+}
+
+/**
+ * Write the site's data files into `dataDir` (a folder; tests and `deno task site` debugging).
+ */
+export async function writeSiteData(
+  dirs: { tables: string; figures: string },
+  dataDir: string,
+  options: SiteDataOptions = {},
+): Promise<SiteDataSummary> {
+  const { files, summary } = await siteDataFiles(dirs, options);
+  for (const file of files) {
+    const target = join(dataDir, ...file.path.split("/"));
+    await Deno.mkdir(dirname(target), { recursive: true });
+    await Deno.writeFile(target, file.bytes);
   }
-  lines.push("};", "");
-  return lines.join("\n");
+  return summary;
 }

@@ -10,6 +10,7 @@
 import { join } from "node:path";
 import { exists } from "../io/files.ts";
 import { ALL_FIGURES, type FigureSpec, type TableSet } from "../figures/mod.ts";
+import type { Family } from "../figures/spec.ts";
 import { loadFigureTables } from "../figures/tables.ts";
 import { TABLE, tableFile } from "../tables/names.ts";
 import { tablePath } from "../tables/paths.ts";
@@ -133,3 +134,62 @@ export async function planFigures(
   }
   return { families, tables: [...copy].sort() };
 }
+
+/** The title and introduction of a figure family's page. */
+export interface FamilyIntro {
+  /** Page title. */
+  title: string;
+  /** Introductory paragraph. */
+  text: string;
+}
+
+/** Title and introduction of each family's page (`figures/<family>.html`). */
+export const FAMILY_INTROS: Record<Family, FamilyIntro> = {
+  paper: {
+    title: "Paper figures",
+    text: "The main result-section figures: visual utility (classification, retrieval), semantic " +
+      "structure (human similarity alignment, THINGSplus transfer), the human-specific signal " +
+      "(variants against their shuffled controls) and the triplet diagnostics. Each figure lists " +
+      "its purpose, the notes computed from the data and the tables it reads.",
+  },
+  combined: {
+    title: "Combined",
+    text: "Composite figures for the recommended results narrative: several panels that belong " +
+      "together in one figure.",
+  },
+  improved: {
+    title: "Improved",
+    text: "Polished alternative result plots. Their backing data are the pipeline's tables named " +
+      "under each figure.",
+  },
+  examples: {
+    title: "Examples",
+    text: "Qualitative evidence with the actual images: retrieval neighbours, triplets and " +
+      "semantic probes. Images are THINGS-icons (see Data & credits for their licenses).",
+  },
+  exploratory: {
+    title: "Exploratory",
+    text: "Broad diagnostic plots for filtering and the appendix.",
+  },
+  client: {
+    title: "Client readout",
+    text: "Relationship discovery for home products. For a home-furnishing retailer the " +
+      "practical question is not only whether a model retrieves more products of the same " +
+      "category: customers look for products that feel related in use, atmosphere or aesthetic " +
+      "association. These figures show, for home-product concepts (furniture, decor, kitchen, " +
+      "appliances, containers …), how human-matrix alignment changes the suggested related " +
+      "products, next to the held-out human similarity of each suggestion; the query-level " +
+      "change panel shows the mixed picture honestly: the shifts should motivate targeted " +
+      "testing, not a claim of an overall recommender improvement. The concept explorer does " +
+      "the same for every concept.",
+  },
+  gwot: {
+    title: "GWOT figures",
+    text: "Unsupervised alignment of each model's concept RDM with the human RDM " +
+      "(Gromov–Wasserstein optimal transport); the GWOT page has the summary and its reading.",
+  },
+  workflow: {
+    title: "Workflow diagrams",
+    text: "The pipeline's stages and the tables that connect them.",
+  },
+};

@@ -62,11 +62,13 @@ export const siteStage: Stage<SiteOptions> = {
     files.push(...await listFiles(siteFiguresDir(ctx.out, options)));
     files.push(
       ...(await listFiles(join(REPO_ROOT, "report"))).filter((p) =>
-        !/(^|\/)(\.build|\.cache|\.observablehq|_generated|data|dist)(\/|$)/.test(
+        !/(^|\/)(\.observablehq|dist)(\/|$)/.test(
           relative(join(REPO_ROOT, "report"), p),
         )
       ),
     );
+    // the browser library (bundled by a loader, so outside this stage's module graph)
+    files.push(...await listFiles(join(REPO_ROOT, "src", "site")));
     if (ctx.profile.name === "things") files.push(SEED_REFERENCE_FILE);
     for (const dir of ["data/embedded/things-icons/licenses", "data/embedded/things/licenses"]) {
       files.push(...await listFiles(join(REPO_ROOT, dir)));

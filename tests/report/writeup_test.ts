@@ -203,7 +203,7 @@ Deno.test("changing one benchmark value in a fixture table changes the page text
       await writeSiteData({ tables: dir, figures: join(dir, "figures") }, src, {
         figures: [],
       });
-      const results = JSON.parse(await Deno.readTextFile(join(src, "data", "results.json")));
+      const results = JSON.parse(await Deno.readTextFile(join(src, "results.json")));
       assert.ok(JSON.stringify(results).includes("nearest-prototype top-1 0.432"));
     } finally {
       await Deno.remove(src, { recursive: true });

@@ -2,7 +2,10 @@
  * The results site built from the committed fixture tables (one build for all steps): every page
  * exists, nothing in it points at an external host except citation links, and headless Chromium
  * (playwright-core, Debian's chromium) opens every page from a local server with no console error
- * and no failed request, and two pages match their committed screenshots (pixelmatch).
+ * and no failed request; the interactive states work (the benchmark table filters, sorts and
+ * downloads the table's rows as CSV, the concept explorer shows a chosen concept's neighbours, a
+ * live figure shows a tooltip on hover), and pages and states match committed screenshots
+ * (pixelmatch).
  *
  * Baselines: tests/site/baseline/*.png; rewrite them deliberately with
  * `HT_ACCEPT_SITE=1 deno test -A tests/site/`.
@@ -13,11 +16,16 @@ import { compareImages, PIXEL_THRESHOLD } from "../../src/figures/compare.ts";
 import { FONTS_CONF } from "../../src/figures/fonts.ts";
 import { decodePng, encodePng } from "../../src/figures/render.ts";
 import { SITE_PAGES } from "../../src/report/build.ts";
+import { readTable } from "../../src/io/arrow.ts";
+import { arrowRows } from "../../src/tables/rows.ts";
+import { TABLE, tableFile } from "../../src/tables/names.ts";
+import * as d3 from "d3";
 import { externalReferences } from "../../src/report/offline.ts";
 import {
   buildTempSite,
   CHROMIUM,
   CHROMIUM_ARGS,
+  FIXTURE_TABLES,
   haveChromium,
   serveDir,
   VIEWPORT,
@@ -72,6 +80,13 @@ Deno.test("site: built from the fixture tables, offline, every page opens in Chr
         (page, url, problems) => visitPages(page, url, problems, { screenshots: true }),
       );
     });
+
+    await t.step(
+      "Chromium: the benchmark table filters, sorts and downloads its rows",
+      async () => {
+        await browse(built.site, (page, url, problems) => benchmarkStates(page, url, problems));
+      },
+    );
   } finally {
     await Deno.remove(built.out, { recursive: true });
   }
@@ -99,6 +114,91 @@ Deno.test({
 });
 
 type Page = import("playwright-core").Page;
+
+/**
+ * The benchmark page: typing a model name leaves only its rows, a click on the value header sorts
+ * them, and the CSV download is the Arrow table's rows, cell for cell.
+ */
+async function benchmarkStates(page: Page, url: string, problems: string[]): Promise<void> {
+  await page.goto(`${url}benchmark.html`, { waitUntil: "networkidle" });
+  const view = page.locator('.ht-table-view[data-table="benchmark"]');
+  await view.locator("table tbody tr").first().waitFor();
+  const rows = arrowRows(
+    await readTable(join(FIXTURE_TABLES, tableFile(TABLE.benchmark))),
+  ) as Record<string, unknown>[];
+  const model = String(rows.find((r) => r.model !== rows[0].model)?.model ?? rows[0].model);
+  await view.locator('input[name="query"]').fill(model);
+  const expected =
+    rows.filter((r) =>
+      Object.values(r).some((v) => typeof v === "string" && v.toLowerCase().includes(model))
+    ).length;
+  await page.waitForFunction(
+    (n) =>
+      document.querySelector('.ht-table-view[data-table="benchmark"] [data-summary]')
+        ?.textContent?.includes(`${n} rows shown`),
+    expected,
+    { timeout: 10_000 },
+  ).catch(() => problems.push(`benchmark: the summary never said ${expected} rows shown`));
+  const modelCells = await cellTexts(view, "model");
+  if (!modelCells.length || modelCells.some((m) => !m.includes(model))) {
+    problems.push(`benchmark: after typing "${model}" the rows show ${modelCells.join(", ")}`);
+  }
+  await view.locator('thead th[title="value"]').click();
+  const values = (await cellTexts(view, "value")).map(Number);
+  const sorted = [...values].sort((a, b) => a - b);
+  if (values.length < 2 || values.join() !== sorted.join()) {
+    problems.push(`benchmark: the value column did not sort ascending: ${values.join(", ")}`);
+  }
+  await screenshotState(page, "benchmark-filtered", problems);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    view.locator('a[data-download="csv"]').click(),
+  ]);
+  const csv = await Deno.readTextFile(await download.path());
+  problems.push(...csvMismatches(csv, rows));
+}
+
+/** Texts of one column's cells in the table of a view (Inputs.table: header `title` = column). */
+async function cellTexts(view: import("playwright-core").Locator, column: string) {
+  const headers = await view.locator("thead th").evaluateAll((ths) =>
+    ths.map((th) => th.getAttribute("title"))
+  );
+  const index = headers.indexOf(column);
+  if (index < 0) return [];
+  return await view.locator(`tbody tr td:nth-child(${index + 1})`).allInnerTexts();
+}
+
+/** Differences between a downloaded CSV and the table's rows (numbers compared exactly). */
+function csvMismatches(csv: string, rows: Record<string, unknown>[]): string[] {
+  const parsed = d3.csvParse(csv);
+  const out: string[] = [];
+  if (parsed.length !== rows.length) out.push(`CSV: ${parsed.length} rows, table ${rows.length}`);
+  const columns = Object.keys(rows[0] ?? {});
+  if (parsed.columns.join() !== columns.join()) {
+    out.push(`CSV columns ${parsed.columns.join()} ≠ table's ${columns.join()}`);
+  }
+  rows.forEach((row, i) => {
+    for (const column of columns) {
+      const cell = parsed[i]?.[column];
+      const value = row[column];
+      const same = value === null || value === undefined
+        ? cell === ""
+        : typeof value === "number"
+        ? Object.is(Number(cell), value)
+        : cell === String(value);
+      if (!same && out.length < 10) out.push(`CSV row ${i} ${column}: ${cell} ≠ ${value}`);
+    }
+  });
+  return out;
+}
+
+/** Compare the viewport with the named baseline. */
+async function screenshotState(page: Page, name: string, problems: string[]) {
+  await page.evaluate(() => document.fonts.ready);
+  await page.mouse.move(0, 0).catch(() => {});
+  const png = await page.screenshot({ fullPage: false });
+  await compareScreenshot(name, new Uint8Array(png), problems);
+}
 
 /**
  * Open every page: waits until no figure is drawing, then records figures that failed to draw,
@@ -151,6 +251,7 @@ async function browse(
     args: CHROMIUM_ARGS,
     viewport: VIEWPORT,
     deviceScaleFactor: 1,
+    acceptDownloads: true,
     colorScheme: "light",
     locale: "en-US",
     timezoneId: "UTC",
