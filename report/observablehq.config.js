@@ -38,7 +38,7 @@ export default {
   pages: [
     { name: "Methods & Results", path: "/results" },
     { name: "Benchmark tables", path: "/benchmark" },
-    // CONCEPTS { name: "Concept explorer", path: "/concepts" },
+    { name: "Concept explorer", path: "/concepts" },
     {
       name: "Figures",
       open: true,

@@ -45,6 +45,16 @@ export interface FigureContext {
    * Figures that show images need it; others ignore it.
    */
   imageHref?: (path: string) => string;
+  /**
+   * The reader's selection of models (ids as in the tables' `model` column): figures that
+   * support it (the alignment-vs-utility trade-off) draw only these models; absent: all.
+   */
+  models?: readonly string[];
+  /**
+   * Overlay a descriptive least-squares line where the figure supports it (the trade-off plot,
+   * fitted to the points drawn). Off by default, so the server-side figures do not change.
+   */
+  regression?: boolean;
 }
 
 /** A registered figure. */

@@ -41,7 +41,7 @@ export const SITE_PAGES: readonly string[] = [
   "index",
   "results",
   "benchmark",
-  // "concepts",
+  "concepts",
   ...FAMILIES.map((family) => `figures/${family}`),
   "gwot",
   "models",

@@ -66,8 +66,10 @@ export async function startPreview(
       OBSERVABLE_TELEMETRY_DISABLE: "true",
     },
     stdout: "piped",
-    stderr: "inherit",
+    stderr: "piped",
   }).spawn();
+  const decoder = new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>;
+  drain(child.stderr.pipeThrough(decoder).getReader(), log);
   const url = await serverUrl(child.stdout, log);
   const src = join(reportDir(root), "src");
   const watchers = [
@@ -103,7 +105,8 @@ function freePort(): number {
 
 /** Read the server's output until it names its URL; the rest is passed to `log`. */
 async function serverUrl(stream: ReadableStream<Uint8Array>, log: (m: string) => void) {
-  const lines = stream.pipeThrough(new TextDecoderStream()).getReader();
+  const decoder = new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>;
+  const lines = stream.pipeThrough(decoder).getReader();
   let buffer = "";
   while (true) {
     const { value, done } = await lines.read();
@@ -138,7 +141,7 @@ function watchAndTouch(
   });
   if (!existing.length) return { count: () => 0, close: () => {} };
   const watcher = Deno.watchFs(existing, { recursive: true });
-  let timer: number | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   let count = 0;
   const touch = () => {
     const now = new Date();

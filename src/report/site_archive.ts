@@ -12,6 +12,7 @@ import { ZipWriter } from "../io/zip_write.ts";
 import { exists } from "../io/files.ts";
 import { REPO_ROOT } from "../pipeline/paths.ts";
 import { SUMMARY_PREFIX } from "./build.ts";
+import { conceptExplorerFiles } from "./concept_explorer.ts";
 import { siteDataFiles, type SiteDataOptions, type SiteDataSummary } from "./site_data.ts";
 
 /** Environment variable naming the tables folder the loader reads (default outputs/tables). */
@@ -30,7 +31,9 @@ export async function writeSiteArchive(
 ): Promise<SiteDataSummary> {
   const { files, summary } = await siteDataFiles(dirs, options);
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const zip = await ZipWriter.create(path, { date: ENTRY_DATE });
+  // stored, not deflated: Framework extracts each member on its own, and the site serves them as
+  // they are
+  const zip = await ZipWriter.create(path, { date: ENTRY_DATE, method: "store" });
   try {
     for (const file of files) await zip.addFile(file.path, file.bytes);
     await zip.finish();
@@ -67,7 +70,10 @@ export async function runSiteDataLoader(options: SiteDataOptions = {}): Promise<
   const temp = await Deno.makeTempDir({ prefix: "ht-site-data-" });
   try {
     const path = join(temp, "data.zip");
-    const summary = await writeSiteArchive(dirs, path, options);
+    const summary = await writeSiteArchive(dirs, path, {
+      ...options,
+      extra: (tables) => conceptExplorerFiles(tables),
+    });
     const bytes = await Deno.readFile(path);
     await writeAll(Deno.stdout, bytes);
     // one line for `deno task site` (src/report/build.ts reads it from Framework's log)

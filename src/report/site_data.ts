@@ -235,13 +235,15 @@ export async function siteDataFiles(
   json("gwot.json", gwotData(tables));
 
   const plan = await planFigures(dirs.tables, dirs.figures, options);
+  // the tables live figures read and the text pages' own; the others (absent from the run, or
+  // only read by figures too large to draw in a page) are empty files, because Framework needs
+  // every attachment the pages list: pages offer and read only the tables in `available`
+  const wanted = new Set([...plan.tables, ...SITE_TABLES]);
   const copied = new Set<string>();
   for (const name of browserTables()) {
-    const present = await exists(tablePath(dirs.tables, name));
-    if (present) copied.add(name);
-    // an absent table is an empty file (Framework needs every listed attachment); pages offer
-    // and read only the tables in `available`
-    const bytes = present ? await Deno.readFile(tablePath(dirs.tables, name)) : new Uint8Array();
+    const include = wanted.has(name) && await exists(tablePath(dirs.tables, name));
+    if (include) copied.add(name);
+    const bytes = include ? await Deno.readFile(tablePath(dirs.tables, name)) : new Uint8Array();
     files.push({ path: `${SITE_TABLES_DIR}/${tableFile(name)}`, bytes });
   }
   const counts: Record<string, number> = { live: 0, static: 0, missing: 0 };

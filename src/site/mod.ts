@@ -21,3 +21,5 @@ export * from "./table_view.ts";
 export * from "./csv.ts";
 export * from "./summary.ts";
 export * from "./headline.ts";
+export * from "./explorer.ts";
+export { modelStyle } from "../figures/palette.ts";

@@ -5,7 +5,9 @@
  * @module
  */
 import { extname, join, normalize } from "node:path";
+import { strict as assert } from "node:assert";
 import { exists } from "../../src/io/files.ts";
+import { FONTS_CONF } from "../../src/figures/fonts.ts";
 import { repoPath } from "../../src/pipeline/paths.ts";
 import { ALL_FIGURES } from "../../src/figures/mod.ts";
 import { renderFigures } from "../../src/figures/stage.ts";
@@ -103,4 +105,66 @@ export function serveDir(dir: string): { url: string; close: () => Promise<void>
   );
   const { port } = server.addr as Deno.NetAddr;
   return { url: `http://127.0.0.1:${port}/`, close: () => server.shutdown() };
+}
+
+/** A page of playwright-core. */
+export type Page = import("playwright-core").Page;
+
+/**
+ * Open Chromium on a local server for the folder `site` (or on a running server: a URL), with
+ * requests leaving that origin blocked; records console errors, page errors, failed requests
+ * and HTTP errors, and fails when there were any.
+ */
+export async function browse(
+  site: string,
+  visit: (page: Page, url: string, problems: string[]) => Promise<void>,
+): Promise<void> {
+  const { chromium } = await import("playwright-core");
+  const server = /^https?:/.test(site)
+    ? { url: site, close: () => Promise.resolve() }
+    : serveDir(site);
+  const userDataDir = await Deno.makeTempDir({ prefix: "ht-chromium-" });
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    // the figure renderer's pinned DejaVu TTFs (npm), not the machine's fonts
+    env: { ...Deno.env.toObject(), FONTCONFIG_FILE: FONTS_CONF },
+    args: CHROMIUM_ARGS,
+    viewport: VIEWPORT,
+    deviceScaleFactor: 1,
+    acceptDownloads: true,
+    colorScheme: "light",
+    locale: "en-US",
+    timezoneId: "UTC",
+    reducedMotion: "reduce",
+  });
+  const problems: string[] = [];
+  try {
+    const origin = new URL(server.url).origin;
+    await context.route("**/*", (route) => {
+      const url = route.request().url();
+      if (url.startsWith(origin) || url.startsWith("data:")) return route.continue();
+      problems.push(`external request blocked: ${url}`);
+      return route.abort();
+    });
+    const page = context.pages()[0] ?? await context.newPage();
+    page.on("console", (message) => {
+      if (message.type() === "error") problems.push(`console error: ${message.text()}`);
+    });
+    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    page.on("requestfailed", (request) => {
+      problems.push(`failed request: ${request.url()} (${request.failure()?.errorText})`);
+    });
+    page.on("response", (response) => {
+      if (response.status() >= 400) {
+        problems.push(`HTTP ${response.status()}: ${response.url()}`);
+      }
+    });
+    await visit(page, server.url, problems);
+  } finally {
+    await context.close();
+    await server.close();
+    await Deno.remove(userDataDir, { recursive: true }).catch(() => {});
+  }
+  assert.deepEqual(problems, [], problems.join("\n"));
 }

@@ -13,7 +13,6 @@
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
 import { compareImages, PIXEL_THRESHOLD } from "../../src/figures/compare.ts";
-import { FONTS_CONF } from "../../src/figures/fonts.ts";
 import { decodePng, encodePng } from "../../src/figures/render.ts";
 import { SITE_PAGES } from "../../src/report/build.ts";
 import { readTable } from "../../src/io/arrow.ts";
@@ -22,13 +21,12 @@ import { TABLE, tableFile } from "../../src/tables/names.ts";
 import * as d3 from "d3";
 import { externalReferences } from "../../src/report/offline.ts";
 import {
+  browse,
   buildTempSite,
   CHROMIUM,
-  CHROMIUM_ARGS,
   FIXTURE_TABLES,
   haveChromium,
-  serveDir,
-  VIEWPORT,
+  type Page,
 } from "./_helpers.ts";
 
 const BASELINES = new URL("./baseline/", import.meta.url);
@@ -87,6 +85,14 @@ Deno.test("site: built from the fixture tables, offline, every page opens in Chr
         await browse(built.site, (page, url, problems) => benchmarkStates(page, url, problems));
       },
     );
+
+    await t.step("Chromium: a tooltip appears on hover over a point of a live figure", async () => {
+      await browse(built.site, (page, url, problems) => tooltipState(page, url, problems));
+    });
+
+    await t.step("Chromium: choosing a concept shows its neighbours", async () => {
+      await browse(built.site, (page, url, problems) => conceptState(page, url, problems));
+    });
   } finally {
     await Deno.remove(built.out, { recursive: true });
   }
@@ -112,8 +118,6 @@ Deno.test({
     );
   },
 });
-
-type Page = import("playwright-core").Page;
 
 /**
  * The benchmark page: typing a model name leaves only its rows, a click on the value header sorts
@@ -158,6 +162,61 @@ async function benchmarkStates(page: Page, url: string, problems: string[]): Pro
   problems.push(...csvMismatches(csv, rows));
 }
 
+/** The trade-off figure on the benchmark page: hovering its first point shows Plot's tip. */
+async function tooltipState(page: Page, url: string, problems: string[]): Promise<void> {
+  await page.goto(`${url}benchmark.html`, { waitUntil: "networkidle" });
+  const figure = page.locator(".ht-tradeoff svg").first();
+  await figure.waitFor();
+  const tip = page.locator('.ht-tradeoff g[aria-label="tip"] text');
+  if (await tip.count()) problems.push("tooltip: a tip is shown before any hover");
+  await figure.locator('[aria-label="dot"] circle').first().hover();
+  await tip.first().waitFor({ timeout: 10_000 }).catch(() => {});
+  const text = (await tip.allTextContents()).join(" ");
+  if (!/human-pair ρ/.test(text) || !/\[[-−\d.]+, [-−\d.]+\]/.test(text)) {
+    problems.push(`tooltip: expected the model, value and interval, got "${text}"`);
+  }
+  await screenshotState(page, "tooltip", problems, { keepPointer: true });
+}
+
+/**
+ * The concept explorer: typing a concept's name shows that concept, its neighbours under a model
+ * and by human similarity (each a concept other than itself).
+ */
+async function conceptState(page: Page, url: string, problems: string[]): Promise<void> {
+  await page.goto(`${url}concepts.html`, { waitUntil: "networkidle" });
+  const root = page.locator(".ht-explorer");
+  await root.waitFor({ timeout: 30_000 });
+  const options = await root.locator("datalist option").evaluateAll((os) =>
+    os.map((o) => (o as HTMLOptionElement).value)
+  );
+  if (options.length < 3) {
+    problems.push(`concepts: only ${options.length} concepts offered`);
+    return;
+  }
+  const choice = options[Math.floor(options.length / 2)];
+  const current = root.locator(".ht-explorer-concept").first();
+  const before = await current.getAttribute("data-concept");
+  await root.locator('input[name="concept"]').fill(choice);
+  await root.locator('input[name="concept"]').dispatchEvent("change");
+  // (not Escape: in a search input it clears the value) close the datalist popup by leaving
+  await root.locator('input[name="concept"]').evaluate((input) => (input as HTMLElement).blur());
+  await page.waitForFunction(
+    (old) =>
+      document.querySelector(".ht-explorer .ht-explorer-concept")?.getAttribute("data-concept") !==
+        old,
+    before,
+    { timeout: 10_000 },
+  ).catch(() => problems.push(`concepts: choosing "${choice}" did not change the concept`));
+  const shown = await current.getAttribute("data-concept");
+  for (const list of ["baseline", "human"]) {
+    const rows = root.locator(`[data-neighbours="${list}"] tr[data-concept]`);
+    const ids = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-concept")));
+    if (!ids.length) problems.push(`concepts: no ${list} neighbours for ${choice}`);
+    if (ids.includes(shown)) problems.push(`concepts: ${shown} is its own ${list} neighbour`);
+  }
+  await screenshotState(page, "concept", problems);
+}
+
 /** Texts of one column's cells in the table of a view (Inputs.table: header `title` = column). */
 async function cellTexts(view: import("playwright-core").Locator, column: string) {
   const headers = await view.locator("thead th").evaluateAll((ths) =>
@@ -192,10 +251,15 @@ function csvMismatches(csv: string, rows: Record<string, unknown>[]): string[] {
   return out;
 }
 
-/** Compare the viewport with the named baseline. */
-async function screenshotState(page: Page, name: string, problems: string[]) {
+/** Compare the viewport with the named baseline (the pointer moved away unless `keepPointer`). */
+async function screenshotState(
+  page: Page,
+  name: string,
+  problems: string[],
+  options: { keepPointer?: boolean } = {},
+) {
   await page.evaluate(() => document.fonts.ready);
-  await page.mouse.move(0, 0).catch(() => {});
+  if (!options.keepPointer) await page.mouse.move(0, 0);
   const png = await page.screenshot({ fullPage: false });
   await compareScreenshot(name, new Uint8Array(png), problems);
 }
@@ -233,59 +297,6 @@ async function visitPages(
       await compareScreenshot(SCREENSHOTS[name], new Uint8Array(png), problems);
     }
   }
-}
-
-/** Open Chromium with a local server for `site`; records console errors and failed requests. */
-async function browse(
-  site: string,
-  visit: (page: Page, url: string, problems: string[]) => Promise<void>,
-): Promise<void> {
-  const { chromium } = await import("playwright-core");
-  const server = serveDir(site);
-  const userDataDir = await Deno.makeTempDir({ prefix: "ht-chromium-" });
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    // the figure renderer's pinned DejaVu TTFs (npm), not the machine's fonts
-    env: { ...Deno.env.toObject(), FONTCONFIG_FILE: FONTS_CONF },
-    args: CHROMIUM_ARGS,
-    viewport: VIEWPORT,
-    deviceScaleFactor: 1,
-    acceptDownloads: true,
-    colorScheme: "light",
-    locale: "en-US",
-    timezoneId: "UTC",
-    reducedMotion: "reduce",
-  });
-  const problems: string[] = [];
-  try {
-    const origin = new URL(server.url).origin;
-    await context.route("**/*", (route) => {
-      const url = route.request().url();
-      if (url.startsWith(origin) || url.startsWith("data:")) return route.continue();
-      problems.push(`external request blocked: ${url}`);
-      return route.abort();
-    });
-    const page = context.pages()[0] ?? await context.newPage();
-    page.on("console", (message) => {
-      if (message.type() === "error") problems.push(`console error: ${message.text()}`);
-    });
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-    page.on("requestfailed", (request) => {
-      problems.push(`failed request: ${request.url()} (${request.failure()?.errorText})`);
-    });
-    page.on("response", (response) => {
-      if (response.status() >= 400) {
-        problems.push(`HTTP ${response.status()}: ${response.url()}`);
-      }
-    });
-    await visit(page, server.url, problems);
-  } finally {
-    await context.close();
-    await server.close();
-    await Deno.remove(userDataDir, { recursive: true }).catch(() => {});
-  }
-  assert.deepEqual(problems, [], problems.join("\n"));
 }
 
 async function compareScreenshot(name: string, png: Uint8Array, problems: string[]) {

@@ -6,6 +6,7 @@ import { fmt, fmtSigned } from "../data.ts";
 import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle } from "../palette.ts";
 import { labelMargin } from "../common/plots.ts";
+import { tipOptions } from "../common/tips.ts";
 import type { FigureContext, FigureSpec, TableSet } from "../spec.ts";
 import { FONT_SIZE, INK } from "../style.ts";
 import { changeCounts, homeQueries, scoreChange, SUGGESTIONS } from "./home.ts";
@@ -118,6 +119,10 @@ function changePlot(
         ) => (p.versus === BASELINE ? modelStyle(BASELINE).color : INK.background),
         stroke: (p: ChangePoint) => modelStyle(p.versus).color,
         strokeWidth: 1.5,
+        ...tipOptions((p: ChangePoint) =>
+          `${conceptWord(concepts, p.query)} · Δ ${fmtSigned(p.delta)}\n` +
+          `${modelStyle(HUMAN_MODEL).label} − ${modelStyle(p.versus).label}`
+        ),
       }),
     ],
   });

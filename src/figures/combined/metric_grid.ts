@@ -18,7 +18,7 @@ import {
   saturatedSentence,
   verdictOf,
 } from "../data.ts";
-import { panelRow, rowWidths } from "../common/layout.ts";
+import { fitColumns, panelRow, rowWidths } from "../common/layout.ts";
 import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { metricLabel, modelStyle } from "../palette.ts";
 import { intervalPanel, labelMargin } from "../common/plots.ts";
@@ -95,9 +95,11 @@ export function metricGridPanels(
   }
   const margin = labelMargin(models.map((m) => modelStyle(m).label));
   const out: Element[] = [];
-  for (let start = 0; start < options.metrics.length; start += options.columns) {
-    const slice = options.metrics.slice(start, start + options.columns);
-    const widths = rowWidths(panelWidth(context), { count: options.columns, margin });
+  // fewer columns on a narrow page
+  const columns = fitColumns(panelWidth(context), { count: options.columns, margin });
+  const widths = rowWidths(panelWidth(context), { count: columns, margin });
+  for (let start = 0; start < options.metrics.length; start += columns) {
+    const slice = options.metrics.slice(start, start + columns);
     out.push(panelRow(
       context,
       slice.map((m, i) => ({

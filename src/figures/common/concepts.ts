@@ -5,6 +5,7 @@
  *
  * @module
  */
+import * as d3 from "d3";
 import { num, str, tableRows } from "../data.ts";
 import type { Row, TableSet } from "../spec.ts";
 import { memo } from "./memo.ts";
@@ -83,8 +84,7 @@ export function categoryOrder(
   categoriesOf: (uniqueID: string) => readonly string[],
 ): CategoryOrder {
   const cats = ids.map((id) => [...new Set(categoriesOf(id))]);
-  const members = new Map<string, number>();
-  for (const list of cats) for (const c of list) members.set(c, (members.get(c) ?? 0) + 1);
+  const members: Map<string, number> = d3.rollup(cats.flat(), (v: string[]) => v.length, String);
   const primary = cats.map((list) => {
     let best = UNCATEGORISED, count = -1;
     for (const c of list) {
@@ -93,8 +93,7 @@ export function categoryOrder(
     }
     return best;
   });
-  const size = new Map<string, number>();
-  for (const p of primary) size.set(p, (size.get(p) ?? 0) + 1);
+  const size: Map<string, number> = d3.rollup(primary, (v: string[]) => v.length, String);
   const rank = [...size.keys()].sort((a, b) => {
     if ((a === UNCATEGORISED) !== (b === UNCATEGORISED)) return a === UNCATEGORISED ? 1 : -1;
     return size.get(b)! - size.get(a)! || (a < b ? -1 : a > b ? 1 : 0);

@@ -96,3 +96,24 @@ export function rowWidths(total: number, options: { count: number; margin: numbe
   const plot = Math.floor((total - margin - (count - 1) * ROW_GAP - 12 * (count - 1)) / count);
   return Array.from({ length: count }, (_, i) => (i === 0 ? margin + plot : plot + 12));
 }
+
+/** Narrowest plotting area, in pixels, before a row of panels wraps into fewer columns. */
+export const MIN_PLOT_WIDTH = 120;
+
+/**
+ * How many of `options.count` panels fit side by side in `total` pixels as {@link rowWidths}
+ * shares them (the first with a label margin of `options.margin`) with every plotting area at
+ * least `options.minPlot` wide (default {@link MIN_PLOT_WIDTH}): `count` on a wide page, fewer
+ * on a narrow one, never less than one.
+ */
+export function fitColumns(
+  total: number,
+  options: { count: number; margin: number; minPlot?: number },
+): number {
+  const minPlot = options.minPlot ?? MIN_PLOT_WIDTH;
+  let count = Math.max(1, options.count);
+  while (count > 1 && rowWidths(total, { count, margin: options.margin })[1] - 12 < minPlot) {
+    count--;
+  }
+  return count;
+}

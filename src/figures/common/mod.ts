@@ -3,7 +3,7 @@
  * figures: concept facts and category blocks, human pair lookups, vectors and neighbours, image
  * tiles, raster heatmaps (palette PNG), panel rows, backing data, the models the qualitative
  * figures contrast, and the Plot building blocks (`plots.ts`: interval and forest panels, colour
- * scales, label placement). Browser-safe.
+ * scales, label placement) and pointer tips (`tips.ts`). Browser-safe.
  *
  * @module
  */
@@ -16,4 +16,5 @@ export * from "./memo.ts";
 export * from "./models.ts";
 export * from "./plots.ts";
 export * from "./raster.ts";
+export * from "./tips.ts";
 export * from "./vectors.ts";

@@ -19,6 +19,7 @@ import { composeFigure, type LegendItem, messagePanel, panelWidth } from "../fra
 import { metricLabel, modelStyle } from "../palette.ts";
 import type { FigureContext, TableSet } from "../spec.ts";
 import { FONT_SIZE, INK, textWidth } from "../style.ts";
+import { estimateTip, pointerTip } from "./tips.ts";
 
 /** Plot colour scale options mapping model labels to palette colours. */
 export function modelColorScale(models: string[]): { domain: string[]; range: string[] } {
@@ -150,6 +151,15 @@ export function intervalPanel(context: FigureContext, options: IntervalPanelOpti
       }));
     }
   }
+  // one tip for every series (a tip per mark would show one per series at once)
+  const tipped = options.series.flatMap((s) =>
+    s.rows.filter((r) => options.models.includes(r.model))
+  );
+  marks.push(pointerTip(tipped, {
+    x: "value",
+    y: (r: BenchmarkRow) => modelStyle(r.model).label,
+    title: benchmarkTip,
+  }));
   return Plot.plot({
     document: context.document,
     width: options.width,
@@ -168,6 +178,11 @@ export function intervalPanel(context: FigureContext, options: IntervalPanelOpti
     color: modelColorScale(options.models),
     marks,
   });
+}
+
+/** Tooltip text of a benchmark row: `Baseline` over `Test top-1 0.412 [0.380, 0.440]`. */
+export function benchmarkTip(r: BenchmarkRow): string {
+  return estimateTip(modelStyle(r.model).label, r, { metric: comparisonMetricLabel(r) });
 }
 
 /** Comparisons of one pair of models (a − b), one row per metric, in table order. */
@@ -227,6 +242,15 @@ export function forestPanel(
       strokeWidth: 1.5,
     }));
   });
+  const tipped = options.series.flatMap((s) => s.rows.map((row) => ({ row, label: s.label })));
+  marks.push(pointerTip(tipped, {
+    x: (d: { row: ComparisonRow }) => d.row.delta,
+    y: (d: { row: ComparisonRow }) => comparisonMetricLabel(d.row),
+    title: (d: { row: ComparisonRow; label: string }) =>
+      estimateTip(d.label, { value: d.row.delta, ci_low: d.row.ci_low, ci_high: d.row.ci_high }, {
+        metric: `${comparisonMetricLabel(d.row)} Δ`,
+      }),
+  }));
   return Plot.plot({
     document: context.document,
     width: options.width,
@@ -270,13 +294,16 @@ export interface LabelPlacement {
 export interface ScatterLayout {
   /** Panel width (the figure's panel width). */
   width: number;
-  /** Panel height (0.62 × width). */
+  /** Panel height (0.62 × width, at most {@link MAX_SCATTER_HEIGHT}). */
   height: number;
   /** Plot margins. */
   margin: { top: number; right: number; bottom: number; left: number };
   /** Where each point's label goes ({@link placeLabels}), in the points' order. */
   placements: LabelPlacement[];
 }
+
+/** Tallest scatter panel, in pixels ({@link scatterLayout}). */
+export const MAX_SCATTER_HEIGHT = 600;
 
 /**
  * The layout of a scatter panel of labelled points (`x`, `y` in data units within the given
@@ -289,7 +316,8 @@ export function scatterLayout(
   domains: { x: [number, number]; y: [number, number] },
 ): ScatterLayout {
   const width = panelWidth(context);
-  const height = Math.round(width * 0.62);
+  // no taller than MAX_SCATTER_HEIGHT on a wide page
+  const height = Math.min(Math.round(width * 0.62), MAX_SCATTER_HEIGHT);
   const margin = { top: 24, right: 30, bottom: 40, left: 50 };
   const placements = placeLabels(
     points.map((p) => ({

@@ -1,9 +1,11 @@
 /** Exploratory figure: category AUC per THINGSplus category and model. */
 import * as Plot from "@observablehq/plot";
+import * as d3 from "d3";
 import { firstSeeds, fmt, num, str, tableRows } from "../data.ts";
 import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle, sortModels } from "../palette.ts";
 import { labelMargin } from "../common/plots.ts";
+import { tipOptions } from "../common/tips.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { FONT_SIZE } from "../style.ts";
 import { BASELINE } from "../../models/registry.ts";
@@ -29,13 +31,12 @@ export function categoryAucs(tables: TableSet): CategoryAuc[] {
 
 /** Categories ordered by their mean AUC over models (hardest last). */
 export function categoryOrderByAuc(aucs: CategoryAuc[]): string[] {
-  const sum = new Map<string, [number, number]>();
-  for (const a of aucs) {
-    const [s, n] = sum.get(a.category) ?? [0, 0];
-    sum.set(a.category, [s + a.auc, n + 1]);
-  }
-  return [...sum].sort((a, b) => b[1][0] / b[1][1] - a[1][0] / a[1][1] || (a[0] < b[0] ? -1 : 1))
-    .map(([c]) => c);
+  const mean: [string, number][] = d3.rollups(
+    aucs,
+    (v: CategoryAuc[]) => d3.mean(v, (a: CategoryAuc) => a.auc),
+    (a: CategoryAuc) => a.category,
+  );
+  return mean.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([c]) => c);
 }
 
 /** Smallest AUC difference from the baseline that the heatmap labels with a number. */
@@ -88,6 +89,9 @@ export const categoryAucFigure: FigureSpec = {
             y: "category",
             fill: "auc",
             inset: 0.5,
+            ...tipOptions((a: CategoryAuc) =>
+              `${modelStyle(a.model).label}\n${a.category} · AUC ${fmt(a.auc)}`
+            ),
           }),
           Plot.text(labelledCells(aucs), {
             x: (a: CategoryAuc) => modelStyle(a.model).label,

@@ -2,10 +2,11 @@
 import * as Plot from "@observablehq/plot";
 import { conceptInfo, conceptWord } from "../common/concepts.ts";
 import { BASELINE, HUMAN_MODEL } from "../common/models.ts";
-import { fmtSigned } from "../data.ts";
+import { fmt, fmtSigned } from "../data.ts";
 import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle } from "../palette.ts";
 import { labelMargin } from "../common/plots.ts";
+import { tipOptions } from "../common/tips.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { DELTA_COLORS, INK } from "../style.ts";
 import { conceptChanges, conceptScores } from "./concept_scores.ts";
@@ -71,6 +72,12 @@ export const conceptChangesFigure: FigureSpec = {
             fill: (
               c: { delta: number },
             ) => (c.delta > 0 ? DELTA_COLORS.positive : DELTA_COLORS.negative),
+            ...tipOptions((c: (typeof shown)[number]) =>
+              `${conceptWord(concepts, c.uniqueID)} · Δ mAP ${fmtSigned(c.delta)}\n` +
+              `${modelStyle(HUMAN_MODEL).label} ${fmt(c.a)}\n${modelStyle(BASELINE).label} ${
+                fmt(c.b)
+              }`
+            ),
           }),
         ],
       })

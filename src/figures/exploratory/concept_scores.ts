@@ -5,6 +5,7 @@
  *
  * @module
  */
+import * as d3 from "d3";
 import { firstSeeds, num, str, tableRows } from "../data.ts";
 import { sortModels } from "../palette.ts";
 import { memo } from "../common/memo.ts";
@@ -34,26 +35,22 @@ export function conceptScores(tables: TableSet): ConceptScore[] {
 
 function buildConceptScores(rows: Row[]): ConceptScore[] {
   const seedOf = firstSeeds(rows);
-  const sums = new Map<string, { model: string; uniqueID: string; sum: number; n: number }>();
-  for (const r of rows) {
-    const model = str(r.model);
-    if (num(r.seed) !== seedOf.get(model)) continue;
-    const ap = num(r.average_precision);
-    if (ap === null) continue;
-    const uniqueID = str(r.uniqueID);
-    const key = `${model}\u0000${uniqueID}`;
-    const entry = sums.get(key) ?? { model, uniqueID, sum: 0, n: 0 };
-    entry.sum += ap;
-    entry.n++;
-    sums.set(key, entry);
-  }
+  const scored = rows.filter((r) =>
+    num(r.seed) === seedOf.get(str(r.model)) && num(r.average_precision) !== null
+  );
+  // mean AP per (model, concept), queries in table order
+  const means: [string, string, { ap: number; queries: number }][] = d3.flatRollup(
+    scored,
+    (v: Row[]) => ({
+      ap: d3.sum(v, (r: Row) => num(r.average_precision)) / v.length,
+      queries: v.length,
+    }),
+    (r: Row) => str(r.model),
+    (r: Row) => str(r.uniqueID),
+  );
   const order = sortModels([...seedOf.keys()]);
-  return [...sums.values()].map((e) => ({
-    model: e.model,
-    uniqueID: e.uniqueID,
-    ap: e.sum / e.n,
-    queries: e.n,
-  })).sort((a, b) => order.indexOf(a.model) - order.indexOf(b.model));
+  return means.map(([model, uniqueID, { ap, queries }]) => ({ model, uniqueID, ap, queries }))
+    .sort((a, b) => order.indexOf(a.model) - order.indexOf(b.model));
 }
 
 /**

@@ -4,6 +4,7 @@ import { fmt, modelsOf } from "../data.ts";
 import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle } from "../palette.ts";
 import { labelMargin, modelColorScale } from "../common/plots.ts";
+import { tipOptions } from "../common/tips.ts";
 import type { FigureSpec } from "../spec.ts";
 import { INK } from "../style.ts";
 import { conceptScores } from "./concept_scores.ts";
@@ -58,7 +59,16 @@ export const perConceptRetrievalFigure: FigureSpec = {
             strokeOpacity: 0.4,
           }),
           Plot.tickX(means.filter((d) => d.below < d.n), { x: 1, y, stroke: y, strokeWidth: 3 }),
-          Plot.dot(means, { x: "mean", y, fill: INK.text, r: 3, symbol: "diamond2" }),
+          Plot.dot(means, {
+            x: "mean",
+            y,
+            fill: INK.text,
+            r: 3,
+            symbol: "diamond2",
+            ...tipOptions((d: (typeof means)[number]) =>
+              `${y(d)}\nmean concept AP ${fmt(d.mean)}\n${d.below} of ${d.n} concepts below 1`
+            ),
+          }),
           Plot.text(means, {
             x: 0,
             y,

@@ -5,9 +5,13 @@ import { fmt, num, str } from "../data.ts";
 import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle, sortModels } from "../palette.ts";
 import { modelColorScale, modelLegend } from "../common/plots.ts";
+import { tipOptions } from "../common/tips.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { MODEL_NAMES } from "../../train/model_names.ts";
 import { trainingTable } from "../../tables/names.ts";
+
+/** Panel width below which the two panels go one above the other. */
+const STACK_BELOW = 240;
 
 /** The trained models (`training/<model>` tables written by `deno task train`). */
 const TRAINED_MODELS: readonly string[] = MODEL_NAMES;
@@ -51,7 +55,9 @@ export const trainingCurvesFigure: FigureSpec = {
     const rows = epochRows(tables);
     const models = sortModels(rows.map((r) => r.model));
     const label = (r: EpochRow) => modelStyle(r.model).label;
-    const width = Math.floor((panelWidth(context) - 10) / 2);
+    // side by side, or one above the other on a narrow page
+    const stacked = (panelWidth(context) - 10) / 2 < STACK_BELOW;
+    const width = stacked ? panelWidth(context) : Math.floor((panelWidth(context) - 10) / 2);
     const plot = (y: "valTop1" | "loss", yLabel: string, log: boolean) =>
       Plot.plot({
         document: context.document,
@@ -70,6 +76,9 @@ export const trainingCurvesFigure: FigureSpec = {
             z: label,
             stroke: label,
             strokeWidth: 1.6,
+            ...tipOptions((r: EpochRow) =>
+              `${label(r)}\nepoch ${r.epoch} · ${yLabel} ${fmt(r[y], y === "loss" ? 4 : 3)}`
+            ),
           }),
         ],
       });
@@ -78,12 +87,15 @@ export const trainingCurvesFigure: FigureSpec = {
       subtitle: "Validation top-1 of the concept head and mean total loss per epoch (log scale; " +
         "the human-informed losses add their own terms, so levels differ between models).",
       legend: modelLegend(models, "line"),
-      panels: rows.length
-        ? [panelRow(context, [
+      panels: !rows.length ? [messagePanel(context, "No training tables.")] : stacked
+        ? [
           { label: "Validation top-1", svg: plot("valTop1", "val top-1", false) },
           { label: "Loss", svg: plot("loss", "total loss", true) },
-        ])]
-        : [messagePanel(context, "No training tables.")],
+        ]
+        : [panelRow(context, [
+          { label: "Validation top-1", svg: plot("valTop1", "val top-1", false) },
+          { label: "Loss", svg: plot("loss", "total loss", true) },
+        ])],
     });
   },
   notes(tables) {

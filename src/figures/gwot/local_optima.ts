@@ -6,6 +6,7 @@ import { composeFigure, type LegendItem, messagePanel, panelWidth } from "../fra
 import { modelStyle, sortModels } from "../palette.ts";
 import type { FigureContext, FigureSpec, TableSet } from "../spec.ts";
 import { FONT_SIZE, INK } from "../style.ts";
+import { pointerTip } from "../common/tips.ts";
 import { UNTRAINED } from "../../models/registry.ts";
 import { TABLE, tableFile } from "../../tables/names.ts";
 
@@ -50,6 +51,13 @@ export function gwotRuns(tables: TableSet): GwotRun[] {
   );
 }
 
+/** Tooltip of one run: model, ε, initial plan, GW distance and top-1 matching rate. */
+function runTip(r: GwotRun): string {
+  const role = r.selected ? "\nminimum GWD (selected)" : r.bestMatching ? "\nbest matching" : "";
+  return `${modelStyle(r.model).label}\ntop-1 ${fmt(r.top1)} · GWD ${fmt(r.gwd, 4)}\n` +
+    `ε ${r.eps.toPrecision(2)} · initial plan ${r.init}${role}`;
+}
+
 /**
  * Per model: whether the selected (minimum-GWD) run also has the highest top-1 of its runs, and
  * the top-1 of the selected and the best run.
@@ -68,9 +76,11 @@ export function selectionAgreement(
 
 /** Position of each run's ε in its model's ε grid (0 = smallest). */
 export function epsSteps(runs: GwotRun[]): Map<GwotRun, number> {
-  const grids = new Map<string, number[]>();
-  for (const r of runs) grids.set(r.model, [...(grids.get(r.model) ?? []), r.eps]);
-  for (const [m, grid] of grids) grids.set(m, [...new Set(grid)].sort((a, b) => a - b));
+  const grids: Map<string, number[]> = d3.rollup(
+    runs,
+    (v: GwotRun[]) => [...new Set(v.map((r) => r.eps))].sort((a, b) => a - b),
+    (r: GwotRun) => r.model,
+  );
   return new Map(runs.map((r) => [r, grids.get(r.model)!.indexOf(r.eps)]));
 }
 
@@ -80,6 +90,9 @@ function subscript(k: number): string {
 }
 
 const COLUMNS = 4;
+
+/** Narrowest facet, in pixels, before the grid drops a column. */
+const FACET_WIDTH = 140;
 
 /** Ring of the highest-matching-rate run (seed 003, Fig. 4c: red circle). */
 const BEST_MATCHING_COLOR = "#d73027";
@@ -133,10 +146,12 @@ function sweepPlot(
 ) {
   const { runs, models, chanceRows, color } = data;
   const facet = new Map(models.map((m, i) => [m, i]));
-  const fx = (r: { model: string }) => facet.get(r.model)! % COLUMNS;
-  const fy = (r: { model: string }) => Math.floor(facet.get(r.model)! / COLUMNS);
-  const rowsOfFacets = Math.ceil(models.length / COLUMNS);
   const width = panelWidth(context);
+  // fewer facet columns on a narrow page (each facet at least FACET_WIDTH wide)
+  const columns = Math.max(1, Math.min(COLUMNS, Math.floor((width - 52) / FACET_WIDTH)));
+  const fx = (r: { model: string }) => facet.get(r.model)! % columns;
+  const fy = (r: { model: string }) => Math.floor(facet.get(r.model)! / columns);
+  const rowsOfFacets = Math.ceil(models.length / columns);
   const at = { x: "gwd", y: "top1", fx, fy };
   return Plot.plot({
     document: context.document,
@@ -159,8 +174,17 @@ function sweepPlot(
         stroke: INK.reference,
         strokeDasharray: "3,3",
       }),
-      Plot.dot(runs.filter((r) => r.init !== 0), { ...at, stroke: color, strokeWidth: 1.4, r: 3 }),
-      Plot.dot(runs.filter((r) => r.init === 0), { ...at, fill: color, r: 3.2 }),
+      Plot.dot(runs.filter((r) => r.init !== 0), {
+        ...at,
+        stroke: color,
+        strokeWidth: 1.4,
+        r: 3,
+      }),
+      Plot.dot(runs.filter((r) => r.init === 0), {
+        ...at,
+        fill: color,
+        r: 3.2,
+      }),
       Plot.dot(runs.filter((r) => r.bestMatching && !r.selected), {
         ...at,
         stroke: BEST_MATCHING_COLOR,
@@ -184,6 +208,8 @@ function sweepPlot(
         fontWeight: "bold",
         fill: (d: { model: string }) => modelStyle(d.model).color,
       }),
+      // one tip for all runs: per-mark tips would each show one in a faceted plot
+      pointerTip(runs, { ...at, title: runTip }),
     ],
   });
 }

@@ -8,6 +8,8 @@ import { fmt, num, str, tableRows } from "../data.ts";
 import { composeFigure, type LegendItem, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle, sortModels } from "../palette.ts";
 import { labelMargin, modelColorScale } from "../common/plots.ts";
+import { MIN_PLOT_WIDTH } from "../common/layout.ts";
+import { tipOptions } from "../common/tips.ts";
 import type { FigureContext, FigureSpec, TableSet } from "../spec.ts";
 import { INK } from "../style.ts";
 import { SPOSE49, UNTRAINED } from "../../models/registry.ts";
@@ -167,7 +169,7 @@ function objectMatchingPlot(context: FigureContext, data: RatesPlotData, n: numb
       }),
       Plot.dot(rows, { y, x: "top10", symbol: "square", fill: y, r: 3.5 }),
       Plot.dot(rows, { y, x: "top5", stroke: y, fill: INK.background, strokeWidth: 1.5, r: 3.5 }),
-      Plot.dot(rows, { y, x: "top1", fill: y, r: 4 }),
+      Plot.dot(rows, { y, x: "top1", fill: y, r: 4, ...tipOptions(top1Tip) }),
       Plot.dot(matched, {
         y,
         x: (r) => r.bestMatching!.top1,
@@ -180,20 +182,34 @@ function objectMatchingPlot(context: FigureContext, data: RatesPlotData, n: numb
   });
 }
 
-/** Right panel: category matching rate with chance levels. */
-function categoryMatchingPlot(context: FigureContext, data: RatesPlotData) {
+/** Tooltip of a model's top-k matching rates, with the top-1 chance (mean, 95th percentile). */
+function top1Tip(r: GwotSummary): string {
+  return `${modelLabel(r)}\ntop-1 ${fmt(r.top1)} · top-5 ${fmt(r.top5)} · top-10 ${
+    fmt(r.top10)
+  }\n` +
+    `top-1 chance ${fmt(r.chanceTop1[0])} (95th pct ${fmt(r.chanceTop1[1])})`;
+}
+
+/** Tooltip of a model's category matching rate, with its chance (mean, 95th percentile). */
+function categoryTip(r: GwotSummary): string {
+  return `${modelLabel(r)}\ncategory ${fmt(r.category)}\nchance ` +
+    `${fmt(r.chanceCategory[0])} (95th pct ${fmt(r.chanceCategory[1])})`;
+}
+
+/** Right panel: category matching rate with chance levels (model labels when `labelled`). */
+function categoryMatchingPlot(context: FigureContext, data: RatesPlotData & { labelled: boolean }) {
   const { rows, models, labels, width, height, ranged, matched } = data;
   const y = modelLabel;
   return Plot.plot({
     document: context.document,
     width,
     height,
-    marginLeft: 12,
+    marginLeft: data.labelled ? labelMargin(labels) : 12,
     marginTop: 10,
     marginRight: 30,
     marginBottom: 34,
     x: { domain: [0, 1], label: "category matching rate", labelAnchor: "center" },
-    y: { domain: labels, label: null, axis: null },
+    y: { domain: labels, label: null, axis: data.labelled ? "left" : null },
     color: modelColorScale(models),
     marks: [
       Plot.gridX({ stroke: INK.grid, strokeOpacity: 1 }),
@@ -211,7 +227,7 @@ function categoryMatchingPlot(context: FigureContext, data: RatesPlotData) {
         x2: (r) => r.range!.category[1],
         stroke: INK.text,
       }),
-      Plot.dot(rows, { y, x: "category", fill: y, r: 4 }),
+      Plot.dot(rows, { y, x: "category", fill: y, r: 4, ...tipOptions(categoryTip) }),
       Plot.dot(matched, {
         y,
         x: (r) => r.bestMatching!.category,
@@ -272,9 +288,12 @@ export const matchingRatesFigure: FigureSpec = {
   render(tables, context) {
     const rows = gwotSummaries(tables);
     const n = rows[0]?.n ?? 0;
-    const data = ratesPlotData(rows, panelWidth(context, 2));
+    // side by side, or one above the other (both with model labels) on a narrow page
+    const labelled = labelMargin(rows.map(modelLabel));
+    const stacked = panelWidth(context, 2) - labelled - 14 < MIN_PLOT_WIDTH;
+    const data = ratesPlotData(rows, panelWidth(context, stacked ? 1 : 2));
     const objects = objectMatchingPlot(context, data, n);
-    const category = categoryMatchingPlot(context, data);
+    const category = categoryMatchingPlot(context, { ...data, labelled: stacked });
     return composeFigure(context, {
       title: "Unsupervised matching rates of the selected plans",
       subtitle: `Share of ${n} concepts whose own human concept is among the k largest entries ` +
@@ -288,7 +307,7 @@ export const matchingRatesFigure: FigureSpec = {
           label: "Category matching",
         }]
         : [messagePanel(context, `No rows in ${tableFile(TABLE.gwotSummary)}.`)],
-      columns: 2,
+      columns: stacked ? 1 : 2,
     });
   },
   notes(tables) {

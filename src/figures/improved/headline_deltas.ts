@@ -6,7 +6,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import type { BackedFigureSpec } from "../common/backed.ts";
-import { panelRow, rowWidths } from "../common/layout.ts";
+import { fitColumns, panelRow, rowWidths } from "../common/layout.ts";
 import type { SaturationCriterion } from "../../eval/benchmark/saturation.ts";
 import {
   type ComparisonRow,
@@ -20,6 +20,7 @@ import {
 import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle, sortModels } from "../palette.ts";
 import { comparisonMetricLabel, labelMargin, modelColorScale } from "../common/plots.ts";
+import { estimateTip, pointerTip } from "../common/tips.ts";
 import type { FigureContext, TableSet } from "../spec.ts";
 import { INK } from "../style.ts";
 import { BASELINE } from "../../models/registry.ts";
@@ -99,7 +100,12 @@ function deltaPanel(
       Plot.ruleX([0], { stroke: INK.reference }),
       Plot.ruleY(options.rows, { y, x1: "ci_low", x2: "ci_high", stroke: y, strokeWidth: 1.6 }),
       // two marks: a fill channel mixing scale values and a literal colour would drop points
-      Plot.dot(options.rows.filter((r) => r.p_adj < ALPHA), { y, x: "delta", r: 3.8, fill: y }),
+      Plot.dot(options.rows.filter((r) => r.p_adj < ALPHA), {
+        y,
+        x: "delta",
+        r: 3.8,
+        fill: y,
+      }),
       Plot.dot(options.rows.filter((r) => !(r.p_adj < ALPHA)), {
         y,
         x: "delta",
@@ -108,8 +114,18 @@ function deltaPanel(
         strokeWidth: 1.5,
         fill: INK.background,
       }),
+      pointerTip(options.rows, { x: "delta", y, title: deltaTip }),
     ],
   });
+}
+
+/** Tooltip of a Δ vs baseline: model, metric, Δ, paired interval and Holm-adjusted p. */
+function deltaTip(r: ComparisonRow): string {
+  return estimateTip(modelStyle(r.model_a).label, {
+    value: r.delta,
+    ci_low: r.ci_low,
+    ci_high: r.ci_high,
+  }, { metric: `${comparisonMetricLabel(r)} Δ`, extra: [`vs baseline · Holm p ${fmt(r.p_adj)}`] });
 }
 
 /** Δ vs baseline with paired intervals and Holm-adjusted significance. */
@@ -132,12 +148,14 @@ export const headlineDeltasFigure: BackedFigureSpec = {
       });
     }
     const margin = labelMargin(models.map((m) => modelStyle(m).label));
-    const widths = rowWidths(panelWidth(context), { count: COLUMNS, margin });
+    // fewer columns on a narrow page
+    const columns = fitColumns(panelWidth(context), { count: COLUMNS, margin });
+    const widths = rowWidths(panelWidth(context), { count: columns, margin });
     const panels: Element[] = [];
-    for (let start = 0; start < metrics.length; start += COLUMNS) {
+    for (let start = 0; start < metrics.length; start += columns) {
       panels.push(panelRow(
         context,
-        metrics.slice(start, start + COLUMNS).map((m, i) => ({
+        metrics.slice(start, start + columns).map((m, i) => ({
           label: m.saturated
             ? flaggedHeading(m.label, { criterion: m.reason, width: widths[i] })
             : m.label,

@@ -5,6 +5,7 @@ import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { metricLabel, modelStyle, sortModels } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { labelMargin, modelColorScale } from "../common/plots.ts";
+import { estimateTip, tipOptions } from "../common/tips.ts";
 import { SPOSE49 } from "../../models/registry.ts";
 import { TABLE, tableFile } from "../../tables/names.ts";
 
@@ -94,7 +95,15 @@ export const benchmarkRankBump: FigureSpec = {
             strokeWidth: 2.2,
             strokeOpacity: 0.9,
           }),
-          Plot.dot(ranks, { x: "metric", y: "position", fill: "label", r: 8 }),
+          Plot.dot(ranks, {
+            x: "metric",
+            y: "position",
+            fill: "label",
+            r: 8,
+            ...tipOptions((r: Rank) =>
+              estimateTip(r.label, r, { metric: r.metric, extra: [`rank ${r.rank}`] })
+            ),
+          }),
           Plot.text(ranks, {
             x: "metric",
             y: "position",

@@ -1,11 +1,13 @@
 /** Paper figure: every expanded benchmark (THINGSplus targets, categories, triplets) × model. */
 import * as Plot from "@observablehq/plot";
+import * as d3 from "d3";
 import { type BenchmarkRow, benchmarkRows, fmt } from "../data.ts";
 import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { metricLabel, modelStyle, sortModels } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { DELTA_COLORS, INK } from "../style.ts";
 import { labelMargin } from "../common/plots.ts";
+import { estimateTip, pointerTip } from "../common/tips.ts";
 import { targetLabel } from "./thingsplus_transfer_focus.ts";
 import { SPOSE49 } from "../../models/registry.ts";
 import { TABLE, tableFile } from "../../tables/names.ts";
@@ -30,13 +32,8 @@ function cells(tables: TableSet): Cell[] {
   const rows = benchmarkRows(tables).filter((r) =>
     r.group === "expanded" || r.metric === "object_properties_rho"
   );
-  const byRow = new Map<string, BenchmarkRow[]>();
-  for (const r of rows) {
-    const key = rowLabel(r);
-    if (!byRow.has(key)) byRow.set(key, []);
-    byRow.get(key)!.push(r);
-  }
-  return [...byRow.entries()].flatMap(([row, group]) => {
+  const byRow: [string, BenchmarkRow[]][] = d3.groups(rows, rowLabel);
+  return byRow.flatMap(([row, group]) => {
     // z-scores over the image models: the SPoSE reference is on other scales (dot products)
     const image = group.filter((r) => r.model !== SPOSE49);
     const mean = image.reduce((s, r) => s + r.value, 0) / Math.max(1, image.length);
@@ -99,6 +96,15 @@ export const expandedThingsplusAllBenchmarks: FigureSpec = {
             fill: (c: Cell) => (Math.abs(c.z) > 1.3 ? INK.background : INK.text),
             fontSize: 8.5,
           }),
+          pointerTip(data, {
+            x: "column",
+            y: "row",
+            title: (c: Cell) =>
+              estimateTip(c.column, c, {
+                metric: c.row,
+                extra: c.model === SPOSE49 ? [] : [`z ${fmt(c.z, 2)} across models`],
+              }),
+          }),
         ],
       })
       : messagePanel(context, `No expanded benchmark rows in ${tableFile(TABLE.benchmark)}.`);
@@ -118,13 +124,14 @@ export const expandedThingsplusAllBenchmarks: FigureSpec = {
   notes(tables) {
     const data = cells(tables).filter((c) => c.model !== SPOSE49);
     if (!data.length) return [`No expanded benchmark rows in ${tableFile(TABLE.benchmark)}.`];
-    const wins = new Map<string, number>();
-    for (const row of new Set(data.map((c) => c.row))) {
-      const group = data.filter((c) => c.row === row);
-      const best = group.reduce((a, b) => (b.value > a.value ? b : a));
-      wins.set(best.model, (wins.get(best.model) ?? 0) + 1);
-    }
-    const rows = new Set(data.map((c) => c.row)).size;
+    const byRow: [string, Cell[]][] = d3.groups(data, (c: Cell) => c.row);
+    const best = byRow.map(([, group]) => group.reduce((a, b) => (b.value > a.value ? b : a)));
+    const wins: Map<string, number> = d3.rollup(
+      best,
+      (v: Cell[]) => v.length,
+      (c: Cell) => c.model,
+    );
+    const rows = best.length;
     return [
       `Image models that score highest on at least one of ${rows} expanded benchmarks: ${
         sortModels(wins.keys()).map((m) => `${modelStyle(m).label} (${wins.get(m)})`).join(", ")

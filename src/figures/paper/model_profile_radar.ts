@@ -103,13 +103,21 @@ function radar(
     }));
   }
   const color = modelStyle(profile.model).color;
-  svg.append(svgElement(document, "polygon", {
+  const shape = svgElement(document, "polygon", {
     points: polygon(profile.scaled),
     fill: color,
     "fill-opacity": 0.22,
     stroke: color,
     "stroke-width": 1.8,
-  }));
+  });
+  // the browser's native tooltip (a <title> draws nothing): the model's value on every axis
+  const title = svgElement(document, "title");
+  title.textContent = [
+    modelStyle(profile.model).label,
+    ...axes.map((axis, i) => `${axis} ${fmt(profile.values[i])}`),
+  ].join("\n");
+  shape.append(title);
+  svg.append(shape);
   return svg;
 }
 

@@ -1,12 +1,14 @@
 /** Paper figure: classical MDS map of models by their benchmark profiles. */
 import * as Plot from "@observablehq/plot";
+import * as d3 from "d3";
 import { symmetricEigen } from "../../metrics/eigen.ts";
-import { benchmarkRows, fmt } from "../data.ts";
+import { type BenchmarkRow, benchmarkRows, fmt } from "../data.ts";
 import { composeFigure, messagePanel } from "../frame.ts";
 import { modelStyle, sortModels } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { INK } from "../style.ts";
 import { modelColorScale, paddedExtent, placedLabelMarks, scatterLayout } from "../common/plots.ts";
+import { tipOptions } from "../common/tips.ts";
 import { BASELINE, IMAGENET, SPOSE49 } from "../../models/registry.ts";
 import { TABLE, tableFile } from "../../tables/names.ts";
 
@@ -27,8 +29,13 @@ export function modelMap(tables: TableSet): MapData {
   const rows = benchmarkRows(tables).filter((r) => r.model !== SPOSE49);
   const models = sortModels(rows.map((r) => r.model));
   const keyOf = (r: { metric: string; subset: string }) => `${r.metric}/${r.subset}`;
-  const byModel = new Map(models.map((m) => [m, new Map<string, number>()]));
-  for (const r of rows) byModel.get(r.model)!.set(keyOf(r), r.value);
+  // model → metric/subset → value (the last row of a repeated key, as before)
+  const byModel: Map<string, Map<string, number>> = d3.rollup(
+    rows,
+    (v: BenchmarkRow[]) => v[v.length - 1].value,
+    (r: BenchmarkRow) => r.model,
+    keyOf,
+  );
   const keys = [...new Set(rows.map(keyOf))].filter((k) =>
     models.every((m) => byModel.get(m)!.has(k))
   ).sort();
@@ -109,7 +116,16 @@ export const modelSimilarityMap: FigureSpec = {
         y: { domain: yDomain, label: "MDS dimension 2", labelArrow: "none", grid: true },
         color: modelColorScale(map.models),
         marks: [
-          Plot.dot(map.points, { x: "x", y: "y", fill: "label", r: 6, stroke: INK.background }),
+          Plot.dot(map.points, {
+            x: "x",
+            y: "y",
+            fill: "label",
+            r: 6,
+            stroke: INK.background,
+            ...tipOptions((p: MapData["points"][number]) =>
+              `${p.label}\nMDS (${fmt(p.x, 2)}, ${fmt(p.y, 2)})`
+            ),
+          }),
           ...placedLabelMarks(map.points, placements, { x: "x", y: "y" }),
         ],
       })

@@ -4,7 +4,8 @@ import { type BenchmarkRow, benchmarkRows, fmt, metricRows, modelsOf } from "../
 import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
-import { modelColorScale, modelLegend } from "../common/plots.ts";
+import { benchmarkTip, modelColorScale, modelLegend } from "../common/plots.ts";
+import { tipOptions } from "../common/tips.ts";
 import { TABLE, tableFile } from "../../tables/names.ts";
 
 interface CurvePoint extends BenchmarkRow {
@@ -57,7 +58,13 @@ export const retrievalCurves: FigureSpec = {
             fillOpacity: 0.05,
           }),
           Plot.line(points, { x: "k", y: "value", z: label, stroke: label, strokeWidth: 1.8 }),
-          Plot.dot(points, { x: "k", y: "value", fill: label, r: 2.6 }),
+          Plot.dot(points, {
+            x: "k",
+            y: "value",
+            fill: label,
+            r: 2.6,
+            ...tipOptions(benchmarkTip),
+          }),
         ],
       })
       : messagePanel(context, `No retrieval@k rows in ${tableFile(TABLE.benchmark)}.`);

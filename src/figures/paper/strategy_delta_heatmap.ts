@@ -1,11 +1,13 @@
 /** Paper figure: model × metric deltas versus the baseline (comparisons.arrow). */
 import * as Plot from "@observablehq/plot";
+import * as d3 from "d3";
 import { type ComparisonRow, comparisonRows, excludesZero, fmt, fmtSigned } from "../data.ts";
 import { composeFigure, messagePanel, panelWidth } from "../frame.ts";
 import { modelStyle, sortModels } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { DELTA_COLORS, INK } from "../style.ts";
 import { comparisonMetricLabel, labelMargin } from "../common/plots.ts";
+import { estimateTip, tipOptions } from "../common/tips.ts";
 import { TABLE, tableFile } from "../../tables/names.ts";
 
 interface Cell extends ComparisonRow {
@@ -18,11 +20,12 @@ interface Cell extends ComparisonRow {
 
 function cells(tables: TableSet): Cell[] {
   const rows = comparisonRows(tables).filter((r) => r.relation === "vs_baseline");
-  const scale = new Map<string, number>();
-  for (const r of rows) {
-    const key = comparisonMetricLabel(r);
-    scale.set(key, Math.max(scale.get(key) ?? 0, Math.abs(r.delta)));
-  }
+  // largest |Δ| of each metric row
+  const scale: Map<string, number> = d3.rollup(
+    rows,
+    (v: ComparisonRow[]) => d3.max(v, (r: ComparisonRow) => Math.abs(r.delta)) ?? 0,
+    comparisonMetricLabel,
+  );
   return rows.map((r) => {
     const metricLabel = comparisonMetricLabel(r);
     const max = scale.get(metricLabel)!;
@@ -70,6 +73,12 @@ export const strategyDeltaHeatmap: FigureSpec = {
             y: "modelLabel",
             fill: "scaled",
             inset: 0.5,
+            ...tipOptions((c: Cell) =>
+              estimateTip(c.modelLabel, { value: c.delta, ci_low: c.ci_low, ci_high: c.ci_high }, {
+                metric: `${c.metricLabel} Δ`,
+                extra: ["vs baseline"],
+              })
+            ),
           }),
           Plot.text(data, {
             x: "metricLabel",

@@ -6,6 +6,7 @@ import { modelStyle, sortModels } from "../palette.ts";
 import type { FigureSpec, TableSet } from "../spec.ts";
 import { INK } from "../style.ts";
 import { labelMargin, modelColorScale, modelLegend } from "../common/plots.ts";
+import { estimateTip, pointerTip } from "../common/tips.ts";
 import { BASELINE, SPOSE49 } from "../../models/registry.ts";
 import { TABLE, tableFile } from "../../tables/names.ts";
 
@@ -70,6 +71,11 @@ export const thingsplusTransferFocus: FigureSpec = {
               r: 3.2,
             })
           ),
+          pointerTip(data, {
+            x: "value",
+            y: target,
+            title: (r: BenchmarkRow) => estimateTip(label(r), r, { metric: `${target(r)} ρ` }),
+          }),
         ],
       })
       : messagePanel(context, `No thingsplus_rating_rho rows in ${tableFile(TABLE.benchmark)}.`);

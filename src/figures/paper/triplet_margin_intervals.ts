@@ -15,6 +15,7 @@ import { memo } from "../common/memo.ts";
 import type { FigureContext, FigureSpec, Row, TableSet } from "../spec.ts";
 import { INK } from "../style.ts";
 import { labelMargin, modelColorScale } from "../common/plots.ts";
+import { estimateTip, tipOptions } from "../common/tips.ts";
 import { SPOSE49 } from "../../models/registry.ts";
 import { TABLE, tableFile } from "../../tables/names.ts";
 
@@ -137,7 +138,14 @@ function panel(
         stroke: INK.text,
         strokeWidth: 2,
       }),
-      Plot.dot(means, { y: label, x: "value", fill: label, stroke: INK.text, r: 3.5 }),
+      Plot.dot(means, {
+        y: label,
+        x: "value",
+        fill: label,
+        stroke: INK.text,
+        r: 3.5,
+        ...tipOptions((r: BenchmarkRow) => estimateTip(label(r), r, { metric: "mean margin" })),
+      }),
     ],
   });
 }
