@@ -4,10 +4,9 @@
 // tables, at the page's width (Framework's `resize`); figures whose data are too large for a page,
 // or that show images, are the SVG the `figures` task rendered.
 import { resize } from "observablehq:stdlib";
-import { downloadLinks } from "./downloads.js";
 import { library } from "./library.js";
 import { el, note } from "./render.js";
-import { tableBytes, TABLES } from "./tables.js";
+import { tableBytes, tableDownloads, TABLES } from "./tables.js";
 
 /** Loads the tables (name → rows) a figure needs, once per page. */
 function tableLoader() {
@@ -52,16 +51,6 @@ function figureBody(figure, load, holder) {
   if (figure.mode === "live") return liveFigure(figure, load, holder);
   if (figure.mode === "static") return Promise.resolve(staticFigure(figure));
   return Promise.resolve(note(figure.message));
-}
-
-/** Download links of one table (Arrow and CSV), once its bytes are here. */
-function tableDownloads(name) {
-  const holder = el("span", { class: "ht-table-name" }, name, " ");
-  Promise.all([library, tableBytes(name)]).then(
-    ([lib, bytes]) => holder.replaceWith(downloadLinks(lib, { name, href: TABLES[name], bytes })),
-    (error) => console.error(`table ${name}:`, error),
-  );
-  return holder;
 }
 
 function sourceLine(figure, available) {

@@ -4,6 +4,9 @@
 // archive's `manifest` says which are present). A test keeps this list equal to what the figures
 // and pages read (tests/site/pages_test.ts).
 import { FileAttachment } from "observablehq:stdlib";
+import { downloadLinks } from "./downloads.js";
+import { library } from "./library.js";
+import { el } from "./render.js";
 
 /**
  * Table name (as in src/tables/names.ts) → the URL of its Arrow file (`.href`: with a bare
@@ -63,4 +66,14 @@ export function tableBytes(name) {
     );
   }
   return cache.get(name);
+}
+
+/** Download links of one table (Arrow and CSV), once its bytes are here. */
+export function tableDownloads(name) {
+  const holder = el("span", { class: "ht-table-name" }, name, " ");
+  Promise.all([library, tableBytes(name)]).then(
+    ([lib, bytes]) => holder.replaceWith(downloadLinks(lib, { name, href: TABLES[name], bytes })),
+    (error) => console.error(`table ${name}:`, error),
+  );
+  return holder;
 }
