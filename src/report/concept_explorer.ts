@@ -345,7 +345,7 @@ function modelNeighbourRows(
   for (let r = 0; r < n; r++) {
     const id = set.ids[r];
     const concept = ctx.concepts.get(id)?.index ?? -1;
-    const top = boundedTopK(gram.subarray(r * n, (r + 1) * n), ctx.k, {
+    const top = topK(gram.subarray(r * n, (r + 1) * n), ctx.k, {
       include: (j) => j !== r && candidate[j],
     });
     top.forEach((j, rank) => {
@@ -362,33 +362,6 @@ function modelNeighbourRows(
     });
   }
   return rows;
-}
-
-/**
- * `topK` of src/figures/common/vectors.ts (the `k` largest finite scores, best first, ties by
- * lower index), in one pass that keeps the best `k` in order instead of sorting every candidate:
- * O(n·k) for a few neighbours among hundreds of concepts (a test checks the two agree).
- */
-export function boundedTopK(
-  scores: ArrayLike<number>,
-  k: number,
-  options: { include?: (index: number) => boolean } = {},
-): number[] {
-  const best: number[] = [];
-  if (k <= 0) return best;
-  for (let i = 0; i < scores.length; i++) {
-    const s = scores[i];
-    if (!Number.isFinite(s) || (options.include && !options.include(i))) continue;
-    // a later index never beats an equal score, so only a strictly larger one enters a full list
-    if (best.length === k && !(s > scores[best[k - 1]])) continue;
-    let p = best.length === k ? k - 1 : best.length;
-    while (p > 0 && scores[best[p - 1]] < s) {
-      best[p] = best[p - 1];
-      p--;
-    }
-    best[p] = i;
-  }
-  return best;
 }
 
 /** Top-k concepts by human similarity (candidates: the common concepts; ties by concept row). */

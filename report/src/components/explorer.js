@@ -6,7 +6,7 @@
 // library (src/site/explorer.ts), passed in as `library` (the resolved module of ./library.js),
 // so the element can be built and tested without Framework. Plain DOM; nothing is fetched but
 // the thumbnail pack, through `options.files`.
-import { el, fmt, note } from "./render.js";
+import { dataTable, el, fmt, note } from "./render.js";
 
 let explorers = 0; // numbers the datalists, so each input points at its own
 
@@ -91,22 +91,9 @@ function neighbourRow(item, ctx, columns) {
 }
 
 function neighbourTable(items, ctx, columns) {
-  return el(
-    "table",
-    { class: "ht-table" },
-    el(
-      "thead",
-      {},
-      el(
-        "tr",
-        {},
-        el("th", {}, "#"),
-        el("th", {}, "Concept"),
-        columns.map((c) => el("th", {}, c === "similarity" ? "Cosine" : "Human")),
-        el("th", {}, "Pair"),
-      ),
-    ),
-    el("tbody", {}, items.map((item) => neighbourRow(item, ctx, columns))),
+  return dataTable(
+    ["#", "Concept", ...columns.map((c) => (c === "similarity" ? "Cosine" : "Human")), "Pair"],
+    items.map((item) => neighbourRow(item, ctx, columns)),
   );
 }
 
@@ -148,35 +135,21 @@ function changesTable(view) {
       { title: `${fmt(d.variant, digits)} vs ${fmt(d.control, digits)}` },
       d.change === null ? "—" : `${d.change > 0 ? "+" : ""}${fmt(d.change, digits)}`,
     );
-  return el(
-    "table",
-    { class: "ht-table", "data-changes": "" },
-    el(
-      "thead",
-      {},
+  return dataTable(
+    ["Variant", "Control", "Δ held-out ρ", "Δ suggestion score", "Δ overlap", "Δ mean human"],
+    view.changes.map((c) =>
       el(
         "tr",
-        {},
-        ["Variant", "Control", "Δ held-out ρ", "Δ suggestion score", "Δ overlap", "Δ mean human"]
-          .map((h) => el("th", {}, h)),
-      ),
+        { "data-variant": c.variant },
+        el("td", {}, c.variantLabel),
+        el("td", {}, c.controlLabel),
+        cell(c.rho, 2),
+        cell(c.score, 3),
+        cell(c.overlap, 0),
+        cell(c.meanHuman, 3),
+      )
     ),
-    el(
-      "tbody",
-      {},
-      view.changes.map((c) =>
-        el(
-          "tr",
-          { "data-variant": c.variant },
-          el("td", {}, c.variantLabel),
-          el("td", {}, c.controlLabel),
-          cell(c.rho, 2),
-          cell(c.score, 3),
-          cell(c.overlap, 0),
-          cell(c.meanHuman, 3),
-        )
-      ),
-    ),
+    { "data-changes": "" },
   );
 }
 
@@ -187,33 +160,18 @@ function heldOutTable(view) {
     "details",
     {},
     el("summary", {}, `Held-out human pairs (${view.heldOut.length})`),
-    el(
-      "table",
-      { class: "ht-table", "data-heldout": "" },
-      el(
-        "thead",
-        {},
+    dataTable(
+      ["Partner", "Human", ...view.models.map((m) => m.label)],
+      view.heldOut.map((p) =>
         el(
           "tr",
-          {},
-          el("th", {}, "Partner"),
-          el("th", {}, "Human"),
-          view.models.map((m) => el("th", {}, m.label)),
-        ),
+          { "data-concept": p.id },
+          el("td", { style: { textAlign: "left" } }, p.word),
+          el("td", {}, fmt(p.human, 3)),
+          view.models.map((m) => el("td", {}, fmt(p.models[m.model], 3))),
+        )
       ),
-      el(
-        "tbody",
-        {},
-        view.heldOut.map((p) =>
-          el(
-            "tr",
-            { "data-concept": p.id },
-            el("td", { style: { textAlign: "left" } }, p.word),
-            el("td", {}, fmt(p.human, 3)),
-            view.models.map((m) => el("td", {}, fmt(p.models[m.model], 3))),
-          )
-        ),
-      ),
+      { "data-heldout": "" },
     ),
   );
 }

@@ -23,6 +23,19 @@ export function fmt(value, digits = 3) {
   return /^-0\.?0*$/.test(text) ? text.slice(1) : text.replace("-", "\u2212");
 }
 
+/**
+ * A table with a header row (`headers`: the cells' contents) and body rows (`rows`: `tr`
+ * elements); `attributes` go on the table (class `ht-table` unless given).
+ */
+export function dataTable(headers, rows, attributes = {}) {
+  return el(
+    "table",
+    { class: "ht-table", ...attributes },
+    el("thead", {}, el("tr", {}, headers.map((h) => el("th", {}, h)))),
+    el("tbody", {}, rows),
+  );
+}
+
 /** A note box (used where a table or figure is missing). */
 export function note(text) {
   return el("p", { class: "ht-note" }, text);
@@ -181,34 +194,19 @@ export function modelCards(cards) {
         card.stages.length
           ? [
             el("h4", {}, "Schedule as run"),
-            el(
-              "table",
-              { class: "ht-table" },
-              el(
-                "thead",
-                {},
+            dataTable(
+              ["Stage", "Epochs", "Last train top-1", "Last val top-1", "Last loss", "Seconds"],
+              card.stages.map((s) =>
                 el(
                   "tr",
                   {},
-                  ["Stage", "Epochs", "Last train top-1", "Last val top-1", "Last loss", "Seconds"]
-                    .map((h) => el("th", {}, h)),
-                ),
-              ),
-              el(
-                "tbody",
-                {},
-                card.stages.map((s) =>
-                  el(
-                    "tr",
-                    {},
-                    el("td", {}, s.name),
-                    el("td", {}, s.epochs),
-                    el("td", {}, fmt(s.train_top1)),
-                    el("td", {}, fmt(s.val_top1)),
-                    el("td", {}, fmt(s.loss_total)),
-                    el("td", {}, fmt(s.seconds, 1)),
-                  )
-                ),
+                  el("td", {}, s.name),
+                  el("td", {}, s.epochs),
+                  el("td", {}, fmt(s.train_top1)),
+                  el("td", {}, fmt(s.val_top1)),
+                  el("td", {}, fmt(s.loss_total)),
+                  el("td", {}, fmt(s.seconds, 1)),
+                )
               ),
             ),
           ]

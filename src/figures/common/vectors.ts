@@ -129,6 +129,8 @@ export function topK(
   k: number,
   options: { include?: (index: number) => boolean } = {},
 ): number[] {
+  if (k <= 0) return [];
+  if (k <= BOUNDED_TOP_K) return boundedTopK(scores, k, options.include);
   const candidates: number[] = [];
   for (let i = 0; i < scores.length; i++) {
     if (Number.isFinite(scores[i]) && (!options.include || options.include(i))) {
@@ -136,7 +138,32 @@ export function topK(
     }
   }
   candidates.sort((a, b) => scores[b] - scores[a] || a - b);
-  return candidates.slice(0, Math.max(0, k));
+  return candidates.slice(0, k);
+}
+
+/** Up to this `k`, {@link topK} keeps the best `k` in order in one pass instead of sorting. */
+export const BOUNDED_TOP_K = 32;
+
+/** {@link topK} for a small `k`: one pass keeping the best `k` in order, O(n·k). */
+function boundedTopK(
+  scores: ArrayLike<number>,
+  k: number,
+  include?: (index: number) => boolean,
+): number[] {
+  const best: number[] = [];
+  for (let i = 0; i < scores.length; i++) {
+    const s = scores[i];
+    if (!Number.isFinite(s) || (include && !include(i))) continue;
+    // a later index never beats an equal score, so only a strictly larger one enters a full list
+    if (best.length === k && !(s > scores[best[k - 1]])) continue;
+    let p = best.length === k ? k - 1 : best.length;
+    while (p > 0 && scores[best[p - 1]] < s) {
+      best[p] = best[p - 1];
+      p--;
+    }
+    best[p] = i;
+  }
+  return best;
 }
 
 /**
