@@ -15,8 +15,9 @@ import { basename, dirname, join, resolve } from "node:path";
 import { exists } from "../io/files.ts";
 import { REPO_ROOT } from "../pipeline/paths.ts";
 import { FAMILIES } from "../figures/spec.ts";
-import { FIGURES_ENV, TABLES_ENV } from "./site_archive.ts";
+import { FIGURES_ENV, SUMMARY_PREFIX, TABLES_ENV } from "./site_archive.ts";
 import type { SiteDataSummary } from "./site_data.ts";
+import { requireReportTables } from "./tables.ts";
 
 /** Options of {@link buildSite}. */
 export interface BuildSiteOptions {
@@ -62,9 +63,6 @@ export function frameworkCacheDir(root: string = REPO_ROOT): string {
 /** Entries of Framework's cache that hold npm bundles, kept between builds. */
 const NPM_CACHE_ENTRIES = new Set(["_npm", "_node", "_observablehq", "_jsr"]);
 
-/** Prefix of the line in which the data loader reports what it packed (stderr). */
-export const SUMMARY_PREFIX = "HT_SITE_DATA ";
-
 /**
  * Build the site from `dirs.tables` and `dirs.figures` into `dirs.site` (replaced atomically:
  * a failed build leaves the previous site as it was).
@@ -80,6 +78,7 @@ export async function buildSite(
   if (!(await exists(cli))) {
     throw new NeedsStageError(`${cli} is missing (the site's npm packages)`, "deno install");
   }
+  await requireReportTables(dirs.tables);
   const cache = frameworkCacheDir(root);
   await clearLoaderOutputs(cache);
   await pinClientVersions(cache);

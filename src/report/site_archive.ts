@@ -11,7 +11,6 @@ import { join } from "node:path";
 import { ZipWriter } from "../io/zip_write.ts";
 import { exists } from "../io/files.ts";
 import { REPO_ROOT } from "../pipeline/paths.ts";
-import { SUMMARY_PREFIX } from "./build.ts";
 import { conceptExplorerFiles } from "./concept_explorer.ts";
 import { siteDataFiles, type SiteDataOptions, type SiteDataSummary } from "./site_data.ts";
 
@@ -19,6 +18,9 @@ import { siteDataFiles, type SiteDataOptions, type SiteDataSummary } from "./sit
 export const TABLES_ENV = "HT_TABLES";
 /** Environment variable naming the rendered figures folder (default outputs/figures). */
 export const FIGURES_ENV = "HT_FIGURES";
+
+/** Prefix of the line in which the data loader reports what it packed (stderr). */
+export const SUMMARY_PREFIX = "HT_SITE_DATA ";
 
 /** Entry date of every archive member (the archive's bytes do not depend on the clock). */
 const ENTRY_DATE = new Date(Date.UTC(2020, 0, 1));

@@ -94,11 +94,28 @@ const COMPARISON_COLUMNS = [
 ];
 const MODEL_COLUMNS = ["model", "seed", "init", "trained", "backend"];
 
+/** Tables the report cannot do without (the write-up, headline and model cards read them). */
+export const REQUIRED_REPORT_TABLES: readonly string[] = [
+  TABLE.benchmark,
+  TABLE.comparisons,
+  TABLE.models,
+];
+
+/**
+ * Fail, naming the first missing table (and so the stage that writes it), unless every table in
+ * {@link REQUIRED_REPORT_TABLES} exists in `dir`; cheap, so the site build checks before it
+ * starts Framework.
+ */
+export async function requireReportTables(dir: string): Promise<void> {
+  for (const name of REQUIRED_REPORT_TABLES) await Deno.stat(tablePath(dir, name));
+}
+
 /**
  * Read the report's tables from a tables folder (`outputs/tables`). Missing required tables or
  * columns throw an {@link InputError} naming the file and what was expected.
  */
 export async function loadReportTables(dir: string): Promise<ReportTables> {
+  await requireReportTables(dir);
   const benchmarkTable = await readTable(tablePath(dir, TABLE.benchmark), {
     require: BENCHMARK_COLUMNS,
   });

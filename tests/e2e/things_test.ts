@@ -206,7 +206,9 @@ Deno.test({
         "models",
         "credits",
         "gwot",
-        "paper",
+        "figures/paper",
+        "benchmark",
+        "concepts",
         "reproduce",
       ]
     ) {

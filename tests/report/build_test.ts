@@ -9,14 +9,9 @@ import { strict as assert } from "node:assert";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ALL_FIGURES } from "../../src/figures/mod.ts";
-import {
-  CLIENT_NPM_VERSIONS,
-  loaderSummary,
-  onlineLookups,
-  SUMMARY_PREFIX,
-} from "../../src/report/build.ts";
+import { CLIENT_NPM_VERSIONS, loaderSummary, onlineLookups } from "../../src/report/build.ts";
 import { bundleSiteLibrary } from "../../src/report/bundle.ts";
-import { writeSiteArchive } from "../../src/report/site_archive.ts";
+import { SUMMARY_PREFIX, writeSiteArchive } from "../../src/report/site_archive.ts";
 import { browserTables, SITE_TABLES_DIR } from "../../src/report/site_data.ts";
 import { FAMILIES } from "../../src/figures/spec.ts";
 import { tableFile } from "../../src/tables/names.ts";
