@@ -252,7 +252,7 @@ Deno.test("the held-out suggestion score is the client readout's, bit for bit", 
 
 Deno.test("topK (one-pass and sorting paths) equals a sort of the candidates, ties and non-finite scores included", async () => {
   const reference = (scores: number[], k: number, include: (j: number) => boolean) =>
-    scores.map((s, j) => j).filter((j) => Number.isFinite(scores[j]) && include(j))
+    scores.map((_, j) => j).filter((j) => Number.isFinite(scores[j]) && include(j))
       .sort((a, b) => scores[b] - scores[a] || a - b).slice(0, Math.max(0, k));
   await withSeed("explorer-bounded-topk", (rng) => {
     for (let trial = 0; trial < 200; trial++) {
