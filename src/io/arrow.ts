@@ -151,19 +151,22 @@ export interface ReadTableOptions {
   require?: string[];
 }
 
+/** The error for a table file that does not exist (names the file; the CLI adds its stage). */
+export function missingTableError(path: string): InputError {
+  return new InputError({
+    file: path,
+    expected: "an Arrow table (run the stage that writes it)",
+    found: "no file",
+  });
+}
+
 /** Read an Arrow IPC file (file or stream format); validates required columns. */
 export async function readTable(path: string, options: ReadTableOptions = {}): Promise<Table> {
   let bytes: Uint8Array;
   try {
     bytes = await Deno.readFile(path);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
-      throw new InputError({
-        file: path,
-        expected: "an Arrow table (run the stage that writes it)",
-        found: "no file",
-      });
-    }
+    if (error instanceof Deno.errors.NotFound) throw missingTableError(path);
     throw error;
   }
   let table: Table;

@@ -9,7 +9,7 @@
 import { join } from "node:path";
 import { readSeedReference, type SeedReference } from "./seed_reference.ts";
 import type { Table } from "apache-arrow";
-import { readTable, type TableMetadata, tableMetadata } from "../io/arrow.ts";
+import { missingTableError, readTable, type TableMetadata, tableMetadata } from "../io/arrow.ts";
 import { InputError } from "../io/errors.ts";
 import { exists } from "../io/files.ts";
 import type { BenchmarkRow } from "../eval/benchmark/run.ts";
@@ -107,7 +107,10 @@ export const REQUIRED_REPORT_TABLES: readonly string[] = [
  * starts Framework.
  */
 export async function requireReportTables(dir: string): Promise<void> {
-  for (const name of REQUIRED_REPORT_TABLES) await Deno.stat(tablePath(dir, name));
+  for (const name of REQUIRED_REPORT_TABLES) {
+    const path = tablePath(dir, name);
+    if (!(await exists(path))) throw missingTableError(path);
+  }
 }
 
 /**
