@@ -1,31 +1,25 @@
 /** `deno task all`: every stage in order; stages whose inputs did not change are skipped. */
-import { ALIGNET_DEFAULTS, alignetStage } from "../src/align/alignet_stage.ts";
-import { GLOCAL_DEFAULTS, glocalStage } from "../src/align/glocal_stage.ts";
-import { gwotOptionsForAll, gwotStage } from "../src/align/gwot_stage.ts";
-import { dataStage } from "../src/data/stage.ts";
-import { BENCH_DEFAULTS, benchStage } from "../src/eval/benchmark/stage.ts";
-import { FIGURES_DEFAULTS, figuresStage } from "../src/figures/stage.ts";
-import { HUMAN_DEFAULTS, humanStage } from "../src/human/stage.ts";
 import { intFlag, runTask, type TaskSpec } from "../src/pipeline/cli.ts";
 import { formatSeconds } from "../src/pipeline/progress.ts";
 import { formatPlan, Planner } from "../src/pipeline/plan.ts";
 import { planEstimates } from "../src/pipeline/estimate.ts";
 import { runStage, type StageResult } from "../src/pipeline/stage.ts";
-import { siteStage } from "../src/report/stage.ts";
 import { contextFromFlags, STAGE_FLAGS } from "../src/pipeline/stage_cli.ts";
 import {
-  decodeWorkersFlag,
   ensureNativeBackend,
   MODEL_FLAGS,
   plannedBackend,
   SCHEDULE_FLAGS,
-  scheduleFlags,
-  seedsFlag,
   trainingBackend,
 } from "../src/train/cli.ts";
-import { MODEL_NAMES } from "../src/train/config.ts";
-import { embedStage } from "../src/train/embed_stage.ts";
-import { defaultBackbone, trainStage } from "../src/train/stage.ts";
+import { defaultBackbone } from "../src/train/stage.ts";
+import {
+  findUnit,
+  needsTrainingBackend,
+  type PipelineUnit,
+  pipelineUnits,
+} from "../src/executor/units.ts";
+import { SLURM_FLAGS, slurmOptionsFromFlags, submitToSlurm } from "../src/executor/slurm.ts";
 
 /** Command line of the whole pipeline. */
 export const spec: TaskSpec = {
@@ -49,74 +43,57 @@ export const spec: TaskSpec = {
       type: "boolean",
       default: false,
       description: "print the plan (each stage: skip, run and why, or blocked; its inputs and " +
-        "outputs; the time it took last) and change nothing",
+        "outputs; the time it took last) and change nothing; with --executor slurm, the sbatch " +
+        "commands it would submit",
     },
+    unit: {
+      type: "string",
+      description: "run one unit of the plan only (what a cluster job runs: data, human, " +
+        "train:<model>, embed, align:glocal, …)",
+    },
+    ...SLURM_FLAGS,
   },
+  epilog: "On a SLURM cluster: deno task all --executor slurm [--partition P] " +
+    "[--gpus-per-job N] [--time T] submits one job per stage (per model and seed for training) " +
+    "with afterok dependencies; deno task status shows where it stands; running the same " +
+    "command again resubmits what failed or was cancelled (README: Running on a cluster).",
 };
 
 if (import.meta.main) {
   await runTask(spec, async (parsed) => {
     const start = performance.now();
     const dryRun = Boolean(parsed.values["dry-run"]);
+    const unitId = parsed.values.unit as string | undefined;
+    const slurm = slurmOptionsFromFlags(parsed);
     const ctx = await contextFromFlags(parsed, { readOnly: dryRun });
     const force = Boolean(parsed.values.force);
-    const skipBadImages = Boolean(parsed.values["skip-bad-images"]);
-    const schedule = scheduleFlags(parsed);
-    const decodeWorkers = decodeWorkersFlag(parsed);
-    const results: [string, StageResult][] = [];
-    const backbone = (parsed.values.backbone as string | undefined) ??
-      defaultBackbone(ctx.profile.name);
-    const limitConcepts = intFlag(parsed, "limit-concepts") ?? 0;
-    const estimates = dryRun ? await planEstimates(ctx.profile, { backbone, limitConcepts }) : {};
-    const planner = new Planner(estimates);
-    const run = async <O extends Record<string, unknown>>(
-      stage: Parameters<typeof runStage<O>>[0],
-      options: O,
-    ) => {
-      if (dryRun) await planner.add(stage, ctx, { ...options, force });
-      else results.push([stage.name, await runStage(stage, ctx, { ...options, force })]);
-    };
-    await run(dataStage, { limitConcepts, skipBadImages });
-    await run(humanStage, { ...HUMAN_DEFAULTS });
-    if (!dryRun) await ensureNativeBackend(parsed, ctx.log);
-    const backend = dryRun ? await plannedBackend(parsed) : await trainingBackend(parsed);
-    const seeds = seedsFlag(parsed, ctx.seed);
-    for (const trainSeed of seeds) {
-      for (const model of MODEL_NAMES) {
-        await run(trainStage(model), {
-          backbone,
-          trainSeed,
-          backend,
-          resume: Boolean(parsed.values.resume),
-          skipBadImages,
-          schedule,
-          ...decodeWorkers,
-        });
+    const local = !dryRun && !slurm && !unitId;
+    if (local) await ensureNativeBackend(parsed, ctx.log);
+    const backend = local ? await trainingBackend(parsed) : await plannedBackend(parsed);
+    const units = await pipelineUnits(parsed, ctx, { backend });
+    if (unitId) {
+      const unit = findUnit(units, unitId);
+      if (needsTrainingBackend(unit)) {
+        await ensureNativeBackend(parsed, ctx.log);
+        if (await trainingBackend(parsed) !== backend) {
+          throw new Error(`--unit ${unitId}: the backend changed between plan and job`);
+        }
       }
-    }
-    await run(embedStage, {
-      backbone,
-      seeds,
-      models: [...MODEL_NAMES],
-      backend,
-      skipBadImages,
-      ...decodeWorkers,
-    });
-    await run(glocalStage, { ...GLOCAL_DEFAULTS });
-    await run(alignetStage, { ...ALIGNET_DEFAULTS, backbone, skipBadImages });
-    await run(benchStage, { ...BENCH_DEFAULTS });
-    const gwot = await gwotOptionsForAll(ctx);
-    ctx.log(`all: align:gwot with ${gwot.source}`);
-    await run(gwotStage, gwot.options);
-    await run(figuresStage, { ...FIGURES_DEFAULTS });
-    await run(siteStage, {});
-    if (dryRun) {
-      console.log(
-        `all --dry-run: the plan for ${ctx.profile.name} (seed ${ctx.seed}, backbone ${backbone}, ` +
-          `backend ${backend}) into ${ctx.out}; nothing was run or written\n` +
-          formatPlan(planner.plans, estimates),
-      );
+      const result = await runStage(unit.stage, ctx, { ...unit.options, force });
+      console.error(`all --unit ${unitId}: ${result.status} in ${result.seconds.toFixed(1)}s`);
       return;
+    }
+    if (slurm) {
+      await submitToSlurm(units, ctx, { ...slurm, argv: Deno.args, dryRun, force });
+      return;
+    }
+    if (dryRun) {
+      await printPlan(units, ctx, { parsed, backend, force });
+      return;
+    }
+    const results: [string, StageResult][] = [];
+    for (const unit of units) {
+      results.push([unit.id, await runStage(unit.stage, ctx, { ...unit.options, force })]);
     }
     const skipped = results.filter(([, r]) => r.status === "skipped").length;
     console.error(
@@ -129,4 +106,25 @@ if (import.meta.main) {
       ).join("\n"),
     );
   });
+}
+
+/** `--dry-run` on the local executor: what each unit would do. */
+async function printPlan(
+  units: PipelineUnit[],
+  ctx: Awaited<ReturnType<typeof contextFromFlags>>,
+  options: { parsed: Parameters<typeof intFlag>[0]; backend: string; force: boolean },
+): Promise<void> {
+  const backbone = (options.parsed.values.backbone as string | undefined) ??
+    defaultBackbone(ctx.profile.name);
+  const limitConcepts = intFlag(options.parsed, "limit-concepts") ?? 0;
+  const estimates = await planEstimates(ctx.profile, { backbone, limitConcepts });
+  const planner = new Planner(estimates);
+  for (const unit of units) {
+    await planner.add(unit.stage, ctx, { ...unit.options, force: options.force });
+  }
+  console.log(
+    `all --dry-run: the plan for ${ctx.profile.name} (seed ${ctx.seed}, backbone ${backbone}, ` +
+      `backend ${options.backend}) into ${ctx.out}; nothing was run or written\n` +
+      formatPlan(planner.plans, estimates),
+  );
 }

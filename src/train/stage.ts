@@ -82,7 +82,9 @@ export async function sharedTrunk(
   const hashes = await readImageHashes(ctx.tables);
   const memoKey = `${ctx.out}|${options.backbone}|${sha256Hex(hashes.join(""))}`;
   const hit = trunkMemo.get(memoKey);
-  if (hit) return hit.result;
+  // reused in this process: a cache hit like the on-disk one (nothing computed), so a model's
+  // training log says the same whether it trained after the baseline here or in its own job
+  if (hit) return { ...hit.result, hit: true, seconds: 0 };
   const { backbone, trunk } = await loadSplitBackbone(options.backbone);
   const result = await trunkActivations(backbone, trunk, {
     cacheDir: join(ctx.out, "cache", "trunk"),

@@ -38,6 +38,12 @@ Deno.test("tasks on an empty output folder: one line naming the missing table an
       ["bench", [], /models\.arrow.*written by `deno task embed`/],
       ["align_gwot", [], /models\.arrow.*written by `deno task embed`/],
       ["site", [], /benchmark\.arrow.*written by `deno task bench`/],
+      ["status", [], /no SLURM submission in .*deno task all --executor slurm/],
+      [
+        "all",
+        ["--executor", "local", "--gpus-per-job", "1"],
+        /--gpus-per-job needs --executor slurm/,
+      ],
     ];
     for (const [task, args, text] of cases) {
       const run = await runTaskCli(task, ["--out", out, ...args]);

@@ -1,0 +1,246 @@
+/**
+ * The SLURM executor against a real SLURM (tests/slurm/cluster.ts: munged, slurmctld and slurmd
+ * from Debian's packages on the loopback interface): `deno task all --executor slurm` on the
+ * 40-concept slice submits one job per unit with the right dependencies; a job cancelled with
+ * `scancel`, a job killed mid-run and a node restart each end with a clear `deno task status`
+ * line and are recovered by running the same command again; the tables equal a local run's.
+ *
+ * Skipped with a message where SLURM is not installed, unless `HT_REQUIRE_SLURM=1` (CI sets it).
+ */
+import { strict as assert } from "node:assert";
+import { join, relative } from "node:path";
+import { readTable, tableMetadata } from "../../src/io/arrow.ts";
+import { arrowRows } from "../../src/tables/rows.ts";
+import { runTaskCli } from "../_helpers/tasks.ts";
+import { haveSlurm, type SlurmCluster, startCluster } from "../slurm/cluster.ts";
+
+const FLAGS = ["--limit-concepts", "40"];
+/** Units of the pipeline (data, human, 7 × train, embed, 2 × align, bench, gwot, figures, site). */
+const UNITS = 16;
+
+Deno.test({
+  name: "SLURM executor: jobs and dependencies, cancel, crash and node restart recovered, " +
+    "tables equal to a local run",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    if (!(await haveSlurm())) {
+      assert.notEqual(Deno.env.get("HT_REQUIRE_SLURM"), "1", "HT_REQUIRE_SLURM=1: SLURM missing");
+      console.warn(
+        "SKIPPED: SLURM is not installed (apt-get install slurm-wlm munge; .ci/run does)",
+      );
+      return;
+    }
+    const root = await Deno.makeTempDir({ prefix: "ht-slurm-e2e-" });
+    const out = join(root, "run");
+    // the reference: the same run on the local executor, at the same path (metadata names it)
+    const local = await runTaskCli("all", [...FLAGS, "--out", out]);
+    assert.equal(local.code, 0, local.stderr);
+    await Deno.rename(out, join(root, "local"));
+    const cluster = await startCluster({ cpus: 2 });
+    try {
+      await runOnCluster(cluster, out);
+      await assertSameTables(join(root, "local", "tables"), join(out, "tables"));
+    } catch (error) {
+      console.error(await cluster.logs());
+      throw error;
+    } finally {
+      await cluster.stop();
+      await Deno.remove(root, { recursive: true });
+    }
+  },
+});
+
+/** The cluster part: submit, cancel, resubmit, crash, resubmit, node restart, until done. */
+async function runOnCluster(cluster: SlurmCluster, out: string): Promise<void> {
+  const env = cluster.env;
+  const all = (extra: string[] = []) =>
+    runTaskCli("all", [...FLAGS, "--executor", "slurm", "--out", out, ...extra], { env });
+  const status = async () => {
+    const r = await runTaskCli("status", ["--out", out], { env });
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout;
+  };
+
+  const dry = await all(["--dry-run"]);
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.equal(dry.stdout.split("\n").filter((l) => /=\$\(sbatch /.test(l)).length, UNITS);
+  assert.equal((await squeue(env)).length, 0, "--dry-run submits nothing");
+
+  const first = await all();
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stdout, new RegExp(`${UNITS} job\\(s\\) submitted`));
+  const jobs = await submitted(out);
+  assert.equal(Object.keys(jobs).length, UNITS);
+  const embedDeps = await dependencyOf(env, jobs.embed);
+  const trains = Object.keys(jobs).filter((id) => id.startsWith("train:")).map((id) => jobs[id]);
+  assert.deepEqual(embedDeps.sort(), trains.sort(), "embed waits for the seven training jobs");
+  // (a dependency SLURM already saw fulfilled may drop from the list: the baseline's is not yet)
+  assert.ok(
+    (await dependencyOf(env, jobs["train:matrix_control"])).includes(jobs["train:baseline"]),
+    "a variant waits for the baseline (the trunk cache)",
+  );
+
+  // 1. a job cancelled with scancel while it runs
+  await waitForState(env, jobs.embed, ["RUNNING"]);
+  await run("scancel", [jobs.embed], env);
+  await waitIdle(env);
+  let text = await status();
+  assert.match(text, /^\s+embed\s+cancelled\s+job \d+ CANCELLED/m, text);
+  assert.match(text, /^\s+bench\s+not run\s+job \d+: a job it waits for did not succeed/m, text);
+  assert.match(text, /^\s+train:baseline\s+done/m, text);
+  assert.match(text.split("\n")[0], /run the same command again/);
+
+  // 2. the same command: cached units stay, the rest is submitted again; a job killed mid-run
+  const second = await all();
+  assert.equal(second.code, 0, second.stderr);
+  assert.match(second.stdout, /^\s+train:baseline\s+cached, not submitted/m);
+  assert.match(second.stdout, /7 job\(s\) submitted/); // embed … site
+  const jobs2 = await submitted(out);
+  await waitForState(env, jobs2["align:glocal"], ["RUNNING"]);
+  await killUnit(cluster, "align:glocal");
+  await waitIdle(env);
+  text = await status();
+  assert.match(text, /^\s+align:glocal\s+failed\s+job \d+ (FAILED|CANCELLED)/m, text);
+  assert.match(text, /^\s+embed\s+done/m, text);
+
+  // 3. again; the node restarts while bench runs (SLURM requeues the job)
+  const third = await all();
+  assert.equal(third.code, 0, third.stderr);
+  assert.match(third.stdout, /^\s+embed\s+cached, not submitted/m);
+  const jobs3 = await submitted(out);
+  await waitForState(env, jobs3.bench, ["RUNNING"]);
+  await cluster.restartNode();
+  text = await status();
+  assert.match(text, /^\s+bench\s+(pending|running|failed)\s+job \d+/m, text);
+  await waitIdle(env);
+  // a requeued job finishes by itself; whatever did not, the same command submits again
+  for (let round = 0; round < 2 && !/every unit is done/.test(await status()); round++) {
+    const again = await all();
+    assert.equal(again.code, 0, again.stderr);
+    await waitIdle(env);
+  }
+  text = await status();
+  assert.match(text.split("\n")[0], /^status: 16 done; every unit is done/, text);
+}
+
+/** Run a command with the cluster's environment; its stdout. */
+async function run(command: string, args: string[], env: Record<string, string>) {
+  const r = await new Deno.Command(command, {
+    args,
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  assert.ok(r.success, `${command} ${args.join(" ")}: ${dec.decode(r.stderr)}`);
+  return dec.decode(r.stdout);
+}
+
+/** Live jobs: `id state` lines of squeue. */
+async function squeue(env: Record<string, string>): Promise<string[]> {
+  return (await run("squeue", ["-h", "-o", "%i %T"], env)).split("\n").filter(Boolean);
+}
+
+/** Unit id → job id of the latest submission. */
+async function submitted(out: string): Promise<Record<string, string>> {
+  const record = JSON.parse(await Deno.readTextFile(join(out, ".cache/slurm/jobs.json")));
+  return Object.fromEntries(
+    Object.entries(record.jobs as Record<string, { jobId: string }>).map(([k, v]) => [k, v.jobId]),
+  );
+}
+
+/** The job ids a job waits for (`scontrol show job`: `Dependency=afterok:12(unfulfilled),…`). */
+async function dependencyOf(env: Record<string, string>, id: string): Promise<string[]> {
+  const text = await run("scontrol", ["show", "job", "-o", id], env);
+  const dep = text.match(/Dependency=(\S+)/)?.[1] ?? "";
+  return [...dep.matchAll(/afterok:(\d+)/g)].map((m) => m[1]);
+}
+
+/** Wait until job `id` is in one of `states` (fails after 10 minutes, naming its last state). */
+async function waitForState(env: Record<string, string>, id: string, states: string[]) {
+  let last = "";
+  for (let i = 0; i < 1200; i++) {
+    const line = (await squeue(env)).find((l) => l.startsWith(`${id} `));
+    last = line?.split(" ")[1] ?? "ended";
+    if (states.includes(last)) return;
+    if (last === "ended") break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`job ${id} never reached ${states.join("/")} (last: ${last})`);
+}
+
+/** Wait until no job is queued or running (fails after 15 minutes). */
+async function waitIdle(env: Record<string, string>) {
+  for (let i = 0; i < 1800; i++) {
+    if (!(await squeue(env)).length) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`jobs still queued after 15 minutes: ${(await squeue(env)).join("; ")}`);
+}
+
+/** Kill (SIGKILL) the processes of a unit's running job, as an out-of-memory kill would. */
+async function killUnit(cluster: SlurmCluster, unit: string) {
+  // RUNNING comes with the allocation: wait for the job's processes to appear
+  let processes: { pid: number }[] = [];
+  for (let i = 0; i < 120 && !processes.length; i++) {
+    processes = (await cluster.processes()).filter((p) => p.command.includes(`--unit ${unit} `));
+    if (!processes.length) await new Promise((r) => setTimeout(r, 500));
+  }
+  assert.ok(processes.length, `no process runs ${unit}`);
+  for (const p of processes) {
+    try {
+      Deno.kill(p.pid, "SIGKILL");
+    } catch { /* already gone */ }
+  }
+}
+
+/**
+ * Every table of the local run equals the cluster run's, byte for byte; the tables with
+ * wall-clock columns (training logs, gwot.arrow) equal it in every other column and metadata key.
+ */
+async function assertSameTables(localDir: string, clusterDir: string) {
+  const files = await listFiles(localDir);
+  assert.deepEqual(await listFiles(clusterDir), files, "the same table files");
+  const differ: string[] = [];
+  for (const file of files) {
+    const a = await Deno.readFile(join(localDir, file));
+    const b = await Deno.readFile(join(clusterDir, file));
+    if (a.length === b.length && a.every((x, i) => x === b[i])) continue;
+    if (!/^training\/|^gwot\.arrow$/.test(file)) {
+      differ.push(file);
+      continue;
+    }
+    const [ta, tb] = [
+      await readTable(join(localDir, file)),
+      await readTable(join(clusterDir, file)),
+    ];
+    const strip = (rows: Record<string, unknown>[]) => rows.map(({ seconds: _s, ...rest }) => rest);
+    assert.deepEqual(strip(arrowRows(tb)), strip(arrowRows(ta)), `${file} without seconds`);
+    assert.deepEqual(withoutSeconds(tableMetadata(tb)), withoutSeconds(tableMetadata(ta)), file);
+  }
+  assert.deepEqual(differ, [], "tables that differ from the local run");
+}
+
+/** A metadata object without its wall-clock keys (`seconds`, `train_seconds`, …). */
+function withoutSeconds(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutSeconds);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).filter(([k]) => !/seconds/i.test(k)).map((
+        [k, v],
+      ) => [k, withoutSeconds(v)]),
+    );
+  }
+  return value;
+}
+
+async function listFiles(dir: string, base = dir): Promise<string[]> {
+  const out: string[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory) out.push(...await listFiles(path, base));
+    else if (entry.isFile && entry.name.endsWith(".arrow")) out.push(relative(base, path));
+  }
+  return out.sort();
+}
