@@ -20,6 +20,8 @@ import {
   pipelineUnits,
 } from "../src/executor/units.ts";
 import { SLURM_FLAGS, slurmOptionsFromFlags, submitToSlurm } from "../src/executor/slurm.ts";
+import { formatStatus, waitForSubmission } from "../src/executor/status.ts";
+import { UserError } from "../src/io/errors.ts";
 
 /** Command line of the whole pipeline. */
 export const spec: TaskSpec = {
@@ -85,6 +87,11 @@ if (import.meta.main) {
     }
     if (slurm) {
       await submitToSlurm(units, ctx, { ...slurm, argv: Deno.args, dryRun, force });
+      if (!slurm.wait || dryRun) return;
+      const statuses = await waitForSubmission(units, ctx);
+      console.log(formatStatus(statuses, ["deno", "task", "all", ...Deno.args].join(" ")));
+      const left = statuses.filter((s) => s.status !== "done").length;
+      if (left) throw new UserError(`${left} unit(s) did not finish: see the status above`);
       return;
     }
     if (dryRun) {

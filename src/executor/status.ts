@@ -153,3 +153,22 @@ export function formatStatus(statuses: UnitStatus[], command: string): string {
     : "every unit is done";
   return [`status: ${counts || "nothing submitted"}; ${next}`, ...lines].join("\n");
 }
+
+/**
+ * Wait until none of the jobs of the run's latest submission is queued or running (polling
+ * SLURM every `intervalMs`, default 10 s), then return every unit's status.
+ */
+export async function waitForSubmission(
+  units: readonly PipelineUnit[],
+  ctx: StageContext,
+  options: { intervalMs?: number } = {},
+): Promise<UnitStatus[]> {
+  const record = await readSubmission(ctx.out);
+  const ids = Object.values(record?.jobs ?? {}).map((j) => j.jobId);
+  while (true) {
+    const states = await jobStates(ids);
+    if (![...states.values()].some((s) => LIVE_STATES.has(s.state))) break;
+    await new Promise((r) => setTimeout(r, options.intervalMs ?? 10_000));
+  }
+  return await slurmStatus(units, ctx);
+}

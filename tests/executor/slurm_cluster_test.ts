@@ -116,12 +116,16 @@ async function runOnCluster(cluster: SlurmCluster, out: string): Promise<void> {
   await waitIdle(env);
   // a requeued job finishes by itself; whatever did not, the same command submits again
   for (let round = 0; round < 2 && !/every unit is done/.test(await status()); round++) {
-    const again = await all();
-    assert.equal(again.code, 0, again.stderr);
-    await waitIdle(env);
+    const again = await all(["--wait"]);
+    assert.ok(again.code === 0 || again.code === 2, again.stderr);
   }
   text = await status();
   assert.match(text.split("\n")[0], /^status: 16 done; every unit is done/, text);
+  // done: the same command submits nothing; --wait returns with the status
+  const last = await all(["--wait"]);
+  assert.equal(last.code, 0, last.stderr);
+  assert.match(last.stdout, /0 job\(s\) submitted, 0 kept, 16 cached/);
+  assert.match(last.stdout, /status: 16 done; every unit is done/);
 }
 
 /** Run a command with the cluster's environment; its stdout. */
