@@ -2,8 +2,9 @@
  * The SLURM executor against a real SLURM (tests/slurm/cluster.ts: munged, slurmctld and slurmd
  * from Debian's packages on the loopback interface): `deno task all --executor slurm` on the
  * 40-concept slice submits one job per unit with the right dependencies; a job cancelled with
- * `scancel`, a job killed mid-run and a node restart each end with a clear `deno task status`
- * line and are recovered by running the same command again; the tables equal a local run's.
+ * `scancel`, a job whose input is missing, a job killed mid-run and a node restart each end with a
+ * clear `deno task status` line and are recovered by running the same command again; the tables
+ * equal a local run's.
  *
  * Skipped with a message where SLURM is not installed, unless `HT_REQUIRE_SLURM=1` (CI sets it).
  */
@@ -81,17 +82,39 @@ async function runOnCluster(cluster: SlurmCluster, out: string): Promise<void> {
     "a variant waits for the baseline (the trunk cache)",
   );
 
-  // 1. a job cancelled with scancel while it runs
-  await waitForState(env, jobs.embed, ["RUNNING"]);
-  await run("scancel", [jobs.embed], env);
+  // 1. a job that fails: its input is missing when it starts (train:baseline is held until
+  //    human has ended, then the data stage's splits.arrow is deleted and the job released)
+  await run("scontrol", ["hold", jobs["train:baseline"]], env);
+  await waitForState(env, jobs.human, ["ended"]);
+  await Deno.remove(join(out, "tables", "splits.arrow"));
+  await run("scontrol", ["release", jobs["train:baseline"]], env);
   await waitIdle(env);
   let text = await status();
+  assert.match(
+    text,
+    /^\s+train:baseline\s+failed\s+job \d+ FAILED exit 2:0.*splits\.arrow.*deno task data/m,
+    text,
+  );
+  assert.match(text, /^\s+embed\s+not run\s+job \d+/m, text);
+  assert.match(text, /^\s+data\s+stale\s+job \d+ COMPLETED, but/m, text);
+  assert.match(text.split("\n")[0], /failed.*run the same command again/, text);
+
+  // 2. the same command: data (its table is gone) and everything after it are submitted again;
+  //    a job cancelled with scancel while it runs
+  const again = await all();
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stdout, new RegExp(`${UNITS} job\\(s\\) submitted`));
+  const jobs1 = await submitted(out);
+  await waitForState(env, jobs1.embed, ["RUNNING"]);
+  await run("scancel", [jobs1.embed], env);
+  await waitIdle(env);
+  text = await status();
   assert.match(text, /^\s+embed\s+cancelled\s+job \d+ CANCELLED/m, text);
-  assert.match(text, /^\s+bench\s+not run\s+job \d+: a job it waits for did not succeed/m, text);
+  assert.match(text, /^\s+bench\s+not run\s+job \d+: /m, text);
   assert.match(text, /^\s+train:baseline\s+done/m, text);
   assert.match(text.split("\n")[0], /run the same command again/);
 
-  // 2. the same command: cached units stay, the rest is submitted again; a job killed mid-run
+  // 3. the same command: cached units stay, the rest is submitted again; a job killed mid-run
   const second = await all();
   assert.equal(second.code, 0, second.stderr);
   assert.match(second.stdout, /^\s+train:baseline\s+cached, not submitted/m);
@@ -104,7 +127,7 @@ async function runOnCluster(cluster: SlurmCluster, out: string): Promise<void> {
   assert.match(text, /^\s+align:glocal\s+failed\s+job \d+ (FAILED|CANCELLED)/m, text);
   assert.match(text, /^\s+embed\s+done/m, text);
 
-  // 3. again; the node restarts while bench runs (SLURM requeues the job)
+  // 4. again; the node restarts while bench runs (SLURM requeues the job)
   const third = await all();
   assert.equal(third.code, 0, third.stderr);
   assert.match(third.stdout, /^\s+embed\s+cached, not submitted/m);
@@ -161,7 +184,10 @@ async function dependencyOf(env: Record<string, string>, id: string): Promise<st
   return [...dep.matchAll(/afterok:(\d+)/g)].map((m) => m[1]);
 }
 
-/** Wait until job `id` is in one of `states` (fails after 10 minutes, naming its last state). */
+/**
+ * Wait until job `id` is in one of `states` (`ended`: gone from squeue); fails after 10 minutes
+ * or when it ended first, naming its last state.
+ */
 async function waitForState(env: Record<string, string>, id: string, states: string[]) {
   let last = "";
   for (let i = 0; i < 1200; i++) {
