@@ -52,6 +52,13 @@ export const TABLES = {
 
 const cache = new Map();
 
+/** The bytes at a URL of the site (an error names the URL and the HTTP status). */
+export async function fetchBytes(href) {
+  const response = await fetch(href);
+  if (!response.ok) throw new Error(`${href}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
 /** The bytes of table `name` (fetched once per page; an error names the table and status). */
 export function tableBytes(name) {
   const href = TABLES[name];
@@ -59,9 +66,8 @@ export function tableBytes(name) {
   if (!cache.has(name)) {
     cache.set(
       name,
-      fetch(href).then(async (response) => {
-        if (!response.ok) throw new Error(`table ${name} (${href}): HTTP ${response.status}`);
-        return new Uint8Array(await response.arrayBuffer());
+      fetchBytes(href).catch((error) => {
+        throw new Error(`table ${name}: ${error.message}`);
       }),
     );
   }
