@@ -5,9 +5,9 @@
  * outputs/tables/gwot.arrow, gwot_summary.arrow, gwot/plans/.
  */
 import { GWOT_FLAGS, gwotOptionsFromArgs } from "../src/align/gwot_cli.ts";
-import { gwotStage } from "../src/align/gwot_stage.ts";
+import { gwotRuns, gwotTargetsFromTables } from "../src/align/gwot_units.ts";
 import { runTask, type TaskSpec } from "../src/pipeline/cli.ts";
-import { runStage } from "../src/pipeline/stage.ts";
+import { runStage, type Stage } from "../src/pipeline/stage.ts";
 import { contextFromFlags, STAGE_FLAGS } from "../src/pipeline/stage_cli.ts";
 
 /** Command line of the GWOT stage. */
@@ -21,6 +21,11 @@ if (import.meta.main) {
   await runTask(spec, async (parsed) => {
     const options = gwotOptionsFromArgs(parsed);
     const ctx = await contextFromFlags(parsed);
-    await runStage(gwotStage, ctx, { ...options, force: Boolean(parsed.values.force) });
+    // one stage run per model, the untrained networks', then align:gwot joins them (each cached)
+    const runs = gwotRuns(options, await gwotTargetsFromTables(ctx, options));
+    for (const run of runs) {
+      const stage = run.stage as Stage<Record<string, unknown>>;
+      await runStage(stage, ctx, { ...run.options, force: Boolean(parsed.values.force) });
+    }
   });
 }

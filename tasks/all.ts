@@ -51,12 +51,13 @@ export const spec: TaskSpec = {
     unit: {
       type: "string",
       description: "run one unit of the plan only (what a cluster job runs: data, human, " +
-        "train:<model>, embed, align:glocal, …)",
+        "train:<model>, embed:<model>, embed, align:glocal, …, align:gwot:<model>, …)",
     },
     ...SLURM_FLAGS,
   },
   epilog: "On a SLURM cluster: deno task all --executor slurm [--partition P] " +
-    "[--gpus-per-job N] [--time T] submits one job per stage (per model and seed for training) " +
+    "[--gpus-per-job N] [--time T] submits one job per stage (per model and seed for training, " +
+    "embedding and GWOT) " +
     "with afterok dependencies; deno task status shows where it stands; running the same " +
     "command again resubmits what failed or was cancelled (README: Running on a cluster).",
 };

@@ -6,7 +6,7 @@ import {
   type TaskSpec,
   UsageError,
 } from "../src/pipeline/cli.ts";
-import { runStage } from "../src/pipeline/stage.ts";
+import { runStage, type Stage } from "../src/pipeline/stage.ts";
 import { contextFromFlags, STAGE_FLAGS } from "../src/pipeline/stage_cli.ts";
 import {
   decodeWorkersFlag,
@@ -16,7 +16,7 @@ import {
   trainingBackend,
 } from "../src/train/cli.ts";
 import { MODEL_NAMES } from "../src/train/config.ts";
-import { embedStage } from "../src/train/embed_stage.ts";
+import { embedRuns } from "../src/train/embed_stage.ts";
 import { defaultBackbone } from "../src/train/stage.ts";
 import { TABLE, tableFile } from "../src/tables/names.ts";
 
@@ -45,7 +45,8 @@ if (import.meta.main) {
     const ctx = await contextFromFlags(parsed);
     await ensureNativeBackend(parsed, ctx.log);
     const backend = await trainingBackend(parsed);
-    await runStage(embedStage, ctx, {
+    // one stage run per model and seed, then embed joins their rows (each cached)
+    const runs = embedRuns({
       backbone: (parsed.values.backbone as string | undefined) ?? defaultBackbone(ctx.profile.name),
       seeds: seedsFlag(parsed, ctx.seed),
       models: [...MODEL_NAMES],
@@ -53,8 +54,11 @@ if (import.meta.main) {
       skipBadImages: Boolean(parsed.values["skip-bad-images"]),
       ...decodeWorkersFlag(parsed),
       ...(parsed.values["batch-size"] !== undefined ? { batchSize: batchSize(parsed) } : {}),
-      force: Boolean(parsed.values.force),
     });
+    for (const run of runs) {
+      const stage = run.stage as Stage<Record<string, unknown>>;
+      await runStage(stage, ctx, { ...run.options, force: Boolean(parsed.values.force) });
+    }
   });
 }
 

@@ -11,7 +11,7 @@ import {
   seedsFlag,
   trainingBackend,
 } from "../src/train/cli.ts";
-import { MODEL_NAMES } from "../src/train/config.ts";
+import { MODEL_NAMES, seedSuffix } from "../src/train/config.ts";
 import { defaultBackbone, trainStage } from "../src/train/stage.ts";
 
 /** Command line of the train stage. */
@@ -54,9 +54,11 @@ if (import.meta.main) {
     const backend = await trainingBackend(parsed);
     const backbone = (parsed.values.backbone as string | undefined) ??
       defaultBackbone(ctx.profile.name);
-    for (const trainSeed of seedsFlag(parsed, ctx.seed)) {
+    const seeds = seedsFlag(parsed, ctx.seed);
+    for (const trainSeed of seeds) {
       for (const name of model === "all" ? MODEL_NAMES : [model]) {
-        await runStage(trainStage(name), ctx, {
+        // each seed its own cache record (train:<model>@<seed> after the first), as in `all`
+        await runStage(trainStage(name, seedSuffix(trainSeed, seeds)), ctx, {
           backbone,
           trainSeed,
           backend,

@@ -12,37 +12,36 @@
 import { BASELINE, JOINT_MATRIX_ALIGNMENT, UNTRAINED } from "../models/registry.ts";
 import { NeedsStageError } from "../io/errors.ts";
 import { join } from "node:path";
-import { type TableMetadata } from "../io/arrow.ts";
+import type { TableMetadata } from "../io/arrow.ts";
 import { exists } from "../io/files.ts";
 import { pearson, spearman } from "../metrics/correlation.ts";
 import { cosineDissimilarity, upperTriangle } from "../metrics/similarity.ts";
 import type { Matrix } from "../metrics/types.ts";
-import { initBackend } from "../models/backend.ts";
-import { modelJsonPath } from "../models/backbones.ts";
 import { stageMetadata } from "../pipeline/metadata.ts";
 import { displayPath } from "../pipeline/paths.ts";
 import type { Stage, StageContext } from "../pipeline/stage.ts";
-import { loadBenchInputs, readModelList } from "../eval/benchmark/inputs.ts";
+import { loadBenchInputs, modelKey } from "../eval/benchmark/inputs.ts";
 import type { BenchModel } from "../eval/benchmark/inputs.ts";
 import { benchmarkSpace } from "../eval/benchmark/run.ts";
 import { type ConceptSpace, spaceVectors } from "../eval/benchmark/spec.ts";
 import { loadTrainData } from "../train/dataset.ts";
 import { gwotSweep, type GwotSweepResult } from "./gwot_sweep.ts";
 import { spread, untrainedPrototypes, untrainedSeeds } from "./gwot_untrained.ts";
-import { prototypePath, tablePath } from "../tables/paths.ts";
 import {
+  gwotPartPaths,
   gwotPaths,
   gwotPlanFile,
   type GwotRunRow,
   type GwotSummaryRow,
+  readGwotParts,
   readGwotSummaryOptions,
   writeGwotPlan,
   writeGwotRuns,
   writeGwotSummary,
+  writeJoinedGwot,
 } from "../tables/gwot.ts";
 import { modelsPath, readModelsOptions } from "../tables/models.ts";
-import { GWOT_PLANS_DIR, TABLE } from "../tables/names.ts";
-import { thingsFile } from "../data/things_files.ts";
+import { GWOT_PLANS_DIR } from "../tables/names.ts";
 
 /** Options of the GWOT stage. */
 export interface GwotStageOptions extends Record<string, unknown> {
@@ -321,80 +320,108 @@ export function summaryRows(
   return rows;
 }
 
-/** The `align:gwot` stage. */
-export const gwotStage: Stage<GwotStageOptions> = {
+/** A model GWOT analyses: its key and seed (null for SPoSE-49). */
+export interface GwotTarget {
+  /** Model key. */
+  model: string;
+  /** Training seed (null for SPoSE-49). */
+  seed: number | null;
+}
+
+/** Options of `align:gwot`, which joins the units' parts: the sweep's and the models analysed. */
+export interface GwotJoinOptions extends GwotStageOptions {
+  /** The models analysed, in table order (one `align:gwot:<model>` unit each). */
+  targets: GwotTarget[];
+}
+
+/**
+ * The `align:gwot` stage: `gwot.arrow` and `gwot_summary.arrow`, the parts of every model's unit
+ * in `targets` order, then the untrained networks' (src/align/gwot_units.ts writes the parts).
+ */
+export const gwotStage: Stage<GwotJoinOptions> = {
   name: "align:gwot",
   modules: [import.meta.url],
-  async inputs(ctx, options) {
-    const t = ctx.tables;
-    const files = [TABLE.concepts, TABLE.humanSimilarity, TABLE.humanPairs, TABLE.models]
-      .map((f) => tablePath(t, f));
-    for (const m of await readModelList(t)) files.push(prototypePath(ctx, m.model, m.seed));
-    files.push(thingsFile(ctx, "spose"));
-    if ((options?.untrained ?? 0) > 0) {
-      // the untrained networks read the images (images.arrow holds their hashes) and the
-      // backbone's architecture
-      files.push(tablePath(t, TABLE.images), tablePath(t, TABLE.splits));
-      if (await exists(modelsPath(t))) {
-        files.push(modelJsonPath(await pipelineBackbone(t)));
-      }
-    }
-    return files;
+  inputs(ctx, options) {
+    return Promise.resolve(partFiles(ctx, options).flatMap((p) => [p.runs, p.summary]));
   },
   outputs(ctx) {
     const p = paths(ctx);
     return [p.runs, p.summary];
   },
   async run(ctx, options) {
-    await initBackend({ backend: "auto", log: false });
-    const problem = await loadGwotProblem(ctx, options);
-    const analyse = gwotAnalyser(ctx, options, problem);
-    const results: GwotModelResult[] = [];
-    for (const model of problem.inputs.models) {
-      results.push(await analyse(model, { maxIter: options.maxIter }));
+    const parts = await readGwotParts(partFiles(ctx, options));
+    const concepts = new Set(parts.concepts);
+    if (concepts.size !== 1) {
+      throw new Error(
+        `align:gwot: the units' parts cover different numbers of concepts ` +
+          `(${[...concepts].join(", ")}); rerun them with --force`,
+      );
     }
-    const baseline = options.untrained > 0
-      ? await untrainedBaseline(ctx, options, { space: problem.space, analyse })
-      : undefined;
-    const untrained = baseline?.results ?? [];
+    const untrained = options.untrained > 0 ? parts.metadata.at(-1)!.notes?.untrained : undefined;
     const meta = await stageMetadata(ctx, this, {
       stageOptions: options,
+      // provenance: the summary parts (the run parts also hold wall-clock seconds, which would
+      // make the same results differ in their metadata)
+      inputs: await ctx.hasher.hashAll(parts.files.summary),
       notes: {
         rdm: "1 − cosine of concept vectors (model); 1 − RSM (human)",
-        concepts: problem.space.size,
-        ...(baseline ? { untrained: baseline.note } : {}),
+        concepts: [...concepts][0],
+        ...(untrained ? { untrained } : {}),
       },
-      backend: true,
+      // the parts record the backend that computed them; joining them runs none
     });
-    const ids = Array.from(problem.space.canonical, (c) => problem.inputs.concepts.ids[c]);
-    const summary = await writeGwotTables(ctx, { results, untrained, ids, meta });
-    return gwotSummaryLine(results, summary, problem.space.size);
+    const rows = await writeJoinedGwot(ctx.tables, parts, meta);
+    return gwotSummaryLine(rows, options.targets.length);
   },
 };
 
-/** What every GWOT run of a stage shares: the benchmark's inputs and concept space, the human RDM. */
-interface GwotProblem {
+/** The part files `align:gwot` joins: each target's, then the untrained networks'. */
+function partFiles(ctx: StageContext, options: GwotJoinOptions) {
+  const parts = options.targets.map((t) => gwotPartPaths(ctx.tables, t.model, t.seed));
+  if (options.untrained > 0) parts.push(gwotPartPaths(ctx.tables, UNTRAINED_MODEL, null));
+  return parts;
+}
+
+/** What every GWOT unit shares: the inputs it loaded, the concept space, the human RDM. */
+export interface GwotProblem {
   inputs: Awaited<ReturnType<typeof loadBenchInputs>>;
   space: ConceptSpace;
   human: Matrix;
   categories: string[][];
+  /** uniqueID of every concept of the space, in space order. */
+  ids: string[];
+  /** The analysis of one model under the unit's sweep settings. */
+  analyse: GwotAnalyser;
 }
 
-/** Load the models to analyse, the concept space and the human RDM over it. */
-async function loadGwotProblem(
+/** The sweep settings every GWOT unit shares. */
+export type GwotSweepSettings = Pick<
+  GwotStageOptions,
+  "epsilons" | "epsilonScales" | "inits" | "maxIter"
+>;
+
+/**
+ * Load the model a unit analyses (`target`; none for the untrained networks) with the model
+ * whose concepts define the space (`spaceFrom`), the space and the human RDM over it.
+ */
+export async function loadGwotProblem(
   ctx: StageContext,
-  options: GwotStageOptions,
+  options: GwotSweepSettings & { target?: GwotTarget; spaceFrom: GwotTarget },
 ): Promise<GwotProblem> {
-  const wanted = new Set(options.models);
+  const wanted = new Set([options.spaceFrom, ...(options.target ? [options.target] : [])].map(
+    modelKey,
+  ));
   const inputs = await loadBenchInputs(ctx.tables, {
     profile: ctx.profile,
     seed: ctx.seed,
-    select: (k) => wanted.size === 0 || wanted.has(k.split("|")[0]),
+    select: (k) => wanted.has(k),
   });
   const space = benchmarkSpace(inputs);
   const human = humanRdm(inputs.human.similarity, space);
   const categories = Array.from(space.canonical, (c) => inputs.concepts.categories[c]);
-  return { inputs, space, human, categories };
+  const ids = Array.from(space.canonical, (c) => inputs.concepts.ids[c]);
+  const problem = { inputs, space, human, categories, ids };
+  return { ...problem, analyse: gwotAnalyser(ctx, options, problem) };
 }
 
 /** Analyses one model (or one untrained network): its GWOT sweep against the human RDM and RSA. */
@@ -406,8 +433,8 @@ type GwotAnalyser = (
 /** The analysis of one model under the stage's options ({@link GwotAnalyser}). */
 function gwotAnalyser(
   ctx: StageContext,
-  options: GwotStageOptions,
-  { space, human, categories }: GwotProblem,
+  options: GwotSweepSettings,
+  { space, human, categories }: Pick<GwotProblem, "space" | "human" | "categories">,
 ): GwotAnalyser {
   return async (
     model: BenchModel,
@@ -444,13 +471,18 @@ function gwotAnalyser(
  * backbone embed `options.untrainedImages` training images per concept, and each is analysed
  * like a model; with the note the tables record.
  */
-async function untrainedBaseline(
+export async function untrainedBaseline(
   ctx: StageContext,
-  options: GwotStageOptions,
-  { space, analyse }: { space: ConceptSpace; analyse: GwotAnalyser },
+  options:
+    & Pick<
+      GwotStageOptions,
+      "untrained" | "untrainedImages" | "untrainedMaxIter" | "untrainedEpsilonScales" | "maxIter"
+    >
+    & { backbone: string },
+  { space, analyse }: Pick<GwotProblem, "space" | "analyse">,
 ): Promise<{ results: GwotModelResult[]; note: Record<string, unknown> }> {
   const untrained: GwotModelResult[] = [];
-  const backbone = await pipelineBackbone(ctx.tables);
+  const backbone = options.backbone;
   const data = await loadTrainData(ctx.tables);
   const rows = evenlyPerConcept(
     Array.from(data.rows.train).filter((r) => space.local[data.imageConcept[r]] >= 0),
@@ -491,27 +523,28 @@ async function untrainedBaseline(
 }
 
 /**
- * Write `gwot.arrow` (every run), `gwot_summary.arrow` ({@link summaryRows}) and the plans of the
- * analysed models' minimum-GWD solutions; returns the summary rows.
+ * Write a unit's part of `gwot.arrow` and `gwot_summary.arrow` ({@link summaryRows}): one
+ * model's (with its minimum-GWD plan) or the untrained networks'.
  */
-async function writeGwotTables(
+export async function writeGwotPart(
   ctx: StageContext,
-  { results, untrained, ids, meta }: {
-    results: GwotModelResult[];
-    untrained: GwotModelResult[];
-    ids: string[];
-    meta: TableMetadata;
-  },
-): Promise<GwotSummaryRow[]> {
-  await writeGwotRuns(ctx.tables, runRows([...results, ...untrained]), meta);
+  part: { results?: GwotModelResult[]; untrained?: GwotModelResult[]; ids: string[] },
+  meta: TableMetadata,
+): Promise<void> {
+  const results = part.results ?? [], untrained = part.untrained ?? [];
+  const [model, seed] = results.length
+    ? [results[0].model, results[0].seed]
+    : [UNTRAINED_MODEL, null];
+  const files = gwotPartPaths(ctx.tables, model, seed);
+  await Deno.mkdir(join(files.runs, ".."), { recursive: true });
+  await writeGwotRuns(files.runs, runRows([...results, ...untrained]), meta);
   const summary = summaryRows(results, untrained);
   await writeGwotSummary(
-    ctx.tables,
-    { summary, concepts: ids.length, spreadColumns: SPREAD_COLUMNS },
+    files.summary,
+    { summary, concepts: part.ids.length, spreadColumns: SPREAD_COLUMNS },
     meta,
   );
-  await writePlans(ctx, { results, ids }, meta);
-  return summary;
+  await writePlans(ctx, { results, ids: part.ids }, meta);
 }
 
 /** Every run of the analysed models (and untrained networks), flagged with their solutions. */
@@ -546,18 +579,15 @@ async function writePlans(
   }
 }
 
-/** The stage's one-line result: each model's top-1 matching rate, and the untrained baseline's. */
-function gwotSummaryLine(
-  results: GwotModelResult[],
-  summary: GwotSummaryRow[],
-  concepts: number,
-): string {
-  const line = results.map((r) => `${r.model} top-1 ${r.sweep.runs[r.sweep.best].top1.toFixed(3)}`)
-    .join(", ");
-  const base = summary.find((r) => r.model === UNTRAINED_MODEL && r.solution === "min_gwd");
+/** `align:gwot`'s one-line result: each model's top-1 matching rate, and the untrained baseline's. */
+function gwotSummaryLine(rows: Record<string, unknown>[], models: number): string {
+  const min = rows.filter((r) => r.solution === "min_gwd");
+  const line = min.filter((r) => r.model !== UNTRAINED_MODEL)
+    .map((r) => `${r.model} top-1 ${(r.top1 as number).toFixed(3)}`).join(", ");
+  const base = min.find((r) => r.model === UNTRAINED_MODEL);
   const extra = base
-    ? `; untrained (${base.networks} networks) top-1 ${base.values.top1.toFixed(3)}, RSA ` +
-      `${base.values.rsa_spearman.toFixed(3)}`
+    ? `; untrained (${base.n_networks} networks) top-1 ${(base.top1 as number).toFixed(3)}, RSA ` +
+      `${(base.rsa_spearman as number).toFixed(3)}`
     : "";
-  return `${results.length} models, ${concepts} concepts: ${line}${extra}`;
+  return `${models} models, ${rows[0]?.n_concepts ?? 0} concepts: ${line}${extra}`;
 }

@@ -10,6 +10,7 @@
 import { ALIGNET_DEFAULTS, alignetStage } from "../align/alignet_stage.ts";
 import { GLOCAL_DEFAULTS, glocalStage } from "../align/glocal_stage.ts";
 import { gwotOptionsForAll, gwotStage } from "../align/gwot_stage.ts";
+import { type GwotModelOptions, gwotRuns, gwotTargetsForAll } from "../align/gwot_units.ts";
 import { dataStage } from "../data/stage.ts";
 import { BENCH_DEFAULTS, benchStage } from "../eval/benchmark/stage.ts";
 import { FIGURES_DEFAULTS, figuresStage } from "../figures/stage.ts";
@@ -18,9 +19,9 @@ import { intFlag, type ParsedArgs } from "../pipeline/cli.ts";
 import type { Stage, StageContext } from "../pipeline/stage.ts";
 import { siteStage } from "../report/stage.ts";
 import { decodeWorkersFlag, scheduleFlags, seedsFlag } from "../train/cli.ts";
-import { MODEL_NAMES } from "../train/config.ts";
-import { embedStage } from "../train/embed_stage.ts";
-import { BASELINE } from "../models/registry.ts";
+import { MODEL_NAMES, seedSuffix } from "../train/config.ts";
+import { type EmbedModelOptions, embedRuns, embedStage } from "../train/embed_stage.ts";
+import { BASELINE, IMAGENET, registeredModel } from "../models/registry.ts";
 import { defaultBackbone, trainStage } from "../train/stage.ts";
 
 /** What a unit needs from a machine (the SLURM executor turns it into sbatch resources). */
@@ -49,7 +50,7 @@ export interface PipelineUnit {
 
 /** Units whose stage runs models and so needs the native TensorFlow backend loaded. */
 export function needsTrainingBackend(unit: PipelineUnit): boolean {
-  return unit.id.startsWith("train:") || unit.id === "embed";
+  return unit.id.startsWith("train:") || unit.id.startsWith("embed:");
 }
 
 /**
@@ -63,21 +64,39 @@ const THINGS_MEMORY_GB: Record<string, number> = {
   human: 4,
   "train:baseline": 9,
   train: 13,
-  embed: 11,
+  "embed:<model>": 11,
+  embed: 2,
   "align:glocal": 17,
   "align:alignet": 14,
   bench: 4,
-  "align:gwot": 4,
+  "align:gwot:<model>": 4,
+  "align:gwot": 2,
   figures: 4,
   site: 4,
 };
 
 /** Stages that run the network (TensorFlow): they get `--gpus-per-job` GPUs on a cluster. */
-const MODEL_STAGES = ["train", "embed", "align:glocal", "align:alignet", "align:gwot"];
+const MODEL_STAGES = [
+  "train",
+  "embed:<model>",
+  "align:glocal",
+  "align:alignet",
+  "align:gwot:<model>",
+];
 
-/** What a stage's job needs on a profile (`train:<model>` counts as `train`, the baseline apart). */
+/**
+ * What a stage's job needs on a profile: `train:<model>` counts as `train` (the baseline apart),
+ * `embed:<model>[@seed]` as `embed:<model>`, `align:gwot:<model>` (and the untrained networks')
+ * as `align:gwot:<model>`.
+ */
 export function unitResources(stage: string, profile: string): UnitResources {
-  const kind = stage.startsWith("train:") && stage !== "train:baseline" ? "train" : stage;
+  const kind = stage.startsWith("train:") && stage !== "train:baseline"
+    ? "train"
+    : stage.startsWith("embed:")
+    ? "embed:<model>"
+    : stage.startsWith("align:gwot:")
+    ? "align:gwot:<model>"
+    : stage;
   const models = MODEL_STAGES.includes(kind) || kind === "train:baseline";
   const cpus = models || kind === "bench" ? 2 : 1;
   const memoryGB = profile === "things" ? THINGS_MEMORY_GB[kind] ?? 4 : models ? 6 : 4;
@@ -112,37 +131,50 @@ export async function pipelineUnits(
   add("data", dataStage, { limitConcepts, skipBadImages }, { after: [], resources: needs("data") });
   add("human", humanStage, { ...HUMAN_DEFAULTS }, { after: ["data"], resources: needs("human") });
   const common = { backbone, skipBadImages, ...decodeWorkers };
-  const trained = trainingUnits(parsed, { ...common, seeds, backend: options.backend }, {
+  trainingUnits(parsed, { ...common, seeds, backend: options.backend }, {
     add,
     needs,
   });
-  add("embed", embedStage, {
-    backbone,
-    seeds,
-    models: [...MODEL_NAMES],
-    backend: options.backend,
-    skipBadImages,
-    ...decodeWorkers,
-  }, { after: trained, resources: needs("embed") });
+  const embedded = embedUnits({ backbone, seeds, backend: options.backend, skipBadImages }, {
+    add,
+    needs,
+    decodeWorkers,
+  });
   add(glocalStage.name, glocalStage, { ...GLOCAL_DEFAULTS }, {
-    after: ["embed"],
+    after: [embedded],
     resources: needs(glocalStage.name),
   });
   add(alignetStage.name, alignetStage, { ...ALIGNET_DEFAULTS, backbone, skipBadImages }, {
-    after: ["embed"],
+    after: [embedded],
     resources: needs(alignetStage.name),
   });
   const aligned = [glocalStage.name, alignetStage.name];
   add(benchStage.name, benchStage, { ...BENCH_DEFAULTS }, {
-    after: ["embed", ...aligned],
+    after: [embedded, ...aligned],
     resources: needs(benchStage.name),
   });
   const gwot = await gwotOptionsForAll(ctx);
   ctx.log(`all: align:gwot with ${gwot.source}`);
-  add(gwotStage.name, gwotStage, gwot.options, {
-    after: ["embed", ...aligned],
-    resources: needs(gwotStage.name),
+  const runs = gwotRuns(gwot.options, {
+    targets: gwotTargetsForAll(gwot.options, seeds),
+    spaceFrom: { model: IMAGENET, seed: seeds[0] },
+    backbone,
+    seeds,
   });
+  for (const run of runs) {
+    // a model's unit waits for what makes it: embed (image models; models.arrow lists them) and,
+    // for an aligned model, its alignment stage
+    const target = (run.options as Partial<GwotModelOptions>).target;
+    const made = target && registeredModel(target.model);
+    const maker = made?.origin === "aligned" ? [made.stage] : [];
+    const after = run.stage === gwotStage
+      ? runs.filter((r) => r !== run).map((r) => r.id)
+      : [embedded, ...maker];
+    add(run.id, run.stage as Stage<Record<string, unknown>>, run.options, {
+      after,
+      resources: needs(run.stage === gwotStage ? "align:gwot" : "align:gwot:<model>"),
+    });
+  }
   add(figuresStage.name, figuresStage, { ...FIGURES_DEFAULTS }, {
     after: [benchStage.name, gwotStage.name],
     resources: needs(figuresStage.name),
@@ -163,7 +195,7 @@ type AddUnit = <O extends Record<string, unknown>>(
   unit: { after: string[]; resources: UnitResources },
 ) => void;
 
-/** The training units: every model for every seed; returns their ids. */
+/** The training units: every model for every seed. */
 function trainingUnits(
   parsed: ParsedArgs,
   settings: {
@@ -174,26 +206,47 @@ function trainingUnits(
     decodeWorkers?: number;
   },
   build: { add: AddUnit; needs: (stage: string) => UnitResources },
-): string[] {
+): void {
   const { seeds, backend, ...rest } = settings;
-  const trained: string[] = [];
   for (const trainSeed of seeds) {
-    const suffix = trainSeed === seeds[0] ? "" : `@${trainSeed}`;
+    const suffix = seedSuffix(trainSeed, seeds);
     for (const model of MODEL_NAMES) {
       const id = `train:${model}${suffix}`;
       // the baseline of a seed fills the shared trunk cache the other models read
       const after = model === BASELINE ? ["human"] : ["human", `train:${BASELINE}${suffix}`];
-      build.add(id, trainStage(model), {
+      build.add(id, trainStage(model, suffix), {
         ...rest,
         trainSeed,
         backend,
         resume: Boolean(parsed.values.resume),
         schedule: scheduleFlags(parsed),
       }, { after, resources: build.needs(`train:${model}`) });
-      trained.push(id);
     }
   }
-  return trained;
+}
+
+/**
+ * The embedding units: `embed:<model>[@seed]` for every model and seed (each waits for its
+ * model's training; the ImageNet embedding for the first seed's baseline, which fills the trunk
+ * cache), then `embed`, which joins their rows into models.arrow; returns its id.
+ */
+function embedUnits(
+  settings: { backbone: string; seeds: number[]; backend: string; skipBadImages: boolean },
+  build: { add: AddUnit; needs: (stage: string) => UnitResources; decodeWorkers: object },
+): string {
+  const runs = embedRuns({ ...settings, models: [...MODEL_NAMES], ...build.decodeWorkers });
+  for (const run of runs) {
+    const { model, seed } = run.options as Partial<EmbedModelOptions>;
+    const trained = model === IMAGENET
+      ? `train:${BASELINE}`
+      : `train:${model}${seedSuffix(seed!, settings.seeds)}`;
+    const join = run.stage === embedStage;
+    build.add(run.id, run.stage as Stage<Record<string, unknown>>, run.options, {
+      after: join ? runs.filter((r) => r !== run).map((r) => r.id) : [trained],
+      resources: build.needs(join ? "embed" : "embed:<model>"),
+    });
+  }
+  return embedStage.name;
 }
 
 /** Every `after` names an earlier unit, and ids are unique (the order is a topological one). */

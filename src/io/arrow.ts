@@ -107,6 +107,33 @@ export function makeTable(columns: Record<string, Vector>): Table {
   return new Table(columns);
 }
 
+/**
+ * The rows of `tables` one after another, as one table in one record batch (what one stage run
+ * writing every row would have written): the tables must have the same columns with the same
+ * types; `names` (e.g. their files) name the one that differs. Schema metadata is dropped: the
+ * caller attaches its own with {@link writeTable}.
+ */
+export function concatTables(tables: readonly Table[], names: readonly string[] = []): Table {
+  if (tables.length === 0) throw new RangeError("concatTables: no tables");
+  const fields = tables[0].schema.fields;
+  const shape = (t: Table) => t.schema.fields.map((f) => `${f.name}: ${f.type}`).join(", ");
+  tables.forEach((t, i) => {
+    if (shape(t) !== shape(tables[0])) {
+      throw new InputError({
+        file: names[i] ?? `table ${i}`,
+        expected: `the columns of ${names[0] ?? "the first table"} (${shape(tables[0])})`,
+        found: shape(t),
+      });
+    }
+  });
+  const columns: Record<string, Vector> = {};
+  for (const field of fields) {
+    const values = tables.flatMap((t) => Array.from(t.getChild(field.name)!));
+    columns[field.name] = vectorFromArray(values, field.type);
+  }
+  return makeTable(columns);
+}
+
 /** Attach provenance metadata to a table's schema. */
 export function withMetadata(table: Table, metadata: TableMetadata): Table {
   const map = new Map(table.schema.metadata);

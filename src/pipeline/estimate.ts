@@ -86,6 +86,15 @@ const TRUNK_ROW = "trunk cache";
 const FIRST_TRAIN_STAGE = "train:baseline";
 
 /**
+ * Stages the reference timed as one piece that now run as one unit per model: a unit
+ * `<stage>:<model>` is estimated as an equal share of the stage's row (the reference embedded 8
+ * models: the ImageNet backbone and the seven trained ones; its GWOT was the quick sweep: two
+ * models and the untrained networks), and the unit that joins their tables (`<stage>` itself, a
+ * second or so) gets no estimate.
+ */
+const SPLIT_STAGES: Record<string, number> = { embed: 8, "align:gwot": 3 };
+
+/**
  * Estimated seconds of a stage on a set of `size`, or undefined when the reference has no fitted
  * row for it. Trained rows per epoch scale with the images (the THINGS split proportions).
  */
@@ -94,14 +103,34 @@ export function estimateStageSeconds(
   stage: string,
   size: SetSize,
 ): number | undefined {
+  // a unit of an extra seed (`train:baseline@8`) costs what the first seed's does, but the
+  // trunk cache is computed once, by the first seed's baseline
+  const seedless = stage.replace(/@\d+$/, "");
+  const trunk = stage === FIRST_TRAIN_STAGE;
+  if (seedless in SPLIT_STAGES) return undefined;
+  const split = Object.keys(SPLIT_STAGES).find((s) => seedless.startsWith(`${s}:`));
+  if (split) {
+    const whole = rowSeconds(reference, split, size, { trunk });
+    return whole === undefined ? undefined : whole / SPLIT_STAGES[split];
+  }
+  return rowSeconds(reference, seedless, size, { trunk });
+}
+
+/** The reference's time rows of stage `name` at `size`, summed (undefined: no row). */
+function rowSeconds(
+  reference: CostReference,
+  name: string,
+  size: SetSize,
+  options: { trunk: boolean },
+): number | undefined {
   const sizes: Record<SizeName, number> = {
     images: size.images,
     concepts: size.concepts,
     trainRows: reference.things.trainRows * size.images / reference.things.images,
   };
   const rows = reference.rows.filter((r) =>
-    r.name === stage || r.name.startsWith(`${stage} · `) ||
-    (stage === FIRST_TRAIN_STAGE && r.name === TRUNK_ROW)
+    r.name === name || r.name.startsWith(`${name} · `) ||
+    (options.trunk && r.name === TRUNK_ROW)
   );
   if (rows.length === 0) return undefined;
   return rows.reduce(

@@ -6,18 +6,22 @@
  *
  * @module
  */
+import type { Table } from "apache-arrow";
 import {
   boolColumn,
+  concatTables,
   float64Column,
   int32Column,
   makeTable,
+  readTable,
   stringColumn,
   type TableMetadata,
+  tableMetadata,
   vectorColumn,
   writeTable,
 } from "../io/arrow.ts";
 import type { GwotRun } from "../align/gwot_sweep.ts";
-import { gwotPlanTable, TABLE } from "./names.ts";
+import { gwotPartTable, gwotPlanTable, TABLE } from "./names.ts";
 import { tablePath } from "./paths.ts";
 import { openTable } from "./reader.ts";
 
@@ -43,9 +47,25 @@ export interface GwotRunRow extends GwotRun {
   bestMatching: boolean;
 }
 
-/** Write `gwot.arrow`. */
-export async function writeGwotRuns(
+/**
+ * Paths of one GWOT unit's parts of the two tables (`gwot/parts/<stem>[.summary].arrow`): a
+ * model's (`seed` null: no suffix; else `.seed<k>`) or the untrained networks' (`untrained`).
+ */
+export function gwotPartPaths(
   tables: string,
+  model: string,
+  seed: number | null,
+): { runs: string; summary: string } {
+  const stem = seed == null ? model : `${model}.seed${seed}`;
+  return {
+    runs: tablePath(tables, gwotPartTable(stem, "runs")),
+    summary: tablePath(tables, gwotPartTable(stem, "summary")),
+  };
+}
+
+/** Write `gwot.arrow` (or a unit's part of it) at `path`. */
+export async function writeGwotRuns(
+  path: string,
   runs: readonly GwotRunRow[],
   meta: TableMetadata,
 ): Promise<void> {
@@ -65,7 +85,7 @@ export async function writeGwotRuns(
     selected: boolColumn(runs.map((r) => r.selected)),
     best_matching: boolColumn(runs.map((r) => r.bestMatching)),
   });
-  await writeTable(gwotPaths(tables).runs, table, meta);
+  await writeTable(path, table, meta);
 }
 
 /** One row of `gwot_summary.arrow`. */
@@ -102,9 +122,12 @@ const SUMMARY_VALUES = [
   "rsa_spearman",
 ] as const;
 
-/** Write `gwot_summary.arrow`; `spreadColumns` get `<key>_p05`/`<key>_p95` columns. */
+/**
+ * Write `gwot_summary.arrow` (or a unit's part of it) at `path`; `spreadColumns` get
+ * `<key>_p05`/`<key>_p95` columns.
+ */
 export async function writeGwotSummary(
-  tables: string,
+  path: string,
   s: { summary: readonly GwotSummaryRow[]; concepts: number; spreadColumns: readonly string[] },
   meta: TableMetadata,
 ): Promise<void> {
@@ -125,7 +148,7 @@ export async function writeGwotSummary(
     n_networks: int32Column(summary.map((r) => r.networks)),
     ...spreadColumns,
   });
-  await writeTable(gwotPaths(tables).summary, table, meta);
+  await writeTable(path, table, meta);
 }
 
 /** Write one model's transport plan (`plan`: n×n row-major over `ids`). */
@@ -139,6 +162,54 @@ export async function writeGwotPlan(
     plan: vectorColumn(Float32Array.from(p.plan), p.ids.length),
   });
   await writeTable(path, table, meta);
+}
+
+/** The units' parts of the GWOT tables, read for `align:gwot` to join. */
+export interface GwotParts {
+  /** Their files, in join order. */
+  files: { runs: string[]; summary: string[] };
+  /** The run tables. */
+  runs: Table[];
+  /** The summary tables. */
+  summary: Table[];
+  /** The concepts each part's sweep covered (`n_concepts`). */
+  concepts: number[];
+  /** Each summary part's metadata (the untrained unit's holds its networks' note). */
+  metadata: TableMetadata[];
+}
+
+/** Read the units' parts (`gwotPartPaths` of each unit, in join order). */
+export async function readGwotParts(
+  parts: readonly { runs: string; summary: string }[],
+): Promise<GwotParts> {
+  const files = { runs: parts.map((p) => p.runs), summary: parts.map((p) => p.summary) };
+  const runs = await Promise.all(files.runs.map((f) => readTable(f)));
+  const summary = await Promise.all(
+    files.summary.map((f) => readTable(f, { require: ["n_concepts"] })),
+  );
+  return {
+    files,
+    runs,
+    summary,
+    concepts: summary.map((t) => Number(t.getChild("n_concepts")!.get(0))),
+    metadata: summary.map(tableMetadata),
+  };
+}
+
+/**
+ * Write `gwot.arrow` and `gwot_summary.arrow`: the parts' rows one after another; returns the
+ * summary's rows.
+ */
+export async function writeJoinedGwot(
+  tables: string,
+  parts: GwotParts,
+  meta: TableMetadata,
+): Promise<Record<string, unknown>[]> {
+  const paths = gwotPaths(tables);
+  await writeTable(paths.runs, concatTables(parts.runs, parts.files.runs), meta);
+  const summary = concatTables(parts.summary, parts.files.summary);
+  await writeTable(paths.summary, summary, meta);
+  return summary.toArray().map((r) => r.toJSON() as Record<string, unknown>);
 }
 
 /** The stage options recorded in `gwot_summary.arrow`'s metadata (undefined when none). */

@@ -7,9 +7,11 @@
  */
 import {
   boolColumn,
+  concatTables,
   float64Column,
   int32Column,
   makeTable,
+  readTable,
   stringColumn,
   type TableMetadata,
   writeTable,
@@ -51,9 +53,9 @@ export interface ModelSummaryRow {
   config: string | null;
 }
 
-/** Write `models.arrow`. */
+/** Write `models.arrow` (or, with a model's row path, one model's row of it). */
 export async function writeModels(
-  tables: string,
+  path: string,
   rows: readonly ModelSummaryRow[],
   meta: TableMetadata,
 ): Promise<void> {
@@ -72,7 +74,17 @@ export async function writeModels(
     backend: stringColumn(col("backend")),
     config: stringColumn(col("config")),
   });
-  await writeTable(modelsPath(tables), table, meta);
+  await writeTable(path, table, meta);
+}
+
+/** Write `models.arrow`: the rows of the models' row tables (`files`), one after another. */
+export async function writeJoinedModels(
+  tables: string,
+  files: readonly string[],
+  meta: TableMetadata,
+): Promise<void> {
+  const parts = await Promise.all(files.map((f) => readTable(f)));
+  await writeTable(modelsPath(tables), concatTables(parts, files), meta);
 }
 
 /** A model of `models.arrow` or of an aligned registry: key, seed, head top-1 and control. */

@@ -79,6 +79,14 @@ export function prototypesTable(stem: string): string {
   return `embeddings/${stem}.prototypes`;
 }
 
+/**
+ * One model's row of `models.arrow` (`models/<stem>`), written by its `embed:<model>` unit; the
+ * `embed` unit joins them.
+ */
+export function modelRowTable(stem: string): string {
+  return `models/${stem}`;
+}
+
 /** The registry table of an aligned model (`aligned/<model>`). */
 export function alignedTable(model: string): string {
   return `aligned/${model}`;
@@ -87,6 +95,14 @@ export function alignedTable(model: string): string {
 /** The GWOT transport plan of a model (`stem`: model key and seed suffix). */
 export function gwotPlanTable(stem: string): string {
   return `gwot/plans/${stem}`;
+}
+
+/**
+ * One GWOT unit's share of `gwot.arrow` (`gwot/parts/<stem>`: a model's runs, or the untrained
+ * networks') and of `gwot_summary.arrow` (`gwot/parts/<stem>.summary`); `align:gwot` joins them.
+ */
+export function gwotPartTable(stem: string, kind: "runs" | "summary"): string {
+  return kind === "runs" ? `gwot/parts/${stem}` : `gwot/parts/${stem}.summary`;
 }
 
 /** Folder (below the tables folder) of the training logs. */

@@ -10,6 +10,7 @@ import {
   alignedTable,
   embeddingTable,
   gwotPlanTable,
+  modelRowTable,
   prototypesTable,
   tableFile,
   trainingTable,
@@ -60,6 +61,11 @@ export function prototypePath(ctx: RunLocation, model: string, seed: number): st
  */
 export function alignedPath(ctx: Pick<RunLocation, "tables">, model: string): string {
   return tablePath(ctx.tables, alignedTable(model));
+}
+
+/** Path of a model's row of `models.arrow` (written by `embed:<model>`). */
+export function modelRowPath(ctx: RunLocation, model: string, seed: number): string {
+  return tablePath(ctx.tables, modelRowTable(seedStem(model, seed, ctx.seed)));
 }
 
 /** Path of a model's GWOT transport plan. */

@@ -67,7 +67,7 @@ export interface TrainConfig {
   maxBatchesPerEpoch?: number;
 }
 
-export { MODEL_NAMES } from "./model_names.ts";
+export { MODEL_NAMES, seedSuffix } from "./model_names.ts";
 
 /** Folder of the shipped configuration files. */
 export const CONFIG_DIR: string = fileURLToPath(new URL("./configs/", import.meta.url));

@@ -1,31 +1,40 @@
 /**
- * The `embed` stage: penultimate (pooled) embeddings of every image for every model, with an
+ * Embedding: penultimate (pooled) embeddings of every image for every model, with an
  * L2-normalised copy, concept prototypes (train-image means), and the `models.arrow` summary.
- * The ImageNet-only backbone is embedded too, as model `imagenet`.
+ * The ImageNet-only backbone is embedded too, as model `imagenet`. One stage run per model and
+ * seed (`embed:<model>`, {@link embedModelStage}) writes that model's tables and its row of
+ * models.arrow; `embed` ({@link embedStage}) joins the rows ({@link embedRuns} lists them).
  */
 import { stageMetadata } from "../pipeline/metadata.ts";
 import { IMAGENET } from "../models/registry.ts";
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import type { TableMetadata } from "../io/arrow.ts";
-import { modelsPath, type ModelSummaryRow, writeModels } from "../tables/models.ts";
-import { TABLE } from "../tables/names.ts";
+import {
+  modelsPath,
+  type ModelSummaryRow,
+  writeJoinedModels,
+  writeModels,
+} from "../tables/models.ts";
+import { TABLE, tableFile } from "../tables/names.ts";
 import { readTrainingNotes } from "../tables/training.ts";
 import type { Stage, StageContext } from "../pipeline/stage.ts";
 import { writeEmbeddingTables } from "./embedding_tables.ts";
 import { loadTrainData, type TrainData } from "./dataset.ts";
 import { buildNetwork } from "./network.ts";
 import { loadTrainedWeights, sharedTrunk, splitTop1, trainedConfig } from "./stage.ts";
+import { seedSuffix } from "./config.ts";
 import { topFeatures } from "./trainer.ts";
 import {
   checkpointDir,
   embeddingPath,
+  modelRowPath,
   prototypePath,
   tablePath,
   trainingTablePath,
 } from "../tables/paths.ts";
 
-/** Options of the embed stage. */
+/** Options of the embed stage: which models and seeds `deno task embed` embeds. */
 export interface EmbedOptions extends Record<string, unknown> {
   backbone: string;
   /** Training seeds to embed (the first is the pipeline's primary seed). */
@@ -38,6 +47,65 @@ export interface EmbedOptions extends Record<string, unknown> {
   batchSize?: number;
   /** Images decoded at once for the trunk cache (`--num-workers`; not part of the cache key). */
   decodeWorkers?: number;
+}
+
+/** Options of one model's embedding (`embed:<model>[@seed]`). */
+export interface EmbedModelOptions extends Record<string, unknown> {
+  backbone: string;
+  /** Model key (`imagenet`: the backbone without training). */
+  model: string;
+  /** Training seed. */
+  seed: number;
+  backend: string;
+  skipBadImages: boolean;
+  /** Images per forward pass through the top (default 128). */
+  batchSize?: number;
+  /** Images decoded at once for the trunk cache (not part of the cache key). */
+  decodeWorkers?: number;
+}
+
+/** One stage run of an embedding: its unit id, stage and options. */
+export interface EmbedRun {
+  /** Unit id (`embed:<model>[@seed]`, or `embed` for the run that writes models.arrow). */
+  id: string;
+  /** The stage. */
+  stage: Stage<EmbedModelOptions> | Stage<EmbedOptions>;
+  /** Its options. */
+  options: EmbedModelOptions | EmbedOptions;
+}
+
+/**
+ * The stage runs of `embed`, in order: one `embed:<model>` per model and seed (the ImageNet
+ * backbone first, for the first seed only; `@<seed>` added for the other seeds), then `embed`,
+ * which joins their rows into models.arrow. Each is a job of its own on a cluster.
+ */
+export function embedRuns(options: EmbedOptions): EmbedRun[] {
+  const { seeds, models, batchSize, decodeWorkers, ...shared } = options;
+  const runs: EmbedRun[] = [];
+  for (const { model, seed } of embeddedModels({ seeds, models })) {
+    const id = `embed:${model}${seedSuffix(seed, seeds)}`;
+    runs.push({
+      id,
+      stage: embedModelStage(id),
+      options: {
+        ...shared,
+        model,
+        seed,
+        ...(batchSize !== undefined ? { batchSize } : {}),
+        ...(decodeWorkers !== undefined ? { decodeWorkers } : {}),
+      },
+    });
+  }
+  runs.push({ id: embedStage.name, stage: embedStage, options: { ...shared, seeds, models } });
+  return runs;
+}
+
+/** The models and seeds `embed` covers, in models.arrow's order. */
+function embeddedModels(options: { seeds: number[]; models: string[] }) {
+  return options.seeds.flatMap((seed) =>
+    [IMAGENET, ...options.models].filter((m) => m !== IMAGENET || seed === options.seeds[0])
+      .map((model) => ({ model, seed }))
+  );
 }
 
 /** Write a model's embeddings of every image of `data` and its prototypes (atomically). */
@@ -69,8 +137,6 @@ export async function writeModelEmbeddings(
 
 /** What embedding one model needs. */
 interface EmbedJob {
-  /** The stage (for its metadata). */
-  stage: Stage<EmbedOptions>;
   /** Model key. */
   model: string;
   /** Training seed. */
@@ -79,12 +145,10 @@ interface EmbedJob {
   data: TrainData;
   /** Trunk activations of every image. */
   trunk: Awaited<ReturnType<typeof sharedTrunk>>;
-  /** Every image row. */
-  all: Int32Array;
   /** The stage's options. */
-  options: EmbedOptions;
-  /** Hashes of the stage's inputs (images and weights). */
-  inputs: Record<string, string>;
+  options: EmbedModelOptions;
+  /** Metadata of the model's tables. */
+  meta: TableMetadata;
 }
 
 /**
@@ -92,7 +156,8 @@ interface EmbedJob {
  * write its embedding and prototype tables, and return its row of `models.arrow`.
  */
 async function embedModel(ctx: StageContext, job: EmbedJob): Promise<ModelSummaryRow> {
-  const { model, seed, data, trunk, all, options } = job;
+  const { model, seed, data, trunk, options, meta } = job;
+  const all = Int32Array.from({ length: data.imageIds.length }, (_, i) => i);
   const net = await buildNetwork(options.backbone, {
     nClasses: Math.max(1, data.classConcept.length),
     seed,
@@ -104,13 +169,6 @@ async function embedModel(ctx: StageContext, job: EmbedJob): Promise<ModelSummar
   }
   const features = await topFeatures(net, trunk, all, { chunk: options.batchSize ?? 128 });
   const dim = features.length / all.length;
-  const meta = await stageMetadata(ctx, job.stage, {
-    stageOptions: options,
-    notes: { model },
-    inputs: job.inputs,
-    seed,
-    backend: true,
-  });
   await writeModelEmbeddings(ctx, { model, seed, data, features, dim, meta });
   const s = (notes.summary ?? {}) as Record<string, number>;
   const config = model === IMAGENET ? undefined : await trainedConfig(ctx, { model, seed });
@@ -134,60 +192,79 @@ async function embedModel(ctx: StageContext, job: EmbedJob): Promise<ModelSummar
   return row;
 }
 
-/** The embed stage. */
+/**
+ * One model's embedding (`embed:<model>[@seed]`, the unit id): its embedding and prototype
+ * tables and its row of models.arrow (`models/<model>.arrow`).
+ */
+export function embedModelStage(id: string): Stage<EmbedModelOptions> {
+  return {
+    name: id,
+    modules: [import.meta.url],
+    inputs(ctx, options) {
+      const files = [TABLE.images, TABLE.splits, TABLE.concepts].map((t) =>
+        tablePath(ctx.tables, t)
+      );
+      if (options.model !== IMAGENET) {
+        files.push(
+          join(checkpointDir(ctx, options.model, options.seed), "final.ckpt"),
+          trainingTablePath(ctx, options.model, options.seed),
+        );
+      }
+      return Promise.resolve(files);
+    },
+    outputs(ctx, { model, seed }) {
+      return [
+        embeddingPath(ctx, model, seed),
+        prototypePath(ctx, model, seed),
+        modelRowPath(ctx, model, seed),
+      ];
+    },
+    async run(ctx, options) {
+      const { model, seed } = options;
+      const data = await loadTrainData(ctx.tables);
+      const trunk = await sharedTrunk(ctx, data, options);
+      // provenance of the embedding tables: images and weights only (the training tables also
+      // hold wall-clock timings, which would make identical embeddings differ in their metadata)
+      const inputs = await ctx.hasher.hashAll(
+        (await this.inputs(ctx, options)).filter((f) => !f.includes("/training/")),
+      );
+      const meta = await stageMetadata(ctx, this, {
+        stageOptions: options,
+        notes: { model },
+        inputs,
+        seed,
+        backend: true,
+      });
+      const row = await embedModel(ctx, { model, seed, data, trunk, options, meta });
+      await writeModels(modelRowPath(ctx, model, seed), [row], meta);
+      return `${model} (seed ${seed}) embedded: ${data.imageIds.length} images`;
+    },
+  };
+}
+
+/** The embed stage: `models.arrow`, the rows of every `embed:<model>` unit in order. */
 export const embedStage: Stage<EmbedOptions> = {
   name: "embed",
   modules: [import.meta.url],
   inputs(ctx, options) {
-    const files = [TABLE.images, TABLE.splits, TABLE.concepts].map((t) => tablePath(ctx.tables, t));
-    for (const seed of options.seeds) {
-      for (const model of options.models) {
-        files.push(
-          join(checkpointDir(ctx, model, seed), "final.ckpt"),
-          trainingTablePath(ctx, model, seed),
-        );
-      }
-    }
-    return Promise.resolve(files);
+    return Promise.resolve(embeddedModels(options).map((m) => modelRowPath(ctx, m.model, m.seed)));
   },
-  outputs(ctx, options) {
-    const out = [modelsPath(ctx.tables)];
-    for (const seed of options.seeds) {
-      for (const model of [IMAGENET, ...options.models]) {
-        if (model === IMAGENET && seed !== options.seeds[0]) continue;
-        out.push(embeddingPath(ctx, model, seed), prototypePath(ctx, model, seed));
-      }
-    }
-    return out;
+  outputs(ctx) {
+    return [modelsPath(ctx.tables)];
   },
   async run(ctx, options) {
-    const data = await loadTrainData(ctx.tables);
-    const trunk = await sharedTrunk(ctx, data, options);
-    const all = Int32Array.from({ length: data.imageIds.length }, (_, i) => i);
-    const summaries: ModelSummaryRow[] = [];
-    // provenance of the embedding tables: images and weights only (the training tables also
-    // hold wall-clock timings, which would make identical embeddings differ in their metadata)
-    const inputs = await ctx.hasher.hashAll(
-      (await this.inputs(ctx, options)).filter((f) => !f.includes("/training/")),
-    );
-    for (const seed of options.seeds) {
-      for (const model of [IMAGENET, ...options.models]) {
-        if (model === IMAGENET && seed !== options.seeds[0]) continue;
-        summaries.push(
-          await embedModel(ctx, { stage: this, model, seed, data, trunk, all, options, inputs }),
-        );
-      }
-    }
-    await writeModels(
+    const files = await this.inputs(ctx, options);
+    const inputs = await ctx.hasher.hashAll(files);
+    await writeJoinedModels(
       ctx.tables,
-      summaries,
+      files,
       await stageMetadata(ctx, this, {
         stageOptions: options,
         inputs,
         seed: options.seeds[0],
-        backend: true,
+        // each row's table records the backend that embedded it; joining them runs none
       }),
     );
-    return `${summaries.length} models embedded (${data.imageIds.length} images each)`;
+    return `${tableFile(TABLE.models)}: ${files.length} models`;
   },
 };

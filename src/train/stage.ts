@@ -144,10 +144,13 @@ export async function splitTop1(
   return await top1(net, features, Int32Array.from(rows, (r) => data.imageClass[r]));
 }
 
-/** The train stage of one model. */
-export function trainStage(model: string): Stage<TrainStageOptions> {
+/**
+ * The train stage of one model; `seedSuffix` (`@<seed>` for a seed after the first, see
+ * `seedSuffix` in config.ts) gives each seed its own cache record.
+ */
+export function trainStage(model: string, seedSuffix = ""): Stage<TrainStageOptions> {
   return {
-    name: `train:${model}`,
+    name: `train:${model}${seedSuffix}`,
     modules: [import.meta.url],
     inputs: (ctx, options) => trainInputs(ctx, { model, options }),
     outputs(ctx, options) {

@@ -37,8 +37,10 @@ async function tableBytes(dir: string): Promise<Record<string, Uint8Array>> {
   return out;
 }
 
-// data, human, 7 × train, embed, align:glocal, align:alignet, bench, align:gwot, figures, site
-const STAGES = 16;
+// data, human, 7 × train, 8 × embed:<model>, embed, align:glocal, align:alignet, bench,
+// 3 × align:gwot:<model> (baseline, joint matrix alignment, the untrained networks), align:gwot,
+// figures, site
+const STAGES = 27;
 
 Deno.test("e2e: deno task all --limit-concepts 40 writes every table, skips on rerun, is deterministic", async () => {
   const out = await Deno.makeTempDir({ prefix: "ht-e2e-" });

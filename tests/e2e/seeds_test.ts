@@ -1,4 +1,7 @@
-/** `--seeds 7,8`: training repeats per seed; each seed has its own checkpoints and tables. */
+/**
+ * `--seeds 7,8`: training repeats per seed; each seed has its own checkpoints, tables and cache
+ * record.
+ */
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
 import { readTable, tableMetadata } from "../../src/io/arrow.ts";
@@ -25,6 +28,12 @@ Deno.test("train/embed --seeds 7,8: one run per seed, seed-specific outputs", as
   assert.equal(tableMetadata(t7).seed, 7);
   assert.equal(tableMetadata(t8).seed, 8);
   assert.deepEqual(new Set(t8.getChild("seed")!.toArray()), new Set([8]));
+  // each seed has its own cache record: the same command again skips both
+  const again = await runTaskCli("train", ["--model", "baseline", "--seeds", "7,8", "--out", out]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /^train:baseline: up to date, skipped/m);
+  assert.match(again.stderr, /^train:baseline@8: up to date, skipped/m);
+  assert.doesNotMatch(again.stderr, /: running/);
   const bad = await runTaskCli("train", ["--model", "baseline", "--seeds", "7,x", "--out", out]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--seeds must be integers/);

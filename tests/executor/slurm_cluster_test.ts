@@ -16,8 +16,12 @@ import { runTaskCli } from "../_helpers/tasks.ts";
 import { haveSlurm, type SlurmCluster, startCluster } from "../slurm/cluster.ts";
 
 const FLAGS = ["--limit-concepts", "40"];
-/** Units of the pipeline (data, human, 7 × train, embed, 2 × align, bench, gwot, figures, site). */
-const UNITS = 16;
+/**
+ * Units of the pipeline: data, human, 7 × train, 8 × embed:<model> (the ImageNet backbone and the
+ * seven trained models), embed, 2 × align, bench, 3 × align:gwot:<model> (the quick sweep's two
+ * models and the untrained networks), align:gwot, figures, site.
+ */
+const UNITS = 27;
 
 Deno.test({
   name: "SLURM executor: jobs and dependencies, cancel, crash and node restart recovered, " +
@@ -73,9 +77,22 @@ async function runOnCluster(cluster: SlurmCluster, out: string): Promise<void> {
   assert.match(first.stdout, new RegExp(`${UNITS} job\\(s\\) submitted`));
   const jobs = await submitted(out);
   assert.equal(Object.keys(jobs).length, UNITS);
-  const embedDeps = await dependencyOf(env, jobs.embed);
-  const trains = Object.keys(jobs).filter((id) => id.startsWith("train:")).map((id) => jobs[id]);
-  assert.deepEqual(embedDeps.sort(), trains.sort(), "embed waits for the seven training jobs");
+  const embeds = Object.keys(jobs).filter((id) => id.startsWith("embed:")).map((id) => jobs[id]);
+  assert.equal(embeds.length, 8, "one embedding job per model");
+  assert.deepEqual(
+    (await dependencyOf(env, jobs.embed)).sort(),
+    embeds.sort(),
+    "embed (models.arrow) waits for the eight embedding jobs",
+  );
+  assert.deepEqual(await dependencyOf(env, jobs["embed:matrix_control"]), [
+    jobs["train:matrix_control"],
+  ]);
+  const gwots = Object.keys(jobs).filter((id) => id.startsWith("align:gwot:")).map((id) =>
+    jobs[id]
+  );
+  assert.equal(gwots.length, 3, "one GWOT job per model, one for the untrained networks");
+  assert.deepEqual((await dependencyOf(env, jobs["align:gwot"])).sort(), gwots.sort());
+  assert.deepEqual(await dependencyOf(env, jobs["align:gwot:baseline"]), [jobs.embed]);
   // (a dependency SLURM already saw fulfilled may drop from the list: the baseline's is not yet)
   assert.ok(
     (await dependencyOf(env, jobs["train:matrix_control"])).includes(jobs["train:baseline"]),
@@ -105,11 +122,12 @@ async function runOnCluster(cluster: SlurmCluster, out: string): Promise<void> {
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stdout, new RegExp(`${UNITS} job\\(s\\) submitted`));
   const jobs1 = await submitted(out);
-  await waitForState(env, jobs1.embed, ["RUNNING"]);
-  await run("scancel", [jobs1.embed], env);
+  await waitForState(env, jobs1["embed:baseline"], ["RUNNING"]);
+  await run("scancel", [jobs1["embed:baseline"]], env);
   await waitIdle(env);
   text = await status();
-  assert.match(text, /^\s+embed\s+cancelled\s+job \d+ CANCELLED/m, text);
+  assert.match(text, /^\s+embed:baseline\s+cancelled\s+job \d+ CANCELLED/m, text);
+  assert.match(text, /^\s+embed:matrix_control\s+done/m, text);
   assert.match(text, /^\s+bench\s+not run\s+job \d+: /m, text);
   assert.match(text, /^\s+train:baseline\s+done/m, text);
   assert.match(text.split("\n")[0], /run the same command again/);
@@ -118,7 +136,9 @@ async function runOnCluster(cluster: SlurmCluster, out: string): Promise<void> {
   const second = await all();
   assert.equal(second.code, 0, second.stderr);
   assert.match(second.stdout, /^\s+train:baseline\s+cached, not submitted/m);
-  assert.match(second.stdout, /7 job\(s\) submitted/); // embed … site
+  // embed:baseline, embed, the two alignments, bench, the four GWOT units, figures, site
+  assert.match(second.stdout, /11 job\(s\) submitted/);
+  assert.match(second.stdout, /^\s+embed:matrix_control\s+cached, not submitted/m);
   const jobs2 = await submitted(out);
   await waitForState(env, jobs2["align:glocal"], ["RUNNING"]);
   await killUnit(cluster, "align:glocal");
@@ -143,12 +163,12 @@ async function runOnCluster(cluster: SlurmCluster, out: string): Promise<void> {
     assert.ok(again.code === 0 || again.code === 2, again.stderr);
   }
   text = await status();
-  assert.match(text.split("\n")[0], /^status: 16 done; every unit is done/, text);
+  assert.match(text.split("\n")[0], new RegExp(`^status: ${UNITS} done; every unit is done`), text);
   // done: the same command submits nothing; --wait returns with the status
   const last = await all(["--wait"]);
   assert.equal(last.code, 0, last.stderr);
-  assert.match(last.stdout, /0 job\(s\) submitted, 0 kept, 16 cached/);
-  assert.match(last.stdout, /status: 16 done; every unit is done/);
+  assert.match(last.stdout, new RegExp(`0 job\\(s\\) submitted, 0 kept, ${UNITS} cached`));
+  assert.match(last.stdout, new RegExp(`status: ${UNITS} done; every unit is done`));
 }
 
 /** Run a command with the cluster's environment; its stdout. */
@@ -225,6 +245,9 @@ async function killUnit(cluster: SlurmCluster, unit: string) {
   }
 }
 
+/** Tables with wall-clock columns: training logs, gwot.arrow and its models' run parts. */
+const WALL_CLOCK = /^training\/|^gwot\.arrow$|^gwot\/parts\/(?!.*\.summary\.arrow$)/;
+
 /**
  * Every table of the local run equals the cluster run's, byte for byte; the tables with
  * wall-clock columns (training logs, gwot.arrow) equal it in every other column and metadata key.
@@ -237,7 +260,7 @@ async function assertSameTables(localDir: string, clusterDir: string) {
     const a = await Deno.readFile(join(localDir, file));
     const b = await Deno.readFile(join(clusterDir, file));
     if (a.length === b.length && a.every((x, i) => x === b[i])) continue;
-    if (!/^training\/|^gwot\.arrow$/.test(file)) {
+    if (!WALL_CLOCK.test(file)) {
       differ.push(file);
       continue;
     }

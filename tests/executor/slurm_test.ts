@@ -13,6 +13,7 @@ import {
   concurrentClashes,
   type PipelineUnit,
   pipelineUnits,
+  unitResources,
 } from "../../src/executor/units.ts";
 import {
   decide,
@@ -42,24 +43,63 @@ const plan = (action: StagePlan["action"], reason = "why"): StagePlan => ({
   outputs: [],
 });
 
+/** The unit with id `id` of a list. */
+function find(list: PipelineUnit[], id: string): PipelineUnit {
+  const unit = list.find((u) => u.id === id);
+  assert.ok(unit, `unit ${id}`);
+  return unit;
+}
+
+/** The ids a unit waits for. */
+function after(list: PipelineUnit[], id: string): string[] {
+  return find(list, id).after;
+}
+
 Deno.test("units: the stage order of deno task all, waits that follow the data flow", async () => {
   const { list, ctx, out } = await units(["--seeds", "7,8"]);
   try {
     const ids = list.map((u) => u.id);
     assert.deepEqual(ids.slice(0, 3), ["data", "human", "train:baseline"]);
-    assert.deepEqual(ids.slice(-7), [
+    assert.deepEqual(ids.slice(ids.indexOf("embed")), [
       "embed",
       "align:glocal",
       "align:alignet",
       "bench",
+      "align:gwot:baseline",
+      "align:gwot:baseline@8",
+      "align:gwot:joint_matrix_alignment",
+      "align:gwot:joint_matrix_alignment@8",
+      "align:gwot:untrained",
       "align:gwot",
       "figures",
       "site",
     ]);
     assert.equal(ids.filter((id) => id.startsWith("train:")).length, 2 * MODEL_NAMES.length);
     assert.ok(ids.includes("train:baseline@8"));
-    const embed = list.find((u) => u.id === "embed")!;
-    assert.deepEqual(embed.after, ids.filter((id) => id.startsWith("train:")));
+    // one embedding unit per model and seed (the ImageNet backbone once), each after its
+    // model's training; embed joins them
+    const embedUnits = ids.filter((id) => id.startsWith("embed:"));
+    assert.equal(embedUnits.length, 1 + 2 * MODEL_NAMES.length);
+    assert.deepEqual(after(list, "embed:imagenet"), ["train:baseline"]);
+    assert.deepEqual(after(list, "embed:matrix_control@8"), ["train:matrix_control@8"]);
+    assert.deepEqual(after(list, "embed"), embedUnits);
+    assert.ok(ancestors(list, "embed").has("train:high_pressure_triplets@8"));
+    // GWOT: one unit per analysed model and seed (the quick sweep's two models), the untrained
+    // networks', then align:gwot joins them; an image model's unit does not wait for alignment
+    assert.deepEqual(after(list, "align:gwot:baseline@8"), ["embed"]);
+    assert.deepEqual(after(list, "align:gwot:untrained"), ["embed"]);
+    assert.deepEqual(
+      after(list, "align:gwot"),
+      ids.filter((id) => id.startsWith("align:gwot:")),
+    );
+    assert.deepEqual(after(list, "figures"), ["bench", "align:gwot"]);
+    // the units that run the network get GPUs; the joins do not and ask for little
+    for (const id of ["embed:baseline", "align:gwot:baseline", "align:gwot:untrained"]) {
+      assert.ok(find(list, id).resources.models, `${id} runs the network`);
+    }
+    for (const id of ["embed", "align:gwot"]) assert.ok(!find(list, id).resources.models, id);
+    assert.equal(unitResources("embed:baseline@8", "things").memoryGB, 11);
+    assert.equal(unitResources("embed", "things").memoryGB, 2);
     const variant = list.find((u) => u.id === "train:matrix_control@8")!;
     assert.deepEqual(variant.after, ["human", "train:baseline@8"]);
     assert.ok(ancestors(list, "site").has("data"));

@@ -1,6 +1,8 @@
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
 import {
+  boolColumn,
+  concatTables,
   float64Column,
   int32Column,
   makeTable,
@@ -10,9 +12,11 @@ import {
   tableMetadata,
   vectorColumn,
   vectorColumnToFlat,
+  withMetadata,
   writeTable,
 } from "../../src/io/arrow.ts";
 import { InputError } from "../../src/io/errors.ts";
+import { withSeed } from "../_helpers/seed.ts";
 
 Deno.test("arrow: round trip with metadata, lists, nulls and vectors", async () => {
   const dir = await Deno.makeTempDir();
@@ -71,4 +75,50 @@ Deno.test("arrow: makeTable rejects columns of different lengths", () => {
     () => makeTable({ a: int32Column([1]), b: int32Column([1, 2]) }),
     /differ in length/,
   );
+});
+
+Deno.test("arrow: concatTables joins parts into the rows of one table, one batch, no metadata", async () => {
+  await withSeed("concatTables", (rng) => {
+    const n = 5 + Math.floor(rng.next() * 40);
+    const maybe = <T>(v: T) => (rng.next() < 0.2 ? null : v);
+    const rows = Array.from({ length: n }, (_, i) => ({
+      model: maybe(`m${Math.floor(rng.next() * 5)}`),
+      seed: maybe(i % 3),
+      top1: maybe(rng.next()),
+      best: rng.next() < 0.5,
+    }));
+    const build = (part: typeof rows) =>
+      makeTable({
+        model: stringColumn(part.map((r) => r.model)),
+        seed: int32Column(part.map((r) => r.seed)),
+        top1: float64Column(part.map((r) => r.top1)),
+        best: boolColumn(part.map((r) => r.best)),
+      });
+    // random cut points (empty parts included)
+    const cuts = [0, ...Array.from({ length: 3 }, () => Math.floor(rng.next() * (n + 1))), n]
+      .sort((a, b) => a - b);
+    const parts = cuts.slice(1).map((end, i) =>
+      withMetadata(build(rows.slice(cuts[i], end)), { task: `part ${i}`, version: "0" })
+    );
+    const joined = concatTables(parts);
+    assert.equal(joined.batches.length, 1);
+    assert.equal(joined.numRows, n);
+    const whole = build(rows);
+    for (const field of whole.schema.fields) {
+      assert.equal(String(joined.getChild(field.name)!.type), String(field.type), field.name);
+      assert.deepEqual([...joined.getChild(field.name)!], [...whole.getChild(field.name)!]);
+    }
+    assert.deepEqual(tableMetadata(joined), {});
+  });
+  // parts with other columns: an error naming the file
+  const a = makeTable({ x: float64Column([1]) }), b = makeTable({ x: int32Column([1]) });
+  assert.throws(() => concatTables([a, b], ["a.arrow", "b.arrow"]), (e: Error) => {
+    assert.ok(e instanceof InputError);
+    assert.match(
+      e.message,
+      /^b\.arrow: expected the columns of a\.arrow \(x: Float64\), found x: Int32/,
+    );
+    return true;
+  });
+  assert.throws(() => concatTables([]), /no tables/);
 });

@@ -53,6 +53,7 @@ function report() {
         multiplier: 1,
         cost: fit("concepts", 3, 1e-4, 2),
       },
+      { name: "embed", sub: false, resource: "time", multiplier: 1, cost: fit("images", 4, 0.02) },
       { name: "data", sub: false, resource: "rss", multiplier: 1, cost: fit("images", 1e8, 1e4) },
     ],
   };
@@ -64,7 +65,7 @@ Deno.test("estimate: a stage's time is the sum of its fitted rows at the set's s
   await Deno.writeTextFile(path, JSON.stringify(report()));
   const ref = (await loadCostReference(path))!;
   assert.equal(ref.machine, "Test CPU, 2 cores, oneDNN off");
-  assert.equal(ref.rows.length, 5, "time rows with a fit only");
+  assert.equal(ref.rows.length, 6, "time rows with a fit only");
   const size = { images: 2000, concepts: 100 };
   const close = (a: number | undefined, b: number) =>
     assert.ok(Math.abs(a! - b) < 1e-9, `${a} ≠ ${b}`);
@@ -76,6 +77,14 @@ Deno.test("estimate: a stage's time is the sum of its fitted rows at the set's s
   );
   close(estimateStageSeconds(ref, "bench", size), 3 + 1e-4 * 100 ** 2);
   assert.equal(estimateStageSeconds(ref, "train:matrix_control", size), undefined);
+  // the reference timed embed as one piece: each model's unit gets an eighth, the join none
+  close(estimateStageSeconds(ref, "embed:baseline@8", size), (4 + 0.02 * 2000) / 8);
+  assert.equal(estimateStageSeconds(ref, "embed", size), undefined);
+  // an extra seed's baseline: the same epochs, but the trunk cache is the first seed's
+  close(
+    estimateStageSeconds(ref, "train:baseline@8", size),
+    8 * (2 + 0.05 * trainRows) + (5 + 0.01 * 2000),
+  );
   assert.equal(await loadCostReference(join(dir, "missing.json")), undefined);
   await Deno.writeTextFile(join(dir, "bad.json"), '{"rows": 3}');
   await assert.rejects(

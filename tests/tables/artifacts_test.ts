@@ -44,6 +44,11 @@ Deno.test("artifactOf: patterns, the most specific first, the model key in the c
     "an extra seed's table names the model",
   );
   assert.equal(artifactOf("gwot/plans/baseline.seed7.arrow")?.command, "align:gwot");
+  assert.equal(
+    artifactOf("gwot/parts/untrained.summary.arrow")?.path,
+    "gwot/parts/{model}.summary.arrow",
+  );
+  assert.equal(artifactOf("models/baseline.seed8.arrow")?.command, "embed");
   assert.equal(artifactOf("nothing.arrow"), undefined);
   assert.equal(artifactOf("embeddings/a/b.arrow"), undefined, "a placeholder is one segment");
 });
