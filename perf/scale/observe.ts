@@ -8,6 +8,8 @@
 import { openTable } from "../../src/tables/reader.ts";
 import type { SplitCounts } from "../../src/pipeline/cost.ts";
 import { trainingTable } from "../../src/tables/names.ts";
+import { readTrainingTimings, trainingTimingPath } from "../../src/tables/timings.ts";
+import { missingTableError } from "../../src/io/arrow.ts";
 import { tablePath } from "../../src/tables/paths.ts";
 import type { TrainConfig } from "../../src/train/config.ts";
 import { loadTrainData, type TripletRows } from "../../src/train/dataset.ts";
@@ -82,15 +84,18 @@ export async function trainingRecord(
   const table = await openTable(tablePath(tables, trainingTable(options.model)), [
     "stage",
     "epoch",
-    "seconds",
   ]);
   const meta = table.metadata();
   const config = meta.options?.config as TrainConfig;
   const seed = Number(meta.options?.trainSeed ?? meta.seed ?? 7);
-  const summary = (meta.notes?.summary ?? {}) as Record<string, unknown>;
+  // the epochs' wall-clock seconds and the trunk pass are in the run's timings table
+  const timingFile = trainingTimingPath(tables, options.model);
+  const timings = await readTrainingTimings(timingFile);
+  if (!timings) throw missingTableError(timingFile);
+  const summary = timings.notes;
   const stages = table.strings("stage");
   const epochsCol = Array.from(table.int32("epoch"));
-  const seconds = Array.from(table.float64("seconds"));
+  const seconds = timings.seconds;
   const data = await loadTrainData(tables);
   let triplets: TripletRows | undefined;
   if (config.sampler.kind === "triplet-concepts" && config.triplets) {

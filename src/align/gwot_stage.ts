@@ -42,19 +42,10 @@ import {
 } from "../tables/gwot.ts";
 import { modelsPath, readModelsOptions } from "../tables/models.ts";
 import { GWOT_PLANS_DIR } from "../tables/names.ts";
+import { gwotTimingPath, writeGwotTimings } from "../tables/timings.ts";
 
-/** Options of the GWOT stage. */
-export interface GwotStageOptions extends Record<string, unknown> {
-  /** ε grid (empty = `epsilonScales` × the RDMs' dissimilarity scale). */
-  epsilons: number[];
-  /** ε grid in units of the dissimilarity scale (empty = the default 5 values, 10⁻³ … 10⁻¹). */
-  epsilonScales: number[];
-  /** Initial plans per ε. */
-  inits: number;
-  /** Gradient-step cap per run. */
-  maxIter: number;
-  /** Models to analyse (empty = every model of models.arrow and SPoSE-49). */
-  models: string[];
+/** The untrained-network baseline's settings (`align:gwot:untrained`). */
+export interface GwotUntrainedSettings {
   /**
    * Random-weight networks of the backbone for the untrained baseline (seeds `--seed` …
    * `--seed + untrained − 1`; 0 = no untrained baseline).
@@ -76,6 +67,20 @@ export interface GwotStageOptions extends Record<string, unknown> {
    * trained models' grid, as in the quick sweep).
    */
   untrainedEpsilonScales: number[];
+}
+
+/** Options of the GWOT stage. */
+export interface GwotStageOptions extends GwotUntrainedSettings, Record<string, unknown> {
+  /** ε grid (empty = `epsilonScales` × the RDMs' dissimilarity scale). */
+  epsilons: number[];
+  /** ε grid in units of the dissimilarity scale (empty = the default 5 values, 10⁻³ … 10⁻¹). */
+  epsilonScales: number[];
+  /** Initial plans per ε. */
+  inits: number;
+  /** Gradient-step cap per run. */
+  maxIter: number;
+  /** Models to analyse (empty = every model of models.arrow and SPoSE-49). */
+  models: string[];
 }
 
 /** Defaults of `deno task align:gwot`. */
@@ -360,9 +365,6 @@ export const gwotStage: Stage<GwotJoinOptions> = {
     const untrained = options.untrained > 0 ? parts.metadata.at(-1)!.notes?.untrained : undefined;
     const meta = await stageMetadata(ctx, this, {
       stageOptions: options,
-      // provenance: the summary parts (the run parts also hold wall-clock seconds, which would
-      // make the same results differ in their metadata)
-      inputs: await ctx.hasher.hashAll(parts.files.summary),
       notes: {
         rdm: "1 − cosine of concept vectors (model); 1 − RSM (human)",
         concepts: [...concepts][0],
@@ -473,12 +475,7 @@ function gwotAnalyser(
  */
 export async function untrainedBaseline(
   ctx: StageContext,
-  options:
-    & Pick<
-      GwotStageOptions,
-      "untrained" | "untrainedImages" | "untrainedMaxIter" | "untrainedEpsilonScales" | "maxIter"
-    >
-    & { backbone: string },
+  options: GwotUntrainedSettings & Pick<GwotSweepSettings, "maxIter"> & { backbone: string },
   { space, analyse }: Pick<GwotProblem, "space" | "analyse">,
 ): Promise<{ results: GwotModelResult[]; note: Record<string, unknown> }> {
   const untrained: GwotModelResult[] = [];
@@ -537,7 +534,8 @@ export async function writeGwotPart(
     : [UNTRAINED_MODEL, null];
   const files = gwotPartPaths(ctx.tables, model, seed);
   await Deno.mkdir(join(files.runs, ".."), { recursive: true });
-  await writeGwotRuns(files.runs, runRows([...results, ...untrained]), meta);
+  const runs = runRows([...results, ...untrained]);
+  await writeGwotRuns(files.runs, runs, meta);
   const summary = summaryRows(results, untrained);
   await writeGwotSummary(
     files.summary,
@@ -545,6 +543,12 @@ export async function writeGwotPart(
     meta,
   );
   await writePlans(ctx, { results, ids: part.ids }, meta);
+  await writeGwotTimings(gwotTimingPath(ctx.tables, model, seed), runs, {
+    task: meta.task,
+    version: meta.version,
+    seed: meta.seed,
+    profile: meta.profile,
+  });
 }
 
 /** Every run of the analysed models (and untrained networks), flagged with their solutions. */

@@ -25,12 +25,14 @@ import { ALIGNED_DIR, TABLE, tableFile } from "../tables/names.ts";
 import { modelsPath } from "../tables/models.ts";
 import { displayPath } from "../pipeline/paths.ts";
 import { gwotPartPaths, gwotPlanFile } from "../tables/gwot.ts";
+import { gwotTimingPath } from "../tables/timings.ts";
 import {
   type GwotJoinOptions,
   gwotStage,
   type GwotStageOptions,
   type GwotSweepSettings,
   type GwotTarget,
+  type GwotUntrainedSettings,
   loadGwotProblem,
   pipelineBackbone,
   UNTRAINED_MODEL,
@@ -49,13 +51,8 @@ export interface GwotModelOptions extends SweepOptions, Record<string, unknown> 
 }
 
 /** Options of the untrained-network unit. */
-export interface GwotUntrainedOptions extends
-  SweepOptions,
-  Pick<
-    GwotStageOptions,
-    "untrained" | "untrainedImages" | "untrainedMaxIter" | "untrainedEpsilonScales"
-  >,
-  Record<string, unknown> {
+export interface GwotUntrainedOptions
+  extends SweepOptions, GwotUntrainedSettings, Record<string, unknown> {
   /** The backbone whose random-weight networks are analysed. */
   backbone: string;
   /** The model whose concepts define the space (the ImageNet embedding). */
@@ -100,7 +97,12 @@ export function gwotModelStage(id: string): Stage<GwotModelOptions> {
     },
     outputs(ctx, { target }) {
       const part = gwotPartPaths(ctx.tables, target.model, target.seed);
-      return [part.runs, part.summary, gwotPlanFile(ctx.tables, target.model, target.seed)];
+      return [
+        part.runs,
+        part.summary,
+        gwotPlanFile(ctx.tables, target.model, target.seed),
+        gwotTimingPath(ctx.tables, target.model, target.seed),
+      ];
     },
     async run(ctx, options) {
       await initBackend({ backend: "auto", log: false });
@@ -141,7 +143,7 @@ export const gwotUntrainedStage: Stage<GwotUntrainedOptions> = {
   },
   outputs(ctx) {
     const part = gwotPartPaths(ctx.tables, UNTRAINED_MODEL, null);
-    return [part.runs, part.summary];
+    return [part.runs, part.summary, gwotTimingPath(ctx.tables, UNTRAINED_MODEL, null)];
   },
   async run(ctx, options) {
     await initBackend({ backend: "auto", log: false });

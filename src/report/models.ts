@@ -67,7 +67,7 @@ export interface ModelCard {
   };
   /** Stages as run (from the training table). */
   stages: StageSummary[];
-  /** Wall-clock training seconds (training table notes, else the sum of epoch seconds). */
+  /** Wall-clock training seconds (the run's timings, else the sum of its epochs' seconds). */
   train_seconds: number | null;
   /** Flattened hyperparameters. */
   hyperparameters: Hyperparameter[];
@@ -186,9 +186,11 @@ function trainedCard(tables: ReportTables, row: ModelSummaryRow): ModelCard {
       chance: row.chance,
     },
     stages: stageSummaries(run),
-    train_seconds: typeof notes?.train_seconds === "number"
+    train_seconds: typeof run?.timings.train_seconds === "number"
+      ? run.timings.train_seconds
+      : typeof notes?.train_seconds === "number" // logs of older versions
       ? notes.train_seconds
-      : epochs.length
+      : epochs.length && epochs.every((e) => Number.isFinite(e.seconds))
       ? epochs.reduce((s, e) => s + e.seconds, 0)
       : null,
     hyperparameters: config ? flattenConfig(config) : [],

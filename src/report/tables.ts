@@ -18,6 +18,7 @@ import { asCriterion, benchmarkSaturation, saturationKey } from "../eval/benchma
 import { arrowRows } from "../tables/rows.ts";
 import { ALIGNED_DIR, isTableFile, TABLE, tableNameOf, TRAINING_DIR } from "../tables/names.ts";
 import { tablePath } from "../tables/paths.ts";
+import { readTrainingTimings, trainingTimingPath } from "../tables/timings.ts";
 import type { LogRow } from "../train/trainer.ts";
 import type { ModelSummaryRow } from "../tables/models.ts";
 
@@ -45,6 +46,12 @@ export interface TrainingRun {
   epochs: TrainingEpoch[];
   /** Table metadata (options hold the config, backbone and backend; notes the summary). */
   metadata: TableMetadata;
+  /**
+   * Whole-run wall-clock timings (`train_seconds`, `trunk_seconds`, `trunk_cache_hit`) from
+   * `timings/training/`; empty for a log without timings (tables of older versions kept them in
+   * the log's `notes.summary`).
+   */
+  timings: Record<string, unknown>;
 }
 
 /** Everything the report library reads. */
@@ -138,7 +145,7 @@ export async function loadReportTables(dir: string): Promise<ReportTables> {
     comparisons,
     models,
     benchmarkMetadata: tableMetadata(benchmarkTable),
-    training: await loadTraining(join(dir, TRAINING_DIR)),
+    training: await loadTraining(dir),
   };
   const registries = await listTables(join(dir, ALIGNED_DIR));
   if (registries.length) {
@@ -222,21 +229,39 @@ async function optionalTable(path: string): Promise<Table | undefined> {
   return (await exists(path)) ? await readTable(path) : undefined;
 }
 
-/** The training logs of a folder (`training/`), one run per table file, by file name. */
-async function loadTraining(dir: string): Promise<TrainingRun[]> {
+/**
+ * The training logs of a tables folder (`training/`), one run per table file, by file name; each
+ * epoch's `seconds` from its timings (`timings/training/`, by row), or from the log itself in
+ * tables of older versions (NaN when neither has them).
+ */
+async function loadTraining(tables: string): Promise<TrainingRun[]> {
+  const dir = join(tables, TRAINING_DIR);
   const files = await listTables(dir);
   const runs: TrainingRun[] = [];
   for (const file of files) {
     const table = await readTable(join(dir, file), { require: ["model", "seed", "epoch"] });
     const rows = arrowRows(table);
     const metadata = tableMetadata(table);
+    const timingFile = trainingTimingPath(tables, tableNameOf(file));
+    const timings = await readTrainingTimings(timingFile);
+    if (timings && timings.seconds.length !== rows.length) {
+      throw new InputError({
+        file: timingFile,
+        expected: `one row per row of ${join(dir, file)} (${rows.length})`,
+        found: `${timings.seconds.length} rows`,
+      });
+    }
     const first = rows[0] ?? {};
     runs.push({
       model: String(first.model ?? tableNameOf(file).replace(/\.seed\d+$/, "")),
       seed: Number(first.seed ?? metadata.seed ?? 0),
       file,
-      epochs: rows as unknown as TrainingEpoch[],
+      epochs: rows.map((r, i) => ({
+        ...r,
+        seconds: timings?.seconds[i] ?? (typeof r.seconds === "number" ? r.seconds : NaN),
+      })) as unknown as TrainingEpoch[],
       metadata,
+      timings: timings?.notes ?? {},
     });
   }
   return runs;

@@ -12,11 +12,13 @@ import {
   embeddingTable,
   gwotPartTable,
   gwotPlanTable,
+  gwotTimingTable,
   modelRowTable,
   prototypesTable,
   TABLE,
   tableFile,
   trainingTable,
+  trainingTimingTable,
 } from "./names.ts";
 
 /** One table of the pipeline. */
@@ -61,6 +63,8 @@ export const ARTIFACTS: readonly Artifact[] = [
   artifact(TABLE.gwot, "align:gwot", "gwot.ts"),
   artifact(TABLE.gwotSummary, "align:gwot", "gwot.ts"),
   artifact(gwotPlanTable("{model}"), "align:gwot", "gwot.ts"),
+  artifact(trainingTimingTable("{model}"), "train --model {model}", "timings.ts"),
+  artifact(gwotTimingTable("{model}"), "align:gwot", "timings.ts"),
 ];
 
 /** A pattern as a regular expression; placeholders become named groups. */

@@ -63,7 +63,10 @@ export function gwotPartPaths(
   };
 }
 
-/** Write `gwot.arrow` (or a unit's part of it) at `path`. */
+/**
+ * Write `gwot.arrow` (or a unit's part of it) at `path`; the runs' wall-clock seconds go to
+ * `timings/gwot/` (src/tables/timings.ts), so the table is the same for the same seed.
+ */
 export async function writeGwotRuns(
   path: string,
   runs: readonly GwotRunRow[],
@@ -81,7 +84,6 @@ export async function writeGwotRuns(
     category_rate: float64Column(runs.map((r) => r.categoryRate)),
     iterations: int32Column(runs.map((r) => r.iterations)),
     converged: boolColumn(runs.map((r) => r.converged)),
-    seconds: float64Column(runs.map((r) => r.seconds)),
     selected: boolColumn(runs.map((r) => r.selected)),
     best_matching: boolColumn(runs.map((r) => r.bestMatching)),
   });

@@ -105,6 +105,16 @@ export function gwotPartTable(stem: string, kind: "runs" | "summary"): string {
   return kind === "runs" ? `gwot/parts/${stem}` : `gwot/parts/${stem}.summary`;
 }
 
+/** The wall-clock timings of a training log (`timings/training/<stem>`; src/tables/timings.ts). */
+export function trainingTimingTable(stem: string): string {
+  return `timings/training/${stem}`;
+}
+
+/** The wall-clock timings of a GWOT unit's runs (`timings/gwot/<stem>`). */
+export function gwotTimingTable(stem: string): string {
+  return `timings/gwot/${stem}`;
+}
+
 /** Folder (below the tables folder) of the training logs. */
 export const TRAINING_DIR = "training";
 /** Folder of the embedding and prototype tables. */

@@ -1,7 +1,8 @@
 /**
  * `training/<model>[.seed<k>].arrow` (written by `train`, and by `align:alignet` for its student):
  * one row per epoch of a model's training log; the metadata's `notes.summary` holds the final
- * accuracies. Columns as `docs/tables.md` documents them.
+ * accuracies. The epochs' wall-clock seconds are in `timings/training/` (src/tables/timings.ts),
+ * so the log is the same for the same seed. Columns as `docs/tables.md` documents them.
  *
  * @module
  */
@@ -17,7 +18,7 @@ import {
 } from "../io/arrow.ts";
 import type { LogRow } from "../train/trainer.ts";
 
-/** Write a training log (`path`: {@link trainingTablePath}). */
+/** Write a training log (`path`: `trainingTablePath`), without the rows' seconds. */
 export async function writeTrainingLog(
   path: string,
   log: { rows: readonly LogRow[]; model: string; seed: number; backend: string },
@@ -36,7 +37,6 @@ export async function writeTrainingLog(
     loss_matrix: float64Column(rows.map((r) => r.loss_matrix)),
     train_top1: float64Column(rows.map((r) => r.train_top1)),
     val_top1: float64Column(rows.map((r) => r.val_top1)),
-    seconds: float64Column(rows.map((r) => r.seconds)),
     backend: stringColumn(rows.map(() => backend)),
   });
   await writeTable(path, table, meta);

@@ -29,7 +29,8 @@ import {
   type TrunkActivations,
 } from "./trainer.ts";
 import { trunkActivations, type TrunkCacheResult } from "./trunk_cache.ts";
-import { checkpointDir, tablePath, trainingTablePath } from "../tables/paths.ts";
+import { checkpointDir, seedStem, tablePath, trainingTablePath } from "../tables/paths.ts";
+import { trainingTimingPath, writeTrainingTimings } from "../tables/timings.ts";
 
 /** Options of a train stage. */
 export interface TrainStageOptions extends Record<string, unknown> {
@@ -157,6 +158,7 @@ export function trainStage(model: string, seedSuffix = ""): Stage<TrainStageOpti
       return [
         join(checkpointDir(ctx, model, options.trainSeed), "final.ckpt"),
         trainingTablePath(ctx, model, options.trainSeed),
+        trainingTimingFile(ctx, model, options.trainSeed),
       ];
     },
     async run(ctx, options) {
@@ -192,7 +194,7 @@ export function trainStage(model: string, seedSuffix = ""): Stage<TrainStageOpti
         );
       }
       const seconds = (performance.now() - start) / 1000;
-      const summary = await trainedSummary(setup, seconds);
+      const summary = await trainedSummary(setup);
       const meta = await stageMetadata(ctx, this, {
         stageOptions: { ...options, config, backbone_spec: backboneSpec(options.backbone).title },
         inputs,
@@ -202,11 +204,26 @@ export function trainStage(model: string, seedSuffix = ""): Stage<TrainStageOpti
       });
       const log = { rows: result.log, model, seed, backend: options.backend };
       await writeTrainingLog(trainingTablePath(ctx, model, seed), log, meta);
+      await writeTrainingTimings(trainingTimingFile(ctx, model, seed), {
+        stages: result.log.map((r) => r.stage),
+        epochs: result.log.map((r) => r.epoch),
+        seconds: result.log.map((r) => r.seconds),
+        notes: {
+          train_seconds: seconds,
+          trunk_seconds: setup.trunk.seconds,
+          trunk_cache_hit: setup.trunk.hit,
+        },
+      }, { task: meta.task, version: meta.version, seed, profile: meta.profile });
       const { net } = setup;
       tf.dispose([net.top, net.head].flatMap((m) => m.weights.map((w) => w.read())));
       return trainedLine(model, { seed, epochs: result.log.length, summary, seconds });
     },
   };
+}
+
+/** Where a model's training timings go (`timings/training/<model>[.seed<k>].arrow`). */
+function trainingTimingFile(ctx: StageContext, model: string, seed: number): string {
+  return trainingTimingPath(ctx.tables, seedStem(model, seed, ctx.seed));
 }
 
 /** The files a model's training reads: tables, its config, the backbone, the baseline's weights. */
@@ -337,7 +354,6 @@ async function prepareCheckpoints(
 /** The trained head's top-1 on val, test and stress, with the run's facts (table notes). */
 async function trainedSummary(
   { data, trunk, net }: Awaited<ReturnType<typeof prepareTraining>>,
-  seconds: number,
 ) {
   const accuracy = (rows: Int32Array) => splitTop1(net, { data, rows, trunk });
   return {
@@ -347,8 +363,5 @@ async function trainedSummary(
     chance: 1 / data.classConcept.length,
     n_classes: data.classConcept.length,
     n_test: data.rows.test.length,
-    train_seconds: seconds,
-    trunk_seconds: trunk.seconds,
-    trunk_cache_hit: trunk.hit,
   };
 }

@@ -107,14 +107,16 @@ Deno.test({
       await server.close();
     }
 
-    // 3. the dry run changes nothing and plans all 16 stages
+    // 3. the dry run changes nothing and plans all 27 stages (embedding and GWOT: one per model)
     const base = ["--profile", "things", "--data-dir", dest, "--out", out, ...SCHEDULE];
     const dry = await runTaskCli("all", [...base, "--dry-run"]);
     assert.equal(dry.code, 0, dry.stderr);
-    assert.match(dry.stdout, /16 to run, 0 up to date/);
+    assert.match(dry.stdout, /27 to run, 0 up to date/);
     assert.match(dry.stdout, /backbone resnet50/);
     // never-run stages are estimated from the shipped perf:scale cost model
     assert.match(dry.stdout, /train:baseline .*~\S+ est\./);
+    // a model's embedding: its share of the embed stage the cost model timed
+    assert.match(dry.stdout, /embed:baseline .*~\S+ est\./);
     assert.match(dry.stdout, /est\.: perf:scale's cost model .* at [\d,]+ images of 24 concepts/);
     assert.equal(await exists(out), false, "--dry-run wrote nothing");
 
@@ -127,7 +129,7 @@ Deno.test({
     assert.ok(killed.killed, `all was killed in train:\n${killed.stderr.slice(-2000)}`);
     const all = await runTaskCli("all", base);
     assert.equal(all.code, 0, all.stderr.slice(-4000));
-    assert.match(all.stderr, /16 stages \(\d+ ran, \d+ skipped\)/);
+    assert.match(all.stderr, /27 stages \(\d+ ran, \d+ skipped\)/);
     assert.ok(
       /train:baseline: up to date, skipped/.test(all.stderr),
       `finished stages are kept:\n${all.stderr.slice(-3000)}`,
