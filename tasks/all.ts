@@ -82,7 +82,12 @@ if (import.meta.main) {
           throw new Error(`--unit ${unitId}: the backend changed between plan and job`);
         }
       }
-      const result = await runStage(unit.stage, ctx, { ...unit.options, force });
+      // a job continues the training an earlier job of the same run left (cancelled, preempted,
+      // its node restarted) from its checkpoints; resuming gives the same weights bit for bit
+      const options = unit.id.startsWith("train:") && !unit.options.resume
+        ? { ...unit.options, resume: "auto" }
+        : unit.options;
+      const result = await runStage(unit.stage, ctx, { ...options, force });
       console.error(`all --unit ${unitId}: ${result.status} in ${result.seconds.toFixed(1)}s`);
       return;
     }

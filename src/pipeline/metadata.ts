@@ -1,7 +1,7 @@
 /** The provenance every stage writes into its tables' metadata. */
 import type { TableMetadata } from "../io/arrow.ts";
 import { recordedBackendInfo } from "../models/backend_state.ts";
-import type { Stage, StageContext } from "./stage.ts";
+import { keyedOptions, type Stage, type StageContext } from "./stage.ts";
 
 /**
  * Table metadata of a stage run: its name, the pipeline version, seed and profile, the hashes of
@@ -29,7 +29,7 @@ export async function stageMetadata<O extends Record<string, unknown>>(
     profile: ctx.profile.name,
     inputs: options.inputs ??
       await ctx.hasher.hashAll(await stage.inputs(ctx, options.stageOptions)),
-    options: { ...options.stageOptions },
+    options: keyedOptions(options.stageOptions),
     ...(options.notes ? { notes: options.notes } : {}),
     ...(backend ? { backend: { ...backend } } : {}),
   };

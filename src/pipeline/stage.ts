@@ -86,13 +86,15 @@ export interface KeyParts {
 }
 
 /**
- * Stage options that change how fast a stage runs but not what it writes (e.g. `decodeWorkers`,
- * the image-decoding concurrency of `--num-workers`): left out of the cache key.
+ * Stage options that change how a stage runs but not what it writes (`decodeWorkers`, the
+ * image-decoding concurrency of `--num-workers`; `resume`, continuing a training from its
+ * checkpoints, which gives the same weights bit for bit): left out of the cache key and of the
+ * tables' metadata.
  */
-export const RUNTIME_OPTIONS: readonly string[] = ["decodeWorkers"];
+export const RUNTIME_OPTIONS: readonly string[] = ["decodeWorkers", "resume"];
 
 /** The options that make up a stage's cache key (all but {@link RUNTIME_OPTIONS}). */
-function keyedOptions(options: Record<string, unknown>): Record<string, unknown> {
+export function keyedOptions(options: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(options).filter(([k]) => !RUNTIME_OPTIONS.includes(k)));
 }
 

@@ -40,8 +40,12 @@ export interface TrainStageOptions extends Record<string, unknown> {
   trainSeed: number;
   /** Backend actually in use (recorded; part of the cache key). */
   backend: string;
-  /** Continue from the model's last checkpoint when it belongs to the same run. */
-  resume: boolean;
+  /**
+   * Continue from the model's last checkpoint when it belongs to the same run (`true`: refuse
+   * another run's checkpoints; `"auto"`, what a cluster job runs with: start over from them).
+   * Resuming gives the same weights bit for bit, so it is not part of the cache key.
+   */
+  resume: boolean | "auto";
   /** Skip images that fail to decode (listed in the output metadata). */
   skipBadImages: boolean;
   /** Stop after this many steps (crash/resume tests); the stage then fails as unfinished. */
@@ -313,7 +317,8 @@ async function prepareTraining(
 
 /**
  * The checkpoint folder of a run, ready: with `--resume`, refuse checkpoints of another run
- * (another `runKey`) and resume from this run's; else start clean. Records the run in
+ * (another `runKey`) and resume from this run's; with `resume: "auto"` (a cluster job) resume
+ * from this run's and start clean over another run's; else start clean. Records the run in
  * `run.json`; returns whether to resume.
  */
 async function prepareCheckpoints(
@@ -328,15 +333,17 @@ async function prepareCheckpoints(
 ): Promise<boolean> {
   await Deno.mkdir(dir, { recursive: true });
   const runFile = join(dir, "run.json");
-  let resume = run.options.resume;
-  if (resume) {
+  let resume = false;
+  if (run.options.resume) {
     const previous = await Deno.readTextFile(runFile).then(JSON.parse).catch(() => undefined);
-    if (previous && previous.runKey !== run.runKey) {
+    const same = previous?.runKey === run.runKey;
+    if (previous && !same && run.options.resume !== "auto") {
       throw new UserError(
         `${dir}: the checkpoints belong to a different run (config, data, backend or seed changed); rerun without --resume`,
       );
     }
-    resume = previous !== undefined;
+    // "auto" (a cluster job) starts over from another run's checkpoints
+    resume = previous !== undefined && same;
   }
   if (!resume) {
     for (const f of ["last.ckpt", "best.ckpt", "final.ckpt", "timings.json"]) {

@@ -1,5 +1,6 @@
 /** Dry runs: the plan says skip / run (and why) / blocked, from the same cache key runStage uses. */
 import { strict as assert } from "node:assert";
+import { stageMetadata } from "../../src/pipeline/metadata.ts";
 import { join } from "node:path";
 import { InputError } from "../../src/io/errors.ts";
 import { formatPlan, Planner } from "../../src/pipeline/plan.ts";
@@ -82,7 +83,7 @@ Deno.test("Planner: never ran → run; after a run → skip; changed input / opt
   await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("runStage: runtime options (decodeWorkers, from --num-workers) reach the stage but not its cache key", async () => {
+Deno.test("runStage: runtime options (decodeWorkers, resume) reach the stage but not its cache key or metadata", async () => {
   const dir = await Deno.makeTempDir({ prefix: "ht-plan-runtime-" });
   const a = join(dir, "a.txt");
   await Deno.writeTextFile(a, "hello");
@@ -106,5 +107,12 @@ Deno.test("runStage: runtime options (decodeWorkers, from --num-workers) reach t
   assert.equal((await runStage(stage, ctx, { upper: false })).status, "skipped");
   assert.equal((await runStage(stage, ctx, { upper: true, decodeWorkers: 8 })).status, "ran");
   assert.deepEqual(seen, [1, 8]);
+  // resume (a training continued from its checkpoints) neither: and neither is in the metadata
+  const resumable = stage as unknown as Stage<Record<string, unknown>>;
+  assert.equal((await runStage(resumable, ctx, { upper: true, resume: "auto" })).status, "skipped");
+  const meta = await stageMetadata(ctx, resumable, {
+    stageOptions: { upper: true, decodeWorkers: 8, resume: true },
+  });
+  assert.deepEqual(meta.options, { upper: true });
   await Deno.remove(dir, { recursive: true });
 });

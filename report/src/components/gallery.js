@@ -8,6 +8,11 @@ import { library } from "./library.js";
 import { el, note } from "./render.js";
 import { tableBytes, tableDownloads, TABLES } from "./tables.js";
 
+/** The width a live figure is drawn at: the page's, whole pixels, at least 320 px. */
+export function figureWidth(width) {
+  return Math.max(320, Math.floor(width));
+}
+
 /** Loads the tables (name → rows) a figure needs, once per page. */
 function tableLoader() {
   const cache = new Map();
@@ -33,7 +38,7 @@ async function liveFigure(figure, load, holder) {
   const tables = await load(figure.tables);
   let first = true;
   return resize((width) => {
-    const node = drawFigure(spec, tables, { document, width: Math.max(320, Math.floor(width)) });
+    const node = drawFigure(spec, tables, { document, width: figureWidth(width) });
     if (first) {
       first = false;
       queueMicrotask(() => (holder.dataset.state = "done"));
