@@ -14,6 +14,7 @@ import { readTable } from "../../src/io/arrow.ts";
 import { arrowRows } from "../../src/tables/rows.ts";
 import { runTaskCli } from "../_helpers/tasks.ts";
 import { haveSlurm, type SlurmCluster, startCluster } from "../slurm/cluster.ts";
+import { logStem } from "../../src/executor/slurm.ts";
 
 const FLAGS = ["--limit-concepts", "40"];
 /**
@@ -22,8 +23,8 @@ const FLAGS = ["--limit-concepts", "40"];
  * models and the untrained networks), align:gwot, figures, site.
  */
 const UNITS = 27;
-/** The job cancelled with scancel while it runs (the longest training job). */
-const CANCELLED = "train:batch_prototype_triplets";
+/** The job cancelled with scancel while it runs (a training of 12 epochs). */
+const CANCELLED = "train:joint_matrix_alignment";
 /** The job killed mid-run, and running again when the node restarts (the longest job). */
 const KILLED = "align:gwot:untrained";
 
@@ -121,17 +122,19 @@ async function runOnCluster(cluster: SlurmCluster, out: string): Promise<void> {
   assert.match(text.split("\n")[0], /failed.*run the same command again/, text);
 
   // 2. the same command: data (its table is gone) and everything after it are submitted again;
-  //    a job cancelled with scancel while it runs (the longest training job)
+  //    a job cancelled with scancel while it runs (a training, after its third epoch)
   const again = await all();
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stdout, new RegExp(`${UNITS} job\\(s\\) submitted`));
   const jobs1 = await submitted(out);
   await waitForState(env, jobs1[CANCELLED], ["RUNNING"]);
+  // cancelled once its first epochs are checkpointed: the job submitted again continues them
+  await waitForEpochs(join(out, "checkpoints/joint_matrix_alignment/seed-7"), 3);
   await run("scancel", [jobs1[CANCELLED]], env);
   await waitIdle(env);
   text = await status();
   assert.match(text, new RegExp(`^\\s+${CANCELLED}\\s+cancelled\\s+job \\d+ CANCELLED`, "m"), text);
-  assert.match(text, /^\s+embed:batch_prototype_triplets\s+not run\s+job \d+: /m, text);
+  assert.match(text, /^\s+embed:joint_matrix_alignment\s+not run\s+job \d+: /m, text);
   assert.match(text, /^\s+bench\s+not run\s+job \d+: /m, text);
   // the jobs that do not wait for it ran
   assert.match(text, /^\s+train:baseline\s+done/m, text);
@@ -148,6 +151,11 @@ async function runOnCluster(cluster: SlurmCluster, out: string): Promise<void> {
   // units, figures, site
   assert.match(second.stdout, /12 job\(s\) submitted/);
   const jobs2 = await submitted(out);
+  await waitForState(env, jobs2[CANCELLED], ["ended"]);
+  const resumed = await Deno.readTextFile(
+    join(out, `.cache/slurm/logs/${logStem(CANCELLED)}.${jobs2[CANCELLED]}.log`),
+  );
+  assert.match(resumed, /resuming at stage/, "the training continued from its checkpoints");
   await waitForState(env, jobs2[KILLED], ["RUNNING"]);
   await killUnit(cluster, KILLED);
   await waitIdle(env);
@@ -246,6 +254,20 @@ async function waitIdle(env: Record<string, string>) {
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(`jobs still queued after 15 minutes: ${(await squeue(env)).join("; ")}`);
+}
+
+/** Wait until a training's checkpoint folder has timed at least `epochs` epochs (10 minutes). */
+async function waitForEpochs(dir: string, epochs: number) {
+  let seen = 0;
+  for (let i = 0; i < 1200 && seen < epochs; i++) {
+    try {
+      seen = JSON.parse(await Deno.readTextFile(join(dir, "timings.json"))).length;
+    } catch {
+      seen = 0; // not written yet
+    }
+    if (seen < epochs) await new Promise((r) => setTimeout(r, 500));
+  }
+  assert.ok(seen >= epochs, `${dir}: ${seen} epochs checkpointed, waited for ${epochs}`);
 }
 
 /** Kill (SIGKILL) the processes of a unit's running job, as an out-of-memory kill would. */
