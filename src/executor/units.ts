@@ -172,7 +172,7 @@ export async function pipelineUnits(
       : [embedded, ...maker];
     add(run.id, run.stage as Stage<Record<string, unknown>>, run.options, {
       after,
-      resources: needs(run.stage === gwotStage ? "align:gwot" : "align:gwot:<model>"),
+      resources: needs(run.id),
     });
   }
   add(figuresStage.name, figuresStage, { ...FIGURES_DEFAULTS }, {
@@ -243,7 +243,7 @@ function embedUnits(
     const join = run.stage === embedStage;
     build.add(run.id, run.stage as Stage<Record<string, unknown>>, run.options, {
       after: join ? runs.filter((r) => r !== run).map((r) => r.id) : [trained],
-      resources: build.needs(join ? "embed" : "embed:<model>"),
+      resources: build.needs(run.id),
     });
   }
   return embedStage.name;
