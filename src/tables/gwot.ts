@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Table } from "apache-arrow";
+import type { Table, Vector } from "apache-arrow";
 import {
   boolColumn,
   concatTables,
@@ -63,6 +63,18 @@ export function gwotPartPaths(
   };
 }
 
+/** The columns that name a GWOT run (`model`, `seed`, `eps`, `init`), in gwot.arrow and its timings. */
+export function gwotRunKeys(
+  runs: readonly Pick<GwotRunRow, "model" | "seed" | "epsilon" | "init">[],
+): Record<"model" | "seed" | "eps" | "init", Vector> {
+  return {
+    model: stringColumn(runs.map((r) => r.model)),
+    seed: int32Column(runs.map((r) => r.seed)),
+    eps: float64Column(runs.map((r) => r.epsilon)),
+    init: int32Column(runs.map((r) => r.init)),
+  };
+}
+
 /**
  * Write `gwot.arrow` (or a unit's part of it) at `path`; the runs' wall-clock seconds go to
  * `timings/gwot/` (src/tables/timings.ts), so the table is the same for the same seed.
@@ -73,10 +85,7 @@ export async function writeGwotRuns(
   meta: TableMetadata,
 ): Promise<void> {
   const table = makeTable({
-    model: stringColumn(runs.map((r) => r.model)),
-    seed: int32Column(runs.map((r) => r.seed)),
-    eps: float64Column(runs.map((r) => r.epsilon)),
-    init: int32Column(runs.map((r) => r.init)),
+    ...gwotRunKeys(runs),
     gwd: float64Column(runs.map((r) => r.gwDistance)),
     top1: float64Column(runs.map((r) => r.top1)),
     top5: float64Column(runs.map((r) => r.top5)),

@@ -25,6 +25,7 @@ import {
   writeTable,
 } from "../io/arrow.ts";
 import { exists } from "../io/files.ts";
+import { gwotRunKeys } from "./gwot.ts";
 import { gwotTimingTable, trainingTimingTable } from "./names.ts";
 import { tablePath } from "./paths.ts";
 
@@ -97,10 +98,7 @@ export async function writeGwotTimings(
   meta: TableMetadata,
 ): Promise<void> {
   const table = makeTable({
-    model: stringColumn(runs.map((r) => r.model)),
-    seed: int32Column(runs.map((r) => r.seed)),
-    eps: float64Column(runs.map((r) => r.epsilon)),
-    init: int32Column(runs.map((r) => r.init)),
+    ...gwotRunKeys(runs),
     seconds: float64Column(runs.map((r) => r.seconds)),
   });
   await writeTable(path, table, meta);

@@ -8,9 +8,12 @@ import { join } from "node:path";
 import { loadCheckpoint } from "../../src/train/checkpoint.ts";
 import { ROOT, runTaskCli } from "../_helpers/tasks.ts";
 
-Deno.test("train: SIGKILL mid-run, then --resume gives bit-identical final weights", async () => {
-  const out = await Deno.makeTempDir({ prefix: "ht-resume-" });
-  for (const [task, args] of [["data", ["--limit-concepts", "12"]], ["human", []]] as const) {
+const LIMIT = ["--limit-concepts", "12"];
+
+/** A run folder with data, human and the baseline trained once: its final weights. */
+async function trainedReference(prefix: string) {
+  const out = await Deno.makeTempDir({ prefix });
+  for (const [task, args] of [["data", LIMIT], ["human", []]] as const) {
     const r = await runTaskCli(task, [...args, "--out", out]);
     assert.equal(r.code, 0, r.stderr);
   }
@@ -18,6 +21,11 @@ Deno.test("train: SIGKILL mid-run, then --resume gives bit-identical final weigh
   const reference = await runTaskCli("train", ["--model", "baseline", "--out", out]);
   assert.equal(reference.code, 0, reference.stderr);
   const expected = (await loadCheckpoint(join(ckptDir, "final.ckpt")))!;
+  return { out, ckptDir, expected };
+}
+
+Deno.test("train: SIGKILL mid-run, then --resume gives bit-identical final weights", async () => {
+  const { out, ckptDir, expected } = await trainedReference("ht-resume-");
   const epochs = JSON.parse(await Deno.readTextFile(join(ckptDir, "timings.json"))).length;
   assert.ok(epochs >= 4, `reference trained ${epochs} epochs`);
 
@@ -63,31 +71,15 @@ Deno.test("train: SIGKILL mid-run, then --resume gives bit-identical final weigh
 });
 
 Deno.test("train: a cluster job (all --unit) continues its run's checkpoints, starts over from another run's", async () => {
-  const out = await Deno.makeTempDir({ prefix: "ht-resume-unit-" });
-  const limit = ["--limit-concepts", "12"];
-  for (const [task, args] of [["data", limit], ["human", []]] as const) {
-    const r = await runTaskCli(task, [...args, "--out", out]);
-    assert.equal(r.code, 0, r.stderr);
-  }
-  const ckptDir = join(out, "checkpoints/baseline/seed-7");
-  const reference = await runTaskCli("train", ["--model", "baseline", "--out", out]);
-  assert.equal(reference.code, 0, reference.stderr);
-  const expected = (await loadCheckpoint(join(ckptDir, "final.ckpt")))!;
+  const { out, ckptDir, expected } = await trainedReference("ht-resume-unit-");
   const log = await Deno.readFile(join(out, "tables/training/baseline.arrow"));
 
   // a job stopped after a few steps (as a cancelled or preempted job) leaves its checkpoints
-  const stopped = await runTaskCli("train", [
-    "--model",
-    "baseline",
-    "--out",
-    out,
-    "--force",
-    "--max-steps",
-    "6",
-  ]);
+  const stop = ["--model", "baseline", "--out", out, "--force", "--max-steps", "6"];
+  const stopped = await runTaskCli("train", stop);
   assert.notEqual(stopped.code, 0, "stopped before the end");
   await assert.rejects(Deno.stat(join(ckptDir, "final.ckpt")), "no final weights yet");
-  const unit = ["--unit", "train:baseline", ...limit, "--out", out];
+  const unit = ["--unit", "train:baseline", ...LIMIT, "--out", out];
   const job = await runTaskCli("all", unit);
   assert.equal(job.code, 0, job.stderr);
   assert.match(job.stderr, /resuming at stage/, "the job continued the checkpoints");
@@ -102,15 +94,7 @@ Deno.test("train: a cluster job (all --unit) continues its run's checkpoints, st
   );
 
   // checkpoints of another run (another runKey): the job starts over where --resume refuses
-  const again = await runTaskCli("train", [
-    "--model",
-    "baseline",
-    "--out",
-    out,
-    "--force",
-    "--max-steps",
-    "6",
-  ]);
+  const again = await runTaskCli("train", stop);
   assert.notEqual(again.code, 0);
   const runFile = join(ckptDir, "run.json");
   const run = JSON.parse(await Deno.readTextFile(runFile));
