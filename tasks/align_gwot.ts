@@ -7,7 +7,7 @@
 import { GWOT_FLAGS, gwotOptionsFromArgs } from "../src/align/gwot_cli.ts";
 import { gwotRuns, gwotTargetsFromTables } from "../src/align/gwot_units.ts";
 import { runTask, type TaskSpec } from "../src/pipeline/cli.ts";
-import { runStage, type Stage } from "../src/pipeline/stage.ts";
+import { runStages } from "../src/pipeline/stage.ts";
 import { contextFromFlags, STAGE_FLAGS } from "../src/pipeline/stage_cli.ts";
 
 /** Command line of the GWOT stage. */
@@ -23,9 +23,6 @@ if (import.meta.main) {
     const ctx = await contextFromFlags(parsed);
     // one stage run per model, the untrained networks', then align:gwot joins them (each cached)
     const runs = gwotRuns(options, await gwotTargetsFromTables(ctx, options));
-    for (const run of runs) {
-      const stage = run.stage as Stage<Record<string, unknown>>;
-      await runStage(stage, ctx, { ...run.options, force: Boolean(parsed.values.force) });
-    }
+    await runStages(runs, ctx, { force: Boolean(parsed.values.force) });
   });
 }

@@ -3,7 +3,7 @@ import { intFlag, runTask, type TaskSpec } from "../src/pipeline/cli.ts";
 import { formatSeconds } from "../src/pipeline/progress.ts";
 import { formatPlan, Planner } from "../src/pipeline/plan.ts";
 import { planEstimates } from "../src/pipeline/estimate.ts";
-import { runStage, type StageResult } from "../src/pipeline/stage.ts";
+import { runStage, runStages } from "../src/pipeline/stage.ts";
 import { contextFromFlags, STAGE_FLAGS } from "../src/pipeline/stage_cli.ts";
 import {
   ensureNativeBackend,
@@ -104,10 +104,7 @@ if (import.meta.main) {
       await printPlan(units, ctx, { parsed, backend, force });
       return;
     }
-    const results: [string, StageResult][] = [];
-    for (const unit of units) {
-      results.push([unit.id, await runStage(unit.stage, ctx, { ...unit.options, force })]);
-    }
+    const results = await runStages(units, ctx, { force });
     const skipped = results.filter(([, r]) => r.status === "skipped").length;
     console.error(
       `all: ${results.length} stages (${results.length - skipped} ran, ${skipped} skipped) in ` +

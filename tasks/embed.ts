@@ -6,7 +6,7 @@ import {
   type TaskSpec,
   UsageError,
 } from "../src/pipeline/cli.ts";
-import { runStage, type Stage } from "../src/pipeline/stage.ts";
+import { runStages } from "../src/pipeline/stage.ts";
 import { contextFromFlags, STAGE_FLAGS } from "../src/pipeline/stage_cli.ts";
 import {
   decodeWorkersFlag,
@@ -55,10 +55,7 @@ if (import.meta.main) {
       ...decodeWorkersFlag(parsed),
       ...(parsed.values["batch-size"] !== undefined ? { batchSize: batchSize(parsed) } : {}),
     });
-    for (const run of runs) {
-      const stage = run.stage as Stage<Record<string, unknown>>;
-      await runStage(stage, ctx, { ...run.options, force: Boolean(parsed.values.force) });
-    }
+    await runStages(runs, ctx, { force: Boolean(parsed.values.force) });
   });
 }
 

@@ -15,7 +15,7 @@ import { NeedsStageError } from "../io/errors.ts";
 import { modelJsonPath } from "../models/backbones.ts";
 import { initBackend } from "../models/backend.ts";
 import { stageMetadata } from "../pipeline/metadata.ts";
-import type { Stage, StageContext } from "../pipeline/stage.ts";
+import type { Stage, StageContext, StageRun } from "../pipeline/stage.ts";
 import { modelKey, readModelList } from "../eval/benchmark/inputs.ts";
 import { MODEL_NAMES } from "../train/config.ts";
 import { seedSuffix } from "../train/model_names.ts";
@@ -27,7 +27,6 @@ import { displayPath } from "../pipeline/paths.ts";
 import { gwotPartPaths, gwotPlanFile } from "../tables/gwot.ts";
 import { gwotTimingPath } from "../tables/timings.ts";
 import {
-  type GwotJoinOptions,
   gwotStage,
   type GwotStageOptions,
   type GwotSweepSettings,
@@ -57,16 +56,6 @@ export interface GwotUntrainedOptions
   backbone: string;
   /** The model whose concepts define the space (the ImageNet embedding). */
   spaceFrom: GwotTarget;
-}
-
-/** One stage run of GWOT: its unit id, stage and options. */
-export interface GwotRun {
-  /** Unit id (`align:gwot:<model>[@seed]`, `align:gwot:untrained`, `align:gwot`). */
-  id: string;
-  /** The stage. */
-  stage: Stage<GwotModelOptions> | Stage<GwotUntrainedOptions> | Stage<GwotJoinOptions>;
-  /** Its options. */
-  options: GwotModelOptions | GwotUntrainedOptions | GwotJoinOptions;
 }
 
 /** The input files every GWOT unit reads: concepts, the human tables and the space's model. */
@@ -168,10 +157,10 @@ export const gwotUntrainedStage: Stage<GwotUntrainedOptions> = {
 export function gwotRuns(
   options: GwotStageOptions,
   run: { targets: GwotTarget[]; spaceFrom: GwotTarget; backbone: string; seeds: number[] },
-): GwotRun[] {
+): StageRun[] {
   const { targets, spaceFrom, backbone, seeds } = run;
   const sweep = sweepOptions(options);
-  const runs: GwotRun[] = targets.map((target) => {
+  const runs: StageRun[] = targets.map((target) => {
     const id = `align:gwot:${target.model}` +
       (target.seed == null ? "" : seedSuffix(target.seed, seeds));
     return { id, stage: gwotModelStage(id), options: { ...sweep, target, spaceFrom } };

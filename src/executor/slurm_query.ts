@@ -62,21 +62,29 @@ export async function runCommand(command: string, args: string[]): Promise<strin
 export async function jobStates(ids: readonly string[]): Promise<Map<string, JobState>> {
   const states = new Map<string, JobState>();
   if (!ids.length) return states;
-  const wanted = new Set(ids);
-  for (const line of (await runCommand("squeue", ["-h", "-o", "%i|%T|%r|%N"])).split("\n")) {
-    const [id, state, reason, nodes] = line.trim().split("|");
-    if (id && wanted.has(id)) states.set(id, { state, reason: clean(reason), nodes });
-  }
+  for (const [id, state] of await queuedStates(ids)) states.set(id, state);
   const rest = ids.filter((id) => !states.has(id));
   if (rest.length) await finishedStates(rest, states);
   for (const id of ids) if (!states.has(id)) states.set(id, { state: "UNKNOWN", reason: "" });
   return states;
 }
 
+/** States of the given jobs that are still queued or running (`squeue`: one call). */
+export async function queuedStates(ids: readonly string[]): Promise<Map<string, JobState>> {
+  const wanted = new Set(ids);
+  const states = new Map<string, JobState>();
+  if (!ids.length) return states;
+  for (const line of (await runCommand("squeue", ["-h", "-o", "%i|%T|%r|%N"])).split("\n")) {
+    const [id, state, reason, nodes] = line.trim().split("|");
+    if (id && wanted.has(id)) states.set(id, { state, reason: clean(reason), nodes });
+  }
+  return states;
+}
+
 async function finishedStates(ids: string[], states: Map<string, JobState>): Promise<void> {
   // the controller first (it has the reason, for MinJobAge after the end), then accounting
   // (slurmdbd), then the job completion log (`sacct -c`, jobcomp/filetxt: never forgets)
-  for (const id of ids) await scontrolState(id, states);
+  await scontrolStates(ids, states);
   for (const source of [[], ["-c"]]) {
     const rest = ids.filter((i) => !states.has(i));
     if (!rest.length) return;
@@ -84,22 +92,29 @@ async function finishedStates(ids: string[], states: Map<string, JobState>): Pro
   }
 }
 
-/** A job's state from `scontrol show job` (nothing once the controller forgot it). */
-async function scontrolState(id: string, states: Map<string, JobState>): Promise<void> {
+/**
+ * States from `scontrol show job` (every job the controller still remembers, one line each, in
+ * one call; nothing for the jobs it forgot).
+ */
+async function scontrolStates(ids: string[], states: Map<string, JobState>): Promise<void> {
   let text;
   try {
-    text = await runCommand("scontrol", ["show", "job", "-o", id]);
+    text = await runCommand("scontrol", ["show", "job", "-o"]);
   } catch {
-    return; // purged
+    return;
   }
-  const field = (name: string) => text.match(new RegExp(`(?:^|\\s)${name}=(\\S*)`))?.[1] ?? "";
-  if (!field("JobState")) return;
-  states.set(id, {
-    state: field("JobState"),
-    reason: clean(field("Reason")),
-    exitCode: field("ExitCode") || undefined,
-    nodes: field("NodeList") || undefined,
-  });
+  const wanted = new Set(ids);
+  for (const line of text.split("\n")) {
+    const field = (name: string) => line.match(new RegExp(`(?:^|\\s)${name}=(\\S*)`))?.[1] ?? "";
+    const id = field("JobId");
+    if (!wanted.has(id) || !field("JobState")) continue;
+    states.set(id, {
+      state: field("JobState"),
+      reason: clean(field("Reason")),
+      exitCode: field("ExitCode") || undefined,
+      nodes: field("NodeList") || undefined,
+    });
+  }
 }
 
 /** States from `sacct` (`extra`: `-c` for the job completion log); the last line of a job wins. */

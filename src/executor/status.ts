@@ -10,7 +10,7 @@ import { exists } from "../io/files.ts";
 import { Planner, type StagePlan } from "../pipeline/plan.ts";
 import type { StageContext } from "../pipeline/stage.ts";
 import { readSubmission, type SubmittedJob } from "./slurm.ts";
-import { type JobState, jobStates, LIVE_STATES } from "./slurm_query.ts";
+import { type JobState, jobStates, LIVE_STATES, queuedStates } from "./slurm_query.ts";
 import type { PipelineUnit } from "./units.ts";
 
 /** A unit's status word. */
@@ -165,9 +165,8 @@ export async function waitForSubmission(
 ): Promise<UnitStatus[]> {
   const record = await readSubmission(ctx.out);
   const ids = Object.values(record?.jobs ?? {}).map((j) => j.jobId);
-  while (true) {
-    const states = await jobStates(ids);
-    if (![...states.values()].some((s) => LIVE_STATES.has(s.state))) break;
+  // a job that is not in squeue has ended: polling needs nothing else
+  while ([...(await queuedStates(ids)).values()].some((s) => LIVE_STATES.has(s.state))) {
     await new Promise((r) => setTimeout(r, options.intervalMs ?? 10_000));
   }
   return await slurmStatus(units, ctx);

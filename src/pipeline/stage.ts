@@ -196,6 +196,33 @@ export async function runStage<O extends Record<string, unknown>>(
   return { status: "ran", summary, seconds };
 }
 
+/**
+ * One stage run of a sequence (`deno task embed`'s per-model runs and their join, the units of
+ * `deno task all`): its id, the stage and the options it runs with.
+ */
+export interface StageRun {
+  /** Id (the stage's name for a unit of `deno task all`, e.g. `embed:baseline`). */
+  id: string;
+  /** The stage. */
+  stage: Stage<never>;
+  /** Its options (without `force`). */
+  options: Record<string, unknown>;
+}
+
+/** Run stage runs one after another ({@link runStage} each); their results by id. */
+export async function runStages(
+  runs: readonly StageRun[],
+  ctx: StageContext,
+  options: { force: boolean },
+): Promise<[string, StageResult][]> {
+  const results: [string, StageResult][] = [];
+  for (const run of runs) {
+    const stage = run.stage as unknown as Stage<Record<string, unknown>>;
+    results.push([run.id, await runStage(stage, ctx, { ...run.options, force: options.force })]);
+  }
+  return results;
+}
+
 /** A stage's cache record, or undefined when there is none (or it is unreadable). */
 export async function readRecord(path: string): Promise<CacheRecord | undefined> {
   try {

@@ -18,7 +18,7 @@ import {
 } from "../tables/models.ts";
 import { TABLE, tableFile } from "../tables/names.ts";
 import { readTrainingNotes } from "../tables/training.ts";
-import type { Stage, StageContext } from "../pipeline/stage.ts";
+import type { Stage, StageContext, StageRun } from "../pipeline/stage.ts";
 import { writeEmbeddingTables } from "./embedding_tables.ts";
 import { loadTrainData, type TrainData } from "./dataset.ts";
 import { buildNetwork } from "./network.ts";
@@ -64,24 +64,14 @@ export interface EmbedModelOptions extends Record<string, unknown> {
   decodeWorkers?: number;
 }
 
-/** One stage run of an embedding: its unit id, stage and options. */
-export interface EmbedRun {
-  /** Unit id (`embed:<model>[@seed]`, or `embed` for the run that writes models.arrow). */
-  id: string;
-  /** The stage. */
-  stage: Stage<EmbedModelOptions> | Stage<EmbedOptions>;
-  /** Its options. */
-  options: EmbedModelOptions | EmbedOptions;
-}
-
 /**
  * The stage runs of `embed`, in order: one `embed:<model>` per model and seed (the ImageNet
  * backbone first, for the first seed only; `@<seed>` added for the other seeds), then `embed`,
  * which joins their rows into models.arrow. Each is a job of its own on a cluster.
  */
-export function embedRuns(options: EmbedOptions): EmbedRun[] {
+export function embedRuns(options: EmbedOptions): StageRun[] {
   const { seeds, models, batchSize, decodeWorkers, ...shared } = options;
-  const runs: EmbedRun[] = [];
+  const runs: StageRun[] = [];
   for (const { model, seed } of embeddedModels({ seeds, models })) {
     const id = `embed:${model}${seedSuffix(seed, seeds)}`;
     runs.push({
